@@ -1,0 +1,478 @@
+"""Standard conformance tests per slot (see package docstring for use)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+
+from ..errors import TTVError
+from ..v1.models import (
+    AudioClip,
+    Cast,
+    Clip,
+    EmotionTrack,
+    Keyframe,
+    ProvenanceManifest,
+    RouteContext,
+    RouteDecision,
+    RouteOutcome,
+    RouteRequest,
+    SceneBook,
+    StoryPlan,
+    TransitionKind,
+    TransitionSpec,
+    VoiceSpec,
+    WatermarkDetection,
+    WatermarkPayload,
+)
+from ..v1.slots import SlotImplementation
+from ..v1.timeline import output_frame_count
+from .samples import sample_clip, sample_frames, sample_lessons, sample_plan, sample_spec
+
+
+class ConformanceError(TypeError):
+    """A conformance subclass removed or silently replaced a standard test."""
+
+
+def _xfail_reason(obj: Any) -> str | None:
+    for mark in getattr(obj, "pytestmark", []):
+        if mark.name == "xfail":
+            reason = mark.kwargs.get("reason") or (mark.args[1] if len(mark.args) > 1 else None)
+            if reason:
+                return str(reason)
+    return None
+
+
+class SlotConformance:
+    """Base of every slot's kit. Subclasses of a slot kit supply ``implementation_class``
+    (and optionally ``implementation_params`` or ``make_implementation``)."""
+
+    slot: ClassVar[str] = ""
+    implementation_class: ClassVar[type[SlotImplementation] | None] = None
+    implementation_params: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        kits = [k for k in cls.__mro__ if k.__dict__.get("_is_kit")]
+        if cls.__dict__.get("_is_kit"):
+            return
+        for kit in kits:
+            for name, member in kit.__dict__.items():
+                if not name.startswith("test_"):
+                    continue
+                current = getattr(cls, name, None)
+                if current is None:
+                    raise ConformanceError(
+                        f"{cls.__name__} removes standard test {name}; mark a replacement "
+                        "with pytest.mark.xfail(reason=...) instead"
+                    )
+                if current is not member and _xfail_reason(current) is None:
+                    raise ConformanceError(
+                        f"{cls.__name__} overrides standard test {name} without "
+                        "pytest.mark.xfail(reason=...)"
+                    )
+
+    def make_implementation(self, tmp_path: Path) -> SlotImplementation:
+        if self.implementation_class is None:
+            raise ConformanceError(f"{type(self).__name__} must set implementation_class")
+        return self.implementation_class(**self.implementation_params)
+
+    @pytest.fixture
+    def impl(self, tmp_path: Path) -> SlotImplementation:
+        return self.make_implementation(tmp_path)
+
+    @pytest.fixture
+    def impl2(self, tmp_path: Path) -> SlotImplementation:
+        """A second, independent instance (for determinism across instances)."""
+        other = tmp_path / "second"
+        other.mkdir(exist_ok=True)
+        return self.make_implementation(other)
+
+    def test_declares_module_info(self, impl: SlotImplementation) -> None:
+        info = type(impl).info
+        assert info.slot == self.slot
+        assert info.contract_major == 1
+        assert info.name and info.version
+        assert isinstance(impl, _base_for(self.slot))
+
+
+SlotConformance._is_kit = True  # type: ignore[attr-defined]
+
+
+def _base_for(slot: str) -> type:
+    from ..v1.slots import SLOT_BASES
+
+    return SLOT_BASES[slot]
+
+
+def _kit(cls: type) -> type:
+    cls._is_kit = True
+    return cls
+
+
+def _same_arrays(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+# ------------------------------------------------------------------ cluster A
+
+
+@_kit
+class NarrativeConformance(SlotConformance):
+    slot = "narrative"
+
+    def test_plans_every_sample_lesson(self, impl) -> None:
+        for lesson in sample_lessons():
+            plan = impl.plan(lesson)
+            assert isinstance(plan, StoryPlan)
+            assert [s.index for s in plan.shots] == list(range(len(plan.shots)))
+            words = " ".join(s.narration for s in plan.shots).split()
+            source = (lesson.text or " ".join(sc.text for sc in lesson.scenes or ())).split()
+            assert len(words) >= len(source) * 0.9, "narration dropped most of the lesson"
+
+    def test_respects_explicit_scenes(self, impl) -> None:
+        lesson = sample_lessons()[2]
+        plan = impl.plan(lesson)
+        assert {s.scene_index for s in plan.shots} == set(range(len(lesson.scenes)))
+        indices = [s.scene_index for s in plan.shots]
+        assert indices == sorted(indices), "scene order must be kept"
+
+    def test_deterministic(self, impl, impl2) -> None:
+        lesson = sample_lessons()[1]
+        assert impl.plan(lesson) == impl2.plan(lesson)
+
+    def test_rejects_wrong_input_type(self, impl) -> None:
+        with pytest.raises(TTVError) as info:
+            impl.plan({"title": "x", "text": "y"})
+        assert info.value.code == "TTV-E013"
+
+
+@_kit
+class IdentityConformance(SlotConformance):
+    slot = "identity"
+
+    def test_resolves_sample_plans(self, impl) -> None:
+        for i in range(3):
+            plan = sample_plan(i)
+            cast = impl.resolve(plan)
+            assert isinstance(cast, Cast)
+            for ch in cast.characters:
+                assert all(0 <= s < len(plan.shots) for s in ch.shots)
+
+    def test_deterministic(self, impl, impl2) -> None:
+        plan = sample_plan(1)
+        assert impl.resolve(plan) == impl2.resolve(plan)
+
+    def test_rejects_wrong_input_type(self, impl) -> None:
+        with pytest.raises(TTVError):
+            impl.resolve("Ravi was a potter.")
+
+
+@_kit
+class SceneConformance(SlotConformance):
+    slot = "scene"
+
+    def test_one_context_per_shot(self, impl) -> None:
+        for i in range(3):
+            plan = sample_plan(i)
+            book = impl.build(plan, Cast())
+            assert isinstance(book, SceneBook)
+            assert sorted(c.shot_index for c in book.shots) == list(range(len(plan.shots)))
+
+    def test_same_setting_same_look(self, impl) -> None:
+        plan = sample_plan(2)
+        book = impl.build(plan, Cast())
+        by_loc: dict[str, tuple] = {}
+        for ctx in book.shots:
+            by_loc.setdefault(ctx.location_id, ctx.palette)
+            assert by_loc[ctx.location_id] == ctx.palette
+
+    def test_deterministic(self, impl, impl2) -> None:
+        plan = sample_plan(1)
+        assert impl.build(plan, Cast()) == impl2.build(plan, Cast())
+
+
+@_kit
+class EmotionConformance(SlotConformance):
+    slot = "emotion"
+
+    def test_one_cue_per_shot(self, impl) -> None:
+        for i in range(3):
+            plan = sample_plan(i)
+            track = impl.analyze(plan)
+            assert isinstance(track, EmotionTrack)
+            assert sorted(c.shot_index for c in track.cues) == list(range(len(plan.shots)))
+
+    def test_deterministic(self, impl, impl2) -> None:
+        plan = sample_plan(1)
+        assert impl.analyze(plan) == impl2.analyze(plan)
+
+
+# ------------------------------------------------------------------ cluster B
+
+
+@_kit
+class KeyframeConformance(SlotConformance):
+    slot = "keyframe"
+
+    @pytest.mark.parametrize("size", [(64, 48), (33, 17), (17, 40)])
+    def test_image_has_spec_size(self, impl, size) -> None:
+        spec = sample_spec(width=size[0], height=size[1])
+        kf = impl.render(spec)
+        assert isinstance(kf, Keyframe)
+        assert kf.image.shape == (size[1], size[0], 3)
+
+    def test_deterministic_per_seed(self, impl, impl2) -> None:
+        spec = sample_spec()
+        assert _same_arrays(impl.render(spec).image, impl2.render(spec).image)
+
+
+@_kit
+class MotionConformance(SlotConformance):
+    slot = "motion"
+
+    @pytest.mark.parametrize("num_frames", [1, 7])
+    def test_clip_matches_spec(self, impl, num_frames) -> None:
+        spec = sample_spec(num_frames=num_frames)
+        kf = Keyframe(image=sample_frames(1, spec.width, spec.height)[0])
+        clip = impl.animate(spec, kf)
+        assert isinstance(clip, Clip)
+        assert clip.fps == spec.fps and clip.size == (spec.width, spec.height)
+        assert clip.num_frames >= 1
+
+    def test_odd_size(self, impl) -> None:
+        spec = sample_spec(width=33, height=17, num_frames=3)
+        kf = Keyframe(image=sample_frames(1, 33, 17)[0])
+        assert impl.animate(spec, kf).size == (33, 17)
+
+    def test_deterministic(self, impl, impl2) -> None:
+        spec = sample_spec(num_frames=4)
+        kf = Keyframe(image=sample_frames(1, spec.width, spec.height)[0])
+        assert _same_arrays(impl.animate(spec, kf).frames, impl2.animate(spec, kf).frames)
+
+
+@_kit
+class TransitionsConformance(SlotConformance):
+    slot = "transitions"
+
+    @pytest.mark.parametrize("kind", list(TransitionKind))
+    def test_frame_counts_unchanged(self, impl, kind) -> None:
+        a, b = sample_clip(10), sample_clip(7)
+        a2, b2 = impl.blend(a, b, TransitionSpec(kind=kind, duration_frames=4))
+        assert (a2.num_frames, b2.num_frames) == (10, 7)
+
+    def test_transition_longer_than_clips(self, impl) -> None:
+        a, b = sample_clip(1), sample_clip(2)
+        a2, b2 = impl.blend(a, b, TransitionSpec(duration_frames=50))
+        assert (a2.num_frames, b2.num_frames) == (1, 2)
+
+    def test_pick_returns_spec(self, impl) -> None:
+        spec = impl.pick(TransitionKind.FADE, True, 12)
+        assert isinstance(spec, TransitionSpec)
+
+
+@_kit
+class ExtenderConformance(SlotConformance):
+    slot = "extender"
+
+    @pytest.mark.parametrize(("n_in", "n_out"), [(8, 8), (8, 20), (8, 3), (1, 5), (5, 1), (4, 97)])
+    def test_exact_length(self, impl, n_in, n_out) -> None:
+        out = impl.extend(sample_clip(n_in), n_out)
+        assert out.num_frames == n_out
+        assert out.size == (64, 48)
+
+    def test_shortening_keeps_the_start(self, impl) -> None:
+        clip = sample_clip(10)
+        out = impl.extend(clip, 4)
+        assert _same_arrays(out.frames[0], clip.frames[0])
+
+    def test_rejects_empty_clip(self, impl) -> None:
+        empty = Clip(frames=np.zeros((0, 48, 64, 3), np.uint8), fps=12)
+        with pytest.raises(TTVError):
+            impl.extend(empty, 5)
+
+
+def _lazy(frames: np.ndarray, pulled: list[int]) -> Iterator[np.ndarray]:
+    for i, frame in enumerate(frames):
+        pulled.append(i)
+        yield frame
+
+
+@_kit
+class InterpolatorConformance(SlotConformance):
+    slot = "interpolator"
+
+    @pytest.mark.parametrize(
+        ("n", "fps_in", "fps_out"),
+        [
+            (10, 12, 24),
+            (9, 8, 24),
+            (12, 24, 30),
+            (10, 30, 24),
+            (5, 12, 12),
+            (3, 1, 24),
+            (130, 60, 1),
+        ],
+    )
+    def test_exact_ratio(self, impl, n, fps_in, fps_out) -> None:
+        out = list(impl.interpolate(iter(sample_frames(n)), fps_in, fps_out))
+        assert len(out) == output_frame_count(n, fps_in, fps_out)
+        assert all(f.shape == (48, 64, 3) and f.dtype == np.uint8 for f in out)
+
+    def test_empty_and_single(self, impl) -> None:
+        assert list(impl.interpolate(iter(()), 12, 24)) == []
+        assert len(list(impl.interpolate(iter(sample_frames(1)), 12, 24))) == 2
+
+    def test_streams(self, impl) -> None:
+        pulled: list[int] = []
+        out = impl.interpolate(_lazy(sample_frames(40), pulled), 12, 24)
+        next(out)
+        assert len(pulled) <= 8, f"pulled {len(pulled)} frames before the first output"
+
+    def test_first_frame_kept(self, impl) -> None:
+        frames = sample_frames(4)
+        first = next(impl.interpolate(iter(frames), 12, 24))
+        assert np.abs(first.astype(int) - frames[0].astype(int)).mean() < 2.0
+
+
+# ------------------------------------------------------------------ cluster C
+
+
+@_kit
+class VoiceConformance(SlotConformance):
+    slot = "voice"
+
+    def test_speaks_text(self, impl) -> None:
+        audio = impl.synthesize("Opposite poles attract.", VoiceSpec())
+        assert isinstance(audio, AudioClip)
+        assert 0.2 < audio.duration_s < 30
+
+    def test_longer_text_is_longer(self, impl) -> None:
+        short = impl.synthesize("Hello.", VoiceSpec())
+        long = impl.synthesize(
+            "Hello there, this sentence has quite a few more words in it.", VoiceSpec()
+        )
+        assert long.duration_s > short.duration_s
+
+    def test_rejects_empty_text(self, impl) -> None:
+        with pytest.raises(TTVError):
+            impl.synthesize("   ", VoiceSpec())
+
+    def test_deterministic(self, impl, impl2) -> None:
+        a = impl.synthesize("The tide goes out.", VoiceSpec())
+        b = impl2.synthesize("The tide goes out.", VoiceSpec())
+        assert _same_arrays(a.samples, b.samples)
+
+
+@_kit
+class LipSyncConformance(SlotConformance):
+    slot = "lipsync"
+
+    def _audio(self, seconds: float, silent: bool = False) -> AudioClip:
+        n = int(16000 * seconds)
+        t = np.arange(n, dtype=np.float32) / 16000
+        samples = np.zeros(n, np.float32) if silent else (0.3 * np.sin(2 * np.pi * 180 * t))
+        return AudioClip(samples=samples.astype(np.float32), sample_rate=16000)
+
+    def test_same_length(self, impl) -> None:
+        clip = sample_clip(12)
+        out = impl.sync(clip, self._audio(1.0))
+        assert out.num_frames == 12 and out.size == clip.size
+
+    def test_silent_audio_and_one_frame(self, impl) -> None:
+        out = impl.sync(sample_clip(1), self._audio(0.1, silent=True))
+        assert out.num_frames == 1
+
+
+@_kit
+class UpscalerConformance(SlotConformance):
+    slot = "upscaler"
+
+    @pytest.mark.parametrize(
+        ("src", "dst"), [((64, 48), (128, 72)), ((33, 17), (64, 64)), ((48, 64), (160, 90))]
+    )
+    def test_output_size(self, impl, src, dst) -> None:
+        frames = sample_frames(3, *src)
+        out = list(impl.upscale(iter(frames), *dst))
+        assert len(out) == 3
+        assert all(f.shape == (dst[1], dst[0], 3) for f in out)
+
+    def test_streams(self, impl) -> None:
+        pulled: list[int] = []
+        out = impl.upscale(_lazy(sample_frames(30), pulled), 128, 96)
+        next(out)
+        assert len(pulled) <= 4
+
+
+@_kit
+class WatermarkConformance(SlotConformance):
+    slot = "watermark"
+
+    payload = WatermarkPayload(run_id="conformance", content_digest="0123456789abcdef")
+
+    def test_embed_keeps_frames(self, impl) -> None:
+        frames = sample_frames(3, 64, 64)
+        out = list(impl.embed(iter(frames), self.payload))
+        assert len(out) == 3 and all(f.shape == (64, 64, 3) for f in out)
+
+    def test_detect_returns_detection(self, impl) -> None:
+        det = impl.detect(iter(sample_frames(2, 64, 64)))
+        assert isinstance(det, WatermarkDetection)
+
+    def test_sign_and_verify(self, impl, tmp_path) -> None:
+        video = tmp_path / "v.bin"
+        video.write_bytes(b"not really a video, but a file with content" * 10)
+        manifest = ProvenanceManifest(
+            run_id="r",
+            report_sha256="0" * 64,
+            modules={"watermark": "x"},
+            payload_hex=self.payload.hex(),
+            created_at="2026-01-01T00:00:00Z",
+        )
+        record = impl.sign(video, manifest)
+        assert impl.verify(video, record).file_digest_match
+        data = bytearray(video.read_bytes())
+        data[5] ^= 0xFF
+        video.write_bytes(bytes(data))
+        assert not impl.verify(video, record).ok
+
+
+@_kit
+class RouterConformance(SlotConformance):
+    slot = "router"
+
+    def test_ranking_is_permutation(self, impl) -> None:
+        req = RouteRequest(slot="motion", candidates=("a", "b", "stub"), context=RouteContext())
+        dec = impl.rank(req)
+        assert isinstance(dec, RouteDecision)
+        assert sorted(dec.ranking) == ["a", "b", "stub"]
+
+    def test_records_outcomes(self, impl) -> None:
+        impl.record(RouteOutcome(slot="motion", candidate="a", success=False, latency_s=0.1))
+        dec = impl.rank(RouteRequest(slot="motion", candidates=("a",)))
+        assert dec.ranking == ("a",)
+
+
+CONFORMANCE_CLASSES: dict[str, type[SlotConformance]] = {
+    cls.slot: cls
+    for cls in (
+        NarrativeConformance,
+        IdentityConformance,
+        SceneConformance,
+        EmotionConformance,
+        KeyframeConformance,
+        MotionConformance,
+        TransitionsConformance,
+        ExtenderConformance,
+        InterpolatorConformance,
+        VoiceConformance,
+        LipSyncConformance,
+        UpscalerConformance,
+        WatermarkConformance,
+        RouterConformance,
+    )
+}

@@ -1,0 +1,68 @@
+import json
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+from ttv_contracts.errors import TTVError, catalog
+from ttv_contracts.v1 import Clip, Lesson, StoryPlan, WatermarkPayload
+from ttv_contracts.v1.schema import export_schemas, schemas
+
+
+def test_lesson_needs_exactly_one_body():
+    with pytest.raises(ValidationError):
+        Lesson(title="x")
+    with pytest.raises(ValidationError):
+        Lesson(title="x", scenes=())
+    with pytest.raises(ValidationError):
+        Lesson(title="x", text="  ")
+    assert Lesson(title="x", text="y").text == "y"
+
+
+def test_models_are_frozen():
+    lesson = Lesson(title="x", text="y")
+    with pytest.raises(ValidationError):
+        lesson.title = "z"
+
+
+@pytest.mark.parametrize(
+    "frames",
+    [
+        np.zeros((2, 4, 4, 3), np.float32),
+        np.zeros((2, 4, 4), np.uint8),
+        np.zeros((2, 0, 4, 3), np.uint8),
+        [[0]],
+    ],
+)
+def test_clip_rejects_bad_frames(frames):
+    with pytest.raises(ValidationError):
+        Clip(frames=frames, fps=12)
+
+
+def test_clip_json_describes_arrays():
+    clip = Clip(frames=np.zeros((2, 4, 6, 3), np.uint8), fps=12)
+    dumped = json.loads(clip.model_dump_json())
+    assert dumped["frames"] == {"dtype": "uint8", "shape": [2, 4, 6, 3]}
+
+
+def test_shot_indices_must_be_ordered():
+    shot = {"index": 1, "narration": "a", "beat": "setup", "target_duration_s": 1.0}
+    with pytest.raises(ValidationError):
+        StoryPlan(title="t", shots=(shot,))
+
+
+def test_payload_is_eight_bytes():
+    p = WatermarkPayload(run_id="run-1", content_digest="deadbeef" * 8)
+    assert len(p.to_bytes()) == 8 and p.hex().endswith("deadbeef")
+
+
+def test_error_renders_code_and_repair():
+    err = TTVError("TTV-E001", "lesson.json is not JSON")
+    assert "[TTV-E001]" in str(err) and "REPAIR.md#ttv-e001" in str(err)
+    assert all(code.startswith("TTV-E") for code in catalog())
+
+
+def test_schemas_export(tmp_path):
+    paths = export_schemas(tmp_path)
+    assert {p.stem for p in paths} == set(schemas())
+    lesson = json.loads((tmp_path / "Lesson.json").read_text())
+    assert "title" in lesson["properties"]
