@@ -1,0 +1,20 @@
+"""ttv-transitions: timeline-preserving transitions for TTV (slot ``transitions``).
+
+Public surface: :class:`ClassicTransitions` (entry point ``classic``), the easing curves and
+the span helpers that document the blending scheme.
+"""
+
+__version__ = "0.1.0"
+
+from .classic import ClassicTransitions, progress_a, progress_b, split_span  # noqa: E402
+from .easing import EASINGS, ease  # noqa: E402
+
+__all__ = [
+    "EASINGS",
+    "ClassicTransitions",
+    "__version__",
+    "ease",
+    "progress_a",
+    "progress_b",
+    "split_span",
+]
