@@ -1,0 +1,1 @@
+"""TTV ownership tooling."""

@@ -1,0 +1,205 @@
+"""`ttv-ownership` and the `ttv owners` / `ttv new-module` sub-commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import codeowners_file, markers, rules
+from .model import load
+from .workspace import Workspace
+
+app = typer.Typer(
+    help="TTV ownership: rules, CODEOWNERS, owner-doc facts, site pages, new-module scaffold.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+RootOpt = Annotated[
+    Path | None, typer.Option("--root", help="Workspace root (default: found from the cwd).")
+]
+
+
+def _load(root: Path | None):
+    ws = Workspace(root)
+    return ws, load(rules.owners_path(ws.root))
+
+
+def run_check(root: Path | None = None, *, echo=print) -> int:
+    """The rules command as a function: prints problems and the bus-factor table."""
+    ws, owners = _load(root)
+    problems = rules.check(owners, ws)
+    echo(rules.bus_factor_text(owners))
+    echo("")
+    if problems:
+        echo(f"{len(problems)} ownership problem(s):")
+        for p in problems:
+            echo(f"  {p}")
+        return 1
+    echo(
+        f"ownership OK: {len(owners.modules)} modules, {len(owners.roles)} roles, "
+        f"{len(ws.packages)} workspace packages"
+    )
+    return 0
+
+
+@app.command()
+def check(root: RootOpt = None) -> None:
+    """Check every ownership rule and print the bus-factor table (exit 1 on any problem)."""
+    raise typer.Exit(run_check(root, echo=typer.echo))
+
+
+@app.command()
+def codeowners(
+    root: RootOpt = None,
+    write: Annotated[bool, typer.Option("--write", help="Write CODEOWNERS.")] = False,
+    check_: Annotated[bool, typer.Option("--check", help="Fail if CODEOWNERS is stale.")] = False,
+) -> None:
+    """Render CODEOWNERS from owners.yaml; validate it with the `codeowners` parser."""
+    ws, owners = _load(root)
+    text = codeowners_file.render(owners)
+    problems = codeowners_file.validate(text, owners)
+    target = ws.root / "CODEOWNERS"
+    if check_:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != text:
+            problems.append("CODEOWNERS is stale: run `ttv-ownership codeowners --write`")
+        else:
+            problems.extend(codeowners_file.validate(current, owners))
+    elif write:
+        target.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {target}")
+    else:
+        typer.echo(text, nl=False)
+    for p in dict.fromkeys(problems):
+        typer.echo(f"CODEOWNERS: {p}", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def docs(
+    root: RootOpt = None,
+    check_: Annotated[
+        bool, typer.Option("--check", help="Fail and list files whose generated blocks are stale.")
+    ] = False,
+) -> None:
+    """Rewrite the generated blocks of OWNER/TIME-TO-MASTER/MIGRATION/REPAIR.md."""
+    ws, owners = _load(root)
+    changed, warnings = markers.run(ws, owners, write=not check_)
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    rel = [p.relative_to(ws.root).as_posix() for p in changed]
+    if check_:
+        if rel:
+            typer.echo("stale generated blocks (run `ttv-ownership docs`):")
+            for r in rel:
+                typer.echo(f"  {r}")
+            raise typer.Exit(1)
+        typer.echo("owner-doc generated blocks are up to date")
+    else:
+        typer.echo(f"rewrote {len(rel)} file(s)" + "".join(f"\n  {r}" for r in rel))
+
+
+def run_who(path: str, root: Path | None = None, as_json: bool = False) -> str:
+    ws, owners = _load(root)
+    target = ws.root / "CODEOWNERS"
+    text = (
+        target.read_text(encoding="utf-8") if target.is_file() else codeowners_file.render(owners)
+    )
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.resolve().relative_to(ws.root)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{path} is outside the workspace {ws.root}") from exc
+    info = codeowners_file.who(owners, text, p.as_posix())
+    if as_json:
+        return json.dumps(info, indent=2)
+    out = [
+        f"path:       {info['path']}",
+        f"module:     {info['module'] or '(none: platform default)'}"
+        + (f" ({info['status']})" if info["status"] else ""),
+        f"reviewers:  {' '.join(info['reviewers']) or '(none)'}   (CODEOWNERS line: {info['codeowners_line']})",
+        "when it breaks, call in order:",
+    ]
+    out += [f"  {i}. {role} ({team})" for i, (role, team) in enumerate(info["escalation"], 1)]
+    return "\n".join(out)
+
+
+@app.command()
+def who(
+    path: Annotated[str, typer.Argument(help="A file or folder in the repository.")],
+    root: RootOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Who reviews PATH and who to call when it breaks."""
+    typer.echo(run_who(path, root, as_json))
+
+
+@app.command("new-module")
+def new_module(
+    name: Annotated[str, typer.Argument(help="Module name, e.g. 'emotion-bert' -> packages/emotion-bert")],
+    slot: Annotated[str, typer.Option("--slot", help="The slot it implements.")],
+    impl: Annotated[str | None, typer.Option(help="Implementation (entry-point) name.")] = None,
+    root: RootOpt = None,
+) -> None:
+    """Scaffold packages/NAME from templates/module and add its owners.yaml entry."""
+    from .scaffold import scaffold
+
+    ws, _ = _load(root)
+    result = scaffold(ws.root, name, slot, impl=impl)
+    typer.echo(result.summary())
+
+
+@app.command()
+def schemas(
+    out: Annotated[Path, typer.Argument(help="Directory for <Model>.json files.")],
+) -> None:
+    """Export the v1 JSON schemas (what a film pipeline consumes)."""
+    from ttv_contracts.v1.schema import export_schemas
+
+    for p in export_schemas(out):
+        typer.echo(p)
+
+
+# ---------------------------------------------------------------- `ttv` sub-commands
+# The integration's `ttv` CLI mounts every `ttv.commands` entry point with add_typer, so
+# each of these is a group whose callback does the work: `ttv owners PATH`,
+# `ttv new-module NAME --slot SLOT`.
+
+owners_app = typer.Typer(
+    help="Who reviews PATH and who to call when it breaks.",
+    invoke_without_command=True,
+    add_completion=False,
+)
+
+
+@owners_app.callback(invoke_without_command=True)
+def _owners(
+    path: Annotated[str, typer.Argument(help="A file or folder in the repository.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    typer.echo(run_who(path, None, as_json))
+
+
+new_module_app = typer.Typer(
+    help="Scaffold a new module package in one step.",
+    invoke_without_command=True,
+    add_completion=False,
+)
+
+
+@new_module_app.callback(invoke_without_command=True)
+def _new_module(
+    name: Annotated[str, typer.Argument(help="Module name, e.g. 'emotion-bert'")],
+    slot: Annotated[str, typer.Option("--slot", help="The slot it implements.")],
+    impl: Annotated[str | None, typer.Option(help="Implementation (entry-point) name.")] = None,
+) -> None:
+    new_module(name=name, slot=slot, impl=impl, root=None)
+
+
+def main() -> None:
+    app()
