@@ -317,7 +317,7 @@ class StubUpscaler(Upscaler):
                 index = (x, y, w, h, rows, cols)
             x, y, w, h, rows, cols = index
             out = np.zeros((height, width, 3), np.uint8)
-            out[y : y + h, x : x + w] = frame[rows][:, cols]
+            out[y : y + h, x : x + w] = np.take(np.take(frame, rows, axis=0), cols, axis=1)
             yield out
 
 

@@ -1,0 +1,268 @@
+"""The ``ttv`` command line. Heavy imports (PyAV, numpy, implementations) happen inside
+commands, so ``ttv --help`` stays fast and never imports torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="ttv",
+    help="TTV: turn a lesson into a narrated, subtitled, watermarked, signed MP4.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+UseOpt = Annotated[
+    list[str] | None,
+    typer.Option("--use", "-u", help="Override one slot: SLOT=IMPLEMENTATION (repeatable)."),
+]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--config", "-c", help="Pipeline config TOML, or a profile name: default, stub, diffusers."
+    ),
+]
+
+
+def _fail(err: Exception) -> None:
+    """Print a coded error as one paragraph and exit 2 (bad input) or 1 (internal)."""
+    from rich.console import Console
+    from ttv_contracts.errors import TTVError
+
+    console = Console(stderr=True)
+    if isinstance(err, TTVError):
+        console.print(f"[bold red]error[/] {err}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if os.environ.get("TTV_DEBUG"):
+        raise err
+    console.print(
+        f"[bold red]internal error[/] [TTV-E010] {type(err).__name__}: {err} "
+        "(set TTV_DEBUG=1 for a traceback; see ttv-contracts/REPAIR.md#ttv-e010)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(1)
+
+
+def _config(config: str | None, use: list[str] | None, **overrides):
+    from .config import load_config, parse_use
+
+    return load_config(
+        config,
+        use=parse_use(use or []),
+        overrides={k: v for k, v in overrides.items() if v is not None},
+    )
+
+
+@app.command()
+def generate(
+    lesson: Annotated[Path, typer.Argument(help="Lesson file (.json, .txt or .md).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the MP4.")],
+    config: ConfigOpt = None,
+    use: UseOpt = None,
+    resume: Annotated[Path | None, typer.Option(help="Resume this run directory.")] = None,
+    run_dir: Annotated[Path | None, typer.Option(help="Run directory to create.")] = None,
+    runs_root: Annotated[Path, typer.Option(help="Where new run directories go.")] = Path("runs"),
+    seed: Annotated[int | None, typer.Option(help="Seed for every stage.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Render LESSON into a narrated, subtitled, watermarked, signed MP4."""
+    try:
+        from .lesson import load_lesson
+        from .progress import RichProgress
+        from .runner import NullProgress, Pipeline
+
+        cfg = _config(config, use, seed=seed)
+        the_lesson = load_lesson(lesson)
+        with NullProgress() if quiet else RichProgress() as progress:
+            pipeline = Pipeline(cfg, progress=progress)
+            report = pipeline.run(
+                the_lesson,
+                output,
+                run_dir=resume or run_dir,
+                runs_root=runs_root,
+                resume=resume is not None,
+            )
+    except Exception as err:  # coded, one paragraph, no traceback
+        _fail(err)
+        return
+    from rich.console import Console
+
+    console = Console()
+    degraded = [s for s in report.stages if s.status == "fallback"]
+    console.print(
+        f"[bold green]wrote[/] {report.output} ({report.duration_s:.2f} s, "
+        f"{report.num_shots} shots) run dir: {pipeline.rd.root}"
+    )
+    for stage in degraded:
+        codes = ", ".join(stage.error_codes)
+        console.print(
+            f"[yellow]degraded[/] {stage.stage}: fell back ({codes}) -> {stage.implementation}"
+        )
+
+
+@app.command()
+def modules(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List slots, installed implementations, versions and clusters."""
+    try:
+        from ttv_contracts.v1 import CLUSTER_NAMES, SLOTS
+
+        from .registry import Registry
+
+        reg = Registry()
+        rows = []
+        for slot in SLOTS:
+            for name in reg.names(slot):
+                entry = reg.get(slot, name)
+                try:
+                    info = entry.info
+                    rows.append(
+                        {
+                            "slot": slot,
+                            "cluster": f"{info.cluster} {CLUSTER_NAMES[info.cluster]}",
+                            "name": name,
+                            "version": info.version,
+                            "package": info.package or entry.distribution,
+                            "needs": ",".join(k for k, v in info.needs.model_dump().items() if v)
+                            or "-",
+                            "summary": info.summary,
+                        }
+                    )
+                except Exception as exc:
+                    rows.append(
+                        {
+                            "slot": slot,
+                            "cluster": SLOTS[slot][0],
+                            "name": name,
+                            "version": "?",
+                            "package": entry.distribution,
+                            "needs": "-",
+                            "summary": f"cannot load: {exc}",
+                        }
+                    )
+    except Exception as err:
+        _fail(err)
+        return
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="TTV modules")
+    for col in ("slot", "cluster", "name", "version", "package", "needs", "summary"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(
+            *(
+                str(row[c])
+                for c in ("slot", "cluster", "name", "version", "package", "needs", "summary")
+            )
+        )
+    Console().print(table)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write one file per model here.")
+    ] = None,
+) -> None:
+    """Print (or export) the JSON Schemas of the v1 contract models."""
+    from ttv_contracts.v1.schema import export_schemas, schemas
+
+    if out is None:
+        typer.echo(json.dumps(schemas(), indent=2, sort_keys=True))
+        return
+    for path in export_schemas(out):
+        typer.echo(str(path))
+
+
+@app.command()
+def doctor(config: ConfigOpt = None, use: UseOpt = None) -> None:
+    """Check the environment and that every slot's implementations load."""
+    from .doctor import run_doctor
+
+    try:
+        cfg = _config(config, use)
+    except Exception as err:
+        _fail(err)
+        return
+    ok = run_doctor(cfg)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def verify(
+    video: Annotated[Path, typer.Argument(help="MP4 written by ttv generate.")],
+    config: ConfigOpt = None,
+    use: UseOpt = None,
+    frames: Annotated[int, typer.Option(help="Frames to read for watermark detection.")] = 48,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check the signature, the manifest and the invisible watermark of VIDEO."""
+    try:
+        from .verify import verify_video
+
+        cfg = _config(config, use)
+        report = verify_video(video, cfg, max_frames=frames)
+    except Exception as err:
+        _fail(err)
+        return
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        mark = report.watermark
+        console.print(f"signature valid: {report.signature_valid}")
+        console.print(f"file digest matches: {report.file_digest_match}")
+        console.print(f"manifest match: {report.manifest_match}")
+        if mark is not None:
+            console.print(
+                f"watermark payload: {mark.payload_hex} (confidence {mark.confidence:.2f}, "
+                f"{mark.frames_examined} frames, {mark.method})"
+            )
+            console.print(f"watermark matches manifest: {report.watermark_matches_manifest}")
+        for reason in report.reasons:
+            console.print(f"- {reason}")
+        console.print("[bold green]VERIFIED[/]" if report.ok else "[bold red]NOT VERIFIED[/]")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _mount_plugins() -> None:
+    """Mount every ``ttv.commands`` entry point (a typer app) as a sub-command."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="ttv.commands"):
+        try:
+            sub = ep.load()
+        except Exception as exc:  # a broken plugin must not break the CLI
+            print(
+                f"warning: command plugin {ep.name} ({ep.value}) failed to load: {exc}",
+                file=sys.stderr,
+            )
+            continue
+        if isinstance(sub, typer.Typer):
+            app.add_typer(sub, name=ep.name)
+        elif callable(sub):
+            app.command(ep.name)(sub)
+
+
+def main() -> None:
+    _mount_plugins()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Pipeline configuration: one implementation (and options) per slot, output format, seed.
+
+Profiles: ``default`` (CPU, no downloads: the preferred implementation of each slot when
+installed, else the next installed one, else the stub), ``stub`` (every slot stubbed) and
+``diffusers`` (model-backed slots, weights from a local path). A TOML file overrides the
+profile; ``--use slot=name`` overrides the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from ttv_contracts.errors import E_CONFIG_INVALID, E_UNKNOWN_IMPL, TTVError
+from ttv_contracts.v1 import SLOTS
+
+from .lesson import describe_validation
+
+AUTO = "auto"
+
+#: The default profile's preferred implementation per slot (CPU, no downloads). A name that is
+#: not installed falls back to another installed CPU implementation, then the stub.
+DEFAULT_PREFERENCES: dict[str, tuple[str, ...]] = {
+    "narrative": ("segmenter",),
+    "identity": ("coref",),
+    "scene": ("graph",),
+    "emotion": ("lexicon",),
+    "keyframe": ("animatic",),
+    "motion": ("camera",),
+    "transitions": ("classic",),
+    "extender": ("slowmo",),
+    "interpolator": ("flow",),
+    "voice": ("espeak",),
+    "lipsync": ("viseme",),
+    "upscaler": ("lanczos",),
+    "watermark": ("dct-qim",),
+    "router": ("bandit",),
+}
+
+#: Model-backed implementations used by the ``diffusers`` profile.
+DIFFUSERS_PREFERENCES: dict[str, tuple[str, ...]] = {
+    "keyframe": ("diffusers",),
+    "motion": ("animatediff",),
+    "upscaler": ("spandrel",),
+}
+
+
+class SlotConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    use: str = AUTO
+    prefer: tuple[str, ...] = ()
+    fallbacks: tuple[str, ...] | None = None  # None: every other installed CPU implementation
+    options: dict[str, Any] = {}
+    timeout_s: float | None = Field(default=None, gt=0, le=86_400)
+    explicit: bool = False  # set when the user named the implementation (file or --use)
+
+
+class PipelineConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    profile: Literal["default", "stub", "diffusers"] = "default"
+    width: int = Field(default=1280, ge=64, le=3840)
+    height: int = Field(default=720, ge=64, le=2160)
+    fps: int = Field(default=24, ge=1, le=60)
+    timeline_width: int = Field(default=640, ge=32, le=3840)
+    timeline_height: int = Field(default=360, ge=32, le=2160)
+    timeline_fps: int = Field(default=12, ge=1, le=60)
+    seed: int = Field(default=0, ge=0, lt=2**32)
+    crf: int = Field(default=23, ge=0, le=51)
+    audio_rate: int = Field(default=48000, ge=8000, le=96000)
+    shot_pad_s: float = Field(default=0.4, ge=0.0, le=10.0)
+    stage_timeout_s: float = Field(default=300.0, gt=0, le=86_400)
+    route_primary: bool = False
+    store_dir: str | None = None
+    slots: dict[str, SlotConfig] = {}
+
+    @model_validator(mode="after")
+    def _check(self) -> PipelineConfig:
+        for name in ("width", "height", "timeline_width", "timeline_height"):
+            if getattr(self, name) % 2:
+                raise ValueError(f"{name} must be even (H.264 4:2:0 needs even sizes)")
+        unknown = set(self.slots) - set(SLOTS)
+        if unknown:
+            raise ValueError(f"unknown slot(s) {sorted(unknown)}; slots: {', '.join(SLOTS)}")
+        return self
+
+    def slot(self, name: str) -> SlotConfig:
+        return self.slots.get(name, SlotConfig())
+
+    def stores(self) -> Path:
+        base = self.store_dir or os.environ.get("TTV_STORE_DIR") or ".ttv/stores"
+        return Path(base)
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+
+def profile_slots(profile: str) -> dict[str, SlotConfig]:
+    if profile == "stub":
+        return {slot: SlotConfig(use="stub") for slot in SLOTS}
+    prefs = dict(DEFAULT_PREFERENCES)
+    if profile == "diffusers":
+        weights = os.environ.get("TTV_WEIGHTS_DIR")
+        out = {slot: SlotConfig(prefer=prefs.get(slot, ())) for slot in SLOTS}
+        for slot, names in DIFFUSERS_PREFERENCES.items():
+            options = {"weights_path": str(Path(weights) / slot)} if weights else {}
+            out[slot] = SlotConfig(use=names[0], options=options, explicit=True)
+        return out
+    return {slot: SlotConfig(prefer=prefs.get(slot, ())) for slot in SLOTS}
+
+
+def _invalid(why: str, source: str) -> TTVError:
+    return TTVError(
+        E_CONFIG_INVALID, f"Config {source} is invalid: {why}", module="ttv-integration"
+    )
+
+
+def parse_use(items: list[str]) -> dict[str, str]:
+    """``["emotion=stub", ...]`` -> ``{"emotion": "stub"}``, with coded errors."""
+    out: dict[str, str] = {}
+    for item in items:
+        slot, sep, name = item.partition("=")
+        slot, name = slot.strip(), name.strip()
+        if not sep or not slot or not name:
+            raise TTVError(
+                E_UNKNOWN_IMPL,
+                f"--use expects SLOT=IMPLEMENTATION, got {item!r}",
+                module="ttv-integration",
+            )
+        if slot not in SLOTS:
+            raise TTVError(
+                E_UNKNOWN_IMPL,
+                f"--use names unknown slot '{slot}'. Slots: {', '.join(SLOTS)}.",
+                module="ttv-integration",
+            )
+        out[slot] = name
+    return out
+
+
+def load_config(
+    path: str | Path | None = None,
+    *,
+    profile: str | None = None,
+    use: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> PipelineConfig:
+    """Build a config: profile defaults, then the TOML file, then ``use`` and ``overrides``.
+
+    The TOML file may hold top-level keys of :class:`PipelineConfig` (``profile``, ``width``...)
+    and ``[slots.<slot>]`` tables with ``use``, ``fallbacks``, ``options``, ``timeout_s``.
+    """
+    data: dict[str, Any] = {}
+    source = str(path) if path else "(built-in)"
+    if path is not None:
+        p = Path(path)
+        if p.suffix == "" and not p.exists() and str(path) in ("default", "stub", "diffusers"):
+            profile = str(path)
+        else:
+            try:
+                data = tomllib.loads(p.read_text(encoding="utf-8"))
+            except OSError as exc:
+                raise _invalid(f"cannot read it ({exc.strerror or exc})", source) from None
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise _invalid(f"not valid TOML ({exc})", source) from None
+    chosen = profile or data.get("profile", "default")
+    if chosen not in ("default", "stub", "diffusers"):
+        raise _invalid(f"unknown profile {chosen!r} (default, stub, diffusers)", source)
+    slots = {k: v.model_dump() for k, v in profile_slots(chosen).items()}
+    file_slots = data.pop("slots", {}) or {}
+    if not isinstance(file_slots, dict):
+        raise _invalid("[slots] must be a table", source)
+    for slot, table in file_slots.items():
+        if not isinstance(table, dict):
+            raise _invalid(f"[slots.{slot}] must be a table", source)
+        merged = {**slots.get(slot, {}), **table}
+        if "use" in table:
+            merged["explicit"] = table["use"] != AUTO
+        slots[slot] = merged
+    for slot, name in (use or {}).items():
+        slots[slot] = {**slots.get(slot, {}), "use": name, "explicit": True}
+    data.update(overrides or {})
+    data["profile"] = chosen
+    data["slots"] = slots
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _invalid(describe_validation(exc), source) from None
+
+
+def config_json(config: PipelineConfig) -> str:
+    return json.dumps(config.model_dump(mode="json"), indent=2, sort_keys=True)

@@ -1,0 +1,87 @@
+"""``ttv doctor``: the environment-side failures, diagnosed before a run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from ttv_contracts.v1 import SLOTS
+
+from .config import PipelineConfig
+from .registry import Registry
+
+
+def _check_av() -> tuple[bool, str]:
+    try:
+        import av
+
+        missing = [c for c in ("libx264", "aac", "mov_text") if c not in av.codecs_available]
+        if missing:
+            return False, f"PyAV {av.__version__} lacks encoders: {', '.join(missing)}"
+        return True, f"PyAV {av.__version__} with libx264, aac, mov_text"
+    except Exception as exc:
+        return False, f"PyAV unavailable: {exc} (TTV-E041)"
+
+
+def run_doctor(config: PipelineConfig) -> bool:
+    """Print a table of checks; True when nothing blocks a run."""
+    rows: list[tuple[str, bool, str]] = []
+    rows.append(("python", sys.version_info >= (3, 11), sys.version.split()[0]))
+    rows.append(("video encoder", *_check_av()))
+    free = shutil.disk_usage(Path(".").resolve()).free / 2**30
+    rows.append(("disk space", free > 1.0, f"{free:.1f} GiB free here (TTV-E042 below 1 GiB)"))
+    stores = config.stores()
+    try:
+        stores.mkdir(parents=True, exist_ok=True)
+        writable = os.access(stores, os.W_OK)
+    except OSError:
+        writable = False
+    rows.append(("store dir", writable, f"{stores} {'writable' if writable else 'not writable'}"))
+    try:
+        registry = Registry()
+    except Exception as exc:
+        rows.append(("registry", False, str(exc)))
+        registry = None
+    if registry is not None:
+        from .chain import SlotChain
+
+        for slot in SLOTS:
+            try:
+                chain = SlotChain(slot, registry, config)
+                impl = chain.instance(chain.primary)
+                detail = f"{chain.primary} {impl.info.version} (fallbacks: {', '.join(chain.fallbacks) or '-'})"
+                check = getattr(impl, "doctor", None)
+                ok = True
+                if callable(check):  # optional self-check hook, e.g. store integrity, keys
+                    problems = check() or []
+                    if problems:
+                        ok, detail = False, f"{detail}; " + "; ".join(problems)
+                if chain.skipped:
+                    detail += f"; skipped: {'; '.join(chain.skipped)}"
+                rows.append((f"slot {slot}", ok, detail))
+            except Exception as exc:
+                rows.append((f"slot {slot}", False, str(exc)))
+    key = os.environ.get("TTV_SIGNING_KEY") or config.slot("watermark").options.get("key_path")
+    if key:
+        rows.append(("signing key", Path(key).is_file(), f"{key}"))
+    else:
+        rows.append(
+            (
+                "signing key",
+                True,
+                "none configured: videos are unsigned unless a key is "
+                "set (ttv keys init; TTV-E050)",
+            )
+        )
+    table = Table(title="ttv doctor")
+    table.add_column("check")
+    table.add_column("ok")
+    table.add_column("detail")
+    for name, ok, detail in rows:
+        table.add_row(name, "[green]yes[/]" if ok else "[red]NO[/]", detail)
+    Console().print(table)
+    return all(ok for _, ok, _ in rows)

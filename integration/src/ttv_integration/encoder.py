@@ -1,0 +1,211 @@
+"""Streaming MP4 writer (PyAV): H.264 video, AAC audio and a mov_text subtitle track.
+
+Frames and audio are encoded as they arrive; nothing holds the whole video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from ttv_contracts.errors import E_ENCODE_FAILED, TTVError
+from ttv_contracts.v1 import SubtitleCue
+
+ASS_HEADER = (
+    "[Script Info]\nScriptType: v4.00+\nPlayResX: 384\nPlayResY: 288\n\n"
+    "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+    "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, "
+    "Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
+    "Style: Default,Arial,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,2,10,10,10,0\n\n"
+    "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+)
+AAC_FRAME = 1024
+
+
+def _ass_escape(text: str) -> str:
+    return " ".join(text.replace("\\", "\\\\").replace("{", "(").replace("}", ")").split())
+
+
+class Mp4Writer:
+    """Write an MP4 incrementally. Use as a context manager; ``close()`` flushes encoders."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        width: int,
+        height: int,
+        fps: int,
+        audio_rate: int = 48000,
+        crf: int = 23,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        import av  # heavy-ish import kept out of CLI start-up
+
+        self._av = av
+        self.path = Path(path)
+        try:
+            self._c = av.open(str(self.path), "w", format="mp4")
+        except Exception as exc:
+            raise TTVError(
+                E_ENCODE_FAILED, f"cannot open {path} for writing: {exc}", module="ttv-integration"
+            ) from None
+        for key, value in (metadata or {}).items():
+            self._c.metadata[key] = value
+        self._v = self._c.add_stream("libx264", rate=fps)
+        self._v.width, self._v.height, self._v.pix_fmt = width, height, "yuv420p"
+        self._v.options = {"crf": str(crf), "preset": "veryfast"}
+        self._a = self._c.add_stream("aac", rate=audio_rate)
+        self._a.layout = "mono"
+        self._s = self._c.add_stream("mov_text")
+        self._s.codec_context.subtitle_header = ASS_HEADER.encode()
+        self.fps, self.audio_rate = fps, audio_rate
+        self.frames = 0
+        self.samples = 0
+        self._audio_buf = np.zeros(0, np.float32)
+        self._pending_cues: list[SubtitleCue] = []
+        self._size = (height, width)
+
+    # ------------------------------------------------------------------ input
+
+    def write_frame(self, frame: np.ndarray) -> None:
+        if frame.shape[:2] != self._size:
+            raise TTVError(
+                E_ENCODE_FAILED,
+                f"frame {frame.shape} does not match {self._size}",
+                module="ttv-integration",
+            )
+        vf = self._av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
+        vf.pts = self.frames
+        vf.time_base = Fraction(1, self.fps)
+        self.frames += 1
+        self._mux(self._v.encode(vf))
+        self._flush_cues()
+
+    def write_frames(self, frames: Iterable[np.ndarray]) -> None:
+        for frame in frames:
+            self.write_frame(frame)
+
+    def write_audio(self, samples: np.ndarray) -> None:
+        """Append mono float32 samples at ``audio_rate``; encoded in AAC-sized frames."""
+        buf = np.concatenate([self._audio_buf, np.asarray(samples, np.float32)])
+        n = (buf.shape[0] // AAC_FRAME) * AAC_FRAME
+        for start in range(0, n, AAC_FRAME):
+            self._encode_audio(buf[start : start + AAC_FRAME])
+        self._audio_buf = buf[n:]
+
+    def add_cue(self, cue: SubtitleCue) -> None:
+        self._pending_cues.append(cue)
+        self._flush_cues()
+
+    # ------------------------------------------------------------------ internals
+
+    def _encode_audio(self, chunk: np.ndarray) -> None:
+        af = self._av.AudioFrame.from_ndarray(chunk[None, :], format="flt", layout="mono")
+        af.sample_rate = self.audio_rate
+        af.pts = self.samples
+        af.time_base = Fraction(1, self.audio_rate)
+        self.samples += chunk.shape[0]
+        self._mux(self._a.encode(af))
+
+    def _flush_cues(self) -> None:
+        tb = self._s.time_base
+        if tb is None:  # known once the header is written (first muxed packet)
+            return
+        from av.subtitles.subtitle import SubtitleSet
+
+        for cue in self._pending_cues:
+            start, dur = int(cue.start_s / tb), max(1, int((cue.end_s - cue.start_s) / tb))
+            text = f"{cue.index},0,Default,,0,0,0,,{_ass_escape(cue.text)}".encode()
+            sub = SubtitleSet.create(text=text, start=0, end=dur, pts=start)
+            packet = self._s.codec_context.encode_subtitle(sub)
+            packet.stream = self._s
+            packet.pts = packet.dts = start
+            packet.duration = dur
+            self._c.mux(packet)
+        self._pending_cues.clear()
+
+    def _mux(self, packets) -> None:
+        for packet in packets:
+            self._c.mux(packet)
+
+    def close(self) -> None:
+        if self._audio_buf.size:
+            pad = np.zeros(AAC_FRAME, np.float32)
+            pad[: self._audio_buf.size] = self._audio_buf
+            # encode the remainder as a short final frame (no padding beyond the timeline)
+            self._encode_audio(self._audio_buf)
+            self._audio_buf = np.zeros(0, np.float32)
+        self._mux(self._a.encode(None))
+        self._mux(self._v.encode(None))
+        self._flush_cues()
+        self._c.close()
+
+    def abort(self) -> None:
+        try:
+            self._c.close()
+        except Exception:
+            pass
+
+    def __enter__(self) -> Mp4Writer:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def srt_time(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+def srt(cues: Iterable[SubtitleCue]) -> str:
+    blocks = [
+        f"{i}\n{srt_time(c.start_s)} --> {srt_time(c.end_s)}\n{c.text.strip()}\n"
+        for i, c in enumerate(cues, start=1)
+    ]
+    return "\n".join(blocks)
+
+
+def probe(path: Path) -> dict:
+    """What a player would see: streams, codecs, durations, frame count, cue count."""
+    import av
+
+    out: dict = {"streams": {}}
+    with av.open(str(path)) as c:
+        out["duration_s"] = (c.duration or 0) / 1_000_000
+        out["metadata"] = dict(c.metadata)
+        for s in c.streams:
+            entry = {"codec": s.codec_context.name}
+            if s.type == "video":
+                entry.update(
+                    width=s.codec_context.width,
+                    height=s.codec_context.height,
+                    fps=float(s.average_rate or 0),
+                )
+            if s.type == "audio":
+                entry.update(sample_rate=s.codec_context.sample_rate)
+            out["streams"][s.type] = entry
+        video = c.streams.video[0]
+        out["frames"] = sum(1 for _ in c.decode(video))
+    with av.open(str(path)) as c:
+        if c.streams.subtitles:
+            cues = []
+            for packet in c.demux(c.streams.subtitles[0]):
+                if packet.size:
+                    for sub in packet.decode():
+                        cues.append(
+                            bytes(getattr(sub, "dialogue", b"") or b"").decode(errors="replace")
+                        )
+            out["cues"] = len(cues)
+        else:
+            out["cues"] = 0
+    return out
