@@ -1,0 +1,15 @@
+"""TTV keyframe slot: ShotSpec -> Keyframe.
+
+Implementations (entry points in group ``ttv.keyframe``):
+
+- ``animatic`` (:class:`AnimaticKeyframe`): storyboard frame drawn on the CPU; the default.
+- ``diffusers`` (:class:`DiffusersKeyframe`): Stable Diffusion from a local weights folder;
+  needs ``ttv-keyframe[diffusers]``. Importing this package never imports torch.
+"""
+
+__version__ = "0.1.0"
+
+from .animatic import AnimaticKeyframe  # noqa: E402
+from .sd import DiffusersKeyframe  # noqa: E402
+
+__all__ = ["AnimaticKeyframe", "DiffusersKeyframe", "__version__"]

@@ -1,0 +1,438 @@
+"""The ``animatic`` keyframe renderer: a storyboard frame drawn from the ShotSpec.
+
+What is drawn, back to front:
+
+1. a backdrop from the palette: a sky gradient (palette[0] -> palette[1]), a sun or moon,
+   two ranges of hills and a ground gradient (palette[-1]); shapes and horizon height come
+   from ``spec.seed``;
+2. one labelled silhouette per character (head + body, anti-aliased by supersampling), its
+   name and first descriptors on a tag above the head; placement and size come from the
+   seed, the character's seed and id; the head rectangles are returned as ``face`` regions;
+3. the setting as a label in the top-left corner;
+4. the caption as real, word-wrapped text in a band at the bottom.
+
+Everything is deterministic per seed (no global RNG, no wall clock). Text needs room: below
+48 pixels of height the labels are left out, and a caption that cannot fit is left out too
+(a note says so). Pillow's bundled default font covers Latin text; give ``font_path`` (a
+local TrueType/OpenType file) for other scripts.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+from ttv_contracts.errors import TTVError
+from ttv_contracts.v1 import CharacterRef, Keyframe, KeyframeRenderer, ModuleInfo, Region, ShotSpec
+
+from . import __version__
+from ._options import as_bool, as_int, bad_value, reject_unknown
+from .errors import E_FONT_UNREADABLE, PACKAGE
+
+MIN_TEXT_HEIGHT = 48  # below this frame height, labels and caption are dropped
+FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+def hex_rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+
+
+def _mix(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    return a * (1.0 - t) + b * t
+
+
+def _luma(c: np.ndarray) -> float:
+    return float(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
+
+
+def _stable_int(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A silhouette's geometry in output pixels (floats; rounded when drawn)."""
+
+    ref: CharacterRef
+    cx: float
+    feet: float
+    height: float
+    color: tuple[int, int, int]
+
+    @property
+    def head_r(self) -> float:
+        return self.height * 0.13
+
+    @property
+    def head_cy(self) -> float:
+        return self.feet - self.height + self.head_r
+
+    def face_box(self) -> tuple[float, float, float, float]:
+        r = self.head_r
+        return self.cx - r, self.head_cy - r, self.cx + r, self.head_cy + r
+
+
+class AnimaticKeyframe(KeyframeRenderer):
+    """Storyboard frame drawn with Pillow and numpy: the honest CPU default (no model)."""
+
+    info = ModuleInfo(
+        slot="keyframe",
+        name="animatic",
+        version=__version__,
+        package=PACKAGE,
+        consumes="ShotSpec (palette, setting, characters, caption, seed, size)",
+        produces="Keyframe: storyboard frame + one face region per drawn character",
+        summary=(
+            "Animatic storyboard frame: palette backdrop, setting label, labelled character "
+            "silhouettes and the caption as text (Pillow)."
+        ),
+    )
+
+    OPTIONS = frozenset({"font_path", "labels", "caption", "supersample", "max_characters"})
+
+    def __init__(self, **options: Any) -> None:
+        reject_unknown("animatic", options, set(self.OPTIONS))
+        super().__init__(**options)
+        name = "animatic"
+        font_path = options.get("font_path")
+        if font_path is not None and not isinstance(font_path, str | Path):
+            raise bad_value(name, "font_path", font_path, "a path to a .ttf/.otf file")
+        self.font_path = Path(font_path).expanduser() if font_path is not None else None
+        if self.font_path is not None and not self.font_path.is_file():
+            raise TTVError(
+                E_FONT_UNREADABLE,
+                f"animatic font_path {str(self.font_path)!r} is not a file",
+                module=PACKAGE,
+            )
+        self.labels = as_bool(name, "labels", options.get("labels", True))
+        self.caption = as_bool(name, "caption", options.get("caption", True))
+        self.supersample = as_int(name, "supersample", options.get("supersample", 2), 1, 4)
+        self.max_characters = as_int(
+            name, "max_characters", options.get("max_characters", 6), 0, 32
+        )
+
+    # ------------------------------------------------------------------ fonts
+
+    def _font(self, size: int) -> FontT:
+        return _load_font(str(self.font_path) if self.font_path else None, max(6, int(size)))
+
+    # ------------------------------------------------------------------ render
+
+    def _render(self, spec: ShotSpec) -> Keyframe:
+        w, h = spec.width, spec.height
+        rng = np.random.default_rng([spec.seed, 0x4B46])  # "KF": one stream per seed
+        palette = [hex_rgb(c) for c in spec.palette] or [hex_rgb("#808080")]
+        horizon = h * float(rng.uniform(0.52, 0.66))
+        img = _backdrop(w, h, horizon, palette, rng)
+
+        figures = self._layout(spec, horizon, palette, rng)
+        image = Image.fromarray(img)
+        if figures:
+            image = self._draw_figures(image, figures)
+        draw = ImageDraw.Draw(image)
+        text_ok = h >= MIN_TEXT_HEIGHT and w >= MIN_TEXT_HEIGHT
+        if self.labels and text_ok:
+            top = 1.0
+            if spec.setting.strip():
+                top = self._draw_setting(draw, spec.setting.strip(), w, h) + 2
+            for fig in figures:
+                self._draw_tag(draw, fig, w, h, top)
+        if self.caption and spec.caption.strip():
+            if not (text_ok and self._draw_caption(image, spec.caption.strip(), w, h)):
+                self.note(f"caption left out: {w}x{h} frame is too small for readable text")
+        regions = tuple(
+            r for r in (_face_region(fig, w, h) for fig in figures) if r is not None
+        )
+        return Keyframe(image=np.asarray(image, dtype=np.uint8).copy(), regions=regions)
+
+    # ------------------------------------------------------------------ layout
+
+    def _layout(
+        self, spec: ShotSpec, horizon: float, palette: list[np.ndarray], rng: np.random.Generator
+    ) -> list[Figure]:
+        chars = spec.characters[: self.max_characters]
+        if len(spec.characters) > len(chars):
+            self.note(
+                f"drew {len(chars)} of {len(spec.characters)} characters "
+                f"(max_characters={self.max_characters})"
+            )
+        n = len(chars)
+        if n == 0:
+            return []
+        w, h = spec.width, spec.height
+        lane = w * 0.84 / n
+        feet_base = h * 0.9
+        figures = []
+        for i, ref in enumerate(chars):
+            crng = np.random.default_rng([spec.seed, ref.seed, _stable_int(ref.id), i])
+            cx = w * 0.08 + lane * (i + 0.5) + float(crng.uniform(-0.18, 0.18)) * lane
+            height = h * float(crng.uniform(0.48, 0.56))
+            height = min(height, lane * 0.85 / 0.36)  # body width 0.36*height fits its lane
+            feet = feet_base - float(crng.uniform(0.0, 0.05)) * h
+            hue = (_stable_int(ref.id) % 360) / 360.0
+            rgb = np.array(colorsys.hsv_to_rgb(hue, 0.45, 0.3), dtype=np.float32) * 255
+            tint = _mix(rgb, palette[0] * 0.4, 0.35)
+            figures.append(
+                Figure(ref=ref, cx=cx, feet=feet, height=max(height, 4.0),
+                       color=tuple(int(v) for v in np.clip(tint, 0, 255)))
+            )
+        return figures
+
+    def _draw_figures(self, image: Image.Image, figures: list[Figure]) -> Image.Image:
+        """Each silhouette is drawn as a mask at ``supersample`` x resolution, given a light
+        rim (the mask grown with a max filter, so it shows on dark and light backdrops),
+        then box-filtered down: anti-aliased edges without a font or vector library."""
+        s = self.supersample
+        w, h = image.size
+        base = image.convert("RGBA")
+        for fig in figures:
+            edge = max(1, round(min(w, h) * s / 200))
+            r = fig.head_r * s
+            x0 = int(fig.cx * s - fig.height * s * 0.3) - 2 * edge
+            y0 = int(fig.head_cy * s - r) - 2 * edge
+            x1 = int(np.ceil(fig.cx * s + fig.height * s * 0.3)) + 2 * edge
+            y1 = int(np.ceil(fig.feet * s)) + 2 * edge
+            mask = Image.new("L", (x1 - x0, y1 - y0), 0)
+            _silhouette(ImageDraw.Draw(mask), fig, s, -x0, -y0)
+            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * edge + 1,) * 2)
+            rim = Image.fromarray(cv2.dilate(np.asarray(mask), kernel))
+            layer = Image.new("RGBA", mask.size, (238, 236, 226, 0))
+            layer.putalpha(rim)
+            body = Image.new("RGBA", mask.size, (*fig.color, 255))
+            layer.paste(body, (0, 0), mask)
+            # Downsample the figure layer onto the frame grid (x0, y0 snapped to s).
+            ox, oy = x0 - x0 % s, y0 - y0 % s
+            pad = Image.new("RGBA", (x1 - ox + s, y1 - oy + s), (0, 0, 0, 0))
+            pad.paste(layer, (x0 - ox, y0 - oy))
+            pw, ph = pad.size[0] // s, pad.size[1] // s
+            small = pad.crop((0, 0, pw * s, ph * s)).resize((pw, ph), Image.Resampling.BOX)
+            _composite_at(base, small, ox // s, oy // s)
+        return base.convert("RGB")
+
+    # ------------------------------------------------------------------ text
+
+    def _draw_tag(
+        self, draw: ImageDraw.ImageDraw, fig: Figure, w: int, h: int, top: float
+    ) -> None:
+        size = int(np.clip(h / 24, 8, 28))
+        font = self._font(size)
+        small = self._font(max(6, int(size * 0.8)))
+        max_w = max(20.0, fig.height * 0.9)
+        name = _fit(fig.ref.name, font, max_w)
+        desc = _fit(", ".join(fig.ref.descriptors[:2]), small, max_w) if fig.ref.descriptors else ""
+        lines = [(name, font)] + ([(desc, small)] if desc else [])
+        widths = [f.getlength(t) for t, f in lines]
+        pad = max(2, size // 4)
+        box_w = max(widths) + 2 * pad
+        box_h = sum(_line_height(f) for _, f in lines) + 2 * pad
+        x0 = float(np.clip(fig.cx - box_w / 2, 1, max(1, w - box_w - 1)))
+        y0 = float(np.clip(fig.head_cy - fig.head_r * 1.3 - box_h, top, max(top, h - box_h - 1)))
+        draw.rounded_rectangle(
+            (x0, y0, x0 + box_w, y0 + box_h), radius=pad, fill=(250, 248, 240), outline=(40, 40, 40)
+        )
+        y = y0 + pad
+        for (text, f), tw in zip(lines, widths, strict=True):
+            draw.text((x0 + (box_w - tw) / 2, y), text, font=f, fill=(20, 20, 20))
+            y += _line_height(f)
+
+    def _draw_setting(self, draw: ImageDraw.ImageDraw, setting: str, w: int, h: int) -> float:
+        """The setting label, top left; returns the label's bottom edge."""
+        size = int(np.clip(h / 20, 8, 32))
+        font = self._font(size)
+        pad = max(2, size // 3)
+        text = _fit(setting, font, w * 0.9 - 2 * pad)
+        tw = font.getlength(text)
+        box = (pad, pad, pad + tw + 2 * pad, pad + _line_height(font) + 2 * pad)
+        draw.rounded_rectangle(box, radius=pad, fill=(20, 20, 24), outline=(230, 230, 220))
+        draw.text((2 * pad, 2 * pad), text, font=font, fill=(245, 245, 235))
+        return float(box[3])
+
+    def _draw_caption(self, image: Image.Image, caption: str, w: int, h: int) -> bool:
+        size = int(np.clip(h / 15, 8, 48))
+        font = self._font(size)
+        pad = max(2, size // 2)
+        lines = _wrap(caption, font, w - 2 * pad, max_lines=3)
+        line_h = _line_height(font)
+        band_h = len(lines) * line_h + 2 * pad
+        if not lines or band_h > h * 0.45:
+            return False
+        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        od = ImageDraw.Draw(overlay)
+        od.rectangle((0, h - band_h, w, h), fill=(10, 10, 14, 170))
+        y = h - band_h + pad
+        for line in lines:
+            tw = font.getlength(line)
+            od.text(((w - tw) / 2, y), line, font=font, fill=(255, 255, 250, 255))
+            y += line_h
+        base = image.convert("RGBA")
+        base.alpha_composite(overlay)
+        image.paste(base.convert("RGB"))
+        return True
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+@lru_cache(maxsize=64)
+def _load_font(path: str | None, size: int) -> FontT:
+    if path is not None:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError as exc:
+            raise TTVError(
+                E_FONT_UNREADABLE, f"cannot read font {path!r}: {exc}", module=PACKAGE
+            ) from exc
+    try:
+        return ImageFont.load_default(size=size)
+    except (TypeError, OSError):  # Pillow without FreeType: fixed-size bitmap font
+        return ImageFont.load_default()
+
+
+def _line_height(font: FontT) -> int:
+    box = font.getbbox("Ag")
+    return int(box[3] - min(0, box[1])) + 2
+
+
+def _fit(text: str, font: FontT, max_w: float) -> str:
+    """Text truncated with an ellipsis so that it is at most ``max_w`` pixels wide."""
+    if font.getlength(text) <= max_w:
+        return text
+    while text and font.getlength(text + "…") > max_w:
+        text = text[:-1]
+    return (text.rstrip() + "…") if text else ""
+
+
+def _wrap(text: str, font: FontT, max_w: float, max_lines: int) -> list[str]:
+    """Greedy word wrap; over-long words are broken; overflow ends in an ellipsis."""
+    lines: list[str] = []
+    current = ""
+    words = text.split()
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if font.getlength(candidate) <= max_w:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while font.getlength(word) > max_w and len(word) > 1:  # break a long word
+            cut = len(word)
+            while cut > 1 and font.getlength(word[:cut]) > max_w:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _fit(lines[-1] + " …", font, max_w)
+    return [ln for ln in lines if ln]
+
+
+def _backdrop(
+    w: int, h: int, horizon: float, palette: list[np.ndarray], rng: np.random.Generator
+) -> np.ndarray:
+    """Sky gradient, sun/moon, two hill ranges and ground, with anti-aliased edges (numpy,
+    float32; per-row and per-column terms are computed once and broadcast)."""
+    f32 = np.float32
+    p0 = palette[0]
+    p1 = palette[1 % len(palette)]
+    pg = palette[-1]
+    ys = (np.arange(h, dtype=f32) + f32(0.5))[:, None]
+    xs = (np.arange(w, dtype=f32) + f32(0.5))[None, :]
+
+    t = np.clip(ys / f32(max(horizon, 1.0)), 0, 1)[..., None]  # (h, 1, 1)
+    sky_rows = (_mix(p1, np.full(3, 255.0, f32), 0.25) * t + p0 * (1 - t)).astype(f32)
+    img = np.repeat(sky_rows, w, axis=1)  # (h, w, 3)
+
+    # Sun (bright sky) or moon (dark sky): a soft disc, computed in its bounding box only.
+    dark = _luma(p0) < 90
+    sr = max(1.0, min(w, h) * float(rng.uniform(0.05, 0.09)))
+    sx = w * float(rng.uniform(0.15, 0.85))
+    sy = horizon * float(rng.uniform(0.2, 0.55))
+    reach = sr * 6
+    bx0, bx1 = max(0, int(sx - reach)), min(w, int(sx + reach) + 1)
+    by0, by1 = max(0, int(sy - reach)), min(h, int(sy + reach) + 1)
+    if bx1 > bx0 and by1 > by0:
+        dist = np.sqrt((xs[:, bx0:bx1] - f32(sx)) ** 2 + (ys[by0:by1] - f32(sy)) ** 2)
+        disc = np.clip(f32(sr) - dist + f32(0.5), 0, 1)[..., None]
+        glow = (np.exp(-((dist / f32(sr * 3)) ** 2)) * f32(0.15 if dark else 0.25))[..., None]
+        sun = np.array([235, 235, 220] if dark else [255, 236, 180], f32)
+        patch = img[by0:by1, bx0:bx1]
+        patch = patch * (1 - glow) + sun * glow
+        img[by0:by1, bx0:bx1] = patch * (1 - disc) + sun * disc
+
+    # Two hill ranges: sums of sines with seeded phases; coverage gives anti-aliasing.
+    u = xs[0] / f32(max(w, 1))
+    for depth, (amp, shade) in enumerate(((0.16, 0.55), (0.09, 0.8))):
+        phases = rng.uniform(0, 2 * np.pi, 3)
+        freqs = np.array([1.0, 2.3, 4.1]) * float(rng.uniform(0.8, 1.4))
+        ridge = sum(
+            np.sin(2 * np.pi * fr * u + ph) / (k + 1)
+            for k, (fr, ph) in enumerate(zip(freqs, phases, strict=True))
+        )
+        top = (horizon - h * amp * (0.55 + 0.45 * ridge / 1.84) + depth * h * 0.03).astype(f32)
+        cover = np.clip(ys - top[None, :] + f32(0.5), 0, 1)[..., None]
+        hill = (_mix(_mix(p1, pg, 0.5 + 0.3 * depth), p0, 1 - shade) * (0.8 + 0.1 * depth)).astype(f32)
+        img += (hill - img) * cover
+
+    # Ground: from the ground colour at the horizon to a darker tone at the bottom.
+    gt = np.clip((ys - f32(horizon)) / f32(max(h - horizon, 1.0)), 0, 1)[..., None]
+    ground = (pg * (1 - 0.35 * gt)).astype(f32)  # (h, 1, 3)
+    cover = np.clip(ys - f32(horizon) + f32(0.5), 0, 1)[..., None]  # (h, 1, 1)
+    img += (ground - img) * cover
+    img += f32(0.5)
+    np.clip(img, 0, 255, out=img)
+    return img.astype(np.uint8)
+
+
+def _face_region(fig: Figure, w: int, h: int) -> Region | None:
+    x0, y0, x1, y1 = fig.face_box()
+    xi0, yi0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+    xi1, yi1 = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))
+    if xi1 - xi0 < 1 or yi1 - yi0 < 1:
+        return None
+    return Region(x=xi0, y=yi0, w=xi1 - xi0, h=yi1 - yi0, label=fig.ref.id, kind="face")
+
+
+def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """Head, neck, torso, arms and legs of one figure, into a mask (scale ``s``, offset)."""
+    hh = fig.height * s
+    r = fig.head_r * s
+    cx, cy, feet = fig.cx * s + dx, fig.head_cy * s + dy, fig.feet * s + dy
+    shoulder = cy + r * 1.3
+    hip = shoulder + hh * 0.36
+    sw, hw = hh * 0.15, hh * 0.11
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
+    draw.rectangle((cx - r * 0.35, cy + r * 0.6, cx + r * 0.35, shoulder + r * 0.2), fill=255)
+    draw.rounded_rectangle((cx - sw, shoulder, cx + sw, hip), radius=sw * 0.45, fill=255)
+    draw.polygon([(cx - sw, hip - 1), (cx + sw, hip - 1), (cx + hw, hip + hh * 0.08), (cx - hw, hip + hh * 0.08)], fill=255)
+    for side in (-1, 1):  # arms hang beside the torso, legs from the hips to the feet
+        ax = cx + side * sw
+        draw.polygon(
+            [(ax, shoulder + sw * 0.15), (ax + side * hh * 0.05, shoulder + sw * 0.35),
+             (ax + side * hh * 0.045, hip + hh * 0.05), (ax + side * hh * 0.005, hip + hh * 0.05)],
+            fill=255,
+        )
+        lx = cx + side * hw * 0.5
+        draw.polygon(
+            [(cx + side * 2, hip), (cx + side * hw, hip), (lx + side * hh * 0.04, feet), (lx - side * hh * 0.01, feet)],
+            fill=255,
+        )
+
+
+def _composite_at(base: Image.Image, layer: Image.Image, x: int, y: int) -> None:
+    """alpha_composite ``layer`` onto ``base`` at (x, y), clipping at the frame edges."""
+    bw, bh = base.size
+    lx0, ly0 = max(0, -x), max(0, -y)
+    lx1, ly1 = min(layer.size[0], bw - x), min(layer.size[1], bh - y)
+    if lx1 <= lx0 or ly1 <= ly0:
+        return
+    base.alpha_composite(layer.crop((lx0, ly0, lx1, ly1)), dest=(x + lx0, y + ly0))

@@ -1,0 +1,320 @@
+"""The ``diffusers`` keyframe renderer: Stable Diffusion text-to-image from local weights.
+
+Needs the ``ttv-keyframe[diffusers]`` extra. ``torch`` and ``diffusers`` are imported only
+when the first frame is rendered (never at import, never in ``__init__``), so the package's
+default install and its entry-point discovery stay light.
+
+Weights come from ``weights_path``: a folder written by ``StableDiffusionPipeline
+.save_pretrained`` (``model_index.json`` plus component folders). Nothing is downloaded:
+loading runs with ``local_files_only=True``. LoRA adapters (``loras``) are loaded from local
+files or folders with diffusers' ``load_lora_weights`` (needs peft).
+
+Size: SD works on multiples of 8 pixels, and each checkpoint has a native resolution, so the
+image is generated at the spec's aspect ratio scaled into ``min_side``..``max_side`` and
+rounded to multiples of 8, then resized (OpenCV, area or cubic) to the exact spec size.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from ttv_contracts.errors import (
+    E_EXTRA_MISSING,
+    E_OUT_OF_MEMORY,
+    E_WEIGHTS_MISSING,
+    TTVError,
+)
+from ttv_contracts.v1 import Keyframe, KeyframeRenderer, ModuleInfo, Needs, Region, ShotSpec
+
+from . import __version__
+from ._options import as_bool, as_float, as_int, bad_value, reject_unknown
+from .errors import E_GENERATION_FAILED, E_LORA_LOAD, E_PIPELINE_LOAD, PACKAGE
+
+NAME = "diffusers"
+DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+
+
+def generation_size(
+    width: int, height: int, min_side: int, max_side: int, multiple: int = 8
+) -> tuple[int, int]:
+    """(w, h) to generate at: the spec's aspect ratio, shorter side >= ``min_side`` unless
+    that pushes the longer side past ``max_side``, both rounded to ``multiple``."""
+    scale = 1.0
+    if min(width, height) < min_side:
+        scale = min_side / min(width, height)
+    if max(width, height) * scale > max_side:
+        scale = max_side / max(width, height)
+
+    def snap(v: float) -> int:
+        return max(multiple, int(round(v / multiple)) * multiple)
+
+    return snap(width * scale), snap(height * scale)
+
+
+def resize_exact(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Resize an RGB uint8 image to exactly ``width`` x ``height`` (area down, cubic up)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    if (w, h) == (width, height):
+        return image
+    interp = cv2.INTER_AREA if width * height < w * h else cv2.INTER_CUBIC
+    return cv2.resize(image, (width, height), interpolation=interp)
+
+
+def label_faces(
+    boxes: Sequence[tuple[int, int, int, int]], character_ids: Sequence[str]
+) -> tuple[Region, ...]:
+    """Detected face boxes -> regions. Faces are matched to characters left to right (a
+    heuristic: SD does not tell where it drew whom); extra faces are left unlabelled."""
+    ordered = sorted(boxes, key=lambda b: (b[0], b[1]))
+    regions = []
+    for i, (x, y, w, h) in enumerate(ordered):
+        label = character_ids[i] if i < len(character_ids) else ""
+        regions.append(Region(x=int(x), y=int(y), w=int(w), h=int(h), label=label, kind="face"))
+    return tuple(regions)
+
+
+def detect_faces(image: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Frontal faces with OpenCV's bundled Haar cascade (no download)."""
+    import cv2
+
+    path = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
+    cascade = cv2.CascadeClassifier(str(path))
+    if cascade.empty():
+        return []
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    side = min(gray.shape)
+    min_size = max(16, side // 12)
+    if side < min_size:
+        return []
+    found = cascade.detectMultiScale(gray, scaleFactor=1.1, minNeighbors=5, minSize=(min_size,) * 2)
+    return [tuple(int(v) for v in box) for box in (found if len(found) else [])]
+
+
+def _parse_loras(value: Any) -> tuple[tuple[Path, float], ...]:
+    """``loras`` accepts paths, or tables ``{path = "...", weight = 0.8}`` (TOML)."""
+    if value is None:
+        return ()
+    if isinstance(value, str | Path) or not isinstance(value, Sequence):
+        raise bad_value(NAME, "loras", value, "a list of paths or of {path, weight} tables")
+    out = []
+    for item in value:
+        if isinstance(item, str | Path):
+            path, weight = Path(item), 1.0
+        elif isinstance(item, dict) and set(item) <= {"path", "weight"} and "path" in item:
+            path = Path(item["path"])
+            weight = as_float(NAME, "loras.weight", item.get("weight", 1.0), -4.0, 4.0)
+        else:
+            raise bad_value(NAME, "loras", item, "a path or a {path, weight} table")
+        out.append((path.expanduser(), weight))
+    return tuple(out)
+
+
+class DiffusersKeyframe(KeyframeRenderer):
+    """Stable Diffusion text-to-image (diffusers ``StableDiffusionPipeline``), local weights."""
+
+    info = ModuleInfo(
+        slot="keyframe",
+        name=NAME,
+        version=__version__,
+        package=PACKAGE,
+        needs=Needs(gpu=False, weights_path=True, extra="diffusers", min_memory_gb=4.0),
+        consumes="ShotSpec (prompt, negative prompt, seed, size)",
+        produces="Keyframe: Stable Diffusion image at the spec size (+ detected faces)",
+        summary=(
+            "Stable Diffusion text-to-image through diffusers, from a local weights folder "
+            "with optional LoRA adapters; a GPU is strongly advised."
+        ),
+    )
+
+    OPTIONS = frozenset(
+        {
+            "weights_path",
+            "loras",
+            "steps",
+            "guidance_scale",
+            "device",
+            "dtype",
+            "min_side",
+            "max_side",
+            "prompt_suffix",
+            "detect_faces",
+        }
+    )
+
+    def __init__(self, **options: Any) -> None:
+        reject_unknown(NAME, options, set(self.OPTIONS))
+        super().__init__(**options)
+        raw = options.get("weights_path")
+        if raw is None or not isinstance(raw, str | Path) or not str(raw).strip():
+            raise TTVError(
+                E_WEIGHTS_MISSING,
+                "keyframe 'diffusers' needs weights_path: a local Stable Diffusion folder "
+                "(diffusers format, with model_index.json)",
+                module=PACKAGE,
+            )
+        self.weights_path = Path(raw).expanduser()
+        if not self.weights_path.exists():
+            raise TTVError(
+                E_WEIGHTS_MISSING,
+                f"keyframe 'diffusers' weights_path {str(self.weights_path)!r} does not exist",
+                module=PACKAGE,
+            )
+        self.loras = _parse_loras(options.get("loras"))
+        for path, _ in self.loras:
+            if not path.exists():
+                raise TTVError(
+                    E_WEIGHTS_MISSING, f"LoRA adapter {str(path)!r} does not exist", module=PACKAGE
+                )
+        self.steps = as_int(NAME, "steps", options.get("steps", 25), 1, 500)
+        self.guidance_scale = as_float(
+            NAME, "guidance_scale", options.get("guidance_scale", 7.0), 0.0, 50.0
+        )
+        self.device = options.get("device", "auto")
+        if self.device not in DEVICES:
+            raise bad_value(NAME, "device", self.device, f"one of {', '.join(DEVICES)}")
+        self.dtype = options.get("dtype", "auto")
+        if self.dtype not in DTYPES:
+            raise bad_value(NAME, "dtype", self.dtype, f"one of {', '.join(DTYPES)}")
+        self.min_side = as_int(NAME, "min_side", options.get("min_side", 384), 8, 4096)
+        self.max_side = as_int(NAME, "max_side", options.get("max_side", 1024), 8, 4096)
+        if self.min_side > self.max_side:
+            raise bad_value(NAME, "min_side", self.min_side, f"<= max_side ({self.max_side})")
+        suffix = options.get("prompt_suffix", "")
+        if not isinstance(suffix, str):
+            raise bad_value(NAME, "prompt_suffix", suffix, "a string")
+        self.prompt_suffix = suffix
+        self.detect_faces = as_bool(NAME, "detect_faces", options.get("detect_faces", True))
+        self._pipe: Any = None
+        self._torch: Any = None
+
+    # ------------------------------------------------------------------ loading
+
+    def _load(self) -> Any:
+        if self._pipe is not None:
+            return self._pipe
+        if importlib.util.find_spec("torch") is None or importlib.util.find_spec("diffusers") is None:
+            raise TTVError(
+                E_EXTRA_MISSING,
+                "keyframe 'diffusers' needs torch and diffusers: pip install 'ttv-keyframe[diffusers]'",
+                module=PACKAGE,
+            )
+        try:
+            import torch
+            from diffusers import StableDiffusionPipeline
+        except ImportError as exc:
+            raise TTVError(
+                E_EXTRA_MISSING,
+                f"keyframe 'diffusers' could not import its extra ({exc}); "
+                "pip install 'ttv-keyframe[diffusers]'",
+                module=PACKAGE,
+            ) from exc
+        if not (self.weights_path / "model_index.json").is_file():
+            raise TTVError(
+                E_PIPELINE_LOAD,
+                f"{str(self.weights_path)!r} is not a diffusers pipeline folder "
+                "(no model_index.json); single-file checkpoints must be converted first",
+                module=PACKAGE,
+            )
+        device = self._device(torch)
+        dtype = self._dtype(torch, device)
+        try:
+            pipe = StableDiffusionPipeline.from_pretrained(
+                self.weights_path,
+                torch_dtype=dtype,
+                local_files_only=True,
+                safety_checker=None,
+                requires_safety_checker=False,
+            )
+        except Exception as exc:  # diffusers raises OSError, ValueError, EnvironmentError...
+            raise TTVError(
+                E_PIPELINE_LOAD,
+                f"could not load Stable Diffusion from {str(self.weights_path)!r}: {exc}",
+                module=PACKAGE,
+            ) from exc
+        if self.loras:
+            names = []
+            for i, (path, _) in enumerate(self.loras):
+                name = f"lora{i}"
+                try:
+                    if path.is_file():
+                        pipe.load_lora_weights(str(path.parent), weight_name=path.name, adapter_name=name)
+                    else:
+                        pipe.load_lora_weights(str(path), adapter_name=name)
+                except Exception as exc:
+                    raise TTVError(
+                        E_LORA_LOAD, f"could not load LoRA {str(path)!r}: {exc}", module=PACKAGE
+                    ) from exc
+                names.append(name)
+            pipe.set_adapters(names, adapter_weights=[w for _, w in self.loras])
+        pipe = pipe.to(device)
+        pipe.set_progress_bar_config(disable=True)
+        self._pipe, self._torch = pipe, torch
+        return pipe
+
+    def _device(self, torch: Any) -> str:
+        if self.device != "auto":
+            return self.device
+        if torch.cuda.is_available():
+            return "cuda"
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return "mps"
+        return "cpu"
+
+    def _dtype(self, torch: Any, device: str) -> Any:
+        if self.dtype == "auto":
+            return torch.float16 if device == "cuda" else torch.float32
+        return getattr(torch, self.dtype)
+
+    # ------------------------------------------------------------------ render
+
+    def _render(self, spec: ShotSpec) -> Keyframe:
+        pipe = self._load()
+        torch = self._torch
+        gw, gh = generation_size(spec.width, spec.height, self.min_side, self.max_side)
+        prompt = spec.prompt + (f", {self.prompt_suffix}" if self.prompt_suffix else "")
+        generator = torch.Generator(device="cpu").manual_seed(spec.seed)
+        try:
+            out = pipe(
+                prompt=prompt,
+                negative_prompt=spec.negative_prompt or None,
+                width=gw,
+                height=gh,
+                num_inference_steps=self.steps,
+                guidance_scale=self.guidance_scale,
+                generator=generator,
+                output_type="np",
+            )
+        except torch.cuda.OutOfMemoryError as exc:
+            raise TTVError(
+                E_OUT_OF_MEMORY,
+                f"Stable Diffusion ran out of GPU memory at {gw}x{gh}: lower max_side or use float16",
+                module=PACKAGE,
+            ) from exc
+        except Exception as exc:
+            raise TTVError(
+                E_GENERATION_FAILED, f"Stable Diffusion generation failed: {exc}", module=PACKAGE
+            ) from exc
+        images = np.asarray(out.images)
+        if images.ndim != 4 or images.shape[-1] != 3 or not np.all(np.isfinite(images)):
+            raise TTVError(
+                E_GENERATION_FAILED,
+                f"Stable Diffusion returned an unusable image (shape {images.shape}, "
+                "non-finite values or wrong channels)",
+                module=PACKAGE,
+            )
+        image = np.clip(images[0] * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        image = np.ascontiguousarray(resize_exact(image, spec.width, spec.height))
+        regions: tuple[Region, ...] = ()
+        if self.detect_faces:
+            regions = label_faces(detect_faces(image), [c.id for c in spec.characters])
+            if spec.characters and not regions:
+                self.note("no face found in the generated keyframe: lip-sync gets no regions")
+        return Keyframe(image=image, regions=regions)

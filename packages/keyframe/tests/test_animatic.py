@@ -1,0 +1,142 @@
+"""Conformance and hard cases for the animatic keyframe renderer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ttv_contracts.errors import TTVError
+from ttv_contracts.testing import KeyframeConformance, sample_spec
+from ttv_contracts.v1 import CharacterRef
+from ttv_keyframe import AnimaticKeyframe
+
+CAST = (
+    CharacterRef(id="ravi", name="Ravi", descriptors=("old potter", "white beard"), seed=1),
+    CharacterRef(id="mira", name="Mira", descriptors=("young girl",), seed=2),
+)
+
+
+class TestAnimaticConformance(KeyframeConformance):
+    implementation_class = AnimaticKeyframe
+
+
+def spec(**kw):
+    base = sample_spec(width=kw.pop("width", 320), height=kw.pop("height", 180))
+    return base.model_copy(update={"characters": CAST, **kw})
+
+
+def test_regions_are_faces_of_each_character_inside_the_frame():
+    kf = AnimaticKeyframe().render(spec())
+    assert [r.label for r in kf.regions] == ["ravi", "mira"]
+    for r in kf.regions:
+        assert r.kind == "face"
+        assert r.x + r.w <= 320 and r.y + r.h <= 180
+        assert 0.5 < r.w / r.h < 2.0
+
+
+def test_face_regions_cover_the_silhouette_head():
+    """The head is drawn in the character colour: the region's centre is not backdrop."""
+    impl = AnimaticKeyframe()
+    with_cast = impl.render(spec()).image.astype(int)
+    empty = impl.render(spec(characters=())).image.astype(int)
+    for r in impl.render(spec()).regions:
+        cy, cx = r.y + r.h // 2, r.x + r.w // 2
+        assert np.abs(with_cast[cy, cx] - empty[cy, cx]).sum() > 30
+
+
+def test_deterministic_and_seed_dependent():
+    a = AnimaticKeyframe().render(spec(seed=1))
+    b = AnimaticKeyframe().render(spec(seed=1))
+    c = AnimaticKeyframe().render(spec(seed=2))
+    assert np.array_equal(a.image, b.image) and a.regions == b.regions
+    assert not np.array_equal(a.image, c.image)
+
+
+def test_palette_drives_the_backdrop():
+    warm = AnimaticKeyframe().render(spec(palette=("#ff8000", "#ffd080", "#804000"), characters=()))
+    cold = AnimaticKeyframe().render(spec(palette=("#0020a0", "#4060ff", "#002040"), characters=()))
+    assert warm.image[..., 0].mean() > warm.image[..., 2].mean()
+    assert cold.image[..., 2].mean() > cold.image[..., 0].mean()
+
+
+def test_caption_is_drawn_as_text():
+    """A caption changes the bottom band; a different caption changes it differently."""
+    impl = AnimaticKeyframe()
+    none = impl.render(spec(caption="")).image
+    one = impl.render(spec(caption="Opposite poles attract.")).image
+    two = impl.render(spec(caption="Like poles repel each other.")).image
+    band = slice(180 * 3 // 4, 180)
+    assert not np.array_equal(none[band], one[band])
+    assert not np.array_equal(one[band], two[band])
+    # The top of the frame is not affected by the caption.
+    assert np.array_equal(none[:40], one[:40])
+
+
+def test_caption_option_off_and_long_caption_wraps():
+    impl = AnimaticKeyframe(caption=False)
+    assert np.array_equal(
+        impl.render(spec(caption="x y z")).image, impl.render(spec(caption="")).image
+    )
+    long = " ".join(["supercalifragilisticexpialidocious"] * 40)
+    kf = AnimaticKeyframe().render(spec(caption=long, width=97, height=61))
+    assert kf.image.shape == (61, 97, 3)
+
+
+@pytest.mark.parametrize("size", [(16, 16), (17, 41), (4096, 16), (16, 1000), (33, 17)])
+def test_tiny_and_extreme_sizes(size):
+    impl = AnimaticKeyframe()
+    kf = impl.render(spec(width=size[0], height=size[1], caption="a caption"))
+    assert kf.image.shape == (size[1], size[0], 3)
+    for r in kf.regions:
+        assert r.x + r.w <= size[0] and r.y + r.h <= size[1]
+    if size[1] < 48:
+        assert any("caption left out" in n for n in impl.drain_notes())
+
+
+def test_many_characters_are_capped_with_a_note():
+    cast = tuple(CharacterRef(id=f"c{i}", name=f"C{i}") for i in range(10))
+    impl = AnimaticKeyframe(max_characters=4)
+    kf = impl.render(spec(characters=cast))
+    assert len(kf.regions) == 4
+    assert any("4 of 10" in n for n in impl.drain_notes())
+
+
+def test_non_latin_text_does_not_crash():
+    kf = AnimaticKeyframe().render(
+        spec(caption="Мира смеётся — 米拉笑了", setting="川のほとり", characters=(
+            CharacterRef(id="m", name="Мира"),))
+    )
+    assert kf.image.shape == (180, 320, 3)
+
+
+def test_unknown_option_is_config_error():
+    with pytest.raises(TTVError) as err:
+        AnimaticKeyframe(colour="red")
+    assert err.value.code == "TTV-E002"
+
+
+@pytest.mark.parametrize(
+    ("opts", "code"),
+    [
+        ({"supersample": 0}, "TTV-E200"),
+        ({"labels": "yes"}, "TTV-E200"),
+        ({"max_characters": -1}, "TTV-E200"),
+        ({"font_path": "/nonexistent/font.ttf"}, "TTV-E201"),
+    ],
+)
+def test_bad_option_values(opts, code):
+    with pytest.raises(TTVError) as err:
+        AnimaticKeyframe(**opts)
+    assert err.value.code == code
+
+
+def test_font_path_is_used():
+    """A local TrueType font replaces the bundled one (only where the OS ships one)."""
+    from pathlib import Path
+
+    fonts = sorted(Path("/usr/share/fonts").rglob("*.ttf")) if Path("/usr/share/fonts").is_dir() else []
+    if not fonts:
+        pytest.skip("no system TrueType font to test font_path with")
+    default = AnimaticKeyframe().render(spec()).image
+    custom = AnimaticKeyframe(font_path=str(fonts[0])).render(spec()).image
+    assert custom.shape == default.shape
+    assert not np.array_equal(custom, default)
