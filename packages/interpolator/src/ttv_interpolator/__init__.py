@@ -1,0 +1,25 @@
+"""ttv-interpolator: streaming frame-rate conversion for TTV (slot ``interpolator``).
+
+Implementations: :class:`FlowInterpolator` (entry point ``flow``, the default) and
+:class:`BlendInterpolator` (``blend``). :class:`PairwiseInterpolator` is the base for new
+backends (see MIGRATION.md for a RIFE-style model).
+"""
+
+__version__ = "0.1.0"
+
+from .flow import BidirectionalFlow, PairFlow, cross_fade  # noqa: E402
+from .interpolators import (  # noqa: E402
+    BlendInterpolator,
+    FlowInterpolator,
+    PairwiseInterpolator,
+)
+
+__all__ = [
+    "BidirectionalFlow",
+    "BlendInterpolator",
+    "FlowInterpolator",
+    "PairFlow",
+    "PairwiseInterpolator",
+    "__version__",
+    "cross_fade",
+]
