@@ -165,6 +165,18 @@ def schemas(
         typer.echo(p)
 
 
+@app.command()
+def site(
+    out: Annotated[Path, typer.Option("--out", help="Write the generated pages here.")],
+    root: RootOpt = None,
+) -> None:
+    """Write the generated site pages to a folder (mkdocs builds them in memory itself)."""
+    from .site import write
+
+    n = sum(1 for _ in write(out, root))
+    typer.echo(f"wrote {n} generated pages under {out}")
+
+
 # ---------------------------------------------------------------- `ttv` sub-commands
 # The integration's `ttv` CLI mounts every `ttv.commands` entry point with add_typer, so
 # each of these is a group whose callback does the work: `ttv owners PATH`,
