@@ -5,6 +5,7 @@ Frames and audio are encoded as they arrive; nothing holds the whole video.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
@@ -144,10 +145,8 @@ class Mp4Writer:
         self._c.close()
 
     def abort(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._c.close()
-        except Exception:
-            pass
 
     def __enter__(self) -> Mp4Writer:
         return self

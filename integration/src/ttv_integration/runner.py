@@ -9,6 +9,7 @@ count) -> keyframe -> motion -> extender -> lipsync (per shot) -> transitions ->
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -653,8 +654,16 @@ class Pipeline:
             worker = threading.Thread(
                 target=state.run,
                 args=(
-                    lambda: self._render_once(
-                        tmp, picks, timeline, audio_keys, final_keys, cues, payload, state
+                    functools.partial(
+                        self._render_once,
+                        tmp,
+                        picks,
+                        timeline,
+                        audio_keys,
+                        final_keys,
+                        cues,
+                        payload,
+                        state,
                     ),
                 ),
                 daemon=True,
