@@ -1,0 +1,156 @@
+"""TTV's CI: every session is derived from the workspace, never from a hand-kept list.
+
+`uv run nox` runs the default sessions (the README's test command); `nox -l` lists them all;
+`nox -t <slot>` runs one slot's swap cells.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+ROOT = Path(__file__).parent
+TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-benchmark>=4"]
+
+
+def _members() -> dict[str, Path]:
+    """Distribution name -> directory, for every workspace member with a pyproject."""
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    found: dict[str, Path] = {}
+    for pattern in root["tool"]["uv"]["workspace"]["members"]:
+        for directory in sorted(ROOT.glob(pattern)):
+            pyproject = directory / "pyproject.toml"
+            if pyproject.is_file():
+                found[tomllib.loads(pyproject.read_text())["project"]["name"]] = directory
+    return found
+
+
+MEMBERS = _members()
+MODULES = {name: path for name, path in MEMBERS.items() if path.parent.name == "packages"}
+
+
+def _project(path: Path) -> dict:
+    return tomllib.loads((path / "pyproject.toml").read_text())["project"]
+
+
+def _import_name(path: Path) -> str:
+    return _project(path)["name"].replace("-", "_")
+
+
+def _extras(path: Path) -> list[str]:
+    return sorted(_project(path).get("optional-dependencies", {}))
+
+
+def _local_deps(path: Path) -> list[Path]:
+    """Workspace members this package depends on (contracts, and for tools their peers)."""
+    deps = _project(path).get("dependencies", [])
+    names = {d.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip() for d in deps}
+    return [MEMBERS[n] for n in sorted(names) if n in MEMBERS]
+
+
+def _install_members(session: nox.Session, *paths: Path, extras: dict[Path, list[str]] | None = None) -> None:
+    args: list[str] = []
+    for path in paths:
+        spec = str(path)
+        chosen = (extras or {}).get(path)
+        if chosen:
+            spec += "[" + ",".join(chosen) + "]"
+        args += ["-e", spec]
+    session.install(*args, *TEST_DEPS)
+
+
+# ---------------------------------------------------------------------------- quality gates
+
+
+@nox.session(tags=["quality"])
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check over the whole tree."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+def importlinter_config() -> str:
+    """import-linter contracts, derived from the workspace members."""
+    modules = sorted(_import_name(p) for p in MODULES.values())
+    roots = ["ttv_contracts", "ttv_integration", *modules]
+    lines = ["[importlinter]", "root_packages =", *[f"    {r}" for r in roots], "",
+             "[importlinter:contract:independent-modules]",
+             "name = Module packages are independent of each other",
+             "type = independence", "modules =", *[f"    {m}" for m in modules], "",
+             "[importlinter:contract:only-integration-assembles]",
+             "name = Only the integration imports module packages",
+             "type = forbidden", "source_modules =", "    ttv_contracts",
+             "forbidden_modules =", *[f"    {m}" for m in modules], "",
+             "[importlinter:contract:contracts-light]",
+             "name = ttv_contracts imports no heavy ML library",
+             "type = forbidden", "source_modules =", "    ttv_contracts",
+             "forbidden_modules =", "    torch", "    diffusers", "    transformers",
+             "    ttv_integration", "include_external_packages = True", ""]
+    return "\n".join(lines)
+
+
+@nox.session(tags=["quality"])
+def imports(session: nox.Session) -> None:
+    """import-linter: modules independent; only the integration imports them; contracts light."""
+    _install_members(session, *MEMBERS.values())
+    session.install("import-linter>=2.1")
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = Path(tmp) / "importlinter.ini"
+        cfg.write_text(importlinter_config())
+        session.run("lint-imports", "--config", str(cfg))
+
+
+# ---------------------------------------------------------------------------- tests
+
+
+@nox.session(name="tests")
+@nox.parametrize("package", sorted(MEMBERS))
+def tests(session: nox.Session, package: str) -> None:
+    """One package's tests in an environment holding only it and its declared dependencies."""
+    path = MEMBERS[package]
+    _install_members(session, *_local_deps(path), path)
+    session.run("python", "-m", "pytest", str(path / "tests"), "-q", "-p", "no:randomly",
+                *session.posargs, success_codes=[0, 5])
+
+
+@nox.session(name="tests-extras")
+def tests_extras(session: nox.Session) -> None:
+    """Model-backed extras (diffusers, spandrel, ...) on tiny offline models, one environment."""
+    with_extras = {path: _extras(path) for path in MODULES.values() if _extras(path)}
+    if not with_extras:
+        session.skip("no package declares an extra")
+    _install_members(session, MEMBERS["ttv-contracts"], *with_extras, extras=with_extras)
+    for path in with_extras:
+        session.run("python", "-m", "pytest", str(path / "tests"), "-q", success_codes=[0, 5])
+
+
+# ---------------------------------------------------------------------------- end to end
+
+
+def _workspace_env(session: nox.Session) -> None:
+    _install_members(session, *MEMBERS.values())
+
+
+@nox.session
+def e2e(session: nox.Session) -> None:
+    """`ttv generate` on every example lesson: default profile and all-stub profile."""
+    _workspace_env(session)
+    session.run("python", "-m", "pytest", "tests/e2e", "-q", *session.posargs)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("run with: uv run nox")
+
+_ = (json, os, shutil)
