@@ -55,11 +55,16 @@ def _extras(path: Path) -> list[str]:
 def _local_deps(path: Path) -> list[Path]:
     """Workspace members this package depends on (contracts, and for tools their peers)."""
     deps = _project(path).get("dependencies", [])
-    names = {d.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip() for d in deps}
+    names = {
+        d.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip()
+        for d in deps
+    }
     return [MEMBERS[n] for n in sorted(names) if n in MEMBERS]
 
 
-def _install_members(session: nox.Session, *paths: Path, extras: dict[Path, list[str]] | None = None) -> None:
+def _install_members(
+    session: nox.Session, *paths: Path, extras: dict[Path, list[str]] | None = None
+) -> None:
     args: list[str] = []
     for path in paths:
         spec = str(path)
@@ -85,19 +90,38 @@ def importlinter_config() -> str:
     """import-linter contracts, derived from the workspace members."""
     modules = sorted(_import_name(p) for p in MODULES.values())
     roots = ["ttv_contracts", "ttv_integration", *modules]
-    lines = ["[importlinter]", "root_packages =", *[f"    {r}" for r in roots], "",
-             "[importlinter:contract:independent-modules]",
-             "name = Module packages are independent of each other",
-             "type = independence", "modules =", *[f"    {m}" for m in modules], "",
-             "[importlinter:contract:only-integration-assembles]",
-             "name = Only the integration imports module packages",
-             "type = forbidden", "source_modules =", "    ttv_contracts",
-             "forbidden_modules =", *[f"    {m}" for m in modules], "",
-             "[importlinter:contract:contracts-light]",
-             "name = ttv_contracts imports no heavy ML library",
-             "type = forbidden", "source_modules =", "    ttv_contracts",
-             "forbidden_modules =", "    torch", "    diffusers", "    transformers",
-             "    ttv_integration", "include_external_packages = True", ""]
+    lines = [
+        "[importlinter]",
+        "root_packages =",
+        *[f"    {r}" for r in roots],
+        "",
+        "[importlinter:contract:independent-modules]",
+        "name = Module packages are independent of each other",
+        "type = independence",
+        "modules =",
+        *[f"    {m}" for m in modules],
+        "",
+        "[importlinter:contract:only-integration-assembles]",
+        "name = Only the integration imports module packages",
+        "type = forbidden",
+        "source_modules =",
+        "    ttv_contracts",
+        "forbidden_modules =",
+        *[f"    {m}" for m in modules],
+        "",
+        "[importlinter:contract:contracts-light]",
+        "name = ttv_contracts imports no heavy ML library",
+        "type = forbidden",
+        "source_modules =",
+        "    ttv_contracts",
+        "forbidden_modules =",
+        "    torch",
+        "    diffusers",
+        "    transformers",
+        "    ttv_integration",
+        "include_external_packages = True",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -121,8 +145,17 @@ def tests(session: nox.Session, package: str) -> None:
     """One package's tests in an environment holding only it and its declared dependencies."""
     path = MEMBERS[package]
     _install_members(session, *_local_deps(path), path)
-    session.run("python", "-m", "pytest", str(path / "tests"), "-q", "-p", "no:randomly",
-                *session.posargs, success_codes=[0, 5])
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        str(path / "tests"),
+        "-q",
+        "-p",
+        "no:randomly",
+        *session.posargs,
+        success_codes=[0, 5],
+    )
 
 
 @nox.session(name="tests-extras")
@@ -154,3 +187,57 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit("run with: uv run nox")
 
 _ = (json, os, shutil)
+
+
+# ---------------------------------------------------------------------------- swap matrix
+
+
+def _entry_points() -> dict[str, list[str]]:
+    """slot -> implementation names declared in the workspace's pyprojects (plus stub)."""
+    from itertools import chain as _chain
+
+    slots = [
+        "narrative",
+        "identity",
+        "scene",
+        "emotion",
+        "keyframe",
+        "motion",
+        "transitions",
+        "extender",
+        "interpolator",
+        "voice",
+        "lipsync",
+        "upscaler",
+        "watermark",
+        "router",
+    ]
+    found: dict[str, list[str]] = {s: ["stub"] for s in slots}
+    for path in _chain(MODULES.values()):
+        eps = _project(path).get("entry-points", {})
+        for group, table in eps.items():
+            if group.startswith("ttv.") and group[4:] in found:
+                found[group[4:]] += sorted(table)
+    return found
+
+
+SWAP_GROUPS = [nox.param(slot, tags=[slot, "swap"], id=slot) for slot in _entry_points()] + [
+    nox.param("all-stub", tags=["swap", "stub"], id="all-stub"),
+    nox.param("pairwise", tags=["swap", "pairwise"], id="pairwise"),
+]
+
+
+@nox.session
+@nox.parametrize("group", SWAP_GROUPS)
+def swap(session: nox.Session, group: str) -> None:
+    """Swap matrix cells (one group per session); results merge into reports/swap.json."""
+    _workspace_env(session)
+    flag = ["--group", group] if group in ("all-stub", "pairwise") else ["--slot", group]
+    session.run("python", "-m", "ttv_integration.swap", *flag, "--report", "reports/swap.json")
+
+
+@nox.session(name="swap-handover")
+def swap_handover(session: nox.Session) -> None:
+    """Named handover swaps: emotion, identity memory, interpolator, scene memory."""
+    _workspace_env(session)
+    session.run("python", "-m", "pytest", "tests/swap", "-q", *session.posargs)

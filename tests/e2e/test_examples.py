@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from ttv_integration.encoder import probe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,14 +16,21 @@ SMALL = ["--config"]
 
 
 def ttv(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ttv_integration.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "ttv_integration.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def small_config(tmp_path: Path, profile: str) -> Path:
     cfg = tmp_path / f"{profile}.toml"
-    cfg.write_text(f'profile = "{profile}"\nwidth = 320\nheight = 180\n'
-                   "timeline_width = 160\ntimeline_height = 90\n")
+    cfg.write_text(
+        f'profile = "{profile}"\nwidth = 320\nheight = 180\n'
+        "timeline_width = 160\ntimeline_height = 90\n"
+    )
     return cfg
 
 
@@ -39,9 +45,23 @@ def check_video(out: Path, run_root: Path) -> dict:
     assert info["cues"] == report["num_shots"] >= 1
     assert abs(info["duration_s"] - report["duration_s"]) <= 1 / report["fps"] + 1e-6
     stages = {s["stage"] for s in report["stages"]}
-    assert {"narrative", "identity", "scene", "emotion", "voice", "keyframe", "motion",
-            "extender", "lipsync", "transitions", "interpolator", "upscaler", "watermark",
-            "encode", "sign"} <= stages
+    assert {
+        "narrative",
+        "identity",
+        "scene",
+        "emotion",
+        "voice",
+        "keyframe",
+        "motion",
+        "extender",
+        "lipsync",
+        "transitions",
+        "interpolator",
+        "upscaler",
+        "watermark",
+        "encode",
+        "sign",
+    } <= stages
     return report
 
 
@@ -49,13 +69,24 @@ def check_video(out: Path, run_root: Path) -> dict:
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_generate_example(tmp_path, lesson, profile):
     out = tmp_path / f"{lesson.stem}.mp4"
-    done = ttv("generate", str(lesson), "-o", str(out), "-q", "--config",
-               str(small_config(tmp_path, profile)), "--runs-root", str(tmp_path / "runs"),
-               cwd=tmp_path)
+    done = ttv(
+        "generate",
+        str(lesson),
+        "-o",
+        str(out),
+        "-q",
+        "--config",
+        str(small_config(tmp_path, profile)),
+        "--runs-root",
+        str(tmp_path / "runs"),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     report = check_video(out, tmp_path / "runs")
     if profile == "stub":
-        assert all(s["implementation"] in ("stub", "-", "cut", "pyav-libx264")
-                   or s["slot"] not in ("narrative", "voice", "keyframe")
-                   for s in report["stages"])
+        assert all(
+            s["implementation"] in ("stub", "-", "cut", "pyav-libx264")
+            or s["slot"] not in ("narrative", "voice", "keyframe")
+            for s in report["stages"]
+        )

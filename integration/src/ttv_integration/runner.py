@@ -256,7 +256,7 @@ class Pipeline:
             return chain.candidates
         head = [] if self.config.route_primary else [chain.primary]
         pool = [n for n in chain.candidates if n != "stub" and n not in head]
-        if len(pool) > 1:
+        if pool:
             stats = self._stage("route", "router")
             try:
                 decision = self.router_chain.call(
@@ -576,6 +576,7 @@ class Pipeline:
             return keys
         self.progress.start("transitions", max(1, n - 1))
         current = self._load_lip(lip_keys[0])
+        cuts = 0
         for i in range(n - 1):
             nxt = self._load_lip(lip_keys[i + 1])
             if specs[i].duration_frames > 0:
@@ -583,13 +584,13 @@ class Pipeline:
                     "transitions", "transitions", "blend", (current, nxt, specs[i])
                 )
             else:
-                stats.computed += 1
-                stats.used["cut"] += 1
-                stats.versions["cut"] = "-"
+                cuts += 1
             self._save_clip("transitions", keys[i], current)
             current = nxt
             self.progress.advance("transitions")
         self._save_clip("transitions", keys[-1], current)
+        if cuts:
+            stats.notes.append(f"{cuts} hard cut(s) within one location: nothing to blend")
         if n == 1:
             stats.notes.append("one shot: no cuts")
         self.progress.finish("transitions")
