@@ -1,0 +1,22 @@
+"""ttv-extender: exact-length clips for TTV (slot ``extender``), never looping.
+
+Public surface: :class:`SlowMotionExtender` (entry point ``slowmo``) and the arithmetic that
+documents its plan (:func:`slow_motion_length`, :func:`source_positions`, :func:`hold_zoom`).
+"""
+
+__version__ = "0.1.0"
+
+from .slowmo import (  # noqa: E402
+    SlowMotionExtender,
+    hold_zoom,
+    slow_motion_length,
+    source_positions,
+)
+
+__all__ = [
+    "SlowMotionExtender",
+    "__version__",
+    "hold_zoom",
+    "slow_motion_length",
+    "source_positions",
+]
