@@ -140,3 +140,12 @@ def test_help_imports_no_heavy_modules():
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
     assert out.stdout.strip() == "", f"ttv --help imports {out.stdout.strip()}"
+
+
+def test_doctor_flags_a_corrupt_store(tmp_path, monkeypatch):
+    store = tmp_path / "stores" / "router"
+    store.mkdir(parents=True)
+    (store / "router.sqlite").write_bytes(b"garbage" * 200)
+    monkeypatch.setenv("TTV_STORE_DIR", str(tmp_path / "stores"))
+    exit_code, out = _run(["doctor", "--config", "stub"])
+    assert exit_code == 1 and "TTV-E030" in out

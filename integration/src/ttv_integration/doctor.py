@@ -27,6 +27,22 @@ def _check_av() -> tuple[bool, str]:
         return False, f"PyAV unavailable: {exc} (TTV-E041)"
 
 
+def _check_sqlite(path: Path) -> tuple[bool, str]:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        return (
+            False,
+            f"{path}: {exc} (TTV-E030: move it aside, see ttv-contracts/REPAIR.md#ttv-e030)",
+        )
+    if result != "ok":
+        return False, f"{path}: {result} (TTV-E030)"
+    return True, f"{path}: integrity ok"
+
+
 def run_doctor(config: PipelineConfig) -> bool:
     """Print a table of checks; True when nothing blocks a run."""
     rows: list[tuple[str, bool, str]] = []
@@ -41,6 +57,10 @@ def run_doctor(config: PipelineConfig) -> bool:
     except OSError:
         writable = False
     rows.append(("store dir", writable, f"{stores} {'writable' if writable else 'not writable'}"))
+    for db in sorted(stores.rglob("*")) if stores.is_dir() else []:
+        if db.suffix in {".sqlite", ".sqlite3", ".db"}:
+            ok, detail = _check_sqlite(db)
+            rows.append((f"store {db.parent.name}", ok, detail))
     try:
         registry = Registry()
     except Exception as exc:
