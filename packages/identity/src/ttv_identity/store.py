@@ -1,0 +1,226 @@
+"""The identity store: one SQLite file under the configured ``store_dir``.
+
+Safe under concurrent runs: WAL journal, a busy timeout, and every read-modify-write in
+one ``BEGIN IMMEDIATE`` transaction, so two runs that meet the same new character agree on
+one row. A file that is not this store (not SQLite, another application's database, a
+failed integrity check, rows that do not parse) raises TTV-E111 and is never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ttv_contracts.errors import TTVError
+
+from .errors import E_IDENTITY_STORE_BUSY, E_IDENTITY_STORE_CORRUPT
+
+FILENAME = "identities.sqlite3"
+APPLICATION_ID = 0x54545631  # "TTV1"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS identities (
+    key TEXT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    pronouns TEXT NOT NULL,
+    descriptors TEXT NOT NULL,
+    seed INTEGER NOT NULL
+);
+"""
+
+
+@dataclass
+class StoredIdentity:
+    key: str
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    pronouns: str = "they"
+    descriptors: list[str] = field(default_factory=list)
+    seed: int = 0
+
+
+class IdentityStore:
+    """Identities keyed by a canonical key (``name:ravi``, ``role:potter``)."""
+
+    def __init__(self, store_dir: str | Path, timeout_s: float = 30.0) -> None:
+        self.dir = Path(store_dir)
+        self.path = self.dir / FILENAME
+        self.timeout_s = timeout_s
+
+    # -------------------------------------------------------------- connection
+
+    def _corrupt(self, detail: str) -> TTVError:
+        return TTVError(
+            E_IDENTITY_STORE_CORRUPT,
+            f"identity store {self.path} is corrupt: {detail}",
+            hint="Move the file aside (keep it for inspection) or restore a backup; "
+            "the store is never replaced automatically.",
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TTVError(
+                E_IDENTITY_STORE_BUSY, f"cannot create identity store dir {self.dir}: {exc}"
+            ) from exc
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise TTVError(
+                E_IDENTITY_STORE_BUSY, f"cannot open identity store {self.path}: {exc}"
+            ) from exc
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            # Decide "new or ours" under the write lock, so two runs creating the store at
+            # once cannot see each other's half-made file as foreign.
+            conn.execute("BEGIN IMMEDIATE")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id == 0 and tables == 0:
+                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                conn.execute(_SCHEMA)
+            elif app_id != APPLICATION_ID:
+                raise self._corrupt(
+                    f"application_id is {app_id:#x}, expected {APPLICATION_ID:#x} "
+                    "(not a TTV identity store)"
+                )
+            else:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version != SCHEMA_VERSION:
+                    raise self._corrupt(f"schema version {version}, expected {SCHEMA_VERSION}")
+                check = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise self._corrupt(f"integrity check says {check!r}")
+            conn.execute("COMMIT")
+        except TTVError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise TTVError(
+                    E_IDENTITY_STORE_BUSY, f"identity store {self.path} stayed locked: {exc}"
+                ) from exc
+            raise self._corrupt(str(exc)) from exc
+        return conn
+
+    # -------------------------------------------------------------- rows
+
+    def _row(self, row: tuple) -> StoredIdentity:
+        key, id_, name, aliases, pronouns, descriptors, seed = row
+        try:
+            aliases_l = json.loads(aliases)
+            descriptors_l = json.loads(descriptors)
+            if not (isinstance(aliases_l, list) and isinstance(descriptors_l, list)):
+                raise ValueError("aliases and descriptors must be JSON lists")
+            if pronouns not in ("he", "she", "they", "it"):
+                raise ValueError(f"pronouns {pronouns!r}")
+            if not (isinstance(seed, int) and 0 <= seed < 2**32):
+                raise ValueError(f"seed {seed!r}")
+        except (ValueError, TypeError) as exc:
+            raise self._corrupt(f"row {key!r} does not parse: {exc}") from exc
+        return StoredIdentity(key, id_, name, aliases_l, pronouns, descriptors_l, seed)
+
+    def all(self) -> list[StoredIdentity]:
+        with closing(self._connect()) as conn:
+            try:
+                rows = conn.execute(
+                    "SELECT key, id, name, aliases, pronouns, descriptors, seed FROM identities "
+                    "ORDER BY key"
+                ).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise self._corrupt(str(exc)) from exc
+        return [self._row(r) for r in rows]
+
+    def reconcile(self, found: Iterable[StoredIdentity]) -> list[StoredIdentity]:
+        """Match each found identity to a stored one (by key, then by a shared alias),
+        insert the new ones and merge new aliases into old ones, all in one transaction.
+
+        Returns the stored version of each found identity, in the same order. Stored id,
+        seed and descriptors always win; pronouns found in this story win over stored ones
+        unless this story has no pronoun evidence (``pronouns == "they"``).
+        """
+        found = list(found)
+        with closing(self._connect()) as conn:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    out = [self._reconcile_one(conn, f) for f in found]
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise TTVError(
+                        E_IDENTITY_STORE_BUSY,
+                        f"identity store {self.path} stayed locked for {self.timeout_s:.0f} s",
+                        hint="Another run holds it; retry, or give this run its own store_dir.",
+                    ) from exc
+                raise self._corrupt(str(exc)) from exc
+            except sqlite3.DatabaseError as exc:
+                raise self._corrupt(str(exc)) from exc
+        return out
+
+    def _select(self, conn: sqlite3.Connection, where: str, args: tuple) -> list[StoredIdentity]:
+        rows = conn.execute(
+            "SELECT key, id, name, aliases, pronouns, descriptors, seed FROM identities "
+            f"WHERE {where} ORDER BY key",
+            args,
+        ).fetchall()
+        return [self._row(r) for r in rows]
+
+    def _reconcile_one(self, conn: sqlite3.Connection, f: StoredIdentity) -> StoredIdentity:
+        match = self._select(conn, "key = ?", (f.key,))
+        if not match:
+            # A renamed or re-described character: any shared alias (case-insensitive).
+            wanted = {a.lower() for a in [f.name, *f.aliases]}
+            candidates = [
+                s
+                for s in self._select(conn, "1 = 1", ())
+                if wanted & {a.lower() for a in [s.name, *s.aliases]}
+                and s.key.split(":")[0] == f.key.split(":")[0]
+            ]
+            match = candidates[:1]
+        if match:
+            stored = match[0]
+            aliases = list(dict.fromkeys([*stored.aliases, *(a for a in [f.name, *f.aliases])]))
+            aliases = [a for a in aliases if a != stored.name]
+            pronouns = f.pronouns if f.pronouns != "they" else stored.pronouns
+            if aliases != stored.aliases or pronouns != stored.pronouns:
+                conn.execute(
+                    "UPDATE identities SET aliases = ?, pronouns = ? WHERE key = ?",
+                    (json.dumps(aliases), pronouns, stored.key),
+                )
+            stored.aliases, stored.pronouns = aliases, pronouns
+            return stored
+        taken = {r[0] for r in conn.execute("SELECT id FROM identities")}
+        new_id, n = f.id, 2
+        while new_id in taken:
+            new_id, n = f"{f.id}-{n}", n + 1
+        conn.execute(
+            "INSERT INTO identities (key, id, name, aliases, pronouns, descriptors, seed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                f.key,
+                new_id,
+                f.name,
+                json.dumps(f.aliases),
+                f.pronouns,
+                json.dumps(f.descriptors),
+                f.seed,
+            ),
+        )
+        f.id = new_id
+        return f

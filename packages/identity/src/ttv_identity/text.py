@@ -1,0 +1,144 @@
+"""Tokens, sentences and the closed word classes the coreference rules use.
+
+The word classes here are grammar (pronouns, determiners, titles, role nouns and their
+lexical gender), not a list of names: name genders come from gender-guesser's dictionary.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
+SENTENCE_END = {".", "!", "?", "。", "！", "？", "…"}
+
+MALE_PRONOUNS = {"he", "him", "his", "himself"}
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+SUBJECT_PRONOUNS = {"he", "she"}
+OBJECT_PRONOUNS = {"him", "her"}
+REFLEXIVE_PRONOUNS = {"himself", "herself"}
+
+DETERMINERS = {"the", "a", "an", "his", "her", "their", "my", "our", "your", "its", "this", "that"}
+INDEFINITE = {"a", "an"}
+
+# Titles and the gender they state (None: not gendered).
+TITLES: dict[str, str | None] = {
+    "mr": "he", "mrs": "she", "ms": "she", "miss": "she", "mister": "he", "madam": "she",
+    "sir": "he", "lady": "she", "lord": "he", "king": "he", "queen": "she", "prince": "he",
+    "princess": "she", "uncle": "he", "aunt": "she", "auntie": "she", "grandma": "she",
+    "grandpa": "he", "granny": "she", "dr": None, "doctor": None, "professor": None,
+    "prof": None, "captain": None, "capt": None, "teacher": None, "coach": None,
+    "officer": None, "nurse": None, "judge": None, "saint": None, "st": None,
+}
+
+# Role nouns: words that name a person by role, relation or age, with lexical gender.
+ROLE_NOUNS: dict[str, str | None] = {
+    # gendered
+    "man": "he", "boy": "he", "king": "he", "prince": "he", "father": "he", "dad": "he",
+    "grandfather": "he", "grandpa": "he", "brother": "he", "son": "he", "grandson": "he",
+    "uncle": "he", "nephew": "he", "husband": "he", "gentleman": "he", "monk": "he",
+    "fisherman": "he", "woman": "she", "girl": "she", "queen": "she", "princess": "she",
+    "mother": "she", "mom": "she", "mum": "she", "grandmother": "she", "grandma": "she",
+    "sister": "she", "daughter": "she", "granddaughter": "she", "aunt": "she",
+    "niece": "she", "wife": "she", "lady": "she", "nun": "she", "widow": "she",
+    # not gendered
+    "child": None, "kid": None, "baby": None, "person": None, "stranger": None,
+    "friend": None, "neighbour": None, "neighbor": None, "teacher": None, "student": None,
+    "pupil": None, "doctor": None, "nurse": None, "farmer": None, "potter": None,
+    "weaver": None, "baker": None, "cook": None, "chef": None, "merchant": None,
+    "trader": None, "shopkeeper": None, "captain": None, "sailor": None, "soldier": None,
+    "guard": None, "hunter": None, "shepherd": None, "scientist": None, "engineer": None,
+    "artist": None, "painter": None, "musician": None, "singer": None, "dancer": None,
+    "writer": None, "poet": None, "traveller": None, "traveler": None, "villager": None,
+    "carpenter": None, "blacksmith": None, "smith": None, "tailor": None, "miner": None,
+    "pilot": None, "driver": None, "servant": None, "thief": None, "judge": None,
+    "priest": None, "healer": None, "explorer": None, "inventor": None,
+    "grandparent": None, "parent": None, "cousin": None, "twin": None, "elder": None,
+    "teenager": None, "youth": None, "orphan": None, "beggar": None,
+    "ruler": None, "leader": None, "chief": None, "boss": None, "worker": None,
+    "gardener": None, "mechanic": None, "fisher": None, "owner": None, "professor": None,
+}
+
+# Words that are capitalised at a sentence start but never names.
+_CLOSED = """a an the he she it they we you i me him her his hers its their them us our your my
+this that these those there here then when while where why how what who whom which but and or
+nor so yet if once one two three after before every each some all any no not in on at by for
+with from into onto over under up down out of to as than because although though since until
+suddenly finally later soon now today tomorrow yesterday meanwhile still also even just only
+yes oh ah well please thank thanks mr mrs ms dr st""".split()
+CLOSED_CLASS = set(_CLOSED)
+CALENDAR_WORDS = {
+    w.lower()
+    for w in [*calendar.day_name, *calendar.month_name, *calendar.day_abbr, *calendar.month_abbr]
+    if w
+}
+
+# Verbs that take a person as subject: "X said" makes X a person.
+PERSON_VERBS = set(
+    """said says asked asks replied smiled smiles laughed laughs cried cries shouted whispered
+    thought thinks felt feels knew wanted wants decided looked told answered nodded sighed wept
+    sang sings lived lives loved loves walked walks ran runs worked works hoped wondered
+    grinned frowned called greeted picked carried gave took found saw met learned taught
+    listened agreed promised shook sat stood""".split()
+)
+# Prepositions that put a following name in a place ("in Paris"); "at"/"to"/"from" are
+# left out because people follow them as often ("waved at Alex", "gave it to Mira").
+LOCATIVE = {"in", "near", "into", "across", "through", "inside", "toward", "towards", "around"}
+# Titles that also name a role, so "Dr. Lee" is later "the doctor".
+TITLE_ROLES = {
+    "dr": "doctor", "doctor": "doctor", "professor": "professor", "prof": "professor",
+    "captain": "captain", "capt": "captain", "king": "king", "queen": "queen",
+    "prince": "prince", "princess": "princess", "teacher": "teacher", "coach": "coach",
+    "officer": "officer", "nurse": "nurse", "judge": "judge", "uncle": "uncle", "aunt": "aunt",
+    "grandma": "grandma", "grandpa": "grandpa",
+}
+# Role nouns that only say sex or age; the descriptor adds them from the pronouns instead.
+PLAIN_PERSON_NOUNS = {"man", "woman", "boy", "girl", "child", "kid", "baby", "person", "lady",
+                      "gentleman"}
+APPOSITION_VERBS = {"was", "is", "became", "becomes", "remained"}
+RENAME_VERBS = {"called", "named", "renamed", "known"}
+
+AGE_OLD = {"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"}
+AGE_YOUNG = {"young", "little", "small", "tiny", "teenage"}
+CHILD_ROLES = {"boy", "girl", "child", "kid", "baby", "son", "daughter", "grandson",
+               "granddaughter", "nephew", "niece", "teenager", "youth", "orphan", "pupil"}
+OLD_ROLES = {"grandfather", "grandmother", "grandpa", "grandma", "elder", "widow"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    lower: str
+    shot: int
+    sent: int  # global sentence number
+    pos: int  # global token number
+    sent_start: bool
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[:1].isupper() and self.text.replace("'", "").replace("’", "").isalpha()
+
+
+def tokenize(shots: list[str]) -> list[Token]:
+    """All tokens of the story with shot, sentence and sentence-start flags."""
+    out: list[Token] = []
+    sent = 0
+    pos = 0
+    for shot_index, text in enumerate(shots):
+        start = True
+        for m in TOKEN.finditer(text):
+            word = m.group(0)
+            if word in ('"', "“", "”", "'", "‘", "’", "(", "«", "»"):
+                # quotes and brackets do not end the sentence-start position
+                out.append(Token(word, word, shot_index, sent, pos, False))
+                pos += 1
+                continue
+            out.append(Token(word, word.lower(), shot_index, sent, pos, start))
+            pos += 1
+            start = False
+            if word in SENTENCE_END:
+                sent += 1
+                start = True
+        sent += 1  # a shot boundary always ends a sentence
+    return out
