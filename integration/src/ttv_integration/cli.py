@@ -240,6 +240,39 @@ def verify(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command()
+def batch(
+    lessons_dir: Annotated[Path, typer.Argument(help="Folder of lesson files.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Batch output folder.")],
+    executor: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Lessons at once.", min=1)] = None,
+    retries: Annotated[int, typer.Option(help="Retries for a lost worker.", min=0)] = 1,
+    config: ConfigOpt = None,
+    use: UseOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Render every lesson of LESSONS_DIR (skipping finished ones); see integration/BATCH.md."""
+    try:
+        from .batch import RichBatchDisplay, discover_lessons, run_batch, summary_lines
+
+        cfg = _config(config, use)
+        total = len(discover_lessons(lessons_dir))
+        display = None if quiet else RichBatchDisplay(total)
+        report = run_batch(
+            lessons_dir, output, cfg, executor=executor, workers=workers, address=address,
+            max_retries=retries, display=display,
+        )
+    except Exception as err:
+        _fail(err)
+        return
+    from rich.console import Console
+
+    for line in summary_lines(report):
+        Console().print(line, highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if report["counts"].get("failed") else 0)
+
+
 def _mount_plugins() -> None:
     """Mount every ``ttv.commands`` entry point (a typer app) as a sub-command."""
     from importlib.metadata import entry_points

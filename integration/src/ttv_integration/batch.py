@@ -1,0 +1,711 @@
+"""Batch rendering: many lessons, each in its own run directory, on a local process pool or Ray.
+
+Layout of ``OUT_DIR``::
+
+    batch.json              the batch report (one record per lesson)
+    runs/<lesson-stem>/     each lesson's run directory (report.json, cache, resume)
+    videos/<lesson-stem>.mp4 (+ .srt, sidecars)
+    stores/                 the identity and router stores, shared by every worker, unless
+                            the config names its own ``store_dir``
+
+Running the same batch again skips every lesson whose video exists and whose record says
+``ok`` or ``degraded`` for the same lesson bytes and the same config; the others (failed,
+changed, new) are run again, resuming their run directory when the lesson is unchanged.
+
+Workers report progress through a queue (a ``multiprocessing`` queue locally, a
+``ray.util.queue.Queue`` on Ray); the parent draws one line per running lesson and an
+overall bar. See ``integration/BATCH.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ttv_contracts.errors import (
+    E_LESSON_INVALID,
+    E_OUTPUT_UNWRITABLE,
+    E_STAGE_FAILED,
+    TTVError,
+)
+
+from .config import PipelineConfig
+
+LESSON_SUFFIXES = (".json", ".txt", ".md")
+IGNORED_NAMES = {"readme.md", "readme.txt", "license.md", "license.txt"}
+BATCH_FORMAT = 1
+DONE = ("ok", "degraded")
+
+#: Events a worker sends: (kind, stem, payload). kind: start | stage | end.
+Event = tuple[str, str, dict[str, Any]]
+
+
+# ============================================================================ discovery
+
+
+@dataclass(frozen=True)
+class LessonJob:
+    """One lesson of a batch; a plain, picklable description of what a worker must do."""
+
+    stem: str
+    source: str
+    lesson_sha256: str
+    config: dict[str, Any]
+    config_sha256: str
+    run_dir: str
+    output: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def discover_lessons(lessons_dir: Path) -> list[tuple[str, Path]]:
+    """``(stem, path)`` for every lesson file in ``lessons_dir`` (not recursive), sorted.
+
+    READMEs, hidden files and names starting with ``_`` are not lessons. Two files with one
+    stem (``a.json``, ``a.txt``) get distinct stems (``a-json``, ``a-txt``).
+    """
+    if not lessons_dir.is_dir():
+        raise TTVError(
+            E_LESSON_INVALID,
+            f"lessons folder {lessons_dir} does not exist or is not a folder",
+            module="ttv-integration",
+        )
+    files = sorted(
+        p
+        for p in lessons_dir.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in LESSON_SUFFIXES
+        and p.name.lower() not in IGNORED_NAMES
+        and not p.name.startswith((".", "_"))
+    )
+    if not files:
+        raise TTVError(
+            E_LESSON_INVALID,
+            f"lessons folder {lessons_dir} holds no lesson files "
+            f"({', '.join(LESSON_SUFFIXES)})",
+            module="ttv-integration",
+        )
+    stems: dict[str, int] = {}
+    for p in files:
+        stems[p.stem] = stems.get(p.stem, 0) + 1
+    return [
+        (p.stem if stems[p.stem] == 1 else f"{p.stem}-{p.suffix[1:].lower()}", p) for p in files
+    ]
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _config_for_batch(config: PipelineConfig) -> PipelineConfig:
+    """The config every worker gets: the store directory made absolute, so that every worker
+    (another process, another working directory on Ray) opens the same stores."""
+    return config.model_copy(update={"store_dir": str(config.stores().resolve())})
+
+
+def make_jobs(lessons_dir: Path, out_dir: Path, config: PipelineConfig) -> list[LessonJob]:
+    config = _config_for_batch(config)
+    data = config.model_dump(mode="json")
+    cfg_sha = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return [
+        LessonJob(
+            stem=stem,
+            source=str(path.resolve()),
+            lesson_sha256=_sha256(path),
+            config=data,
+            config_sha256=cfg_sha,
+            run_dir=str((out_dir / "runs" / stem).resolve()),
+            output=str((out_dir / "videos" / f"{stem}.mp4").resolve()),
+        )
+        for stem, path in discover_lessons(lessons_dir)
+    ]
+
+
+# ============================================================================ the worker
+
+
+class _EventProgress:
+    """The pipeline's progress protocol, forwarded to the batch's event sink (throttled)."""
+
+    def __init__(self, stem: str, emit: Callable[[Event], None], every_s: float = 0.25) -> None:
+        self.stem, self.emit, self.every_s = stem, emit, every_s
+        self.totals: dict[str, int] = {}
+        self.done: dict[str, int] = {}
+        self.last = 0.0
+
+    def _send(self, stage: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or now - self.last >= self.every_s:
+            self.last = now
+            payload = {"stage": stage, "completed": self.done[stage], "total": self.totals[stage]}
+            self.emit(("stage", self.stem, payload))
+
+    def start(self, stage: str, total: int) -> None:
+        self.totals[stage], self.done[stage] = max(1, total), 0
+        self._send(stage, force=True)
+
+    def advance(self, stage: str, n: int = 1) -> None:
+        if stage in self.done:
+            self.done[stage] += n
+            self._send(stage)
+
+    def finish(self, stage: str) -> None:
+        if stage in self.done:
+            self.done[stage] = self.totals[stage]
+            self._send(stage, force=True)
+
+
+_WORKER_EVENTS: Any = None  # set in each local worker process by the pool initializer
+
+
+def _init_local_worker(queue: Any) -> None:
+    global _WORKER_EVENTS
+    _WORKER_EVENTS = queue
+
+
+def _emitter(sink: Any) -> Callable[[Event], None]:
+    if sink is None:
+        return lambda event: None
+
+    def emit(event: Event) -> None:
+        try:
+            sink.put_nowait(event)
+        except Exception:  # progress is best-effort; a full or closed queue never fails a run
+            pass
+
+    return emit
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_lesson(job: dict[str, Any], events: Any = None) -> dict[str, Any]:
+    """Render one lesson; never raises for a lesson's own failure (it is in the record).
+
+    Runs in a worker process (local pool or Ray task). Resumes the lesson's run directory
+    when it was made from the same lesson; starts it afresh when the lesson changed.
+    """
+    from ttv_contracts.v1 import Lesson
+
+    from .chain import as_ttv_error
+    from .lesson import load_lesson
+    from .runner import Pipeline
+
+    emit = _emitter(events if events is not None else _WORKER_EVENTS)
+    stem = job["stem"]
+    started = time.perf_counter()
+    record: dict[str, Any] = {
+        "lesson": stem,
+        "source": job["source"],
+        "lesson_sha256": job["lesson_sha256"],
+        "config_sha256": job["config_sha256"],
+        "run_dir": job["run_dir"],
+        "output": None,
+        "status": "failed",
+        "error": None,
+        "degraded_stages": [],
+        "timings": {},
+        "resumed": False,
+        "worker": {"pid": os.getpid(), "host": os.uname().nodename},
+        "started_at": _now(),
+    }
+    emit(("start", stem, {}))
+    try:
+        lesson = load_lesson(job["source"])
+        config = PipelineConfig.model_validate(job["config"])
+        run_dir = Path(job["run_dir"])
+        output = Path(job["output"])
+        output.parent.mkdir(parents=True, exist_ok=True)
+        saved = run_dir / "lesson.json"
+        resume = False
+        if saved.is_file():
+            try:
+                resume = Lesson.model_validate_json(saved.read_text(encoding="utf-8")) == lesson
+            except Exception:
+                resume = False
+            if not resume:  # another lesson (edited since) or a torn directory: start afresh
+                shutil.rmtree(run_dir, ignore_errors=True)
+        record["resumed"] = resume
+        pipeline = Pipeline(config, progress=_EventProgress(stem, emit))
+        report = pipeline.run(lesson, output, run_dir=run_dir, resume=resume)
+        record.update(
+            status=report.status,
+            output=report.output,
+            duration_s=report.duration_s,
+            num_shots=report.num_shots,
+            degraded_stages=[
+                {"stage": s.stage, "implementation": s.implementation, "codes": list(s.error_codes)}
+                for s in report.stages
+                if s.status == "fallback"
+            ],
+            timings={
+                "wall_s": report.wall_s,
+                "stages": {s.stage: s.duration_s for s in report.stages},
+            },
+        )
+    except Exception as exc:  # the lesson failed; the batch goes on
+        err = as_ttv_error(exc, "ttv-integration", "batch")
+        record["error"] = err.to_dict()
+        report_file = Path(job["run_dir"]) / "report.json"
+        if report_file.is_file():
+            try:
+                stages = json.loads(report_file.read_text(encoding="utf-8")).get("stages", [])
+                record["timings"] = {"stages": {s["stage"]: s["duration_s"] for s in stages}}
+            except Exception:
+                pass
+    record["timings"]["worker_wall_s"] = round(time.perf_counter() - started, 3)
+    record["finished_at"] = _now()
+    emit(("end", stem, {"status": record["status"]}))
+    return record
+
+
+def lost_record(job: LessonJob, why: str, attempts: int) -> dict[str, Any]:
+    """The record of a lesson whose worker died (after the executor's retries)."""
+    err = TTVError(
+        E_STAGE_FAILED,
+        f"the worker rendering lesson '{job.stem}' was lost after {attempts} attempt(s): {why}",
+        module="ttv-integration",
+        hint="Check the worker's memory (an OOM kill looks like this) and run the batch again; "
+        "only failed lessons are redone.",
+    )
+    return {
+        "lesson": job.stem,
+        "source": job.source,
+        "lesson_sha256": job.lesson_sha256,
+        "config_sha256": job.config_sha256,
+        "run_dir": job.run_dir,
+        "output": None,
+        "status": "failed",
+        "error": err.to_dict(),
+        "degraded_stages": [],
+        "timings": {},
+        "resumed": False,
+        "finished_at": _now(),
+    }
+
+
+# ============================================================================ display
+
+
+class NullDisplay:
+    def __enter__(self) -> NullDisplay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def event(self, event: Event) -> None:
+        pass
+
+    def skipped(self, n: int) -> None:
+        pass
+
+    def lesson_done(self, record: dict[str, Any]) -> None:
+        pass
+
+
+class RichBatchDisplay:
+    """One line per running lesson (its current stage and bar) and an overall bar."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._p = Progress(
+            TextColumn("{task.description:<40}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        self._overall = self._p.add_task("batch", total=total)
+        self._lines: dict[str, int] = {}
+
+    def __enter__(self) -> RichBatchDisplay:
+        self._p.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._p.stop()
+
+    def event(self, event: Event) -> None:
+        kind, stem, payload = event
+        if kind == "start" and stem not in self._lines:
+            self._lines[stem] = self._p.add_task(f"  {stem[:24]}: starting", total=1)
+        elif kind == "stage" and stem in self._lines:
+            self._p.update(
+                self._lines[stem],
+                description=f"  {stem[:24]}: {payload['stage']}",
+                completed=payload["completed"],
+                total=payload["total"],
+            )
+        elif kind == "end" and stem in self._lines:
+            self._p.remove_task(self._lines.pop(stem))
+
+    def skipped(self, n: int) -> None:
+        self._p.advance(self._overall, n)
+
+    def lesson_done(self, record: dict[str, Any]) -> None:
+        stem = record["lesson"]
+        if stem in self._lines:
+            self._p.remove_task(self._lines.pop(stem))
+        self._p.advance(self._overall)
+        if record["status"] == "failed":
+            code = (record.get("error") or {}).get("code", "?")
+            self._p.console.print(f"[red]failed[/] {stem} [{code}]", highlight=False)
+
+
+# ============================================================================ executors
+
+
+@dataclass
+class Resources:
+    """What one lesson's task asks of Ray, from the chosen implementations' ``info.needs``."""
+
+    num_cpus: float = 1.0
+    num_gpus: float = 0.0
+    memory_bytes: int = 0
+    why: list[str] = field(default_factory=list)
+
+
+def task_resources(config: PipelineConfig) -> Resources:
+    """Resources for one lesson: a GPU if any configured primary needs one, the largest
+    declared ``min_memory_gb``, one CPU (a lesson runs its stages one after another)."""
+    from ttv_contracts.v1 import SLOTS
+
+    from .chain import SlotChain
+    from .registry import Registry
+
+    registry = Registry()
+    res = Resources()
+    for slot in SLOTS:
+        try:
+            name = SlotChain(slot, registry, config).primary
+            needs = registry.get(slot, name).info.needs
+        except TTVError:
+            continue  # the worker reports the coded error for this lesson
+        if needs.gpu:
+            res.num_gpus = 1.0
+            res.why.append(f"{slot}={name} needs a GPU")
+        if needs.min_memory_gb:
+            res.memory_bytes = max(res.memory_bytes, int(needs.min_memory_gb * 2**30))
+            res.why.append(f"{slot}={name} needs {needs.min_memory_gb:g} GB")
+    return res
+
+
+def _drain(queue: Any, display: Any) -> None:
+    while True:
+        try:
+            event = queue.get_nowait()
+        except Exception:
+            return
+        display.event(event)
+
+
+def run_local(
+    jobs: list[LessonJob], workers: int, display: Any, max_retries: int = 1
+) -> list[dict[str, Any]]:
+    """A ``ProcessPoolExecutor`` (spawn context): one lesson per task, ``workers`` at once.
+
+    A worker that dies (OOM kill, segfault) breaks the pool; the lessons it was running are
+    retried ``max_retries`` times in a fresh pool, then recorded as failed; lessons that had
+    not started are resubmitted without counting an attempt.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    attempts = {job.stem: 0 for job in jobs}
+    started: set[str] = set()
+    results: dict[str, dict[str, Any]] = {}
+    todo = list(jobs)
+
+    class _Tracker:
+        def event(self, event: Event) -> None:
+            if event[0] == "start":
+                started.add(event[1])
+                attempts[event[1]] += 1
+            display.event(event)
+
+    tracker = _Tracker()
+    while todo:
+        broken: list[LessonJob] = []
+        with ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(todo))),
+            mp_context=ctx,
+            initializer=_init_local_worker,
+            initargs=(queue,),
+        ) as pool:
+            running = {pool.submit(render_lesson, job.to_dict()): job for job in todo}
+            while running:
+                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                _drain(queue, tracker)
+                for fut in done:
+                    job = running.pop(fut)
+                    try:
+                        record = fut.result()
+                    except BrokenProcessPool:
+                        broken.append(job)
+                        continue
+                    except Exception as exc:  # pickling or pool error: the lesson fails
+                        record = lost_record(job, f"{type(exc).__name__}: {exc}", 1)
+                    record["attempts"] = max(1, attempts[job.stem])
+                    results[job.stem] = record
+                    display.lesson_done(record)
+        _drain(queue, tracker)
+        todo = []
+        for job in broken:
+            if job.stem in started and attempts[job.stem] > max_retries:
+                record = lost_record(job, "worker process died", attempts[job.stem])
+                record["attempts"] = attempts[job.stem]
+                results[job.stem] = record
+                display.lesson_done(record)
+            else:
+                todo.append(job)
+            started.discard(job.stem)
+            display.event(("end", job.stem, {}))
+    queue.close()
+    return [results[job.stem] for job in jobs]
+
+
+def ray_env() -> None:
+    """Environment for a Ray instance whose traffic stays on the loopback interface."""
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+
+
+def run_ray(
+    jobs: list[LessonJob],
+    workers: int,
+    display: Any,
+    *,
+    config: PipelineConfig,
+    address: str | None = None,
+    max_retries: int = 1,
+) -> list[dict[str, Any]]:
+    """One Ray task per lesson, at most ``workers`` in flight.
+
+    Without ``address`` a local Ray instance is started on 127.0.0.1 without the dashboard;
+    with it, the driver connects to that cluster (whose nodes must have ttv installed).
+    Ray retries a task whose worker died ``max_retries`` times; after that the lesson is
+    recorded as failed and the others go on.
+    """
+    try:
+        ray_env()
+        import ray
+        from ray.util.queue import Queue
+    except ImportError as exc:
+        from ttv_contracts.errors import E_EXTRA_MISSING
+
+        raise TTVError(
+            E_EXTRA_MISSING,
+            f"the ray executor needs Ray ({exc})",
+            module="ttv-integration",
+            hint="pip install 'ttv-integration[ray]'",
+        ) from None
+
+    res = task_resources(config)
+    started_here = not ray.is_initialized()
+    if started_here:
+        if address:
+            ray.init(address=address, log_to_driver=False)
+        else:
+            ray.init(
+                _node_ip_address="127.0.0.1",
+                include_dashboard=False,
+                num_cpus=max(workers, os.cpu_count() or 1),
+                log_to_driver=False,
+            )
+    try:
+        if res.num_gpus and not ray.cluster_resources().get("GPU"):
+            res.why.append("the cluster has no GPU: tasks ask for none (the chain falls back)")
+            res.num_gpus = 0.0
+        options: dict[str, Any] = {
+            "num_cpus": res.num_cpus,
+            "num_gpus": res.num_gpus,
+            "max_retries": max_retries,
+            "retry_exceptions": False,
+        }
+        if res.memory_bytes:
+            options["memory"] = res.memory_bytes
+        task = ray.remote(render_lesson).options(**options)
+        queue = Queue(actor_options={"num_cpus": 0})
+        results: dict[str, dict[str, Any]] = {}
+        todo = list(jobs)
+        running: dict[Any, LessonJob] = {}
+        while todo or running:
+            while todo and len(running) < max(1, workers):
+                job = todo.pop(0)
+                running[task.remote(job.to_dict(), queue)] = job
+            done, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
+            _drain(queue, display)
+            for ref in done:
+                job = running.pop(ref)
+                try:
+                    record = ray.get(ref)
+                    record["attempts"] = 1
+                except ray.exceptions.RayError as exc:
+                    why = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+                    record = lost_record(job, why, max_retries + 1)
+                    record["attempts"] = max_retries + 1
+                record["resources"] = {"num_cpus": res.num_cpus, "num_gpus": res.num_gpus}
+                results[job.stem] = record
+                display.event(("end", job.stem, {}))
+                display.lesson_done(record)
+        _drain(queue, display)
+        queue.shutdown()
+    finally:
+        if started_here:
+            ray.shutdown()
+    return [results[job.stem] for job in jobs]
+
+
+# ============================================================================ the batch
+
+
+def _previous(out_dir: Path) -> dict[str, dict[str, Any]]:
+    path = out_dir / "batch.json"
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {rec["lesson"]: rec for rec in data.get("lessons", [])}
+    except Exception:
+        return {}  # an unreadable report: every lesson is redone (their run dirs resume)
+
+
+def is_finished(job: LessonJob, previous: dict[str, Any] | None) -> bool:
+    """Skip a lesson only if its last record is ok/degraded for these lesson bytes and this
+    config, and its video is still there."""
+    return bool(
+        previous
+        and previous.get("status") in DONE
+        and previous.get("lesson_sha256") == job.lesson_sha256
+        and previous.get("config_sha256") == job.config_sha256
+        and previous.get("output")
+        and Path(previous["output"]).is_file()
+    )
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_batch(
+    lessons_dir: str | Path,
+    out_dir: str | Path,
+    config: PipelineConfig,
+    *,
+    executor: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
+    max_retries: int = 1,
+    display: Any = None,
+) -> dict[str, Any]:
+    """Render every lesson of ``lessons_dir`` into ``out_dir``; returns (and writes) the batch
+    report ``out_dir/batch.json``."""
+    lessons_dir, out_dir = Path(lessons_dir), Path(out_dir)
+    if executor not in ("local", "ray"):
+        from ttv_contracts.errors import E_CONFIG_INVALID
+
+        raise TTVError(
+            E_CONFIG_INVALID,
+            f"unknown executor {executor!r} (local, ray)",
+            module="ttv-integration",
+        )
+    try:
+        (out_dir / "runs").mkdir(parents=True, exist_ok=True)
+        (out_dir / "videos").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TTVError(
+            E_OUTPUT_UNWRITABLE,
+            f"cannot create the batch folder {out_dir}: {exc.strerror or exc}",
+            module="ttv-integration",
+        ) from None
+    jobs = make_jobs(lessons_dir, out_dir, config)
+    previous = _previous(out_dir)
+    skipped = [job for job in jobs if is_finished(job, previous.get(job.stem))]
+    todo = [job for job in jobs if job not in skipped]
+    workers = max(1, workers or os.cpu_count() or 1)
+    display = display or NullDisplay()
+    started = time.perf_counter()
+    with display:
+        display.skipped(len(skipped))
+        if not todo:
+            fresh: list[dict[str, Any]] = []
+        elif executor == "local":
+            fresh = run_local(todo, workers, display, max_retries=max_retries)
+        else:
+            fresh = run_ray(
+                todo,
+                workers,
+                display,
+                config=_config_for_batch(config),
+                address=address,
+                max_retries=max_retries,
+            )
+    wall = time.perf_counter() - started
+    by_stem = {rec["lesson"]: {**rec, "this_run": "rendered"} for rec in fresh}
+    for job in skipped:
+        by_stem[job.stem] = {**previous[job.stem], "this_run": "skipped"}
+    records = [by_stem[job.stem] for job in jobs]
+    counts = {k: 0 for k in ("ok", "degraded", "failed")}
+    for rec in records:
+        counts[rec["status"]] = counts.get(rec["status"], 0) + 1
+    report = {
+        "format": BATCH_FORMAT,
+        "executor": executor,
+        "address": address,
+        "workers": workers,
+        "lessons_dir": str(lessons_dir.resolve()),
+        "out_dir": str(out_dir.resolve()),
+        "profile": config.profile,
+        "store_dir": str(config.stores().resolve()),
+        "finished_at": _now(),
+        "wall_s": round(wall, 3),
+        "rendered": len(fresh),
+        "skipped": len(skipped),
+        "counts": counts,
+        "lessons": records,
+    }
+    _write_json(out_dir / "batch.json", report)
+    return report
+
+
+def summary_lines(report: dict[str, Any]) -> Iterable[str]:
+    """Human summary of a batch report (rich markup)."""
+    c = report["counts"]
+    yield (
+        f"[bold]batch[/] {len(report['lessons'])} lessons: {c.get('ok', 0)} ok, "
+        f"{c.get('degraded', 0)} degraded, {c.get('failed', 0)} failed "
+        f"({report['rendered']} rendered, {report['skipped']} skipped, {report['wall_s']:.1f} s, "
+        f"executor {report['executor']} x{report['workers']})"
+    )
+    for rec in report["lessons"]:
+        if rec["status"] == "failed":
+            err = rec.get("error") or {}
+            yield f"[red]failed[/] {rec['lesson']}: [{err.get('code', '?')}] {err.get('message', '')}"
+        elif rec["status"] == "degraded":
+            stages = ", ".join(d["stage"] for d in rec.get("degraded_stages", []))
+            yield f"[yellow]degraded[/] {rec['lesson']}: {stages} -> {rec['output']}"
+    yield f"report: {Path(report['out_dir']) / 'batch.json'}"
