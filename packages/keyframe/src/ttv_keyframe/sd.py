@@ -84,7 +84,11 @@ def detect_faces(image: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Frontal faces with OpenCV's bundled Haar cascade (no download)."""
     import cv2
 
+    if not hasattr(cv2, "CascadeClassifier") or not hasattr(cv2, "data"):
+        return []  # OpenCV builds without the Haar cascade module (e.g. OpenCV 5)
     path = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
+    if not path.is_file():
+        return []
     cascade = cv2.CascadeClassifier(str(path))
     if cascade.empty():
         return []
@@ -225,9 +229,12 @@ class DiffusersKeyframe(KeyframeRenderer):
         device = self._device(torch)
         dtype = self._dtype(torch, device)
         try:
+            # float32 is the default; only name another dtype (the keyword was renamed
+            # from torch_dtype to dtype in recent diffusers, both still accepted).
+            extra = {} if dtype == torch.float32 else {"torch_dtype": dtype}
             pipe = StableDiffusionPipeline.from_pretrained(
                 self.weights_path,
-                torch_dtype=dtype,
+                **extra,
                 local_files_only=True,
                 safety_checker=None,
                 requires_safety_checker=False,
@@ -316,5 +323,5 @@ class DiffusersKeyframe(KeyframeRenderer):
         if self.detect_faces:
             regions = label_faces(detect_faces(image), [c.id for c in spec.characters])
             if spec.characters and not regions:
-                self.note("no face found in the generated keyframe: lip-sync gets no regions")
+                self.note("no face detected in the generated keyframe: no regions for lip-sync")
         return Keyframe(image=image, regions=regions)
