@@ -1,0 +1,403 @@
+"""Scene graph builder: StoryPlan + Cast -> SceneBook, through a networkx graph.
+
+Per shot: the place (explicit scene setting, else the place phrase the narration moves to,
+else the previous shot's place), the time of day (named in the setting or narration, else
+carried over), the characters the cast puts in the shot, and the objects the narration
+names. Each place is one location with one look (palette and background seed) derived from
+its words and a hash of its key, so every shot in the same place looks the same; with
+``store_dir`` the look is stored and a sequel lesson reuses it.
+
+The graph (``GraphScene.graph`` after a build) has nodes ``location:<id>``, ``shot:<i>``,
+``character:<id>`` and ``object:<name>`` and edges keyed by relation: ``at`` (shot ->
+location), ``hosts`` (location -> shot), ``next`` (shot -> following shot), ``continues``
+(shot -> earlier shot in the same place), ``features`` (shot -> character) and ``shows``
+(shot -> object). :meth:`GraphScene.export` writes it as GraphML or JSON.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
+from ttv_contracts.v1 import (
+    Cast,
+    Location,
+    ModuleInfo,
+    Needs,
+    SceneBook,
+    SceneBuilder,
+    SceneContext,
+    StoryPlan,
+    slugify,
+)
+
+from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, PACKAGE
+from .store import LocationStore, StoredLocation
+from .words import COLOURS, DETERMINERS, PLACES, PREPOSITIONS, TIME_LIGHT, TIME_WORDS
+
+VERSION = "0.1.0"
+OPTIONS = {"store_dir", "lock_timeout_s", "palette_size", "save_graph", "max_objects"}
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
+_MOTION = {"to", "into", "toward", "towards", "reached", "entered", "onto"}
+_STOP = set(
+    """a an the and or but so if then than that this these those it its he she they we you i
+    him her his their them us our your my me was were is are be been being am has have had do
+    does did will would can could shall should may might must not no nor of in on at by for
+    with from to into onto over under up down out off about as very too also just still only
+    again once one two three some any all each every there here when where while what who
+    which why how said says""".split()
+) | PREPOSITIONS
+_TIME_PHRASE = re.compile(
+    r"\b(at|in|during|by|before|after)\s+(the\s+)?(" + "|".join(TIME_WORDS) + r")\b", re.I
+)
+
+
+def _seed(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"ttv-scene\x1f{key}".encode()).digest()[:4], "big")
+
+
+def _hashed_colour(key: str, n: int) -> str:
+    h = hashlib.sha256(f"{key}\x1f{n}".encode()).digest()
+    hue = h[0] / 255.0
+    light = 0.30 + 0.40 * h[1] / 255.0
+    sat = 0.25 + 0.45 * h[2] / 255.0
+    r, g, b = colorsys.hls_to_rgb(hue, light, sat)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def _words(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def time_of_day(text: str) -> str | None:
+    """The time of day a text names, or None ("one day" and "every day" name none)."""
+    toks = _words(text)
+    for i, w in enumerate(toks):
+        if w == "day" and (i == 0 or toks[i - 1] in {"one", "next", "every", "that", "the",
+                                                       "a", "each", "some", "same"}):
+            continue
+        if w == "morning" and i > 0 and toks[i - 1] == "early":
+            return "dawn"
+        if w in TIME_WORDS:
+            return TIME_WORDS[w] if w != "morning" else "day"
+    return None
+
+
+@dataclass
+class _Place:
+    key: str  # place noun, or a slug of the setting when it names none
+    name: str  # the phrase first seen ("old market", "quiet beach")
+
+
+@dataclass
+class _ShotInfo:
+    place: _Place | None
+    setting: str | None
+    time: str | None
+    objects: list[str] = field(default_factory=list)
+
+
+class GraphScene(SceneBuilder):
+    """Scene graph (networkx) of places, shots, characters and objects."""
+
+    info = ModuleInfo(
+        slot="scene",
+        name="graph",
+        version=VERSION,
+        package=PACKAGE,
+        needs=Needs(store=True),
+        consumes="StoryPlan + Cast",
+        produces="SceneBook",
+        summary=(
+            "networkx scene graph: places from settings and narration, time of day, "
+            "one look per place (colour words + hash), continuity edges, SQLite store."
+        ),
+    )
+
+    def __init__(self, **options: Any) -> None:
+        unknown = sorted(set(options) - OPTIONS)
+        if unknown:
+            raise TTVError(
+                E_CONFIG_INVALID,
+                f"unknown scene option(s) {unknown}; known: {sorted(OPTIONS)}",
+                module=PACKAGE,
+            )
+        super().__init__(**options)
+        try:
+            self.palette_size = int(options.get("palette_size", 4))
+            self.max_objects = int(options.get("max_objects", 6))
+            timeout = float(options.get("lock_timeout_s", 30.0))
+        except (TypeError, ValueError) as exc:
+            raise TTVError(E_SCENE_OPTION, f"scene option has a wrong type: {exc}") from exc
+        if not 1 <= self.palette_size <= 8:
+            raise TTVError(E_SCENE_OPTION, "palette_size must be in 1..8")
+        if not 0 <= self.max_objects <= 50:
+            raise TTVError(E_SCENE_OPTION, "max_objects must be in 0..50")
+        if timeout <= 0:
+            raise TTVError(E_SCENE_OPTION, "lock_timeout_s must be > 0")
+        store_dir = options.get("store_dir")
+        self.store_dir = Path(store_dir) if store_dir else None
+        self.store = LocationStore(store_dir, timeout) if store_dir else None
+        self.save_graph = bool(options.get("save_graph", True))
+        self.graph: Any = None  # networkx.MultiDiGraph of the last build
+
+    # ---------------------------------------------------------------- text
+
+    @staticmethod
+    def place_in(text: str) -> _Place | None:
+        """The place a text is set in or moves to: determiner + up to 2 words + place noun."""
+        toks = _words(text)
+        found: list[tuple[bool, _Place]] = []
+        for i, w in enumerate(toks):
+            if w == "home" and (i == 0 or toks[i - 1] not in DETERMINERS):
+                found.append((i > 0 and toks[i - 1] in _MOTION | {"went", "came", "carried",
+                                                                  "walked", "ran", "back"},
+                              _Place("home", "home")))
+                continue
+            if w not in DETERMINERS:
+                continue
+            j = i + 1
+            while j < len(toks) and j - i <= 3:
+                word = toks[j]
+                if word in PLACES:
+                    adjs = [a for a in toks[i + 1 : j]]
+                    motion = i > 0 and toks[i - 1] in _MOTION
+                    found.append((motion, _Place(word, " ".join([*adjs, word]))))
+                    break
+                if not word.isalpha() or word in _STOP or word in TIME_WORDS:
+                    break
+                j += 1
+        if not found:
+            return None
+        moving = [p for m, p in found if m]
+        return moving[-1] if moving else found[0][1]
+
+    @staticmethod
+    def setting_place(setting: str) -> _Place:
+        """The place of an explicit scene setting; its place noun is the key if it has one."""
+        place = GraphScene.place_in(setting)
+        if place is None:
+            # "the ruins of Hampi", "a dream": no known place noun; the whole setting, minus
+            # time phrases and leading articles, names the place
+            core = _TIME_PHRASE.sub("", setting).strip(" ,.;")
+            core = re.sub(r"^(a|an|the)\s+", "", core, flags=re.I) or setting.strip()
+            return _Place(slugify(core), core)
+        return place
+
+    def objects_in(self, text: str, people: set[str]) -> list[str]:
+        toks = _words(text)
+        out: list[str] = []
+        for i, w in enumerate(toks):
+            if w not in DETERMINERS and w not in {"some", "two", "three", "many", "few"}:
+                continue
+            phrase: list[str] = []
+            for word in toks[i + 1 : i + 3]:
+                if not word.isalpha() or word in _STOP or word.endswith("ly") or (
+                    phrase and word.endswith("ed")
+                ):
+                    break
+                phrase.append(word)
+            if not phrase:
+                continue
+            at_start = i == 0 or toks[i - 1] in {".", "!", "?", ",", ";", ":"}
+            if len(phrase) == 2 and at_start and phrase[1].endswith("s"):
+                phrase = phrase[:1]  # "The tide goes out": the second word is the verb
+            head = phrase[-1]
+            if (
+                len(head) < 3
+                or head in PLACES
+                or head in TIME_WORDS
+                or head in people
+                or head.rstrip("s") in people
+            ):
+                continue
+            name = " ".join(phrase)
+            if name not in out:
+                out.append(name)
+            if len(out) >= self.max_objects:
+                break
+        return out
+
+    # ---------------------------------------------------------------- look
+
+    def _look(self, place: _Place, setting_text: str) -> StoredLocation:
+        words = _words(f"{place.name} {setting_text}")
+        colours: list[str] = []
+        for w in words:
+            if w in COLOURS and COLOURS[w] not in colours:
+                colours.append(COLOURS[w])
+        base = PLACES.get(place.key)
+        if base and base not in colours:
+            colours.append(base)
+        named_time = time_of_day(setting_text) if setting_text else None
+        if named_time:
+            colours.append(TIME_LIGHT[named_time])
+        n = 0
+        while len(colours) < self.palette_size:
+            colours.append(_hashed_colour(place.key, n))
+            n += 1
+        return StoredLocation(
+            key=place.key,
+            id=slugify(place.name),
+            name=place.name,
+            description=setting_text or place.name,
+            palette=colours[: self.palette_size],
+            seed=_seed(place.key),
+        )
+
+    # ---------------------------------------------------------------- build
+
+    def _shot_infos(self, plan: StoryPlan, people: set[str]) -> list[_ShotInfo]:
+        infos: list[_ShotInfo] = []
+        for shot in plan.shots:
+            if shot.setting and shot.setting.strip():
+                place = self.setting_place(shot.setting)
+                time = time_of_day(shot.setting) or time_of_day(shot.narration)
+            else:
+                place = self.place_in(shot.narration)
+                time = time_of_day(shot.narration)
+            infos.append(
+                _ShotInfo(place, shot.setting, time, self.objects_in(shot.narration, people))
+            )
+        # carry places and times forward; opening shots take the first place named
+        first = next((i.place for i in infos if i.place), None) or _Place(
+            slugify(plan.title), plan.title
+        )
+        place, time = first, None
+        for info in infos:
+            place = info.place or place
+            info.place = place
+            time = info.time or time
+            info.time = time
+        return infos
+
+    def _build(self, plan: StoryPlan, cast: Cast) -> SceneBook:
+        import networkx as nx
+
+        people: set[str] = set()
+        for ch in cast.characters:
+            for alias in (ch.name, *ch.aliases):
+                people.update(w.lower() for w in _TOKEN.findall(alias) if w.isalpha())
+        infos = self._shot_infos(plan, people)
+        looks: dict[str, StoredLocation] = {}
+        for info in infos:
+            assert info.place is not None
+            if info.place.key not in looks:
+                looks[info.place.key] = self._look(info.place, info.setting or "")
+        # ids unique within the plan before the store sees them
+        seen: dict[str, int] = {}
+        for look in looks.values():
+            seen[look.id] = seen.get(look.id, 0) + 1
+            if seen[look.id] > 1:
+                look.id = f"{look.id}-{seen[look.id]}"
+        if self.store is not None:
+            for look in self.store.reconcile(list(looks.values())):
+                looks[look.key] = look
+
+        g = nx.MultiDiGraph(title=plan.title, generator=f"ttv-scene {VERSION}")
+        for look in looks.values():
+            g.add_node(
+                f"location:{look.id}", kind="location", name=look.name,
+                description=look.description, palette=",".join(look.palette), seed=look.seed,
+            )
+        for ch in cast.characters:
+            g.add_node(f"character:{ch.id}", kind="character", name=ch.name, seed=ch.seed)
+        contexts: list[SceneContext] = []
+        last_at: dict[str, int] = {}
+        for shot, info in zip(plan.shots, infos, strict=True):
+            assert info.place is not None
+            look = looks[info.place.key]
+            time = info.time or "unknown"
+            setting = info.setting or (
+                f"{info.place.name}, {time}" if time != "unknown" else info.place.name
+            )
+            node = f"shot:{shot.index}"
+            chars = tuple(c.id for c in cast.in_shot(shot.index))
+            g.add_node(node, kind="shot", index=shot.index, setting=setting, time_of_day=time,
+                       beat=shot.beat.value)
+            g.add_edge(node, f"location:{look.id}", key="at")
+            g.add_edge(f"location:{look.id}", node, key="hosts")
+            if shot.index > 0:
+                g.add_edge(f"shot:{shot.index - 1}", node, key="next")
+            prev = last_at.get(look.id)
+            if prev is not None:
+                g.add_edge(node, f"shot:{prev}", key="continues")
+            for cid in chars:
+                g.add_edge(node, f"character:{cid}", key="features")
+            for obj in info.objects:
+                g.add_node(f"object:{obj}", kind="object", name=obj)
+                g.add_edge(node, f"object:{obj}", key="shows")
+            contexts.append(
+                SceneContext(
+                    shot_index=shot.index,
+                    location_id=look.id,
+                    setting=setting,
+                    time_of_day=time,  # type: ignore[arg-type]
+                    palette=tuple(look.palette),
+                    background_seed=look.seed,
+                    characters=chars,
+                    objects=tuple(info.objects),
+                    continues_from=prev,
+                )
+            )
+            last_at[look.id] = shot.index
+        self.graph = g
+        if self.store_dir is not None and self.save_graph:
+            digest = hashlib.sha256(plan.model_dump_json().encode()).hexdigest()[:12]
+            self.export(self.store_dir / "graphs" / f"{slugify(plan.title)}-{digest}.json")
+        locations = tuple(
+            Location(id=lk.id, name=lk.name, description=lk.description,
+                     palette=tuple(lk.palette), seed=lk.seed)
+            for lk in looks.values()
+        )
+        return SceneBook(locations=locations, shots=tuple(contexts))
+
+    # ---------------------------------------------------------------- export
+
+    def graph_json(self) -> dict[str, Any]:
+        """The last built graph as node-link JSON (sorted, so it diffs cleanly)."""
+        import networkx as nx
+
+        if self.graph is None:
+            raise TTVError(E_SCENE_EXPORT, "no scene graph yet: call build() first")
+        data = nx.node_link_data(self.graph, edges="edges")
+        data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+        data["edges"] = sorted(
+            data["edges"], key=lambda e: (e["source"], e["target"], str(e.get("key")))
+        )
+        return data
+
+    def export(self, path: str | Path) -> Path:
+        """Write the last built graph: ``.graphml`` as GraphML, ``.json`` as node-link JSON."""
+        import networkx as nx
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".graphml", ".json"):
+            raise TTVError(E_SCENE_EXPORT, f"export path must end in .graphml or .json: {path}")
+        data = self.graph_json()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    if suffix == ".json":
+                        json.dump(data, fh, indent=1, sort_keys=True, ensure_ascii=False)
+                    else:
+                        fh.write("\n".join(nx.generate_graphml(self.graph)))
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise TTVError(E_SCENE_EXPORT, f"cannot write scene graph to {path}: {exc}") from exc
+        return path

@@ -1,0 +1,218 @@
+"""Conformance kit plus hard cases for the graph scene builder."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import sqlite3
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from ttv_contracts import stubs
+from ttv_contracts.errors import TTVError
+from ttv_contracts.testing import SceneConformance
+from ttv_contracts.v1 import Beat, Cast, Character, Lesson, LessonScene, Shot, StoryPlan
+from ttv_scene import GraphScene, LocationStore
+from ttv_scene.builder import time_of_day
+
+
+class TestGraphConformance(SceneConformance):
+    implementation_class = GraphScene
+
+    def make_implementation(self, tmp_path: Path) -> GraphScene:
+        return GraphScene(store_dir=str(tmp_path / "store"))
+
+
+class TestGraphInMemoryConformance(SceneConformance):
+    implementation_class = GraphScene
+
+
+def plan_of(*shots: str | tuple[str, str, int]) -> StoryPlan:
+    out = []
+    for i, s in enumerate(shots):
+        narration, setting, scene = (s, None, 0) if isinstance(s, str) else s
+        out.append(
+            Shot(index=i, narration=narration, beat=Beat.SETUP, scene_index=scene,
+                 setting=setting, target_duration_s=2.0)
+        )
+    return StoryPlan(title="The Potter", kind="story", shots=tuple(out))
+
+
+POTTER = plan_of(
+    "Ravi was an old potter.",
+    "He lived by the river with his granddaughter Mira.",
+    "One morning she found a cracked pot.",
+    "Ravi carried the pot to the busy market.",
+    "At dusk they walked back to the river.",
+)
+CAST = Cast(
+    characters=(
+        Character(id="ravi", name="Ravi", aliases=("the old potter",), shots=(0, 1, 3, 4)),
+        Character(id="mira", name="Mira", aliases=("the granddaughter",), shots=(1, 2, 4)),
+    )
+)
+
+
+@pytest.fixture
+def builder() -> GraphScene:
+    return GraphScene()
+
+
+def test_places_times_and_continuity(builder):
+    book = builder.build(POTTER, CAST)
+    locs = [c.location_id for c in book.shots]
+    assert locs == ["river", "river", "river", "busy-market", "river"]
+    assert [c.time_of_day for c in book.shots] == ["unknown", "unknown", "day", "day", "dusk"]
+    assert [c.continues_from for c in book.shots] == [None, 0, 1, None, 2]
+    # same place, same look
+    assert book.shots[4].palette == book.shots[0].palette
+    assert book.shots[4].background_seed == book.shots[0].background_seed
+    assert book.shots[3].palette != book.shots[0].palette
+    assert book.shots[1].characters == ("ravi", "mira")
+    assert "cracked pot" in book.shots[2].objects
+    assert "granddaughter" not in " ".join(book.shots[1].objects)  # people are not objects
+    assert [loc.id for loc in book.locations] == ["river", "busy-market"]
+
+
+def test_explicit_settings_share_a_place_across_times(builder):
+    plan = plan_of(
+        ("The tide goes out.", "a quiet beach at dawn", 0),
+        ("An owl hoots in the pines.", "a dark forest at night", 1),
+        ("The waves return.", "the beach at night", 2),
+    )
+    book = builder.build(plan, Cast())
+    assert [c.location_id for c in book.shots] == ["quiet-beach", "dark-forest", "quiet-beach"]
+    assert [c.time_of_day for c in book.shots] == ["dawn", "night", "night"]
+    assert book.shots[2].continues_from == 0
+    assert book.shots[2].setting == "the beach at night"  # per-shot setting text is kept
+    assert book.shots[0].palette == book.shots[2].palette
+
+
+def test_palette_follows_setting_words():
+    book = GraphScene().build(plan_of(("A barn.", "a red barn in golden fields", 0)), Cast())
+    palette = book.shots[0].palette
+    assert palette[0] == "#b23a3a" and palette[1] == "#d4a93c"  # red, golden
+    assert len(palette) == 4
+
+
+def test_time_of_day_words():
+    assert time_of_day("One day the rain stopped.") is None
+    assert time_of_day("Early morning light") == "dawn"
+    assert time_of_day("It was midnight.") == "night"
+    assert time_of_day("By evening the market closed.") == "dusk"
+
+
+def test_graph_structure_and_export(builder, tmp_path):
+    builder.build(POTTER, CAST)
+    g = builder.graph
+    assert g.has_edge("shot:0", "location:river", key="at")
+    assert g.has_edge("location:river", "shot:4", key="hosts")
+    assert g.has_edge("shot:3", "shot:4", key="next")
+    assert g.has_edge("shot:4", "shot:2", key="continues")
+    assert g.has_edge("shot:1", "character:mira", key="features")
+    assert g.has_edge("shot:2", "object:cracked pot", key="shows")
+    gml = builder.export(tmp_path / "scene.graphml")
+    back = nx.read_graphml(gml, force_multigraph=True)
+    assert set(back.nodes) == set(g.nodes)
+    assert back.number_of_edges() == g.number_of_edges()
+    assert back.nodes["location:river"]["palette"].count("#") == 4
+    js = builder.export(tmp_path / "scene.json")
+    data = json.loads(js.read_text())
+    assert {n["id"] for n in data["nodes"]} == set(g.nodes)
+    rebuilt = nx.node_link_graph(data, edges="edges")
+    assert rebuilt.number_of_edges() == g.number_of_edges()
+
+
+def test_export_errors(builder, tmp_path):
+    with pytest.raises(TTVError) as info:
+        builder.export(tmp_path / "x.json")
+    assert info.value.code == "TTV-E123"  # nothing built yet
+    builder.build(POTTER, CAST)
+    with pytest.raises(TTVError) as info:
+        builder.export(tmp_path / "x.dot")
+    assert info.value.code == "TTV-E123"
+
+
+def test_store_reuses_looks_in_a_sequel(tmp_path):
+    store = str(tmp_path / "scenes")
+    first = GraphScene(store_dir=store).build(POTTER, CAST)
+    sequel = GraphScene(store_dir=store).build(
+        plan_of("Years later, Mira walked along the river."), Cast()
+    )
+    assert sequel.shots[0].location_id == "river"
+    assert sequel.shots[0].palette == first.shots[0].palette
+    assert len(LocationStore(store).all()) == 2
+    saved = list((tmp_path / "scenes" / "graphs").glob("*.json"))
+    assert len(saved) == 2  # one inspectable graph per distinct plan
+
+
+def _worker(store: str) -> list[tuple[str, tuple[str, ...]]]:
+    book = GraphScene(store_dir=store).build(POTTER, CAST)
+    return [(c.location_id, c.palette) for c in book.shots]
+
+
+def test_concurrent_builds_agree(tmp_path):
+    store = str(tmp_path / "shared")
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    with mp.get_context(method).Pool(4) as pool:
+        results = pool.map(_worker, [store] * 8)
+    assert all(r == results[0] for r in results)
+    assert len(LocationStore(store).all()) == 2
+
+
+def test_corrupt_store_is_reported_not_replaced(tmp_path):
+    store = tmp_path / "scenes"
+    store.mkdir()
+    (store / "locations.sqlite3").write_bytes(b"\x00garbage" * 500)
+    with pytest.raises(TTVError) as info:
+        GraphScene(store_dir=str(store)).build(POTTER, CAST)
+    assert info.value.code == "TTV-E121"
+    assert (store / "locations.sqlite3").read_bytes() == b"\x00garbage" * 500
+
+
+def test_bad_palette_row_is_reported(tmp_path):
+    store = tmp_path / "scenes"
+    GraphScene(store_dir=str(store)).build(POTTER, CAST)
+    with sqlite3.connect(store / "locations.sqlite3") as conn:
+        conn.execute("UPDATE locations SET palette = '[\"blue\"]'")
+    with pytest.raises(TTVError) as info:
+        GraphScene(store_dir=str(store)).build(POTTER, CAST)
+    assert info.value.code == "TTV-E121"
+
+
+def test_one_word_and_placeless_lessons(builder):
+    book = builder.build(plan_of("Magnets"), Cast())
+    assert book.shots[0].location_id == "the-potter"  # no place named: the title stands in
+    assert book.shots[0].setting == "The Potter"
+
+
+def test_ten_thousand_word_plan(builder):
+    block = [s.narration for s in POTTER.shots]
+    shots = block * (10_000 // sum(len(s.split()) for s in block) + 1)
+    plan = plan_of(*shots)
+    book = builder.build(plan, Cast())
+    assert len(book.shots) == len(shots)
+    assert {c.location_id for c in book.shots} == {"river", "busy-market"}
+
+
+def test_options_are_validated():
+    with pytest.raises(TTVError) as info:
+        GraphScene(colour="red")
+    assert info.value.code == "TTV-E002"
+    with pytest.raises(TTVError) as info:
+        GraphScene(palette_size=0)
+    assert info.value.code == "TTV-E120"
+
+
+def test_accepts_stub_narrative_and_identity(builder):
+    lesson = Lesson(
+        title="Two scenes",
+        scenes=(
+            LessonScene(setting="a quiet beach at dawn", text="The tide goes out slowly."),
+            LessonScene(setting="a dark forest at night", text="An owl watches. It waits."),
+        ),
+    )
+    plan = stubs.StubNarrative().plan(lesson)
+    book = builder.build(plan, stubs.StubIdentity().resolve(plan))
+    assert [c.time_of_day for c in book.shots] == ["dawn", "night", "night"]
