@@ -1,0 +1,64 @@
+"""Media helpers shared by the watermark tests (not a test module)."""
+
+from __future__ import annotations
+
+import io
+
+import av
+import cv2
+import numpy as np
+
+
+def natural_frame(width: int = 640, height: int = 360, seed: int = 0) -> np.ndarray:
+    """A photo-like test image: multi-scale smooth texture plus hard-edged shapes."""
+    rng = np.random.default_rng(seed)
+    img = np.zeros((height, width, 3), np.float32)
+    for scale, amp in ((64, 70.0), (16, 30.0), (4, 12.0)):
+        small = rng.normal(0, 1, (max(2, height // scale), max(2, width // scale), 3))
+        img += amp * cv2.resize(small.astype(np.float32), (width, height), interpolation=cv2.INTER_CUBIC)
+    img += 128
+    for _ in range(6):
+        c = tuple(int(v) for v in rng.integers(0, 256, 3))
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+        cv2.circle(img, (x, y), int(rng.integers(5, max(6, height // 4))), c, -1)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def pan(frame: np.ndarray, n: int, step: int = 1) -> list[np.ndarray]:
+    return [np.roll(frame, i * step, axis=1).copy() for i in range(n)]
+
+
+def h264_roundtrip(frames: list[np.ndarray], crf: int) -> list[np.ndarray]:
+    """Encode with libx264 (PyAV) at ``crf`` and decode again."""
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp4") as out:
+        s = out.add_stream("libx264", rate=24)
+        s.width, s.height = frames[0].shape[1], frames[0].shape[0]
+        s.pix_fmt = "yuv420p"
+        s.options = {"crf": str(crf), "preset": "veryfast"}
+        for f in frames:
+            for p in s.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                out.mux(p)
+        for p in s.encode():
+            out.mux(p)
+    buf.seek(0)
+    with av.open(buf) as inp:
+        return [fr.to_ndarray(format="rgb24") for fr in inp.decode(video=0)]
+
+
+def write_mp4(path, frames: list[np.ndarray], crf: int = 23) -> None:
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("libx264", rate=24)
+        s.width, s.height = frames[0].shape[1], frames[0].shape[0]
+        s.pix_fmt = "yuv420p"
+        s.options = {"crf": str(crf), "preset": "veryfast"}
+        for f in frames:
+            for p in s.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
+                out.mux(p)
+        for p in s.encode():
+            out.mux(p)
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return 10 * np.log10(255.0**2 / max(mse, 1e-12))
