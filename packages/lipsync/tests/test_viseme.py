@@ -1,0 +1,253 @@
+"""Hard cases for the viseme lip-sync: regions, detection, visemes, envelope, pass-through."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from ttv_contracts.errors import TTVError
+from ttv_contracts.testing.samples import sample_frames
+from ttv_contracts.v1 import AudioClip, CharacterRef, Clip, PhonemeTiming, Region
+
+from ttv_lipsync import VisemeLipSync, mouth_box_for_face, viseme_for
+
+DATA = Path(__file__).parent / "data"
+SR = 16000
+FACE = Region(x=20, y=8, w=40, h=36, kind="face", label="ravi")
+
+
+def tone(seconds: float, amp: float = 0.3) -> AudioClip:
+    t = np.arange(int(SR * seconds), dtype=np.float32) / SR
+    return AudioClip(samples=(amp * np.sin(2 * np.pi * 180 * t)).astype(np.float32), sample_rate=SR)
+
+
+def silence(seconds: float) -> AudioClip:
+    return AudioClip(samples=np.zeros(int(SR * seconds), np.float32), sample_rate=SR)
+
+
+def clip_with(n: int, regions=(FACE,), w: int = 80, h: int = 60) -> Clip:
+    return Clip(frames=sample_frames(n, w, h), fps=12, regions=tuple(regions))
+
+
+def outside(mask_box, frames: np.ndarray) -> np.ndarray:
+    x, y, w, h = mask_box
+    keep = np.ones(frames.shape[1:3], bool)
+    keep[y : y + h, x : x + w] = False
+    return frames[:, keep]
+
+
+def astronaut_clip(n: int) -> tuple[Clip, tuple[int, int, int, int]]:
+    """A real face photograph (NASA, public domain) on a plain background."""
+    face = cv2.cvtColor(cv2.imread(str(DATA / "astronaut_face.png")), cv2.COLOR_BGR2RGB)
+    bg = np.full((180, 320, 3), 90, np.uint8)
+    bg[20:155, 150:270] = face
+    return Clip(frames=np.stack([bg] * n), fps=12), (150, 20, 120, 135)
+
+
+# -- regions given --------------------------------------------------------------------------
+
+
+def test_loud_audio_moves_the_mouth_region_only() -> None:
+    clip = clip_with(12)
+    out = VisemeLipSync().sync(clip, tone(1.0))
+    mouth = mouth_box_for_face((FACE.x, FACE.y, FACE.w, FACE.h))
+    x, y, w, h = mouth
+    changed = np.abs(out.frames.astype(int) - clip.frames.astype(int)).sum(axis=3) > 0
+    assert changed[:, y : y + h, x : x + w].any(axis=(1, 2)).all(), "every loud frame animates"
+    assert np.array_equal(outside(mouth, out.frames), outside(mouth, clip.frames))
+    # the opening is dark: the mouth box got darker
+    assert out.frames[:, y : y + h, x : x + w].mean() < clip.frames[:, y : y + h, x : x + w].mean()
+
+
+def test_silent_audio_leaves_every_frame_unchanged() -> None:
+    clip = clip_with(12)
+    impl = VisemeLipSync()
+    out = impl.sync(clip, silence(1.0))
+    assert np.array_equal(out.frames, clip.frames)
+    assert any("silent" in n for n in impl.drain_notes())
+
+
+def test_louder_audio_opens_wider() -> None:
+    clip = clip_with(6)
+    quiet_voice = np.concatenate([tone(0.25, 0.05).samples, tone(0.25, 0.4).samples])
+    audio = AudioClip(samples=quiet_voice, sample_rate=SR)
+    impl = VisemeLipSync()
+    track = impl.mouth_track(audio, 6, 12)
+    assert track[0, 0] < track[5, 0]
+    assert track[5, 0] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_audio_shorter_than_clip_closes_after_it_ends() -> None:
+    clip = clip_with(24)
+    out = VisemeLipSync().sync(clip, tone(0.5))
+    assert not np.array_equal(out.frames[2], clip.frames[2])
+    assert np.array_equal(out.frames[12:], clip.frames[12:])  # smoothing reaches frame 6..7 only
+
+
+def test_one_frame_clip_with_loud_audio() -> None:
+    clip = clip_with(1)
+    out = VisemeLipSync().sync(clip, tone(0.2))
+    assert out.num_frames == 1 and out.size == clip.size
+    assert not np.array_equal(out.frames, clip.frames)
+
+
+def test_zero_frame_clip() -> None:
+    empty = Clip(frames=np.zeros((0, 48, 64, 3), np.uint8), fps=12)
+    assert VisemeLipSync().sync(empty, tone(0.2)).num_frames == 0
+
+
+def test_mouth_region_is_used_as_given() -> None:
+    mouth = Region(x=30, y=30, w=20, h=12, kind="mouth")
+    clip = clip_with(4, regions=(mouth,))
+    out = VisemeLipSync().sync(clip, tone(0.4))
+    box = (30, 30, 20, 12)
+    assert np.array_equal(outside(box, out.frames), outside(box, clip.frames))
+    assert not np.array_equal(out.frames[:, 30:42, 30:50], clip.frames[:, 30:42, 30:50])
+
+
+def test_body_regions_and_other_characters_are_not_animated() -> None:
+    body = Region(x=0, y=0, w=60, h=60, kind="body")
+    impl = VisemeLipSync(detect=False)
+    clip = clip_with(4, regions=(body, FACE))
+    out = impl.sync(clip, tone(0.4), characters=(CharacterRef(id="mira", name="Mira"),))
+    assert np.array_equal(out.frames, clip.frames)
+    assert "no face found: frames passed through" in impl.drain_notes()
+    # the labelled character is in the shot: animated
+    out = impl.sync(clip, tone(0.4), characters=(CharacterRef(id="ravi", name="Ravi"),))
+    assert not np.array_equal(out.frames, clip.frames)
+
+
+@pytest.mark.parametrize("size", [(33, 17), (17, 33), (5, 5)])
+def test_odd_sizes_and_regions_partly_outside(size) -> None:
+    w, h = size
+    region = Region(x=w // 2, y=h // 3, w=w, h=h, kind="face")  # runs past the frame edge
+    clip = clip_with(3, regions=(region,), w=w, h=h)
+    out = VisemeLipSync().sync(clip, tone(0.3))
+    assert out.frames.shape == clip.frames.shape
+
+
+def test_region_entirely_outside_the_frame_passes_through() -> None:
+    region = Region(x=500, y=500, w=40, h=40, kind="face")
+    impl = VisemeLipSync(detect=False)
+    clip = clip_with(3, regions=(region,))
+    out = impl.sync(clip, tone(0.3))
+    assert np.array_equal(out.frames, clip.frames)
+    assert "no face found: frames passed through" in impl.drain_notes()
+
+
+def test_input_is_not_modified_and_output_is_deterministic() -> None:
+    clip = clip_with(8)
+    before = clip.frames.copy()
+    a = VisemeLipSync().sync(clip, tone(0.7))
+    b = VisemeLipSync().sync(clip, tone(0.7))
+    assert np.array_equal(clip.frames, before)
+    assert np.array_equal(a.frames, b.frames)
+    assert a.regions == clip.regions and a.fps == clip.fps
+
+
+# -- phoneme visemes ------------------------------------------------------------------------
+
+
+def test_viseme_table() -> None:
+    assert viseme_for("ˈɑː")[0] == 1.0
+    assert viseme_for("m") == (0.0, 1.0) and viseme_for("p")[0] == 0.0
+    assert viseme_for("u")[1] < 1.0 < viseme_for("i")[1]  # rounded vs spread lips
+    assert viseme_for("ˈoʊ")[1] < 1.0
+    assert viseme_for("AA1")[0] == 1.0 and viseme_for("M")[0] == 0.0
+    assert viseme_for("")[0] == 0.0 and viseme_for("ˈ")[0] == 0.0
+    assert 0.0 < viseme_for("ʧ")[0] < 1.0  # unknown symbols get a neutral consonant
+
+
+def test_phonemes_drive_the_mouth_when_present() -> None:
+    # Phonemes say: open vowel during frames 0-2, lips closed (m) during frames 3-5, and the
+    # audio is silent: visemes, not loudness, decide.
+    phonemes = (
+        PhonemeTiming(phoneme="ɑ", start_s=0.0, end_s=0.25),
+        PhonemeTiming(phoneme="m", start_s=0.25, end_s=0.5),
+    )
+    audio = AudioClip(samples=np.zeros(SR // 2, np.float32), sample_rate=SR, phonemes=phonemes)
+    clip = clip_with(6)
+    impl = VisemeLipSync()
+    out = impl.sync(clip, audio)
+    assert any("phoneme visemes" in n for n in impl.drain_notes())
+    assert not np.array_equal(out.frames[0], clip.frames[0])
+    assert not np.array_equal(out.frames[1], clip.frames[1])
+    assert np.array_equal(out.frames[4], clip.frames[4])
+    assert np.array_equal(out.frames[5], clip.frames[5])
+    track = impl.mouth_track(audio, 6, 12)
+    assert track[0, 0] > 0.7 and track[5, 0] == 0.0
+
+
+# -- detection ------------------------------------------------------------------------------
+
+
+def test_detects_a_real_face_and_animates_its_mouth() -> None:
+    clip, (fx, fy, fw, fh) = astronaut_clip(6)
+    impl = VisemeLipSync()
+    boxes = impl.mouth_boxes(clip)
+    assert all(len(b) == 1 for b in boxes)
+    mx, my, mw, mh = boxes[0][0]
+    # the mouth box lies in the lower half of the photographed face
+    assert fx <= mx and mx + mw <= fx + fw
+    assert fy + fh * 0.4 <= my and my + mh <= fy + fh
+    out = impl.sync(clip, tone(0.5))
+    assert any("1 region" in n for n in impl.drain_notes())
+    assert np.array_equal(outside((mx, my, mw, mh), out.frames), outside((mx, my, mw, mh), clip.frames))
+    assert not np.array_equal(out.frames, clip.frames)
+
+
+def test_no_face_notes_and_passes_frames_through() -> None:
+    frames = np.full((5, 90, 160, 3), 120, np.uint8)
+    frames[:, 30:60, 40:120] = (200, 40, 40)  # a red box is not a face
+    clip = Clip(frames=frames, fps=12)
+    impl = VisemeLipSync()
+    out = impl.sync(clip, tone(0.5))
+    assert np.array_equal(out.frames, clip.frames)
+    assert impl.drain_notes() == ["no face found: frames passed through"]
+
+
+def test_detection_can_be_turned_off() -> None:
+    clip, _ = astronaut_clip(2)
+    impl = VisemeLipSync(detect=False)
+    out = impl.sync(clip, tone(0.3))
+    assert np.array_equal(out.frames, clip.frames)
+    assert "no face found: frames passed through" in impl.drain_notes()
+
+
+def test_face_found_later_in_the_clip_is_used_from_the_start() -> None:
+    clip, _ = astronaut_clip(8)
+    frames = clip.frames.copy()
+    frames[:6] = 90  # the face appears at frame 6 (a detection frame with detect_every=6)
+    clip = Clip(frames=frames, fps=12)
+    boxes = VisemeLipSync().mouth_boxes(clip)
+    assert all(len(b) == 1 for b in boxes)
+
+
+# -- configuration --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"faces": 2}, {"detect": "yes"}, {"detect_every": 0}, {"max_open": 2}, {"min_face": 2.5}],
+)
+def test_bad_options(options) -> None:
+    with pytest.raises(TTVError) as info:
+        VisemeLipSync(**options)
+    assert info.value.code == "TTV-E002"
+
+
+def test_missing_cascade_file(tmp_path: Path) -> None:
+    with pytest.raises(TTVError) as info:
+        VisemeLipSync(cascade=str(tmp_path / "none.xml"))
+    assert info.value.code == "TTV-E310"
+
+
+def test_unreadable_cascade_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<not a cascade/>")
+    clip = Clip(frames=sample_frames(1, 64, 48), fps=12)
+    with pytest.raises(TTVError) as info:
+        VisemeLipSync(cascade=str(bad)).sync(clip, tone(0.2))
+    assert info.value.code == "TTV-E310"
