@@ -55,7 +55,7 @@ def main() -> None:
     print(f"coref (memory): {ours:.2f} lessons/s")
     print(f"coref (SQLite store): {stored:.2f} lessons/s")
     print(f"stub (empty cast, reference): {ref:.2f} lessons/s")
-    print(f"coref / stub: {ours / ref:.4f}")
+    print(f"coref / stub: {ours / ref:.2e}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,12 @@
+"""TTV emotion slot: StoryPlan -> EmotionTrack.
+
+Public surface: :class:`LexiconEmotion` (entry point ``ttv.emotion: lexicon``) and the
+mapping helpers :func:`directives_for` and :func:`smooth`.
+"""
+
+from .analyzer import LexiconEmotion, directives_for, smooth
+from .errors import E_EMOTION_OPTION, E_LEXICON_UNAVAILABLE
+
+__version__ = "0.1.0"
+
+__all__ = ["E_EMOTION_OPTION", "E_LEXICON_UNAVAILABLE", "LexiconEmotion", "directives_for", "smooth"]
