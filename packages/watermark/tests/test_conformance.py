@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from ttv_contracts.testing import WatermarkConformance
-
 from ttv_watermark import DctQimWatermark, init_keys
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from wm_helpers import h264_roundtrip, natural_frame, pan, psnr
 from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import WatermarkPayload
-
-from ttv_watermark import DctQimWatermark
-from ttv_watermark import dctqim
+from ttv_watermark import DctQimWatermark, dctqim
+from wm_helpers import h264_roundtrip, natural_frame, pan, psnr
 
 PAYLOAD = WatermarkPayload(run_id="run-2026-11-25", content_digest="deadbeefcafe0123")
 

@@ -15,7 +15,9 @@ def natural_frame(width: int = 640, height: int = 360, seed: int = 0) -> np.ndar
     img = np.zeros((height, width, 3), np.float32)
     for scale, amp in ((64, 70.0), (16, 30.0), (4, 12.0)):
         small = rng.normal(0, 1, (max(2, height // scale), max(2, width // scale), 3))
-        img += amp * cv2.resize(small.astype(np.float32), (width, height), interpolation=cv2.INTER_CUBIC)
+        img += amp * cv2.resize(
+            small.astype(np.float32), (width, height), interpolation=cv2.INTER_CUBIC
+        )
     img += 128
     for _ in range(6):
         c = tuple(int(v) for v in rng.integers(0, 256, 3))

@@ -27,7 +27,7 @@ def init(
         raise typer.Exit(2) from None
     typer.echo(f"private key: {priv} (mode 600; keep it secret, never commit it)")
     typer.echo(f"public key:  {pub} (key id {key_id(load_public_key(pub))})")
-    typer.echo(f"configure:   [watermark.options] key_path = \"{directory}\"")
+    typer.echo(f'configure:   [watermark.options] key_path = "{directory}"')
 
 
 @app.command("show")

@@ -86,7 +86,7 @@ def decode_bits(bits: np.ndarray) -> tuple[bytes, int] | None:
 def work_size(width: int, height: int) -> tuple[int, int]:
     """Work-resolution (w, h) for a frame: height WORK_HEIGHT, same aspect, whole blocks."""
     wh = WORK_HEIGHT
-    ww = max(BLOCK * TILE_W, int(round(width * wh / height / BLOCK)) * BLOCK)
+    ww = max(BLOCK * TILE_W, round(width * wh / height / BLOCK) * BLOCK)
     return ww, wh
 
 
@@ -169,7 +169,7 @@ def _rescale(y: np.ndarray, crop: float) -> np.ndarray:
     h, w = y.shape
     orig_h = h / (1.0 - crop)
     s = WORK_HEIGHT / orig_h
-    nh, nw = max(BLOCK, int(round(h * s))), max(BLOCK, int(round(w * s)))
+    nh, nw = max(BLOCK, round(h * s)), max(BLOCK, round(w * s))
     interp = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
     return cv2.resize(y, (nw, nh), interpolation=interp)
 
@@ -233,9 +233,7 @@ def slot_votes(y: np.ndarray, sync: Sync, delta: float) -> tuple[np.ndarray, flo
     for k in range(len(COEFFS)):
         sk = s[:, :, k].ravel()
         out[0, :, :, k] = np.bincount(slot, weights=sk, minlength=n).reshape(TILE_H, TILE_W)
-        out[1, :, :, k] = np.bincount(slot, weights=np.abs(sk), minlength=n).reshape(
-            TILE_H, TILE_W
-        )
+        out[1, :, :, k] = np.bincount(slot, weights=np.abs(sk), minlength=n).reshape(TILE_H, TILE_W)
     return out, _energy(c, delta)
 
 

@@ -85,7 +85,8 @@ def resolve_private_path(key_path: str | os.PathLike[str] | None) -> Path:
                 E_KEY_MISSING,
                 f"no signing key configured: set the watermark option key_path or {ENV_VAR}",
                 module=PACKAGE,
-                hint="Create a pair with `ttv keys init DIR` and point key_path at DIR.",
+                hint="Create a pair with `ttv keys init DIR` and point key_path at DIR; "
+                "keys are never generated silently.",
             )
         key_path, source = env, f"environment variable {ENV_VAR}"
     path = Path(key_path)

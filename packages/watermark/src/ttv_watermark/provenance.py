@@ -175,7 +175,9 @@ def parse_record(data: bytes) -> ProvenanceRecord:
 
 
 def public_key_of(record: ProvenanceRecord) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(base64.b64decode(record.public_key_b64, validate=True))
+    return Ed25519PublicKey.from_public_bytes(
+        base64.b64decode(record.public_key_b64, validate=True)
+    )
 
 
 def check_signature(record: ProvenanceRecord) -> str | None:

@@ -15,9 +15,7 @@ def read_frames(path: Path, max_frames: int) -> Iterator[np.ndarray]:
     with av.open(str(path)) as container:
         if not container.streams.video:
             return
-        n = 0
-        for frame in container.decode(video=0):
+        for n, frame in enumerate(container.decode(video=0), start=1):
             yield frame.to_ndarray(format="rgb24")
-            n += 1
             if n >= max_frames:
                 break

@@ -22,10 +22,12 @@ class VisibleMark:
         font = cv2.FONT_HERSHEY_SIMPLEX
         px = max(6.0, self.scale * h)
         font_scale = px / 22.0  # Hershey simplex caps are ~22 px at scale 1
-        thick = max(1, int(round(px / 12)))
+        thick = max(1, round(px / 12))
         (tw, th), base = cv2.getTextSize(self.text, font, font_scale, thick)
         margin = max(2, int(0.02 * min(h, w)))
-        x = {"left": margin, "right": w - tw - margin}.get(self.position.split("-")[-1], (w - tw) // 2)
+        x = {"left": margin, "right": w - tw - margin}.get(
+            self.position.split("-")[-1], (w - tw) // 2
+        )
         y = {"top": margin + th, "bottom": h - margin - base}.get(
             self.position.split("-")[0], (h + th) // 2
         )

@@ -15,8 +15,8 @@ from ttv_contracts.v1 import (
     ProvenanceRecord,
     VerificationReport,
     WatermarkDetection,
-    WatermarkPayload,
     Watermarker,
+    WatermarkPayload,
 )
 
 from . import dctqim, provenance
