@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import mkdocs_gen_files
-
 from ttv_ownership.site import pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -11,3 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 for rel, text in pages(ROOT).items():
     with mkdocs_gen_files.open(rel, "w") as fh:
         fh.write(text)
+
+# SUMMARY.md is the navigation for mkdocs-literate-nav, not a page of its own.
+try:
+    from mkdocs.structure.files import InclusionLevel
+
+    _files = mkdocs_gen_files.editor.FilesEditor.current().files
+    _nav = _files.get_file_from_path("SUMMARY.md")
+    if _nav is not None:
+        _nav.inclusion = InclusionLevel.EXCLUDED
+except (ImportError, AttributeError):  # older mkdocs: the page is built, which is harmless
+    pass

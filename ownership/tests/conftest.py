@@ -34,20 +34,59 @@ def owners_doc() -> dict:
             "platform": {"name": "Platform", "lead": "platform-lead"},
         },
         "modules": {
-            "contracts": _m("platform", "contracts/", "platform-lead", "platform-engineer", "motion-lead"),
-            "emotion": _m("A", "packages/emotion/", "intelligence-lead", "intelligence-engineer", "production-engineer"),
-            "motion": _m("B", "packages/motion/", "motion-lead", "motion-engineer", "intelligence-engineer"),
-            "voice": _m("C", "packages/voice/", "production-lead", "production-engineer", "platform-engineer"),
-            "docs": _m("platform", "docs/", "platform-engineer", "platform-lead", "motion-engineer"),
-            "deep": _m("C", "packages/motion/src/ttv_motion/special.py", "production-engineer", "production-lead", "platform-lead"),
-            "ownership": _m("platform", "ownership/", "platform-lead", "platform-engineer", "intelligence-lead"),
-            "ci": _m("platform", "pyproject.toml", "platform-engineer", "platform-lead", "production-lead"),
+            "contracts": _m(
+                "platform", "contracts/", "platform-lead", "platform-engineer", "motion-lead"
+            ),
+            "emotion": _m(
+                "A",
+                "packages/emotion/",
+                "intelligence-lead",
+                "intelligence-engineer",
+                "production-engineer",
+            ),
+            "motion": _m(
+                "B", "packages/motion/", "motion-lead", "motion-engineer", "intelligence-engineer"
+            ),
+            "voice": _m(
+                "C",
+                "packages/voice/",
+                "production-lead",
+                "production-engineer",
+                "platform-engineer",
+            ),
+            "docs": _m(
+                "platform", "docs/", "platform-engineer", "platform-lead", "motion-engineer"
+            ),
+            "deep": _m(
+                "C",
+                "packages/motion/src/ttv_motion/special.py",
+                "production-engineer",
+                "production-lead",
+                "platform-lead",
+            ),
+            "ownership": _m(
+                "platform", "ownership/", "platform-lead", "platform-engineer", "intelligence-lead"
+            ),
+            "ci": _m(
+                "platform",
+                "pyproject.toml",
+                "platform-engineer",
+                "platform-lead",
+                "production-lead",
+            ),
         },
     }
 
 
 def _m(cluster, path, p, s, b, status="incubation"):
-    return {"cluster": cluster, "paths": [path], "primary": p, "secondary": s, "backup": b, "status": status}
+    return {
+        "cluster": cluster,
+        "paths": [path],
+        "primary": p,
+        "secondary": s,
+        "backup": b,
+        "status": status,
+    }
 
 
 PKG_INIT = '''\
@@ -63,14 +102,14 @@ def analyse():
     return 1
 '''
 
-PKG_ERRORS = '''\
+PKG_ERRORS = """\
 from ttv_contracts.errors import register_code
 
 E_BAD = register_code("TTV-E130", "Lexicon file unreadable", "ttv-emotion")
 E_OTHER = register_code("TTV-E131", "Another failure", "ttv-emotion")
-'''
+"""
 
-PKG_TESTS = '''\
+PKG_TESTS = """\
 from ttv_contracts.testing import EmotionConformance
 
 
@@ -84,7 +123,7 @@ def test_one():
 
 def test_two():
     assert True
-'''
+"""
 
 REPAIR = """\
 # Repair

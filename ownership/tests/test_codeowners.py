@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from codeowners import CodeOwners
-from typer.testing import CliRunner
-
 from ttv_ownership import codeowners_file
 from ttv_ownership.cli import app
 from ttv_ownership.model import load
+from typer.testing import CliRunner
 
 from .conftest import REPO
 
@@ -21,7 +20,10 @@ def test_render_parses_and_resolves_every_module(workspace):
     assert [o for _, o in parsed.of("packages/emotion/src/x.py")] == [
         "@ttv/intelligence-lead", "@ttv/intelligence-engineer", "@ttv/production-engineer"
     ]  # fmt: skip
-    assert [o for _, o in parsed.of("README.md")] == ["@ttv/platform-lead", "@ttv/platform-engineer"]
+    assert [o for _, o in parsed.of("README.md")] == [
+        "@ttv/platform-lead",
+        "@ttv/platform-engineer",
+    ]
 
 
 def test_last_match_wins_so_the_deeper_path_comes_later(workspace):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typer.testing import CliRunner
-
 from ttv_ownership import markers
 from ttv_ownership.cli import app
 from ttv_ownership.model import load
 from ttv_ownership.workspace import Workspace
+from typer.testing import CliRunner
 
 
 def _run(root, write):
@@ -62,14 +61,18 @@ def test_check_lists_stale_files_and_exits_nonzero(workspace):
     p = workspace / "packages/voice/TIME-TO-MASTER.md"
     p.write_text(p.read_text().replace("hand-written below", "edited by hand below"))
     assert runner.invoke(app, ["docs", "--root", str(workspace), "--check"]).exit_code == 0
-    p.write_text(p.read_text().replace("| test functions (ast) | 2 |", "| test functions (ast) | 99 |"))
+    p.write_text(
+        p.read_text().replace("| test functions (ast) | 2 |", "| test functions (ast) | 99 |")
+    )
     res = runner.invoke(app, ["docs", "--root", str(workspace), "--check"])
     assert res.exit_code == 1 and "packages/voice/TIME-TO-MASTER.md" in res.output
 
 
 def test_unknown_block_is_left_alone_with_a_warning(workspace):
     p = workspace / "packages/emotion/OWNER.md"
-    p.write_text(p.read_text() + "<!-- BEGIN GENERATED: mystery -->\nkeep\n<!-- END GENERATED: mystery -->\n")
+    p.write_text(
+        p.read_text() + "<!-- BEGIN GENERATED: mystery -->\nkeep\n<!-- END GENERATED: mystery -->\n"
+    )
     _, warnings = _run(workspace, write=True)
     assert any("mystery" in w for w in warnings)
     assert "keep" in p.read_text()

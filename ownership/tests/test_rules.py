@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 from pydantic import ValidationError
-
 from ttv_ownership import rules
 from ttv_ownership.cli import run_check
 from ttv_ownership.model import Owners, load

@@ -141,16 +141,22 @@ def who(
 
 @app.command("new-module")
 def new_module(
-    name: Annotated[str, typer.Argument(help="Module name, e.g. 'emotion-bert' -> packages/emotion-bert")],
+    name: Annotated[
+        str, typer.Argument(help="Module name, e.g. 'emotion-bert' -> packages/emotion-bert")
+    ],
     slot: Annotated[str, typer.Option("--slot", help="The slot it implements.")],
     impl: Annotated[str | None, typer.Option(help="Implementation (entry-point) name.")] = None,
     root: RootOpt = None,
 ) -> None:
     """Scaffold packages/NAME from templates/module and add its owners.yaml entry."""
-    from .scaffold import scaffold
+    from .scaffold import ScaffoldError, scaffold
 
     ws, _ = _load(root)
-    result = scaffold(ws.root, name, slot, impl=impl)
+    try:
+        result = scaffold(ws.root, name, slot, impl=impl)
+    except ScaffoldError as exc:
+        typer.echo(f"new-module: {exc}", err=True)
+        raise typer.Exit(2) from exc
     typer.echo(result.summary())
 
 
@@ -185,6 +191,7 @@ def site(
 owners_app = typer.Typer(
     help="Who reviews PATH and who to call when it breaks.",
     invoke_without_command=True,
+    context_settings={"allow_interspersed_args": True},
     add_completion=False,
 )
 
@@ -200,6 +207,7 @@ def _owners(
 new_module_app = typer.Typer(
     help="Scaffold a new module package in one step.",
     invoke_without_command=True,
+    context_settings={"allow_interspersed_args": True},
     add_completion=False,
 )
 

@@ -97,7 +97,10 @@ def facts_block(ctx: Context, pkg: Package) -> str:
         )
         + " |",
         "| entry points | "
-        + (", ".join(f"`{ep.group}`: `{ep.name}` = `{ep.value}`" for ep in pkg.entry_points) or "none")
+        + (
+            ", ".join(f"`{ep.group}`: `{ep.name}` = `{ep.value}`" for ep in pkg.entry_points)
+            or "none"
+        )
         + " |",
         f"| test functions (ast) | {pkg.test_functions} |",
         "| conformance-kit test classes | "
@@ -105,8 +108,7 @@ def facts_block(ctx: Context, pkg: Package) -> str:
         + " |",
         f"| error codes documented in REPAIR.md | {len(pkg.documented_codes)} |",
         "",
-        MEASURE_NOTE
-        + f" Test time varies by machine, so it is not stored here: run "
+        MEASURE_NOTE + f" Test time varies by machine, so it is not stored here: run "
         f"`uv run pytest {pkg.rel}/tests --durations=5` (the docs site shows the last CI timing "
         "when `reports/` has it).",
     ]
@@ -142,7 +144,7 @@ def migration_block(ctx: Context, pkg: Package) -> str:
 def codes_block(ctx: Context, pkg: Package) -> str:
     codes = pkg.documented_codes
     if not codes:
-        return "_No `<a id=\"ttv-eNNN\"></a>` sections in this file yet._"
+        return '_No `<a id="ttv-eNNN"></a>` sections in this file yet._'
     lines = ["| code | title | registered by |", "| --- | --- | --- |"]
     for code, title in codes.items():
         owner = ctx.code_owner.get(code, "**not registered**")

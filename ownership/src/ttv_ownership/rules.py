@@ -94,9 +94,7 @@ def check(owners: Owners, ws: Workspace) -> list[Problem]:
 
 def after_loss(owners: Owners, role: str) -> dict[str, int]:
     """Module -> number of distinct owner roles left when ``role`` is gone."""
-    return {
-        name: len({r for r in mod.roles if r != role}) for name, mod in owners.modules.items()
-    }
+    return {name: len({r for r in mod.roles if r != role}) for name, mod in owners.modules.items()}
 
 
 def bus_factor_rows(owners: Owners) -> list[dict[str, object]]:

@@ -333,7 +333,10 @@ class Site:
                 f"to `{stub.__name__}` (*{_md_escape(stub.info.summary)}*), so the video is still "
                 f"written, at stub quality for this stage. Downstream slots that read its output: "
                 + (
-                    ", ".join(f"[{c}](../{c}/index.md) ({t})" if self.ws.by_key(c) else f"{c} ({t})" for c, t in down)
+                    ", ".join(
+                        f"[{c}](../{c}/index.md) ({t})" if self.ws.by_key(c) else f"{c} ({t})"
+                        for c, t in down
+                    )
                     or "none (it is the last stage of its chain)"
                 )
                 + ". |",
@@ -379,7 +382,9 @@ class Site:
         if mod:
             lines.append(markers.owner_block(self.ctx, pkg))
         else:
-            lines.append("**No owners.yaml entry** — `ttv-ownership check` fails until one is added.")
+            lines.append(
+                "**No owners.yaml entry** — `ttv-ownership check` fails until one is added."
+            )
         lines += ["", "## Version and entry points", ""]
         lines.append(f"Version **{pkg.version}**, `{pkg.rel}/pyproject.toml`.")
         lines.append("")
@@ -524,8 +529,22 @@ class Site:
             "| slot | implementation | status | checks | time (s) |",
             "| --- | --- | --- | --- | --- |",
         ]
-        icon = {"pass": "✅", "passed": "✅", "ok": "✅", "fail": "❌", "failed": "❌", "skip": "⏭️", "skipped": "⏭️"}
-        for c in sorted(cells, key=lambda c: (list(SLOTS).index(c["slot"]) if c.get("slot") in SLOTS else 99, str(c.get("implementation")))):
+        icon = {
+            "pass": "✅",
+            "passed": "✅",
+            "ok": "✅",
+            "fail": "❌",
+            "failed": "❌",
+            "skip": "⏭️",
+            "skipped": "⏭️",
+        }
+        for c in sorted(
+            cells,
+            key=lambda c: (
+                list(SLOTS).index(c["slot"]) if c.get("slot") in SLOTS else 99,
+                str(c.get("implementation")),
+            ),
+        ):
             checks = c.get("checks") or {}
             check_txt = "; ".join(f"{k}: {_md_escape(v)}" for k, v in checks.items()) or "-"
             dur = c.get("duration_s")
@@ -587,7 +606,7 @@ class Site:
             "# Repair catalog",
             "",
             "Every `TTV-Ennn` code: registered with `ttv_contracts.errors.register_code` (read from",
-            "the sources) and documented by a `<a id=\"ttv-ennn\"></a>` section of a REPAIR.md.",
+            'the sources) and documented by a `<a id="ttv-ennn"></a>` section of a REPAIR.md.',
             "Use the search box (top right) for a code or a symptom.",
             "",
             f"{len(rows)} codes, {len(rows) - len(undocumented)} with a repair section.",
@@ -603,7 +622,7 @@ class Site:
                 else "**missing**"
             )
             lines.append(
-                f"| <span id=\"{str(r['code']).lower()}\"></span>`{r['code']}` | {_md_escape(r['title'])} "
+                f'| <span id="{str(r["code"]).lower()}"></span>`{r["code"]}` | {_md_escape(r["title"])} '
                 f"| `{r['owner'] or 'not registered'}` | {link} |"
             )
         return "\n".join(lines) + "\n"
@@ -640,7 +659,9 @@ class Site:
     def architecture_summary(self) -> str:
         from ttv_contracts import __version__
 
-        n_impl = sum(1 for impls in self.impls.values() for i in impls if i.package != "ttv-contracts")
+        n_impl = sum(
+            1 for impls in self.impls.values() for i in impls if i.package != "ttv-contracts"
+        )
         lines = [
             "# Architecture summary",
             "",
@@ -678,17 +699,24 @@ class Site:
         problems = rules.check(o, ws)
         stale, _warn = markers.run(ws, o, write=False)
         missing_docs = [
-            f"{p.rel}/{f}" for p in ws.packages for f in (*markers.DOC_FILES, "README.md")
+            f"{p.rel}/{f}"
+            for p in ws.packages
+            for f in (*markers.DOC_FILES, "README.md")
             if not (p.directory / f).is_file()
         ]
         co_problems = codeowners_file.validate(codeowners_file.render(o), o)
         co_file = ws.root / "CODEOWNERS"
-        co_fresh = co_file.is_file() and co_file.read_text(encoding="utf-8") == codeowners_file.render(o)
-        slots_with_impl = [s for s in SLOTS if any(i.package != "ttv-contracts" for i in self.impls[s])]
+        co_fresh = co_file.is_file() and co_file.read_text(
+            encoding="utf-8"
+        ) == codeowners_file.render(o)
+        slots_with_impl = [
+            s for s in SLOTS if any(i.package != "ttv-contracts" for i in self.impls[s])
+        ]
         module_pkgs = [p for p in ws.packages if p.slot_entry_points]
         kit_ok = [p for p in module_pkgs if p.kit_classes]
         ranged = [
-            p for p in module_pkgs
+            p
+            for p in module_pkgs
             if any(re.match(r"ttv-contracts\s*>=\s*1\s*,\s*<\s*2", d) for d in p.dependencies)
         ]
         codes = self.all_codes()
@@ -698,7 +726,9 @@ class Site:
         if swap.is_file():
             try:
                 cells = json.loads(swap.read_text(encoding="utf-8"))["cells"]
-                passed = sum(1 for c in cells if str(c.get("status")).lower() in ("pass", "passed", "ok"))
+                passed = sum(
+                    1 for c in cells if str(c.get("status")).lower() in ("pass", "passed", "ok")
+                )
                 swap_line = f"the last swap run passed {passed} of {len(cells)} cells"
             except (ValueError, KeyError, TypeError):
                 swap_line = "`reports/swap.json` is unreadable"
@@ -722,7 +752,11 @@ class Site:
                 "Handover-friendly",
                 not missing_docs and not stale,
                 f"{len(ws.packages)} packages; missing owner docs: {len(missing_docs)}"
-                + (f" ({', '.join(missing_docs[:6])}{' …' if len(missing_docs) > 6 else ''})" if missing_docs else "")
+                + (
+                    f" ({', '.join(missing_docs[:6])}{' …' if len(missing_docs) > 6 else ''})"
+                    if missing_docs
+                    else ""
+                )
                 + f"; files with stale generated facts: {len(stale)}.",
                 "each module's Owner / Migration / Repair / Time-to-master pages under [Modules](modules/index.md); "
                 "[24-hour take-over checklist](takeover.md); CI: `ttv-ownership docs --check`",
@@ -742,7 +776,11 @@ class Site:
                 f"every slot has a dependency-free stub as the last fallback ({len(STUBS)} of "
                 f"{len(SLOTS)}); {len(codes)} error codes, {len(codes) - len(undocumented)} with a "
                 "repair section"
-                + (f" (missing: {', '.join(map(str, undocumented[:8]))}{' …' if len(undocumented) > 8 else ''})" if undocumented else "")
+                + (
+                    f" (missing: {', '.join(map(str, undocumented[:8]))}{' …' if len(undocumented) > 8 else ''})"
+                    if undocumented
+                    else ""
+                )
                 + ".",
                 "[repair catalog](repair-catalog.md); `contracts/tests/test_stub_conformance.py`",
             ),

@@ -119,9 +119,7 @@ class Package:
         src = self.directory / "src"
         if not src.is_dir():
             return []
-        return sorted(
-            p.name for p in src.iterdir() if p.is_dir() and (p / "__init__.py").is_file()
-        )
+        return sorted(p.name for p in src.iterdir() if p.is_dir() and (p / "__init__.py").is_file())
 
     @property
     def import_name(self) -> str | None:

@@ -1,0 +1,63 @@
+"""A film pipeline that consumes the published v1 JSON schemas can validate TTV's outputs.
+
+The schemas are exported to disk exactly as the site publishes them, read back as plain
+JSON (as a consumer in another language would) and used to validate real outputs of the
+stub chain with `jsonschema` (Draft 2020-12). A wrong field must be rejected.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jsonschema import Draft202012Validator
+from ttv_contracts.stubs import StubEmotion, StubIdentity, StubNarrative, StubRouter, StubScene
+from ttv_contracts.testing import sample_lessons
+from ttv_contracts.v1 import RouteRequest, RunReport, StageRecord
+from ttv_contracts.v1.schema import export_schemas
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    out = tmp_path_factory.mktemp("schemas")
+    export_schemas(out)
+    return {p.stem: json.loads(p.read_text()) for p in out.glob("*.json")}
+
+
+def _outputs():
+    lesson = sample_lessons()[1]
+    plan = StubNarrative().plan(lesson)
+    cast = StubIdentity().resolve(plan)
+    book = StubScene().build(plan, cast)
+    track = StubEmotion().analyze(plan)
+    decision = StubRouter().rank(RouteRequest(slot="emotion", candidates=("lexicon", "stub")))
+    report = RunReport(
+        run_id="r1",
+        lesson_title=lesson.title,
+        profile="stub",
+        status="ok",
+        stages=(StageRecord(stage="emotion", slot="emotion", implementation="stub",
+                            version="1.0.0", status="ok"),),
+    )  # fmt: skip
+    return {
+        "Lesson": lesson, "StoryPlan": plan, "Cast": cast, "SceneBook": book,
+        "EmotionTrack": track, "RouteDecision": decision, "RunReport": report,
+    }  # fmt: skip
+
+
+def test_every_output_validates_against_its_published_schema(published):
+    for name, obj in _outputs().items():
+        Draft202012Validator.check_schema(published[name])
+        data = json.loads(obj.model_dump_json())
+        errors = list(Draft202012Validator(published[name]).iter_errors(data))
+        assert errors == [], f"{name}: {errors[0].message if errors else ''}"
+
+
+def test_schemas_reject_a_broken_document(published):
+    plan = json.loads(_outputs()["StoryPlan"].model_dump_json())
+    plan["shots"] = "not a list"
+    assert list(Draft202012Validator(published["StoryPlan"]).iter_errors(plan))
+
+
+def test_schemas_are_versioned(published):
+    assert all(s["$id"].endswith(f"/schemas/v1/{name}.json") for name, s in published.items())

@@ -1,0 +1,105 @@
+"""The generated site pages, on the real repository (discovered, never listed by hand)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ttv_contracts.errors import catalog
+from ttv_contracts.v1 import SLOTS
+from ttv_ownership import site as site_mod
+from ttv_ownership.workspace import Workspace
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def built():
+    s = site_mod.Site(REPO)
+    return s, s.pages()
+
+
+def test_one_page_per_package_and_nav(built):
+    _s, pages = built
+    for pkg in Workspace(REPO).packages:
+        page = pages[f"modules/{pkg.key}/index.md"]
+        assert page.startswith(f"# {pkg.name}\n")
+        assert "## Boundary map" in page and "## Owners" in page and "## Measured facts" in page
+        assert f"modules/{pkg.key}/index.md" in pages["SUMMARY.md"]
+        if pkg.import_name:
+            assert f"::: {pkg.import_name}" in page
+
+
+def test_topology_is_generated_from_slots_and_entry_points(built):
+    _s, pages = built
+    topo = pages["architecture/topology.md"]
+    assert topo.count("```mermaid") == 2
+    for slot in SLOTS:
+        assert f'    {slot}["<b>{slot}</b>' in topo
+    assert 'narrative -- "StoryPlan" --> identity' in topo
+    for pkg in Workspace(REPO).packages:
+        for ep in pkg.slot_entry_points:
+            assert f'"{ep.name}" --> slot_{ep.slot}' in topo
+
+
+def test_data_edges_follow_the_nearest_producer():
+    edges = site_mod.data_edges()
+    assert ("keyframe", "motion", "Keyframe") in edges
+    assert ("identity", "scene", "Cast") in edges
+    assert ("motion", "lipsync", "Clip") not in edges  # the clip reaching lipsync is extended
+    assert site_mod.external_inputs("keyframe") == ["ShotSpec"]
+
+
+def test_swap_report_not_run_then_rendered(tmp_path):
+    s = site_mod.Site(REPO)
+    s.reports = tmp_path
+    assert "**Not run yet.**" in s.swap_report()
+    (tmp_path / "swap.json").write_text(
+        json.dumps(
+            {
+                "generated_at": "2026-01-01T00:00:00Z",
+                "cells": [
+                    {"slot": "emotion", "implementation": "lexicon", "status": "pass",
+                     "checks": {"mp4": "ok"}, "duration_s": 3.25},
+                    {"slot": "narrative", "implementation": "stub", "status": "fail",
+                     "checks": {}, "duration_s": 1},
+                ],
+            }
+        )
+    )  # fmt: skip
+    text = s.swap_report()
+    assert "2 cells, 1 fail, 1 pass" in text
+    assert "| emotion | `lexicon` | ✅ pass | mp4: ok | 3.2 |" in text
+    assert text.index("| narrative") < text.index("| emotion")  # pipeline order
+    assert "swap run passed 1 of 2 cells" in s.readiness()
+
+
+def test_repair_catalog_lists_every_registered_code(built):
+    _s, pages = built
+    text = pages["repair-catalog.md"]
+    for code in catalog():
+        assert f"`{code}`" in text
+
+
+def test_schemas_are_published(built):
+    _, pages = built
+    assert json.loads(pages["schemas/v1/StoryPlan.json"])["$id"].endswith("/v1/StoryPlan.json")
+    assert "[StoryPlan.json](v1/StoryPlan.json)" in pages["schemas/index.md"]
+
+
+def test_readiness_states_each_claim_with_evidence(built):
+    _, pages = built
+    text = pages["readiness.md"]
+    for claim in ("Multi-owner", "Handover-friendly", "Modular", "Resilient", "Future-proof",
+                  "Compatible with a film pipeline"):  # fmt: skip
+        row = next(ln for ln in text.splitlines() if ln.startswith(f"| **{claim}"))
+        assert row.count("|") >= 5 and ("✅" in row or "❌" in row)
+
+
+def test_owner_doc_links_are_rewritten():
+    pkg = Workspace(REPO).packages[0]
+    text = site_mod.rewrite_links(
+        "[o](OWNER.md) [r](REPAIR.md#ttv-e130) [x](src/a.py) [w](https://example.org)", pkg
+    )
+    assert "[o](owner.md)" in text and "[r](repair.md#ttv-e130)" in text
+    assert f"x (`{pkg.rel}/src/a.py`)" in text and "(https://example.org)" in text

@@ -1,0 +1,173 @@
+"""Build the site, serve it on loopback only, open every page in headless Chromium.
+
+Fails on console errors, page errors, failed requests, requests leaving 127.0.0.1 and
+broken internal links; saves one screenshot per page to ``$TTV_SITE_ARTIFACTS``
+(default: a temporary folder). Uses Debian's /usr/bin/chromium; never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import ipaddress
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.request import urlopen
+
+import pytest
+
+from .conftest import REPO
+
+CHROMIUM = os.environ.get("TTV_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytest.importorskip("mkdocs", reason="the site extra (ttv-ownership[site]) is not installed")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the browser extra (ttv-ownership[browser]) is not installed"
+)
+if not Path(CHROMIUM).is_file():
+    pytest.skip(
+        f"{CHROMIUM} is absent: install Debian's chromium (apt-get install -y chromium)",
+        allow_module_level=True,
+    )
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stdout + build.stderr
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    host, port = server.server_address[:2]
+    assert ipaddress.ip_address(host).is_loopback, host
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield out, f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _pages(site: Path, base: str) -> list[str]:
+    urls = []
+    for html in sorted(site.rglob("index.html")):
+        rel = html.parent.relative_to(site).as_posix()
+        urls.append(base if rel == "." else f"{base}{rel}/")
+    return urls
+
+
+def _artifacts(tmp_path: Path) -> Path:
+    out = Path(os.environ.get("TTV_SITE_ARTIFACTS") or tmp_path / "screenshots")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    return out
+
+
+def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
+    site, base = served
+    urls = _pages(site, base)
+    assert len(urls) >= 10 and base in urls
+    shots = _artifacts(tmp_path)
+    problems: list[str] = []
+    links: set[str] = set()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        outside: list[str] = []
+
+        def guard(route):
+            host = urlparse(route.request.url).hostname
+            if route.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        current = {"url": ""}
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(f"{current['url']}: console {m.type}: {m.text}")
+                if m.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: problems.append(f"{current['url']}: page error: {e}"))
+        page.on(
+            "requestfailed",
+            lambda r: problems.append(f"{current['url']}: request failed: {r.url} {r.failure}"),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                problems.append(f"{current['url']}: HTTP {r.status} {r.url}")
+                if r.status >= 400
+                else None
+            ),
+        )
+        for url in urls:
+            current["url"] = url
+            response = page.goto(url, wait_until="load")
+            assert response is not None and response.ok, url
+            diagrams = page.locator("pre.mermaid").count()
+            if diagrams:
+                # the vendored mermaid must render every diagram, offline: Material swaps each
+                # <pre class="mermaid"> for a <div class="mermaid"> holding the SVG in a
+                # closed shadow root, so count the swaps
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('div.mermaid').length === {diagrams}"
+                    " && !document.querySelector('pre.mermaid')",
+                    timeout=30_000,
+                )
+                box = page.locator("div.mermaid").first.bounding_box()
+                assert box is not None and box["height"] > 50, f"{url}: diagram not drawn"
+            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            for href in hrefs:
+                target, _ = urldefrag(urljoin(url, href))
+                if target.startswith(base):
+                    links.add(target)
+            name = re.sub(r"[^A-Za-z0-9]+", "_", url[len(base) :]).strip("_") or "index"
+            page.screenshot(path=str(shots / f"{name}.png"))
+        browser.close()
+    broken = []
+    for link in sorted(links):
+        try:
+            with urlopen(link, timeout=10) as resp:
+                if resp.status >= 400:
+                    broken.append(f"{link} -> {resp.status}")
+        except HTTPError as exc:
+            broken.append(f"{link} -> {exc.code}")
+    assert outside == [], f"requests left 127.0.0.1: {outside[:5]}"
+    assert problems == [], "\n".join(problems[:20])
+    assert broken == [], "broken internal links:\n" + "\n".join(broken[:20])
+    assert len(list(shots.glob("*.png"))) == len(urls)
