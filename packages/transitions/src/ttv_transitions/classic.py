@@ -85,26 +85,23 @@ def progress_b(j: int, h_b: int) -> float:
     return 0.5 + 0.5 * (j + 1) / (h_b + 1)
 
 
-def wipe_coverage(kind: TransitionKind, e: float, width: int, height: int) -> np.ndarray:
-    """Fraction (0..1) of each pixel showing the incoming image, shape (H, W, 1) float32.
+def wipe_coverage(kind: TransitionKind, e: float, width: int, height: int) -> tuple[int, np.ndarray]:
+    """``(axis, coverage)``: the fraction (0..1) of each column (axis 1) or row (axis 0)
+    showing the incoming image after eased progress ``e``.
 
     See the module docstring for the direction convention.
     """
-    if kind in (TransitionKind.WIPE_LEFT, TransitionKind.WIPE_RIGHT):
-        n, axis = width, 1
-    else:
-        n, axis = height, 0
+    horizontal = kind in (TransitionKind.WIPE_LEFT, TransitionKind.WIPE_RIGHT)
+    n = width if horizontal else height
     edge = n * e
-    pos = np.arange(n, dtype=np.float32)
+    pos = np.arange(n, dtype=np.float64)
     if kind in (TransitionKind.WIPE_RIGHT, TransitionKind.WIPE_DOWN):
         # covered from the start (left/top) up to the edge: pixel [x, x+1) covered by edge - x
         cov = np.clip(edge - pos, 0.0, 1.0)
     else:
         # covered from the far end (right/bottom) back to n - edge
         cov = np.clip(pos + 1.0 - (n - edge), 0.0, 1.0)
-    if axis == 1:
-        return np.broadcast_to(cov[None, :, None], (height, width, 1))
-    return np.broadcast_to(cov[:, None, None], (height, width, 1))
+    return (1 if horizontal else 0), cov
 
 
 class ClassicTransitions(TransitionBlender):
@@ -207,18 +204,16 @@ class ClassicTransitions(TransitionBlender):
                 f"{spec.kind.value} clamped from {spec.duration_frames} to {h_a + h_b} frames "
                 "(clips too short)"
             )
-        outgoing = a.frames[-1].astype(np.float32)
-        incoming = b.frames[0].astype(np.float32)
+        outgoing = a.frames[-1]
+        incoming = b.frames[0]
         fa = a.frames.copy()
         fb = b.frames.copy()
         n_a = a.num_frames
         for i in range(h_a):
             idx = n_a - h_a + i
-            p = progress_a(i, h_a)
-            fa[idx] = self._frame(a.frames[idx].astype(np.float32), incoming, p, spec)
+            fa[idx] = self._frame(a.frames[idx], incoming, progress_a(i, h_a), spec)
         for j in range(h_b):
-            p = progress_b(j, h_b)
-            fb[j] = self._frame(outgoing, b.frames[j].astype(np.float32), p, spec)
+            fb[j] = self._frame(outgoing, b.frames[j], progress_b(j, h_b), spec)
         return (
             Clip(frames=fa, fps=a.fps, regions=a.regions),
             Clip(frames=fb, fps=b.fps, regions=b.regions),
@@ -227,28 +222,61 @@ class ClassicTransitions(TransitionBlender):
     def _frame(
         self, old: np.ndarray, new: np.ndarray, p: float, spec: TransitionSpec
     ) -> np.ndarray:
+        """One rewritten frame. Weights are fixed-point (0..256) so blending stays in uint16:
+        ``(x * (256 - w) + y * w + 128) >> 8`` is exact to within one grey level."""
         kind = spec.kind
         if kind == TransitionKind.DISSOLVE:
-            e = ease(spec.easing, p)
-            out = old + (new - old) * e
-        elif kind == TransitionKind.FADE:
-            color = np.asarray(spec.color, np.float32)
+            return _mix(old, new, _weight(ease(spec.easing, p)))
+        if kind == TransitionKind.FADE:
+            color = np.empty_like(old)
+            color[...] = spec.color
             if p <= 0.5:
-                e = ease(spec.easing, 2.0 * p)
-                out = old + (color - old) * e
-            else:
-                e = ease(spec.easing, 2.0 * p - 1.0)
-                out = color + (new - color) * e
-        elif kind in _WIPES:
-            e = ease(spec.easing, p)
+                return _mix(old, color, _weight(ease(spec.easing, 2.0 * p)))
+            return _mix(color, new, _weight(ease(spec.easing, 2.0 * p - 1.0)))
+        if kind in _WIPES:
             h, w = old.shape[:2]
-            cov = wipe_coverage(kind, e, w, h)
-            out = old + (new - old) * cov
-        else:  # pragma: no cover - TransitionKind is closed; CUT handled above
-            raise TTVError(
-                E_OPTION_RANGE, f"unsupported transition kind {kind!r}", module=PACKAGE
-            )
-        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+            axis, cov = wipe_coverage(kind, ease(spec.easing, p), w, h)
+            return _wipe(old, new, axis, np.rint(cov * 256.0).astype(np.uint16))
+        raise TTVError(  # pragma: no cover - TransitionKind is closed; CUT handled earlier
+            E_OPTION_RANGE, f"unsupported transition kind {kind!r}", module=PACKAGE
+        )
+
+
+def _wipe(old: np.ndarray, new: np.ndarray, axis: int, w16: np.ndarray) -> np.ndarray:
+    """Copy ``old``, paste ``new`` where a column/row is fully covered, mix the edge line.
+
+    The covered lines are one contiguous band, so plain slices do the copying."""
+    out = old.copy()
+    full = np.flatnonzero(w16 >= 256)
+    edge = np.flatnonzero((w16 > 0) & (w16 < 256))
+    if axis == 1:
+        out, old, new = out.swapaxes(0, 1), old.swapaxes(0, 1), new.swapaxes(0, 1)
+    if full.size:
+        band = slice(int(full[0]), int(full[-1]) + 1)
+        out[band] = new[band]
+    for i in edge:
+        out[i] = _mix(old[i], new[i], int(w16[i]))
+    return out.swapaxes(0, 1) if axis == 1 else out
+
+
+def _weight(e: float) -> int:
+    return round(e * 256.0)
+
+
+def _mix(x: np.ndarray, y: np.ndarray, w: int | np.ndarray) -> np.ndarray:
+    """``x * (1 - w/256) + y * w/256`` rounded, for uint8/uint16 images and weights 0..256."""
+    shape = np.broadcast_shapes(np.shape(x), np.shape(y), np.shape(w))
+    x = np.broadcast_to(x, shape)
+    if isinstance(w, int):
+        if w <= 0:
+            return x.astype(np.uint8)
+        if w >= 256:
+            return np.broadcast_to(y, shape).astype(np.uint8)
+    acc = np.multiply(x, 256 - w, dtype=np.uint16)
+    acc += np.multiply(y, w, dtype=np.uint16)
+    acc += 128
+    acc >>= 8
+    return acc.astype(np.uint8)
 
 
 __all__ = ["EASINGS", "ClassicTransitions", "progress_a", "progress_b", "split_span"]
