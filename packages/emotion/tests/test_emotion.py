@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import sys
 
@@ -85,7 +86,10 @@ def test_smoothing_reduces_jitter():
     ] * 6
     rough = [c.valence for c in LexiconEmotion(smoothing=0.0).analyze(plan_of(*texts)).cues]
     soft = [c.valence for c in LexiconEmotion(smoothing=0.6).analyze(plan_of(*texts)).cues]
-    step = lambda xs: statistics.mean(abs(a - b) for a, b in zip(xs, xs[1:]))  # noqa: E731
+
+    def step(xs: list[float]) -> float:
+        return statistics.mean(abs(a - b) for a, b in itertools.pairwise(xs))
+
     assert step(soft) < 0.5 * step(rough)
     assert statistics.mean(soft) == pytest.approx(statistics.mean(rough), abs=0.15)
 
@@ -154,6 +158,8 @@ def test_options_are_validated():
 
 
 def test_stub_narrative_plans_are_accepted():
-    plan = stubs.StubNarrative().plan(Lesson(title="t", text="It was dark. She was scared! Then she smiled."))
+    plan = stubs.StubNarrative().plan(
+        Lesson(title="t", text="It was dark. She was scared! Then she smiled.")
+    )
     track = LexiconEmotion().analyze(plan)
     assert [c.shot_index for c in track.cues] == [0, 1, 2]

@@ -162,7 +162,7 @@ def test_one_word_lesson(resolver):
 
 
 def test_ten_thousand_word_story(resolver):
-    block = POTTER + ("The potter walked to the market with Dr. Lee, and the doctor bought a bowl.",)
+    block = (*POTTER, "The potter walked to the market with Dr. Lee, and the doctor bought a bowl.")
     shots = block * (10_000 // sum(len(s.split()) for s in block) + 1)
     assert sum(len(s.split()) for s in shots) >= 10_000
     cast = resolver.resolve(plan_of(*shots))

@@ -1,6 +1,6 @@
 """Lessons per second on a ~10,000-word lesson, against the contracts stub in the same run.
 
-    python packages/narrative/bench/bench_plan.py [--repeat 3]
+python packages/narrative/bench/bench_plan.py [--repeat 3]
 """
 
 from __future__ import annotations

@@ -55,7 +55,10 @@ def test_lists_become_items(planner):
         "Magnets have two poles:",
         "the north pole of the magnet.",
         "the south pole of the magnet.",
-    ] or out == ["Magnets have two poles: the north pole of the magnet.", "the south pole of the magnet."]
+    ] or out == [
+        "Magnets have two poles: the north pole of the magnet.",
+        "the south pole of the magnet.",
+    ]
     assert not any(n.startswith("-") for n in out)
 
 
@@ -77,7 +80,9 @@ def test_french_guillemets_and_spaced_punctuation(planner):
 
 def test_unknown_language_falls_back_to_english_rules():
     planner = SentenceNarrative()
-    out = narrations(planner, "Mwalimu alifika shuleni mapema. Wanafunzi walisoma kwa bidii.", language="sw")
+    out = narrations(
+        planner, "Mwalimu alifika shuleni mapema. Wanafunzi walisoma kwa bidii.", language="sw"
+    )
     assert len(out) == 2
     assert any("English rules" in n for n in planner.drain_notes())
 
@@ -116,7 +121,9 @@ def test_explicit_scenes_keep_settings(planner):
     lesson = Lesson(
         title="t",
         scenes=(
-            LessonScene(setting="a quiet beach at dawn", text="The tide goes out. Crabs appear on the sand."),
+            LessonScene(
+                setting="a quiet beach at dawn", text="The tide goes out. Crabs appear on the sand."
+            ),
             LessonScene(setting="a forest", text="An owl watches from the old oak tree."),
         ),
     )
@@ -162,7 +169,9 @@ def test_lesson_beats(planner):
 
 
 def test_kind_can_be_forced():
-    plan = SentenceNarrative(kind="story").plan(Lesson(title="t", text="Magnets attract iron filings."))
+    plan = SentenceNarrative(kind="story").plan(
+        Lesson(title="t", text="Magnets attract iron filings.")
+    )
     assert plan.kind == "story" and plan.shots[0].beat == Beat.SETUP
 
 
@@ -185,14 +194,14 @@ def test_empty_lesson_is_rejected_by_the_contract():
 
 
 def test_durations_match_the_stub_estimate_for_plain_text(planner):
-    for shot in planner.plan(Lesson(title="t", text="The tide goes out slowly every evening.")).shots:
+    for shot in planner.plan(
+        Lesson(title="t", text="The tide goes out slowly every evening.")
+    ).shots:
         assert shot.target_duration_s == stubs.estimate_duration(shot.narration)
 
 
 def test_ten_thousand_word_lesson(planner):
-    sentence = (
-        "Dr. Lee measured {i}.5 cm of copper wire, e.g. for the coil, and wrote it down. "
-    )
+    sentence = "Dr. Lee measured {i}.5 cm of copper wire, e.g. for the coil, and wrote it down. "
     text = "".join(sentence.format(i=i) for i in range(670))  # ~10,000 words
     assert len(text.split()) >= 10_000
     plan = planner.plan(Lesson(title="long", text=text))
@@ -232,5 +241,7 @@ def test_plan_feeds_the_other_stubs(planner):
 
 
 def test_unicode_and_emoji(planner):
-    out = narrations(planner, "Café owners in Zürich love crème brûlée 🍮. Naïve visitors order two!")
+    out = narrations(
+        planner, "Café owners in Zürich love crème brûlée 🍮. Naïve visitors order two!"
+    )
     assert out == ["Café owners in Zürich love crème brûlée 🍮.", "Naïve visitors order two!"]

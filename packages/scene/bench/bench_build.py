@@ -1,6 +1,6 @@
 """Lessons per second on a ~10,000-word plan, against the contracts stub in the same run.
 
-    python packages/scene/bench/bench_build.py [--repeat 3]
+python packages/scene/bench/bench_build.py [--repeat 3]
 """
 
 from __future__ import annotations

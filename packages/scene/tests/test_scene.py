@@ -33,8 +33,14 @@ def plan_of(*shots: str | tuple[str, str, int]) -> StoryPlan:
     for i, s in enumerate(shots):
         narration, setting, scene = (s, None, 0) if isinstance(s, str) else s
         out.append(
-            Shot(index=i, narration=narration, beat=Beat.SETUP, scene_index=scene,
-                 setting=setting, target_duration_s=2.0)
+            Shot(
+                index=i,
+                narration=narration,
+                beat=Beat.SETUP,
+                scene_index=scene,
+                setting=setting,
+                target_duration_s=2.0,
+            )
         )
     return StoryPlan(title="The Potter", kind="story", shots=tuple(out))
 

@@ -9,4 +9,10 @@ from .errors import E_EMOTION_OPTION, E_LEXICON_UNAVAILABLE
 
 __version__ = "0.1.0"
 
-__all__ = ["E_EMOTION_OPTION", "E_LEXICON_UNAVAILABLE", "LexiconEmotion", "directives_for", "smooth"]
+__all__ = [
+    "E_EMOTION_OPTION",
+    "E_LEXICON_UNAVAILABLE",
+    "LexiconEmotion",
+    "directives_for",
+    "smooth",
+]

@@ -76,8 +76,20 @@ CAMERA = {
 }
 
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[!?]")
-_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
-             ("d", ""), ("es", ""), ("s", ""), ("ly", ""), ("er", ""), ("est", ""))
+_SUFFIXES = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
+    ("es", ""),
+    ("s", ""),
+    ("ly", ""),
+    ("er", ""),
+    ("est", ""),
+)
 
 
 @lru_cache(maxsize=1)
@@ -187,8 +199,19 @@ class LexiconEmotion(EmotionAnalyzer):
         """Raw label scores, VADER valence and a raw intensity for one text."""
         lexicon, vader, negators = _resources()
         tokens = _TOKEN.findall(text.lower())
-        counts = {k: 0.0 for k in ("joy", "sadness", "fear", "anger", "disgust", "surprise",
-                                   "anticipation", "trust")}
+        counts = {
+            k: 0.0
+            for k in (
+                "joy",
+                "sadness",
+                "fear",
+                "anger",
+                "disgust",
+                "surprise",
+                "anticipation",
+                "trust",
+            )
+        }
         hits = 0
         negated_until = -1
         for i, tok in enumerate(tokens):

@@ -6,6 +6,4 @@ PACKAGE = "ttv-identity"
 
 E_IDENTITY_OPTION = register_code("TTV-E110", "Identity option is invalid", PACKAGE)
 E_IDENTITY_STORE_CORRUPT = register_code("TTV-E111", "Identity store is corrupt", PACKAGE)
-E_IDENTITY_STORE_BUSY = register_code(
-    "TTV-E112", "Identity store is locked or unwritable", PACKAGE
-)
+E_IDENTITY_STORE_BUSY = register_code("TTV-E112", "Identity store is locked or unwritable", PACKAGE)

@@ -35,7 +35,6 @@ from .errors import E_IDENTITY_OPTION, PACKAGE
 from .store import IdentityStore, StoredIdentity
 from .text import (
     AGE_OLD,
-    AGE_YOUNG,
     APPOSITION_VERBS,
     CALENDAR_WORDS,
     CHILD_ROLES,
@@ -50,8 +49,8 @@ from .text import (
     PERSON_VERBS,
     PLAIN_PERSON_NOUNS,
     REFLEXIVE_PRONOUNS,
-    SUBJECT_PRONOUNS,
     ROLE_NOUNS,
+    SUBJECT_PRONOUNS,
     TITLE_ROLES,
     TITLES,
     Token,
@@ -60,13 +59,44 @@ from .text import (
 
 VERSION = "0.1.0"
 OPTIONS = {"store_dir", "lock_timeout_s"}
-CLAUSE_BREAKS = {",", ";", ":", "and", "but", "or", "so", "because", "while", "when", "then",
-                 "until", "who", "which", "after", "before", "although", "though", '"', "“", "”"}
+CLAUSE_BREAKS = {
+    ",",
+    ";",
+    ":",
+    "and",
+    "but",
+    "or",
+    "so",
+    "because",
+    "while",
+    "when",
+    "then",
+    "until",
+    "who",
+    "which",
+    "after",
+    "before",
+    "although",
+    "though",
+    '"',
+    "“",
+    "”",
+}
 
 HAIR = ("black", "dark brown", "chestnut brown", "auburn", "sandy blond", "curly black")
 HAIR_OLD = ("silver-grey", "white", "salt-and-pepper", "thinning grey")
-CLOTH_COLOURS = ("indigo", "rust-red", "mustard-yellow", "olive-green", "sky-blue", "plum",
-                 "charcoal", "cream", "teal", "terracotta")
+CLOTH_COLOURS = (
+    "indigo",
+    "rust-red",
+    "mustard-yellow",
+    "olive-green",
+    "sky-blue",
+    "plum",
+    "charcoal",
+    "cream",
+    "teal",
+    "terracotta",
+)
 GARMENTS = ("tunic", "jacket", "shawl", "coat", "shirt", "scarf")
 
 
@@ -205,9 +235,18 @@ class CorefIdentity(IdentityResolver):
                     name = " ".join(x.text for x in toks[j:k])
                     surface = f"{t.text}{'.' if j == i + 2 else ''} {name}"
                     out.append(
-                        Mention("name", i, k, t.sent, t.shot, name.lower(), surface,
-                                gender=TITLES[t.lower], title=True,
-                                title_role=TITLE_ROLES.get(t.lower))
+                        Mention(
+                            "name",
+                            i,
+                            k,
+                            t.sent,
+                            t.shot,
+                            name.lower(),
+                            surface,
+                            gender=TITLES[t.lower],
+                            title=True,
+                            title_role=TITLE_ROLES.get(t.lower),
+                        )
                     )
                     i = k
                     continue
@@ -229,9 +268,18 @@ class CorefIdentity(IdentityResolver):
                         adjs = tuple(x.lower for x in toks[i + 1 : j])
                         phrase = " ".join([*adjs, noun])
                         out.append(
-                            Mention("role", i, j + 1, t.sent, t.shot, noun, f"the {phrase}",
-                                    gender=ROLE_NOUNS[noun], adjectives=adjs,
-                                    definite=t.lower not in INDEFINITE)
+                            Mention(
+                                "role",
+                                i,
+                                j + 1,
+                                t.sent,
+                                t.shot,
+                                noun,
+                                f"the {phrase}",
+                                gender=ROLE_NOUNS[noun],
+                                adjectives=adjs,
+                                definite=t.lower not in INDEFINITE,
+                            )
                         )
                         i = j + 1
                         break
@@ -370,8 +418,11 @@ class CorefIdentity(IdentityResolver):
             return "reflexive"
         if w == "her":
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if nxt is not None and nxt.text.isalpha() and nxt.text.islower() and (
-                nxt.lower not in CLOSED_CLASS and nxt.lower not in LOCATIVE
+            if (
+                nxt is not None
+                and nxt.text.isalpha()
+                and nxt.text.islower()
+                and (nxt.lower not in CLOSED_CLASS and nxt.lower not in LOCATIVE)
             ):
                 return "possessive"
             return "object"
@@ -380,14 +431,19 @@ class CorefIdentity(IdentityResolver):
         return "subject"  # he, she, his, hers
 
     def _candidates(
-        self, i: int, kind: str, sent_mentions: dict[int, list[tuple[int, Cluster]]],
-        sent: int, first_sent: int,
+        self,
+        i: int,
+        kind: str,
+        sent_mentions: dict[int, list[tuple[int, Cluster]]],
+        sent: int,
+        first_sent: int,
     ) -> list[Cluster]:
         """Clusters that could be the antecedent, nearest first."""
         same = [c for pos, c in reversed(sent_mentions.get(sent, [])) if pos < i]
         if kind == "object":  # "Ravi smiled at her": her is not Ravi
             same = [
-                c for pos, c in reversed(sent_mentions.get(sent, []))
+                c
+                for pos, c in reversed(sent_mentions.get(sent, []))
                 if pos < i and self._clause[pos] != self._clause[i]
             ]
         if kind == "reflexive":
@@ -402,8 +458,9 @@ class CorefIdentity(IdentityResolver):
             s -= 1
         return out
 
-    def _resolve_pronouns(self, toks: list[Token], clusters: list[Cluster],
-                          mentions_of: dict[int, Cluster]) -> None:
+    def _resolve_pronouns(
+        self, toks: list[Token], clusters: list[Cluster], mentions_of: dict[int, Cluster]
+    ) -> None:
         clause = []
         cid = 0
         for t in toks:
@@ -446,14 +503,16 @@ class CorefIdentity(IdentityResolver):
                         continue  # "...and she thanked him": too ambiguous to vote on
                     # an object pronoun is not its own clause's subject ("Ravi smiled at her")
                     same = [
-                        c for pos, c in sent_mentions.get(t.sent, [])
+                        c
+                        for pos, c in sent_mentions.get(t.sent, [])
                         if pos < i and clause[pos] != clause[i]
                     ]
                 window = {c for c in same if decided.get(id(c), g) in (g, "they")}
                 s = t.sent - 1
                 while not window and s >= 0 and t.sent - s <= 3:
                     window = {
-                        c for _pos, c in sent_mentions.get(s, [])
+                        c
+                        for _pos, c in sent_mentions.get(s, [])
                         if decided.get(id(c), g) in (g, "they")
                     }
                     s -= 1
@@ -533,9 +592,12 @@ class CorefIdentity(IdentityResolver):
         if not mentions:
             return Cast()
         clusters = self._cluster(toks, mentions)
-        linked_ids = {id(m) for a, b in self._links(toks, mentions) for m in (mentions[a], mentions[b])}
+        linked_ids = {
+            id(m) for a, b in self._links(toks, mentions) for m in (mentions[a], mentions[b])
+        }
         people = [
-            c for c in clusters
+            c
+            for c in clusters
             if self._is_person(c, toks, any(id(m) in linked_ids for m in c.mentions))
         ]
         self._resolve_pronouns(toks, people, {})
@@ -564,7 +626,9 @@ class CorefIdentity(IdentityResolver):
             seen[base] = n
             if n > 1:
                 ident.id = f"{base}-{n}"
-        stored = self.store.reconcile([f for _c, f in found]) if self.store else [f for _c, f in found]
+        stored = (
+            self.store.reconcile([f for _c, f in found]) if self.store else [f for _c, f in found]
+        )
         merged: dict[str, tuple[StoredIdentity, str, set[int]]] = {}
         for (c, _f), ident in zip(found, stored, strict=True):
             pronouns = c.pronouns if c.pronouns != "they" else ident.pronouns

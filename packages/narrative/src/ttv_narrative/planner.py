@@ -81,7 +81,12 @@ _CLOSERS = set(".!?;:。！？…\"'”’»)")
 
 def _join(a: str, b: str) -> str:
     """Join two narration pieces; no space between CJK text."""
-    if a and b and (_is_cjk(a[-1]) or a[-1] in "。！？、，；：」』") and (_is_cjk(b[0]) or b[0] in "「『"):
+    if (
+        a
+        and b
+        and (_is_cjk(a[-1]) or a[-1] in "。！？、，；：」』")
+        and (_is_cjk(b[0]) or b[0] in "「『")
+    ):
         return a + b
     return f"{a} {b}"
 
@@ -210,10 +215,8 @@ class SentenceNarrative(NarrativePlanner):
                 if at_end or len(parts) > 1 or window >= 16 * WINDOW_CHARS:
                     break
                 window *= 2  # one very long sentence: widen until it ends
-            if at_end or len(parts) <= 1:
-                keep = parts
-            else:
-                keep = parts[:-1]  # the last part may be cut by the window edge
+            # the last part may be cut by the window edge: keep it for the next window
+            keep = parts if at_end or len(parts) <= 1 else parts[:-1]
             consumed = sum(len(p) for p in keep) or len(chunk)
             out.extend(p.strip() for p in keep if p.strip())
             pos += consumed
@@ -266,7 +269,10 @@ class SentenceNarrative(NarrativePlanner):
             if (
                 prev is not None
                 and prev.block == piece.block
-                and (self._words(prev.text) < self.min_words or self._words(piece.text) < self.min_words)
+                and (
+                    self._words(prev.text) < self.min_words
+                    or self._words(piece.text) < self.min_words
+                )
                 and self._words(prev.text) + self._words(piece.text) <= self.max_words
             ):
                 prev.text = _join(prev.text, piece.text)
@@ -315,7 +321,9 @@ class SentenceNarrative(NarrativePlanner):
                 for sentence in sentences:
                     for part in self._split_long(sentence):
                         if part.strip():
-                            block_pieces.append(_Piece(scene_index, setting, block_id, part.strip()))
+                            block_pieces.append(
+                                _Piece(scene_index, setting, block_id, part.strip())
+                            )
                 pieces.extend(self._merge_short(block_pieces))
                 block_id += 1
         return pieces

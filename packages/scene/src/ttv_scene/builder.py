@@ -48,14 +48,17 @@ OPTIONS = {"store_dir", "lock_timeout_s", "palette_size", "save_graph", "max_obj
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
 _MOTION = {"to", "into", "toward", "towards", "reached", "entered", "onto"}
-_STOP = set(
-    """a an the and or but so if then than that this these those it its he she they we you i
+_STOP = (
+    set(
+        """a an the and or but so if then than that this these those it its he she they we you i
     him her his their them us our your my me was were is are be been being am has have had do
     does did will would can could shall should may might must not no nor of in on at by for
     with from to into onto over under up down out off about as very too also just still only
     again once one two three some any all each every there here when where while what who
-    which why how said says""".split()
-) | PREPOSITIONS
+    which why how said says""".split()  # noqa: SIM905
+    )
+    | PREPOSITIONS
+)
 _TIME_PHRASE = re.compile(
     r"\b(at|in|during|by|before|after)\s+(the\s+)?(" + "|".join(TIME_WORDS) + r")\b", re.I
 )
@@ -82,8 +85,10 @@ def time_of_day(text: str) -> str | None:
     """The time of day a text names, or None ("one day" and "every day" name none)."""
     toks = _words(text)
     for i, w in enumerate(toks):
-        if w == "day" and (i == 0 or toks[i - 1] in {"one", "next", "every", "that", "the",
-                                                       "a", "each", "some", "same"}):
+        if w == "day" and (
+            i == 0
+            or toks[i - 1] in {"one", "next", "every", "that", "the", "a", "each", "some", "same"}
+        ):
             continue
         if w == "morning" and i > 0 and toks[i - 1] == "early":
             return "dawn"
@@ -159,9 +164,14 @@ class GraphScene(SceneBuilder):
         found: list[tuple[bool, _Place]] = []
         for i, w in enumerate(toks):
             if w == "home" and (i == 0 or toks[i - 1] not in DETERMINERS):
-                found.append((i > 0 and toks[i - 1] in _MOTION | {"went", "came", "carried",
-                                                                  "walked", "ran", "back"},
-                              _Place("home", "home")))
+                found.append(
+                    (
+                        i > 0
+                        and toks[i - 1]
+                        in _MOTION | {"went", "came", "carried", "walked", "ran", "back"},
+                        _Place("home", "home"),
+                    )
+                )
                 continue
             if w not in DETERMINERS:
                 continue
@@ -201,8 +211,11 @@ class GraphScene(SceneBuilder):
                 continue
             phrase: list[str] = []
             for word in toks[i + 1 : i + 3]:
-                if not word.isalpha() or word in _STOP or word.endswith("ly") or (
-                    phrase and word.endswith("ed")
+                if (
+                    not word.isalpha()
+                    or word in _STOP
+                    or word.endswith("ly")
+                    or (phrase and word.endswith("ed"))
                 ):
                     break
                 phrase.append(word)
@@ -306,8 +319,12 @@ class GraphScene(SceneBuilder):
         g = nx.MultiDiGraph(title=plan.title, generator=f"ttv-scene {VERSION}")
         for look in looks.values():
             g.add_node(
-                f"location:{look.id}", kind="location", name=look.name,
-                description=look.description, palette=",".join(look.palette), seed=look.seed,
+                f"location:{look.id}",
+                kind="location",
+                name=look.name,
+                description=look.description,
+                palette=",".join(look.palette),
+                seed=look.seed,
             )
         for ch in cast.characters:
             g.add_node(f"character:{ch.id}", kind="character", name=ch.name, seed=ch.seed)
@@ -322,8 +339,14 @@ class GraphScene(SceneBuilder):
             )
             node = f"shot:{shot.index}"
             chars = tuple(c.id for c in cast.in_shot(shot.index))
-            g.add_node(node, kind="shot", index=shot.index, setting=setting, time_of_day=time,
-                       beat=shot.beat.value)
+            g.add_node(
+                node,
+                kind="shot",
+                index=shot.index,
+                setting=setting,
+                time_of_day=time,
+                beat=shot.beat.value,
+            )
             g.add_edge(node, f"location:{look.id}", key="at")
             g.add_edge(f"location:{look.id}", node, key="hosts")
             if shot.index > 0:
@@ -355,8 +378,13 @@ class GraphScene(SceneBuilder):
             digest = hashlib.sha256(plan.model_dump_json().encode()).hexdigest()[:12]
             self.export(self.store_dir / "graphs" / f"{slugify(plan.title)}-{digest}.json")
         locations = tuple(
-            Location(id=lk.id, name=lk.name, description=lk.description,
-                     palette=tuple(lk.palette), seed=lk.seed)
+            Location(
+                id=lk.id,
+                name=lk.name,
+                description=lk.description,
+                palette=tuple(lk.palette),
+                seed=lk.seed,
+            )
             for lk in looks.values()
         )
         return SceneBook(locations=locations, shots=tuple(contexts))

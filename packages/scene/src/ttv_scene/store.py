@@ -108,9 +108,11 @@ class LocationStore:
         key, id_, name, description, palette, seed = row
         try:
             colours = json.loads(palette)
-            if not (isinstance(colours, list) and colours and all(
-                isinstance(c, str) and _HEX.match(c) for c in colours
-            )):
+            if not (
+                isinstance(colours, list)
+                and colours
+                and all(isinstance(c, str) and _HEX.match(c) for c in colours)
+            ):
                 raise ValueError(f"palette {palette!r}")
             if not (isinstance(seed, int) and 0 <= seed < 2**32):
                 raise ValueError(f"seed {seed!r}")
