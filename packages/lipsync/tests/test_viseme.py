@@ -10,7 +10,6 @@ import pytest
 from ttv_contracts.errors import TTVError
 from ttv_contracts.testing.samples import sample_frames
 from ttv_contracts.v1 import AudioClip, CharacterRef, Clip, PhonemeTiming, Region
-
 from ttv_lipsync import VisemeLipSync, mouth_box_for_face, viseme_for
 
 DATA = Path(__file__).parent / "data"
@@ -70,7 +69,6 @@ def test_silent_audio_leaves_every_frame_unchanged() -> None:
 
 
 def test_louder_audio_opens_wider() -> None:
-    clip = clip_with(6)
     quiet_voice = np.concatenate([tone(0.25, 0.05).samples, tone(0.25, 0.4).samples])
     audio = AudioClip(samples=quiet_voice, sample_rate=SR)
     impl = VisemeLipSync()
@@ -194,7 +192,9 @@ def test_detects_a_real_face_and_animates_its_mouth() -> None:
     assert fy + fh * 0.4 <= my and my + mh <= fy + fh
     out = impl.sync(clip, tone(0.5))
     assert any("1 region" in n for n in impl.drain_notes())
-    assert np.array_equal(outside((mx, my, mw, mh), out.frames), outside((mx, my, mw, mh), clip.frames))
+    assert np.array_equal(
+        outside((mx, my, mw, mh), out.frames), outside((mx, my, mw, mh), clip.frames)
+    )
     assert not np.array_equal(out.frames, clip.frames)
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from ttv_contracts.testing import kit
-
 from ttv_upscaler import LanczosUpscaler, SpandrelUpscaler
 
 

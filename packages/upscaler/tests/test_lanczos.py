@@ -8,7 +8,6 @@ import pytest
 from ttv_contracts.errors import TTVError
 from ttv_contracts.stubs import StubUpscaler
 from ttv_contracts.testing.samples import sample_frames
-
 from ttv_upscaler import LanczosUpscaler
 
 
@@ -145,8 +144,13 @@ def test_mixed_sizes_in_one_stream_are_rejected() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"scale": 2}, {"sharpen": -1}, {"sharpen": "yes"}, {"background": "black"},
-     {"sharpen_sigma": 0}],
+    [
+        {"scale": 2},
+        {"sharpen": -1},
+        {"sharpen": "yes"},
+        {"background": "black"},
+        {"sharpen_sigma": 0},
+    ],
 )
 def test_bad_options(options) -> None:
     with pytest.raises(TTVError) as info:

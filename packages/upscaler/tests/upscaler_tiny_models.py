@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def save_compact(path: Path, *, scale: int = 2, num_feat: int = 8, num_conv: int = 2,
-                 seed: int = 0) -> Path:
+def save_compact(
+    path: Path, *, scale: int = 2, num_feat: int = 8, num_conv: int = 2, seed: int = 0
+) -> Path:
     """Real-ESRGAN's SRVGGNetCompact (the realesr-general-x4v3 family), tiny."""
     import torch
     from spandrel.architectures.Compact import Compact
@@ -22,8 +23,9 @@ def save_compact(path: Path, *, scale: int = 2, num_feat: int = 8, num_conv: int
     return path
 
 
-def save_rrdb(path: Path, *, scale: int = 4, num_filters: int = 8, num_blocks: int = 1,
-              seed: int = 0) -> Path:
+def save_rrdb(
+    path: Path, *, scale: int = 4, num_filters: int = 8, num_blocks: int = 1, seed: int = 0
+) -> Path:
     """Real-ESRGAN's RRDBNet (the RealESRGAN_x4plus family), tiny."""
     import torch
     from spandrel.architectures.ESRGAN import ESRGAN

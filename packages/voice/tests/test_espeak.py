@@ -11,7 +11,6 @@ import pytest
 from ttv_contracts.errors import TTVError
 from ttv_contracts.stubs import StubVoice
 from ttv_contracts.v1 import AudioClip, VoiceSpec
-
 from ttv_voice import EspeakVoice, resolve_voice
 from ttv_voice.espeak import FEMALE_VARIANTS, MALE_VARIANTS
 
@@ -117,7 +116,9 @@ def test_a_character_keeps_its_voice_and_characters_differ(voice: EspeakVoice) -
     shot2 = voice.synthesize("Water.", ravi)
     other = voice.synthesize("Water.", mira)
     assert np.array_equal(shot1.samples, shot2.samples)
-    assert not np.array_equal(shot1.samples[: other.samples.size], other.samples[: shot1.samples.size])
+    assert not np.array_equal(
+        shot1.samples[: other.samples.size], other.samples[: shot1.samples.size]
+    )
 
 
 def test_rate_and_pitch_come_from_the_spec(voice: EspeakVoice) -> None:
@@ -140,7 +141,7 @@ def test_rate_below_engine_minimum_is_clamped_and_noted() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        'He said "hello" and \'goodbye\'.',
+        "He said \"hello\" and 'goodbye'.",
         "Run `rm -rf /` now.",
         "Then $(touch {marker}) happened; echo pwned > {marker}",
         "A && B || C ; D | E > F < G",
@@ -197,7 +198,13 @@ def test_unknown_voice_or_language_is_e301(voice: EspeakVoice, spec: VoiceSpec) 
 
 @pytest.mark.parametrize(
     "options",
-    [{"speed": 2}, {"rate_scale": 10}, {"volume": "loud"}, {"voice": "$(x)"}, {"word_gap_ms": True}],
+    [
+        {"speed": 2},
+        {"rate_scale": 10},
+        {"volume": "loud"},
+        {"voice": "$(x)"},
+        {"word_gap_ms": True},
+    ],
 )
 def test_bad_options_are_config_errors(options: dict) -> None:
     with pytest.raises(TTVError) as info:

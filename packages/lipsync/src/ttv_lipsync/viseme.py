@@ -38,10 +38,10 @@ _MIN_DRAWN_OPEN = 0.04  # below this the mouth counts as closed and the frame is
 def mouth_box_for_face(face: Box) -> Box:
     """The mouth area of a frontal face box: the middle half of its lower third."""
     x, y, w, h = face
-    mx = x + int(round(w * 0.22))
-    mw = max(1, int(round(w * 0.56)))
-    my = y + int(round(h * 0.64))
-    mh = max(1, int(round(h * 0.32)))
+    mx = x + round(w * 0.22)
+    mw = max(1, round(w * 0.56))
+    my = y + round(h * 0.64)
+    mh = max(1, round(h * 0.32))
     return mx, my, mw, mh
 
 
@@ -87,8 +87,9 @@ class VisemeLipSync(LipSyncer):
             )
         self.detect = options.get("detect", True)
         if not isinstance(self.detect, bool):
-            raise TTVError(E_CONFIG_INVALID, "lipsync option detect must be true or false",
-                           module=PACKAGE)
+            raise TTVError(
+                E_CONFIG_INVALID, "lipsync option detect must be true or false", module=PACKAGE
+            )
         self.detect_every = int(self._num("detect_every", 6, 1, 10_000, integer=True))
         self.min_face = int(self._num("min_face", 24, 8, 4096, integer=True))
         self.max_open = self._num("max_open", 0.11, 0.01, 0.5)
@@ -103,7 +104,9 @@ class VisemeLipSync(LipSyncer):
         self.cascade_path = cascade
         self._detector: Any = None
 
-    def _num(self, key: str, default: float, lo: float, hi: float, *, integer: bool = False) -> float:
+    def _num(
+        self, key: str, default: float, lo: float, hi: float, *, integer: bool = False
+    ) -> float:
         value = self.options.get(key, default)
         ok = isinstance(value, int | float) and not isinstance(value, bool) and lo <= value <= hi
         if ok and integer and value != int(value):
@@ -132,11 +135,13 @@ class VisemeLipSync(LipSyncer):
         try:
             detector = cv2.CascadeClassifier(path)
         except (cv2.error, SystemError) as exc:
-            raise TTVError(E_DETECTOR_UNAVAILABLE, f"cannot load Haar cascade {path}: {exc}",
-                           module=PACKAGE) from exc
+            raise TTVError(
+                E_DETECTOR_UNAVAILABLE, f"cannot load Haar cascade {path}: {exc}", module=PACKAGE
+            ) from exc
         if detector.empty():
-            raise TTVError(E_DETECTOR_UNAVAILABLE, f"cannot load Haar cascade {path}",
-                           module=PACKAGE)
+            raise TTVError(
+                E_DETECTOR_UNAVAILABLE, f"cannot load Haar cascade {path}", module=PACKAGE
+            )
         self._detector = detector
         return detector
 
@@ -165,9 +170,7 @@ class VisemeLipSync(LipSyncer):
             boxes.append(box if r.kind == "mouth" else mouth_box_for_face(box))
         return boxes
 
-    def mouth_boxes(
-        self, clip: Clip, characters: tuple[CharacterRef, ...] = ()
-    ) -> list[list[Box]]:
+    def mouth_boxes(self, clip: Clip, characters: tuple[CharacterRef, ...] = ()) -> list[list[Box]]:
         """Mouth boxes for every frame (clamped to the frame; may be empty)."""
         n = clip.num_frames
         width, height = clip.size
@@ -209,7 +212,9 @@ class VisemeLipSync(LipSyncer):
         return smooth(track)
 
     # -- what ------------------------------------------------------------------------------
-    def _draw(self, frame: np.ndarray, box: Box, open_: float, width_f: float, face_h: float) -> None:
+    def _draw(
+        self, frame: np.ndarray, box: Box, open_: float, width_f: float, face_h: float
+    ) -> None:
         x, y, w, h = box
         if w < 4 or h < 3:
             return
@@ -227,10 +232,20 @@ class VisemeLipSync(LipSyncer):
         rim = max(1.0, 0.22 * half_h + 0.6 * ss)
         lip_mask = np.zeros((h * ss, w * ss), np.uint8)
         in_mask = np.zeros((h * ss, w * ss), np.uint8)
-        cv2.ellipse(lip_mask, (int(cx), int(cy)), (int(half_w + rim), int(half_h + rim)),
-                    0, 0, 360, 255, -1, cv2.LINE_AA)
-        cv2.ellipse(in_mask, (int(cx), int(cy)), (int(half_w), int(half_h)),
-                    0, 0, 360, 255, -1, cv2.LINE_AA)
+        cv2.ellipse(
+            lip_mask,
+            (int(cx), int(cy)),
+            (int(half_w + rim), int(half_h + rim)),
+            0,
+            0,
+            360,
+            255,
+            -1,
+            cv2.LINE_AA,
+        )
+        cv2.ellipse(
+            in_mask, (int(cx), int(cy)), (int(half_w), int(half_h)), 0, 0, 360, 255, -1, cv2.LINE_AA
+        )
         a_lip = cv2.resize(lip_mask, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
         a_in = cv2.resize(in_mask, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
         out = roi.astype(np.float32)

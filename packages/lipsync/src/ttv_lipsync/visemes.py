@@ -76,9 +76,7 @@ def _frame_windows(n_frames: int, fps: int) -> np.ndarray:
     return np.stack([starts, starts + 1.0 / fps], axis=1)
 
 
-def track_from_phonemes(
-    phonemes: tuple[PhonemeTiming, ...], n_frames: int, fps: int
-) -> np.ndarray:
+def track_from_phonemes(phonemes: tuple[PhonemeTiming, ...], n_frames: int, fps: int) -> np.ndarray:
     """``(n_frames, 2)`` of (open, width): overlap-weighted visemes in each frame's window.
 
     Time not covered by any phoneme counts as closed, so pauses close the mouth.
@@ -111,8 +109,8 @@ def rms_envelope(audio: AudioClip, n_frames: int, fps: int) -> np.ndarray:
     samples = audio.samples
     env = np.zeros(n_frames, np.float64)
     for i in range(n_frames):
-        a = int(round(i * sr / fps))
-        b = int(round((i + 1) * sr / fps))
+        a = round(i * sr / fps)
+        b = round((i + 1) * sr / fps)
         seg = samples[a:b]
         if seg.size:
             env[i] = float(np.sqrt(np.mean(seg.astype(np.float64) ** 2)))

@@ -29,7 +29,13 @@ def check_options(impl: str, options: dict[str, Any], known: set[str]) -> None:
 
 
 def number_option(
-    options: dict[str, Any], key: str, default: float, lo: float, hi: float, *, integer: bool = False
+    options: dict[str, Any],
+    key: str,
+    default: float,
+    lo: float,
+    hi: float,
+    *,
+    integer: bool = False,
 ) -> float:
     value = options.get(key, default)
     ok = isinstance(value, int | float) and not isinstance(value, bool) and lo <= value <= hi
@@ -49,7 +55,8 @@ def hex_rgb(options: dict[str, Any], key: str, default: str) -> tuple[int, int, 
     value = options.get(key, default)
     if not isinstance(value, str) or not _HEX.match(value):
         raise TTVError(
-            E_CONFIG_INVALID, f"upscaler option {key}={value!r} must be a #rrggbb colour",
+            E_CONFIG_INVALID,
+            f"upscaler option {key}={value!r} must be a #rrggbb colour",
             module=PACKAGE,
         )
     return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]

@@ -67,19 +67,22 @@ class SpandrelUpscaler(Upscaler):
         check_options("spandrel", opts, _OPTIONS)
         self.tile = int(number_option(opts, "tile", 256, 0, 8192, integer=True))
         if 0 < self.tile < 8:
-            raise TTVError(E_CONFIG_INVALID, "upscaler option tile must be 0 or >= 8",
-                           module=PACKAGE)
+            raise TTVError(
+                E_CONFIG_INVALID, "upscaler option tile must be 0 or >= 8", module=PACKAGE
+            )
         self.tile_overlap = int(number_option(opts, "tile_overlap", 16, 0, 512, integer=True))
         self.sharpen = number_option(opts, "sharpen", 0.0, 0.0, 3.0)
         self.background = hex_rgb(opts, "background", "#000000")
         self.half = opts.get("half", False)
         if not isinstance(self.half, bool):
-            raise TTVError(E_CONFIG_INVALID, "upscaler option half must be true or false",
-                           module=PACKAGE)
+            raise TTVError(
+                E_CONFIG_INVALID, "upscaler option half must be true or false", module=PACKAGE
+            )
         self.device_name = opts.get("device", "auto")
         if not isinstance(self.device_name, str) or not self.device_name:
-            raise TTVError(E_CONFIG_INVALID, "upscaler option device must be a string",
-                           module=PACKAGE)
+            raise TTVError(
+                E_CONFIG_INVALID, "upscaler option device must be a string", module=PACKAGE
+            )
         raw = opts.get("weights_path")
         if raw is None or raw == "":
             raise TTVError(
@@ -122,8 +125,9 @@ class SpandrelUpscaler(Upscaler):
             import spandrel
             import torch
         except ImportError as exc:  # find_spec passed but import failed (broken install)
-            raise TTVError(E_EXTRA_MISSING, f"cannot import the spandrel extra: {exc}",
-                           module=PACKAGE) from exc
+            raise TTVError(
+                E_EXTRA_MISSING, f"cannot import the spandrel extra: {exc}", module=PACKAGE
+            ) from exc
         device = self.device_name
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -161,9 +165,7 @@ class SpandrelUpscaler(Upscaler):
         descriptor.to(dtype).eval()
         self._torch, self._dtype, self._device = torch, dtype, device
         self._model = descriptor
-        self.note(
-            f"spandrel model {descriptor.architecture.name} x{descriptor.scale} on {device}"
-        )
+        self.note(f"spandrel model {descriptor.architecture.name} x{descriptor.scale} on {device}")
         return descriptor
 
     @property

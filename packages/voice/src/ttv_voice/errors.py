@@ -9,7 +9,5 @@ PACKAGE = "ttv-voice"
 E_ENGINE_UNAVAILABLE = register_code(
     "TTV-E300", "eSpeak NG library or data could not be loaded", PACKAGE
 )
-E_VOICE_UNKNOWN = register_code(
-    "TTV-E301", "Voice or language not available in eSpeak NG", PACKAGE
-)
+E_VOICE_UNKNOWN = register_code("TTV-E301", "Voice or language not available in eSpeak NG", PACKAGE)
 E_SYNTH_FAILED = register_code("TTV-E302", "eSpeak NG failed to synthesize the text", PACKAGE)

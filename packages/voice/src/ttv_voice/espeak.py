@@ -8,6 +8,7 @@ phoneme events; both are in the engine's own audio clock, so they line up with t
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -104,8 +105,11 @@ class EspeakVoice(VoiceSynthesizer):
         if value is None:
             return None
         if not isinstance(value, str) or not _NAME.match(value.split("+")[0]):
-            raise TTVError(E_CONFIG_INVALID, f"voice option {key}={value!r} is not a voice name",
-                           module=PACKAGE)
+            raise TTVError(
+                E_CONFIG_INVALID,
+                f"voice option {key}={value!r} is not a voice name",
+                module=PACKAGE,
+            )
         return value
 
     def _opt_num(self, key: str, default: float, lo: float, hi: float) -> float:
@@ -220,7 +224,7 @@ def timings(
     phonemes: list[PhonemeTiming] = []
     spans: dict[int, list[float]] = {}
     last = 0.0
-    for (t0, name, owner), (t1, _, _) in zip(marks, marks[1:], strict=False):
+    for (t0, name, owner), (t1, _, _) in itertools.pairwise(marks):
         t0 = max(t0, last)  # event times are monotonic; guard anyway
         t1 = max(t1, t0)
         last = t0
