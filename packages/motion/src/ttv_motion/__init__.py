@@ -1,0 +1,16 @@
+"""TTV motion slot: ShotSpec + Keyframe -> Clip.
+
+Implementations (entry points in group ``ttv.motion``):
+
+- ``camera`` (:class:`CameraMotion`): pan, tilt, zoom, dolly and parallax moves on the
+  keyframe with OpenCV; the CPU default.
+- ``animatediff`` (:class:`AnimateDiffMotion`): AnimateDiff through diffusers from local
+  weights; needs ``ttv-motion[diffusers]``. Importing this package never imports torch.
+"""
+
+__version__ = "0.1.0"
+
+from .animatediff import AnimateDiffMotion  # noqa: E402
+from .camera import CameraMotion, CameraPath  # noqa: E402
+
+__all__ = ["AnimateDiffMotion", "CameraMotion", "CameraPath", "__version__"]

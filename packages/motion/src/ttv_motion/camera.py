@@ -1,0 +1,414 @@
+"""The ``camera`` motion generator: a virtual camera moving over the keyframe.
+
+Moves (``ShotSpec.directives.camera``):
+
+- ``pan_left``/``pan_right`` and ``tilt_up``/``tilt_down``: the frame is a window, magnified
+  by ``1 + travel``, sliding across the keyframe (a rotation of the camera: no parallax);
+- ``zoom_in``/``zoom_out``: the window's magnification goes from 1 to ``1 + travel`` (or back);
+- ``dolly_in``/``dolly_out`` and ``parallax``: a 2.5-D move over a simple foreground /
+  background split. The background is a ground plane whose near-ness grows from 45 % of
+  the height (far) to 95 % (near); each face region's body is cut out with OpenCV GrabCut
+  and moved as a card standing on the ground at its feet's depth; the hole it leaves is
+  filled by Telea inpainting. Far things move (or grow) ``depth_ratio`` times as fast as
+  near ones;
+- ``static`` (or ``motion_scale`` 0): the keyframe is held.
+
+``travel`` (fraction of the frame) is ``motion_scale * pace * speed * duration`` capped at
+``max_travel``: a longer shot moves further at the same speed until the cap, after which it
+moves more slowly. Progress follows an easing curve (``ease_in_out`` by default), so a move
+starts and ends at rest; the largest step between two frames is at most
+``travel * frame size * max_slope(easing) / (num_frames - 1)`` pixels (the tests check it).
+
+Every frame is one ``cv2.warpAffine`` (or one ``cv2.remap`` for depth moves) with sub-pixel
+(bilinear or bicubic) sampling from the original keyframe: no accumulated resampling, no
+rounding of the window to whole pixels, and the output is always exactly the spec's size.
+Regions: the keyframe's face rectangles are carried through the move as the union of where
+each face is over the whole clip (a ``Clip`` holds one set of regions for all its frames), so
+a face is inside its region in every frame. A one-frame shot is the keyframe itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+from ttv_contracts.v1 import (
+    CameraMove,
+    Clip,
+    Keyframe,
+    ModuleInfo,
+    MotionGenerator,
+    Region,
+    ShotSpec,
+)
+
+from . import __version__
+from ._options import as_float, bad_value, reject_unknown
+from .errors import PACKAGE
+
+EASINGS: dict[str, Callable[[float], float]] = {
+    "linear": lambda t: t,
+    "ease_in_out": lambda t: 0.5 - 0.5 * math.cos(math.pi * t),
+    "ease_in": lambda t: 1.0 - math.cos(math.pi * t / 2),
+    "ease_out": lambda t: math.sin(math.pi * t / 2),
+}
+#: Largest derivative of each easing curve on [0, 1] (bounds the per-frame step).
+MAX_SLOPE: dict[str, float] = {
+    "linear": 1.0,
+    "ease_in_out": math.pi / 2,
+    "ease_in": math.pi / 2,
+    "ease_out": math.pi / 2,
+}
+INTERPOLATIONS = {"linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC}
+DEPTH_MOVES = frozenset({CameraMove.DOLLY_IN, CameraMove.DOLLY_OUT, CameraMove.PARALLAX})
+
+
+@dataclass(frozen=True)
+class Pose:
+    """A camera window: magnification ``zoom`` (>= 1) centred on ``(cx, cy)`` in keyframe
+    pixel coordinates (pixel centres at integers, OpenCV's convention)."""
+
+    zoom: float
+    cx: float
+    cy: float
+
+    def inverse_matrix(self, width: int, height: int) -> np.ndarray:
+        """2x3 matrix taking output pixels to keyframe pixels (for WARP_INVERSE_MAP)."""
+        s = 1.0 / self.zoom
+        c0x, c0y = (width - 1) / 2, (height - 1) / 2
+        return np.array(
+            [[s, 0.0, self.cx - c0x * s], [0.0, s, self.cy - c0y * s]], dtype=np.float64
+        )
+
+    def forward(self, x: float, y: float, width: int, height: int) -> tuple[float, float]:
+        """Where keyframe point (x, y) lands in the output frame."""
+        c0x, c0y = (width - 1) / 2, (height - 1) / 2
+        return c0x + (x - self.cx) * self.zoom, c0y + (y - self.cy) * self.zoom
+
+
+@dataclass(frozen=True)
+class CameraPath:
+    """The camera's path over a shot: pure geometry, no pixels (easy to test)."""
+
+    move: CameraMove
+    travel: float  # fraction of the frame (width for pans/parallax, height for tilts)
+    width: int
+    height: int
+    easing: str = "ease_in_out"
+    depth_ratio: float = 0.35  # far layer speed / near layer speed
+
+    @property
+    def is_static(self) -> bool:
+        return self.move == CameraMove.STATIC or self.travel <= 0.0
+
+    @property
+    def uses_depth(self) -> bool:
+        return not self.is_static and self.move in DEPTH_MOVES
+
+    def progress(self, i: int, n: int) -> float:
+        return EASINGS[self.easing](i / (n - 1)) if n > 1 else 0.0
+
+    def max_step_px(self, n: int) -> float:
+        """Upper bound of how far any pixel moves between two consecutive frames."""
+        if self.is_static or n < 2:
+            return 0.0
+        side = max(self.width, self.height)
+        return self.travel * side * MAX_SLOPE[self.easing] / (n - 1)
+
+    def poses(self, p: float) -> tuple[Pose, Pose]:
+        """(far, near) window poses at eased progress ``p`` in [0, 1]."""
+        w, h, a, r = self.width, self.height, self.travel, self.depth_ratio
+        c0x, c0y = (w - 1) / 2, (h - 1) / 2
+        if self.is_static:
+            pose = Pose(1.0, c0x, c0y)
+            return pose, pose
+        m = self.move
+        if m in (CameraMove.PAN_LEFT, CameraMove.PAN_RIGHT, CameraMove.PARALLAX):
+            z = 1.0 + a
+            margin = (w / 2) * (1 - 1 / z)  # the window never leaves the keyframe
+            sign = -1.0 if m == CameraMove.PAN_LEFT else 1.0
+            off = sign * margin * (2 * p - 1)
+            near = Pose(z, c0x + off, c0y)
+            far = Pose(z, c0x + off * r, c0y) if m == CameraMove.PARALLAX else near
+            return far, near
+        if m in (CameraMove.TILT_UP, CameraMove.TILT_DOWN):
+            z = 1.0 + a
+            margin = (h / 2) * (1 - 1 / z)
+            sign = -1.0 if m == CameraMove.TILT_UP else 1.0
+            pose = Pose(z, c0x, c0y + sign * margin * (2 * p - 1))
+            return pose, pose
+        q = p if m in (CameraMove.ZOOM_IN, CameraMove.DOLLY_IN) else 1.0 - p
+        near = Pose(1.0 + a * q, c0x, c0y)
+        far = Pose(1.0 + a * r * q, c0x, c0y) if m in DEPTH_MOVES else near
+        return far, near
+
+
+GROUND_START, GROUND_END = 0.45, 0.95  # rows (fraction of height) where the ground ramps far -> near
+
+
+def ground_depth(height: int) -> np.ndarray:
+    """Near-ness of each row in [0, 1]: far above 45 % of the height, near at 95 %."""
+    ys = (np.arange(height, dtype=np.float32) + 0.5) / height
+    return np.clip((ys - GROUND_START) / (GROUND_END - GROUND_START), 0.0, 1.0)
+
+
+@dataclass
+class Figure:
+    """A foreground figure cut out of the keyframe: soft mask, depth, its face region."""
+
+    mask: np.ndarray  # float32 HxW in [0, 1]
+    depth: float
+    region_index: int
+    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # x0, y0, x1, y1 of the mask in the keyframe
+
+
+def _composite_card(
+    out: np.ndarray, image: np.ndarray, fig: Figure, pose: Pose, interpolation: int
+) -> None:
+    """Warp the figure (pixels and mask) with ``pose`` and blend it into ``out``, working
+    only inside the box where the figure lands."""
+    h, w = out.shape[:2]
+    x0, y0, x1, y1 = fig.box
+    ax, ay = pose.forward(x0 - 1, y0 - 1, w, h)
+    bx, by = pose.forward(x1 + 1, y1 + 1, w, h)
+    ox, oy = max(0, math.floor(ax)), max(0, math.floor(ay))
+    ex, ey = min(w, math.ceil(bx) + 1), min(h, math.ceil(by) + 1)
+    if ex <= ox or ey <= oy:
+        return
+    m = pose.inverse_matrix(w, h)
+    m[:, 2] += m[:, 0] * ox + m[:, 1] * oy  # the ROI's pixel (0, 0) is the frame's (ox, oy)
+    size = (ex - ox, ey - oy)
+    flags = cv2.WARP_INVERSE_MAP
+    layer = cv2.warpAffine(image, m, size, flags=interpolation | flags, borderMode=cv2.BORDER_REFLECT_101)
+    alpha = cv2.warpAffine(fig.mask, m, size, flags=cv2.INTER_LINEAR | flags, borderMode=cv2.BORDER_CONSTANT)
+    roi = out[oy:ey, ox:ex]
+    a3 = alpha[..., None]
+    roi[:] = (roi * (1.0 - a3) + layer * a3 + 0.5).astype(np.uint8)
+
+
+def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
+    """Segment a body under each face region with GrabCut (initialised with the body box a
+    standing figure under that face would fill) and give it the ground depth of its feet."""
+    h, w = image.shape[:2]
+    ground = ground_depth(h)
+    figures = []
+    for k, r in enumerate(regions):
+        if r.kind != "face":
+            continue
+        x0 = max(0, int(r.x - 0.9 * r.w))
+        x1 = min(w, int(math.ceil(r.x + 1.9 * r.w)))
+        y0 = max(0, int(r.y - 1.5 * r.h))  # room for a name tag or hat above the head
+        y1 = min(h, int(math.ceil(r.y + 4.0 * r.h)))  # head ~ 1/4 of a standing figure
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            continue
+        # GrabCut on a crop with a margin of probable background around the body box.
+        mx, my = max(2, (x1 - x0) // 4), max(2, (y1 - y0) // 8)
+        cx0, cy0, cx1, cy1 = max(0, x0 - mx), max(0, y0 - my), min(w, x1 + mx), min(h, y1 + my)
+        crop = np.ascontiguousarray(image[cy0:cy1, cx0:cx1][..., ::-1])  # GrabCut wants BGR
+        mask = np.full(crop.shape[:2], cv2.GC_BGD, np.uint8)
+        mask[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0] = cv2.GC_PR_FGD
+        fx0, fy0 = r.x - cx0, r.y - cy0  # the face itself is surely foreground
+        mask[max(0, fy0) : fy0 + r.h, max(0, fx0) : fx0 + r.w] = cv2.GC_FGD
+        fg = np.zeros(crop.shape[:2], np.float32)
+        if min(crop.shape[:2]) >= 8:
+            bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+            try:
+                cv2.grabCut(crop, mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+                fg = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
+            except cv2.error:
+                fg[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0] = 1.0
+        else:
+            fg[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0] = 1.0
+        full = np.zeros((h, w), np.float32)
+        full[cy0:cy1, cx0:cx1] = fg
+        full = cv2.GaussianBlur(full, (0, 0), sigmaX=0.8)
+        rows = np.nonzero(full.max(axis=1) > 0.5)[0]
+        cols = np.nonzero(full.max(axis=0) > 0.01)[0]
+        if not rows.size or not cols.size:
+            continue
+        feet = int(rows[-1])
+        rows = np.nonzero(full.max(axis=1) > 0.01)[0]
+        box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+        figures.append(
+            Figure(mask=full, depth=float(ground[min(h - 1, feet)]), region_index=k, box=box)
+        )
+    figures.sort(key=lambda f: f.depth)  # far figures first, near ones composited on top
+    return figures
+
+
+def clean_plate(image: np.ndarray, figures: list[Figure]) -> np.ndarray:
+    """The keyframe with the figures removed (OpenCV Telea inpainting): what the far layer
+    shows where a figure has moved away."""
+    if not figures:
+        return image
+    hole = (np.max([f.mask for f in figures], axis=0) > 0.05).astype(np.uint8) * 255
+    hole = cv2.dilate(hole, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    radius = max(3, min(image.shape[:2]) // 60)
+    return cv2.inpaint(np.ascontiguousarray(image), hole, radius, cv2.INPAINT_TELEA)
+
+
+def lerp_pose(far: Pose, near: Pose, d: float) -> Pose:
+    """The pose of something at depth ``d``: inverse zoom and centre linear in depth."""
+    s = 1 / far.zoom + (1 / near.zoom - 1 / far.zoom) * d
+    return Pose(1 / s, far.cx + (near.cx - far.cx) * d, far.cy + (near.cy - far.cy) * d)
+
+
+def fit_to(image: np.ndarray, width: int, height: int) -> tuple[np.ndarray, float, float, float]:
+    """Scale ``image`` to cover ``width`` x ``height`` and centre-crop it; returns the image
+    and the (scale, dx, dy) that maps old coordinates to new ones."""
+    h, w = image.shape[:2]
+    if (w, h) == (width, height):
+        return image, 1.0, 0.0, 0.0
+    s = max(width / w, height / h)
+    nw, nh = max(width, round(w * s)), max(height, round(h * s))
+    interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
+    big = cv2.resize(image, (nw, nh), interpolation=interp)
+    x0, y0 = (nw - width) // 2, (nh - height) // 2
+    return np.ascontiguousarray(big[y0 : y0 + height, x0 : x0 + width]), s, -x0, -y0
+
+
+class CameraMotion(MotionGenerator):
+    """Camera moves over the keyframe (OpenCV warps): the honest CPU default, no model."""
+
+    info = ModuleInfo(
+        slot="motion",
+        name="camera",
+        version=__version__,
+        package=PACKAGE,
+        consumes="ShotSpec (directives, fps, frame count, size) + Keyframe (+ face regions)",
+        produces="Clip: spec.num_frames frames at spec.fps and size; regions carried",
+        summary=(
+            "Eased pan, tilt, zoom, dolly and parallax camera moves on the keyframe "
+            "(OpenCV sub-pixel warps; parallax from a ground/figure depth split)."
+        ),
+    )
+
+    OPTIONS = frozenset({"speed", "max_travel", "easing", "interpolation", "depth_ratio"})
+
+    def __init__(self, **options: Any) -> None:
+        reject_unknown("camera", options, set(self.OPTIONS))
+        super().__init__(**options)
+        self.speed = as_float("camera", "speed", options.get("speed", 0.1), 0.0, 2.0)
+        self.max_travel = as_float(
+            "camera", "max_travel", options.get("max_travel", 0.25), 0.0, 1.0
+        )
+        self.easing = options.get("easing", "ease_in_out")
+        if self.easing not in EASINGS:
+            raise bad_value("camera", "easing", self.easing, f"one of {', '.join(EASINGS)}")
+        interp = options.get("interpolation", "cubic")
+        if interp not in INTERPOLATIONS:
+            raise bad_value("camera", "interpolation", interp, "linear or cubic")
+        self.interpolation = INTERPOLATIONS[interp]
+        self.depth_ratio = as_float(
+            "camera", "depth_ratio", options.get("depth_ratio", 0.35), 0.0, 1.0
+        )
+
+    def path_for(self, spec: ShotSpec) -> CameraPath:
+        d = spec.directives
+        travel = min(self.max_travel, d.motion_scale * d.pace * self.speed * spec.duration_s)
+        return CameraPath(
+            move=CameraMove(d.camera),
+            travel=float(travel),
+            width=spec.width,
+            height=spec.height,
+            easing=self.easing,
+            depth_ratio=self.depth_ratio,
+        )
+
+    def _animate(self, spec: ShotSpec, keyframe: Keyframe) -> Clip:
+        image, regions = self._fitted(keyframe, spec.width, spec.height)
+        path = self.path_for(spec)
+        frames, regions = self.render(image, regions, path, spec.num_frames)
+        return Clip(frames=frames, fps=spec.fps, regions=regions)
+
+    def _fitted(
+        self, keyframe: Keyframe, width: int, height: int
+    ) -> tuple[np.ndarray, tuple[Region, ...]]:
+        image, s, dx, dy = fit_to(keyframe.image, width, height)
+        if s == 1.0 and dx == 0 and dy == 0:
+            return image, keyframe.regions
+        self.note(
+            f"keyframe {keyframe.image.shape[1]}x{keyframe.image.shape[0]} scaled to cover "
+            f"{width}x{height}"
+        )
+        moved = []
+        for r in keyframe.regions:
+            box = _clip_box(r.x * s + dx, r.y * s + dy, (r.x + r.w) * s + dx, (r.y + r.h) * s + dy, width, height)
+            if box is not None:
+                moved.append(r.model_copy(update=dict(zip("xywh", box, strict=True))))
+        return image, tuple(moved)
+
+    def render(
+        self, image: np.ndarray, regions: tuple[Region, ...], path: CameraPath, n: int
+    ) -> tuple[np.ndarray, tuple[Region, ...]]:
+        """``n`` frames of ``path`` over ``image`` (already the output size), and the regions
+        as the union of where they are over those frames."""
+        h, w = image.shape[:2]
+        frames = np.empty((n, h, w, 3), np.uint8)
+        if path.is_static or n == 1:
+            frames[:] = image
+            return frames, regions
+        flags = self.interpolation | cv2.WARP_INVERSE_MAP
+        border = cv2.BORDER_REFLECT_101
+        if not path.uses_depth:
+            for i in range(n):
+                m = path.poses(path.progress(i, n))[1].inverse_matrix(w, h)
+                cv2.warpAffine(image, m, (w, h), dst=frames[i], flags=flags, borderMode=border)
+            return frames, self._carry(regions, path, n, {})
+        # 2.5-D: the ground is a plane whose near-ness grows down the frame (one remap per
+        # frame, per-row pose); figures are cut-out cards standing on it at their feet's depth.
+        figures = cut_figures(image, regions)
+        plate = clean_plate(image, figures)
+        depth = ground_depth(h)[:, None]
+        c0x, c0y = (w - 1) / 2, (h - 1) / 2
+        gx = np.arange(w, dtype=np.float32)[None, :] - np.float32(c0x)
+        gy = np.arange(h, dtype=np.float32)[:, None] - np.float32(c0y)
+        for i in range(n):
+            far, near = path.poses(path.progress(i, n))
+            sf, sn = np.float32(1 / far.zoom), np.float32(1 / near.zoom)
+            scale = sf + (sn - sf) * depth
+            map_x = np.float32(far.cx) + np.float32(near.cx - far.cx) * depth + gx * scale
+            map_y = np.float32(far.cy) + np.float32(near.cy - far.cy) * depth + gy * scale
+            map_y = np.ascontiguousarray(np.broadcast_to(map_y, (h, w)))
+            cv2.remap(plate, map_x, map_y, self.interpolation, dst=frames[i], borderMode=border)
+            for fig in figures:
+                pose = lerp_pose(far, near, fig.depth)
+                _composite_card(frames[i], image, fig, pose, self.interpolation)
+        depths = {f.region_index: f.depth for f in figures}
+        return frames, self._carry(regions, path, n, depths)
+
+    def _carry(
+        self, regions: tuple[Region, ...], path: CameraPath, n: int, depths: dict[int, float]
+    ) -> tuple[Region, ...]:
+        """Each region as the union of where it is over the clip (a region moves with the
+        figure cut for it, or with the ground plane at its own height otherwise)."""
+        w, h = path.width, path.height
+        ground = ground_depth(h)
+        out = []
+        for k, r in enumerate(regions):
+            xs, ys = [], []
+            d = depths.get(k, float(ground[min(h - 1, r.y + r.h // 2)]))
+            for i in range(n):
+                near = lerp_pose(*path.poses(path.progress(i, n)), d)
+                for x, y in ((r.x - 0.5, r.y - 0.5), (r.x + r.w - 0.5, r.y + r.h - 0.5)):
+                    fx, fy = near.forward(x, y, w, h)
+                    xs.append(fx + 0.5)
+                    ys.append(fy + 0.5)
+            box = _clip_box(min(xs), min(ys), max(xs), max(ys), w, h)
+            if box is not None:
+                out.append(r.model_copy(update=dict(zip("xywh", box, strict=True))))
+        return tuple(out)
+
+
+def _clip_box(
+    x0: float, y0: float, x1: float, y1: float, width: int, height: int
+) -> tuple[int, int, int, int] | None:
+    xi0, yi0 = max(0, math.floor(x0)), max(0, math.floor(y0))
+    xi1, yi1 = min(width, math.ceil(x1)), min(height, math.ceil(y1))
+    if xi1 - xi0 < 1 or yi1 - yi0 < 1:
+        return None
+    return xi0, yi0, xi1 - xi0, yi1 - yi0

@@ -1,0 +1,199 @@
+"""Conformance and hard cases for the camera motion generator."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from ttv_contracts.errors import TTVError
+from ttv_contracts.testing import MotionConformance, sample_spec
+from ttv_contracts.v1 import CameraMove, Keyframe, MotionDirectives, Region
+from ttv_motion import CameraMotion, CameraPath
+
+MOVES = [m for m in CameraMove if m != CameraMove.STATIC]
+SHIFTS = {  # moves that translate the image: the expected sign of (dx, dy) of the content
+    CameraMove.PAN_RIGHT: (-1, 0),
+    CameraMove.PAN_LEFT: (1, 0),
+    CameraMove.TILT_UP: (0, 1),
+    CameraMove.TILT_DOWN: (0, -1),
+}
+
+
+class TestCameraConformance(MotionConformance):
+    implementation_class = CameraMotion
+
+
+class TestCameraConformanceLinear(MotionConformance):
+    implementation_class = CameraMotion
+    implementation_params = {"easing": "linear", "interpolation": "linear"}
+
+
+def texture(w: int, h: int, seed: int = 0) -> np.ndarray:
+    """Smooth random texture: phase correlation finds its shifts reliably."""
+    rng = np.random.default_rng(seed)
+    img = rng.integers(0, 256, size=(h, w, 3), dtype=np.uint8)
+    return cv2.GaussianBlur(img, (0, 0), 1.5)
+
+
+def moving(move, n=12, w=96, h=64, scale=0.8, pace=1.0, fps=12, **kw):
+    spec = sample_spec(width=w, height=h, num_frames=n, fps=fps).model_copy(
+        update={"directives": MotionDirectives(camera=move, motion_scale=scale, pace=pace)}
+    )
+    impl = CameraMotion(**kw)
+    return impl, spec
+
+
+@pytest.mark.parametrize("move", MOVES)
+@pytest.mark.parametrize("size", [(96, 64), (33, 17), (17, 41), (16, 16)])
+def test_every_move_keeps_size_count_and_fps(move, size):
+    impl, spec = moving(move, n=9, w=size[0], h=size[1])
+    clip = impl.animate(spec, Keyframe(image=texture(*size)))
+    assert clip.frames.shape == (9, size[1], size[0], 3)
+    assert clip.fps == spec.fps
+    assert not np.array_equal(clip.frames[0], clip.frames[-1]), "the camera did not move"
+
+
+@pytest.mark.parametrize("move", MOVES)
+def test_every_move_is_smooth(move):
+    """No jumps: each frame is closer to its neighbour than to the frame after it, and
+    steps between frames change gradually (eased start and end)."""
+    impl, spec = moving(move, n=16)
+    frames = impl.animate(spec, Keyframe(image=texture(96, 64))).frames.astype(np.float32)
+    d1 = [np.abs(frames[i + 1] - frames[i]).mean() for i in range(len(frames) - 1)]
+    d2 = [np.abs(frames[i + 2] - frames[i]).mean() for i in range(len(frames) - 2)]
+    assert all(a <= b + 1e-3 for a, b in zip(d1, d2, strict=False))
+    assert d1[0] < max(d1) and d1[-1] < max(d1), "eased moves start and end slowly"
+
+
+@pytest.mark.parametrize("move", list(SHIFTS))
+def test_translation_is_bounded_per_frame_and_in_the_right_direction(move):
+    n = 13
+    impl, spec = moving(move, n=n, w=128, h=96)
+    path = impl.path_for(spec)
+    frames = impl.animate(spec, Keyframe(image=texture(128, 96))).frames
+    gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY).astype(np.float64) for f in frames]
+    steps = [cv2.phaseCorrelate(gray[i], gray[i + 1])[0] for i in range(n - 1)]
+    bound = path.max_step_px(n)
+    sx, sy = SHIFTS[move]
+    for dx, dy in steps:
+        assert np.hypot(dx, dy) <= bound + 0.5
+        assert dx * sx >= -0.25 and dy * sy >= -0.25  # never moves backwards
+    total = cv2.phaseCorrelate(gray[0], gray[-1])[0]  # summing small steps is biased
+    expected = path.travel * (128 if sx else 96)
+    assert abs(abs(total[0] if sx else total[1]) - expected) < 0.1 * expected + 1
+
+
+def test_sub_pixel_motion_has_no_stair_steps():
+    """A pan slower than one pixel per frame still changes every frame (no whole-pixel
+    rounding of the window)."""
+    impl, spec = moving(CameraMove.PAN_RIGHT, n=40, scale=0.05, easing="linear")
+    assert impl.path_for(spec).max_step_px(40) < 1.0
+    frames = impl.animate(spec, Keyframe(image=texture(96, 64))).frames
+    assert all(not np.array_equal(frames[i], frames[i + 1]) for i in range(39))
+
+
+@pytest.mark.parametrize("move", MOVES)
+def test_camera_window_stays_inside_the_keyframe(move):
+    path = CameraPath(move=move, travel=0.25, width=101, height=57)
+    for i in range(21):
+        for pose in path.poses(path.progress(i, 21)):
+            m = pose.inverse_matrix(101, 57)
+            corners = np.array([[-0.5, -0.5, 1], [100.5, 56.5, 1]]) @ m.T
+            assert corners.min(axis=0)[0] >= -0.5 - 1e-9 and corners.min(axis=0)[1] >= -0.5 - 1e-9
+            assert corners[1, 0] <= 100.5 + 1e-9 and corners[1, 1] <= 56.5 + 1e-9
+            assert pose.zoom >= 1.0
+
+
+def test_travel_follows_scale_pace_and_duration_up_to_the_cap():
+    impl = CameraMotion(speed=0.1, max_travel=0.25)
+    base = moving(CameraMove.PAN_LEFT, n=24, scale=0.5)[1]
+    t = impl.path_for(base).travel
+    assert t == pytest.approx(0.5 * 1.0 * 0.1 * 2.0)
+    faster = base.model_copy(update={"directives": MotionDirectives(camera="pan_left", motion_scale=0.5, pace=2.0)})
+    assert impl.path_for(faster).travel == pytest.approx(2 * t)
+    longer = base.model_copy(update={"num_frames": 240})
+    assert impl.path_for(longer).travel == pytest.approx(0.25)
+    still = base.model_copy(update={"directives": MotionDirectives(camera="pan_left", motion_scale=0.0)})
+    assert impl.path_for(still).is_static
+
+
+def test_static_and_one_frame_shots_are_the_keyframe():
+    image = texture(33, 17)
+    impl, spec = moving(CameraMove.STATIC, n=5, w=33, h=17)
+    clip = impl.animate(spec, Keyframe(image=image))
+    assert all(np.array_equal(f, image) for f in clip.frames)
+    impl, spec = moving(CameraMove.DOLLY_IN, n=1, w=33, h=17)
+    clip = impl.animate(spec, Keyframe(image=image, regions=(Region(x=1, y=1, w=3, h=3),)))
+    assert clip.num_frames == 1 and np.array_equal(clip.frames[0], image)
+    assert clip.regions == (Region(x=1, y=1, w=3, h=3),)
+
+
+def _marked_keyframe(w, h, box):
+    image = texture(w, h, seed=3) // 3
+    x, y, bw, bh = box
+    image[y : y + bh, x : x + bw] = (255, 40, 40)
+    return Keyframe(image=image, regions=(Region(x=x, y=y, w=bw, h=bh, label="ravi"),))
+
+
+@pytest.mark.parametrize("move", MOVES)
+def test_face_stays_inside_its_carried_region_in_every_frame(move):
+    w, h, box = 160, 96, (40, 30, 12, 12)
+    impl, spec = moving(move, n=10, w=w, h=h)
+    clip = impl.animate(spec, _marked_keyframe(w, h, box))
+    (region,) = clip.regions
+    assert region.label == "ravi" and region.kind == "face"
+    for frame in clip.frames:
+        red = (frame[..., 0] > 200) & (frame[..., 1] < 110)
+        ys, xs = np.nonzero(red)
+        assert xs.size, "the marked face vanished"
+        cx, cy = xs.mean(), ys.mean()
+        assert region.x <= cx <= region.x + region.w and region.y <= cy <= region.y + region.h
+
+
+def test_parallax_moves_near_figures_faster_than_the_sky():
+    """A figure standing low in the frame (near ground) moves more than twice as far as the
+    sky when the far layer moves at 0.3 of the near layer's speed."""
+    w, h, box = 160, 96, (70, 66, 10, 10)
+    impl, spec = moving(CameraMove.PARALLAX, n=12, w=w, h=h, depth_ratio=0.3)
+    clip = impl.animate(spec, _marked_keyframe(w, h, box))
+    first, last = clip.frames[0], clip.frames[-1]
+
+    def red_x(frame):
+        return np.nonzero((frame[..., 0] > 200) & (frame[..., 1] < 110))[1].mean()
+
+    figure_shift = abs(red_x(last) - red_x(first))
+    sky = [cv2.cvtColor(f[:20], cv2.COLOR_RGB2GRAY).astype(np.float64) for f in (first, last)]
+    sky_shift = abs(cv2.phaseCorrelate(sky[0], sky[1])[0][0])
+    assert figure_shift > 2 * sky_shift > 0
+
+
+def test_keyframe_of_another_size_is_fitted_with_a_note():
+    impl, spec = moving(CameraMove.ZOOM_IN, n=4, w=64, h=36)
+    clip = impl.animate(spec, Keyframe(image=texture(100, 100)))
+    assert clip.size == (64, 36)
+    assert any("scaled to cover" in n for n in impl.drain_notes())
+
+
+def test_deterministic():
+    impl, spec = moving(CameraMove.PARALLAX, n=6)
+    kf = _marked_keyframe(96, 64, (30, 20, 8, 8))
+    a = impl.animate(spec, kf)
+    b = CameraMotion().animate(spec, kf)
+    assert np.array_equal(a.frames, b.frames) and a.regions == b.regions
+
+
+def test_unknown_option_is_config_error():
+    with pytest.raises(TTVError) as err:
+        CameraMotion(zoom=2)
+    assert err.value.code == "TTV-E002"
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [{"speed": -1}, {"max_travel": 2}, {"easing": "bounce"}, {"interpolation": "nearest"},
+     {"depth_ratio": "far"}],
+)
+def test_bad_option_values(opts):
+    with pytest.raises(TTVError) as err:
+        CameraMotion(**opts)
+    assert err.value.code == "TTV-E210"
