@@ -1,7 +1,6 @@
 """The standard extender kit, run against SlowMotionExtender."""
 
 from ttv_contracts.testing import ExtenderConformance
-
 from ttv_extender import SlowMotionExtender
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 import pytest
 from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import Clip, Region
-
 from ttv_extender import SlowMotionExtender, hold_zoom, slow_motion_length, source_positions
 
 
@@ -46,12 +47,12 @@ def test_slow_motion_length_applies_the_factor_once():
 def test_source_positions_run_first_to_last_and_only_forward():
     pos = source_positions(5, 13)
     assert pos[0] == 0.0 and pos[-1] == 4.0
-    assert all(b > a for a, b in zip(pos, pos[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(pos))
 
 
 def test_hold_zoom_is_gentle_and_always_moving():
     zs = [hold_zoom(j, 12, 0.03, 0.12) for j in range(1, 12 * 60)]
-    assert all(b > a for a, b in zip(zs, zs[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(zs))
     assert zs[11] == pytest.approx(1.03, abs=0.005)  # about 3 % in the first second
     assert zs[-1] < 1.12
     assert hold_zoom(5, 12, 0.0, 0.12) == 1.0
@@ -189,9 +190,15 @@ def test_unknown_option_is_config_error():
 
 @pytest.mark.parametrize(
     "opts",
-    [{"max_slowdown": 0.5}, {"max_slowdown": 9}, {"max_slowdown": "lots"},
-     {"hold_zoom_per_s": -0.1}, {"max_hold_zoom": 2}, {"preset": "slow"},
-     {"max_slowdown": True}],
+    [
+        {"max_slowdown": 0.5},
+        {"max_slowdown": 9},
+        {"max_slowdown": "lots"},
+        {"hold_zoom_per_s": -0.1},
+        {"max_hold_zoom": 2},
+        {"preset": "slow"},
+        {"max_slowdown": True},
+    ],
 )
 def test_bad_option_values(opts):
     with pytest.raises(TTVError) as info:

@@ -28,7 +28,6 @@ import cv2
 import numpy as np
 from skimage import data
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
-
 from ttv_interpolator import BlendInterpolator, FlowInterpolator
 
 
@@ -47,8 +46,9 @@ def camera_move(n: int, width: int, height: int, speed: float, photo: str) -> np
         tx = -0.15 * width - speed * i
         ty = -0.15 * height - 0.4 * speed * i
         m = np.float32([[s, 0, tx * s], [0, s, ty * s]])
-        frames[i] = cv2.warpAffine(big, m, (width, height), flags=cv2.INTER_CUBIC,
-                                   borderMode=cv2.BORDER_REFLECT)
+        frames[i] = cv2.warpAffine(
+            big, m, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT
+        )
     return frames
 
 
@@ -114,8 +114,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--height", type=int, default=720)
     p.add_argument("--speed", type=float, default=4.0, help="pan, px per 24 fps frame")
     p.add_argument("--photo", default="astronaut", choices=["astronaut", "chelsea", "coffee"])
-    p.add_argument("--threads", type=int, default=1,
-                   help="OpenCV threads (1 matches minterpolate, which is single-threaded)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="OpenCV threads (1 matches minterpolate, which is single-threaded)",
+    )
     args = p.parse_args(argv)
     cv2.setNumThreads(args.threads)
 
@@ -140,14 +144,16 @@ def main(argv: list[str] | None = None) -> None:
     mi_out, dt = run_minterpolate(src)
     ps, ss, n_scored = score(mi_out.get, truth, odd)
     results["minterpolate mci"] = (ps, ss, len(mi_out) / dt)
-    ceiling = np.mean([peak_signal_noise_ratio(truth[k], yuv_roundtrip(truth[k]), data_range=255)
-                       for k in odd])
+    ceiling = np.mean(
+        [peak_signal_noise_ratio(truth[k], yuv_roundtrip(truth[k]), data_range=255) for k in odd]
+    )
 
     print(f"{'method':18} {'PSNR dB':>8} {'SSIM':>7} {'fps':>8}")
     for name, (ps, ss, fps) in results.items():
         print(f"{name:18} {ps:8.2f} {ss:7.4f} {fps:8.2f}")
-    print(f"(minterpolate scored on {n_scored} frames; yuv444p round-trip ceiling "
-          f"{ceiling:.2f} dB)")
+    print(
+        f"(minterpolate scored on {n_scored} frames; yuv444p round-trip ceiling {ceiling:.2f} dB)"
+    )
     ref = results["minterpolate mci"]
     for name in ("flow", "flow medium", "blend"):
         ps, ss, fps = results[name]

@@ -1,7 +1,6 @@
 """The standard interpolator kit, run against every implementation and option set."""
 
 from ttv_contracts.testing import InterpolatorConformance
-
 from ttv_interpolator import BlendInterpolator, FlowInterpolator
 
 

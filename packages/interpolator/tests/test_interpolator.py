@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import output_frame_count
-
 from ttv_interpolator import BidirectionalFlow, BlendInterpolator, FlowInterpolator
 
 
@@ -113,8 +112,9 @@ def test_flow_is_computed_once_per_pair(fps_in, fps_out):
     assert len(out) == n_out
     # distinct (a, b) pairs that need a synthesised frame (t > 0)
     pairs = {
-        (k * fps_in) // fps_out for k in range(n_out) if (k * fps_in) % fps_out and
-        (k * fps_in) // fps_out + 1 < 12
+        (k * fps_in) // fps_out
+        for k in range(n_out)
+        if (k * fps_in) % fps_out and (k * fps_in) // fps_out + 1 < 12
     }
     assert impl.flow_pairs_computed == len(pairs)
     if fps_in == 8:
@@ -175,8 +175,10 @@ def test_odd_and_tiny_sizes(impl_cls, size):
 
 
 @pytest.mark.parametrize("impl_cls", [FlowInterpolator, BlendInterpolator])
-@pytest.mark.parametrize(("n", "fps_in", "fps_out"), [(0, 12, 24), (1, 12, 24), (1, 60, 1),
-                                                      (3, 1, 60), (120, 60, 1), (61, 60, 1)])
+@pytest.mark.parametrize(
+    ("n", "fps_in", "fps_out"),
+    [(0, 12, 24), (1, 12, 24), (1, 60, 1), (3, 1, 60), (120, 60, 1), (61, 60, 1)],
+)
 def test_extreme_ratios_and_short_streams(impl_cls, n, fps_in, fps_out):
     frames = pan(n, dx=1, h=20, w=24) if n else np.zeros((0, 20, 24, 3), np.uint8)
     out = list(impl_cls().interpolate(iter(frames), fps_in, fps_out))
@@ -217,8 +219,13 @@ def test_unknown_options_are_config_errors():
 
 @pytest.mark.parametrize(
     "opts",
-    [{"preset": "slow"}, {"flow_scale": 0}, {"flow_scale": 2}, {"flow_scale": "half"},
-     {"occlusion": "yes"}],
+    [
+        {"preset": "slow"},
+        {"flow_scale": 0},
+        {"flow_scale": 2},
+        {"flow_scale": "half"},
+        {"occlusion": "yes"},
+    ],
 )
 def test_bad_option_values(opts):
     with pytest.raises(TTVError) as info:

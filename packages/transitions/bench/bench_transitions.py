@@ -17,7 +17,6 @@ import time
 
 import numpy as np
 from ttv_contracts.v1 import Clip, TransitionKind, TransitionSpec
-
 from ttv_transitions import ClassicTransitions
 
 
@@ -57,16 +56,20 @@ def main(argv: list[str] | None = None) -> None:
 
     t_copy = timed(lambda: (a.frames.copy(), b.frames.copy()))
     t_naive = timed(lambda: naive_dissolve(a.frames, b.frames, args.duration))
-    print(f"{args.width}x{args.height}, two {args.frames}-frame clips, "
-          f"{args.duration}-frame transitions (ms per transition, best of 5)")
+    print(
+        f"{args.width}x{args.height}, two {args.frames}-frame clips, "
+        f"{args.duration}-frame transitions (ms per transition, best of 5)"
+    )
     print(f"{'reference copy':22} {t_copy * 1e3:8.2f} ms")
     print(f"{'reference naive dissolve':22} {t_naive * 1e3:8.2f} ms")
     for kind in TransitionKind:
         spec = TransitionSpec(kind=kind, duration_frames=args.duration)
         t = timed(lambda spec=spec: impl.blend(a, b, spec))
-        print(f"{kind.value:22} {t * 1e3:8.2f} ms   x{t / t_copy:6.2f} of copy   "
-              f"x{t / t_naive:5.2f} of naive dissolve   "
-              f"{args.duration / t:7.0f} blended frames/s")
+        print(
+            f"{kind.value:22} {t * 1e3:8.2f} ms   x{t / t_copy:6.2f} of copy   "
+            f"x{t / t_naive:5.2f} of naive dissolve   "
+            f"{args.duration / t:7.0f} blended frames/s"
+        )
 
 
 if __name__ == "__main__":

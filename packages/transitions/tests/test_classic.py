@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import Clip, TransitionKind, TransitionSpec
-
 from ttv_transitions import EASINGS, ClassicTransitions, ease, progress_a, progress_b, split_span
 
 W, H = 40, 30
@@ -69,7 +70,7 @@ def test_cut_is_identity():
 def test_dissolve_moves_monotonically_across_the_cut():
     a2, b2 = blend(TransitionKind.DISSOLVE, d=8, easing="linear")
     means = [f.mean() for f in a2.frames] + [f.mean() for f in b2.frames]
-    assert all(x <= y for x, y in zip(means, means[1:], strict=False))
+    assert all(x <= y for x, y in itertools.pairwise(means))
     # the last frame of A is half way (linear easing, p = 0.5)
     assert abs(a2.frames[-1].mean() - (OLD + NEW) / 2) <= 1
 
@@ -192,7 +193,7 @@ def test_easing_monotonic_and_anchored(name):
     ps = np.linspace(0, 1, 201)
     vals = [ease(name, p) for p in ps]
     assert vals[0] == 0.0 and vals[-1] == 1.0
-    assert all(x <= y for x, y in zip(vals, vals[1:], strict=False))
+    assert all(x <= y for x, y in itertools.pairwise(vals))
     assert all(0.0 <= v <= 1.0 for v in vals)
 
 
@@ -234,7 +235,7 @@ def test_pick_scene_change_follows_the_hint():
 def test_picked_spec_blends():
     t = ClassicTransitions()
     spec = t.pick(TransitionKind.FADE, True, 12)
-    a2, b2 = t.blend(solid(12, OLD), solid(12, NEW), spec)
+    a2, _b2 = t.blend(solid(12, OLD), solid(12, NEW), spec)
     assert (a2.frames[-1] == 0).all()
 
 
@@ -248,8 +249,14 @@ def test_unknown_option_is_config_error():
 
 
 @pytest.mark.parametrize(
-    "opts", [{"duration_s": -1}, {"duration_s": float("nan")}, {"fade_color": [1, 2]},
-             {"fade_color": [0, 0, 300]}, {"fade_color": "black"}]
+    "opts",
+    [
+        {"duration_s": -1},
+        {"duration_s": float("nan")},
+        {"fade_color": [1, 2]},
+        {"fade_color": [0, 0, 300]},
+        {"fade_color": "black"},
+    ],
 )
 def test_bad_option_values(opts):
     with pytest.raises(TTVError) as info:

@@ -1,7 +1,6 @@
 """The standard transitions kit, run against ClassicTransitions."""
 
 from ttv_contracts.testing import TransitionsConformance
-
 from ttv_transitions import ClassicTransitions
 
 

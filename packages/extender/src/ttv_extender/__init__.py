@@ -6,7 +6,7 @@ documents its plan (:func:`slow_motion_length`, :func:`source_positions`, :func:
 
 __version__ = "0.1.0"
 
-from .slowmo import (  # noqa: E402
+from .slowmo import (
     SlowMotionExtender,
     hold_zoom,
     slow_motion_length,

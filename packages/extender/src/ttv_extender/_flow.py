@@ -46,11 +46,16 @@ _EPS = 1e-3
 
 @dataclass(frozen=True)
 class PairFlow:
-    """Everything computed once per (a, b) pair and reused for every t between them."""
+    """Everything computed once per (a, b) pair and reused for every t between them.
 
-    f01: np.ndarray  # (H, W, 2) float32, pixels
+    Arrays are at the estimation size (``f01.shape[:2]``, which equals the frame size when
+    ``flow_scale`` is 1); flows are in pixels of that size. Synthesis composes the flows to
+    time ``t`` at this size and resizes only the two resulting maps and one weight map.
+    """
+
+    f01: np.ndarray  # (h, w, 2) float32
     f10: np.ndarray
-    vis0: np.ndarray  # (H, W) float32 in (0, 1]: pixel of a also visible in b
+    vis0: np.ndarray  # (h, w) float32 in (0, 1]: pixel of a also visible in b
     vis1: np.ndarray
 
 
@@ -58,13 +63,13 @@ class BidirectionalFlow:
     """DIS flow both ways plus consistency masks, and warping to an intermediate time."""
 
     def __init__(
-        self, preset: str = "medium", flow_scale: float | None = None, occlusion: bool = True
+        self, preset: str = "fast", flow_scale: float | None = None, occlusion: bool = True
     ):
         self.preset = preset
         self.flow_scale = None if flow_scale is None else float(flow_scale)
         self.occlusion = bool(occlusion)
         self._dis: cv2.DISOpticalFlow | None = None
-        self._grid: tuple[tuple[int, int], np.ndarray] | None = None
+        self._grids: dict[tuple[int, int], np.ndarray] = {}
 
     # ------------------------------------------------------------------ flow
 
@@ -100,71 +105,92 @@ class BidirectionalFlow:
         return f01, f10
 
     def pair(self, a: np.ndarray, b: np.ndarray) -> PairFlow:
-        """Flows both ways and consistency masks for a pair, at full resolution."""
-        h, w = a.shape[:2]
+        """Flows both ways and consistency masks for a pair, at the estimation size."""
         ga = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY)
         gb = cv2.cvtColor(b, cv2.COLOR_RGB2GRAY)
         f01, f10 = self.flow_small(ga, gb)
-        fh, fw = f01.shape[:2]
         if self.occlusion:
-            # The consistency test runs at the estimation size (4x fewer pixels at scale 0.5).
             vis0 = self._consistency(f01, f10)
             vis1 = self._consistency(f10, f01)
         else:
-            vis0 = vis1 = np.ones((fh, fw), np.float32)
-        if (fw, fh) != (w, h):
-            sx, sy = w / fw, h / fh
-            f01, f10 = (self._upsample_flow(f, w, h, sx, sy) for f in (f01, f10))
-            vis0, vis1 = (cv2.resize(v, (w, h), interpolation=cv2.INTER_LINEAR) for v in (vis0, vis1))
+            vis0 = vis1 = np.ones(f01.shape[:2], np.float32)
         return PairFlow(f01, f10, vis0, vis1)
 
     @staticmethod
-    def _upsample_flow(f: np.ndarray, w: int, h: int, sx: float, sy: float) -> np.ndarray:
+    def _upsample_flow(f: np.ndarray, w: int, h: int) -> np.ndarray:
+        fh, fw = f.shape[:2]
         up = cv2.resize(f, (w, h), interpolation=cv2.INTER_LINEAR)
-        return cv2.multiply(up, (sx, sy, 0.0, 0.0))
+        return cv2.multiply(up, (w / fw, h / fh, 0.0, 0.0))
 
     def flow(self, a_grey: np.ndarray, b_grey: np.ndarray) -> np.ndarray:
         """Dense flow a -> b at full resolution, (H, W, 2) float32 in pixels."""
         h, w = a_grey.shape
         f01, _ = self.flow_small(a_grey, b_grey)
-        fh, fw = f01.shape[:2]
-        if (fw, fh) == (w, h):
+        if f01.shape[:2] == (h, w):
             return f01
-        return self._upsample_flow(f01, w, h, w / fw, h / fh)
+        return self._upsample_flow(f01, w, h)
 
     def _consistency(self, fwd: np.ndarray, bwd: np.ndarray) -> np.ndarray:
         grid = self._mesh(fwd.shape[1], fwd.shape[0])
-        back = cv2.remap(bwd, cv2.add(grid, fwd), None, cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)
+        back = cv2.remap(
+            bwd, cv2.add(grid, fwd), None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
         err2 = cv2.magnitude(*cv2.split(cv2.add(fwd, back))) ** 2
         mag2 = cv2.magnitude(*cv2.split(fwd)) ** 2 + cv2.magnitude(*cv2.split(back)) ** 2
         return 1.0 / (1.0 + err2 / (_ALPHA * mag2 + _BETA))
 
     def _mesh(self, w: int, h: int) -> np.ndarray:
         """Pixel coordinates as a (h, w, 2) float32 map (x, y)."""
-        if self._grid is None or self._grid[0] != (w, h):
+        grid = self._grids.get((w, h))
+        if grid is None:
             gx, gy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
-            self._grid = ((w, h), np.dstack([gx, gy]))
-        return self._grid[1]
+            grid = self._grids[(w, h)] = np.dstack([gx, gy])
+        return grid
 
     # ------------------------------------------------------------------ synthesis
 
     def synthesize(self, a: np.ndarray, b: np.ndarray, t: float, pf: PairFlow) -> np.ndarray:
         """The frame at time ``t`` in (0, 1) between ``a`` and ``b``; uint8 RGB."""
         h, w = a.shape[:2]
+        fh, fw = pf.f01.shape[:2]
+        ft0 = cv2.addWeighted(pf.f01, -(1.0 - t) * t, pf.f10, t * t, 0.0)
+        ft1 = cv2.addWeighted(pf.f01, (1.0 - t) ** 2, pf.f10, -t * (1.0 - t), 0.0)
+        k = None
+        if self.occlusion:
+            small = self._mesh(fw, fh)
+            v0 = cv2.remap(
+                pf.vis0,
+                cv2.add(small, ft0),
+                None,
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+            v1 = cv2.remap(
+                pf.vis1,
+                cv2.add(small, ft1),
+                None,
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+            w0 = cv2.multiply(cv2.add(v0, _EPS), 1.0 - t)
+            w1 = cv2.multiply(cv2.add(v1, _EPS), t)
+            k = cv2.divide(w1, cv2.add(w0, w1))  # weight of b
+        if (fw, fh) != (w, h):
+            ft0 = self._upsample_flow(ft0, w, h)
+            ft1 = self._upsample_flow(ft1, w, h)
+            if k is not None:
+                k = cv2.resize(k, (w, h), interpolation=cv2.INTER_LINEAR)
         grid = self._mesh(w, h)
-        map0 = cv2.add(grid, cv2.addWeighted(pf.f01, -(1.0 - t) * t, pf.f10, t * t, 0.0))
-        map1 = cv2.add(grid, cv2.addWeighted(pf.f01, (1.0 - t) ** 2, pf.f10, -t * (1.0 - t), 0.0))
-        wa = cv2.remap(a, map0, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        wb = cv2.remap(b, map1, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        if not self.occlusion:
+        wa = cv2.remap(
+            a, cv2.add(grid, ft0), None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        wb = cv2.remap(
+            b, cv2.add(grid, ft1), None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        if k is None:
             return cv2.addWeighted(wa, 1.0 - t, wb, t, 0.0)
-        v0 = cv2.remap(pf.vis0, map0, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        v1 = cv2.remap(pf.vis1, map1, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         # blendLinear computes (w0 * wa + w1 * wb) / (w0 + w1) per pixel.
-        w0 = cv2.multiply(cv2.add(v0, _EPS), 1.0 - t)
-        w1 = cv2.multiply(cv2.add(v1, _EPS), t)
-        return cv2.blendLinear(wa, wb, w0, w1)
+        return cv2.blendLinear(wa, wb, cv2.subtract(1.0, k), k)
 
 
 def cross_fade(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:

@@ -153,7 +153,7 @@ class SlowMotionExtender(ClipExtender):
         out = np.empty((m, *frames.shape[1:]), np.uint8)
         cached: tuple[int, PairFlow | None] | None = None
         for k, pos in enumerate(source_positions(n, m)):
-            i = min(int(math.floor(pos + 1e-9)), n - 1)
+            i = min(math.floor(pos + 1e-9), n - 1)
             t = pos - i
             if t < 1e-6 or i == n - 1:
                 out[k] = frames[i]

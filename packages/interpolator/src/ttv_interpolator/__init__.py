@@ -7,8 +7,8 @@ backends (see MIGRATION.md for a RIFE-style model).
 
 __version__ = "0.1.0"
 
-from .flow import BidirectionalFlow, PairFlow, cross_fade  # noqa: E402
-from .interpolators import (  # noqa: E402
+from .flow import BidirectionalFlow, PairFlow, cross_fade
+from .interpolators import (
     BlendInterpolator,
     FlowInterpolator,
     PairwiseInterpolator,

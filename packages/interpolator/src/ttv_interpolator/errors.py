@@ -2,8 +2,6 @@
 
 from ttv_contracts.errors import register_code
 
-E_OPTION_RANGE = register_code(
-    "TTV-E240", "Interpolator option out of range", "ttv-interpolator"
-)
+E_OPTION_RANGE = register_code("TTV-E240", "Interpolator option out of range", "ttv-interpolator")
 
 __all__ = ["E_OPTION_RANGE"]

@@ -129,8 +129,9 @@ class BidirectionalFlow:
 
     def _consistency(self, fwd: np.ndarray, bwd: np.ndarray) -> np.ndarray:
         grid = self._mesh(fwd.shape[1], fwd.shape[0])
-        back = cv2.remap(bwd, cv2.add(grid, fwd), None, cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)
+        back = cv2.remap(
+            bwd, cv2.add(grid, fwd), None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
         err2 = cv2.magnitude(*cv2.split(cv2.add(fwd, back))) ** 2
         mag2 = cv2.magnitude(*cv2.split(fwd)) ** 2 + cv2.magnitude(*cv2.split(back)) ** 2
         return 1.0 / (1.0 + err2 / (_ALPHA * mag2 + _BETA))
@@ -154,10 +155,20 @@ class BidirectionalFlow:
         k = None
         if self.occlusion:
             small = self._mesh(fw, fh)
-            v0 = cv2.remap(pf.vis0, cv2.add(small, ft0), None, cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REPLICATE)
-            v1 = cv2.remap(pf.vis1, cv2.add(small, ft1), None, cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REPLICATE)
+            v0 = cv2.remap(
+                pf.vis0,
+                cv2.add(small, ft0),
+                None,
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+            v1 = cv2.remap(
+                pf.vis1,
+                cv2.add(small, ft1),
+                None,
+                cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
             w0 = cv2.multiply(cv2.add(v0, _EPS), 1.0 - t)
             w1 = cv2.multiply(cv2.add(v1, _EPS), t)
             k = cv2.divide(w1, cv2.add(w0, w1))  # weight of b
@@ -167,10 +178,12 @@ class BidirectionalFlow:
             if k is not None:
                 k = cv2.resize(k, (w, h), interpolation=cv2.INTER_LINEAR)
         grid = self._mesh(w, h)
-        wa = cv2.remap(a, cv2.add(grid, ft0), None, cv2.INTER_LINEAR,
-                       borderMode=cv2.BORDER_REPLICATE)
-        wb = cv2.remap(b, cv2.add(grid, ft1), None, cv2.INTER_LINEAR,
-                       borderMode=cv2.BORDER_REPLICATE)
+        wa = cv2.remap(
+            a, cv2.add(grid, ft0), None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
+        wb = cv2.remap(
+            b, cv2.add(grid, ft1), None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
         if k is None:
             return cv2.addWeighted(wa, 1.0 - t, wb, t, 0.0)
         # blendLinear computes (w0 * wa + w1 * wb) / (w0 + w1) per pixel.

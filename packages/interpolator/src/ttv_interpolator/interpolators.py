@@ -143,7 +143,8 @@ class FlowInterpolator(PairwiseInterpolator):
         occlusion = options.get("occlusion", True)
         if not isinstance(occlusion, bool):
             raise TTVError(
-                E_OPTION_RANGE, f"occlusion must be true or false, got {occlusion!r}",
+                E_OPTION_RANGE,
+                f"occlusion must be true or false, got {occlusion!r}",
                 module=PACKAGE,
             )
         self._flow = BidirectionalFlow(preset=preset, flow_scale=scale, occlusion=occlusion)

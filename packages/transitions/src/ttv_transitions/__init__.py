@@ -6,8 +6,8 @@ the span helpers that document the blending scheme.
 
 __version__ = "0.1.0"
 
-from .classic import ClassicTransitions, progress_a, progress_b, split_span  # noqa: E402
-from .easing import EASINGS, ease  # noqa: E402
+from .classic import ClassicTransitions, progress_a, progress_b, split_span
+from .easing import EASINGS, ease
 
 __all__ = [
     "EASINGS",

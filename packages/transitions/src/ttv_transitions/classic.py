@@ -85,7 +85,9 @@ def progress_b(j: int, h_b: int) -> float:
     return 0.5 + 0.5 * (j + 1) / (h_b + 1)
 
 
-def wipe_coverage(kind: TransitionKind, e: float, width: int, height: int) -> tuple[int, np.ndarray]:
+def wipe_coverage(
+    kind: TransitionKind, e: float, width: int, height: int
+) -> tuple[int, np.ndarray]:
     """``(axis, coverage)``: the fraction (0..1) of each column (axis 1) or row (axis 0)
     showing the incoming image after eased progress ``e``.
 
