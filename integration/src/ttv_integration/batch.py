@@ -420,13 +420,18 @@ def _drain(queue: Any, display: Any) -> None:
 
 
 def run_local(
-    jobs: list[LessonJob], workers: int, display: Any, max_retries: int = 1
+    jobs: list[LessonJob],
+    workers: int,
+    display: Any,
+    max_retries: int = 1,
+    task: Callable[[dict[str, Any]], dict[str, Any]] = render_lesson,
 ) -> list[dict[str, Any]]:
     """A ``ProcessPoolExecutor`` (spawn context): one lesson per task, ``workers`` at once.
 
-    A worker that dies (OOM kill, segfault) breaks the pool; the lessons it was running are
-    retried ``max_retries`` times in a fresh pool, then recorded as failed; lessons that had
-    not started are resubmitted without counting an attempt.
+    A worker that dies (OOM kill, segfault) breaks the whole pool, and the pool cannot say
+    which lesson killed it. Lessons that had not started are resubmitted; the lessons that
+    were running are retried one at a time, each alone in a one-worker pool, so the culprit
+    is found and only it uses up its ``max_retries``; it is then recorded as failed.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -435,27 +440,27 @@ def run_local(
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     attempts = {job.stem: 0 for job in jobs}
-    started: set[str] = set()
     results: dict[str, dict[str, Any]] = {}
-    todo = list(jobs)
 
-    class _Tracker:
-        def event(self, event: Event) -> None:
-            if event[0] == "start":
-                started.add(event[1])
-                attempts[event[1]] += 1
-            display.event(event)
+    def run_pool(batch: list[LessonJob], n: int) -> tuple[list[LessonJob], list[LessonJob]]:
+        """Run ``batch``; return (started-but-lost, never-started) after a broken pool."""
+        started: set[str] = set()
 
-    tracker = _Tracker()
-    while todo:
+        class Tracker:
+            def event(self, event: Event) -> None:
+                if event[0] == "start":
+                    started.add(event[1])
+                display.event(event)
+
+        tracker = Tracker()
         broken: list[LessonJob] = []
         with ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(todo))),
+            max_workers=max(1, min(n, len(batch))),
             mp_context=ctx,
             initializer=_init_local_worker,
             initargs=(queue,),
         ) as pool:
-            running = {pool.submit(render_lesson, job.to_dict()): job for job in todo}
+            running = {pool.submit(task, job.to_dict()): job for job in batch}
             while running:
                 done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
                 _drain(queue, tracker)
@@ -468,28 +473,63 @@ def run_local(
                         continue
                     except Exception as exc:  # pickling or pool error: the lesson fails
                         record = lost_record(job, f"{type(exc).__name__}: {exc}", 1)
-                    record["attempts"] = max(1, attempts[job.stem])
+                    attempts[job.stem] += 1
+                    record["attempts"] = attempts[job.stem]
                     results[job.stem] = record
                     display.lesson_done(record)
         _drain(queue, tracker)
-        todo = []
-        for job in broken:
-            if job.stem in started and attempts[job.stem] > max_retries:
-                record = lost_record(job, "worker process died", attempts[job.stem])
+        lost = [job for job in broken if job.stem in started]
+        for job in lost:
+            display.event(("end", job.stem, {}))
+        return lost, [job for job in broken if job.stem not in started]
+
+    suspects: list[LessonJob] = []
+    todo = list(jobs)
+    while todo or suspects:
+        if todo:
+            lost, todo = run_pool(todo, workers)
+            suspects += lost
+            if len(lost) == 1:  # it died alone: the culprit is known
+                attempts[lost[0].stem] += 1
+            continue
+        job = suspects.pop(0)
+        lost, _ = run_pool([job], 1)
+        if lost:
+            attempts[job.stem] += 1
+            if attempts[job.stem] > max_retries:
+                record = lost_record(job, "its worker process died", attempts[job.stem])
                 record["attempts"] = attempts[job.stem]
                 results[job.stem] = record
                 display.lesson_done(record)
             else:
-                todo.append(job)
-            started.discard(job.stem)
-            display.event(("end", job.stem, {}))
+                suspects.append(job)
     queue.close()
     return [results[job.stem] for job in jobs]
 
 
 def ray_env() -> None:
-    """Environment for a Ray instance whose traffic stays on the loopback interface."""
+    """Environment for a Ray instance whose traffic stays on the loopback interface.
+
+    Without it a local Ray instance talks to itself over the machine's network address even
+    when given ``_node_ip_address="127.0.0.1"`` (checked with Ray 2.60)."""
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+
+
+def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> None:
+    """Connect to the cluster at ``address``, or start a local Ray instance on 127.0.0.1
+    without the dashboard (every connection on the loopback interface)."""
+    ray_env()
+    import ray
+
+    if address:
+        ray.init(address=address, log_to_driver=False)
+    else:
+        ray.init(
+            _node_ip_address="127.0.0.1",
+            include_dashboard=False,
+            num_cpus=num_cpus or os.cpu_count() or 1,
+            log_to_driver=False,
+        )
 
 
 def run_ray(
@@ -500,6 +540,7 @@ def run_ray(
     config: PipelineConfig,
     address: str | None = None,
     max_retries: int = 1,
+    task: Callable[..., dict[str, Any]] = render_lesson,
 ) -> list[dict[str, Any]]:
     """One Ray task per lesson, at most ``workers`` in flight.
 
@@ -525,15 +566,7 @@ def run_ray(
     res = task_resources(config)
     started_here = not ray.is_initialized()
     if started_here:
-        if address:
-            ray.init(address=address, log_to_driver=False)
-        else:
-            ray.init(
-                _node_ip_address="127.0.0.1",
-                include_dashboard=False,
-                num_cpus=max(workers, os.cpu_count() or 1),
-                log_to_driver=False,
-            )
+        start_ray(address, num_cpus=max(workers, os.cpu_count() or 1))
     try:
         if res.num_gpus and not ray.cluster_resources().get("GPU"):
             res.why.append("the cluster has no GPU: tasks ask for none (the chain falls back)")
@@ -546,7 +579,7 @@ def run_ray(
         }
         if res.memory_bytes:
             options["memory"] = res.memory_bytes
-        task = ray.remote(render_lesson).options(**options)
+        remote = ray.remote(task).options(**options)
         queue = Queue(actor_options={"num_cpus": 0})
         results: dict[str, dict[str, Any]] = {}
         todo = list(jobs)
@@ -554,7 +587,7 @@ def run_ray(
         while todo or running:
             while todo and len(running) < max(1, workers):
                 job = todo.pop(0)
-                running[task.remote(job.to_dict(), queue)] = job
+                running[remote.remote(job.to_dict(), queue)] = job
             done, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
             _drain(queue, display)
             for ref in done:
@@ -621,6 +654,7 @@ def run_batch(
     address: str | None = None,
     max_retries: int = 1,
     display: Any = None,
+    task: Callable[[dict[str, Any]], dict[str, Any]] = render_lesson,
 ) -> dict[str, Any]:
     """Render every lesson of ``lessons_dir`` into ``out_dir``; returns (and writes) the batch
     report ``out_dir/batch.json``."""
@@ -654,7 +688,7 @@ def run_batch(
         if not todo:
             fresh: list[dict[str, Any]] = []
         elif executor == "local":
-            fresh = run_local(todo, workers, display, max_retries=max_retries)
+            fresh = run_local(todo, workers, display, max_retries=max_retries, task=task)
         else:
             fresh = run_ray(
                 todo,
@@ -663,6 +697,7 @@ def run_batch(
                 config=_config_for_batch(config),
                 address=address,
                 max_retries=max_retries,
+                task=task,
             )
     wall = time.perf_counter() - started
     by_stem = {rec["lesson"]: {**rec, "this_run": "rendered"} for rec in fresh}

@@ -31,7 +31,7 @@ class Entry:
     def load(self) -> type[SlotImplementation]:
         try:
             cls = self._load()
-        except ImportError as exc:
+        except Exception as exc:  # ImportError, a missing attribute, a broken module
             raise TTVError(
                 E_UNKNOWN_IMPL,
                 f"implementation '{self.name}' of slot '{self.slot}' ({self.source}) cannot be "
