@@ -15,7 +15,6 @@ from ttv_integration.encoder import probe
 from typer.testing import CliRunner
 
 
-
 SMALL = {"width": 128, "height": 72, "timeline_width": 64, "timeline_height": 36}
 GOOD = {
     "alpha": {"title": "Magnets", "text": "Opposite poles attract. Like poles repel."},

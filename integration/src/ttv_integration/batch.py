@@ -90,8 +90,7 @@ def discover_lessons(lessons_dir: Path) -> list[tuple[str, Path]]:
     if not files:
         raise TTVError(
             E_LESSON_INVALID,
-            f"lessons folder {lessons_dir} holds no lesson files "
-            f"({', '.join(LESSON_SUFFIXES)})",
+            f"lessons folder {lessons_dir} holds no lesson files ({', '.join(LESSON_SUFFIXES)})",
             module="ttv-integration",
         )
     stems: dict[str, int] = {}

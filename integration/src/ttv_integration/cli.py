@@ -111,6 +111,9 @@ def generate(
 @app.command()
 def modules(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="Add each implementation's summary.")
+    ] = False,
 ) -> None:
     """List slots, installed implementations, versions and clusters."""
     try:
@@ -158,16 +161,14 @@ def modules(
     from rich.console import Console
     from rich.table import Table
 
+    columns = ["slot", "cluster", "name", "version", "package", "needs"]
+    if wide:
+        columns.append("summary")
     table = Table(title="TTV modules")
-    for col in ("slot", "cluster", "name", "version", "package", "needs", "summary"):
-        table.add_column(col)
+    for col in columns:
+        table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(
-            *(
-                str(row[c])
-                for c in ("slot", "cluster", "name", "version", "package", "needs", "summary")
-            )
-        )
+        table.add_row(*(str(row[c]) for c in columns))
     Console().print(table)
 
 
@@ -260,8 +261,14 @@ def batch(
         total = len(discover_lessons(lessons_dir))
         display = None if quiet else RichBatchDisplay(total)
         report = run_batch(
-            lessons_dir, output, cfg, executor=executor, workers=workers, address=address,
-            max_retries=retries, display=display,
+            lessons_dir,
+            output,
+            cfg,
+            executor=executor,
+            workers=workers,
+            address=address,
+            max_retries=retries,
+            display=display,
         )
     except Exception as err:
         _fail(err)
