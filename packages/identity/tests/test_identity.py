@@ -267,3 +267,17 @@ def test_cast_feeds_the_scene_stub(resolver):
     cast = resolver.resolve(plan)
     book = stubs.StubScene().build(plan, cast)
     assert any(ctx.characters for ctx in book.shots)
+
+
+def test_role_apposition_chain(resolver):
+    cast = resolver.resolve(
+        plan_of(
+            "One stormy night a fishing boat lost its way.",
+            "Its captain, a young woman called Lina, could not see the rocks.",
+            "At dawn the captain brought her boat into the harbour.",
+        )
+    )
+    (lina,) = cast.characters
+    assert lina.name == "Lina" and lina.pronouns == "she"
+    assert {"the captain", "the young woman"} <= set(lina.aliases)
+    assert lina.shots == (1, 2)

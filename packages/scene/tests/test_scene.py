@@ -222,3 +222,15 @@ def test_accepts_stub_narrative_and_identity(builder):
     plan = stubs.StubNarrative().plan(lesson)
     book = builder.build(plan, stubs.StubIdentity().resolve(plan))
     assert [c.time_of_day for c in book.shots] == ["dawn", "night", "night"]
+
+
+def test_compound_place_takes_its_head_noun(builder):
+    book = builder.build(
+        plan_of(
+            ("Old Tomas lit the lamp.", "a lighthouse on a rocky island at dusk", 0),
+            ("Lina came home.", "the island harbour at sunrise", 1),
+        ),
+        Cast(),
+    )
+    assert [c.location_id for c in book.shots] == ["lighthouse", "island-harbour"]
+    assert [c.time_of_day for c in book.shots] == ["dusk", "dawn"]

@@ -355,6 +355,11 @@ class CorefIdentity(IdentityResolver):
                     r = by_start.get(e + 1)
                 if r is not None and mentions[r].kind == "name":
                     links.append((k, r))
+                # "Its captain, a young woman called Lina": role, indefinite role
+                if at(e) == ",":
+                    r = by_start.get(e + 1)
+                    if r is not None and mentions[r].kind == "role" and not mentions[r].definite:
+                        links.append((k, r))
         return links
 
     # ---------------------------------------------------------------- clusters

@@ -179,7 +179,10 @@ class GraphScene(SceneBuilder):
             while j < len(toks) and j - i <= 3:
                 word = toks[j]
                 if word in PLACES:
-                    adjs = [a for a in toks[i + 1 : j]]
+                    while j + 1 < len(toks) and toks[j + 1] in PLACES:
+                        j += 1  # "the island harbour": the last noun is the head
+                        word = toks[j]
+                    adjs = list(toks[i + 1 : j])
                     motion = i > 0 and toks[i - 1] in _MOTION
                     found.append((motion, _Place(word, " ".join([*adjs, word]))))
                     break
