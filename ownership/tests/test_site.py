@@ -69,7 +69,7 @@ def test_swap_report_not_run_then_rendered(tmp_path):
     )  # fmt: skip
     text = s.swap_report()
     assert "2 cells, 1 fail, 1 pass" in text
-    assert "| emotion | `lexicon` | ✅ pass | mp4: ok | 3.2 |" in text
+    assert "| emotion | `lexicon` | pass | mp4: ok | 3.2 |" in text
     assert text.index("| narrative") < text.index("| emotion")  # pipeline order
     assert "swap run passed 1 of 2 cells" in s.readiness()
 
@@ -93,7 +93,7 @@ def test_readiness_states_each_claim_with_evidence(built):
     for claim in ("Multi-owner", "Handover-friendly", "Modular", "Resilient", "Future-proof",
                   "Compatible with a film pipeline"):  # fmt: skip
         row = next(ln for ln in text.splitlines() if ln.startswith(f"| **{claim}"))
-        assert row.count("|") >= 5 and ("✅" in row or "❌" in row)
+        assert row.count("|") >= 5 and ("**yes**" in row or "**not yet**" in row)
 
 
 def test_owner_doc_links_are_rewritten():

@@ -24,8 +24,32 @@ RootOpt = Annotated[
 
 
 def _load(root: Path | None):
-    ws = Workspace(root)
+    from ttv_contracts.errors import TTVError
+
+    from .errors import E_OWNERS_INVALID
+
+    try:
+        ws = Workspace(root)
+    except FileNotFoundError as exc:
+        raise TTVError(E_OWNERS_INVALID, str(exc), module="ttv-ownership") from exc
     return ws, load(rules.owners_path(ws.root))
+
+
+def _coded(fn):
+    """Show a TTVError as its one-paragraph message (exit 2), never as a traceback."""
+    import functools
+
+    from ttv_contracts.errors import TTVError
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TTVError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
 
 
 def run_check(root: Path | None = None, *, echo=print) -> int:
@@ -35,7 +59,9 @@ def run_check(root: Path | None = None, *, echo=print) -> int:
     echo(rules.bus_factor_text(owners))
     echo("")
     if problems:
-        echo(f"{len(problems)} ownership problem(s):")
+        echo(
+            f"[TTV-E061] {len(problems)} ownership problem(s) (see ttv-ownership/REPAIR.md#ttv-e061):"
+        )
         for p in problems:
             echo(f"  {p}")
         return 1
@@ -47,12 +73,14 @@ def run_check(root: Path | None = None, *, echo=print) -> int:
 
 
 @app.command()
+@_coded
 def check(root: RootOpt = None) -> None:
     """Check every ownership rule and print the bus-factor table (exit 1 on any problem)."""
     raise typer.Exit(run_check(root, echo=typer.echo))
 
 
 @app.command()
+@_coded
 def codeowners(
     root: RootOpt = None,
     write: Annotated[bool, typer.Option("--write", help="Write CODEOWNERS.")] = False,
@@ -66,7 +94,9 @@ def codeowners(
     if check_:
         current = target.read_text(encoding="utf-8") if target.is_file() else ""
         if current != text:
-            problems.append("CODEOWNERS is stale: run `ttv-ownership codeowners --write`")
+            problems.append(
+                "[TTV-E062] CODEOWNERS is stale: run `ttv-ownership codeowners --write`"
+            )
         else:
             problems.extend(codeowners_file.validate(current, owners))
     elif write:
@@ -80,6 +110,7 @@ def codeowners(
 
 
 @app.command()
+@_coded
 def docs(
     root: RootOpt = None,
     check_: Annotated[
@@ -94,7 +125,7 @@ def docs(
     rel = [p.relative_to(ws.root).as_posix() for p in changed]
     if check_:
         if rel:
-            typer.echo("stale generated blocks (run `ttv-ownership docs`):")
+            typer.echo("[TTV-E062] stale generated blocks (run `ttv-ownership docs`):")
             for r in rel:
                 typer.echo(f"  {r}")
             raise typer.Exit(1)
@@ -130,6 +161,7 @@ def run_who(path: str, root: Path | None = None, as_json: bool = False) -> str:
 
 
 @app.command()
+@_coded
 def who(
     path: Annotated[str, typer.Argument(help="A file or folder in the repository.")],
     root: RootOpt = None,
@@ -140,6 +172,7 @@ def who(
 
 
 @app.command("new-module")
+@_coded
 def new_module(
     name: Annotated[
         str, typer.Argument(help="Module name, e.g. 'emotion-bert' -> packages/emotion-bert")
@@ -155,12 +188,13 @@ def new_module(
     try:
         result = scaffold(ws.root, name, slot, impl=impl)
     except ScaffoldError as exc:
-        typer.echo(f"new-module: {exc}", err=True)
+        typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     typer.echo(result.summary())
 
 
 @app.command()
+@_coded
 def schemas(
     out: Annotated[Path, typer.Argument(help="Directory for <Model>.json files.")],
 ) -> None:
@@ -172,6 +206,7 @@ def schemas(
 
 
 @app.command()
+@_coded
 def site(
     out: Annotated[Path, typer.Option("--out", help="Write the generated pages here.")],
     root: RootOpt = None,
@@ -197,6 +232,7 @@ owners_app = typer.Typer(
 
 
 @owners_app.callback(invoke_without_command=True)
+@_coded
 def _owners(
     path: Annotated[str, typer.Argument(help="A file or folder in the repository.")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -213,6 +249,7 @@ new_module_app = typer.Typer(
 
 
 @new_module_app.callback(invoke_without_command=True)
+@_coded
 def _new_module(
     name: Annotated[str, typer.Argument(help="Module name, e.g. 'emotion-bert'")],
     slot: Annotated[str, typer.Option("--slot", help="The slot it implements.")],

@@ -99,5 +99,27 @@ class Owners(_Strict):
 
 
 def load(path: Path) -> Owners:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return Owners.model_validate(data)
+    """Read and validate owners.yaml; any problem is a TTVError TTV-E060."""
+    from pydantic import ValidationError
+    from ttv_contracts.errors import TTVError
+
+    from .errors import E_OWNERS_INVALID
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Owners.model_validate(data)
+    except FileNotFoundError as exc:
+        raise TTVError(E_OWNERS_INVALID, f"{path} does not exist", module="ttv-ownership") from exc
+    except yaml.YAMLError as exc:
+        raise TTVError(
+            E_OWNERS_INVALID, f"{path} is not valid YAML: {exc}", module="ttv-ownership"
+        ) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        raise TTVError(
+            E_OWNERS_INVALID,
+            f"{path}: {exc.error_count()} problem(s); first at {where}: {first['msg']}",
+            module="ttv-ownership",
+        ) from exc

@@ -7,9 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import CLUSTER_NAMES, SLOTS
 
 from . import markers
+from .errors import E_SCAFFOLD_REFUSED
 from .model import Owners, load
 from .workspace import Workspace
 
@@ -24,8 +26,11 @@ CODE_RANGES = {
 }  # fmt: skip
 
 
-class ScaffoldError(ValueError):
-    pass
+class ScaffoldError(TTVError):
+    """new-module refused (TTV-E063): the message says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(E_SCAFFOLD_REFUSED, message, module="ttv-ownership")
 
 
 @dataclass

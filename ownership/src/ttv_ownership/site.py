@@ -479,7 +479,7 @@ class Site:
             "",
         ]
         if problems:
-            lines += [f"- ❌ `{p}`" for p in problems]
+            lines += [f"- **FAIL** `{p}`" for p in problems]
         else:
             lines.append("All ownership rules pass.")
         lines += [
@@ -529,15 +529,8 @@ class Site:
             "| slot | implementation | status | checks | time (s) |",
             "| --- | --- | --- | --- | --- |",
         ]
-        icon = {
-            "pass": "✅",
-            "passed": "✅",
-            "ok": "✅",
-            "fail": "❌",
-            "failed": "❌",
-            "skip": "⏭️",
-            "skipped": "⏭️",
-        }
+        # words, not emoji: a headless browser or terminal may lack an emoji font
+        icon = {"fail": "**FAIL**", "failed": "**FAIL**", "error": "**FAIL**"}
         for c in sorted(
             cells,
             key=lambda c: (
@@ -549,7 +542,7 @@ class Site:
             check_txt = "; ".join(f"{k}: {_md_escape(v)}" for k, v in checks.items()) or "-"
             dur = c.get("duration_s")
             lines.append(
-                f"| {c.get('slot')} | `{c.get('implementation')}` | {icon.get(str(c.get('status')).lower(), '')} {c.get('status')} "
+                f"| {c.get('slot')} | `{c.get('implementation')}` | {icon.get(str(c.get('status')).lower(), c.get('status'))} "
                 f"| {check_txt} | {f'{float(dur):.1f}' if isinstance(dur, int | float) else '-'} |"
             )
         return "\n".join(lines) + "\n"
@@ -734,7 +727,7 @@ class Site:
                 swap_line = "`reports/swap.json` is unreadable"
 
         def mark(ok: bool) -> str:
-            return "✅" if ok else "❌"
+            return "**yes**" if ok else "**not yet**"
 
         claims = [
             (
@@ -806,7 +799,7 @@ class Site:
             "# Readiness",
             "",
             "Each claim below is computed when the site is built, from the same data CI checks;",
-            "a ❌ means the evidence does not back the claim yet.",
+            "**not yet** means the evidence does not back the claim yet.",
             "",
             "| claim | status | what was measured | evidence |",
             "| --- | --- | --- | --- |",
