@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import sys
 import tempfile
@@ -183,12 +181,6 @@ def e2e(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", "tests/e2e", "-q", *session.posargs)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("run with: uv run nox")
-
-_ = (json, os, shutil)
-
-
 # ---------------------------------------------------------------------------- swap matrix
 
 
@@ -241,3 +233,71 @@ def swap_handover(session: nox.Session) -> None:
     """Named handover swaps: emotion, identity memory, interpolator, scene memory."""
     _workspace_env(session)
     session.run("python", "-m", "pytest", "tests/swap", "-q", *session.posargs)
+
+
+# ---------------------------------------------------------------------------- wheels
+
+
+@nox.session(venv_backend="none")
+@nox.parametrize("resolution", ["highest", "lowest-direct"])
+def wheels(session: nox.Session, resolution: str) -> None:
+    """Build every wheel with `uv build --no-sources`, install each module alone into a fresh
+    venv outside the workspace, and run its tests there (the "pip install one module" use).
+
+    `lowest-direct` installs the oldest versions each package's ranges allow, so a range that
+    claims too much fails here. ttv-contracts is not on an index: its one release (the
+    wheel built here) is both the oldest and newest version `>=1,<2` allows today.
+    """
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    for path in MEMBERS.values():
+        session.run(
+            "uv",
+            "build",
+            "--no-sources",
+            "--wheel",
+            "--out-dir",
+            str(dist),
+            str(path),
+            external=True,
+            silent=True,
+        )
+    only = set(session.posargs)
+    with tempfile.TemporaryDirectory(prefix="ttv-wheels-") as tmp:
+        for name, path in MODULES.items():
+            if only and name not in only:
+                continue
+            wheel = next(dist.glob(name.replace("-", "_") + "-*.whl"))
+            venv = Path(tmp) / name
+            session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
+            py = str(venv / "bin" / "python")
+            session.run(
+                "uv",
+                "pip",
+                "install",
+                "-q",
+                "-p",
+                py,
+                "--find-links",
+                str(dist),
+                "--resolution",
+                resolution,
+                str(wheel),
+                *TEST_DEPS,
+                external=True,
+            )
+            tests = Path(tmp) / f"{name}-tests"
+            shutil.copytree(path / "tests", tests)
+            session.run(
+                py,
+                "-m",
+                "pytest",
+                str(tests),
+                "-q",
+                "-x",
+                "-p",
+                "no:cacheprovider",
+                external=True,
+                success_codes=[0, 5],
+                env={"PYTHONPATH": ""},
+            )
