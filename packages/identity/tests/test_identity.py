@@ -281,3 +281,14 @@ def test_role_apposition_chain(resolver):
     assert lina.name == "Lina" and lina.pronouns == "she"
     assert {"the captain", "the young woman"} <= set(lina.aliases)
     assert lina.shots == (1, 2)
+
+
+def test_doctor_reports_a_corrupt_store_without_touching_it(tmp_path):
+    store = tmp_path / "ids"
+    assert CorefIdentity(store_dir=str(store)).doctor() == []
+    assert not store.exists()  # the check creates nothing
+    CorefIdentity(store_dir=str(store)).resolve(plan_of(*POTTER))
+    assert CorefIdentity(store_dir=str(store)).doctor() == []
+    (store / "identities.sqlite3").write_bytes(b"junk" * 100)
+    (problem,) = CorefIdentity(store_dir=str(store)).doctor()
+    assert problem.startswith("TTV-E111")

@@ -234,3 +234,13 @@ def test_compound_place_takes_its_head_noun(builder):
     )
     assert [c.location_id for c in book.shots] == ["lighthouse", "island-harbour"]
     assert [c.time_of_day for c in book.shots] == ["dusk", "dawn"]
+
+
+def test_doctor_reports_a_corrupt_store(tmp_path):
+    store = tmp_path / "scenes"
+    assert GraphScene(store_dir=str(store)).doctor() == []
+    GraphScene(store_dir=str(store)).build(POTTER, CAST)
+    assert GraphScene(store_dir=str(store)).doctor() == []
+    (store / "locations.sqlite3").write_bytes(b"junk" * 100)
+    (problem,) = GraphScene(store_dir=str(store)).doctor()
+    assert problem.startswith("TTV-E121")

@@ -204,6 +204,10 @@ class CorefIdentity(IdentityResolver):
             raise TTVError(E_IDENTITY_OPTION, "lock_timeout_s must be > 0")
         self.store = IdentityStore(store_dir, timeout) if store_dir else None
 
+    def doctor(self) -> list[str]:
+        """Self-check for `ttv doctor`: problems of the store, if one is configured."""
+        return self.store.problems() if self.store is not None else []
+
     # ---------------------------------------------------------------- mentions
 
     def _mentions(self, toks: list[Token]) -> list[Mention]:

@@ -132,6 +132,16 @@ class IdentityStore:
             raise self._corrupt(f"row {key!r} does not parse: {exc}") from exc
         return StoredIdentity(key, id_, name, aliases_l, pronouns, descriptors_l, seed)
 
+    def problems(self) -> list[str]:
+        """What is wrong with the store file, without creating or changing it."""
+        if not self.path.exists():
+            return []
+        try:
+            self.all()
+        except TTVError as err:
+            return [f"{err.code}: {err.message}"]
+        return []
+
     def all(self) -> list[StoredIdentity]:
         with closing(self._connect()) as conn:
             try:

@@ -155,6 +155,10 @@ class GraphScene(SceneBuilder):
         self.save_graph = bool(options.get("save_graph", True))
         self.graph: Any = None  # networkx.MultiDiGraph of the last build
 
+    def doctor(self) -> list[str]:
+        """Self-check for `ttv doctor`: problems of the store, if one is configured."""
+        return self.store.problems() if self.store is not None else []
+
     # ---------------------------------------------------------------- text
 
     @staticmethod

@@ -120,6 +120,16 @@ class LocationStore:
             raise self._corrupt(f"row {key!r} does not parse: {exc}") from exc
         return StoredLocation(key, id_, name, description, colours, seed)
 
+    def problems(self) -> list[str]:
+        """What is wrong with the store file, without creating or changing it."""
+        if not self.path.exists():
+            return []
+        try:
+            self.all()
+        except TTVError as err:
+            return [f"{err.code}: {err.message}"]
+        return []
+
     def all(self) -> list[StoredLocation]:
         with closing(self._connect()) as conn:
             try:
