@@ -239,8 +239,18 @@ def swap_handover(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
-@nox.parametrize("resolution", ["highest", "lowest-direct"])
-def wheels(session: nox.Session, resolution: str) -> None:
+def wheels(session: nox.Session) -> None:
+    """Wheels of every package, each module installed alone and tested (newest dependencies)."""
+    _wheels(session, "highest")
+
+
+@nox.session(name="wheels-lowest", venv_backend="none", default=False)
+def wheels_lowest(session: nox.Session) -> None:
+    """The same with the oldest dependency versions the ranges allow (lowest-direct)."""
+    _wheels(session, "lowest-direct")
+
+
+def _wheels(session: nox.Session, resolution: str) -> None:
     """Build every wheel with `uv build --no-sources`, install each module alone into a fresh
     venv outside the workspace, and run its tests there (the "pip install one module" use).
 
