@@ -47,7 +47,11 @@ def test_data_edges_follow_the_nearest_producer():
     assert ("keyframe", "motion", "Keyframe") in edges
     assert ("identity", "scene", "Cast") in edges
     assert ("motion", "lipsync", "Clip") not in edges  # the clip reaching lipsync is extended
-    assert site_mod.external_inputs("keyframe") == ["ShotSpec"]
+    assert site_mod.external_inputs("keyframe") == []  # ShotSpec is composed, not external
+    assert site_mod.external_inputs("narrative") == ["Lesson"]
+    assert ("emotion", "EmotionTrack → ShotSpec") not in site_mod.downstream("emotion")
+    assert ("keyframe", "EmotionTrack → ShotSpec") in site_mod.downstream("emotion")
+    assert site_mod.collected_outputs("emotion") == []
 
 
 def test_swap_report_not_run_then_rendered(tmp_path):

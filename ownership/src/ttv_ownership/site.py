@@ -129,18 +129,48 @@ def data_edges() -> list[tuple[str, str, str]]:
     return edges
 
 
+#: Inputs the integration runner composes from slot outputs (DESIGN.md: "ShotSpec is composed
+#: by the integration from the shot, its cast, its scene and its emotion").
+COMPOSED: dict[str, tuple[str, ...]] = {
+    "ShotSpec": ("StoryPlan", "Cast", "SceneBook", "EmotionTrack"),
+}
+
+
+def composed_edges() -> list[tuple[str, str, str]]:
+    """(producer slot, composed type, source type): slot outputs the runner composes."""
+    out = []
+    for composed, sources in COMPOSED.items():
+        for src in sources:
+            for slot, (_cl, _c, prod) in SLOTS.items():
+                if src in _types(prod):
+                    out.append((slot, composed, src))
+    return out
+
+
 def downstream(slot: str) -> list[tuple[str, str]]:
-    return [(c, t) for p, c, t in data_edges() if p == slot]
+    """(consumer slot, how) for every slot that reads this slot's output, directly or via
+    an input the runner composes from it."""
+    direct = [(c, t) for p, c, t in data_edges() if p == slot]
+    via = []
+    for p, composed, src in composed_edges():
+        if p != slot:
+            continue
+        for consumer, (_cl, cons, _p) in SLOTS.items():
+            if composed in _types(cons):
+                via.append((consumer, f"{src} → {composed}"))
+    return direct + via
 
 
 def collected_outputs(slot: str) -> list[str]:
-    """Output types of ``slot`` no later slot reads: the integration runner takes them."""
+    """Output types of ``slot`` no later slot reads nor the runner composes: the runner keeps them."""
     consumed = {t for p, c, t in data_edges() if p == slot}
+    consumed |= {src for p, _c, src in composed_edges() if p == slot}
     return sorted(_types(SLOTS[slot][2]) - consumed)
 
 
 def external_inputs(slot: str) -> list[str]:
-    produced = {t for p, c, t in data_edges() if c == slot}
+    """Input types of ``slot`` that come from the runner (not composed from slot outputs)."""
+    produced = {t for p, c, t in data_edges() if c == slot} | set(COMPOSED)
     return sorted(_types(SLOTS[slot][1]) - produced)
 
 
@@ -229,9 +259,10 @@ class Site:
             "",
             "Generated from `ttv_contracts.v1.SLOTS` (what each slot consumes and produces) and",
             "the implementations registered under the `ttv.<slot>` entry-point groups. An arrow",
-            "means a slot consumes a type an earlier slot produces; inputs no slot produces come",
-            "from the integration runner, which composes them (for example `ShotSpec` from the",
-            "plan, cast, scene book and emotion track).",
+            "means a slot consumes a type an earlier slot produces (from the nearest earlier",
+            "producer). `ShotSpec` is composed by the integration runner from the plan, cast,",
+            "scene book and emotion track (DESIGN.md); other inputs no slot produces come from",
+            "the runner (dotted), and outputs no slot reads go back to it.",
             "",
             "```mermaid",
             "flowchart LR",
@@ -247,6 +278,15 @@ class Site:
             lines.append("  end")
         for p, c, t in data_edges():
             lines.append(f'  {p} -- "{t}" --> {c}')
+        for composed in COMPOSED:
+            cid = _mermaid_id(composed).lower()
+            lines.append(f'  {cid}{{{{"{composed}<br/>composed by the runner"}}}}')
+            for p, comp, src in composed_edges():
+                if comp == composed:
+                    lines.append(f'  {p} -- "{src}" --> {cid}')
+            for consumer, (_cl, cons, _p) in SLOTS.items():
+                if composed in _types(cons):
+                    lines.append(f"  {cid} --> {consumer}")
         for slot in SLOTS:
             ext = external_inputs(slot)
             if ext:
@@ -310,7 +350,7 @@ class Site:
         mod = self.owners.modules.get(name or "")
         slot = self.slot_of(pkg)
         lines = [f"# {pkg.name}", "", _md_escape(pkg.description), ""]
-        lines += ["## Boundary map", "", "| | |", "| --- | --- |"]
+        lines += ["## Boundary map", "", "| boundary | |", "| --- | --- |"]
         if slot:
             cl, cons, prod = SLOTS[slot]
             mine = [i for i in self.impls.get(slot, []) if i.package == pkg.name]
