@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from jsonschema import Draft202012Validator
 from ttv_contracts.stubs import StubEmotion, StubIdentity, StubNarrative, StubRouter, StubScene
 from ttv_contracts.testing import sample_lessons
 from ttv_contracts.v1 import RouteRequest, RunReport, StageRecord
 from ttv_contracts.v1.schema import export_schemas
+
+jsonschema = pytest.importorskip(
+    "jsonschema", reason="install ttv-ownership[test] (jsonschema validates the published schemas)"
+)
+Draft202012Validator = jsonschema.Draft202012Validator
 
 
 @pytest.fixture(scope="module")
