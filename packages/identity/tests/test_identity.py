@@ -292,3 +292,24 @@ def test_doctor_reports_a_corrupt_store_without_touching_it(tmp_path):
     (store / "identities.sqlite3").write_bytes(b"junk" * 100)
     (problem,) = CorefIdentity(store_dir=str(store)).doctor()
     assert problem.startswith("TTV-E111")
+
+
+def test_possessive_names_and_unknown_names(resolver):
+    cast = resolver.resolve(
+        plan_of(
+            "Ravi's granddaughter Mira lived by the sea.",
+            "Ravi's boat was old.",
+            "Mira loved him.",
+            "Zorg walked into the room.",
+            "Zorg said hello.",
+        )
+    )
+    people = by_name(cast)
+    assert set(people) == {"Ravi", "Mira", "Zorg"}  # Zorg: not in the dictionary, but "said"
+    assert people["Ravi"].shots == (0, 1, 2)  # "him" in shot 2
+    assert people["Mira"].aliases == ("the granddaughter",)
+
+
+def test_capitalised_age_adjective_before_a_name(resolver):
+    (tomas,) = resolver.resolve(plan_of("Old Tomas kept the lighthouse.")).characters
+    assert tomas.name == "Tomas" and "elderly man" in tomas.descriptors

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .errors import E_IDENTITY_OPTION, PACKAGE
 from .store import IdentityStore, StoredIdentity
 from .text import (
     AGE_OLD,
+    AGE_YOUNG,
     APPOSITION_VERBS,
     CALENDAR_WORDS,
     CHILD_ROLES,
@@ -48,6 +50,7 @@ from .text import (
     OLD_ROLES,
     PERSON_VERBS,
     PLAIN_PERSON_NOUNS,
+    POSSESSIVE,
     REFLEXIVE_PRONOUNS,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
@@ -213,6 +216,10 @@ class CorefIdentity(IdentityResolver):
     def _mentions(self, toks: list[Token]) -> list[Mention]:
         lower_vocab = {t.text for t in toks if t.text.islower()}
         mid_caps = {t.lower for t in toks if t.is_cap and not t.sent_start}
+        # "Zorg said": a capitalised word that is the subject of a person verb
+        subject_of_person_verb = {
+            t.lower for t, nxt in itertools.pairwise(toks) if t.is_cap and nxt.lower in PERSON_VERBS
+        }
         out: list[Mention] = []
         i, n = 0, len(toks)
 
@@ -222,7 +229,7 @@ class CorefIdentity(IdentityResolver):
             if t.lower in lower_vocab:
                 return False  # the word is used as an ordinary word elsewhere
             if t.sent_start and t.lower not in mid_caps:
-                return dictionary_gender(t.text) != "they"
+                return dictionary_gender(t.text) != "they" or t.lower in subject_of_person_verb
             return True
 
         while i < n:
@@ -259,15 +266,18 @@ class CorefIdentity(IdentityResolver):
                 while k < n and k - i < 3 and toks[k].is_cap and name_word(toks[k]):
                     k += 1
                 name = " ".join(x.text for x in toks[i:k])
-                out.append(Mention("name", i, k, t.sent, t.shot, name.lower(), name))
+                prev = toks[i - 1].lower if i > 0 else ""
+                adjs = (prev,) if prev in AGE_OLD | AGE_YOUNG else ()  # "Old Tomas"
+                out.append(
+                    Mention("name", i, k, t.sent, t.shot, name.lower(), name, adjectives=adjs)
+                )
                 i = k
                 continue
             # determiner + adjectives + role noun ("the old potter", "his granddaughter")
-            if t.lower in DETERMINERS:
+            if t.lower in DETERMINERS or t.text in POSSESSIVE:
                 j = i + 1
                 while j < n and j - i <= 4:
-                    w = toks[j].lower
-                    noun = w[:-2] if w.endswith(("'s", "’s")) else w
+                    noun = toks[j].lower
                     if noun in ROLE_NOUNS and not toks[j].is_cap:
                         adjs = tuple(x.lower for x in toks[i + 1 : j])
                         phrase = " ".join([*adjs, noun])
@@ -288,7 +298,7 @@ class CorefIdentity(IdentityResolver):
                         i = j + 1
                         break
                     if not (toks[j].text.isalpha() and toks[j].text.islower()) or (
-                        w in CLOSED_CLASS or w in PERSON_VERBS or w in APPOSITION_VERBS
+                        noun in CLOSED_CLASS or noun in PERSON_VERBS or noun in APPOSITION_VERBS
                     ):
                         i += 1
                         break
@@ -552,7 +562,7 @@ class CorefIdentity(IdentityResolver):
     @staticmethod
     def _describe(c: Cluster, key: str) -> list[str]:
         roles = c.roles()
-        adjs = list(dict.fromkeys(a for m in roles for a in m.adjectives))[:2]
+        adjs = list(dict.fromkeys(a for m in c.mentions for a in m.adjectives))[:2]
         role_nouns = [m.key for m in roles]
         old = bool(set(adjs) & AGE_OLD) or bool(set(role_nouns) & OLD_ROLES)
         young = bool(set(role_nouns) & CHILD_ROLES)

@@ -10,7 +10,11 @@ import calendar
 import re
 from dataclasses import dataclass
 
-TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
+# Words (keeping "don't" whole), a possessive "'s" as its own token, numbers, punctuation.
+TOKEN = re.compile(
+    r"[^\W\d_]+(?:['’](?![sS]\b)[^\W\d_]+)*|['’][sS]\b|\d+(?:[.,]\d+)*|[^\w\s]", re.UNICODE
+)
+POSSESSIVE = {"'s", "’s"}
 SENTENCE_END = {".", "!", "?", "。", "！", "？", "…"}
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
