@@ -102,8 +102,11 @@ def test_many_characters_are_capped_with_a_note():
 
 def test_non_latin_text_does_not_crash():
     kf = AnimaticKeyframe().render(
-        spec(caption="Мира смеётся — 米拉笑了", setting="川のほとり", characters=(
-            CharacterRef(id="m", name="Мира"),))
+        spec(
+            caption="Мира смеётся — 米拉笑了",
+            setting="川のほとり",
+            characters=(CharacterRef(id="m", name="Мира"),),
+        )
     )
     assert kf.image.shape == (180, 320, 3)
 
@@ -133,7 +136,9 @@ def test_font_path_is_used():
     """A local TrueType font replaces the bundled one (only where the OS ships one)."""
     from pathlib import Path
 
-    fonts = sorted(Path("/usr/share/fonts").rglob("*.ttf")) if Path("/usr/share/fonts").is_dir() else []
+    fonts = (
+        sorted(Path("/usr/share/fonts").rglob("*.ttf")) if Path("/usr/share/fonts").is_dir() else []
+    )
     if not fonts:
         pytest.skip("no system TrueType font to test font_path with")
     default = AnimaticKeyframe().render(spec()).image

@@ -40,7 +40,9 @@ def test_extra_missing_is_reported(tmp_path, monkeypatch):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "diffusers" else real(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "diffusers" else real(name, *a),
     )
     impl = DiffusersKeyframe(weights_path=str(tmp_path))
     with pytest.raises(TTVError) as err:
@@ -131,7 +133,9 @@ def test_lora_is_loaded_and_changes_the_output(tiny):
         pytest.skip("peft not installed")
     spec = sample_spec(width=32, height=32)
     plain = DiffusersKeyframe(weights_path=str(weights), **FAST).render(spec).image
-    impl = DiffusersKeyframe(weights_path=str(weights), loras=[{"path": str(lora), "weight": 1.0}], **FAST)
+    impl = DiffusersKeyframe(
+        weights_path=str(weights), loras=[{"path": str(lora), "weight": 1.0}], **FAST
+    )
     styled = impl.render(spec).image
     assert styled.shape == plain.shape
     assert not np.array_equal(plain, styled)
@@ -155,8 +159,13 @@ def test_broken_lora_is_e203(tmp_path, tiny):
 
 @pytest.mark.parametrize(
     "opts",
-    [{"steps": 0}, {"device": "tpu"}, {"dtype": "int8"}, {"min_side": 900, "max_side": 512},
-     {"loras": "one.safetensors"}],
+    [
+        {"steps": 0},
+        {"device": "tpu"},
+        {"dtype": "int8"},
+        {"min_side": 900, "max_side": 512},
+        {"loras": "one.safetensors"},
+    ],
 )
 def test_bad_options(tmp_path, opts):
     with pytest.raises(TTVError) as err:

@@ -53,12 +53,19 @@ def main() -> None:
     kf = keyframe(w, h)
     camera = CameraMotion(interpolation=args.interpolation)
     stub = StubMotion()
-    print(f"motion bench at {w}x{h}, {args.frames} frames, best of {args.repeats}, "
-          f"{args.interpolation} sampling")
+    print(
+        f"motion bench at {w}x{h}, {args.frames} frames, best of {args.repeats}, "
+        f"{args.interpolation} sampling"
+    )
     print(f"  {'move':10s} {'stub f/s':>10s} {'camera f/s':>11s} {'camera/stub':>12s}")
     for move in CameraMove:
         spec = ShotSpec(
-            shot_index=0, prompt="bench", width=w, height=h, fps=12, num_frames=args.frames,
+            shot_index=0,
+            prompt="bench",
+            width=w,
+            height=h,
+            fps=12,
+            num_frames=args.frames,
             directives=MotionDirectives(camera=move, motion_scale=0.6),
         )
         s = rate(stub, spec, kf, args.repeats)

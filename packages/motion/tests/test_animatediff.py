@@ -38,8 +38,10 @@ def tiny(tmp_path_factory):
     pytest.importorskip("transformers")
     helper = _load_helper("tiny_sd")
     root = tmp_path_factory.mktemp("animatediff")
-    return {"weights_path": str(helper.save_tiny_sd(root)),
-            "adapter_path": str(helper.save_tiny_adapter(root))}
+    return {
+        "weights_path": str(helper.save_tiny_sd(root)),
+        "adapter_path": str(helper.save_tiny_adapter(root)),
+    }
 
 
 def test_importing_the_package_does_not_import_torch():
@@ -62,7 +64,9 @@ def test_extra_missing_is_reported(tmp_path, monkeypatch):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "diffusers" else real(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "diffusers" else real(name, *a),
     )
     impl = AnimateDiffMotion(weights_path=str(tmp_path), adapter_path=str(tmp_path))
     spec = sample_spec()

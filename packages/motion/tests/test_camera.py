@@ -109,11 +109,15 @@ def test_travel_follows_scale_pace_and_duration_up_to_the_cap():
     base = moving(CameraMove.PAN_LEFT, n=24, scale=0.5)[1]
     t = impl.path_for(base).travel
     assert t == pytest.approx(0.5 * 1.0 * 0.1 * 2.0)
-    faster = base.model_copy(update={"directives": MotionDirectives(camera="pan_left", motion_scale=0.5, pace=2.0)})
+    faster = base.model_copy(
+        update={"directives": MotionDirectives(camera="pan_left", motion_scale=0.5, pace=2.0)}
+    )
     assert impl.path_for(faster).travel == pytest.approx(2 * t)
     longer = base.model_copy(update={"num_frames": 240})
     assert impl.path_for(longer).travel == pytest.approx(0.25)
-    still = base.model_copy(update={"directives": MotionDirectives(camera="pan_left", motion_scale=0.0)})
+    still = base.model_copy(
+        update={"directives": MotionDirectives(camera="pan_left", motion_scale=0.0)}
+    )
     assert impl.path_for(still).is_static
 
 
@@ -190,8 +194,13 @@ def test_unknown_option_is_config_error():
 
 @pytest.mark.parametrize(
     "opts",
-    [{"speed": -1}, {"max_travel": 2}, {"easing": "bounce"}, {"interpolation": "nearest"},
-     {"depth_ratio": "far"}],
+    [
+        {"speed": -1},
+        {"max_travel": 2},
+        {"easing": "bounce"},
+        {"interpolation": "nearest"},
+        {"depth_ratio": "far"},
+    ],
 )
 def test_bad_option_values(opts):
     with pytest.raises(TTVError) as err:

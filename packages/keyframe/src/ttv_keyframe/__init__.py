@@ -9,7 +9,7 @@ Implementations (entry points in group ``ttv.keyframe``):
 
 __version__ = "0.1.0"
 
-from .animatic import AnimaticKeyframe  # noqa: E402
-from .sd import DiffusersKeyframe  # noqa: E402
+from .animatic import AnimaticKeyframe
+from .sd import DiffusersKeyframe
 
 __all__ = ["AnimaticKeyframe", "DiffusersKeyframe", "__version__"]

@@ -144,12 +144,10 @@ class AnimaticKeyframe(KeyframeRenderer):
                 top = self._draw_setting(draw, spec.setting.strip(), w, h) + 2
             for fig in figures:
                 self._draw_tag(draw, fig, w, h, top)
-        if self.caption and spec.caption.strip():
-            if not (text_ok and self._draw_caption(image, spec.caption.strip(), w, h)):
-                self.note(f"caption left out: {w}x{h} frame is too small for readable text")
-        regions = tuple(
-            r for r in (_face_region(fig, w, h) for fig in figures) if r is not None
-        )
+        caption = spec.caption.strip()
+        if self.caption and caption and not (text_ok and self._draw_caption(image, caption, w, h)):
+            self.note(f"caption left out: {w}x{h} frame is too small for readable text")
+        regions = tuple(r for r in (_face_region(fig, w, h) for fig in figures) if r is not None)
         return Keyframe(image=np.asarray(image, dtype=np.uint8).copy(), regions=regions)
 
     # ------------------------------------------------------------------ layout
@@ -180,8 +178,13 @@ class AnimaticKeyframe(KeyframeRenderer):
             rgb = np.array(colorsys.hsv_to_rgb(hue, 0.45, 0.3), dtype=np.float32) * 255
             tint = _mix(rgb, palette[0] * 0.4, 0.35)
             figures.append(
-                Figure(ref=ref, cx=cx, feet=feet, height=max(height, 4.0),
-                       color=tuple(int(v) for v in np.clip(tint, 0, 255)))
+                Figure(
+                    ref=ref,
+                    cx=cx,
+                    feet=feet,
+                    height=max(height, 4.0),
+                    color=tuple(int(v) for v in np.clip(tint, 0, 255)),
+                )
             )
         return figures
 
@@ -218,9 +221,7 @@ class AnimaticKeyframe(KeyframeRenderer):
 
     # ------------------------------------------------------------------ text
 
-    def _draw_tag(
-        self, draw: ImageDraw.ImageDraw, fig: Figure, w: int, h: int, top: float
-    ) -> None:
+    def _draw_tag(self, draw: ImageDraw.ImageDraw, fig: Figure, w: int, h: int, top: float) -> None:
         size = int(np.clip(h / 24, 8, 28))
         font = self._font(size)
         small = self._font(max(6, int(size * 0.8)))
@@ -379,15 +380,20 @@ def _backdrop(
             for k, (fr, ph) in enumerate(zip(freqs, phases, strict=True))
         )
         top = (horizon - h * amp * (0.55 + 0.45 * ridge / 1.84) + depth * h * 0.03).astype(f32)
-        cover = np.clip(ys - top[None, :] + f32(0.5), 0, 1)[..., None]
-        hill = (_mix(_mix(p1, pg, 0.5 + 0.3 * depth), p0, 1 - shade) * (0.8 + 0.1 * depth)).astype(f32)
-        img += (hill - img) * cover
+        r0 = min(h, max(0, int(np.floor(float(top.min())))))  # rows above are all sky
+        cover = np.clip(ys[r0:] - top[None, :] + f32(0.5), 0, 1)[..., None]
+        hill = (_mix(_mix(p1, pg, 0.5 + 0.3 * depth), p0, 1 - shade) * (0.8 + 0.1 * depth)).astype(
+            f32
+        )
+        img[r0:] += (hill - img[r0:]) * cover
 
     # Ground: from the ground colour at the horizon to a darker tone at the bottom.
-    gt = np.clip((ys - f32(horizon)) / f32(max(h - horizon, 1.0)), 0, 1)[..., None]
-    ground = (pg * (1 - 0.35 * gt)).astype(f32)  # (h, 1, 3)
-    cover = np.clip(ys - f32(horizon) + f32(0.5), 0, 1)[..., None]  # (h, 1, 1)
-    img += (ground - img) * cover
+    g0 = min(h, max(0, int(np.floor(horizon))))  # rows above the horizon have no ground
+    gy = ys[g0:]
+    gt = np.clip((gy - f32(horizon)) / f32(max(h - horizon, 1.0)), 0, 1)[..., None]
+    ground = (pg * (1 - 0.35 * gt)).astype(f32)  # (rows, 1, 3)
+    cover = np.clip(gy - f32(horizon) + f32(0.5), 0, 1)[..., None]  # (rows, 1, 1)
+    img[g0:] += (ground - img[g0:]) * cover
     img += f32(0.5)
     np.clip(img, 0, 255, out=img)
     return img.astype(np.uint8)
@@ -413,17 +419,34 @@ def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: f
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
     draw.rectangle((cx - r * 0.35, cy + r * 0.6, cx + r * 0.35, shoulder + r * 0.2), fill=255)
     draw.rounded_rectangle((cx - sw, shoulder, cx + sw, hip), radius=sw * 0.45, fill=255)
-    draw.polygon([(cx - sw, hip - 1), (cx + sw, hip - 1), (cx + hw, hip + hh * 0.08), (cx - hw, hip + hh * 0.08)], fill=255)
+    draw.polygon(
+        [
+            (cx - sw, hip - 1),
+            (cx + sw, hip - 1),
+            (cx + hw, hip + hh * 0.08),
+            (cx - hw, hip + hh * 0.08),
+        ],
+        fill=255,
+    )
     for side in (-1, 1):  # arms hang beside the torso, legs from the hips to the feet
         ax = cx + side * sw
         draw.polygon(
-            [(ax, shoulder + sw * 0.15), (ax + side * hh * 0.05, shoulder + sw * 0.35),
-             (ax + side * hh * 0.045, hip + hh * 0.05), (ax + side * hh * 0.005, hip + hh * 0.05)],
+            [
+                (ax, shoulder + sw * 0.15),
+                (ax + side * hh * 0.05, shoulder + sw * 0.35),
+                (ax + side * hh * 0.045, hip + hh * 0.05),
+                (ax + side * hh * 0.005, hip + hh * 0.05),
+            ],
             fill=255,
         )
         lx = cx + side * hw * 0.5
         draw.polygon(
-            [(cx + side * 2, hip), (cx + side * hw, hip), (lx + side * hh * 0.04, feet), (lx - side * hh * 0.01, feet)],
+            [
+                (cx + side * 2, hip),
+                (cx + side * hw, hip),
+                (lx + side * hh * 0.04, feet),
+                (lx - side * hh * 0.01, feet),
+            ],
             fill=255,
         )
 

@@ -7,7 +7,9 @@ from ttv_contracts.errors import register_code
 PACKAGE = "ttv-keyframe"
 
 E_OPTION_INVALID = register_code("TTV-E200", "Keyframe option has an invalid value", PACKAGE)
-E_FONT_UNREADABLE = register_code("TTV-E201", "Keyframe font file is missing or unreadable", PACKAGE)
+E_FONT_UNREADABLE = register_code(
+    "TTV-E201", "Keyframe font file is missing or unreadable", PACKAGE
+)
 E_PIPELINE_LOAD = register_code(
     "TTV-E202", "Stable Diffusion weights folder could not be loaded", PACKAGE
 )

@@ -51,7 +51,7 @@ def generation_size(
         scale = max_side / max(width, height)
 
     def snap(v: float) -> int:
-        return max(multiple, int(round(v / multiple)) * multiple)
+        return max(multiple, round(v / multiple) * multiple)
 
     return snap(width * scale), snap(height * scale)
 
@@ -203,7 +203,10 @@ class DiffusersKeyframe(KeyframeRenderer):
     def _load(self) -> Any:
         if self._pipe is not None:
             return self._pipe
-        if importlib.util.find_spec("torch") is None or importlib.util.find_spec("diffusers") is None:
+        if (
+            importlib.util.find_spec("torch") is None
+            or importlib.util.find_spec("diffusers") is None
+        ):
             raise TTVError(
                 E_EXTRA_MISSING,
                 "keyframe 'diffusers' needs torch and diffusers: pip install 'ttv-keyframe[diffusers]'",
@@ -251,7 +254,9 @@ class DiffusersKeyframe(KeyframeRenderer):
                 name = f"lora{i}"
                 try:
                     if path.is_file():
-                        pipe.load_lora_weights(str(path.parent), weight_name=path.name, adapter_name=name)
+                        pipe.load_lora_weights(
+                            str(path.parent), weight_name=path.name, adapter_name=name
+                        )
                     else:
                         pipe.load_lora_weights(str(path), adapter_name=name)
                 except Exception as exc:

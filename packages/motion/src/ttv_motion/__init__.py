@@ -10,7 +10,7 @@ Implementations (entry points in group ``ttv.motion``):
 
 __version__ = "0.1.0"
 
-from .animatediff import AnimateDiffMotion  # noqa: E402
-from .camera import CameraMotion, CameraPath  # noqa: E402
+from .animatediff import AnimateDiffMotion
+from .camera import CameraMotion, CameraPath
 
 __all__ = ["AnimateDiffMotion", "CameraMotion", "CameraPath", "__version__"]

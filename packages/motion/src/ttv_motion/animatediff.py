@@ -56,7 +56,7 @@ def generation_size(
         scale = max_side / max(width, height)
 
     def snap(v: float) -> int:
-        return max(multiple, int(round(v / multiple)) * multiple)
+        return max(multiple, round(v / multiple) * multiple)
 
     return snap(width * scale), snap(height * scale)
 
@@ -114,7 +114,9 @@ class AnimateDiffMotion(MotionGenerator):
         reject_unknown(NAME, options, set(self.OPTIONS))
         super().__init__(**options)
         self.weights_path = _folder(
-            "weights_path", options.get("weights_path"), "a Stable Diffusion folder (diffusers format)"
+            "weights_path",
+            options.get("weights_path"),
+            "a Stable Diffusion folder (diffusers format)",
         )
         self.adapter_path = _folder(
             "adapter_path", options.get("adapter_path"), "a MotionAdapter folder (diffusers format)"
@@ -150,7 +152,10 @@ class AnimateDiffMotion(MotionGenerator):
     def _load(self) -> Any:
         if self._pipe is not None:
             return self._pipe
-        if importlib.util.find_spec("torch") is None or importlib.util.find_spec("diffusers") is None:
+        if (
+            importlib.util.find_spec("torch") is None
+            or importlib.util.find_spec("diffusers") is None
+        ):
             raise TTVError(
                 E_EXTRA_MISSING,
                 "motion 'animatediff' needs torch and diffusers: pip install 'ttv-motion[diffusers]'",
@@ -171,18 +176,25 @@ class AnimateDiffMotion(MotionGenerator):
                 module=PACKAGE,
             ) from exc
         device = self._device(torch)
-        dtype = torch.float16 if self.dtype == "auto" and device == "cuda" else (
-            torch.float32 if self.dtype == "auto" else getattr(torch, self.dtype)
+        dtype = (
+            torch.float16
+            if self.dtype == "auto" and device == "cuda"
+            else (torch.float32 if self.dtype == "auto" else getattr(torch, self.dtype))
         )
         extra = {} if dtype == torch.float32 else {"torch_dtype": dtype}
         cls = AnimateDiffVideoToVideoPipeline if self.mode == "video2video" else AnimateDiffPipeline
-        for folder, what in ((self.weights_path, "weights_path"), (self.adapter_path, "adapter_path")):
+        for folder, what in (
+            (self.weights_path, "weights_path"),
+            (self.adapter_path, "adapter_path"),
+        ):
             if not folder.is_dir():
                 raise TTVError(
                     E_PIPELINE_LOAD, f"{what} {str(folder)!r} must be a folder", module=PACKAGE
                 )
         try:
-            adapter = MotionAdapter.from_pretrained(self.adapter_path, local_files_only=True, **extra)
+            adapter = MotionAdapter.from_pretrained(
+                self.adapter_path, local_files_only=True, **extra
+            )
             pipe = cls.from_pretrained(
                 self.weights_path, motion_adapter=adapter, local_files_only=True, **extra
             )
@@ -215,12 +227,16 @@ class AnimateDiffMotion(MotionGenerator):
 
         n = min(spec.num_frames, self.max_frames)
         if n < spec.num_frames:
-            self.note(f"AnimateDiff made {n} of {spec.num_frames} frames; the extender fills the rest")
+            self.note(
+                f"AnimateDiff made {n} of {spec.num_frames} frames; the extender fills the rest"
+            )
         gw, gh = generation_size(spec.width, spec.height, self.min_side, self.max_side)
         # The init video is the camera move the shot asks for, over n frames, at spec size.
-        image, regions = self.camera._fitted(keyframe, spec.width, spec.height)
+        image, regions = self.camera.fitted(keyframe, spec.width, spec.height)
         short = spec.model_copy(update={"num_frames": n})
         init, regions = self.camera.render(image, regions, self.camera.path_for(short), n)
+        for message in self.camera.drain_notes():
+            self.note(message)
         kwargs: dict[str, Any] = {
             "prompt": spec.prompt,
             "negative_prompt": spec.negative_prompt or None,
@@ -252,7 +268,12 @@ class AnimateDiffMotion(MotionGenerator):
         video = np.asarray(out.frames)
         if video.ndim == 5:
             video = video[0]
-        if video.ndim != 4 or video.shape[-1] != 3 or video.shape[0] < 1 or not np.all(np.isfinite(video)):
+        if (
+            video.ndim != 4
+            or video.shape[-1] != 3
+            or video.shape[0] < 1
+            or not np.all(np.isfinite(video))
+        ):
             raise TTVError(
                 E_GENERATION_FAILED,
                 f"AnimateDiff returned unusable frames (shape {video.shape})",

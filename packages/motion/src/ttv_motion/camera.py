@@ -147,7 +147,10 @@ class CameraPath:
         return far, near
 
 
-GROUND_START, GROUND_END = 0.45, 0.95  # rows (fraction of height) where the ground ramps far -> near
+GROUND_START, GROUND_END = (
+    0.45,
+    0.95,
+)  # rows (fraction of height) where the ground ramps far -> near
 
 
 def ground_depth(height: int) -> np.ndarray:
@@ -183,8 +186,12 @@ def _composite_card(
     m[:, 2] += m[:, 0] * ox + m[:, 1] * oy  # the ROI's pixel (0, 0) is the frame's (ox, oy)
     size = (ex - ox, ey - oy)
     flags = cv2.WARP_INVERSE_MAP
-    layer = cv2.warpAffine(image, m, size, flags=interpolation | flags, borderMode=cv2.BORDER_REFLECT_101)
-    alpha = cv2.warpAffine(fig.mask, m, size, flags=cv2.INTER_LINEAR | flags, borderMode=cv2.BORDER_CONSTANT)
+    layer = cv2.warpAffine(
+        image, m, size, flags=interpolation | flags, borderMode=cv2.BORDER_REFLECT_101
+    )
+    alpha = cv2.warpAffine(
+        fig.mask, m, size, flags=cv2.INTER_LINEAR | flags, borderMode=cv2.BORDER_CONSTANT
+    )
     roi = out[oy:ey, ox:ex]
     a3 = alpha[..., None]
     roi[:] = (roi * (1.0 - a3) + layer * a3 + 0.5).astype(np.uint8)
@@ -200,9 +207,9 @@ def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
         if r.kind != "face":
             continue
         x0 = max(0, int(r.x - 0.9 * r.w))
-        x1 = min(w, int(math.ceil(r.x + 1.9 * r.w)))
+        x1 = min(w, math.ceil(r.x + 1.9 * r.w))
         y0 = max(0, int(r.y - 1.5 * r.h))  # room for a name tag or hat above the head
-        y1 = min(h, int(math.ceil(r.y + 4.0 * r.h)))  # head ~ 1/4 of a standing figure
+        y1 = min(h, math.ceil(r.y + 4.0 * r.h))  # head ~ 1/4 of a standing figure
         if x1 - x0 < 4 or y1 - y0 < 4:
             continue
         # GrabCut on a crop with a margin of probable background around the body box.
@@ -320,14 +327,15 @@ class CameraMotion(MotionGenerator):
         )
 
     def _animate(self, spec: ShotSpec, keyframe: Keyframe) -> Clip:
-        image, regions = self._fitted(keyframe, spec.width, spec.height)
+        image, regions = self.fitted(keyframe, spec.width, spec.height)
         path = self.path_for(spec)
         frames, regions = self.render(image, regions, path, spec.num_frames)
         return Clip(frames=frames, fps=spec.fps, regions=regions)
 
-    def _fitted(
+    def fitted(
         self, keyframe: Keyframe, width: int, height: int
     ) -> tuple[np.ndarray, tuple[Region, ...]]:
+        """The keyframe image at ``width`` x ``height`` (cover-fit) and its regions."""
         image, s, dx, dy = fit_to(keyframe.image, width, height)
         if s == 1.0 and dx == 0 and dy == 0:
             return image, keyframe.regions
@@ -337,7 +345,14 @@ class CameraMotion(MotionGenerator):
         )
         moved = []
         for r in keyframe.regions:
-            box = _clip_box(r.x * s + dx, r.y * s + dy, (r.x + r.w) * s + dx, (r.y + r.h) * s + dy, width, height)
+            box = _clip_box(
+                r.x * s + dx,
+                r.y * s + dy,
+                (r.x + r.w) * s + dx,
+                (r.y + r.h) * s + dy,
+                width,
+                height,
+            )
             if box is not None:
                 moved.append(r.model_copy(update=dict(zip("xywh", box, strict=True))))
         return image, tuple(moved)
