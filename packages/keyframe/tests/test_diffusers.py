@@ -71,6 +71,11 @@ def test_faces_are_labelled_left_to_right():
 def tiny(tmp_path_factory):
     pytest.importorskip("diffusers")
     pytest.importorskip("transformers")
+    import torch
+
+    # Tiny models gain nothing from threads; on shared 2-core CI runners, OpenMP spinning
+    # between two threads made each call ~10x slower.
+    torch.set_num_threads(1)
     tiny_sd = _load_helper("tiny_sd")
     save_tiny_lora, save_tiny_sd = tiny_sd.save_tiny_lora, tiny_sd.save_tiny_sd
 

@@ -36,6 +36,11 @@ def _load_helper(name: str):
 def tiny(tmp_path_factory):
     pytest.importorskip("diffusers")
     pytest.importorskip("transformers")
+    import torch
+
+    # Tiny models gain nothing from threads; on shared 2-core CI runners, OpenMP spinning
+    # between two threads made each call ~10x slower.
+    torch.set_num_threads(1)
     helper = _load_helper("tiny_sd")
     root = tmp_path_factory.mktemp("animatediff")
     return {

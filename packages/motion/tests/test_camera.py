@@ -206,3 +206,20 @@ def test_bad_option_values(opts):
     with pytest.raises(TTVError) as err:
         CameraMotion(**opts)
     assert err.value.code == "TTV-E210"
+
+
+@pytest.mark.parametrize("move", [CameraMove.PARALLAX, CameraMove.DOLLY_OUT])
+def test_depth_moves_survive_odd_regions(move):
+    """Regions at the edge, half outside, tiny, or of another kind do not break the cut-out."""
+    regions = (
+        Region(x=0, y=0, w=1, h=1, label="corner"),
+        Region(x=90, y=60, w=40, h=40, label="half-out"),
+        Region(x=500, y=500, w=5, h=5, label="outside"),
+        Region(x=20, y=30, w=6, h=3, kind="mouth", label="m"),
+    )
+    impl, spec = moving(move, n=5)
+    clip = impl.animate(spec, Keyframe(image=texture(96, 64), regions=regions))
+    assert clip.frames.shape == (5, 64, 96, 3)
+    assert "outside" not in {r.label for r in clip.regions}
+    for r in clip.regions:
+        assert r.x + r.w <= 96 and r.y + r.h <= 64
