@@ -313,3 +313,20 @@ def test_possessive_names_and_unknown_names(resolver):
 def test_capitalised_age_adjective_before_a_name(resolver):
     (tomas,) = resolver.resolve(plan_of("Old Tomas kept the lighthouse.")).characters
     assert tomas.name == "Tomas" and "elderly man" in tomas.descriptors
+
+
+def test_pronoun_chain_across_real_paragraphs(resolver):
+    from ttv_contracts.v1 import Lesson
+
+    text = (
+        "Ravi was an old potter. Mira, his granddaughter, lived with him.\n\n"
+        "Every morning he walked to the river. He carried two pots.\n\n"
+        "One day she followed him. She saw the flowers along the path.\n\n"
+        "He smiled at her."
+    )
+    plan = stubs.StubNarrative().plan(Lesson(title="t", text=text))
+    people = by_name(resolver.resolve(plan))
+    assert people["Ravi"].pronouns == "he" and people["Mira"].pronouns == "she"
+    assert [s.narration for s in plan.shots][1] == "Mira, his granddaughter, lived with him."
+    assert people["Ravi"].shots == (0, 1, 2, 3, 4, 6)  # his/him, he, He, him, He
+    assert people["Mira"].shots == (1, 4, 5, 6)  # she, She, her

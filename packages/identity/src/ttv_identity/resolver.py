@@ -503,6 +503,7 @@ class CorefIdentity(IdentityResolver):
                 if m.gender:
                     c.votes[m.gender] += 2.0
         lexical = {id(c): dict(c.votes) for c in clusters}
+        possessed = {m.start: c for c in clusters for m in c.mentions if m.kind == "role"}
         decided: dict[int, str] = {}
         for _round in range(2):
             # round 1 counts pronouns with one candidate; round 2 first drops candidates
@@ -515,17 +516,24 @@ class CorefIdentity(IdentityResolver):
                 kind = self._pronoun_kind(toks, i)
                 same = [c for pos, c in sent_mentions.get(t.sent, []) if pos < i]
                 if kind == "object":
-                    if _round == 0 and any(
+                    own_subject = any(
                         toks[j].lower in SUBJECT_PRONOUNS and clause[j] == clause[i]
                         for j in range(max(0, i - 8), i)
-                    ):
+                    )
+                    if _round == 0 and own_subject:
                         continue  # "...and she thanked him": too ambiguous to vote on
-                    # an object pronoun is not its own clause's subject ("Ravi smiled at her")
+                    # an object pronoun is not its own clause's subject ("Ravi smiled at
+                    # her"), nor the sentence's subject when its clause has no other
+                    # ("Mira, his granddaughter, lived with him")
+                    first = sent_mentions[t.sent][0][1] if sent_mentions.get(t.sent) else None
                     same = [
                         c
                         for pos, c in sent_mentions.get(t.sent, [])
-                        if pos < i and clause[pos] != clause[i]
+                        if pos < i and clause[pos] != clause[i] and (own_subject or c is not first)
                     ]
+                elif t.lower in {"his", "her"} and i in possessed:
+                    # "his granddaughter": the possessor is not the possessed
+                    same = [c for c in same if c is not possessed[i]]
                 window = {c for c in same if decided.get(id(c), g) in (g, "they")}
                 s = t.sent - 1
                 while not window and s >= 0 and t.sent - s <= 3:
