@@ -183,6 +183,8 @@ def workspace(tmp_path: Path) -> Path:
         (root / name / "pyproject.toml").write_text(
             f'[project]\nname = "ttv-{name}"\nversion = "1.0.0"\n'
         )
+        for doc in ("README.md", "OWNER.md", "MIGRATION.md", "REPAIR.md", "TIME-TO-MASTER.md"):
+            (root / name / doc).write_text(f"# {doc}\n")
     (root / "docs").mkdir()
     write_package(root, "emotion", slot="emotion")
     write_package(root, "motion", slot="motion")

@@ -10,15 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from jsonschema import Draft202012Validator
 from ttv_contracts.stubs import StubEmotion, StubIdentity, StubNarrative, StubRouter, StubScene
 from ttv_contracts.testing import sample_lessons
 from ttv_contracts.v1 import RouteRequest, RunReport, StageRecord
 from ttv_contracts.v1.schema import export_schemas
-
-jsonschema = pytest.importorskip(
-    "jsonschema", reason="install ttv-ownership[test] (jsonschema validates the published schemas)"
-)
-Draft202012Validator = jsonschema.Draft202012Validator
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +61,17 @@ def test_schemas_reject_a_broken_document(published):
 
 def test_schemas_are_versioned(published):
     assert all(s["$id"].endswith(f"/schemas/v1/{name}.json") for name, s in published.items())
+
+
+def test_validate_command(tmp_path):
+    from ttv_ownership.cli import app
+    from typer.testing import CliRunner
+
+    good = tmp_path / "plan.json"
+    good.write_text(_outputs()["StoryPlan"].model_dump_json())
+    res = CliRunner().invoke(app, ["validate", "StoryPlan", str(good)])
+    assert res.exit_code == 0 and "valid v1 StoryPlan" in res.output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"title": "x", "shots": 3}')
+    res = CliRunner().invoke(app, ["validate", "StoryPlan", str(bad)])
+    assert res.exit_code == 1 and "shots" in res.output

@@ -86,3 +86,11 @@ def test_new_package_is_picked_up_without_edits(workspace):
     assert any("packages/lipsync" in str(p) for p in changed)
     owner = (workspace / "packages/lipsync/OWNER.md").read_text()
     assert "has no entry in `ownership/owners.yaml`" in owner
+
+
+def test_check_fails_on_a_missing_owner_doc(workspace):
+    runner = CliRunner()
+    assert runner.invoke(app, ["docs", "--root", str(workspace)]).exit_code == 0
+    (workspace / "packages/voice/REPAIR.md").unlink()
+    res = runner.invoke(app, ["docs", "--root", str(workspace), "--check"])
+    assert res.exit_code == 1 and "packages/voice/REPAIR.md" in res.output

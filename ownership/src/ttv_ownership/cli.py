@@ -116,20 +116,35 @@ def docs(
     check_: Annotated[
         bool, typer.Option("--check", help="Fail and list files whose generated blocks are stale.")
     ] = False,
+    package: Annotated[
+        list[str] | None,
+        typer.Option("--package", "-p", help="Only this package (key or name); repeatable."),
+    ] = None,
 ) -> None:
     """Rewrite the generated blocks of OWNER/TIME-TO-MASTER/MIGRATION/REPAIR.md."""
     ws, owners = _load(root)
-    changed, warnings = markers.run(ws, owners, write=not check_)
+    changed, warnings = markers.run(ws, owners, write=not check_, only=package)
     for w in warnings:
         typer.echo(f"warning: {w}", err=True)
     rel = [p.relative_to(ws.root).as_posix() for p in changed]
+    missing = [
+        p.relative_to(ws.root).as_posix()
+        for p in markers.missing_docs(ws)
+        if not package or p.parent.name in package
+    ]
+    if missing:
+        typer.echo("missing owner docs (every package carries README, OWNER, MIGRATION, REPAIR,")
+        typer.echo("TIME-TO-MASTER; `templates/module/` has skeletons):")
+        for r in missing:
+            typer.echo(f"  {r}")
     if check_:
         if rel:
             typer.echo("[TTV-E062] stale generated blocks (run `ttv-ownership docs`):")
             for r in rel:
                 typer.echo(f"  {r}")
+        if rel or missing:
             raise typer.Exit(1)
-        typer.echo("owner-doc generated blocks are up to date")
+        typer.echo("owner docs present and generated blocks up to date")
     else:
         typer.echo(f"rewrote {len(rel)} file(s)" + "".join(f"\n  {r}" for r in rel))
 
@@ -216,6 +231,35 @@ def site(
 
     n = sum(1 for _ in write(out, root))
     typer.echo(f"wrote {n} generated pages under {out}")
+
+
+@app.command()
+@_coded
+def validate(
+    model: Annotated[str, typer.Argument(help="v1 model name, e.g. StoryPlan, RunReport.")],
+    document: Annotated[Path, typer.Argument(help="A JSON file to check.")],
+) -> None:
+    """Validate a JSON document against the published v1 schema, as a film pipeline would."""
+    from jsonschema import Draft202012Validator
+    from ttv_contracts.errors import E_INVALID_INPUT, TTVError
+    from ttv_contracts.v1.schema import schemas
+
+    all_schemas = schemas()
+    if model not in all_schemas:
+        raise typer.BadParameter(f"unknown model {model!r}; known: {', '.join(all_schemas)}")
+    try:
+        data = json.loads(document.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TTVError(E_INVALID_INPUT, f"{document}: {exc}", module="ttv-ownership") from exc
+    errors = sorted(
+        Draft202012Validator(all_schemas[model]).iter_errors(data), key=lambda e: list(e.path)
+    )
+    for err in errors[:20]:
+        where = "/".join(str(p) for p in err.path) or "(root)"
+        typer.echo(f"{document}: {where}: {err.message}", err=True)
+    if errors:
+        raise typer.Exit(1)
+    typer.echo(f"{document}: valid v1 {model}")
 
 
 # ---------------------------------------------------------------- `ttv` sub-commands

@@ -166,6 +166,16 @@ GENERATORS: dict[tuple[str, str], Callable[[Context, Package], str]] = {
 }
 
 
+def missing_docs(ws: Workspace) -> list[Path]:
+    """Owner docs (and READMEs) a workspace package does not have."""
+    return [
+        pkg.directory / name
+        for pkg in ws.packages
+        for name in ("README.md", *DOC_FILES)
+        if not (pkg.directory / name).is_file()
+    ]
+
+
 def make_context(ws: Workspace, owners: Owners) -> Context:
     code_owner: dict[str, str] = {}
     for pkg in ws.packages:
@@ -192,17 +202,21 @@ def render_file(ctx: Context, pkg: Package, path: Path) -> tuple[str, list[str]]
     return BLOCK_RE.sub(sub, text), warnings
 
 
-def run(ws: Workspace, owners: Owners, *, write: bool) -> tuple[list[Path], list[str]]:
-    """Regenerate every block; returns (stale or rewritten files, warnings)."""
+def run(
+    ws: Workspace, owners: Owners, *, write: bool, only: list[str] | None = None
+) -> tuple[list[Path], list[str]]:
+    """Regenerate every block (or only those of the packages named by key or distribution);
+    returns (stale or rewritten files, warnings)."""
     ctx = make_context(ws, owners)
     changed: list[Path] = []
     warnings: list[str] = []
     for pkg in ws.packages:
+        if only and pkg.key not in only and pkg.name not in only:
+            continue
         for fname in DOC_FILES:
             path = pkg.directory / fname
             if not path.is_file():
-                warnings.append(f"{pkg.rel}/{fname} is missing")
-                continue
+                continue  # reported by missing_docs()
             new, warn = render_file(ctx, pkg, path)
             warnings.extend(warn)
             if new != path.read_text(encoding="utf-8"):

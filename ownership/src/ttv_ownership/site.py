@@ -676,7 +676,8 @@ class Site:
             f"Exported by `ttv_contracts.v1.schema.export_schemas` from ttv-contracts {__version__}",
             f"(contract major {CONTRACT_MAJOR}) at build time. A film pipeline in any language",
             "validates TTV's outputs (story plans, casts, scene books, run reports, provenance",
-            "records) against these files; `ttv-ownership schemas DIR` writes the same files.",
+            "records) against these files; `ttv-ownership schemas DIR` writes the same files and",
+            "`ttv-ownership validate StoryPlan plan.json` checks a document against one.",
             "",
             "| model | schema | top-level fields |",
             "| --- | --- | --- |",
@@ -831,7 +832,8 @@ class Site:
                 "the published schemas validate real outputs: a test runs the stub chain "
                 "(narrative → identity → scene → emotion, router decisions, run report) and "
                 "validates each JSON dump against the exported schema with `jsonschema` "
-                "(Draft 2020-12).",
+                "(Draft 2020-12); `ttv-ownership validate MODEL FILE` runs the same check on "
+                "any document.",
                 "`ownership/tests/test_film_pipeline_schemas.py`; [v1 JSON schemas](schemas/index.md)",
             ),
         ]
