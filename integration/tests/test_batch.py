@@ -5,15 +5,13 @@ one, and a lost worker is retried in isolation, then recorded."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from ttv_integration.batch import render_lesson, run_batch
+from ttv_integration.batch import run_batch
 from ttv_integration.cli import app
 from ttv_integration.encoder import probe
 from typer.testing import CliRunner
-
 
 SMALL = {"width": 128, "height": 72, "timeline_width": 64, "timeline_height": 36}
 GOOD = {
@@ -132,14 +130,32 @@ def test_config_change_redoes_everything(tmp_path, stub_config):
     assert report["skipped"] == 0 and report["rendered"] == 3
 
 
-def crashing_task(job: dict) -> dict:
-    """A worker that dies (as an OOM kill would) for the lesson named ``crash``."""
+CRASHER = """
+import os
+from ttv_integration.batch import render_lesson
+
+
+def crashing_task(job, events=None):
+    # A worker that dies (as an OOM kill would) for the lesson named 'crash'.
     if job["stem"] == "crash":
         os._exit(3)
-    return render_lesson(job)
+    return render_lesson(job, events)
+"""
 
 
-def test_lost_worker_is_retried_alone_then_recorded(tmp_path, stub_config):
+def crasher(tmp_path: Path, monkeypatch):
+    """The crashing task, from an importable module (spawned workers import it by name)."""
+    import importlib
+
+    helper = tmp_path / "helper"
+    helper.mkdir()
+    (helper / "ttv_batch_crasher.py").write_text(CRASHER)
+    monkeypatch.syspath_prepend(str(helper))
+    return importlib.import_module("ttv_batch_crasher").crashing_task
+
+
+def test_lost_worker_is_retried_alone_then_recorded(tmp_path, stub_config, monkeypatch):
+    crashing_task = crasher(tmp_path, monkeypatch)
     lessons = make_lessons(tmp_path)
     (lessons / "broken.json").unlink()
     (lessons / "crash.json").write_text(json.dumps(GOOD["alpha"]))

@@ -19,10 +19,12 @@ overall bar. See ``integration/BATCH.md``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -179,10 +181,9 @@ def _emitter(sink: Any) -> Callable[[Event], None]:
         return lambda event: None
 
     def emit(event: Event) -> None:
-        try:
+        # progress is best-effort: a full or closed queue never fails a run
+        with contextlib.suppress(Exception):
             sink.put_nowait(event)
-        except Exception:  # progress is best-effort; a full or closed queue never fails a run
-            pass
 
     return emit
 
@@ -486,14 +487,16 @@ def run_local(
     todo = list(jobs)
     while todo or suspects:
         if todo:
-            lost, todo = run_pool(todo, workers)
-            suspects += lost
+            lost, unstarted = run_pool(todo, workers)
             if len(lost) == 1:  # it died alone: the culprit is known
                 attempts[lost[0].stem] += 1
+            # A pool that broke before any lesson started: run each lesson alone.
+            suspects += lost if lost else unstarted
+            todo = unstarted if lost else []
             continue
         job = suspects.pop(0)
-        lost, _ = run_pool([job], 1)
-        if lost:
+        lost, unstarted = run_pool([job], 1)
+        if lost or unstarted:
             attempts[job.stem] += 1
             if attempts[job.stem] > max_retries:
                 record = lost_record(job, "its worker process died", attempts[job.stem])
@@ -517,9 +520,16 @@ def ray_env() -> None:
 def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> None:
     """Connect to the cluster at ``address``, or start a local Ray instance on 127.0.0.1
     without the dashboard (every connection on the loopback interface)."""
+    imported_before = "ray" in sys.modules
     ray_env()
     import ray
 
+    if imported_before and not address:
+        # Ray reads the variable once, at import: an embedding program that imported Ray
+        # before us gets the same effect by the constant it was read into.
+        from ray._private import ray_constants
+
+        ray_constants.ENABLE_RAY_CLUSTER = False
     if address:
         ray.init(address=address, log_to_driver=False)
     else:
