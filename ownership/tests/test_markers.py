@@ -39,7 +39,7 @@ def test_generate_fills_blocks_and_keeps_hand_text(workspace):
     ttm = (d / "TIME-TO-MASTER.md").read_text()
     assert "| source lines (`src/`) | 8 in 2 files |" in ttm
     assert "| public API (`__all__`) | 2 names: `Lexicon`, `analyse` |" in ttm
-    assert "| test functions (ast) | 2 |" in ttm
+    assert "| test functions (ast) | 2 own + 0 inherited from the conformance kit |" in ttm
     assert "`heavy`: `torch>=2.3`" in ttm
     repair = (d / "REPAIR.md").read_text()
     assert "| [TTV-E130](#ttv-e130) | Lexicon file unreadable | `ttv-emotion` |" in repair
@@ -62,7 +62,10 @@ def test_check_lists_stale_files_and_exits_nonzero(workspace):
     p.write_text(p.read_text().replace("hand-written below", "edited by hand below"))
     assert runner.invoke(app, ["docs", "--root", str(workspace), "--check"]).exit_code == 0
     p.write_text(
-        p.read_text().replace("| test functions (ast) | 2 |", "| test functions (ast) | 99 |")
+        p.read_text().replace(
+            "| test functions (ast) | 2 own + 0 inherited from the conformance kit |",
+            "| test functions (ast) | 99 own + 0 inherited from the conformance kit |",
+        )
     )
     res = runner.invoke(app, ["docs", "--root", str(workspace), "--check"])
     assert res.exit_code == 1 and "packages/voice/TIME-TO-MASTER.md" in res.output
@@ -94,3 +97,15 @@ def test_check_fails_on_a_missing_owner_doc(workspace):
     (workspace / "packages/voice/REPAIR.md").unlink()
     res = runner.invoke(app, ["docs", "--root", str(workspace), "--check"])
     assert res.exit_code == 1 and "packages/voice/REPAIR.md" in res.output
+
+
+def test_kit_test_counts_match_the_kit_classes():
+    from ttv_contracts.testing import CONFORMANCE_CLASSES
+    from ttv_ownership.workspace import kit_test_counts
+
+    from .conftest import REPO
+
+    counts = kit_test_counts(REPO / "contracts/src/ttv_contracts/testing/kit.py")
+    for cls in CONFORMANCE_CLASSES.values():
+        runtime = [n for n in dir(cls) if n.startswith("test") and callable(getattr(cls, n))]
+        assert counts[cls.__name__] == len(runtime), cls.__name__

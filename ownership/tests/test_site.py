@@ -107,3 +107,17 @@ def test_owner_doc_links_are_rewritten():
     )
     assert "[o](owner.md)" in text and "[r](repair.md#ttv-e130)" in text
     assert f"x (`{pkg.rel}/src/a.py`)" in text and "(https://example.org)" in text
+
+
+def test_test_timing_from_junit(tmp_path):
+    s = site_mod.Site(REPO)
+    s.reports = tmp_path
+    pkg = Workspace(REPO).by_key("ownership")
+    assert "no `reports/junit/` record" in s.test_timing(pkg)
+    (tmp_path / "junit").mkdir()
+    (tmp_path / "junit" / "ttv-ownership.xml").write_text(
+        '<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="12" failures="1" '
+        'errors="0" skipped="2" time="3.456" timestamp="2026-01-01T00:00:00"/></testsuites>'
+    )
+    text = s.test_timing(pkg)
+    assert "12 test cases (1 failed, 2 skipped) in 3.5 s" in text

@@ -26,8 +26,8 @@ MEASURE_NOTE = (
     "Measured by `ttv-ownership docs` from the files (not typed by hand): lines are non-blank, "
     "non-comment lines of `.py` files; the public API is `__all__` of the package's "
     "`__init__.py`; tests are `def test*` functions counted with `ast` in `tests/` "
-    "(the conformance-kit tests a test class inherits are not in that count, the kit "
-    "classes are listed instead)."
+    "plus the `test*` methods each kit class a test class subclasses carries (read from "
+    "`ttv_contracts/testing/kit.py`); a parametrized test counts once."
 )
 
 
@@ -102,7 +102,8 @@ def facts_block(ctx: Context, pkg: Package) -> str:
             or "none"
         )
         + " |",
-        f"| test functions (ast) | {pkg.test_functions} |",
+        f"| test functions (ast) | {pkg.test_functions} own + {pkg.inherited_kit_tests()} "
+        "inherited from the conformance kit |",
         "| conformance-kit test classes | "
         + (", ".join(f"`{c}`" for c in pkg.kit_classes) or "none")
         + " |",
@@ -110,7 +111,7 @@ def facts_block(ctx: Context, pkg: Package) -> str:
         "",
         MEASURE_NOTE + f" Test time varies by machine, so it is not stored here: run "
         f"`uv run pytest {pkg.rel}/tests --durations=5` (the docs site shows the last CI timing "
-        "when `reports/` has it).",
+        "from `reports/junit/` when present).",
     ]
     return "\n".join(lines)
 

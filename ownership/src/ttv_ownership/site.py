@@ -460,18 +460,34 @@ class Site:
         return "\n".join(lines) + "\n"
 
     def test_timing(self, pkg: Package) -> str:
-        """Last CI timing from reports/tests/<key>.json ({"tests": n, "duration_s": s}) if any."""
-        path = self.reports / "tests" / f"{pkg.key}.json"
-        if not path.is_file():
-            return ""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+        """Last recorded test run, from JUnit XML that CI writes (``pytest --junitxml``) to
+        ``reports/junit/<distribution>.xml`` (or ``<key>.xml``)."""
+        import xml.etree.ElementTree as ET
+
+        for name in (pkg.name, pkg.key):
+            path = self.reports / "junit" / f"{name}.xml"
+            if path.is_file():
+                break
+        else:
             return (
-                f"Last recorded test run (`reports/tests/{pkg.key}.json`): "
-                f"{int(data['tests'])} tests in {float(data['duration_s']):.1f} s."
+                "Test time: no `reports/junit/` record for this package in this build "
+                "(CI writes one with `pytest --junitxml`)."
             )
-        except (ValueError, KeyError, TypeError):
-            return f"`reports/tests/{pkg.key}.json` is unreadable."
+        shown = f"reports/junit/{path.name}"
+        try:
+            root = ET.parse(path).getroot()
+            suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+            total = sum(int(s.get("tests", 0)) for s in suites)
+            failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+            skipped = sum(int(s.get("skipped", 0)) for s in suites)
+            seconds = sum(float(s.get("time", 0.0)) for s in suites)
+            stamp = next((s.get("timestamp") for s in suites if s.get("timestamp")), "unknown time")
+        except (ET.ParseError, ValueError) as exc:
+            return f"`{shown}` is unreadable: {exc}"
+        return (
+            f"Last recorded test run (`{shown}`, {stamp}): "
+            f"{total} test cases ({failed} failed, {skipped} skipped) in {seconds:.1f} s."
+        )
 
     # ---- ownership map
     def ownership_map(self) -> str:

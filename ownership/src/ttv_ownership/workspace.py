@@ -159,12 +159,23 @@ class Package:
         return sum(_count_tests(p) for p in self.test_files())
 
     @cached_property
+    def kit_bases(self) -> dict[str, str]:
+        """Test class -> the conformance-kit class it subclasses."""
+        found: dict[str, str] = {}
+        for path in self.test_files():
+            found.update(_kit_subclasses(path))
+        return dict(sorted(found.items()))
+
+    @property
     def kit_classes(self) -> list[str]:
         """Test classes that subclass a conformance kit from ``ttv_contracts.testing``."""
-        found: list[str] = []
-        for path in self.test_files():
-            found.extend(_kit_subclasses(path))
-        return sorted(found)
+        return list(self.kit_bases)
+
+    def inherited_kit_tests(self) -> int:
+        """Kit test methods the package's test classes inherit (from contracts' kit.py)."""
+        kit = self.root / "contracts" / "src" / "ttv_contracts" / "testing" / "kit.py"
+        counts = kit_test_counts(kit)
+        return sum(counts.get(base, 0) for base in self.kit_bases.values())
 
     # ------------------------------------------------------------------ error codes
 
@@ -263,23 +274,23 @@ def _count_tests(path: Path) -> int:
     )
 
 
-def _kit_subclasses(path: Path) -> list[str]:
+def _kit_subclasses(path: Path) -> dict[str, str]:
     tree = _parse(path)
     if tree is None:
-        return []
+        return {}
     kit_names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
             "ttv_contracts.testing"
         ):
             kit_names.update(a.asname or a.name for a in node.names)
-    out = []
+    out: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", "")
                 if name in kit_names or name.endswith("Kit") or name.endswith("Conformance"):
-                    out.append(node.name)
+                    out[node.name] = name
                     break
     return out
 
@@ -306,6 +317,33 @@ def _register_calls(path: Path) -> dict[str, tuple[str, str | None]]:
             pkg = owner.value if isinstance(owner, ast.Constant) else None
             out[code.value.upper()] = (str(t), pkg)
     return out
+
+
+def kit_test_counts(kit_file: Path) -> dict[str, int]:
+    """Conformance class -> number of ``test*`` methods it has, inherited ones included."""
+    tree = _parse(kit_file)
+    if tree is None:
+        return {}
+    own: dict[str, set[str]] = {}
+    bases: dict[str, list[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            own[node.name] = {
+                n.name
+                for n in node.body
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                and n.name.startswith("test")
+            }
+            bases[node.name] = [b.id for b in node.bases if isinstance(b, ast.Name)]
+
+    def names(cls: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        out = set(own.get(cls, set()))
+        for b in bases.get(cls, []):
+            if b in own and b not in seen:
+                out |= names(b, seen | {cls})
+        return out
+
+    return {cls: len(names(cls)) for cls in own if names(cls)}
 
 
 class Workspace:
