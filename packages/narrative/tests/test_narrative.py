@@ -245,3 +245,24 @@ def test_unicode_and_emoji(planner):
         planner, "Café owners in Zürich love crème brûlée 🍮. Naïve visitors order two!"
     )
     assert out == ["Café owners in Zürich love crème brûlée 🍮.", "Naïve visitors order two!"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'She said, "It is late. We must go now." Then she left the house.',
+            ['She said, "It is late. We must go now."', "Then she left the house."],
+        ),
+        (
+            "The U.S. Army arrived at 5 p.m. sharp. Everyone cheered.",
+            ["The U.S. Army arrived at 5 p.m. sharp.", "Everyone cheered."],
+        ),
+        (
+            "Prices rose by 2.5% in Jan. 2020. Then they fell.",
+            ["Prices rose by 2.5% in Jan. 2020.", "Then they fell."],
+        ),
+    ],
+)
+def test_segmenter_hard_cases(text, expected):
+    assert narrations(SentenceNarrative(min_words=1), text) == expected
