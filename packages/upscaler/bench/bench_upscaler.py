@@ -43,6 +43,12 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=120)
     parser.add_argument("--weights", default=None)
     parser.add_argument("--tile", type=int, default=256)
+    parser.add_argument(
+        "--random-compact",
+        action="store_true",
+        help="time spandrel on an SRVGGNetCompact of realesr-general-x4v3's size (64 features, "
+        "32 convs, x4) with random weights: speed does not depend on weight values",
+    )
     args = parser.parse_args()
     data = frames(args.frames)
     w, h = DST
@@ -58,13 +64,29 @@ def main() -> None:
         "lanczos (default)": fps(lambda d: LanczosUpscaler().upscale(iter(d), w, h), data),
         "lanczos sharpen=0": fps(lambda d: LanczosUpscaler(sharpen=0).upscale(iter(d), w, h), data),
     }
-    if args.weights:
-        sr = SpandrelUpscaler(weights_path=args.weights, tile=args.tile)
-        results[f"spandrel tile={args.tile}"] = fps(lambda d: sr.upscale(iter(d), w, h), data[:8])
+    weights = args.weights
+    tmp = None
+    if args.random_compact and not weights:
+        import tempfile
+
+        import torch
+        from spandrel.architectures.Compact import Compact
+
+        tmp = tempfile.TemporaryDirectory()
+        weights = f"{tmp.name}/compact-x4v3-size.pth"
+        torch.manual_seed(0)
+        net = Compact(num_in_ch=3, num_out_ch=3, num_feat=64, num_conv=32, upscale=4)
+        torch.save(net.state_dict(), weights)
+    if weights:
+        sr = SpandrelUpscaler(weights_path=weights, tile=args.tile)
+        results[f"spandrel tile={args.tile}"] = fps(lambda d: sr.upscale(iter(d), w, h), data[:4])
     ref = results["cv2.resize linear"]
     print(f"{SRC[0]}x{SRC[1]} -> {w}x{h}, {args.frames} frames, cv2 threads {cv2.getNumThreads()}")
     for name, value in results.items():
-        print(f"{name:24s} {value:8.1f} frames/s   {value / ref:6.3f}x cv2.resize linear")
+        print(
+            f"{name:24s} {value:9.3f} frames/s  {1 / value:8.3f} s/frame  "
+            f"{value / ref:7.4f}x cv2.resize linear"
+        )
 
 
 if __name__ == "__main__":
