@@ -11,10 +11,8 @@ import json
 
 import pytest
 from jsonschema import Draft202012Validator
-from ttv_contracts.stubs import StubEmotion, StubIdentity, StubNarrative, StubRouter, StubScene
-from ttv_contracts.testing import sample_lessons
-from ttv_contracts.v1 import RouteRequest, RunReport, StageRecord
 from ttv_contracts.v1.schema import export_schemas
+from ttv_ownership.compat import stub_chain_outputs, validate_outputs
 
 
 @pytest.fixture(scope="module")
@@ -25,24 +23,7 @@ def published(tmp_path_factory):
 
 
 def _outputs():
-    lesson = sample_lessons()[1]
-    plan = StubNarrative().plan(lesson)
-    cast = StubIdentity().resolve(plan)
-    book = StubScene().build(plan, cast)
-    track = StubEmotion().analyze(plan)
-    decision = StubRouter().rank(RouteRequest(slot="emotion", candidates=("lexicon", "stub")))
-    report = RunReport(
-        run_id="r1",
-        lesson_title=lesson.title,
-        profile="stub",
-        status="ok",
-        stages=(StageRecord(stage="emotion", slot="emotion", implementation="stub",
-                            version="1.0.0", status="ok"),),
-    )  # fmt: skip
-    return {
-        "Lesson": lesson, "StoryPlan": plan, "Cast": cast, "SceneBook": book,
-        "EmotionTrack": track, "RouteDecision": decision, "RunReport": report,
-    }  # fmt: skip
+    return stub_chain_outputs()
 
 
 def test_every_output_validates_against_its_published_schema(published):
@@ -51,6 +32,14 @@ def test_every_output_validates_against_its_published_schema(published):
         data = json.loads(obj.model_dump_json())
         errors = list(Draft202012Validator(published[name]).iter_errors(data))
         assert errors == [], f"{name}: {errors[0].message if errors else ''}"
+
+
+def test_validate_outputs_reports_a_schema_that_disagrees(published):
+    assert validate_outputs(published) == []
+    broken = dict(published)
+    broken["Cast"] = {**published["Cast"], "required": ["no_such_field"]}
+    problems = validate_outputs(broken)
+    assert problems and problems[0].startswith("Cast: ")
 
 
 def test_schemas_reject_a_broken_document(published):

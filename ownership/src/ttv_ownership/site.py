@@ -783,6 +783,24 @@ class Site:
             except (ValueError, KeyError, TypeError):
                 swap_line = "`reports/swap.json` is unreadable"
 
+        from ttv_contracts.v1.schema import schemas as v1_schemas
+
+        from .compat import validate_outputs
+
+        try:
+            compat_problems = validate_outputs(v1_schemas())
+        except Exception as exc:  # report, never hide, a failure to even run the check
+            compat_problems = [f"the check itself failed: {exc!r}"]
+        swap_failed = False
+        if swap.is_file():
+            try:
+                swap_failed = any(
+                    str(c.get("status")).lower() in ("fail", "failed", "error")
+                    for c in json.loads(swap.read_text(encoding="utf-8"))["cells"]
+                )
+            except (ValueError, KeyError, TypeError):
+                swap_failed = True
+
         def mark(ok: bool) -> str:
             return "**yes**" if ok else "**not yet**"
 
@@ -813,7 +831,9 @@ class Site:
             ),
             (
                 "Modular",
-                len(slots_with_impl) == len(SLOTS) and len(kit_ok) == len(module_pkgs),
+                len(slots_with_impl) == len(SLOTS)
+                and len(kit_ok) == len(module_pkgs)
+                and not swap_failed,
                 f"{len(slots_with_impl)} of {len(SLOTS)} slots have a registered implementation "
                 f"besides the stub; {len(kit_ok)} of {len(module_pkgs)} module packages subclass "
                 f"the conformance kit in their tests; {swap_line}.",
@@ -844,12 +864,16 @@ class Site:
             ),
             (
                 "Compatible with a film pipeline consuming the v1 schemas",
-                True,
-                "the published schemas validate real outputs: a test runs the stub chain "
-                "(narrative → identity → scene → emotion, router decisions, run report) and "
-                "validates each JSON dump against the exported schema with `jsonschema` "
-                "(Draft 2020-12); `ttv-ownership validate MODEL FILE` runs the same check on "
-                "any document.",
+                not compat_problems,
+                "validated at build time: the stub chain's real outputs (lesson, story plan, "
+                "cast, scene book, emotion track, router decision, run report) dumped to JSON "
+                "and checked against the published schemas with `jsonschema` (Draft 2020-12): "
+                + (
+                    "all valid"
+                    if not compat_problems
+                    else f"{len(compat_problems)} problem(s), first: {compat_problems[0]}"
+                )
+                + "; `ttv-ownership validate MODEL FILE` runs the same check on any document.",
                 "`ownership/tests/test_film_pipeline_schemas.py`; [v1 JSON schemas](schemas/index.md)",
             ),
         ]
