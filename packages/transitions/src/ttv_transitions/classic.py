@@ -230,8 +230,7 @@ class ClassicTransitions(TransitionBlender):
         if kind == TransitionKind.DISSOLVE:
             return _mix(old, new, _weight(ease(spec.easing, p)))
         if kind == TransitionKind.FADE:
-            color = np.empty_like(old)
-            color[...] = spec.color
+            color = np.asarray(spec.color, np.uint8)  # broadcast by _mix
             if p <= 0.5:
                 return _mix(old, color, _weight(ease(spec.easing, 2.0 * p)))
             return _mix(color, new, _weight(ease(spec.easing, 2.0 * p - 1.0)))
