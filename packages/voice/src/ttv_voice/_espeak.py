@@ -20,6 +20,7 @@ UTF-8 bytes through ``espeak_Synth``: nothing is passed to a shell, and the SSML
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -135,9 +136,10 @@ def _is_mapped(lib_path: str) -> bool:
     """Whether the library is already loaded in this process (Linux only; else False)."""
     if not sys.platform.startswith("linux"):
         return False
+    names = {lib_path, os.path.realpath(lib_path)}
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
-            return any(lib_path in line for line in fh)
+            return any(any(n in line for n in names) for line in fh)
     except OSError:
         return False
 
