@@ -1,0 +1,839 @@
+"""TTV end-to-end benchmarks: every figure is a ratio against a reference measured in the same run.
+
+    python bench/run.py --out reports/bench.json --md reports/bench.md [--quick]
+
+Benchmarks (each a function below):
+
+* orchestration   all-stub Pipeline run vs the same stub implementations called in a plain loop
+                  (same lesson, same sizes, same encoding): overhead ratio - 1 (aim < 2 %).
+* post_timeline   interpolation 12->24 fps, upscaling, watermark and encoding at 1280x720 with
+                  the default profile's implementations (resolved through the Registry, so new
+                  ones are picked up) vs the video's own duration (aim: < 1, faster than real time).
+* memory          peak RSS of a 10-minute render vs a 10-second render of the same material, in
+                  subprocesses (ru_maxrss), stub profile (aim: within 1.5x).
+* cost            run time for lessons of 1, 10 and 100 shots; least-squares line and R^2.
+* encoder         ttv's Mp4Writer vs PyAV libx264 alone on the same frames.
+* cold_start      `ttv --help` and `ttv modules` wall time (median) vs a bare interpreter, and the
+                  heavy modules they import (aim < 0.5 s; none of torch, diffusers, transformers).
+* batch           lessons per minute: local with 1 worker vs local and Ray with 2 workers.
+
+`--quick` shrinks every case so the whole run takes a few minutes on 2 cores (CI). Wall-clock
+numbers depend on the machine and its load; the ratios are what to compare between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("torch", "diffusers", "transformers", "spandrel", "cv2", "av", "numpy", "scipy", "ray")
+FORBIDDEN = ("torch", "diffusers", "transformers")
+SETTINGS = ("a school lab", "a quiet beach", "a mountain village", "a busy harbour")
+WORDS = [
+    "the",
+    "tide",
+    "rises",
+    "while",
+    "careful",
+    "students",
+    "measure",
+    "water",
+    "light",
+    "heat",
+    "and",
+    "sound",
+    "across",
+    "a",
+    "wide",
+    "calm",
+    "bay",
+    "under",
+    "a",
+    "pale",
+    "morning",
+    "sky",
+    "with",
+    "patient",
+    "notes",
+    "and",
+    "simple",
+    "tools",
+]
+
+# ============================================================================ helpers
+
+
+def make_lesson(n_shots: int, words_per_shot: int = 20) -> dict[str, Any]:
+    """A lesson of ``n_shots`` sentences (one shot each with the stub and segmenter planners),
+    the setting changing every third shot so that transitions blend."""
+    scenes = []
+    for s in range(0, n_shots, 3):
+        sentences = []
+        for i in range(s, min(n_shots, s + 3)):
+            words = [WORDS[(i * 7 + k) % len(WORDS)] for k in range(words_per_shot)]
+            sentences.append(" ".join(words).capitalize() + ".")
+        scenes.append({"setting": SETTINGS[(s // 3) % len(SETTINGS)], "text": " ".join(sentences)})
+    return {"title": f"Benchmark lesson {n_shots}", "scenes": scenes}
+
+
+def lesson_for_seconds(seconds: float) -> dict[str, Any]:
+    """About ``seconds`` of video with the stub voice (2.6 words/s, 0.4 s pad + 0.4 s shot pad)."""
+    per_shot = 20
+    shot_s = per_shot / 2.6 + 0.8
+    n = max(1, round(seconds / shot_s))
+    words = max(3, round((seconds / n - 0.8) * 2.6))
+    return make_lesson(n, words)
+
+
+def small_overrides(width: int, height: int, store_dir: str) -> dict[str, Any]:
+    return {
+        "width": width,
+        "height": height,
+        "timeline_width": max(32, (width // 2) // 2 * 2),
+        "timeline_height": max(32, (height // 2) // 2 * 2),
+        "store_dir": store_dir,
+    }
+
+
+def best_of(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Minimum wall time of ``repeats`` calls (the least disturbed by other load)."""
+    best, value = float("inf"), None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, value
+
+
+def row(
+    name: str,
+    what: str,
+    measured: float,
+    reference: float,
+    ratio: float,
+    aim: str,
+    ok: bool | None,
+    unit: str = "s",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "what": what,
+        "measured": round(measured, 4),
+        "reference": round(reference, 4),
+        "unit": unit,
+        "ratio": round(ratio, 4),
+        "aim": aim,
+        "meets_aim": ok,
+        **extra,
+    }
+
+
+# ============================================================================ orchestration
+
+
+def _direct_stub_run(lesson_data: dict, cfg: Any, out: Path) -> float:
+    """The same stub implementations the stub profile runs, called in a plain loop: no
+    registry, no chains, no run directory, no cache, no report. Same encoding."""
+    from ttv_contracts.stubs import STUBS, stable_seed
+    from ttv_contracts.v1 import (
+        Lesson,
+        ProvenanceManifest,
+        ShotSpec,
+        SubtitleCue,
+        WatermarkPayload,
+        frames_for_duration,
+        output_frame_count,
+    )
+    from ttv_integration.encoder import Mp4Writer
+    from ttv_integration.runner import _fit_audio  # the same resampling the pipeline does
+
+    s = {slot: cls() for slot, cls in STUBS.items()}
+    lesson = Lesson.model_validate(lesson_data)
+    plan = s["narrative"].plan(lesson)
+    cast = s["identity"].resolve(plan)
+    book = s["scene"].build(plan, cast)
+    track = s["emotion"].analyze(plan)
+    audios, counts = [], []
+    from ttv_contracts.v1 import VoiceSpec
+
+    for shot in plan.shots:
+        audio = s["voice"].synthesize(shot.narration, VoiceSpec(language=plan.language))
+        audios.append(audio)
+        counts.append(frames_for_duration(audio.duration_s + cfg.shot_pad_s, cfg.timeline_fps))
+    clips = []
+    for shot, n, audio in zip(plan.shots, counts, audios, strict=True):
+        scene = book.for_shot(shot.index)
+        spec = ShotSpec(
+            shot_index=shot.index,
+            prompt=f"{scene.setting}, {shot.narration}"[:2000],
+            caption=shot.narration,
+            setting=scene.setting,
+            palette=scene.palette,
+            seed=stable_seed(cfg.seed, scene.background_seed, shot.index),
+            width=cfg.timeline_width,
+            height=cfg.timeline_height,
+            fps=cfg.timeline_fps,
+            num_frames=n,
+            directives=track.for_shot(shot.index).directives,
+        )
+        kf = s["keyframe"].render(spec)
+        clip = s["motion"].animate(spec, kf)
+        clip = s["extender"].extend(clip, n)
+        clips.append(s["lipsync"].sync(clip, audio, ()))
+    for i in range(len(clips) - 1):
+        changed = book.for_shot(i).location_id != book.for_shot(i + 1).location_id
+        tspec = s["transitions"].pick(
+            track.for_shot(i + 1).transition_hint, changed, cfg.timeline_fps
+        )
+        if tspec.duration_frames > 0:
+            clips[i], clips[i + 1] = s["transitions"].blend(clips[i], clips[i + 1], tspec)
+    payload = WatermarkPayload(run_id="direct", content_digest=lesson.digest())
+    writer = Mp4Writer(
+        out, width=cfg.width, height=cfg.height, fps=cfg.fps, audio_rate=cfg.audio_rate, crf=cfg.crf
+    )
+    start = 0
+
+    def source() -> Iterator[np.ndarray]:
+        nonlocal start
+        for shot, n, audio, clip in zip(plan.shots, counts, audios, clips, strict=True):
+            a0 = start * cfg.audio_rate // cfg.timeline_fps
+            a1 = (start + n) * cfg.audio_rate // cfg.timeline_fps
+            writer.write_audio(_fit_audio(audio, cfg.audio_rate, a1 - a0))
+            t0 = start / cfg.timeline_fps
+            writer.add_cue(
+                SubtitleCue(
+                    index=shot.index,
+                    start_s=round(t0, 3),
+                    end_s=round(t0 + n / cfg.timeline_fps, 3),
+                    text=shot.narration,
+                )
+            )
+            start += n
+            yield from clip.frames
+
+    stream = s["interpolator"].interpolate(source(), cfg.timeline_fps, cfg.fps)
+    stream = s["upscaler"].upscale(stream, cfg.width, cfg.height)
+    for frame in s["watermark"].embed(stream, payload):
+        writer.write_frame(frame)
+    writer.close()
+    assert writer.frames == output_frame_count(sum(counts), cfg.timeline_fps, cfg.fps)
+    manifest = ProvenanceManifest(
+        run_id="direct",
+        report_sha256="0" * 64,
+        modules={},
+        payload_hex=payload.hex(),
+        created_at="-",
+    )
+    s["watermark"].sign(out, manifest)
+    return sum(counts) / cfg.timeline_fps
+
+
+def bench_orchestration(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    from ttv_contracts.v1 import Lesson
+    from ttv_integration import Pipeline, load_config
+
+    n_shots, size, repeats = (6, (320, 180), 2) if quick else (24, (1280, 720), 3)
+    data = make_lesson(n_shots)
+    cfg = load_config(profile="stub", overrides=small_overrides(*size, str(tmp / "stores")))
+    lesson = Lesson.model_validate(data)
+    counter = iter(range(10**6))
+
+    def pipeline() -> float:
+        i = next(counter)
+        report = Pipeline(cfg).run(lesson, tmp / f"orch-{i}.mp4", run_dir=tmp / f"orch-run-{i}")
+        return report.duration_s
+
+    def direct() -> float:
+        return _direct_stub_run(data, cfg, tmp / f"direct-{next(counter)}.mp4")
+
+    direct()  # warm both paths (imports, encoder init)
+    pipeline()
+    t_direct, dur = best_of(direct, repeats)
+    t_pipe, dur2 = best_of(pipeline, repeats)
+    overhead = t_pipe / t_direct - 1
+    return [
+        row(
+            "orchestration overhead",
+            f"all-stub Pipeline vs plain loop over the same stubs, {n_shots} shots, "
+            f"{size[0]}x{size[1]}, {dur:.1f} s video (best of {repeats})",
+            t_pipe,
+            t_direct,
+            overhead,
+            "< 0.02",
+            overhead < 0.02,
+            note="the Pipeline also writes every stage's artifacts to its run directory "
+            "(resume cache) and the report; that is most of the difference",
+            video_s=dur2,
+        )
+    ]
+
+
+# ============================================================================ post-timeline chain
+
+
+def default_render_impls() -> dict[str, Any]:
+    """The default profile's interpolator, upscaler and watermark, resolved as the runner
+    resolves them (Registry + config), so new implementations are picked up without edits."""
+    from ttv_integration import Registry, load_config
+    from ttv_integration.chain import SlotChain
+
+    cfg = load_config(profile="default")
+    registry = Registry()
+    out = {}
+    for slot in ("interpolator", "upscaler", "watermark"):
+        chain = SlotChain(slot, registry, cfg)
+        out[slot] = (chain.primary, chain.version(chain.primary), chain.instance(chain.primary))
+    return out
+
+
+def synthetic_frames(n: int, w: int, h: int, seed: int = 0) -> Iterator[np.ndarray]:
+    """Moving textured content (gradients, a moving disc, noise) so codecs and flow work."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = np.stack([(xx * 255 // w), (yy * 255 // h), ((xx + yy) * 127 // (w + h))], -1).astype(
+        np.uint8
+    )
+    noise = rng.integers(0, 24, (h, w, 3), dtype=np.uint8)
+    for i in range(n):
+        frame = base + noise
+        cx, cy, r = int((0.2 + 0.6 * ((i * 3) % 100) / 100) * w), h // 2, max(4, h // 8)
+        mask = (xx - cx) ** 2 + (yy - cy) ** 2 < r * r
+        frame = frame.copy()
+        frame[mask] = (230, 60, 40)
+        yield frame
+
+
+def bench_post_timeline(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    from ttv_contracts.v1 import WatermarkPayload, output_frame_count
+    from ttv_integration.encoder import Mp4Writer
+
+    seconds = 4 if quick else 20
+    tl_fps, fps, (tw, th), (w, h) = 12, 24, (640, 360), (1280, 720)
+    impls = default_render_impls()
+    n_in = seconds * tl_fps
+    payload = WatermarkPayload(run_id="bench", content_digest="0123456789abcdef")
+    times: dict[str, float] = {}
+
+    def timed(name: str, it: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        it = iter(it)
+        while True:
+            t0 = time.perf_counter()
+            try:
+                frame = next(it)
+            except StopIteration:
+                return
+            finally:
+                times[name] = times.get(name, 0.0) + time.perf_counter() - t0
+            yield frame
+
+    # the source is generated up front so that its cost is not counted
+    frames = list(synthetic_frames(n_in, tw, th))
+    t0 = time.perf_counter()
+    stream = timed("source", iter(frames))
+    stream = timed("interpolator", impls["interpolator"][2].interpolate(stream, tl_fps, fps))
+    stream = timed("upscaler", impls["upscaler"][2].upscale(stream, w, h))
+    stream = timed("watermark", impls["watermark"][2].embed(stream, payload))
+    with Mp4Writer(tmp / "post.mp4", width=w, height=h, fps=fps) as writer:
+        for frame in stream:
+            e0 = time.perf_counter()
+            writer.write_frame(frame)
+            times["encode"] = times.get("encode", 0.0) + time.perf_counter() - e0
+    wall = time.perf_counter() - t0
+    assert writer.frames == output_frame_count(n_in, tl_fps, fps)
+    order = ["source", "interpolator", "upscaler", "watermark"]
+    own = {s: times[s] - (times[order[i - 1]] if i else 0.0) for i, s in enumerate(order)}
+    own["encode"] = times.get("encode", 0.0)
+    used = {slot: f"{name}@{version}" for slot, (name, version, _) in impls.items()}
+    return [
+        row(
+            "post-timeline chain (1280x720)",
+            f"{seconds} s of 640x360@12 -> 1280x720@24: "
+            + ", ".join(f"{k} {v}" for k, v in used.items())
+            + ", libx264; wall time / video duration",
+            wall,
+            float(seconds),
+            wall / seconds,
+            "< 1 (faster than real time)",
+            wall / seconds < 1,
+            implementations=used,
+            stage_seconds={k: round(v, 3) for k, v in own.items() if k != "source"},
+        )
+    ]
+
+
+# ============================================================================ memory
+
+
+def _child_memory(seconds: float, width: int, height: int, tmp: str) -> None:
+    """Child process: render ~``seconds`` of stub video; print peak RSS."""
+    from ttv_contracts.v1 import Lesson
+    from ttv_integration import Pipeline, load_config
+
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cfg = load_config(profile="stub", overrides=small_overrides(width, height, f"{tmp}/stores"))
+    lesson = Lesson.model_validate(lesson_for_seconds(seconds))
+    t0 = time.perf_counter()
+    report = Pipeline(cfg).run(lesson, Path(tmp) / "mem.mp4", run_dir=Path(tmp) / "mem-run")
+    wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "kb_peak": peak,
+                "kb_imports": base,
+                "video_s": report.duration_s,
+                "wall_s": wall,
+                "shots": report.num_shots,
+            }
+        )
+    )
+
+
+def _run_child(args: list[str]) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_memory(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    long_s, (w, h) = (120, (128, 72)) if quick else (600, (320, 180))
+    results = {}
+    for label, seconds in (("short", 10), ("long", long_s)):
+        d = tmp / f"mem-{label}"
+        d.mkdir()
+        results[label] = _run_child(
+            ["--child-memory", str(seconds), "--size", f"{w}x{h}", "--tmp", str(d)]
+        )
+    short, long_ = results["short"], results["long"]
+    ratio = long_["kb_peak"] / short["kb_peak"]
+    grow_mb = (long_["kb_peak"] - short["kb_peak"]) / 1024
+    frames_long = long_["video_s"] * 24
+    return [
+        row(
+            "memory against length",
+            f"peak RSS, stub profile at {w}x{h} (timeline {w // 2}x{h // 2}): "
+            f"{long_['video_s']:.0f} s video vs {short['video_s']:.0f} s video, separate processes",
+            long_["kb_peak"] / 1024,
+            short["kb_peak"] / 1024,
+            ratio,
+            "< 1.5",
+            ratio < 1.5,
+            unit="MiB",
+            growth_mib=round(grow_mb, 1),
+            growth_bytes_per_output_frame=round(grow_mb * 2**20 / max(1.0, frames_long), 1),
+            rss_after_imports_mib=round(short["kb_imports"] / 1024, 1),
+            note="small frames keep the 10-minute case affordable; a whole-video buffer "
+            f"at this size would be {frames_long * w * h * 3 / 2**20:.0f} MiB of frames "
+            f"and {long_['video_s'] * 48000 * 4 / 2**20:.0f} MiB of audio",
+        )
+    ]
+
+
+# ============================================================================ cost against length
+
+
+def bench_cost(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    from ttv_contracts.v1 import Lesson
+    from ttv_integration import Pipeline, load_config
+
+    shots = (1, 5, 20) if quick else (1, 10, 100)
+    cfg = load_config(profile="stub", overrides=small_overrides(128, 72, str(tmp / "stores")))
+    times, durations = [], []
+    for n in shots:
+        lesson = Lesson.model_validate(make_lesson(n))
+        t, report = best_of(
+            lambda lesson=lesson, n=n: Pipeline(cfg).run(
+                lesson, tmp / f"cost-{n}-{time.monotonic_ns()}.mp4", runs_root=tmp / "cost-runs"
+            ),
+            1 if n >= 50 else 2,
+        )
+        times.append(t)
+        durations.append(report.duration_s)
+    x, y = np.array(shots, float), np.array(times)
+    slope, intercept = np.polyfit(x, y, 1)
+    pred = slope * x + intercept
+    r2 = 1 - float(((y - pred) ** 2).sum()) / float(((y - y.mean()) ** 2).sum() or 1)
+    # marginal cost per shot in the first and the second interval: equal when linear
+    m1 = (times[1] - times[0]) / (shots[1] - shots[0])
+    m2 = (times[2] - times[1]) / (shots[2] - shots[1])
+    return [
+        row(
+            "cost against length",
+            f"stub profile at 128x72, lessons of {', '.join(map(str, shots))} shots "
+            f"({', '.join(f'{t:.2f} s' for t in times)}); marginal cost per shot "
+            f"{shots[1]}->{shots[2]} vs {shots[0]}->{shots[1]}",
+            m2,
+            m1,
+            m2 / m1 if m1 > 0 else float("nan"),
+            "~1 (linear), R^2 > 0.98",
+            r2 > 0.98,
+            unit="s/shot",
+            fit={
+                "seconds_per_shot": round(float(slope), 4),
+                "fixed_s": round(float(intercept), 4),
+                "r2": round(r2, 5),
+            },
+            shots=list(shots),
+            seconds=[round(t, 4) for t in times],
+            video_s=durations,
+        )
+    ]
+
+
+# ============================================================================ encoder
+
+
+def bench_encoder(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    from fractions import Fraction
+
+    import av
+    from ttv_integration.encoder import Mp4Writer
+
+    n, (w, h), repeats = (48, (1280, 720), 2) if quick else (240, (1280, 720), 3)
+    frames = list(synthetic_frames(n, w, h, seed=1))
+
+    def ttv() -> None:
+        with Mp4Writer(tmp / "enc-ttv.mp4", width=w, height=h, fps=24) as writer:
+            for f in frames:
+                writer.write_frame(f)
+
+    def pyav() -> None:
+        with av.open(str(tmp / "enc-pyav.mp4"), "w", format="mp4") as c:
+            s = c.add_stream("libx264", rate=24)
+            s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+            s.options = {"crf": "23", "preset": "veryfast"}
+            for i, f in enumerate(frames):
+                vf = av.VideoFrame.from_ndarray(f, format="rgb24")
+                vf.pts, vf.time_base = i, Fraction(1, 24)
+                for p in s.encode(vf):
+                    c.mux(p)
+            for p in s.encode(None):
+                c.mux(p)
+
+    ttv(), pyav()  # warm
+    t_pyav, _ = best_of(pyav, repeats)
+    t_ttv, _ = best_of(ttv, repeats)
+    return [
+        row(
+            "encoder",
+            f"ttv Mp4Writer (video, AAC and subtitle tracks opened) vs PyAV libx264 alone, "
+            f"{n} frames {w}x{h}, crf 23 veryfast (best of {repeats})",
+            t_ttv,
+            t_pyav,
+            t_ttv / t_pyav,
+            "~1",
+            t_ttv / t_pyav < 1.1,
+            fps_ttv=round(n / t_ttv, 1),
+            fps_pyav=round(n / t_pyav, 1),
+        )
+    ]
+
+
+# ============================================================================ cold start
+
+_IMPORTS = (
+    "import sys, time\n"
+    "t0 = time.perf_counter()\n"
+    "sys.argv = ['ttv'] + sys.argv[1:]\n"
+    "from ttv_integration.cli import main\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "heavy = {heavy!r}\n"
+    "print('@@' + ','.join(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+)
+
+
+def _ttv_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("ttv")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ttv_integration.cli"]
+
+
+def _wall(cmd: list[str], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_cold_start(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    repeats = 3 if quick else 7
+    bare = _wall([sys.executable, "-c", "pass"], repeats)
+    rows = []
+    for args in (["--help"], ["modules"]):
+        wall = _wall([*_ttv_cmd(), *args], repeats)
+        probe = subprocess.run(
+            [sys.executable, "-c", _IMPORTS.format(heavy=HEAVY), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        line = [ln for ln in probe.stderr.splitlines() if ln.startswith("@@")]
+        heavy = [m for m in (line[-1][2:].split(",") if line else ["?"]) if m]
+        forbidden = [m for m in heavy if m in FORBIDDEN]
+        rows.append(
+            row(
+                f"cold start: ttv {' '.join(args)}",
+                f"median wall of {repeats} runs vs a bare `python -c pass` ({bare:.3f} s)",
+                wall,
+                bare,
+                wall / bare,
+                "< 0.5 s, no torch/diffusers/transformers",
+                wall < 0.5 and not forbidden,
+                heavy_modules=heavy,
+                forbidden_imported=forbidden,
+            )
+        )
+    return rows
+
+
+# ============================================================================ batch
+
+
+def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    import importlib.util
+
+    from ttv_integration import load_config
+    from ttv_integration.batch import run_batch
+
+    n = 4 if quick else 8
+    lessons = tmp / "batch-lessons"
+    lessons.mkdir()
+    for i in range(n):
+        (lessons / f"lesson{i:02d}.json").write_text(json.dumps(make_lesson(3 + i % 3)))
+    cfg = load_config(profile="stub", overrides=small_overrides(128, 72, str(tmp / "batch-stores")))
+
+    def lpm(executor: str, workers: int) -> tuple[float, dict]:
+        out = tmp / f"batch-{executor}-{workers}"
+        t0 = time.perf_counter()
+        report = run_batch(lessons, out, cfg, executor=executor, workers=workers)
+        wall = time.perf_counter() - t0
+        assert report["counts"]["failed"] == 0, report
+        return n / wall * 60, report
+
+    base, _ = lpm("local", 1)
+    rows = [
+        row(
+            "batch: local x1 (reference)",
+            f"{n} stub lessons at 128x72, process pool, 1 worker (pool start-up included)",
+            base,
+            base,
+            1.0,
+            "-",
+            None,
+            unit="lessons/min",
+        )
+    ]
+    two, _ = lpm("local", 2)
+    rows.append(
+        row(
+            "batch: local x2",
+            f"{n} stub lessons, process pool, 2 workers, vs local x1",
+            two,
+            base,
+            two / base,
+            "> 1 (2 cores)",
+            two / base > 1,
+            unit="lessons/min",
+        )
+    )
+    if importlib.util.find_spec("ray") is None:
+        rows.append(
+            {"name": "batch: ray x2", "skipped": "ray is not installed (ttv-integration[ray])"}
+        )
+        return rows
+    from ttv_integration.batch import ray_env, start_ray
+
+    ray_env()  # before Ray is imported: it reads the variable once
+    import ray
+
+    t0 = time.perf_counter()
+    try:
+        try:
+            start_ray(None, num_cpus=2)
+        except Exception:  # the raylet has 30 s to come up; a loaded machine can miss it once
+            ray.shutdown()
+            start_ray(None, num_cpus=2)
+    except Exception as exc:
+        rows.append({"name": "batch: ray x2", "error": f"Ray did not start: {exc}"[:300]})
+        return rows
+    startup = time.perf_counter() - t0
+
+    try:
+        ray_lpm, _ = lpm("ray", 2)
+    finally:
+        ray.shutdown()
+    rows.append(
+        row(
+            "batch: ray x2",
+            f"{n} stub lessons, local Ray instance (loopback only), 2 workers, vs local x1; "
+            f"Ray start-up ({startup:.1f} s) not included",
+            ray_lpm,
+            base,
+            ray_lpm / base,
+            "> 1 (2 cores)",
+            ray_lpm / base > 1,
+            unit="lessons/min",
+            ray_startup_s=round(startup, 2),
+        )
+    )
+    return rows
+
+
+# ============================================================================ report
+
+BENCHES: dict[str, Callable[[bool, Path], list[dict[str, Any]]]] = {
+    "orchestration": bench_orchestration,
+    "post_timeline": bench_post_timeline,
+    "memory": bench_memory,
+    "cost": bench_cost,
+    "encoder": bench_encoder,
+    "cold_start": bench_cold_start,
+    "batch": bench_batch,
+}
+
+
+def _fmt(value: float) -> str:
+    if value != value:  # nan
+        return "-"
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    meta = result["meta"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `python bench/run.py{' --quick' if meta['quick'] else ''}` on "
+        f"{meta['finished_at']} ({meta['cpu_count']} CPUs, Python {meta['python']}, "
+        f"load average {meta['load_avg_before']} before the run). Each figure is a ratio "
+        "against a reference measured in the same run; absolute times depend on the machine.",
+        "",
+        "| benchmark | measured | reference | ratio | aim | meets aim | what |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in result["results"]:
+        if "skipped" in r:
+            lines.append(f"| {r['name']} | - | - | - | - | skipped | {r['skipped']} |")
+            continue
+        if "error" in r:
+            lines.append(f"| {r['name']} | - | - | - | - | error | {r['error']} |")
+            continue
+        ok = {True: "yes", False: "**no**", None: "-"}[r["meets_aim"]]
+        lines.append(
+            f"| {r['name']} | {_fmt(r['measured'])} {r['unit']} | {_fmt(r['reference'])} "
+            f"{r['unit']} | {_fmt(r['ratio'])} | {r['aim']} | {ok} | {r['what']} |"
+        )
+    notes = [
+        r
+        for r in result["results"]
+        if r.get("note")
+        or r.get("stage_seconds")
+        or r.get("heavy_modules") is not None
+        or r.get("fit")
+    ]
+    if notes:
+        lines += ["", "## Details", ""]
+        for r in notes:
+            bits = []
+            if r.get("stage_seconds"):
+                bits.append(
+                    "seconds per stage: "
+                    + ", ".join(f"{k} {v}" for k, v in r["stage_seconds"].items())
+                )
+            if r.get("fit"):
+                f = r["fit"]
+                bits.append(
+                    f"fit: {f['fixed_s']} s + {f['seconds_per_shot']} s/shot, R^2 = {f['r2']}"
+                )
+            if r.get("heavy_modules") is not None:
+                bits.append("heavy modules imported: " + (", ".join(r["heavy_modules"]) or "none"))
+            if r.get("growth_mib") is not None:
+                bits.append(
+                    f"growth {r['growth_mib']} MiB ({r['growth_bytes_per_output_frame']} bytes per output frame); RSS after imports {r['rss_after_imports_mib']} MiB"
+                )
+            if r.get("note"):
+                bits.append(r["note"])
+            lines.append(f"- **{r['name']}**: " + "; ".join(bits) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench.json")
+    ap.add_argument("--md", type=Path, default=ROOT / "reports" / "bench.md")
+    ap.add_argument("--quick", action="store_true", help="small cases for CI")
+    ap.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
+    ap.add_argument("--child-memory", type=float, help=argparse.SUPPRESS)
+    ap.add_argument("--size", default="128x72", help=argparse.SUPPRESS)
+    ap.add_argument("--tmp", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child_memory is not None:
+        w, h = (int(v) for v in args.size.split("x"))
+        _child_memory(args.child_memory, w, h, args.tmp)
+        return 0
+    result: dict[str, Any] = {
+        "meta": {
+            "quick": args.quick,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpu_count": os.cpu_count(),
+            "load_avg_before": ", ".join(f"{v:.1f}" for v in os.getloadavg()),
+            "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "results": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="ttv-bench-") as tmpdir:
+        for name, fn in BENCHES.items():
+            if args.only and name not in args.only:
+                continue
+            tmp = Path(tmpdir) / name
+            tmp.mkdir()
+            t0 = time.perf_counter()
+            print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+            try:
+                rows = fn(args.quick, tmp)
+            except Exception as exc:  # one broken benchmark must not lose the others
+                rows = [{"name": name, "error": f"{type(exc).__name__}: {exc}"[:300]}]
+            for r in rows:
+                r["bench"] = name
+                print(f"[bench]   {json.dumps(r)}", file=sys.stderr, flush=True)
+            result["results"] += rows
+            print(f"[bench] {name} took {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    result["meta"]["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result["meta"]["load_avg_after"] = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    args.md.parent.mkdir(parents=True, exist_ok=True)
+    args.md.write_text(markdown(result))
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())
