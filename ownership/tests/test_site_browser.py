@@ -167,6 +167,15 @@ def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
                     links.add(target)
             name = re.sub(r"[^A-Za-z0-9]+", "_", url[len(base) :]).strip("_") or "index"
             page.screenshot(path=str(shots / f"{name}.png"))
+        # the repair catalog is searchable: Material's offline search finds a code
+        current["url"] = base + "repair-catalog/"
+        page.goto(current["url"], wait_until="load")
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        page.locator("input.md-search__input").fill("TTV-E001")
+        page.wait_for_selector(".md-search-result__item", timeout=30_000)
+        found = page.locator(".md-search-result__item").all_inner_texts()
+        assert any("TTV-E001" in t or "Lesson file" in t for t in found), found[:3]
+        page.screenshot(path=str(shots / "search_TTV-E001.png"))
         browser.close()
     broken = []
     for link in sorted(links):
@@ -179,4 +188,4 @@ def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
     assert outside == [], f"requests left 127.0.0.1: {outside[:5]}"
     assert problems == [], "\n".join(problems[:20])
     assert broken == [], "broken internal links:\n" + "\n".join(broken[:20])
-    assert len(list(shots.glob("*.png"))) == len(urls)
+    assert len(list(shots.glob("*.png"))) == len(urls) + 1
