@@ -22,8 +22,12 @@ E_KEY_PERMISSIONS = register_code(
 E_VIDEO_UNREADABLE = register_code(
     "TTV-E333", "Video could not be decoded for watermark detection", PACKAGE
 )
+E_C2PA_FORMAT = register_code(
+    "TTV-E334", "C2PA manifest cannot be embedded in this file type", PACKAGE
+)
 
 __all__ = [
+    "E_C2PA_FORMAT",
     "E_CONFIG_INVALID",
     "E_KEY_EXISTS",
     "E_KEY_INVALID",

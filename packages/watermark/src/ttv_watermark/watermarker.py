@@ -35,6 +35,10 @@ _DEFAULTS: dict[str, Any] = {
     "verify_watermark": True,
     "max_detect_frames": 48,
     "sync_frames": 3,
+    "c2pa_cert_chain": None,  # PEM chain, leaf first (extra ttv-watermark[c2pa])
+    "c2pa_private_key": None,
+    "c2pa_alg": "es256",
+    "c2pa_trust_anchors": None,  # PEM CA certificates trusted when reading C2PA
     "visible_text": None,
     "visible_position": "bottom-right",
     "visible_opacity": 0.6,
@@ -150,8 +154,28 @@ class DctQimWatermark(Watermarker):
 
     def _sign(self, video: Path, manifest: ProvenanceManifest) -> ProvenanceRecord:
         key = load_private_key(self.options["key_path"])
+        use_c2pa = bool(self.options["c2pa_cert_chain"] or self.options["c2pa_private_key"])
+        if use_c2pa:
+            from .c2pa_manifest import sign_c2pa
+
+            if not (self.options["c2pa_cert_chain"] and self.options["c2pa_private_key"]):
+                raise _bad("c2pa_cert_chain and c2pa_private_key must be set together")
+            # C2PA first: it rewrites the file; the Ed25519 digest then covers the result.
+            sign_c2pa(
+                video,
+                manifest,
+                self.options["c2pa_cert_chain"],
+                self.options["c2pa_private_key"],
+                str(self.options["c2pa_alg"]),
+            )
         record = provenance.make_record(video, manifest, key)
-        if self.options["embed_in_file"] and provenance.find_ttv_boxes(video) is not None:
+        # An appended box would break C2PA's BMFF hash: with C2PA the record goes to the
+        # sidecar only.
+        if (
+            self.options["embed_in_file"]
+            and not use_c2pa
+            and provenance.find_ttv_boxes(video) is not None
+        ):
             provenance.write_box(video, record)
         if self.options["write_sidecar"]:
             provenance.write_sidecar(video, record)
@@ -229,6 +253,7 @@ class DctQimWatermark(Watermarker):
                 f"signed by key {record.key_id or '?'}, not by the trusted key "
                 f"{key_id(trusted)}: the file was re-signed with another key"
             )
+        manifest_match &= self._check_c2pa(video, record, reasons)
         detection, wm_match = self._check_watermark(video, record, reasons)
         return VerificationReport(
             signature_valid=signature_valid,
@@ -238,6 +263,28 @@ class DctQimWatermark(Watermarker):
             watermark_matches_manifest=wm_match,
             reasons=tuple(reasons),
         )
+
+    def _check_c2pa(self, video: Path, record: ProvenanceRecord, reasons: list[str]) -> bool:
+        """False when a C2PA manifest is present and invalid or disagrees with the record."""
+        from .c2pa_manifest import read_c2pa
+
+        anchors = self.options["c2pa_trust_anchors"]
+        found = read_c2pa(video, anchors)
+        if found is None:
+            if anchors:
+                reasons.append("c2pa: no readable C2PA manifest in the file")
+                return False
+            return True
+        state = found["state"]
+        ok = state == "Trusted" or (state == "Valid" and not anchors)
+        reasons.append(
+            f"c2pa: manifest {state}"
+            + (f" ({', '.join(found['failures'])})" if found["failures"] else "")
+        )
+        if found["ttv"] is not None and found["ttv"] != record.manifest.model_dump(mode="json"):
+            reasons.append("c2pa: its TTV assertion differs from the signed manifest")
+            ok = False
+        return ok
 
     def _check_watermark(
         self, video: Path, record: ProvenanceRecord, reasons: list[str]
