@@ -249,7 +249,7 @@ def bench_orchestration(quick: bool, tmp: Path) -> list[dict[str, Any]]:
     from ttv_contracts.v1 import Lesson
     from ttv_integration import Pipeline, load_config
 
-    n_shots, size, repeats = (6, (320, 180), 2) if quick else (24, (1280, 720), 3)
+    n_shots, size, repeats = (6, (320, 180), 2) if quick else (10, (640, 360), 2)
     data = make_lesson(n_shots)
     cfg = load_config(profile="stub", overrides=small_overrides(*size, str(tmp / "stores")))
     lesson = Lesson.model_validate(data)

@@ -5,10 +5,14 @@ long does not need four times the memory."""
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Iterator
 
 import numpy as np
+import pytest
 from ttv_contracts.stubs import STUBS
 from ttv_contracts.v1 import Lesson
 from ttv_integration import Pipeline, Registry, load_config
@@ -108,3 +112,38 @@ def test_memory_does_not_grow_with_length(tmp_path):
         frames_long,
     )
     assert peak_long < 1.5 * peak_short, (peak_short, peak_long)
+
+
+HEAVY_PROBE = (
+    "import sys\n"
+    "sys.argv = ['ttv', *sys.argv[1:]]\n"
+    "from ttv_integration.cli import main\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "heavy = ('torch', 'diffusers', 'transformers', 'ray', 'av')\n"
+    "print('@@' + ','.join(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["modules", "--json"], {"av"}),  # lists every installed implementation
+        (["batch", "--help"], set()),
+    ],
+)
+def test_listing_commands_import_no_heavy_library(args, allowed):
+    """`ttv modules` loads every implementation class (their info), yet none may import torch,
+    diffusers or transformers at import time; `ttv batch --help` imports neither Ray nor PyAV."""
+    out = subprocess.run(
+        [sys.executable, "-c", HEAVY_PROBE, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    line = [ln for ln in out.stderr.splitlines() if ln.startswith("@@")][-1]
+    heavy = {m for m in line[2:].split(",") if m}
+    assert heavy <= allowed, f"ttv {' '.join(args)} imports {sorted(heavy - allowed)}"
