@@ -45,6 +45,12 @@ def _module_of(ctx: Context, pkg: Package) -> str | None:
     return None
 
 
+def _left(ctx: Context, module: str) -> int:
+    from .rules import after_loss
+
+    return min(after_loss(ctx.owners, role)[module] for role in ctx.owners.roles)
+
+
 def owner_block(ctx: Context, pkg: Package) -> str:
     name = _module_of(ctx, pkg)
     if name is None:
@@ -69,7 +75,7 @@ def owner_block(ctx: Context, pkg: Package) -> str:
         "",
         f"Reviews: CODEOWNERS routes `{', '.join(mod.paths)}` to "
         + ", ".join(f"`{ctx.owners.team(r)}`" for r in mod.roles)
-        + ". If any one role leaves, two owners remain.",
+        + f". If any one role leaves, at least {_left(ctx, name)} owner role(s) remain.",
     ]
     return "\n".join(lines)
 
@@ -142,14 +148,19 @@ def migration_block(ctx: Context, pkg: Package) -> str:
     return "\n".join(lines)
 
 
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
 def codes_block(ctx: Context, pkg: Package) -> str:
     codes = pkg.documented_codes
     if not codes:
         return '_No `<a id="ttv-eNNN"></a>` sections in this file yet._'
     lines = ["| code | title | registered by |", "| --- | --- | --- |"]
     for code, title in codes.items():
-        owner = ctx.code_owner.get(code, "**not registered**")
-        lines.append(f"| [{code}](#{code.lower()}) | {title} | `{owner}` |")
+        owner = ctx.code_owner.get(code)
+        shown = f"`{owner}`" if owner else "**not registered**"
+        lines.append(f"| [{code}](#{code.lower()}) | {_cell(title)} | {shown} |")
     missing = sorted(c for c, p in ctx.code_owner.items() if p == pkg.name and c not in codes)
     if missing:
         lines += ["", "Registered here but without a section: " + ", ".join(missing)]
@@ -180,8 +191,8 @@ def missing_docs(ws: Workspace) -> list[Path]:
 def make_context(ws: Workspace, owners: Owners) -> Context:
     code_owner: dict[str, str] = {}
     for pkg in ws.packages:
-        for code in pkg.registered_codes:
-            code_owner.setdefault(code, pkg.name)
+        for code, (_title, declared) in pkg.declared_codes.items():
+            code_owner.setdefault(code, declared)
     return Context(ws, owners, code_owner)
 
 

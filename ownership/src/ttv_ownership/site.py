@@ -630,8 +630,8 @@ class Site:
                 documented.setdefault(code, (pkg, title))
         registered: dict[str, tuple[str, str]] = {}
         for pkg in self.ws.packages:
-            for code, title in pkg.registered_codes.items():
-                registered.setdefault(code, (pkg.name, title))
+            for code, (title, declared) in pkg.declared_codes.items():
+                registered.setdefault(code, (declared, title))
         for code, entry in catalog().items():  # whatever is imported in this process
             registered.setdefault(code, (entry.package, entry.title))
         rows = []

@@ -190,6 +190,16 @@ class Package:
         return dict(sorted(out.items()))
 
     @cached_property
+    def declared_codes(self) -> dict[str, tuple[str, str]]:
+        """code -> (title, declared package) for every ``register_code`` call in the sources,
+        whichever package it names (contracts registers integration's platform codes)."""
+        out: dict[str, tuple[str, str]] = {}
+        for path in self.source_files():
+            for code, (title, pkg) in _register_calls(path).items():
+                out[code] = (title, pkg or self.name)
+        return dict(sorted(out.items()))
+
+    @cached_property
     def documented_codes(self) -> dict[str, str]:
         """code -> heading title, from ``<a id="ttv-eNNN"></a>`` anchors in REPAIR.md."""
         return repair_anchors(self.directory / "REPAIR.md")
