@@ -16,7 +16,6 @@ import time
 
 from ttv_contracts.stubs import StubRouter
 from ttv_contracts.v1 import RouteContext, RouteOutcome, RouteRequest
-
 from ttv_router import BanditRouter
 
 
@@ -47,7 +46,7 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=4)
     ap.add_argument("--n", type=int, default=2000)
     args = ap.parse_args()
-    cands = tuple(f"impl{i}" for i in range(args.candidates - 1)) + ("stub",)
+    cands = (*(f"impl{i}" for i in range(args.candidates - 1)), "stub")
     stub = bench(StubRouter(), args.n, cands)
     with tempfile.TemporaryDirectory() as d:
         bandit_router = BanditRouter(store_dir=d, seed=0)

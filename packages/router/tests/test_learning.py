@@ -132,3 +132,14 @@ def test_preset_steps_down_when_history_is_too_slow(tmp_path) -> None:
             RouteOutcome(slot="motion", candidate="only", context=ctx, success=True, latency_s=9.5)
         )
     assert r.rank(req).preset == "standard"
+
+
+def test_cold_start_keeps_configured_order(tmp_path) -> None:
+    r = BanditRouter(store_dir=str(tmp_path / "s"), seed=5)
+    req = RouteRequest(slot="keyframe", candidates=("sd", "animatic", "stub"))
+    for _ in range(5):
+        dec = r.rank(req)
+        assert dec.ranking == ("sd", "animatic", "stub") and not dec.explored
+    r.record(RouteOutcome(slot="keyframe", candidate="sd", success=False, latency_s=1.0))
+    seen = {r.rank(req).ranking for _ in range(30)}
+    assert ("animatic", "sd", "stub") in seen  # evidence now moves the order

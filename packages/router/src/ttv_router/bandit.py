@@ -8,6 +8,8 @@
 * Forgetting: each recorded outcome first discounts every arm of its (slot, bucket) towards
   the Beta(1, 1) prior by ``decay``; an arm that is not being played drifts back to the prior,
   its posterior widens, and Thompson sampling re-explores it.
+* Cold start: while no candidate of a request has history in its bucket, the configured
+  order is kept (the user's preference is the best prior there is).
 * Determinism: the sampling RNG is seeded from (seed, slot, bucket, number of outcomes in the
   bucket, number of rank calls this instance made for it), so the same history and seed give
   the same ranking.
@@ -165,8 +167,10 @@ class BanditRouter(Router):
             means[name] = a / (a + b)
         learn = [c for c in order if c not in self._pin_last]
         pinned = [c for c in order if c in self._pin_last]
-        # ties (e.g. no history) keep the configured order: sort is stable
-        ranked = sorted(learn, key=lambda c: -samples[c]) + pinned
+        if any((c, bucket) in arms for c in learn):
+            ranked = sorted(learn, key=lambda c: -samples[c]) + pinned
+        else:  # cold start in this bucket: the configured order, until there is evidence
+            ranked = learn + pinned
         explored = bool(learn) and ranked[0] != max(
             learn, key=lambda c: (means[c], -order.index(c))
         )
