@@ -145,3 +145,19 @@ def test_font_path_is_used():
     custom = AnimaticKeyframe(font_path=str(fonts[0])).render(spec()).image
     assert custom.shape == default.shape
     assert not np.array_equal(custom, default)
+
+
+@pytest.mark.parametrize("margin", [0.1, 0.2])
+def test_caption_text_stays_in_the_title_safe_area(margin):
+    """Caption glyphs stay inside the inset, so camera zooms/pans do not cut them off."""
+    w, h = 320, 180
+    impl = AnimaticKeyframe(safe_margin=margin, labels=False)
+    img = impl.render(
+        spec(characters=(), caption="Opposite poles attract and like poles repel.")
+    ).image
+    bright = np.all(img > 200, axis=-1)
+    bright[: h // 2] = False  # the sun may be bright; the caption is in the lower half
+    ys, xs = np.nonzero(bright)
+    assert xs.size > 50, "no caption glyphs found"
+    assert xs.min() >= margin * w - 1 and xs.max() <= (1 - margin) * w + 1
+    assert ys.max() <= (1 - margin) * h + 1

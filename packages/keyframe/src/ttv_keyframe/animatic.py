@@ -11,6 +11,10 @@ What is drawn, back to front:
 3. the setting as a label in the top-left corner;
 4. the caption as real, word-wrapped text in a band at the bottom.
 
+Text sits inside a title-safe inset (``safe_margin`` m, 10 % of each side by default): it
+stays whole under a camera zoom of up to ``2m / (1 - 2m)`` travel (25 %) and a pan of up to
+``m / (1 - m)`` (11 %); longer pans cut the caption's ends at the extremes of the move.
+
 Everything is deterministic per seed (no global RNG, no wall clock). Text needs room: below
 48 pixels of height the labels are left out, and a caption that cannot fit is left out too
 (a note says so). Pillow's bundled default font covers Latin text; give ``font_path`` (a
@@ -33,7 +37,7 @@ from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import CharacterRef, Keyframe, KeyframeRenderer, ModuleInfo, Region, ShotSpec
 
 from . import __version__
-from ._options import as_bool, as_int, bad_value, reject_unknown
+from ._options import as_bool, as_float, as_int, bad_value, reject_unknown
 from .errors import E_FONT_UNREADABLE, PACKAGE
 
 MIN_TEXT_HEIGHT = 48  # below this frame height, labels and caption are dropped
@@ -95,7 +99,9 @@ class AnimaticKeyframe(KeyframeRenderer):
         ),
     )
 
-    OPTIONS = frozenset({"font_path", "labels", "caption", "supersample", "max_characters"})
+    OPTIONS = frozenset(
+        {"font_path", "labels", "caption", "supersample", "max_characters", "safe_margin"}
+    )
 
     def __init__(self, **options: Any) -> None:
         reject_unknown("animatic", options, set(self.OPTIONS))
@@ -114,6 +120,8 @@ class AnimaticKeyframe(KeyframeRenderer):
         self.labels = as_bool(name, "labels", options.get("labels", True))
         self.caption = as_bool(name, "caption", options.get("caption", True))
         self.supersample = as_int(name, "supersample", options.get("supersample", 2), 1, 4)
+        # Text stays inside a "title-safe" inset so camera moves do not cut it (module doc).
+        self.safe_margin = as_float(name, "safe_margin", options.get("safe_margin", 0.1), 0.0, 0.3)
         self.max_characters = as_int(
             name, "max_characters", options.get("max_characters", 6), 0, 32
         )
@@ -248,21 +256,23 @@ class AnimaticKeyframe(KeyframeRenderer):
         size = int(np.clip(h / 20, 8, 32))
         font = self._font(size)
         pad = max(2, size // 3)
-        text = _fit(setting, font, w * 0.9 - 2 * pad)
+        mx, my = max(pad, w * self.safe_margin), max(pad, h * self.safe_margin)
+        text = _fit(setting, font, w - 2 * mx - 2 * pad)
         tw = font.getlength(text)
-        box = (pad, pad, pad + tw + 2 * pad, pad + _line_height(font) + 2 * pad)
+        box = (mx, my, mx + tw + 2 * pad, my + _line_height(font) + 2 * pad)
         draw.rounded_rectangle(box, radius=pad, fill=(20, 20, 24), outline=(230, 230, 220))
-        draw.text((2 * pad, 2 * pad), text, font=font, fill=(245, 245, 235))
+        draw.text((mx + pad, my + pad), text, font=font, fill=(245, 245, 235))
         return float(box[3])
 
     def _draw_caption(self, image: Image.Image, caption: str, w: int, h: int) -> bool:
         size = int(np.clip(h / 15, 8, 48))
         font = self._font(size)
         pad = max(2, size // 2)
-        lines = _wrap(caption, font, w - 2 * pad, max_lines=3)
+        mx, my = w * self.safe_margin, h * self.safe_margin
+        lines = _wrap(caption, font, w - 2 * max(pad, mx), max_lines=3)
         line_h = _line_height(font)
-        band_h = len(lines) * line_h + 2 * pad
-        if not lines or band_h > h * 0.45:
+        band_h = len(lines) * line_h + 2 * pad + my  # the band reaches the bottom edge
+        if not lines or band_h > h * 0.5:
             return False
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         od = ImageDraw.Draw(overlay)
