@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from ttv_contracts import stubs
 from ttv_contracts.errors import TTVError
 from ttv_contracts.testing import IdentityConformance
+from ttv_contracts.testing.processes import run_in_processes
 from ttv_contracts.v1 import Beat, Cast, Shot, StoryPlan
 from ttv_identity import CorefIdentity, IdentityStore
 
@@ -195,26 +195,21 @@ def test_sequel_finds_a_renamed_character_by_alias(tmp_path):
     assert raj.name == "Ravi" and raj.id == "ravi"
 
 
-def _worker(args: tuple[str, int]) -> list[tuple[str, int, tuple[str, ...]]]:
-    store, n = args
+def _worker(store: str, n: int) -> list[list]:
     out = []
     for _ in range(n):
         cast = CorefIdentity(store_dir=store, lock_timeout_s=60).resolve(
             plan_of(*POTTER, "Kofi, a young sailor, waved at Mira.")
         )
-        out.extend((c.id, c.seed, c.descriptors) for c in cast.characters)
+        out.extend([c.id, c.seed, list(c.descriptors)] for c in cast.characters)
     return out
 
 
 def test_concurrent_runs_agree(tmp_path):
     store = str(tmp_path / "shared")
-    # fork (where there is one) shares the already-imported modules and name dictionary;
-    # the store itself is opened separately in each process.
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    CorefIdentity().resolve(plan_of("Mira smiled."))  # load the name dictionary once
-    with mp.get_context(method).Pool(4) as pool:
-        results = pool.map(_worker, [(store, 3)] * 4)
-    seen = {r for part in results for r in part}
+    # four fresh interpreters at once; each opens the store itself
+    results = run_in_processes(__file__, "_worker", [[store, 3]] * 4)
+    seen = {(r[0], r[1], tuple(r[2])) for part in results for r in part}
     assert {r[0] for r in seen} == {"ravi", "mira", "kofi"}
     assert len(seen) == 3  # every process got the same id, seed and look
     assert len(IdentityStore(store).all()) == 3

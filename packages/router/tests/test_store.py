@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import sqlite3
 
 import pytest
 from ttv_contracts.errors import TTVError
+from ttv_contracts.testing.processes import run_in_processes
 from ttv_contracts.v1 import RouteContext, RouteOutcome, RouteRequest
 from ttv_router import BanditRouter
 from ttv_router.cli import app
@@ -14,8 +14,6 @@ from ttv_router.store import DB_NAME
 from typer.testing import CliRunner
 
 WRITERS, PER_WRITER = 4, 40
-# fork where the platform has it (no re-import per process); spawn elsewhere
-MP = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
 
 
 def _writer(store_dir: str, index: int) -> None:
@@ -25,18 +23,16 @@ def _writer(store_dir: str, index: int) -> None:
         r.rank(RouteRequest(slot="motion", candidates=("c0", "c1", "c2")))
         r.record(RouteOutcome(slot="motion", candidate=cand, success=i % 4 != 0, latency_s=0.5))
     r.close()
+    return index
 
 
 def test_concurrent_processes_lose_no_outcome(tmp_path) -> None:
     store = str(tmp_path / "shared")
     BanditRouter(store_dir=store).store.close()  # create it once (as the first run would)
-    ctx = MP
-    procs = [ctx.Process(target=_writer, args=(store, i)) for i in range(WRITERS)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    # fresh interpreters writing at once (fork from pytest can deadlock)
+    assert run_in_processes(__file__, "_writer", [[store, i] for i in range(WRITERS)]) == list(
+        range(WRITERS)
+    )
     r = BanditRouter(store_dir=store)
     assert r.store.total_events() == WRITERS * PER_WRITER
     arms = r.store.arms("motion")
@@ -46,13 +42,7 @@ def test_concurrent_processes_lose_no_outcome(tmp_path) -> None:
 
 def test_concurrent_first_creation(tmp_path) -> None:
     store = str(tmp_path / "fresh")
-    ctx = MP
-    procs = [ctx.Process(target=_writer, args=(store, i)) for i in range(3)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    assert run_in_processes(__file__, "_writer", [[store, i] for i in range(3)]) == [0, 1, 2]
     assert BanditRouter(store_dir=store).store.total_events() == 3 * PER_WRITER
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import sqlite3
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from ttv_contracts import stubs
 from ttv_contracts.errors import TTVError
 from ttv_contracts.testing import SceneConformance
+from ttv_contracts.testing.processes import run_in_processes
 from ttv_contracts.v1 import Beat, Cast, Character, Lesson, LessonScene, Shot, StoryPlan
 from ttv_scene import GraphScene, LocationStore
 from ttv_scene.builder import time_of_day
@@ -153,16 +153,19 @@ def test_store_reuses_looks_in_a_sequel(tmp_path):
     assert len(saved) == 2  # one inspectable graph per distinct plan
 
 
-def _worker(store: str) -> list[tuple[str, tuple[str, ...]]]:
-    book = GraphScene(store_dir=store).build(POTTER, CAST)
-    return [(c.location_id, c.palette) for c in book.shots]
+def _worker(store: str, builds: int) -> list[list]:
+    out = []
+    for _ in range(builds):
+        book = GraphScene(store_dir=store).build(POTTER, CAST)
+        out.append([[c.location_id, list(c.palette)] for c in book.shots])
+    return out
 
 
 def test_concurrent_builds_agree(tmp_path):
     store = str(tmp_path / "shared")
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    with mp.get_context(method).Pool(4) as pool:
-        results = pool.map(_worker, [store] * 8)
+    parts = run_in_processes(__file__, "_worker", [[store, 2]] * 4)
+    results = [r for part in parts for r in part]
+    assert len(results) == 8
     assert all(r == results[0] for r in results)
     assert len(LocationStore(store).all()) == 2
 
