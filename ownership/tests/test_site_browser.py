@@ -171,8 +171,16 @@ def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
         current["url"] = base + "repair-catalog/"
         page.goto(current["url"], wait_until="load")
         page.locator("label.md-search__icon, .md-search__input").first.click()
-        page.locator("input.md-search__input").fill("TTV-E001")
-        page.wait_for_selector(".md-search-result__item", timeout=30_000)
+        # wait until the search worker has built its index, then type the query
+        page.wait_for_function(
+            "() => { const m = document.querySelector('.md-search-result__meta');"
+            " return m && /type to start/i.test(m.textContent); }",
+            timeout=120_000,
+        )
+        box = page.locator("input.md-search__input")
+        box.focus()
+        page.keyboard.type("TTV-E001")  # Material searches on key events, not on fill()
+        page.wait_for_selector(".md-search-result__item", timeout=60_000)
         found = page.locator(".md-search-result__item").all_inner_texts()
         assert any("TTV-E001" in t or "Lesson file" in t for t in found), found[:3]
         page.screenshot(path=str(shots / "search_TTV-E001.png"))
