@@ -179,10 +179,10 @@ def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
         )
         box = page.locator("input.md-search__input")
         box.focus()
-        page.keyboard.type("TTV-E001")  # Material searches on key events, not on fill()
+        page.keyboard.type("E001")  # Material searches on key events, not on fill()
         page.wait_for_selector(".md-search-result__item", timeout=60_000)
         found = page.locator(".md-search-result__item").all_inner_texts()
-        assert any("TTV-E001" in t or "Lesson file" in t for t in found), found[:3]
+        assert any("TTV-E001" in t for t in found[:3]), [t[:80] for t in found[:3]]
         page.screenshot(path=str(shots / "search_TTV-E001.png"))
         browser.close()
     broken = []
