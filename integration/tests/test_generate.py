@@ -76,3 +76,21 @@ def test_swapping_a_slot_to_stub_keeps_a_valid_video(tmp_path, small_overrides, 
     info = probe(out)
     assert info["cues"] == report.num_shots
     assert abs(info["duration_s"] - report.duration_s) <= 1 / 24 + 1e-6
+
+
+def test_two_shot_lesson_keeps_both_shots(tmp_path, stub_config):
+    """Regression: with two shots both transition cache keys were equal, so the second shot's
+    frames replaced the first's and the video came out short (TTV-E040)."""
+    from ttv_contracts.v1 import Lesson, LessonScene
+
+    lesson = Lesson(
+        title="Two",
+        scenes=(
+            LessonScene(setting="a lab", text="Poles attract."),
+            LessonScene(setting="a beach", text="Waves roll in."),
+        ),
+    )
+    out = tmp_path / "two.mp4"
+    report = Pipeline(stub_config).run(lesson, out, runs_root=tmp_path / "runs")
+    assert report.num_shots == 2
+    assert abs(probe(out)["duration_s"] - report.duration_s) <= 1 / 24 + 1e-6

@@ -1,14 +1,29 @@
 """TTV integration: assembles slot implementations into a pipeline.
 
 Public surface: :class:`Registry`, :class:`PipelineConfig`, :func:`load_config`,
-:class:`Pipeline`, :func:`load_lesson`.
+:class:`Pipeline`, :func:`load_lesson`. They are imported on first use, so that
+``ttv --help`` does not pay for numpy, pydantic models or PyAV.
 """
 
-from .config import PipelineConfig, load_config
-from .lesson import load_lesson
-from .registry import Registry
-from .runner import Pipeline
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    "Pipeline": ".runner",
+    "PipelineConfig": ".config",
+    "Registry": ".registry",
+    "load_config": ".config",
+    "load_lesson": ".lesson",
+}
+
 __all__ = ["Pipeline", "PipelineConfig", "Registry", "__version__", "load_config", "load_lesson"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

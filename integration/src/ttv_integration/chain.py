@@ -6,6 +6,7 @@ budget or returns invalid output is recorded and the next one is tried.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections import Counter
@@ -31,29 +32,40 @@ class StageTimeout(Exception):
     pass
 
 
+class ImplementationThread:
+    """One daemon thread per implementation instance: every call to an instance runs on the
+    same thread (SQLite connections and other thread-bound state stay valid), and a call past
+    its budget is abandoned (threads cannot be killed) while the caller moves on."""
+
+    def __init__(self, name: str) -> None:
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"ttv-{name}")
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            fn, box, done = self._tasks.get()
+            try:
+                box["value"] = fn()
+            except BaseException as exc:  # handed back to the caller
+                box["error"] = exc
+            finally:
+                done.set()
+
+    def run(self, fn: Callable[[], Any], timeout_s: float | None) -> Any:
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        self._tasks.put((fn, box, done))
+        if not done.wait(timeout_s):
+            raise StageTimeout(f"no result after {timeout_s:g} s")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+
 def call_with_timeout(fn: Callable[[], Any], timeout_s: float | None) -> Any:
-    """Run ``fn`` in a daemon thread; raise :class:`StageTimeout` past ``timeout_s``.
-
-    A timed-out call is abandoned (threads cannot be killed); its result is ignored.
-    """
-    if timeout_s is None:
-        return fn()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # propagated to the caller below
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, daemon=True, name="ttv-stage")
-    worker.start()
-    worker.join(timeout_s)
-    if worker.is_alive():
-        raise StageTimeout(f"no result after {timeout_s:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    """Run ``fn`` on a fresh daemon thread; raise :class:`StageTimeout` past ``timeout_s``."""
+    return ImplementationThread("call").run(fn, timeout_s)
 
 
 def as_ttv_error(exc: BaseException, impl: str, slot: str) -> TTVError:
@@ -132,6 +144,7 @@ class SlotChain:
         self.primary, rest = self._resolve()
         self.fallbacks = rest
         self._instances: dict[str, SlotImplementation] = {}
+        self._threads: dict[str, ImplementationThread] = {}
         self.disabled: set[str] = set()
 
     # ------------------------------------------------------------------ resolution
@@ -203,6 +216,14 @@ class SlotChain:
             self._instances[name] = cls(**options)
         return self._instances[name]
 
+    def run_in(
+        self, name: str, fn: Callable[[SlotImplementation], Any], timeout_s: float | None = None
+    ) -> Any:
+        """Run ``fn(instance)`` on the implementation's own thread (created with it)."""
+        if name not in self._threads:
+            self._threads[name] = ImplementationThread(f"{self.slot}-{name}")
+        return self._threads[name].run(lambda: fn(self.instance(name)), timeout_s)
+
     def version(self, name: str) -> str:
         return self.registry.get(self.slot, name).info.version
 
@@ -225,8 +246,8 @@ class SlotChain:
                 continue
             started = time.perf_counter()
             try:
+                result = self.run_in(name, lambda impl: getattr(impl, method)(*args), timeout)
                 impl = self.instance(name)
-                result = call_with_timeout(lambda impl=impl: getattr(impl, method)(*args), timeout)
             except Exception as exc:  # every failure becomes a recorded, coded fallback
                 err = as_ttv_error(exc, name, self.slot)
                 stats.fallbacks.append(

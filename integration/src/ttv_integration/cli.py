@@ -280,11 +280,29 @@ def batch(
     raise typer.Exit(1 if report["counts"].get("failed") else 0)
 
 
-def _mount_plugins() -> None:
-    """Mount every ``ttv.commands`` entry point (a typer app) as a sub-command."""
+def _mount_plugins(argv: list[str] | None = None) -> None:
+    """Mount ``ttv.commands`` entry points (typer apps) as sub-commands.
+
+    Only the plugin being invoked is imported; the others are listed by name, so
+    ``ttv --help`` stays fast whatever the plugins import.
+    """
     from importlib.metadata import entry_points
 
+    argv = sys.argv[1:] if argv is None else argv
+    wanted = argv[0] if argv else None
     for ep in entry_points(group="ttv.commands"):
+        if ep.name != wanted:
+            dist = ep.dist.name if ep.dist is not None else "a plugin"
+
+            def placeholder(ep_name: str = ep.name) -> None:
+                raise typer.Exit(0)
+
+            app.command(
+                ep.name,
+                help=f"From {dist}: run `ttv {ep.name} --help`.",
+                context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+            )(placeholder)
+            continue
         try:
             sub = ep.load()
         except Exception as exc:  # a broken plugin must not break the CLI

@@ -273,15 +273,13 @@ class Pipeline:
             if slot == "router" or name == "stub":
                 return
             try:
-                router = self.router_chain.instance(self.router_chain.primary)
-                router.record(
-                    RouteOutcome(
-                        slot=slot,
-                        candidate=name,
-                        context=ctx,
-                        success=ok,
-                        latency_s=max(0.0, seconds),
-                    )
+                outcome = RouteOutcome(
+                    slot=slot, candidate=name, context=ctx, success=ok, latency_s=max(0.0, seconds)
+                )
+                self.router_chain.run_in(
+                    self.router_chain.primary,
+                    lambda router: router.record(outcome),
+                    self.config.stage_timeout_s,
                 )
             except Exception as exc:  # learning is best-effort; the run goes on
                 self._stage("route", "router").notes.append(f"router could not record: {exc}")
@@ -565,8 +563,13 @@ class Pipeline:
         n = len(lip_keys)
         specs = [self._pick(book, track, i) for i in range(n - 1)]
         keys = [
+            # the shot's own key and its neighbours (a cut changes both sides of it)
             digest(
-                "transitions", ident, lip_keys[max(0, i - 1) : i + 2], specs[max(0, i - 1) : i + 1]
+                "transitions",
+                ident,
+                i,
+                lip_keys[max(0, i - 1) : i + 2],
+                specs[max(0, i - 1) : i + 1],
             )
             for i in range(n)
         ]
