@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -19,6 +20,7 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
+JUNIT = ROOT / "reports" / "junit"
 TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-benchmark>=4"]
 
 
@@ -149,8 +151,7 @@ def tests(session: nox.Session, package: str) -> None:
         "pytest",
         str(path / "tests"),
         "-q",
-        "-p",
-        "no:randomly",
+        f"--junitxml={JUNIT / (package + '.xml')}",
         *session.posargs,
         success_codes=[0, 5],
     )
@@ -178,7 +179,15 @@ def _workspace_env(session: nox.Session) -> None:
 def e2e(session: nox.Session) -> None:
     """`ttv generate` on every example lesson: default profile and all-stub profile."""
     _workspace_env(session)
-    session.run("python", "-m", "pytest", "tests/e2e", "-q", *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "tests/e2e",
+        "-q",
+        f"--junitxml={JUNIT / 'e2e.xml'}",
+        *session.posargs,
+    )
 
 
 # ---------------------------------------------------------------------------- swap matrix
@@ -232,7 +241,15 @@ def swap(session: nox.Session, group: str) -> None:
 def swap_handover(session: nox.Session) -> None:
     """Named handover swaps: emotion, identity memory, interpolator, scene memory."""
     _workspace_env(session)
-    session.run("python", "-m", "pytest", "tests/swap", "-q", *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "tests/swap",
+        "-q",
+        f"--junitxml={JUNIT / 'swap-handover.xml'}",
+        *session.posargs,
+    )
 
 
 # ---------------------------------------------------------------------------- wheels
@@ -311,3 +328,78 @@ def _wheels(session: nox.Session, resolution: str) -> None:
                 success_codes=[0, 5],
                 env={"PYTHONPATH": ""},
             )
+
+
+# ---------------------------------------------------------------------------- ownership, docs, bench
+
+
+@nox.session(tags=["quality"])
+def ownership(session: nox.Session) -> None:
+    """owners.yaml rules and bus factor, CODEOWNERS and owner-doc generated blocks not stale."""
+    _install_members(session, MEMBERS["ttv-contracts"], MEMBERS["ttv-ownership"])
+    session.run("ttv-ownership", "check")
+    session.run("ttv-ownership", "codeowners", "--check")
+    session.run("ttv-ownership", "docs", "--check")
+
+
+@nox.session
+def batch(session: nox.Session) -> None:
+    """`ttv batch` on the local process pool and on Ray (loopback only)."""
+    session.install(
+        "-e",
+        str(MEMBERS["ttv-contracts"]),
+        "-e",
+        f"{MEMBERS['ttv-integration']}[ray]",
+        "psutil",
+        *TEST_DEPS,
+    )
+    tests = MEMBERS["ttv-integration"] / "tests"
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        f"--junitxml={JUNIT / 'batch.xml'}",
+        *(str(p) for p in sorted(tests.glob("test_batch*.py"))),
+        *session.posargs,
+        env={"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"},
+    )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks as ratios against references measured in the same run (--quick in CI)."""
+    _install_members(session, *MEMBERS.values(), extras={MEMBERS["ttv-integration"]: ["ray"]})
+    args = session.posargs or ["--quick"]
+    session.run(
+        "python",
+        "bench/run.py",
+        "--out",
+        "reports/bench.json",
+        "--md",
+        "reports/bench.md",
+        *args,
+        env={"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"},
+    )
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """mkdocs build --strict, then every page in headless Chromium (console errors, links)."""
+    if shutil.which("chromium") is None and os.geteuid() == 0:
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+    _install_members(
+        session, *MEMBERS.values(), extras={MEMBERS["ttv-ownership"]: ["site", "browser"]}
+    )
+    env = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    session.run("mkdocs", "build", "--strict", "-d", "site", env=env)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "ownership/tests/test_site_browser.py",
+        "-q",
+        f"--junitxml={JUNIT / 'docs-browser.xml'}",
+        env={"TTV_SITE_DIR": "site", "TTV_SITE_ARTIFACTS": "artifacts/site-screenshots"},
+    )
