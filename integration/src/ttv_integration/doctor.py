@@ -87,7 +87,9 @@ def run_doctor(config: PipelineConfig) -> bool:
                 rows.append((f"slot {slot}", False, str(exc)))
     key = os.environ.get("TTV_SIGNING_KEY") or config.slot("watermark").options.get("key_path")
     if key:
-        rows.append(("signing key", Path(key).is_file(), f"{key}"))
+        rows.append(
+            ("signing key", Path(key).exists(), f"{key} (a PEM file or a `ttv keys init` folder)")
+        )
     else:
         rows.append(
             (
