@@ -77,7 +77,7 @@ def test_default_chain_is_real_and_signed(signed):
 
 
 def test_flipped_byte_fails_verification(signed):
-    tmp, env, out, report = signed
+    tmp, env, out, _report = signed
     tampered = tmp / "tampered.mp4"
     data = bytearray(out.read_bytes())
     data[len(data) // 3] ^= 0xFF
