@@ -94,6 +94,7 @@ def importlinter_config() -> str:
         "[importlinter]",
         "root_packages =",
         *[f"    {r}" for r in roots],
+        "include_external_packages = True",
         "",
         "[importlinter:contract:independent-modules]",
         "name = Module packages are independent of each other",
@@ -119,7 +120,6 @@ def importlinter_config() -> str:
         "    diffusers",
         "    transformers",
         "    ttv_integration",
-        "include_external_packages = True",
         "",
     ]
     return "\n".join(lines)
@@ -133,7 +133,7 @@ def imports(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "importlinter.ini"
         cfg.write_text(importlinter_config())
-        session.run("lint-imports", "--config", str(cfg))
+        session.run("lint-imports", str(cfg))
 
 
 # ---------------------------------------------------------------------------- tests
