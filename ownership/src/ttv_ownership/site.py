@@ -838,7 +838,7 @@ class Site:
                 f"besides the stub; {len(kit_ok)} of {len(module_pkgs)} module packages subclass "
                 f"the conformance kit in their tests; {swap_line}.",
                 "[topology](architecture/topology.md); [swap tests report](reports/swap.md); "
-                "`contracts/tests/test_stub_conformance.py`; import-linter contracts in the root `pyproject.toml`",
+                "`contracts/tests/test_stub_conformance.py`; import-linter contracts generated from the workspace by `nox -s imports` (`noxfile.py`)",
             ),
             (
                 "Resilient",
