@@ -19,7 +19,7 @@ from typing import Any
 from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import SLOTS, Lesson, LessonScene
 
-from .config import load_config
+from .config import DEFAULT_PREFERENCES, load_config
 from .encoder import probe
 from .registry import Registry
 from .runner import Pipeline
@@ -83,10 +83,21 @@ def cells(
 
 
 def pairwise_cells(registry: Registry) -> list[dict[str, Any]]:
-    """A deterministic sample covering every pair of slots once, each with the second
-    implementation of each slot it swaps (the stub when a slot has only one other)."""
+    """A deterministic sample of slot pairs, each slot swapped to its second runnable
+    implementation (the stub when it has no other)."""
     out = []
-    alt = {s: registry.names(s)[1] if len(registry.names(s)) > 1 else "stub" for s in SLOTS}
+
+    def alternative(slot: str) -> str:
+        # a runnable implementation other than the default profile's choice, else the stub
+        default = DEFAULT_PREFERENCES.get(slot, ("",))[0]
+        runnable = [
+            n
+            for n in registry.names(slot)
+            if n not in ("stub", default) and _needs_assets(registry, slot, n) is None
+        ]
+        return runnable[0] if runnable else "stub"
+
+    alt = {s: alternative(s) for s in SLOTS}
     pairs = list(itertools.combinations(SLOTS, 2))
     # every pair would be 91 cells; a stride sample keeps every slot in several pairs
     for a, b in pairs[::7]:
