@@ -63,11 +63,6 @@ class ImplementationThread:
         return box["value"]
 
 
-def call_with_timeout(fn: Callable[[], Any], timeout_s: float | None) -> Any:
-    """Run ``fn`` on a fresh daemon thread; raise :class:`StageTimeout` past ``timeout_s``."""
-    return ImplementationThread("call").run(fn, timeout_s)
-
-
 def as_ttv_error(exc: BaseException, impl: str, slot: str) -> TTVError:
     if isinstance(exc, TTVError):
         return exc

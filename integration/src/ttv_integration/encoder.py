@@ -134,8 +134,6 @@ class Mp4Writer:
 
     def close(self) -> None:
         if self._audio_buf.size:
-            pad = np.zeros(AAC_FRAME, np.float32)
-            pad[: self._audio_buf.size] = self._audio_buf
             # encode the remainder as a short final frame (no padding beyond the timeline)
             self._encode_audio(self._audio_buf)
             self._audio_buf = np.zeros(0, np.float32)

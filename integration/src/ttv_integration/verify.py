@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 from ttv_contracts.errors import E_VERIFY_FAILED, TTVError
@@ -15,13 +14,13 @@ from .registry import Registry
 
 
 def _sidecar_record(video: Path) -> ProvenanceRecord | None:
-    for candidate in (video.with_name(video.name + ".provenance.json"),):
-        if candidate.is_file():
-            try:
-                return ProvenanceRecord.model_validate_json(candidate.read_text(encoding="utf-8"))
-            except Exception:
-                return None
-    return None
+    sidecar = video.with_name(video.name + ".provenance.json")
+    if not sidecar.is_file():
+        return None
+    try:
+        return ProvenanceRecord.model_validate_json(sidecar.read_text(encoding="utf-8"))
+    except Exception:
+        return None
 
 
 def read_frames(video: Path, max_frames: int):
@@ -43,15 +42,8 @@ def verify_video(
     report = impl.verify(video, None)
     if report.watermark is None:
         detection = impl.detect(read_frames(video, max_frames))
-        expected = None
         record = _sidecar_record(video)
-        if record is not None:
-            expected = record.manifest.payload_hex
-        else:
-            try:
-                expected = json.loads(report.model_dump_json()).get("payload_hex")
-            except Exception:
-                expected = None
+        expected = record.manifest.payload_hex if record is not None else None
         matches = (
             None
             if expected is None or detection.payload_hex is None
