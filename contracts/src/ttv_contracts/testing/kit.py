@@ -12,11 +12,16 @@ import pytest
 from ..errors import TTVError
 from ..v1.models import (
     AudioClip,
+    CameraMove,
     Cast,
+    CharacterRef,
     Clip,
     EmotionTrack,
     Keyframe,
+    MotionDirectives,
+    PhonemeTiming,
     ProvenanceManifest,
+    Region,
     RouteContext,
     RouteDecision,
     RouteOutcome,
@@ -28,8 +33,9 @@ from ..v1.models import (
     VoiceSpec,
     WatermarkDetection,
     WatermarkPayload,
+    WordTiming,
 )
-from ..v1.slots import SlotImplementation
+from ..v1.slots import TIMING_TOLERANCE_S, SlotImplementation
 from ..v1.timeline import output_frame_count
 from .samples import sample_clip, sample_frames, sample_lessons, sample_plan, sample_spec
 
@@ -116,6 +122,33 @@ def _kit(cls: type) -> type:
 
 def _same_arrays(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def _lie(impl: SlotImplementation, method: str, twist: Any) -> None:
+    """Make ``impl``'s underscore ``method`` return ``twist(honest result, *args)``: the
+    public method must still catch the lie (it does unless an implementation bypassed the
+    base class's checks by overriding the public method)."""
+    honest = getattr(impl, method)
+
+    def lying(*args: Any) -> Any:
+        return twist(honest(*args), *args)
+
+    setattr(impl, method, lying)
+
+
+def _assert_invalid_output(call: Any) -> None:
+    with pytest.raises(TTVError) as info:
+        result = call()
+        if isinstance(result, Iterator):
+            list(result)
+    assert info.value.code == "TTV-E012", info.value
+
+
+def _inside(regions: tuple[Region, ...], width: int, height: int) -> bool:
+    return all(r.x + r.w <= width and r.y + r.h <= height for r in regions)
+
+
+_CAST = (CharacterRef(id="ravi", name="Ravi"), CharacterRef(id="mira", name="Mira"))
 
 
 # ------------------------------------------------------------------ cluster A
@@ -230,6 +263,17 @@ class KeyframeConformance(SlotConformance):
         spec = sample_spec()
         assert _same_arrays(impl.render(spec).image, impl2.render(spec).image)
 
+    @pytest.mark.parametrize("size", [(64, 48), (33, 17)])
+    def test_regions_inside_image(self, impl, size) -> None:
+        spec = sample_spec(width=size[0], height=size[1]).model_copy(update={"characters": _CAST})
+        assert _inside(impl.render(spec).regions, *size)
+
+    def test_rejects_regions_outside_image(self, impl) -> None:
+        spec = sample_spec()
+        outside = Region(x=spec.width - 4, y=0, w=8, h=8, label="ravi")
+        _lie(impl, "_render", lambda kf, _s: Keyframe(image=kf.image, regions=(outside,)))
+        _assert_invalid_output(lambda: impl.render(spec))
+
 
 @_kit
 class MotionConformance(SlotConformance):
@@ -254,6 +298,30 @@ class MotionConformance(SlotConformance):
         kf = Keyframe(image=sample_frames(1, spec.width, spec.height)[0])
         assert _same_arrays(impl.animate(spec, kf).frames, impl2.animate(spec, kf).frames)
 
+    @pytest.mark.parametrize("camera", [CameraMove.PAN_RIGHT, CameraMove.ZOOM_IN])
+    def test_regions_inside_frame(self, impl, camera) -> None:
+        # Faces at the frame's edges and a strong camera move: wherever the regions go,
+        # they stay inside the frame.
+        spec = sample_spec(width=64, height=48, num_frames=5).model_copy(
+            update={
+                "characters": _CAST,
+                "directives": MotionDirectives(camera=camera, motion_scale=1.0),
+            }
+        )
+        regions = (
+            Region(x=0, y=0, w=12, h=12, label="mira"),
+            Region(x=52, y=28, w=12, h=20, label="ravi"),
+        )
+        kf = Keyframe(image=sample_frames(1, 64, 48)[0], regions=regions)
+        clip = impl.animate(spec, kf)
+        assert _inside(clip.regions, spec.width, spec.height)
+
+    def test_rejects_wrong_fps(self, impl) -> None:
+        spec = sample_spec(num_frames=3)
+        kf = Keyframe(image=sample_frames(1, spec.width, spec.height)[0])
+        _lie(impl, "_animate", lambda c, *_: Clip(frames=c.frames, fps=c.fps * 2))
+        _assert_invalid_output(lambda: impl.animate(spec, kf))
+
 
 @_kit
 class TransitionsConformance(SlotConformance):
@@ -273,6 +341,23 @@ class TransitionsConformance(SlotConformance):
     def test_pick_returns_spec(self, impl) -> None:
         spec = impl.pick(TransitionKind.FADE, True, 12)
         assert isinstance(spec, TransitionSpec)
+
+    def test_keeps_fps_and_regions(self, impl) -> None:
+        face = (Region(x=40, y=10, w=20, h=30, label="ravi"),)
+        a = Clip(frames=sample_frames(8), fps=24, regions=face)
+        b = Clip(frames=sample_frames(6, seed=1), fps=24)
+        a2, b2 = impl.blend(a, b, TransitionSpec(kind=TransitionKind.WIPE_LEFT, duration_frames=4))
+        assert (a2.fps, b2.fps) == (24, 24)
+        assert _inside(a2.regions, 64, 48) and _inside(b2.regions, 64, 48)
+
+    def test_rejects_changed_fps(self, impl) -> None:
+        a, b = sample_clip(6), sample_clip(6)
+        _lie(
+            impl,
+            "_blend",
+            lambda out, *_: (out[0], Clip(frames=out[1].frames, fps=out[1].fps + 1)),
+        )
+        _assert_invalid_output(lambda: impl.blend(a, b, TransitionSpec(duration_frames=2)))
 
 
 @_kit
@@ -294,6 +379,22 @@ class ExtenderConformance(SlotConformance):
         empty = Clip(frames=np.zeros((0, 48, 64, 3), np.uint8), fps=12)
         with pytest.raises(TTVError):
             impl.extend(empty, 5)
+
+    def test_keeps_fps_and_regions(self, impl) -> None:
+        face = (Region(x=44, y=28, w=20, h=20, label="ravi"),)
+        clip = Clip(frames=sample_frames(6), fps=8, regions=face)
+        out = impl.extend(clip, 15)
+        assert out.fps == 8 and _inside(out.regions, 64, 48)
+
+    def test_rejects_moved_region_outside(self, impl) -> None:
+        clip = sample_clip(4)
+        outside = Region(x=60, y=40, w=10, h=10)
+        _lie(
+            impl,
+            "_extend",
+            lambda c, *_: Clip(frames=c.frames, fps=c.fps, regions=(outside,)),
+        )
+        _assert_invalid_output(lambda: impl.extend(clip, 6))
 
 
 def _lazy(frames: np.ndarray, pulled: list[int]) -> Iterator[np.ndarray]:
@@ -338,6 +439,29 @@ class InterpolatorConformance(SlotConformance):
         first = next(impl.interpolate(iter(frames), 12, 24))
         assert np.abs(first.astype(int) - frames[0].astype(int)).mean() < 2.0
 
+    def test_rejects_an_extra_frame(self, impl) -> None:
+        def one_more(out: Iterator[np.ndarray], *_: Any) -> Iterator[np.ndarray]:
+            last = None
+            for last in out:
+                yield last
+            if last is not None:
+                yield last
+
+        _lie(impl, "_interpolate", one_more)
+        _assert_invalid_output(lambda: impl.interpolate(iter(sample_frames(6)), 12, 24))
+
+    def test_rejects_unread_input(self, impl) -> None:
+        # An implementation that stops reading early would shorten the video unnoticed:
+        # the count must be judged against the whole input.
+        def first_half(_out: Any, frames: Iterator[np.ndarray], *_: Any) -> Iterator[np.ndarray]:
+            for _ in range(3):
+                frame = next(frames)
+                yield frame
+                yield frame
+
+        _lie(impl, "_interpolate", first_half)
+        _assert_invalid_output(lambda: impl.interpolate(iter(sample_frames(8)), 12, 24))
+
 
 # ------------------------------------------------------------------ cluster C
 
@@ -367,6 +491,46 @@ class VoiceConformance(SlotConformance):
         b = impl2.synthesize("The tide goes out.", VoiceSpec())
         assert _same_arrays(a.samples, b.samples)
 
+    @pytest.mark.parametrize("rate_wpm", [90, 160, 400])
+    def test_timings_inside_audio(self, impl, rate_wpm) -> None:
+        text = "Ravi carried the cracked pot home, and it still held water."
+        audio = impl.synthesize(text, VoiceSpec(rate_wpm=rate_wpm))
+        assert 8000 <= audio.sample_rate <= 192000
+        limit = audio.duration_s + TIMING_TOLERANCE_S
+        for span in (*audio.words, *audio.phonemes):
+            assert 0 <= span.start_s <= span.end_s <= limit, span
+
+    def test_rejects_mislabelled_sample_rate(self, impl) -> None:
+        # The classic lie: audio made at one rate and labelled with a higher one (22,050 Hz
+        # sold as 24,000 Hz). The samples then last less than the speech's own timings; a
+        # word timed to the true end of the audio makes that visible whatever the silence.
+        def relabel(audio: AudioClip, *_: Any) -> AudioClip:
+            last = WordTiming(word="end", start_s=0.9 * audio.duration_s, end_s=audio.duration_s)
+            words = (*audio.words, last)
+            return AudioClip(
+                samples=audio.samples,
+                sample_rate=min(192000, round(audio.sample_rate * 1.25)),
+                words=words,
+                phonemes=audio.phonemes,
+            )
+
+        _lie(impl, "_synthesize", relabel)
+        _assert_invalid_output(lambda: impl.synthesize("Opposite poles attract.", VoiceSpec()))
+
+    def test_rejects_phoneme_past_the_end(self, impl) -> None:
+        def late(audio: AudioClip, *_: Any) -> AudioClip:
+            end = audio.duration_s + 0.5
+            extra = PhonemeTiming(phoneme="a", start_s=audio.duration_s, end_s=end)
+            return AudioClip(
+                samples=audio.samples,
+                sample_rate=audio.sample_rate,
+                words=audio.words,
+                phonemes=(*audio.phonemes, extra),
+            )
+
+        _lie(impl, "_synthesize", late)
+        _assert_invalid_output(lambda: impl.synthesize("The tide goes out.", VoiceSpec()))
+
 
 @_kit
 class LipSyncConformance(SlotConformance):
@@ -387,6 +551,22 @@ class LipSyncConformance(SlotConformance):
         out = impl.sync(sample_clip(1), self._audio(0.1, silent=True))
         assert out.num_frames == 1
 
+    def test_keeps_fps_and_regions(self, impl) -> None:
+        face = (Region(x=20, y=8, w=24, h=30, label="ravi"),)
+        clip = Clip(frames=sample_frames(6), fps=12, regions=face)
+        out = impl.sync(clip, self._audio(0.5), _CAST[:1])
+        assert out.fps == 12 and _inside(out.regions, 64, 48)
+
+    def test_rejects_moved_region_outside(self, impl) -> None:
+        clip = sample_clip(4)
+        outside = Region(x=0, y=40, w=20, h=20, kind="mouth")
+        _lie(
+            impl,
+            "_sync",
+            lambda c, *_: Clip(frames=c.frames, fps=c.fps, regions=(outside,)),
+        )
+        _assert_invalid_output(lambda: impl.sync(clip, self._audio(0.3)))
+
 
 @_kit
 class UpscalerConformance(SlotConformance):
@@ -406,6 +586,14 @@ class UpscalerConformance(SlotConformance):
         out = impl.upscale(_lazy(sample_frames(30), pulled), 128, 96)
         next(out)
         assert len(pulled) <= 4
+
+    def test_rejects_a_dropped_frame(self, impl) -> None:
+        def drop_last(out: Iterator[np.ndarray], *_: Any) -> Iterator[np.ndarray]:
+            frames = list(out)
+            yield from frames[:-1]
+
+        _lie(impl, "_upscale", drop_last)
+        _assert_invalid_output(lambda: impl.upscale(iter(sample_frames(4)), 128, 96))
 
 
 @_kit

@@ -28,6 +28,7 @@ from .models import (
     Model,
     ProvenanceManifest,
     ProvenanceRecord,
+    Region,
     RouteDecision,
     RouteOutcome,
     RouteRequest,
@@ -114,6 +115,57 @@ def _invalid_input(impl: SlotImplementation, detail: str) -> TTVError:
     )
 
 
+#: How far a word or phoneme timing may end past the audio's last sample: one 50 fps frame.
+#: More than this means the timings and the samples disagree about the clock, typically a
+#: voice that labels its audio with the wrong sample rate (22,050 Hz speech sold as 24,000 Hz
+#: has timings that run about 9 % past the end, and the video comes out short and sped up).
+TIMING_TOLERANCE_S = 0.02
+
+
+def _check_regions(
+    impl: SlotImplementation,
+    regions: tuple[Region, ...],
+    width: int,
+    height: int,
+    what: str,
+    carried: tuple[Region, ...] = (),
+) -> None:
+    """Every region an implementation makes or moves must lie inside the ``width`` x
+    ``height`` frame it describes. A region passed through unchanged from the input
+    (``carried``) is the input's business, not this implementation's."""
+    for r in regions:
+        if r in carried:
+            continue
+        if r.x + r.w > width or r.y + r.h > height:
+            raise _invalid_output(
+                impl,
+                f"{what} region {r.label or r.kind!r} ({r.x},{r.y} {r.w}x{r.h}) lies outside "
+                f"the {width}x{height} frame",
+            )
+
+
+def _check_timings(impl: SlotImplementation, audio: AudioClip) -> None:
+    """Word and phoneme timings must be ordered spans inside the audio."""
+    limit = audio.duration_s + TIMING_TOLERANCE_S
+    for kind, spans in (("word", audio.words), ("phoneme", audio.phonemes)):
+        for i, span in enumerate(spans):
+            label = getattr(span, kind)
+            if span.end_s < span.start_s:
+                raise _invalid_output(
+                    impl,
+                    f"{kind} {i} ({label!r}) ends at {span.end_s:.3f} s, before it starts at "
+                    f"{span.start_s:.3f} s",
+                )
+            if span.end_s > limit:
+                raise _invalid_output(
+                    impl,
+                    f"{kind} {i} ({label!r}) ends at {span.end_s:.3f} s but the audio lasts "
+                    f"{audio.duration_s:.3f} s ({audio.samples.shape[0]} samples at "
+                    f"{audio.sample_rate} Hz): timings and samples disagree about the clock; "
+                    "is the sample rate mislabelled?",
+                )
+
+
 class SlotImplementation(ABC):
     """Common base: options from the pipeline config and notes for the stage record."""
 
@@ -127,6 +179,10 @@ class SlotImplementation(ABC):
     def note(self, message: str) -> None:
         """Record something the run report should say about this stage (e.g. 'no face found')."""
         self._notes.append(message)
+
+    def close(self) -> None:  # noqa: B027 - a hook with nothing to do by default
+        """Release what the instance holds (store connections, threads, models). The
+        integration calls it once, on the instance's own thread, when the run ends."""
 
     def drain_notes(self) -> list[str]:
         notes, self._notes = self._notes, []
@@ -244,6 +300,7 @@ class KeyframeRenderer(SlotImplementation):
                 f"image is {kf.image.shape[1]}x{kf.image.shape[0]}, spec is "
                 f"{spec.width}x{spec.height}",
             )
+        _check_regions(self, kf.regions, spec.width, spec.height, "keyframe")
         return kf
 
     @abstractmethod
@@ -267,6 +324,9 @@ class MotionGenerator(SlotImplementation):
             raise _invalid_output(self, f"clip fps {clip.fps} != spec fps {spec.fps}")
         if clip.num_frames < 1:
             raise _invalid_output(self, "clip has no frames")
+        _check_regions(
+            self, clip.regions, spec.width, spec.height, "clip", carried=keyframe.regions
+        )
         return clip
 
     @abstractmethod
@@ -297,6 +357,10 @@ class TransitionBlender(SlotImplementation):
             )
         if a2.size != a.size or b2.size != b.size:
             raise _invalid_output(self, "frame sizes changed")
+        if a2.fps != a.fps or b2.fps != b.fps:
+            raise _invalid_output(self, f"fps changed: {(a.fps, b.fps)} -> {(a2.fps, b2.fps)}")
+        _check_regions(self, a2.regions, *a.size, "clip a", carried=a.regions)
+        _check_regions(self, b2.regions, *b.size, "clip b", carried=b.regions)
         return a2, b2
 
     def pick(self, hint: TransitionKind | None, scene_changed: bool, fps: int) -> TransitionSpec:
@@ -328,6 +392,7 @@ class ClipExtender(SlotImplementation):
             raise _invalid_output(self, f"got {out.num_frames} frames, asked for {num_frames}")
         if out.size != clip.size or out.fps != clip.fps:
             raise _invalid_output(self, "size or fps changed")
+        _check_regions(self, out.regions, *out.size, "clip", carried=clip.regions)
         return out
 
     @abstractmethod
@@ -360,6 +425,9 @@ class FrameInterpolator(SlotImplementation):
                 raise _invalid_output(self, "output frame size changed mid-stream")
             produced += 1
             yield frame
+        unread = _drain(counter)
+        if unread:
+            raise _invalid_output(self, f"stopped reading its input: {unread} frame(s) left unread")
         expected = output_frame_count(counter.count, fps_in, fps_out)
         if produced != expected:
             raise _invalid_output(
@@ -372,6 +440,14 @@ class FrameInterpolator(SlotImplementation):
     def _interpolate(
         self, frames: Iterator[np.ndarray], fps_in: int, fps_out: int
     ) -> Iterator[np.ndarray]: ...
+
+
+def _drain(counter: _Counter) -> int:
+    """Pull what an implementation left unread; how many frames that was."""
+    before = counter.count
+    for _ in counter:
+        pass
+    return counter.count - before
 
 
 class _Counter:
@@ -405,6 +481,7 @@ class VoiceSynthesizer(SlotImplementation):
         audio = self._revalidate(self._expect(self._synthesize(text, spec), AudioClip, "audio"))
         if audio.samples.shape[0] == 0:
             raise _invalid_output(self, "audio has no samples")
+        _check_timings(self, audio)
         return audio
 
     @abstractmethod
@@ -422,6 +499,7 @@ class LipSyncer(SlotImplementation):
         out = self._revalidate(self._expect(self._sync(clip, audio, characters), Clip, "clip"))
         if out.num_frames != clip.num_frames or out.size != clip.size or out.fps != clip.fps:
             raise _invalid_output(self, "lip-sync must keep frame count, size and fps")
+        _check_regions(self, out.regions, *out.size, "clip", carried=clip.regions)
         return out
 
     @abstractmethod
@@ -438,8 +516,9 @@ class Upscaler(SlotImplementation):
     ) -> Iterator[np.ndarray]:
         if not (16 <= width <= 8192 and 16 <= height <= 8192):
             raise _invalid_input(self, f"output size {width}x{height} outside 16..8192")
-        stream = validated_stream(frames, where="upscaler input")
-        for frame in self._upscale(stream, width, height):
+        counter = _Counter(validated_stream(frames, where="upscaler input"))
+        produced = 0
+        for frame in self._upscale(counter, width, height):
             try:
                 check_frame(frame, where="upscaler output")
             except ValueError as exc:
@@ -448,7 +527,19 @@ class Upscaler(SlotImplementation):
                 raise _invalid_output(
                     self, f"frame is {frame.shape[1]}x{frame.shape[0]}, expected {width}x{height}"
                 )
+            produced += 1
+            if produced > counter.count:
+                raise _invalid_output(
+                    self, f"yielded frame {produced} after reading only {counter.count}"
+                )
             yield frame
+        unread = _drain(counter)
+        if unread or produced != counter.count:
+            raise _invalid_output(
+                self,
+                f"{counter.count} frames in must give {counter.count} out, got {produced}"
+                + (f" ({unread} input frame(s) left unread)" if unread else ""),
+            )
 
     @abstractmethod
     def _upscale(
@@ -564,6 +655,7 @@ __all__ = [
     "CLUSTER_NAMES",
     "SLOTS",
     "SLOT_BASES",
+    "TIMING_TOLERANCE_S",
     "ClipExtender",
     "EmotionAnalyzer",
     "FrameInterpolator",
