@@ -156,6 +156,18 @@ class Cluster:
         return [m for m in self.mentions if m.kind == "role"]
 
 
+@dataclass(frozen=True)
+class ResolvedMention:
+    """One linked mention: where it is and which entity it refers to."""
+
+    shot: int
+    start: int  # character offsets in the shot's narration
+    end: int
+    text: str
+    kind: str  # "name" | "role" | "pronoun"
+    entity: str
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -479,7 +491,7 @@ class CorefIdentity(IdentityResolver):
 
     def _resolve_pronouns(
         self, toks: list[Token], clusters: list[Cluster], mentions_of: dict[int, Cluster]
-    ) -> None:
+    ) -> list[tuple[int, Cluster]]:
         clause = []
         cid = 0
         for t in toks:
@@ -555,15 +567,18 @@ class CorefIdentity(IdentityResolver):
                     c.pronouns = dictionary_gender(names[0].key.split()[0]) if names else "they"
                 decided[id(c)] = c.pronouns
         # Pass 2: each pronoun goes to the nearest candidate of its gender.
+        assigned: list[tuple[int, Cluster]] = []
         for i, t in pronouns:
             g = "he" if t.lower in MALE_PRONOUNS else "she"
             kind = self._pronoun_kind(toks, i)
             cands = self._candidates(i, kind, sent_mentions, t.sent, max(0, t.sent - 12))
             match = next((c for c in cands if c.pronouns == g), None)
             if match is not None:
+                assigned.append((i, match))
                 match.shots.add(t.shot)
                 sent_mentions[t.sent].append((i, match))
                 sent_mentions[t.sent].sort(key=lambda pc: pc[0])
+        return assigned
 
     # ---------------------------------------------------------------- identity
 
@@ -613,11 +628,11 @@ class CorefIdentity(IdentityResolver):
 
     # ---------------------------------------------------------------- slot
 
-    def _resolve(self, plan: StoryPlan) -> Cast:
+    def _analyze(self, plan: StoryPlan) -> tuple[list[Token], list[Cluster], list]:
         toks = tokenize([s.narration for s in plan.shots])
         mentions = self._mentions(toks)
         if not mentions:
-            return Cast()
+            return toks, [], []
         clusters = self._cluster(toks, mentions)
         linked_ids = {
             id(m) for a, b in self._links(toks, mentions) for m in (mentions[a], mentions[b])
@@ -627,7 +642,44 @@ class CorefIdentity(IdentityResolver):
             for c in clusters
             if self._is_person(c, toks, any(id(m) in linked_ids for m in c.mentions))
         ]
-        self._resolve_pronouns(toks, people, {})
+        assigned = self._resolve_pronouns(toks, people, {})
+        return toks, people, assigned
+
+    def mentions(self, plan: StoryPlan) -> list[ResolvedMention]:
+        """Every mention this resolver links, with the entity it goes to (for evaluation).
+
+        Offsets are characters in the shot's narration. ``entity`` is the character's id as
+        this story alone would name it (the store is not consulted), or ``group:...`` for a
+        plural reference to several people.
+        """
+        toks, people, assigned = self._analyze(plan)
+        label = {id(c): self._label(c) for c in people}
+        out = [
+            ResolvedMention(
+                toks[m.start].shot,
+                toks[m.start].start,
+                toks[m.end - 1].end,
+                m.surface,
+                m.kind,
+                label[id(c)],
+            )
+            for c in people
+            for m in c.mentions
+        ]
+        out += [
+            ResolvedMention(toks[i].shot, toks[i].start, toks[i].end, toks[i].text, "pronoun",
+                            label[id(c)])
+            for i, c in assigned
+        ]  # fmt: skip
+        return sorted(out, key=lambda r: (r.shot, r.start, r.end))
+
+    def _label(self, c: Cluster) -> str:
+        return self._identity_key(c)[0]
+
+    def _resolve(self, plan: StoryPlan) -> Cast:
+        _toks, people, _assigned = self._analyze(plan)
+        if not people:
+            return Cast()
         found: list[tuple[Cluster, StoredIdentity]] = []
         for c in people:
             key, display, aliases = self._identity_key(c)

@@ -269,6 +269,8 @@ class Token:
     sent: int  # global sentence number
     pos: int  # global token number
     sent_start: bool
+    start: int = 0  # character offsets in the shot's narration
+    end: int = 0
 
     @property
     def is_cap(self) -> bool:
@@ -286,10 +288,10 @@ def tokenize(shots: list[str]) -> list[Token]:
             word = m.group(0)
             if word in ('"', "“", "”", "'", "‘", "’", "(", "«", "»"):
                 # quotes and brackets do not end the sentence-start position
-                out.append(Token(word, word, shot_index, sent, pos, False))
+                out.append(Token(word, word, shot_index, sent, pos, False, m.start(), m.end()))
                 pos += 1
                 continue
-            out.append(Token(word, word.lower(), shot_index, sent, pos, start))
+            out.append(Token(word, word.lower(), shot_index, sent, pos, start, m.start(), m.end()))
             pos += 1
             start = False
             if word in SENTENCE_END:
