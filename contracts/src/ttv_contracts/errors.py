@@ -81,6 +81,23 @@ E_DISK_FULL = register_code("TTV-E042", "Disk full while writing the run", "ttv-
 E_RESUME_INVALID = register_code("TTV-E043", "Run directory cannot be resumed", "ttv-integration")
 E_KEY_MISSING = register_code("TTV-E050", "Signing key is missing or unreadable", "ttv-contracts")
 E_VERIFY_FAILED = register_code("TTV-E051", "Provenance verification failed", "ttv-contracts")
+# Stores (ttv_contracts.store and `ttv stores`): TTV-E070..E079.
+E_STORE_BUSY = register_code(
+    "TTV-E070", "A store is locked or in use by another process", "ttv-integration"
+)
+E_STORE_DAMAGED = register_code(
+    "TTV-E071", "A store failed its integrity check", "ttv-integration"
+)
+E_STORE_BACKUP_FAILED = register_code("TTV-E072", "A store backup failed", "ttv-integration")
+E_STORE_RESTORE_REFUSED = register_code(
+    "TTV-E073", "A store restore was refused or failed", "ttv-integration"
+)
+E_STORE_SALVAGE_FAILED = register_code(
+    "TTV-E074", "A damaged store could not be salvaged", "ttv-integration"
+)
+E_STORES_NOT_FOUND = register_code(
+    "TTV-E075", "Stores root or backup folder not found", "ttv-integration"
+)
 
 
 class TTVError(Exception):
