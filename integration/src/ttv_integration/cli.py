@@ -280,6 +280,16 @@ def batch(
     raise typer.Exit(1 if report["counts"].get("failed") else 0)
 
 
+def _mount_stores() -> None:
+    """``ttv stores check|backup|restore|salvage`` (see :mod:`.stores`; stdlib + typer only)."""
+    from .stores import app as stores_app
+
+    app.add_typer(stores_app, name="stores")
+
+
+_mount_stores()
+
+
 def _mount_plugins(argv: list[str] | None = None) -> None:
     """Mount ``ttv.commands`` entry points (typer apps) as sub-commands.
 
