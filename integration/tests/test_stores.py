@@ -165,3 +165,25 @@ def test_salvage_without_header_fails_with_code_and_keeps_the_file(tmp_path):
     assert code == 1 and "TTV-E074" in out
     assert flat.read_bytes() == before
     assert not list(flat.parent.glob("*.salvaging*"))
+
+
+def test_doctor_links_each_problem_to_its_repair_section(tmp_path, monkeypatch):
+    store = tmp_path / "stores" / "router"
+    store.mkdir(parents=True)
+    (store / "router.sqlite3").write_bytes(b"garbage" * 200)
+    monkeypatch.setenv("TTV_STORE_DIR", str(tmp_path / "stores"))
+    result = runner.invoke(app, ["doctor", "--config", "stub"])
+    assert result.exit_code == 1
+    assert "store router: see ttv-contracts/REPAIR.md#ttv-e030" in result.output
+
+
+def test_repair_links_prefer_the_modules_own_code():
+    import pytest
+    from ttv_integration.doctor import repair_links
+
+    pytest.importorskip("ttv_identity.errors")  # registers the identity codes
+
+    detail = "TTV-E111: identity store /x/identities.sqlite3 is corrupt"
+    assert repair_links(detail, "ttv-identity") == ["ttv-identity/REPAIR.md#ttv-e111"]
+    assert repair_links("no module loads", "ttv-motion") == ["ttv-motion/REPAIR.md"]
+    assert repair_links("nothing known") == []

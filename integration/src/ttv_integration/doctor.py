@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -43,9 +45,26 @@ def _check_sqlite(path: Path) -> tuple[bool, str]:
     return True, f"{path}: integrity ok"
 
 
+_CODE = re.compile(r"TTV-E\d{3}")
+
+
+def repair_links(detail: str, package: str | None = None) -> list[str]:
+    """The REPAIR.md sections for a problem: the section of each catalogued code named in
+    ``detail`` (a module's own code points into that module's REPAIR.md), else the REPAIR.md
+    of ``package`` (the implementation that failed), else nothing."""
+    from ttv_contracts.errors import catalog
+
+    known = catalog()
+    links = [known[c].repair for c in dict.fromkeys(_CODE.findall(detail)) if c in known]
+    if not links and package:
+        links = [f"{package}/REPAIR.md"]
+    return links
+
+
 def run_doctor(config: PipelineConfig) -> bool:
     """Print a table of checks; True when nothing blocks a run."""
     rows: list[tuple[str, bool, str]] = []
+    packages: dict[str, str] = {}  # row name -> package of the implementation it checked
     rows.append(("python", sys.version_info >= (3, 11), sys.version.split()[0]))
     rows.append(("video encoder", *_check_av()))
     free = shutil.disk_usage(Path(".").resolve()).free / 2**30
@@ -60,6 +79,8 @@ def run_doctor(config: PipelineConfig) -> bool:
     for db in sorted(stores.rglob("*")) if stores.is_dir() else []:
         if db.suffix in {".sqlite", ".sqlite3", ".db"}:
             ok, detail = _check_sqlite(db)
+            if not ok:
+                detail += "; `ttv stores check` / `ttv stores restore` / `ttv stores salvage`"
             rows.append((f"store {db.parent.name}", ok, detail))
     try:
         registry = Registry()
@@ -72,6 +93,8 @@ def run_doctor(config: PipelineConfig) -> bool:
         for slot in SLOTS:
             try:
                 chain = SlotChain(slot, registry, config)
+                with contextlib.suppress(Exception):  # the distribution, even if it won't load
+                    packages[f"slot {slot}"] = registry.get(slot, chain.primary).distribution
                 impl = chain.instance(chain.primary)
                 detail = f"{chain.primary} {impl.info.version} (fallbacks: {', '.join(chain.fallbacks) or '-'})"
                 check = getattr(impl, "doctor", None)
@@ -105,5 +128,11 @@ def run_doctor(config: PipelineConfig) -> bool:
     table.add_column("detail")
     for name, ok, detail in rows:
         table.add_row(name, "[green]yes[/]" if ok else "[red]NO[/]", detail)
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    problems = [(name, detail) for name, ok, detail in rows if not ok]
+    for name, detail in problems:
+        links = repair_links(detail, packages.get(name))
+        if links:
+            console.print(f"{name}: see {', '.join(links)}", highlight=False, soft_wrap=True)
     return all(ok for _, ok, _ in rows)
