@@ -1,29 +1,26 @@
-"""Lexicon emotion analyzer: StoryPlan -> EmotionTrack.
+"""Lexicon + rules emotion analyzer: StoryPlan -> EmotionTrack (no model, nothing trained).
 
-Per shot:
+Per shot, :func:`ttv_emotion.rules.read` scores the seven labels from the NRC
+word-emotion lexicon (``nrclex``), VADER (valence, negators, intensifiers), a small cue
+table for the words and labels those lexicons lack, and grammar rules (clauses,
+negation, intensifiers, the predicate). Then, over the whole plan:
 
-* **Emotion scores** from the NRC word-emotion lexicon that ships inside the ``nrclex``
-  package (its JSON file, read through ``NRCLex``'s token API, so TextBlob and its corpora
-  are never needed). Words within three tokens after a negator (VADER's ``NEGATE`` list)
-  are skipped; unknown inflections fall back to simple suffix stripping.
-  NRC categories map to the contract's labels: joy, sadness, fear, surprise as is;
-  anger = anger + half of disgust; curiosity = anticipation plus question marks; calm is a
-  baseline that wins when nothing else is strong.
-* **Valence** is VADER's compound score (it handles negation, intensifiers, "!" and caps).
-  Positive valence adds to joy, negative to sadness, so words NRC lacks still count.
+* **Smoothing**: label scores, valence and intensity are smoothed with a zero-phase
+  (forward + backward) exponential filter over neighbouring shots, restarting at explicit
+  scene boundaries, so the arc does not jitter from one sentence to the next. A
+  **strongly marked** shot (clear evidence and margin before smoothing) keeps its own
+  label: smoothing never flips it.
+* **Valence agreement**: a label never contradicts the cue's valence. A clearly valenced
+  shot (|VADER| >= 0.35) never gets a label of the opposite sign; where the rules
+  overrule a weak VADER sign the valence is set to a small value of the label's sign.
 * **Arousal** comes from the label's place on Russell's circumplex (fear and anger high,
   sadness and calm low), scaled by intensity and exclamation marks.
-* **Smoothing**: scores, valence, arousal and intensity are smoothed with a zero-phase
-  (forward + backward) exponential filter over neighbouring shots, restarting at explicit
-  scene boundaries, so the arc does not jitter from one sentence to the next.
 * **Directives**: label and arousal pick the camera move, motion scale and pace; the
   transition hint on cue *i* says how shot *i* is entered from shot *i - 1*.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any
 
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
@@ -39,20 +36,11 @@ from ttv_contracts.v1 import (
     TransitionKind,
 )
 
-from .errors import E_EMOTION_OPTION, E_LEXICON_UNAVAILABLE, PACKAGE
+from .errors import E_EMOTION_OPTION, PACKAGE
+from .rules import LABELS, SIGN, Reading, best_label, excluded_by, read
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 DEFAULTS: dict[str, Any] = {"smoothing": 0.35, "calm_baseline": 0.6, "reset_at_scenes": True}
-
-LABELS: tuple[Emotion, ...] = (
-    Emotion.FEAR,
-    Emotion.ANGER,
-    Emotion.SADNESS,
-    Emotion.JOY,
-    Emotion.SURPRISE,
-    Emotion.CURIOSITY,
-    Emotion.CALM,
-)  # order breaks ties: a shot both joyful and surprising reads as joy, etc.
 
 # Russell's circumplex: how activated each label is (0 = sleepy, 1 = frantic).
 BASE_AROUSAL = {
@@ -74,53 +62,6 @@ CAMERA = {
     Emotion.SURPRISE: (CameraMove.ZOOM_OUT, CameraMove.TILT_UP),
     Emotion.CURIOSITY: (CameraMove.PARALLAX, CameraMove.DOLLY_IN),
 }
-
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|[!?]")
-_SUFFIXES = (
-    ("ies", "y"),
-    ("ied", "y"),
-    ("ing", ""),
-    ("ing", "e"),
-    ("ed", ""),
-    ("ed", "e"),
-    ("d", ""),
-    ("es", ""),
-    ("s", ""),
-    ("ly", ""),
-    ("er", ""),
-    ("est", ""),
-)
-
-
-@lru_cache(maxsize=1)
-def _resources() -> tuple[dict[str, list[str]], Any, frozenset[str]]:
-    try:
-        from nrclex import NRCLex
-        from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
-    except ImportError as exc:  # pragma: no cover - dependencies of the package
-        raise TTVError(E_LEXICON_UNAVAILABLE, f"emotion lexicon package missing: {exc}") from exc
-    try:
-        probe = NRCLex(None)  # the bundled NRC lexicon file
-        lexicon = probe.__lexicon__
-        vader = SentimentIntensityAnalyzer()
-    except (OSError, ValueError) as exc:
-        raise TTVError(E_LEXICON_UNAVAILABLE, f"emotion lexicon failed to load: {exc}") from exc
-    if not lexicon:
-        raise TTVError(E_LEXICON_UNAVAILABLE, "the NRC lexicon shipped by nrclex is empty")
-    negators = frozenset(w.replace("'", "") for w in NEGATE) | frozenset(NEGATE) | {"no", "not"}
-    return lexicon, vader, negators
-
-
-def _lookup(word: str, lexicon: dict[str, list[str]]) -> list[str] | None:
-    hit = lexicon.get(word)
-    if hit is not None:
-        return hit
-    for suffix, repl in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            hit = lexicon.get(word[: -len(suffix)] + repl)
-            if hit is not None:
-                return hit
-    return None
 
 
 def smooth(values: list[float], weight: float) -> list[float]:
@@ -157,7 +98,7 @@ def _clip(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
 
 
 class LexiconEmotion(EmotionAnalyzer):
-    """NRC affect lexicon (nrclex) + VADER valence, smoothed, mapped to motion."""
+    """Lexicon + rules classifier (NRC via nrclex, VADER, cue table), smoothed, mapped to motion."""
 
     info = ModuleInfo(
         slot="emotion",
@@ -167,8 +108,9 @@ class LexiconEmotion(EmotionAnalyzer):
         consumes="StoryPlan",
         produces="EmotionTrack",
         summary=(
-            "NRC affect lexicon (nrclex) and VADER valence per shot, zero-phase smoothing "
-            "across neighbours, mapped to camera, motion scale, pace and transition hints."
+            "Lexicon + rules classifier per shot (NRC via nrclex, VADER, a small cue table; "
+            "negation, intensifiers, predicate), zero-phase smoothing that never flips a "
+            "clearly marked shot, mapped to camera, motion scale, pace and transition hints."
         ),
     )
 
@@ -195,54 +137,14 @@ class LexiconEmotion(EmotionAnalyzer):
 
     # ---------------------------------------------------------------- per shot
 
+    def read(self, text: str) -> Reading:
+        """The rules' reading of one text (scores, valence, intensity, strength)."""
+        return read(text, calm_baseline=self.calm_baseline)
+
     def score(self, text: str) -> tuple[dict[Emotion, float], float, float]:
         """Raw label scores, VADER valence and a raw intensity for one text."""
-        lexicon, vader, negators = _resources()
-        tokens = _TOKEN.findall(text.lower())
-        counts = {
-            k: 0.0
-            for k in (
-                "joy",
-                "sadness",
-                "fear",
-                "anger",
-                "disgust",
-                "surprise",
-                "anticipation",
-                "trust",
-            )
-        }
-        hits = 0
-        negated_until = -1
-        for i, tok in enumerate(tokens):
-            if tok in negators or tok.endswith("n't"):
-                negated_until = i + 3
-                continue
-            if i <= negated_until:
-                continue
-            affects = _lookup(tok, lexicon)
-            if not affects:
-                continue
-            hit = False
-            for a in affects:
-                if a in counts:
-                    counts[a] += 1.0
-                    hit = True
-            hits += hit
-        questions = tokens.count("?")
-        exclaims = tokens.count("!")
-        valence = float(vader.polarity_scores(text)["compound"])
-        scores = {
-            Emotion.JOY: counts["joy"] + max(0.0, valence),
-            Emotion.SADNESS: counts["sadness"] + max(0.0, -valence) * 0.8,
-            Emotion.FEAR: counts["fear"],
-            Emotion.ANGER: counts["anger"] + 0.5 * counts["disgust"],
-            Emotion.SURPRISE: counts["surprise"] + 0.3 * exclaims,
-            Emotion.CURIOSITY: 0.7 * counts["anticipation"] + 1.0 * questions,
-            Emotion.CALM: self.calm_baseline + 0.2 * counts["trust"],
-        }
-        intensity = _clip(0.1 + 0.45 * abs(valence) + 0.12 * hits + 0.1 * exclaims)
-        return scores, valence, intensity
+        r = self.read(text)
+        return r.scores, r.valence, r.intensity
 
     # ---------------------------------------------------------------- slot
 
@@ -257,11 +159,11 @@ class LexiconEmotion(EmotionAnalyzer):
         return segs
 
     def _analyze(self, plan: StoryPlan) -> EmotionTrack:
-        raw = [self.score(s.narration) for s in plan.shots]
+        raw = [self.read(s.narration) for s in plan.shots]
         n = len(raw)
-        scores = {lab: [r[0][lab] for r in raw] for lab in LABELS}
-        valence = [r[1] for r in raw]
-        intensity = [r[2] for r in raw]
+        scores = {lab: [r.scores[lab] for r in raw] for lab in LABELS}
+        valence = [r.valence for r in raw]
+        intensity = [r.intensity for r in raw]
         for seg in self._segments(plan):
             for series in (*scores.values(), valence, intensity):
                 part = smooth([series[i] for i in seg], self.smoothing)
@@ -270,11 +172,18 @@ class LexiconEmotion(EmotionAnalyzer):
         cues: list[EmotionCue] = []
         prev_label: Emotion | None = None
         for i in range(n):
-            label = max(LABELS, key=lambda lab: (scores[lab][i], -LABELS.index(lab)))
+            val = _clip(valence[i], -1.0, 1.0)
             inten = _clip(intensity[i])
+            if raw[i].strongly_marked:  # smoothing never flips a clear shot
+                label = raw[i].label
+            else:
+                shot_scores = {lab: scores[lab][i] for lab in LABELS}
+                label = best_label(shot_scores, excluded_by(val) | raw[i].excluded)
+            sign = SIGN.get(label, 0)
+            if sign * val < 0:  # clear rule evidence overruled VADER's sign
+                val = sign * max(0.05, 0.5 * inten)
             exclaim = plan.shots[i].narration.count("!")
             arousal = _clip(BASE_AROUSAL[label] * (0.6 + 0.4 * inten) + 0.05 * exclaim)
-            val = _clip(valence[i], -1.0, 1.0)
             cues.append(
                 EmotionCue(
                     shot_index=i,
