@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from ttv_contracts import stubs
@@ -26,13 +27,35 @@ TARGETS = {
 }
 
 
-def killer(slot: str, marker: Path, at: int):
+def settle(cache: Path, quiet_s: float = 0.3, limit_s: float = 10.0) -> None:
+    """Wait until the cache's background writer has gone quiet: no temporary file and no new
+    artifact for ``quiet_s``. Cache writes are off the critical path, so what a SIGKILL finds
+    on disk is what the writer had finished; settling first makes "what was done" exact."""
+
+    def snapshot() -> tuple[int, bool]:
+        files = list(cache.rglob("*")) if cache.is_dir() else []
+        return len(files), any(f.name.endswith(".tmp") for f in files)
+
+    deadline = time.monotonic() + limit_s
+    last, since = snapshot(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = snapshot()
+        if now != last or now[1]:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+
+
+def killer(slot: str, marker: Path, at: int, cache: Path | None):
     base, method = TARGETS[slot]
     calls = {"n": 0}
 
     def die() -> None:
         if not marker.exists():
             marker.write_text("killed")
+            if cache is not None:
+                settle(cache)
             os.kill(os.getpid(), signal.SIGKILL)
 
     if slot == "interpolator":
@@ -56,11 +79,13 @@ def killer(slot: str, marker: Path, at: int):
 
 def main() -> None:
     lesson_path, out, run_dir, slot, at, resume = sys.argv[1:7]
+    settled = len(sys.argv) < 8 or sys.argv[7] != "now"
     marker = Path(run_dir + ".killed")
     registry = Registry(eps=[])
     use = {}
     if slot != "none":
-        registry.register(slot, "killer", killer(slot, marker, int(at)))
+        cache = Path(run_dir) / "cache" if settled else None
+        registry.register(slot, "killer", killer(slot, marker, int(at), cache))
         use = {slot: "killer"}
     cfg = load_config(
         profile="stub", use=use, overrides={**SMALL, "store_dir": run_dir + ".stores"}

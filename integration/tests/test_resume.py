@@ -13,6 +13,22 @@ import pytest
 SCRIPT = Path(__file__).with_name("killer_script.py")
 
 # (slot, kill at): after N calls for per-call slots, at output frame N for the interpolator.
+ALL_BUT_ROUTER = [
+    "narrative",
+    "identity",
+    "scene",
+    "emotion",
+    "keyframe",
+    "motion",
+    "transitions",
+    "extender",
+    "interpolator",
+    "voice",
+    "lipsync",
+    "upscaler",
+    "watermark",
+]
+
 KILL_POINTS = [
     ("narrative", 0),  # first stage, before anything is cached
     ("voice", 1),  # mid-stage: shot 0 voiced, shot 1 not
@@ -23,7 +39,9 @@ KILL_POINTS = [
 ]
 
 
-def _run(lesson: Path, out: Path, run_dir: Path, slot: str, at: int, resume: bool):
+def _run(
+    lesson: Path, out: Path, run_dir: Path, slot: str, at: int, resume: bool, when: str = "settled"
+):
     return subprocess.run(
         [
             sys.executable,
@@ -34,6 +52,7 @@ def _run(lesson: Path, out: Path, run_dir: Path, slot: str, at: int, resume: boo
             slot,
             str(at),
             "1" if resume else "0",
+            when,
         ],
         capture_output=True,
         text=True,
@@ -100,4 +119,23 @@ def test_kill_and_resume(tmp_path, reference, slot, at):
     if slot in ("voice", "motion"):
         assert any("reused 1" in note for note in stages[slot][1]), stages[slot]
     # Same seed, same run id: the resumed video is byte-identical to an uninterrupted run.
+    assert out.read_bytes() == ref_out.read_bytes()
+    # Its provenance names every module whose work it holds, reused or not: 13 slots (the
+    # router ranks, it makes nothing), the killer among them.
+    modules = json.loads((run_dir / "provenance.json").read_text())["manifest"]["modules"]
+    expected = {s: "stub@1.0.0" for s in ALL_BUT_ROUTER}
+    expected[slot] = "killer@1.0.0"
+    assert modules == expected
+
+
+@pytest.mark.parametrize(("slot", "at"), [("motion", 1), ("interpolator", 10)])
+def test_kill_without_settling_still_resumes_identically(tmp_path, reference, slot, at):
+    """SIGKILL while the cache writer may be mid-write: whatever it left (nothing, a partial
+    temporary file, a finished artifact) the resumed video is byte-identical."""
+    lesson, ref_out = reference
+    run_dir, out = tmp_path / "run", tmp_path / "out.mp4"
+    first = _run(lesson, out, run_dir, slot, at, False, when="now")
+    assert first.returncode == -9, first.stderr
+    second = _run(lesson, out, run_dir, slot, at, True, when="now")
+    assert second.returncode == 0, second.stderr
     assert out.read_bytes() == ref_out.read_bytes()

@@ -1,18 +1,14 @@
-"""A slot's candidates in fallback order, and calling them with time budgets.
+"""A slot's candidates in fallback order, and what one stage did with them.
 
-The last candidate is always the slot's stub. A candidate that raises, runs past its time
-budget or returns invalid output is recorded and the next one is tried.
+The last candidate is always the slot's stub. Calling candidates (threads, budgets, fallback)
+is the executor's job (:mod:`ttv_integration.executor`); this module only resolves which
+implementations a slot has and how each is built.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ttv_contracts.errors import (
@@ -24,43 +20,13 @@ from ttv_contracts.errors import (
 )
 from ttv_contracts.v1 import FallbackRecord, SlotImplementation, StageRecord
 
+from .code_identity import code_digest
 from .config import AUTO, PipelineConfig
 from .registry import Registry
 
 
 class StageTimeout(Exception):
     pass
-
-
-class ImplementationThread:
-    """One daemon thread per implementation instance: every call to an instance runs on the
-    same thread (SQLite connections and other thread-bound state stay valid), and a call past
-    its budget is abandoned (threads cannot be killed) while the caller moves on."""
-
-    def __init__(self, name: str) -> None:
-        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"ttv-{name}")
-        self._thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            fn, box, done = self._tasks.get()
-            try:
-                box["value"] = fn()
-            except BaseException as exc:  # handed back to the caller
-                box["error"] = exc
-            finally:
-                done.set()
-
-    def run(self, fn: Callable[[], Any], timeout_s: float | None) -> Any:
-        box: dict[str, Any] = {}
-        done = threading.Event()
-        self._tasks.put((fn, box, done))
-        if not done.wait(timeout_s):
-            raise StageTimeout(f"no result after {timeout_s:g} s")
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
 
 
 def as_ttv_error(exc: BaseException, impl: str, slot: str) -> TTVError:
@@ -98,10 +64,19 @@ class StageStats:
     reused: int = 0
     seconds: float = 0.0
     input_digest: str = ""
+    reused_from: Counter = field(default_factory=Counter)  # maker of each reused artifact
+    last_impl: str = ""  # the implementation that answered the latest call
+
+    def makers(self) -> dict[str, str]:
+        """implementation -> version, for everything this stage's output came from (computed
+        now or reused from the cache)."""
+        names = list(dict.fromkeys([*self.used, *self.reused_from]))
+        return {n: self.versions.get(n, "?") for n in names}
 
     def record(self) -> StageRecord:
-        if self.used:
-            impl = ", ".join(f"{n} x{c}" if len(self.used) > 1 else n for n, c in self.used.items())
+        made = self.used + self.reused_from
+        if made:
+            impl = ", ".join(f"{n} x{c}" if len(made) > 1 else n for n, c in made.items())
         else:
             impl = "-"
         if self.fallbacks:
@@ -139,7 +114,6 @@ class SlotChain:
         self.primary, rest = self._resolve()
         self.fallbacks = rest
         self._instances: dict[str, SlotImplementation] = {}
-        self._threads: dict[str, ImplementationThread] = {}
         self.disabled: set[str] = set()
 
     # ------------------------------------------------------------------ resolution
@@ -188,86 +162,38 @@ class SlotChain:
         return [self.primary, *self.fallbacks]
 
     def identity(self) -> list[Any]:
-        """What determines this slot's output: names, versions and options of the chain."""
+        """What determines this slot's output: names, versions, code and options of the chain.
+
+        The code digest covers the implementation's installed files, so a module fixed in
+        place at the same version does not reuse what its bug produced."""
         out: list[Any] = [self.slot]
         for name in self.candidates:
             try:
-                version = self.registry.get(self.slot, name).info.version
+                cls = self.registry.get(self.slot, name).load()
+                out.append((name, cls.info.version, code_digest(cls)))
             except TTVError:
-                version = "?"
-            out.append((name, version))
+                out.append((name, "?", "?"))
         out.append(self.cfg.options)
+        out.append(self.config.namespace)
         return out
 
     # ------------------------------------------------------------------ instances
 
-    def instance(self, name: str) -> SlotImplementation:
-        if name not in self._instances:
-            cls = self.registry.get(self.slot, name).load()
-            # Options are written for the configured implementation; fallbacks run on defaults.
-            options = dict(self.cfg.options) if name == self.primary and name != "stub" else {}
-            if cls.info.needs.store:
-                options.setdefault("store_dir", str(Path(self.config.stores()) / self.slot))
-            self._instances[name] = cls(**options)
-        return self._instances[name]
+    def make(self, name: str) -> SlotImplementation:
+        """A new instance of candidate ``name``. Options are written for the configured
+        implementation; fallbacks run on their defaults. Stores go under the config's store
+        root, one folder per namespace and slot."""
+        cls = self.registry.get(self.slot, name).load()
+        options = dict(self.cfg.options) if name == self.primary and name != "stub" else {}
+        if cls.info.needs.store:
+            options.setdefault("store_dir", str(self.config.store_path(self.slot)))
+        return cls(**options)
 
-    def run_in(
-        self, name: str, fn: Callable[[SlotImplementation], Any], timeout_s: float | None = None
-    ) -> Any:
-        """Run ``fn(instance)`` on the implementation's own thread (created with it)."""
-        if name not in self._threads:
-            self._threads[name] = ImplementationThread(f"{self.slot}-{name}")
-        return self._threads[name].run(lambda: fn(self.instance(name)), timeout_s)
+    def instance(self, name: str) -> SlotImplementation:
+        """A cached instance, for one-shot commands (verify, doctor); runs use the executor."""
+        if name not in self._instances:
+            self._instances[name] = self.make(name)
+        return self._instances[name]
 
     def version(self, name: str) -> str:
         return self.registry.get(self.slot, name).info.version
-
-    # ------------------------------------------------------------------ calling
-
-    def call(
-        self,
-        method: str,
-        args: tuple,
-        stats: StageStats,
-        *,
-        order: list[str] | None = None,
-        on_outcome: Callable[[str, bool, float], None] | None = None,
-    ) -> Any:
-        """Call ``method`` on each candidate in turn until one returns valid output."""
-        timeout = self.cfg.timeout_s or self.config.stage_timeout_s
-        last: TTVError | None = None
-        for name in order or self.candidates:
-            if name in self.disabled:
-                continue
-            started = time.perf_counter()
-            try:
-                result = self.run_in(name, lambda impl: getattr(impl, method)(*args), timeout)
-                impl = self.instance(name)
-            except Exception as exc:  # every failure becomes a recorded, coded fallback
-                err = as_ttv_error(exc, name, self.slot)
-                stats.fallbacks.append(
-                    FallbackRecord(
-                        implementation=name, error_code=err.code, message=err.message[:500]
-                    )
-                )
-                if err.code == "TTV-E011":
-                    self.disabled.add(name)  # a hung implementation is not retried this run
-                if on_outcome:
-                    on_outcome(name, False, time.perf_counter() - started)
-                last = err
-                continue
-            elapsed = time.perf_counter() - started
-            stats.seconds += elapsed
-            stats.used[name] += 1
-            stats.versions[name] = impl.info.version
-            stats.computed += 1
-            stats.notes.extend(impl.drain_notes())
-            if on_outcome:
-                on_outcome(name, True, elapsed)
-            return result
-        raise TTVError(
-            E_STAGE_FAILED,
-            f"every implementation of slot '{self.slot}' failed, the stub included; last error: "
-            f"{last.message if last else 'none'}",
-            module="ttv-integration",
-        )

@@ -78,6 +78,11 @@ class PipelineConfig(BaseModel):
     stage_timeout_s: float = Field(default=300.0, gt=0, le=86_400)
     route_primary: bool = False
     store_dir: str | None = None
+    namespace: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
+    strict: bool = False
+    cache_memory_mb: int = Field(default=768, ge=16, le=1_000_000)
+    cache_budget_mb: int = Field(default=2048, ge=0, le=10_000_000)
+    cache_intermediate: bool = False  # also keep motion and extender clips on disk
     slots: dict[str, SlotConfig] = {}
 
     @model_validator(mode="after")
@@ -96,6 +101,11 @@ class PipelineConfig(BaseModel):
     def stores(self) -> Path:
         base = self.store_dir or os.environ.get("TTV_STORE_DIR") or ".ttv/stores"
         return Path(base)
+
+    def store_path(self, slot: str) -> Path:
+        """Where a slot's persistent store lives: one folder per project namespace, so two
+        series (or two projects) never share identities, scenes or router history."""
+        return self.stores() / self.namespace / slot
 
     def digest(self) -> str:
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()

@@ -493,6 +493,7 @@ class FallbackRecord(Model):
     implementation: str
     error_code: str
     message: str
+    repair: str = ""  # the failing module's REPAIR.md section (contracts 1.1)
 
 
 class StageRecord(Model):

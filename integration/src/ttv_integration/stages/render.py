@@ -1,0 +1,176 @@
+"""The streaming render: timeline frames -> interpolator -> upscaler -> watermark -> H.264.
+
+Frames stream through (memory does not grow with the video's length); audio and subtitle
+cues are written shot by shot on the same timeline. The executor runs the stream under its
+watchdog and restarts it on the next candidate when a link fails or stalls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import numpy as np
+from ttv_contracts.errors import E_AV_MISMATCH, TTVError
+from ttv_contracts.v1 import (
+    AudioClip,
+    FrameInterpolator,
+    Upscaler,
+    Watermarker,
+    WatermarkPayload,
+    output_frame_count,
+)
+
+from ..encoder import Mp4Writer, srt
+from . import transitions, voice
+from .base import Link, Stage
+
+LINKS = (
+    Link("interpolator", FrameInterpolator.interpolate),
+    Link("upscaler", Upscaler.upscale),
+    Link("watermark", Watermarker.embed),
+)
+
+
+def fit_audio(audio: AudioClip, rate: int, n: int) -> np.ndarray:
+    """Resample (linear) to ``rate`` and pad with silence or trim to exactly ``n`` samples."""
+    src = audio.samples
+    if audio.sample_rate != rate and src.size:
+        m = max(1, round(src.size * rate / audio.sample_rate))
+        x = np.arange(m, dtype=np.float64) * (audio.sample_rate / rate)
+        src = np.interp(x, np.arange(src.size), src).astype(np.float32)
+    out = np.zeros(n, np.float32)
+    k = min(n, src.size)
+    out[:k] = src[:k]
+    return out
+
+
+def _av_version() -> str:
+    import av
+
+    return av.__version__
+
+
+def _run(ex, st) -> None:
+    cfg = ex.config
+    rd = st.rd
+    key = ex.key(
+        STAGE,
+        [r.key for r in st.final],
+        [r.key for r in st.audio],
+        cfg.width,
+        cfg.height,
+        cfg.fps,
+        cfg.crf,
+        cfg.audio_rate,
+    )
+    upstream: dict[str, str] = {}
+    for ref in (*st.final, *st.audio):
+        upstream.update(ref.lineage)
+    video, marker = rd.path("video.mp4"), rd.path("video.key")
+    for link in LINKS:
+        ex.stage_stats(link.slot, link.slot)
+    encode = ex.stage_stats("encode", "integration")
+    if video.is_file() and marker.is_file():
+        try:
+            done = json.loads(marker.read_text())
+        except ValueError:
+            done = {}
+        if done.get("key") == key:
+            lineage = done.get("lineage", {})
+            for link in LINKS:
+                ex.reused(_link_stage(link), lineage)
+            encode.reused += 1
+            st.video, st.video_lineage = video, lineage
+            return
+
+    total_in = sum(t.num_frames for t in st.timeline)
+    total_out = output_frame_count(total_in, cfg.timeline_fps, cfg.fps)
+    payload = WatermarkPayload(run_id=st.run_id, content_digest=st.lesson.digest())
+    attempt = {"n": 0}
+
+    def run_once(impls, watch) -> None:
+        attempt["n"] += 1
+        tmp = rd.path(f"render-{attempt['n']}.mp4")
+        writer = Mp4Writer(
+            tmp,
+            width=cfg.width,
+            height=cfg.height,
+            fps=cfg.fps,
+            audio_rate=cfg.audio_rate,
+            crf=cfg.crf,
+            metadata={"title": st.lesson.title, "comment": f"ttv run {st.run_id}"},
+        )
+        watch.output = tmp
+
+        def source():
+            for i, (t, aref, cue) in enumerate(zip(st.timeline, st.audio, st.cues, strict=True)):
+                a0 = t.start_frame * cfg.audio_rate // cfg.timeline_fps
+                a1 = (t.start_frame + t.num_frames) * cfg.audio_rate // cfg.timeline_fps
+                audio = ex.load(voice.STAGE, aref)
+                writer.write_audio(fit_audio(audio, cfg.audio_rate, a1 - a0))
+                writer.add_cue(cue)
+                yield from transitions.final_clip(ex, st, i).frames
+
+        stream = watch.track("source", source())
+        stream = watch.track(
+            "interpolator",
+            FrameInterpolator.interpolate(impls["interpolator"], stream, cfg.timeline_fps, cfg.fps),
+        )
+        stream = watch.track(
+            "upscaler", Upscaler.upscale(impls["upscaler"], stream, cfg.width, cfg.height)
+        )
+        stream = watch.track("watermark", Watermarker.embed(impls["watermark"], stream, payload))
+        try:
+            for frame in stream:
+                t0 = time.perf_counter()
+                writer.write_frame(frame)
+                watch.frames_written += 1
+                watch.seconds["encode"] = (
+                    watch.seconds.get("encode", 0.0) + time.perf_counter() - t0
+                )
+                ex.progress.advance(STAGE.name)
+            t0 = time.perf_counter()
+            writer.close()
+            watch.seconds["encode"] = watch.seconds.get("encode", 0.0) + time.perf_counter() - t0
+        except BaseException:
+            writer.abort()
+            raise
+
+    picks, watch = ex.stream(STAGE, total_in, run_once)
+    for old in rd.root.glob("render-*.mp4"):
+        if old != watch.output:
+            old.unlink(missing_ok=True)
+    encode.used["pyav-libx264"] += 1
+    encode.versions["pyav-libx264"] = _av_version()
+    encode.computed += 1
+    encode.seconds += watch.seconds.get("encode", 0.0)
+    if watch.frames_written != total_out:
+        raise TTVError(
+            E_AV_MISMATCH,
+            f"wrote {watch.frames_written} frames, the timeline needs {total_out}",
+            module="ttv-integration",
+        )
+    lineage = dict(upstream)
+    for link in LINKS:
+        name = picks[link.slot]
+        lineage[link.slot] = f"{name}@{ex.version(link.slot, name)}"
+    os.replace(watch.output, video)
+    rd.write_text("video.key", json.dumps({"key": key, "lineage": lineage}, sort_keys=True))
+    rd.write_text("subtitles.srt", srt(st.cues))
+    st.video, st.video_lineage = video, lineage
+
+
+def _link_stage(link: Link) -> Stage:
+    return Stage(name=link.slot, rank=STAGE.rank, slot=link.slot, method=link.method, run=_run)
+
+
+STAGE = Stage(
+    name="render",
+    rank=90,
+    inputs=("final", "audio", "timeline", "cues", "lesson", "rd", "run_id"),
+    outputs=("video", "video_lineage"),
+    links=LINKS,
+    run=_run,
+)
