@@ -7,7 +7,7 @@ mapping helpers :func:`directives_for` and :func:`smooth`.
 from .analyzer import LexiconEmotion, directives_for, smooth
 from .errors import E_EMOTION_OPTION, E_LEXICON_UNAVAILABLE
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "E_EMOTION_OPTION",
