@@ -31,15 +31,20 @@ ConfigOpt = Annotated[
 ]
 
 
-def _fail(err: Exception) -> None:
-    """Print a coded error as one paragraph and exit 2 (bad input) or 1 (internal)."""
+#: Exit statuses of ``ttv generate`` and ``ttv batch`` (documented in the integration README).
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_DEGRADED = 0, 1, 2, 3
+
+
+def _fail(err: Exception, status: int = EXIT_BAD_INPUT) -> None:
+    """Print a coded error as one paragraph and exit ``status`` (2: bad input, the default;
+    1: the run failed) or 1 for an uncoded internal error."""
     from rich.console import Console
     from ttv_contracts.errors import TTVError
 
     console = Console(stderr=True)
     if isinstance(err, TTVError):
         console.print(f"[bold red]error[/] {err}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
+        raise typer.Exit(status)
     if os.environ.get("TTV_DEBUG"):
         raise err
     console.print(
@@ -48,7 +53,35 @@ def _fail(err: Exception) -> None:
         highlight=False,
         soft_wrap=True,
     )
-    raise typer.Exit(1)
+    raise typer.Exit(EXIT_FAILED)
+
+
+def fallback_lines(report) -> list[str]:
+    """One line per fallback: stage, failing implementation, code, message, REPAIR pointer."""
+    lines = []
+    for stage in report.stages:
+        for fb in stage.fallbacks:
+            repair = f" (see {fb.repair})" if fb.repair else ""
+            lines.append(
+                f"fallback in {stage.stage}: {fb.implementation} failed [{fb.error_code}] "
+                f"{fb.message}{repair} -> used {stage.implementation}"
+            )
+    return lines
+
+
+StrictOpt = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Fail the run (exit 1) on any fallback instead of degrading (exit 3)."
+    ),
+]
+NamespaceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--namespace",
+        help="Project or series whose stores (identities, scenes, router history) to use.",
+    ),
+]
 
 
 def _config(config: str | None, use: list[str] | None, **overrides):
@@ -71,18 +104,32 @@ def generate(
     run_dir: Annotated[Path | None, typer.Option(help="Run directory to create.")] = None,
     runs_root: Annotated[Path, typer.Option(help="Where new run directories go.")] = Path("runs"),
     seed: Annotated[int | None, typer.Option(help="Seed for every stage.")] = None,
+    strict: StrictOpt = False,
+    namespace: NamespaceOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
-    """Render LESSON into a narrated, subtitled, watermarked, signed MP4."""
-    try:
+    """Render LESSON into a narrated, subtitled, watermarked, signed MP4.
+
+    Exit status: 0 ok, 3 degraded (a fallback was used; the video is written), 1 failed,
+    2 bad input (lesson, config, options or output path).
+    """
+    try:  # bad input: nothing has run yet
         from .lesson import load_lesson
         from .progress import RichProgress
-        from .runner import NullProgress, Pipeline
+        from .runner import NullProgress, Pipeline, check_output
 
-        cfg = _config(config, use, seed=seed)
+        cfg = _config(config, use, seed=seed, strict=strict or None, namespace=namespace)
         the_lesson = load_lesson(lesson)
+        check_output(output)
+    except Exception as err:
+        _fail(err, EXIT_BAD_INPUT)
+        return
+    from rich.console import Console
+
+    pipeline = Pipeline(cfg)
+    try:
         with NullProgress() if quiet else RichProgress() as progress:
-            pipeline = Pipeline(cfg, progress=progress)
+            pipeline.progress = progress
             report = pipeline.run(
                 the_lesson,
                 output,
@@ -91,21 +138,26 @@ def generate(
                 resume=resume is not None,
             )
     except Exception as err:  # coded, one paragraph, no traceback
-        _fail(err)
-        return
-    from rich.console import Console
+        from ttv_contracts.errors import TTVError
 
-    console = Console()
-    degraded = [s for s in report.stages if s.status == "fallback"]
-    console.print(
-        f"[bold green]wrote[/] {report.output} ({report.duration_s:.2f} s, "
-        f"{report.num_shots} shots) run dir: {pipeline.rd.root}"
+        bad_input = isinstance(err, TTVError) and err.code in _BAD_INPUT_CODES
+        _fail(err, EXIT_BAD_INPUT if bad_input else EXIT_FAILED)
+        return
+    console = Console(stderr=True)
+    for line in fallback_lines(report):
+        console.print(f"[yellow]{line}[/]", highlight=False, soft_wrap=True)
+    Console().print(
+        f"[bold {'green' if report.status == 'ok' else 'yellow'}]{report.status}[/] "
+        f"wrote {report.output} ({report.duration_s:.2f} s, {report.num_shots} shots) "
+        f"run dir: {pipeline.rd.root}",
+        highlight=False,
+        soft_wrap=True,
     )
-    for stage in degraded:
-        codes = ", ".join(stage.error_codes)
-        console.print(
-            f"[yellow]degraded[/] {stage.stage}: fell back ({codes}) -> {stage.implementation}"
-        )
+    raise typer.Exit(EXIT_OK if report.status == "ok" else EXIT_DEGRADED)
+
+
+#: Codes that mean the input, not the pipeline, is wrong.
+_BAD_INPUT_CODES = {"TTV-E001", "TTV-E002", "TTV-E003", "TTV-E004", "TTV-E005", "TTV-E043"}
 
 
 @app.command()
@@ -251,13 +303,17 @@ def batch(
     retries: Annotated[int, typer.Option(help="Retries for a lost worker.", min=0)] = 1,
     config: ConfigOpt = None,
     use: UseOpt = None,
+    strict: StrictOpt = False,
+    namespace: NamespaceOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
-    """Render every lesson of LESSONS_DIR (skipping finished ones); see integration/BATCH.md."""
+    """Render every lesson of LESSONS_DIR (skipping finished ones); see integration/BATCH.md.
+
+    Exit status: 0 all ok, 3 some degraded, 1 some failed, 2 bad input."""
     try:
         from .batch import RichBatchDisplay, discover_lessons, run_batch, summary_lines
 
-        cfg = _config(config, use)
+        cfg = _config(config, use, strict=strict or None, namespace=namespace)
         total = len(discover_lessons(lessons_dir))
         display = None if quiet else RichBatchDisplay(total)
         report = run_batch(
@@ -277,7 +333,14 @@ def batch(
 
     for line in summary_lines(report):
         Console().print(line, highlight=False, soft_wrap=True)
-    raise typer.Exit(1 if report["counts"].get("failed") else 0)
+    counts = report["counts"]
+    raise typer.Exit(
+        EXIT_FAILED
+        if counts.get("failed")
+        else EXIT_DEGRADED
+        if counts.get("degraded")
+        else EXIT_OK
+    )
 
 
 def _mount_stores() -> None:

@@ -186,11 +186,23 @@ def test_corrupt_mp4_structure_is_reported_not_crashing(tmp_path, keys) -> None:
 # ------------------------------------------------------------------ keys
 
 
-def test_missing_key_raises_e050(video) -> None:
-    with pytest.raises(TTVError) as info:
-        DctQimWatermark().sign(video, manifest())
-    assert info.value.code == "TTV-E050"
-    assert "never generated silently" in str(info.value)
+def test_first_use_creates_the_users_key_once(tmp_path, video, capsys) -> None:
+    """No key configured: the user's own key is made in the config folder, 0600, announced
+    once on stderr (path and public id, never key material), and reused after that."""
+    import stat
+
+    from ttv_watermark.keys import user_key_dir
+
+    record = DctQimWatermark(verify_watermark=False).sign(video, manifest())
+    private = user_key_dir() / PRIVATE_NAME
+    assert user_key_dir().is_relative_to(tmp_path)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert record.algorithm == "Ed25519" and record.key_id
+    err = capsys.readouterr().err
+    assert str(private) in err and record.key_id in err and "PRIVATE KEY" not in err
+    again = DctQimWatermark(verify_watermark=False).sign(video, manifest())
+    assert again.key_id == record.key_id
+    assert capsys.readouterr().err == ""  # announced once
 
 
 def test_missing_key_file_raises_e050(tmp_path, video) -> None:

@@ -1,7 +1,10 @@
-"""Ed25519 key handling: load from a configured path or ``TTV_SIGNING_KEY``; create on request.
+"""Ed25519 key handling: a configured path, else ``TTV_SIGNING_KEY``, else the user's own key.
 
-Keys are never generated silently: a missing key is ``TTV-E050``. Nothing here logs or
-prints key material; error messages name paths only.
+The user's own key lives in the user's config folder (``$TTV_CONFIG_DIR/keys``, else
+``$XDG_CONFIG_HOME/ttv/keys``, else ``~/.config/ttv/keys``). It is created on first use with
+mode 0600 (never in the project tree, so it is never committed), and its creation is
+announced once on stderr with its path and public key id. Nothing here logs or prints key
+material; messages name paths and public fingerprints only.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import sys
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -74,20 +78,55 @@ def init_keys(directory: str | os.PathLike[str]) -> tuple[Path, Path]:
     return priv_path, pub_path
 
 
+def user_key_dir() -> Path:
+    """Where the user's own signing key lives (see the module docstring)."""
+    base = os.environ.get("TTV_CONFIG_DIR")
+    if base:
+        return Path(base) / "keys"
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    root = Path(xdg) if xdg else Path.home() / ".config"
+    return root / "ttv" / "keys"
+
+
+def ensure_user_key() -> Path:
+    """The user's own private key, created (0600) and announced on first use."""
+    directory = user_key_dir()
+    private = directory / PRIVATE_NAME
+    if private.is_file():
+        return private
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        os.chmod(directory, 0o700)
+        priv, _ = init_keys(directory)
+    except TTVError:  # another process created it a moment ago
+        if private.is_file():
+            return private
+        raise
+    except OSError as exc:
+        raise TTVError(
+            E_KEY_MISSING,
+            f"cannot create the user signing key in {directory}: {exc.strerror or exc}",
+            module=PACKAGE,
+            hint=f"Set {ENV_VAR} to a key made with `ttv keys init DIR`, or TTV_CONFIG_DIR "
+            "to a writable folder.",
+        ) from None
+    public = load_public_key(directory)
+    sys.stderr.write(
+        f"ttv: created your signing key {priv} (mode 0600, public id {key_id(public)}); "
+        f"videos you make are signed with it. Back it up; never share the private file.\n"
+    )
+    return priv
+
+
 def resolve_private_path(key_path: str | os.PathLike[str] | None) -> Path:
     """The configured key path (a PEM file or a directory made by ``init_keys``), else the
-    ``TTV_SIGNING_KEY`` environment variable; neither -> ``TTV-E050``."""
+    ``TTV_SIGNING_KEY`` environment variable, else the user's own key (created on first
+    use)."""
     source = "option key_path"
     if key_path is None:
         env = os.environ.get(ENV_VAR)
         if not env:
-            raise TTVError(
-                E_KEY_MISSING,
-                f"no signing key configured: set the watermark option key_path or {ENV_VAR}",
-                module=PACKAGE,
-                hint="Create a pair with `ttv keys init DIR` and point key_path at DIR; "
-                "keys are never generated silently.",
-            )
+            return ensure_user_key()
         key_path, source = env, f"environment variable {ENV_VAR}"
     path = Path(key_path)
     if path.is_dir():
