@@ -33,14 +33,16 @@ from ttv_contracts.v1 import Cast, Character, IdentityResolver, ModuleInfo, Need
 from ttv_contracts.v1.models import slugify
 
 from .errors import E_IDENTITY_OPTION, PACKAGE
-from .store import IdentityStore, StoredIdentity
+from .store import DEFAULT_NAMESPACE, NAMESPACE, IdentityStore, StoredIdentity, age_of
 from .text import (
     AGE_OLD,
     AGE_YOUNG,
+    ANIMAL_NOUNS,
     APPOSITION_VERBS,
     CALENDAR_WORDS,
     CHILD_ROLES,
     CLOSED_CLASS,
+    CONTRASTIVE,
     DETERMINERS,
     FEMALE_PRONOUNS,
     INDEFINITE,
@@ -50,10 +52,14 @@ from .text import (
     OLD_ROLES,
     PERSON_VERBS,
     PLAIN_PERSON_NOUNS,
+    PLURAL_DETERMINERS,
+    PLURAL_NOUNS,
+    PLURAL_PRONOUNS,
     POSSESSIVE,
     REFLEXIVE_PRONOUNS,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
+    TITLE_CANON,
     TITLE_ROLES,
     TITLES,
     Token,
@@ -61,7 +67,7 @@ from .text import (
 )
 
 VERSION = "0.1.0"
-OPTIONS = {"store_dir", "lock_timeout_s"}
+OPTIONS = {"store_dir", "lock_timeout_s", "namespace"}
 CLAUSE_BREAKS = {
     ",",
     ";",
@@ -136,14 +142,17 @@ class Mention:
     definite: bool = True
     title: bool = False
     title_role: str | None = None
+    title_word: str | None = None  # canonical title ("doctor" for "Dr.")
 
 
 @dataclass(eq=False)
 class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     shots: set[int] = field(default_factory=set)
-    votes: dict[str, float] = field(default_factory=lambda: {"he": 0.0, "she": 0.0})
+    votes: dict[str, float] = field(default_factory=lambda: {"he": 0.0, "she": 0.0, "they": 0.0})
     pronouns: str = "they"
+    evidence: str | None = None  # pronouns the story gives evidence for, else None
+    assigned: dict[str, int] = field(default_factory=lambda: {"he": 0, "she": 0, "they": 0})
 
     @property
     def first(self) -> Mention:
@@ -154,6 +163,25 @@ class Cluster:
 
     def roles(self) -> list[Mention]:
         return [m for m in self.mentions if m.kind == "role"]
+
+
+@dataclass(eq=False)
+class Group:
+    """Several people referred to together: "the children", "Ravi and Mira", "they"."""
+
+    key: str
+    members: tuple[Cluster, ...] = ()  # known members (a coordination), else empty
+    mentions: list[Mention] = field(default_factory=list)  # plural noun phrases
+    pronouns: list[int] = field(default_factory=list)  # token positions of they/them/their
+
+
+@dataclass
+class _Analysis:
+    toks: list[Token]
+    people: list[Cluster]
+    keys: dict[int, str]  # id(cluster) -> identity key (unique within the story)
+    assigned: list[tuple[int, Cluster]]  # pronoun token -> person
+    groups: list[Group]
 
 
 @dataclass(frozen=True)
@@ -217,7 +245,15 @@ class CorefIdentity(IdentityResolver):
             raise TTVError(E_IDENTITY_OPTION, f"lock_timeout_s must be a number: {exc}") from exc
         if timeout <= 0:
             raise TTVError(E_IDENTITY_OPTION, "lock_timeout_s must be > 0")
-        self.store = IdentityStore(store_dir, timeout) if store_dir else None
+        namespace = options.get("namespace", DEFAULT_NAMESPACE)
+        if not isinstance(namespace, str) or not NAMESPACE.match(namespace):
+            raise TTVError(
+                E_IDENTITY_OPTION,
+                f"namespace must be 1-64 characters of a-z, 0-9, '-' or '_' (starting with a "
+                f"letter or digit), got {namespace!r}",
+            )
+        self.namespace = namespace
+        self.store = IdentityStore(store_dir, timeout, namespace) if store_dir else None
 
     def doctor(self) -> list[str]:
         """Self-check for `ttv doctor`: problems of the store, if one is configured."""
@@ -232,6 +268,16 @@ class CorefIdentity(IdentityResolver):
         subject_of_person_verb = {
             t.lower for t, nxt in itertools.pairwise(toks) if t.is_cap and nxt.lower in PERSON_VERBS
         }
+        # "Dickon was a boy": the subject of "was" + a role noun phrase
+        subject_of_person_verb |= {
+            t.lower
+            for k, t in enumerate(toks[:-2])
+            if t.is_cap
+            and toks[k + 1].lower in APPOSITION_VERBS
+            and toks[k + 2].lower in DETERMINERS
+            and any(x.lower in ROLE_NOUNS for x in toks[k + 3 : k + 7])
+        }
+        cap_words = {t.lower for t in toks if t.is_cap}
         out: list[Mention] = []
         i, n = 0, len(toks)
 
@@ -269,15 +315,49 @@ class CorefIdentity(IdentityResolver):
                             gender=TITLES[t.lower],
                             title=True,
                             title_role=TITLE_ROLES.get(t.lower),
+                            title_word=TITLE_CANON.get(t.lower, t.lower),
                         )
                     )
                     i = k
                     continue
+            # a bare plural person noun ("Children came", "the villagers" is below)
+            if (
+                t.lower in PLURAL_NOUNS
+                and t.lower not in ROLE_NOUNS
+                and PLURAL_NOUNS[t.lower] not in ANIMAL_NOUNS
+                and (t.sent_start or not t.is_cap)
+            ):
+                out.append(Mention("group", i, i + 1, t.sent, t.shot, PLURAL_NOUNS[t.lower],
+                                   t.text, definite=False))  # fmt: skip
+                i += 1
+                continue
+            # a family by its surname ("the Silvas")
+            if (
+                t.lower == "the"
+                and i + 1 < n
+                and toks[i + 1].is_cap
+                and toks[i + 1].lower.endswith("s")
+                and toks[i + 1].lower[:-1] in cap_words
+            ):
+                fam = toks[i + 1].lower[:-1]
+                out.append(Mention("group", i, i + 2, t.sent, t.shot, f"family:{fam}",
+                                   f"the {toks[i + 1].text}"))  # fmt: skip
+                i += 2
+                continue
             if name_word(t):
                 k = i + 1
                 while k < n and k - i < 3 and toks[k].is_cap and name_word(toks[k]):
                     k += 1
-                name = " ".join(x.text for x in toks[i:k])
+                # "Jemima Puddle-duck", "Mary-Jane": a hyphen inside a word joins it
+                while (
+                    k + 1 < n
+                    and toks[k].text == "-"
+                    and toks[k].start == toks[k - 1].end
+                    and toks[k + 1].start == toks[k].end
+                    and toks[k + 1].text.isalpha()
+                ):
+                    k += 2
+                name = " ".join(x.text for x in toks[i:k]).replace(" - ", "-")
                 prev = toks[i - 1].lower if i > 0 else ""
                 adjs = (prev,) if prev in AGE_OLD | AGE_YOUNG else ()  # "Old Tomas"
                 out.append(
@@ -286,27 +366,44 @@ class CorefIdentity(IdentityResolver):
                 i = k
                 continue
             # determiner + adjectives + role noun ("the old potter", "his granddaughter")
-            if t.lower in DETERMINERS or t.text in POSSESSIVE:
+            if t.lower in DETERMINERS or t.text in POSSESSIVE or t.lower in PLURAL_DETERMINERS:
                 j = i + 1
                 while j < n and j - i <= 4:
                     noun = toks[j].lower
-                    if noun in ROLE_NOUNS and not toks[j].is_cap:
+                    if (noun in ROLE_NOUNS or noun in PLURAL_NOUNS) and not toks[j].is_cap:
+                        # compounds name their last noun: "a shepherd boy", "match girl"
+                        while (
+                            j + 1 < n
+                            and not toks[j + 1].is_cap
+                            and (
+                                toks[j + 1].lower in ROLE_NOUNS or toks[j + 1].lower in PLURAL_NOUNS
+                            )
+                        ):
+                            j += 1
+                        noun = toks[j].lower
                         adjs = tuple(x.lower for x in toks[i + 1 : j])
                         phrase = " ".join([*adjs, noun])
-                        out.append(
-                            Mention(
-                                "role",
-                                i,
-                                j + 1,
-                                t.sent,
-                                t.shot,
-                                noun,
-                                f"the {phrase}",
-                                gender=ROLE_NOUNS[noun],
-                                adjectives=adjs,
-                                definite=t.lower not in INDEFINITE,
+                        if noun in ROLE_NOUNS:
+                            out.append(
+                                Mention(
+                                    "role",
+                                    i,
+                                    j + 1,
+                                    t.sent,
+                                    t.shot,
+                                    noun,
+                                    f"the {phrase}",
+                                    gender=ROLE_NOUNS[noun],
+                                    adjectives=adjs,
+                                    definite=t.lower not in INDEFINITE,
+                                )
                             )
-                        )
+                        else:
+                            surface = " ".join(x.text for x in toks[i : j + 1])
+                            out.append(Mention("group", i, j + 1, t.sent, t.shot,
+                                               PLURAL_NOUNS[noun], surface,
+                                               definite=t.lower not in INDEFINITE
+                                               and t.lower not in PLURAL_DETERMINERS))  # fmt: skip
                         i = j + 1
                         break
                     if not (toks[j].text.isalpha() and toks[j].text.islower()) or (
@@ -373,6 +470,11 @@ class CorefIdentity(IdentityResolver):
                     if r is not None and mentions[r].kind == "name":
                         links.append((k, r))
             else:
+                # "The girl was called Nia", "The stranger was named Omar"
+                if at(e) in APPOSITION_VERBS and at(e + 1) in {"called", "named"}:
+                    r = by_start.get(e + 2)
+                    if r is not None and mentions[r].kind == "name":
+                        links.append((k, r))
                 # "a potter named Ravi", "his granddaughter Mira", "the old potter, Ravi,"
                 r = by_start.get(e)
                 if r is None and at(e) in {"named", "called"}:
@@ -382,10 +484,27 @@ class CorefIdentity(IdentityResolver):
                 if r is not None and mentions[r].kind == "name":
                     links.append((k, r))
                 # "Its captain, a young woman called Lina": role, indefinite role
-                if at(e) == ",":
+                if at(e) == "," and m.definite:
                     r = by_start.get(e + 1)
                     if r is not None and mentions[r].kind == "role" and not mentions[r].definite:
                         links.append((k, r))
+                # "The captain was an old woman"
+                if at(e) in APPOSITION_VERBS:
+                    r = by_start.get(e + 1)
+                    if r is not None and mentions[r].kind == "role" and not mentions[r].definite:
+                        links.append((k, r))
+        # "A young sailor joined the crew. His name was Kwame.": the name goes to the
+        # nearest earlier mention whose lexical gender fits the possessive.
+        for k, m in enumerate(mentions):
+            p = m.start
+            if m.kind == "name" and at(p - 1) in APPOSITION_VERBS and at(p - 2) == "name":
+                poss = at(p - 3)
+                if poss in {"his", "her"} and p >= 3 and toks[p - 3].sent_start:
+                    g = "he" if poss == "his" else "she"
+                    for q in range(k - 1, -1, -1):
+                        if mentions[q].start < p - 3 and mentions[q].gender in (g, None):
+                            links.append((q, k))
+                            break
         return links
 
     # ---------------------------------------------------------------- clusters
@@ -396,19 +515,45 @@ class CorefIdentity(IdentityResolver):
         linked = {i for pair in links for i in pair}
         for a, b in links:
             uf.union(a, b)
-        # equal names; a one-word name joins the one multi-word name that contains it
-        first_by_key: dict[str, int] = {}
+        # Equal names join, but a different title makes a different person: "Mr. Rao" and
+        # "Mrs. Rao" are two people; a bare "Rao" joins the one titled Rao, or the latest
+        # one before it when there are several.
+        titled: dict[str, list[int]] = defaultdict(list)
+        first_by_key: dict[tuple[str, str | None], int] = {}
         for k, m in enumerate(mentions):
-            if m.kind == "name":
-                if m.key in first_by_key:
-                    uf.union(first_by_key[m.key], k)
+            if m.kind == "name" and m.title_word:
+                titled[m.key].append(k)
+                tk = (m.key, m.title_word)
+                if tk in first_by_key:
+                    uf.union(first_by_key[tk], k)
                 else:
-                    first_by_key[m.key] = k
-        multi = [k for key, k in first_by_key.items() if " " in key]
-        for key, k in first_by_key.items():
+                    first_by_key[tk] = k
+        for k, m in enumerate(mentions):
+            if m.kind != "name" or m.title_word:
+                continue
+            variants = {mentions[j].title_word for j in titled.get(m.key, [])}
+            if len(variants) > 1:
+                before = [j for j in titled[m.key] if j < k]
+                uf.union(before[-1] if before else titled[m.key][0], k)
+                continue
+            if variants:
+                uf.union(titled[m.key][0], k)
+            tk = (m.key, None)
+            if tk in first_by_key:
+                uf.union(first_by_key[tk], k)
+            else:
+                first_by_key[tk] = k
+        # a one-word name joins the one multi-word name that contains it ("Mira" and "Mira
+        # Rao"); a titled one ("Mrs. Chen") only a multi-word name with the same title
+        multi = [(key, k) for key, k in first_by_key.items() if " " in key[0]]
+        for (key, title), k in first_by_key.items():
             if " " in key:
                 continue
-            owners = {uf.find(j) for j in multi if key in mentions[j].key.split()}
+            owners = {
+                uf.find(j)
+                for (mkey, mtitle), j in multi
+                if key in mkey.split() and (title is None or mtitle == title)
+            }
             if len(owners) == 1:
                 uf.union(owners.pop(), k)
         # definite roles join the latest identity holding that role
@@ -418,8 +563,17 @@ class CorefIdentity(IdentityResolver):
                 last_with_role[m.title_role] = k
             if m.kind != "role":
                 continue
-            if k not in linked and m.definite and m.key in last_with_role:
-                uf.union(last_with_role[m.key], k)
+            prev = last_with_role.get(m.key)
+            if (
+                prev is not None
+                and m.definite
+                # "A stranger came. The stranger was called Omar": the naming link does not
+                # stop the role joining an earlier holder that has no link of its own
+                and (k not in linked or prev not in linked)
+                # "the elder brother" is not "the younger brother"
+                and set(m.adjectives) & CONTRASTIVE == set(mentions[prev].adjectives) & CONTRASTIVE
+            ):
+                uf.union(prev, k)
             last_with_role[m.key] = k
         groups: dict[int, Cluster] = {}
         for k, m in enumerate(mentions):
@@ -436,6 +590,7 @@ class CorefIdentity(IdentityResolver):
         after = [toks[m.end].lower for m in names if m.end < len(toks)]
         before = [toks[m.start - 1].lower for m in names if m.start > 0]
         person_verbs = sum(w in PERSON_VERBS or w in {"was", "is", "had"} for w in after)
+        person_verbs += sum(w in PERSON_VERBS for w in before)  # "told Kwesi", "met Zara"
         places = sum(w in LOCATIVE for w in before)
         known = dictionary_gender(names[0].key.split()[0]) != "they"
         return person_verbs + int(known) > places
@@ -461,37 +616,32 @@ class CorefIdentity(IdentityResolver):
             return "object"
         return "subject"  # he, she, his, hers
 
-    def _candidates(
-        self,
-        i: int,
-        kind: str,
-        sent_mentions: dict[int, list[tuple[int, Cluster]]],
-        sent: int,
-        first_sent: int,
-    ) -> list[Cluster]:
-        """Clusters that could be the antecedent, nearest first."""
-        same = [c for pos, c in reversed(sent_mentions.get(sent, [])) if pos < i]
-        if kind == "object":  # "Ravi smiled at her": her is not Ravi
-            same = [
-                c
-                for pos, c in reversed(sent_mentions.get(sent, []))
-                if pos < i and self._clause[pos] != self._clause[i]
-            ]
-        if kind == "reflexive":
-            return same[:1]
-        out = list(dict.fromkeys(same))
-        s = sent - 1
-        while s >= first_sent:
-            earlier = [c for _pos, c in reversed(sent_mentions.get(s, []))]
-            for c in earlier:
-                if c not in out:
-                    out.append(c)
-            s -= 1
-        return out
+    @staticmethod
+    def _prior(c: Cluster) -> str:
+        """Gender from lexical words or the name dictionary, before any pronoun counts."""
+        lexical = {m.gender for m in c.mentions if m.gender in ("he", "she")}
+        if len(lexical) == 1:
+            return lexical.pop()
+        names = c.names()
+        return dictionary_gender(names[0].key.split()[0]) if names else "they"
+
+    @staticmethod
+    def _ranked(entries: list[tuple[int, Cluster]], clause: list[int], i: int | None) -> list:
+        """Clusters of one sentence in the order a pronoun prefers them: the subject of the
+        pronoun's own clause, then the sentence's subject, then the others, nearest first."""
+        if not entries:
+            return []
+        out: list[Cluster] = []
+        if i is not None:
+            own = [c for pos, c in entries if clause[pos] == clause[i]]
+            out += own[:1]
+        out.append(entries[0][1])
+        out += [c for _pos, c in reversed(entries)]
+        return list(dict.fromkeys(out))
 
     def _resolve_pronouns(
-        self, toks: list[Token], clusters: list[Cluster], mentions_of: dict[int, Cluster]
-    ) -> list[tuple[int, Cluster]]:
+        self, toks: list[Token], clusters: list[Cluster], group_mentions: list[Mention]
+    ) -> tuple[list[tuple[int, Cluster]], list[Group]]:
         clause = []
         cid = 0
         for t in toks:
@@ -508,8 +658,208 @@ class CorefIdentity(IdentityResolver):
         pronouns = [
             (i, t) for i, t in enumerate(toks) if t.lower in MALE_PRONOUNS | FEMALE_PRONOUNS
         ]
-        # Pass 1: votes from pronouns whose antecedent is unambiguous (one candidate in the
-        # nearest sentence that has any), plus lexical gender.
+        self._vote(toks, clusters, sent_mentions, pronouns, clause)
+        groups, events = self._groups(toks, clusters, group_mentions, sent_mentions)
+
+        def compatible(c: Cluster, g: str) -> bool:
+            if c.evidence is not None:
+                return c.evidence == g
+            if c.assigned["they"]:
+                return False  # a singular "they" of this story
+            return c.pronouns in (g, "they")
+
+        def eligible_they(c: Cluster) -> bool:
+            return c.evidence in (None, "they") and not (c.assigned["he"] or c.assigned["she"])
+
+        possessed = {m.start: c for c in clusters for m in c.mentions if m.kind == "role"}
+        assigned: list[tuple[int, Cluster]] = []
+        implicit: dict[frozenset[int], Group] = {}
+
+        def group_of(members: list[Cluster]) -> Group:
+            key = frozenset(id(c) for c in members)
+            for g in groups:
+                if g.members and frozenset(id(c) for c in g.members) == key:
+                    return g
+            if key not in implicit:
+                implicit[key] = Group(f"implicit-{len(implicit)}", tuple(members))
+                groups.append(implicit[key])
+            return implicit[key]
+
+        def plural_referent(i: int, sent: int) -> Group | Cluster | None:
+            singular_only = toks[i].lower == "themself"
+            evs = [r for pos, r in events.get(sent, []) if pos < i]
+            if evs and not singular_only:
+                return evs[-1]
+            entries = [(pos, c) for pos, c in sent_mentions.get(sent, []) if pos < i]
+            if toks[i].lower == "them":  # "Ravi offered to help them": not Ravi
+                entries = [(pos, c) for pos, c in entries if clause[pos] != clause[i]]
+            people = list(dict.fromkeys(c for _pos, c in entries))
+            if len(people) >= 2 and not singular_only:
+                return group_of(people)
+            if len(people) == 1 and eligible_they(people[0]):
+                # a person already "they" in this story keeps it; otherwise a group in the
+                # sentence before is the likelier referent ("The girls ... help them")
+                before = (
+                    events.get(sent - 1, [])
+                    or len({c for _p, c in sent_mentions.get(sent - 1, [])}) >= 2
+                )
+                if people[0].assigned["they"] or people[0].evidence == "they" or not before:
+                    return people[0]
+            s = sent - 1
+            while s >= 0 and sent - s <= 3:
+                evs = [r for _pos, r in events.get(s, [])]
+                if evs and not singular_only:
+                    return evs[-1]
+                people = list(dict.fromkeys(c for _pos, c in sent_mentions.get(s, [])))
+                if len(people) >= 2 and not singular_only:
+                    return group_of(people)
+                if len(people) == 1 and eligible_they(people[0]):
+                    return people[0]
+                s -= 1
+            return None
+
+        every = [
+            (i, t)
+            for i, t in enumerate(toks)
+            if t.lower in MALE_PRONOUNS | FEMALE_PRONOUNS | PLURAL_PRONOUNS
+        ]
+        for i, t in every:
+            sent = t.sent
+            if t.lower in PLURAL_PRONOUNS:
+                ref = plural_referent(i, sent)
+                if isinstance(ref, Group):
+                    ref.pronouns.append(i)
+                    events[sent].append((i, ref))
+                elif ref is not None:
+                    ref.assigned["they"] += 1
+                    assigned.append((i, ref))
+                    ref.shots.add(t.shot)
+                    events[sent].append((i, ref))
+                    sent_mentions[sent].append((i, ref))
+                    sent_mentions[sent].sort(key=lambda pc: pc[0])
+                continue
+            g = "he" if t.lower in MALE_PRONOUNS else "she"
+            kind = self._pronoun_kind(toks, i)
+            entries = [(pos, c) for pos, c in sent_mentions.get(sent, []) if pos < i]
+            if kind == "object":
+                # not its own clause's subject ("Ravi smiled at her", "Juan paid him"), nor
+                # the sentence's subject when its clause has none ("The king laughed and
+                # gave him a ring")
+                own = {c for pos, c in entries if clause[pos] == clause[i]}
+                own_subject = bool(own) or any(
+                    toks[j].lower in SUBJECT_PRONOUNS | {"they"} and clause[j] == clause[i]
+                    for j in range(max(0, i - 8), i)
+                )
+                first = entries[0][1] if entries else None
+                opener = next((j for j in range(i - 1, -1, -1) if clause[j] != clause[i]), -1) + 1
+                if toks[opener].lower in {"who", "which"} and entries:
+                    first = entries[-1][1]  # "Mr. McGregor, who ran after him": not McGregor
+                entries = [
+                    (pos, c)
+                    for pos, c in entries
+                    if c not in own and (own_subject or c is not first)
+                ]
+                cands = self._ranked(entries, clause, None)
+            elif kind == "reflexive":
+                cands = self._ranked(entries, clause, i)[:2]
+            else:
+                if t.lower in {"his", "her"} and i in possessed:
+                    # "his granddaughter": the possessor is not the possessed
+                    entries = [(pos, c) for pos, c in entries if c is not possessed[i]]
+                cands = self._ranked(entries, clause, i)
+            if kind != "reflexive":
+                s = sent - 1
+                while s >= max(0, sent - 12):
+                    cands += [c for c in self._ranked(sent_mentions.get(s, []), clause, None)
+                              if c not in cands]  # fmt: skip
+                    s -= 1
+            match = next((c for c in cands if compatible(c, g)), None)
+            if match is not None:
+                match.assigned[g] += 1
+                assigned.append((i, match))
+                match.shots.add(t.shot)
+                sent_mentions[sent].append((i, match))
+                sent_mentions[sent].sort(key=lambda pc: pc[0])
+        # An identity without evidence takes the pronouns the story used for it.
+        for c in clusters:
+            if c.evidence is None:
+                he, she, they = c.assigned["he"], c.assigned["she"], c.assigned["they"]
+                if they and not (he or she):
+                    c.pronouns = "they"
+                elif he != she:
+                    c.pronouns = "he" if he > she else "she"
+        return assigned, groups
+
+    def _groups(
+        self,
+        toks: list[Token],
+        clusters: list[Cluster],
+        group_mentions: list[Mention],
+        sent_mentions: dict[int, list[tuple[int, Cluster]]],
+    ) -> tuple[list[Group], dict[int, list[tuple[int, Any]]]]:
+        """Groups named by a plural noun phrase or a coordination ("Ali, Ben and Chen"), as
+        events per sentence: (last token, group)."""
+        groups: list[Group] = []
+        events: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+        last_by_noun: dict[str, Group] = {}
+        np_group: dict[int, Group] = {}
+        for m in group_mentions:
+            grp = last_by_noun.get(m.key) if m.definite else None
+            if grp is None:
+                grp = Group(f"{m.key}-{m.start}")
+                groups.append(grp)
+            grp.mentions.append(m)
+            last_by_noun[m.key] = grp
+            np_group[m.start] = grp
+            events[m.sent].append((m.end - 1, grp))
+        # coordinations: person or group mentions joined only by "," and "and"
+        spans: dict[int, list[tuple[int, int, Any]]] = defaultdict(list)
+        for c in clusters:
+            for m in c.mentions:
+                spans[m.sent].append((m.start, m.end, c))
+        for m in group_mentions:
+            spans[m.sent].append((m.start, m.end, np_group[m.start]))
+        for sent, lst in spans.items():
+            lst.sort(key=lambda x: (x[0], -x[1]))
+            chain: list[tuple[int, int, Any]] = []
+            saw_and = False
+
+            def close(chain: list[tuple[int, int, Any]], saw_and: bool, sent: int) -> None:
+                members = list(dict.fromkeys(x[2] for x in chain))
+                if saw_and and len(members) >= 2:
+                    key = "+".join(sorted(str(id(x)) for x in members))
+                    grp = next((g for g in groups if g.key == key), None)
+                    if grp is None:
+                        flat = tuple(x for x in members if isinstance(x, Cluster))
+                        grp = Group(key, flat)
+                        groups.append(grp)
+                    events[sent].append((chain[-1][1] - 1, grp))
+
+            for start, end, ref in lst:
+                if chain and start < chain[-1][1]:
+                    continue  # nested ("Ravi's granddaughter")
+                between = [t.lower for t in toks[chain[-1][1] : start]] if chain else []
+                if chain and between and set(between) <= {",", "and"}:
+                    saw_and = saw_and or "and" in between
+                    chain.append((start, end, ref))
+                else:
+                    close(chain, saw_and, sent)
+                    chain, saw_and = [(start, end, ref)], False
+            close(chain, saw_and, sent)
+        for lst in events.values():
+            lst.sort(key=lambda x: x[0])
+        return groups, events
+
+    def _vote(
+        self,
+        toks: list[Token],
+        clusters: list[Cluster],
+        sent_mentions: dict[int, list[tuple[int, Cluster]]],
+        pronouns: list[tuple[int, Token]],
+        clause: list[int],
+    ) -> None:
+        """Decide each identity's pronouns once, from lexical gender and the pronouns whose
+        antecedent is unambiguous (one candidate in the nearest sentence that has any)."""
         for c in clusters:
             for m in c.mentions:
                 if m.gender:
@@ -555,30 +905,24 @@ class CorefIdentity(IdentityResolver):
                         if decided.get(id(c), g) in (g, "they")
                     }
                     s -= 1
+                if len(window) > 1:
+                    # several candidates: the name dictionary may tell them apart ("Sara
+                    # lent Daniel her bicycle"); it never outvotes the story on its own
+                    window = {c for c in window if self._prior(c) in (g, "they")}
                 if len(window) == 1:
                     window.pop().votes[g] += 1.0
             # Decide each identity's pronouns once, for the whole story.
             for c in clusters:
-                he, she = c.votes["he"], c.votes["she"]
-                if he != she:
-                    c.pronouns = "he" if he > she else "she"
+                he, she, they = c.votes["he"], c.votes["she"], c.votes["they"]
+                if they > max(he, she):
+                    c.pronouns = c.evidence = "they"  # "Mx. Taylor"
+                elif he != she:
+                    c.pronouns = c.evidence = "he" if he > she else "she"
                 else:
                     names = c.names()
+                    c.evidence = None
                     c.pronouns = dictionary_gender(names[0].key.split()[0]) if names else "they"
                 decided[id(c)] = c.pronouns
-        # Pass 2: each pronoun goes to the nearest candidate of its gender.
-        assigned: list[tuple[int, Cluster]] = []
-        for i, t in pronouns:
-            g = "he" if t.lower in MALE_PRONOUNS else "she"
-            kind = self._pronoun_kind(toks, i)
-            cands = self._candidates(i, kind, sent_mentions, t.sent, max(0, t.sent - 12))
-            match = next((c for c in cands if c.pronouns == g), None)
-            if match is not None:
-                assigned.append((i, match))
-                match.shots.add(t.shot)
-                sent_mentions[t.sent].append((i, match))
-                sent_mentions[t.sent].sort(key=lambda pc: pc[0])
-        return assigned
 
     # ---------------------------------------------------------------- identity
 
@@ -628,75 +972,93 @@ class CorefIdentity(IdentityResolver):
 
     # ---------------------------------------------------------------- slot
 
-    def _analyze(self, plan: StoryPlan) -> tuple[list[Token], list[Cluster], list]:
+    def _analyze(self, plan: StoryPlan) -> _Analysis:
         toks = tokenize([s.narration for s in plan.shots])
-        mentions = self._mentions(toks)
-        if not mentions:
-            return toks, [], []
-        clusters = self._cluster(toks, mentions)
-        linked_ids = {
-            id(m) for a, b in self._links(toks, mentions) for m in (mentions[a], mentions[b])
-        }
-        people = [
-            c
-            for c in clusters
-            if self._is_person(c, toks, any(id(m) in linked_ids for m in c.mentions))
-        ]
-        assigned = self._resolve_pronouns(toks, people, {})
-        return toks, people, assigned
+        found = self._mentions(toks)
+        mentions = [m for m in found if m.kind != "group"]
+        group_mentions = [m for m in found if m.kind == "group"]
+        people: list[Cluster] = []
+        if mentions:
+            clusters = self._cluster(toks, mentions)
+            linked_ids = {
+                id(m) for a, b in self._links(toks, mentions) for m in (mentions[a], mentions[b])
+            }
+            people = [
+                c
+                for c in clusters
+                if self._is_person(c, toks, any(id(m) in linked_ids for m in c.mentions))
+            ]
+        assigned, groups = self._resolve_pronouns(toks, people, group_mentions)
+        # A group's pronouns put its known members in those shots ("Ravi and Mira ... They").
+        for g in groups:
+            for i in g.pronouns:
+                for c in g.members:
+                    c.shots.add(toks[i].shot)
+        # Keys are unique within a story: a second "Rao" (Mrs. beside Mr.) is "name:rao#2".
+        keys: dict[int, str] = {}
+        used: dict[str, int] = {}
+        for c in people:
+            key = self._identity_key(c)[0]
+            used[key] = used.get(key, 0) + 1
+            keys[id(c)] = key if used[key] == 1 else f"{key}#{used[key]}"
+        return _Analysis(toks, people, keys, assigned, groups)
 
     def mentions(self, plan: StoryPlan) -> list[ResolvedMention]:
         """Every mention this resolver links, with the entity it goes to (for evaluation).
 
-        Offsets are characters in the shot's narration. ``entity`` is the character's id as
-        this story alone would name it (the store is not consulted), or ``group:...`` for a
-        plural reference to several people.
+        Offsets are characters in the shot's narration. ``entity`` is the identity key as
+        this story alone makes it (the store is not consulted), or ``group:...`` for several
+        people referred to together ("the children", "Ravi and Mira ... they").
         """
-        toks, people, assigned = self._analyze(plan)
-        label = {id(c): self._label(c) for c in people}
-        out = [
-            ResolvedMention(
-                toks[m.start].shot,
-                toks[m.start].start,
-                toks[m.end - 1].end,
-                m.surface,
-                m.kind,
-                label[id(c)],
+        a = self._analyze(plan)
+        toks = a.toks
+
+        def span(start: int, end: int, text: str, kind: str, entity: str) -> ResolvedMention:
+            return ResolvedMention(
+                toks[start].shot, toks[start].start, toks[end - 1].end, text, kind, entity
             )
-            for c in people
-            for m in c.mentions
-        ]
-        out += [
-            ResolvedMention(toks[i].shot, toks[i].start, toks[i].end, toks[i].text, "pronoun",
-                            label[id(c)])
-            for i, c in assigned
-        ]  # fmt: skip
+
+        out = [span(m.start, m.end, m.surface, m.kind, a.keys[id(c)]) for c in a.people
+               for m in c.mentions]  # fmt: skip
+        out += [span(i, i + 1, toks[i].text, "pronoun", a.keys[id(c)]) for i, c in a.assigned]
+        for g in a.groups:
+            label = f"group:{g.key}"
+            out += [span(m.start, m.end, m.surface, "group", label) for m in g.mentions]
+            out += [span(i, i + 1, toks[i].text, "pronoun", label) for i in g.pronouns]
         return sorted(out, key=lambda r: (r.shot, r.start, r.end))
 
-    def _label(self, c: Cluster) -> str:
-        return self._identity_key(c)[0]
+    @staticmethod
+    def _story_pronouns(c: Cluster) -> str | None:
+        """The pronouns this story gives evidence for (lexical, votes or resolved)."""
+        if c.evidence is not None:
+            return c.evidence
+        he, she, they = c.assigned["he"], c.assigned["she"], c.assigned["they"]
+        if they and not (he or she):
+            return "they"
+        if he != she:
+            return "he" if he > she else "she"
+        return None
+
+    def _found(self, c: Cluster, key: str) -> StoredIdentity:
+        _key, display, aliases = self._identity_key(c)
+        descriptors = self._describe(c, key)
+        return StoredIdentity(
+            key=key,
+            id=slugify(display.removeprefix("the ")),
+            name=display,
+            aliases=aliases,
+            pronouns=c.pronouns,
+            descriptors=descriptors,
+            seed=stable_seed(key),
+            evidence_pronouns=self._story_pronouns(c),
+            age=age_of(descriptors[:2]),
+        )
 
     def _resolve(self, plan: StoryPlan) -> Cast:
-        _toks, people, _assigned = self._analyze(plan)
-        if not people:
+        a = self._analyze(plan)
+        if not a.people:
             return Cast()
-        found: list[tuple[Cluster, StoredIdentity]] = []
-        for c in people:
-            key, display, aliases = self._identity_key(c)
-            found.append(
-                (
-                    c,
-                    StoredIdentity(
-                        key=key,
-                        id=slugify(display.removeprefix("the ")),
-                        name=display,
-                        aliases=aliases,
-                        pronouns=c.pronouns,
-                        descriptors=self._describe(c, key),
-                        seed=stable_seed(key),
-                    ),
-                )
-            )
+        found = [(c, self._found(c, a.keys[id(c)])) for c in a.people]
         # Two different keys may slug to one id (e.g. "Ana" and "the ana"): make ids unique.
         seen: dict[str, int] = {}
         for _c, ident in found:
@@ -705,12 +1067,21 @@ class CorefIdentity(IdentityResolver):
             seen[base] = n
             if n > 1:
                 ident.id = f"{base}-{n}"
+        by_found = {id(f): c for c, f in found}
+
+        def rekey(f: StoredIdentity, key: str) -> StoredIdentity:
+            new = self._found(by_found[id(f)], key)
+            new.id = f.id
+            return new
+
         stored = (
-            self.store.reconcile([f for _c, f in found]) if self.store else [f for _c, f in found]
+            self.store.reconcile([f for _c, f in found], rekey)
+            if self.store
+            else [f for _c, f in found]
         )
         merged: dict[str, tuple[StoredIdentity, str, set[int]]] = {}
         for (c, _f), ident in zip(found, stored, strict=True):
-            pronouns = c.pronouns if c.pronouns != "they" else ident.pronouns
+            pronouns = self._story_pronouns(c) or ident.pronouns
             if ident.id in merged:  # two identities of this story matched one stored identity
                 merged[ident.id][2].update(c.shots)
             else:

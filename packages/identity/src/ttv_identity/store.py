@@ -9,8 +9,9 @@ failed integrity check, rows that do not parse) raises TTV-E111 and is never rep
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ CREATE TABLE IF NOT EXISTS identities (
 """
 
 
+NAMESPACE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+DEFAULT_NAMESPACE = "default"
+
+
 @dataclass
 class StoredIdentity:
     key: str
@@ -45,13 +50,63 @@ class StoredIdentity:
     pronouns: str = "they"
     descriptors: list[str] = field(default_factory=list)
     seed: int = 0
+    # What the current story says, used to refuse a stored identity that conflicts (not
+    # stored): pronouns the story gives evidence for (None: no evidence), "old"/"young"
+    # when the story states an age.
+    evidence_pronouns: str | None = field(default=None, compare=False)
+    age: str | None = field(default=None, compare=False)
+
+
+def base_key(key: str) -> str:
+    """``name:rao#2`` -> ``name:rao`` (the suffix tells apart people who share a key)."""
+    return key.split("#", 1)[0]
+
+
+def proper_names(ident: StoredIdentity) -> set[str]:
+    """The identity's proper names (role aliases such as "the old potter" are not names)."""
+    return {a.lower() for a in [ident.name, *ident.aliases] if a[:1].isupper()}
+
+
+def age_of(descriptors: list[str]) -> str | None:
+    words = {w for d in descriptors for w in d.lower().split()}
+    if "elderly" in words:
+        return "old"
+    if words & {"boy", "girl", "child"}:
+        return "young"
+    return None
+
+
+def conflicts(found: StoredIdentity, stored: StoredIdentity) -> str | None:
+    """Why ``stored`` cannot be the character ``found`` describes, or None."""
+    g = found.evidence_pronouns
+    if g in ("he", "she") and stored.pronouns in ("he", "she") and g != stored.pronouns:
+        return f"pronouns {g} vs stored {stored.pronouns}"
+    age = found.age
+    stored_age = age_of(stored.descriptors)
+    if age and stored_age and age != stored_age:
+        return f"age {age} vs stored {stored_age}"
+    mine, theirs = proper_names(found), proper_names(stored)
+    if found.key.startswith("name:") and mine and theirs and not (mine & theirs):
+        return "no shared name"
+    return None
 
 
 class IdentityStore:
-    """Identities keyed by a canonical key (``name:ravi``, ``role:potter``)."""
+    """Identities keyed by a canonical key (``name:ravi``, ``role:potter``), per namespace.
 
-    def __init__(self, store_dir: str | Path, timeout_s: float = 30.0) -> None:
-        self.dir = Path(store_dir)
+    The ``default`` namespace is ``store_dir/identities.sqlite3`` (where every store of
+    version 0.1.0 lives); namespace ``x`` is ``store_dir/namespaces/x/identities.sqlite3``.
+    One namespace never sees another's characters: they are separate files.
+    """
+
+    def __init__(
+        self, store_dir: str | Path, timeout_s: float = 30.0, namespace: str = DEFAULT_NAMESPACE
+    ) -> None:
+        if not NAMESPACE.match(namespace):
+            raise ValueError(f"namespace {namespace!r} must match {NAMESPACE.pattern}")
+        self.namespace = namespace
+        root = Path(store_dir)
+        self.dir = root if namespace == DEFAULT_NAMESPACE else root / "namespaces" / namespace
         self.path = self.dir / FILENAME
         self.timeout_s = timeout_s
 
@@ -153,9 +208,21 @@ class IdentityStore:
                 raise self._corrupt(str(exc)) from exc
         return [self._row(r) for r in rows]
 
-    def reconcile(self, found: Iterable[StoredIdentity]) -> list[StoredIdentity]:
-        """Match each found identity to a stored one (by key, then by a shared alias),
-        insert the new ones and merge new aliases into old ones, all in one transaction.
+    def reconcile(
+        self,
+        found: Iterable[StoredIdentity],
+        rekey: Callable[[StoredIdentity, str], StoredIdentity] | None = None,
+    ) -> list[StoredIdentity]:
+        """Match each found identity to a stored one, insert the new ones and merge new
+        aliases into old ones, all in one transaction.
+
+        A stored identity matches when it has the found key (``name:ravi``, or a sibling
+        ``name:ravi#2``) or shares a proper name with it (a renamed character), and nothing
+        conflicts: pronouns the story gives evidence for, a stated age, or proper names
+        (see :func:`conflicts`). Role aliases ("the potter") never match on their own. A
+        key-matched stored identity serves one found identity per lesson ("Mr. Rao" and
+        "Mrs. Rao"). A new identity whose key is taken gets the next free ``#n`` key, and
+        ``rekey(found, new_key)`` gives its seed and look for that key.
 
         Returns the stored version of each found identity, in the same order. Stored id,
         seed and descriptors always win; pronouns found in this story win over stored ones
@@ -166,7 +233,8 @@ class IdentityStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    out = [self._reconcile_one(conn, f) for f in found]
+                    claimed: set[str] = set()
+                    out = [self._reconcile_one(conn, f, claimed, rekey) for f in found]
                 except BaseException:
                     conn.execute("ROLLBACK")
                     raise
@@ -191,23 +259,34 @@ class IdentityStore:
         ).fetchall()
         return [self._row(r) for r in rows]
 
-    def _reconcile_one(self, conn: sqlite3.Connection, f: StoredIdentity) -> StoredIdentity:
-        match = self._select(conn, "key = ?", (f.key,))
+    def _reconcile_one(
+        self,
+        conn: sqlite3.Connection,
+        f: StoredIdentity,
+        claimed: set[str],
+        rekey: Callable[[StoredIdentity, str], StoredIdentity] | None,
+    ) -> StoredIdentity:
+        base = base_key(f.key)
+        like = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "#%"
+        same_key = self._select(conn, "key = ? OR key LIKE ? ESCAPE '\\'", (base, like))
+        match = [s for s in same_key if s.key not in claimed and conflicts(f, s) is None]
         if not match:
-            # A renamed or re-described character: any shared alias (case-insensitive).
-            wanted = {a.lower() for a in [f.name, *f.aliases]}
-            candidates = [
+            # A renamed character: a shared proper name (case-insensitive), same key kind.
+            wanted = proper_names(f)
+            kind = base.split(":")[0]
+            match = [
                 s
                 for s in self._select(conn, "1 = 1", ())
-                if wanted & {a.lower() for a in [s.name, *s.aliases]}
-                and s.key.split(":")[0] == f.key.split(":")[0]
+                if wanted & proper_names(s)
+                and s.key.split(":")[0] == kind
+                and conflicts(f, s) is None
             ]
-            match = candidates[:1]
         if match:
             stored = match[0]
+            claimed.add(stored.key)
             aliases = list(dict.fromkeys([*stored.aliases, *(a for a in [f.name, *f.aliases])]))
             aliases = [a for a in aliases if a != stored.name]
-            pronouns = f.pronouns if f.pronouns != "they" else stored.pronouns
+            pronouns = f.evidence_pronouns or stored.pronouns
             if aliases != stored.aliases or pronouns != stored.pronouns:
                 conn.execute(
                     "UPDATE identities SET aliases = ?, pronouns = ? WHERE key = ?",
@@ -215,6 +294,14 @@ class IdentityStore:
                 )
             stored.aliases, stored.pronouns = aliases, pronouns
             return stored
+        taken_keys = {s.key for s in same_key}
+        key, n = base, 2
+        while key in taken_keys:
+            key, n = f"{base}#{n}", n + 1
+        if key != f.key:
+            f = rekey(f, key) if rekey is not None else f
+            f.key = key
+        claimed.add(key)
         taken = {r[0] for r in conn.execute("SELECT id FROM identities")}
         new_id, n = f.id, 2
         while new_id in taken:

@@ -19,6 +19,7 @@ SENTENCE_END = {".", "!", "?", "。", "！", "？", "…"}
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves", "themself"}
 SUBJECT_PRONOUNS = {"he", "she"}
 OBJECT_PRONOUNS = {"him", "her"}
 REFLEXIVE_PRONOUNS = {"himself", "herself"}
@@ -47,6 +48,7 @@ TITLES: dict[str, str | None] = {
     "grandma": "she",
     "grandpa": "he",
     "granny": "she",
+    "mx": "they",
     "dr": None,
     "doctor": None,
     "professor": None,
@@ -61,6 +63,17 @@ TITLES: dict[str, str | None] = {
     "saint": None,
     "st": None,
 }
+
+# Titles that are written as the same title ("Dr." is "Doctor").
+TITLE_CANON = {
+    "dr": "doctor",
+    "prof": "professor",
+    "capt": "captain",
+    "mister": "mr",
+    "st": "saint",
+}
+# Abbreviations whose full stop does not end a sentence ("Dr. Rao said").
+ABBREVIATIONS = {"mr", "mrs", "ms", "mx", "dr", "prof", "st", "capt", "jr", "sr"}
 
 # Role nouns: words that name a person by role, relation or age, with lexical gender.
 ROLE_NOUNS: dict[str, str | None] = {
@@ -174,7 +187,85 @@ ROLE_NOUNS: dict[str, str | None] = {
     "fisher": None,
     "owner": None,
     "professor": None,
+    "keeper": None,
+    "woodcutter": None,
+    "minister": None,
+    "messenger": None,
+    "goatherd": None,
+    "biologist": None,
+    "carver": None,
+    "cobbler": None,
+    "shoemaker": None,
+    "miller": None,
+    "patient": None,
+    "customer": None,
+    "coach": None,
+    "giant": None,
+    "dwarf": None,
+    "elf": None,
+    "fairy": None,
+    "wizard": "he",
+    "witch": "she",
+    "emperor": "he",
+    "empress": "she",
+    "duke": "he",
+    "duchess": "she",
+    "knight": None,
+    "mermaid": "she",
+    "swindler": None,
+    "puppet": None,
+    "scarecrow": None,
 }
+# Animals that act in children's stories ("the fox praised her feathers"): characters too.
+ANIMAL_NOUNS = set(
+    """fox crow hare tortoise turtle lion lioness mouse wolf rabbit dog puppy cat kitten ant
+    grasshopper monkey crocodile elephant bear panther tiger leopard spider duck duckling
+    goose hen rooster frog toad owl bird robin sparrow donkey horse goat pig piglet squirrel
+    deer camel bee butterfly snake python parrot peacock jackal""".split()  # noqa: SIM905
+)
+ROLE_NOUNS.update({a: None for a in ANIMAL_NOUNS})
+ROLE_NOUNS.update({"lioness": "she", "hen": "she", "rooster": "he"})
+
+_IRREGULAR_PLURALS = {
+    "man": "men",
+    "woman": "women",
+    "child": "children",
+    "person": "people",
+    "mouse": "mice",
+    "goose": "geese",
+    "fisherman": "fishermen",
+    "gentleman": "gentlemen",
+    "dwarf": "dwarfs",
+}
+
+
+def _plural(noun: str) -> str:
+    if noun in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[noun]
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith("fe"):
+        return noun[:-2] + "ves"
+    if noun.endswith("lf") or noun == "thief":
+        return noun[:-1] + "ves"
+    return noun + "s"
+
+
+# Plural person nouns ("the children", "three students") name groups, never one character.
+PLURAL_NOUNS = {_plural(n): n for n in ROLE_NOUNS} | {
+    "people": "person",
+    "folk": "person",
+    "family": "family",
+    "twins": "twin",
+    "parents": "parent",
+}
+# Words that open a plural noun phrase besides the determiners.
+PLURAL_DETERMINERS = set(
+    """two three four five six seven eight nine ten eleven twelve both all some many several
+    these those""".split()  # noqa: SIM905
+)
 
 # Words that are capitalised at a sentence start but never names.
 _CLOSED = """a an the he she it they we you i me him her his hers its their them us our your my
@@ -196,7 +287,9 @@ PERSON_VERBS = set(
     thought thinks felt feels knew wanted wants decided looked told answered nodded sighed wept
     sang sings lived lives loved loves walked walks ran runs worked works hoped wondered
     grinned frowned called greeted picked carried gave took found saw met learned taught
-    listened agreed promised shook sat stood""".split()  # noqa: SIM905
+    listened agreed promised shook sat stood heard went came woke climbed begged wept
+    boasted followed helped visited borrowed lent built fixed rode waited counted saved
+    collected measured planted caught played""".split()  # noqa: SIM905
 )
 # Prepositions that put a following name in a place ("in Paris"); "at"/"to"/"from" are
 # left out because people follow them as often ("waved at Alex", "gave it to Mira").
@@ -239,6 +332,9 @@ PLAIN_PERSON_NOUNS = {
 APPOSITION_VERBS = {"was", "is", "became", "becomes", "remained"}
 RENAME_VERBS = {"called", "named", "renamed", "known"}
 
+# Adjectives that tell two holders of one role apart ("the elder son", "the younger son").
+CONTRASTIVE = {"elder", "older", "eldest", "oldest", "younger", "youngest", "first", "second",
+               "third", "other", "another"}  # fmt: skip
 AGE_OLD = {"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"}
 AGE_YOUNG = {"young", "little", "small", "tiny", "teenage"}
 CHILD_ROLES = {
@@ -294,7 +390,9 @@ def tokenize(shots: list[str]) -> list[Token]:
             out.append(Token(word, word.lower(), shot_index, sent, pos, start, m.start(), m.end()))
             pos += 1
             start = False
-            if word in SENTENCE_END:
+            if word in SENTENCE_END and not (
+                word == "." and len(out) > 1 and out[-2].lower in ABBREVIATIONS
+            ):
                 sent += 1
                 start = True
         sent += 1  # a shot boundary always ends a sentence
