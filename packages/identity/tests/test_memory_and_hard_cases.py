@@ -1,0 +1,216 @@
+"""Issue 14: scoped memory, conflict-aware reuse, titles, shared surnames and "they"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ttv_contracts.errors import TTVError
+from ttv_contracts.v1 import Beat, Cast, Shot, StoryPlan
+from ttv_identity import CorefIdentity, IdentityStore
+
+
+def plan_of(*narrations: str) -> StoryPlan:
+    return StoryPlan(
+        title="t",
+        kind="story",
+        shots=tuple(
+            Shot(index=i, narration=n, beat=Beat.SETUP, target_duration_s=2.0)
+            for i, n in enumerate(narrations)
+        ),
+    )
+
+
+def by_name(cast: Cast) -> dict[str, object]:
+    return {c.name: c for c in cast.characters}
+
+
+RAVI = (
+    "Ravi was the old potter of the village.",
+    "He had white hair, and every morning he shaped clay by the river.",
+)
+MEERA = (
+    "Meera, the best potter in the valley, opened her workshop at dawn.",
+    "She painted birds on every bowl she made.",
+)
+RAVI_AGAIN = ("Ravi carried his pots to the market.", "He sold three bowls and a lamp.")
+MEERA_AGAIN = ("Meera taught the children to paint.", "She gave each of them a brush.")
+
+
+@pytest.mark.parametrize("first", ["ravi", "meera"])
+def test_two_potters_stay_two_people_and_each_is_reused(tmp_path: Path, first: str):
+    # The reported bug: with Ravi in the store, Meera became `id: ravi`, aliases
+    # "Meera, the old potter", descriptors "elderly man, white hair".
+    store = str(tmp_path / "ids")
+    order = [RAVI, MEERA] if first == "ravi" else [MEERA, RAVI]
+    casts = [CorefIdentity(store_dir=store).resolve(plan_of(*story)) for story in order]
+    found = {c.name: c for cast in casts for c in cast.characters}
+    ravi, meera = found["Ravi"], found["Meera"]
+    assert (ravi.id, meera.id) == ("ravi", "meera")
+    assert ravi.seed != meera.seed
+    assert meera.pronouns == "she" and ravi.pronouns == "he"
+    assert "Meera" not in ravi.aliases and "Ravi" not in meera.aliases
+    assert "elderly man" in ravi.descriptors and "elderly man" not in meera.descriptors
+    assert "the old potter" not in meera.aliases
+    # a later lesson that is truly about Ravi (or Meera) reuses identity, seed and look
+    (ravi2,) = CorefIdentity(store_dir=store).resolve(plan_of(*RAVI_AGAIN)).characters
+    assert (ravi2.id, ravi2.seed, ravi2.descriptors) == (ravi.id, ravi.seed, ravi.descriptors)
+    meera2 = by_name(CorefIdentity(store_dir=store).resolve(plan_of(*MEERA_AGAIN)))["Meera"]
+    assert (meera2.id, meera2.seed, meera2.descriptors) == (meera.id, meera.seed, meera.descriptors)
+    assert len(IdentityStore(store).all()) == 2
+
+
+def test_same_name_with_a_conflicting_description_is_a_new_person(tmp_path: Path):
+    store = str(tmp_path / "ids")
+    (old,) = CorefIdentity(store_dir=store).resolve(plan_of(*RAVI)).characters
+    (boy,) = (
+        CorefIdentity(store_dir=store)
+        .resolve(plan_of("Ravi was a little boy.", "He loved to climb trees."))
+        .characters
+    )
+    assert boy.id != old.id and boy.seed != old.seed
+    assert "elderly man" not in boy.descriptors and "little boy" in boy.descriptors
+    keys = sorted(s.key for s in IdentityStore(store).all())
+    assert keys == ["name:ravi", "name:ravi#2"]
+    # and the old potter is still found by the next lesson about him
+    (again,) = CorefIdentity(store_dir=store).resolve(plan_of(*RAVI_AGAIN)).characters
+    assert again.id == old.id
+
+
+def test_gender_conflict_refuses_the_stored_identity(tmp_path: Path):
+    store = str(tmp_path / "ids")
+    CorefIdentity(store_dir=store).resolve(plan_of("Sam fixed the radio.", "He was proud."))
+    (sam,) = (
+        CorefIdentity(store_dir=store)
+        .resolve(plan_of("Sam painted the fence.", "She used bright green paint."))
+        .characters
+    )
+    assert sam.pronouns == "she" and sam.id != "sam"
+
+
+def test_namespaces_never_see_each_other(tmp_path: Path):
+    store = str(tmp_path / "ids")
+    (a,) = CorefIdentity(store_dir=store, namespace="class-a").resolve(plan_of(*RAVI)).characters
+    (b,) = (
+        CorefIdentity(store_dir=store, namespace="class-b")
+        .resolve(plan_of("Ravi went to town."))
+        .characters
+    )
+    assert "old potter" in a.descriptors
+    assert "old potter" not in b.descriptors  # class-b never saw class-a's Ravi
+    (d,) = CorefIdentity(store_dir=store).resolve(plan_of("Ravi went to town.")).characters
+    assert "old potter" not in d.descriptors  # nor does the default namespace
+    assert (tmp_path / "ids" / "identities.sqlite3").exists()  # default: where it always was
+    assert (tmp_path / "ids" / "namespaces" / "class-a" / "identities.sqlite3").exists()
+    assert [s.key for s in IdentityStore(store, namespace="class-a").all()] == ["name:ravi"]
+    (a2,) = (
+        CorefIdentity(store_dir=store, namespace="class-a").resolve(plan_of(*RAVI_AGAIN)).characters
+    )
+    assert a2.descriptors == a.descriptors
+
+
+@pytest.mark.parametrize("bad", ["", "Class A", "../x", "a" * 65, 3])
+def test_bad_namespace_is_an_option_error(bad):
+    with pytest.raises(TTVError) as info:
+        CorefIdentity(namespace=bad)
+    assert info.value.code == "TTV-E110"
+
+
+def test_title_informs_gender_and_story_pronouns_decide_dr():
+    people = by_name(
+        CorefIdentity().resolve(
+            plan_of("Mira met Dr. Rao at the clinic.", "He listened to her cough.")
+        )
+    )
+    assert people["Dr. Rao"].pronouns == "he" and people["Dr. Rao"].shots == (0, 1)
+    assert people["Mira"].pronouns == "she" and people["Mira"].shots == (0, 1)
+    (rao,) = CorefIdentity().resolve(plan_of("Dr. Rao opened the clinic.")).characters
+    assert rao.pronouns == "they"  # no evidence either way: not guessed
+    (okafor,) = CorefIdentity().resolve(plan_of("Mrs. Okafor opened the door.")).characters
+    assert okafor.pronouns == "she"
+    (taylor,) = (
+        CorefIdentity()
+        .resolve(plan_of("Mx. Taylor runs the library.", "They choose a book every Monday."))
+        .characters
+    )
+    assert taylor.pronouns == "they" and taylor.shots == (0, 1)
+
+
+def test_shared_surname_is_two_people():
+    cast = CorefIdentity().resolve(
+        plan_of(
+            "Mr. Rao and Mrs. Rao ran a tea shop.",
+            "Mrs. Rao made the tea, and Mr. Rao washed the cups.",
+            "She added ginger.",
+            "He said it was the best tea in town.",
+        )
+    )
+    people = by_name(cast)
+    assert set(people) == {"Mr. Rao", "Mrs. Rao"}
+    mr, mrs = people["Mr. Rao"], people["Mrs. Rao"]
+    assert (mr.pronouns, mrs.pronouns) == ("he", "she")
+    assert mr.seed != mrs.seed and mr.id != mrs.id
+    assert mrs.shots == (0, 1, 2) and mr.shots == (0, 1, 3)
+
+
+def test_shared_surname_in_the_store(tmp_path: Path):
+    store = str(tmp_path / "ids")
+    CorefIdentity(store_dir=store).resolve(plan_of("Mrs. Rao baked bread."))
+    cast = CorefIdentity(store_dir=store).resolve(
+        plan_of("Mr. Rao and Mrs. Rao walked to the market.")
+    )
+    ids = {c.name: c.id for c in cast.characters}
+    assert ids == {"Mr. Rao": "mr-rao", "Mrs. Rao": "mrs-rao"}
+    assert len(IdentityStore(store).all()) == 2
+
+
+def test_singular_they():
+    (sam,) = (
+        CorefIdentity()
+        .resolve(
+            plan_of("Sam is a new student.", "They like drawing maps.", "Sam showed their map.")
+        )
+        .characters
+    )
+    assert sam.pronouns == "they" and sam.shots == (0, 1, 2)
+
+
+def test_group_they_is_not_a_person_but_puts_its_members_in_the_shot():
+    plan = plan_of("Ravi and Mira walked to the market.", "They bought rice.", "Mira smiled.")
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["Ravi"].pronouns == "he" and people["Mira"].pronouns == "she"
+    assert people["Ravi"].shots == (0, 1) and people["Mira"].shots == (0, 1, 2)
+    they = [m for m in CorefIdentity().mentions(plan) if m.text == "They"]
+    assert len(they) == 1 and they[0].entity.startswith("group:")
+
+
+def test_plural_noun_phrase_is_a_group():
+    plan = plan_of(
+        "The children lined up at the gate.",
+        "Their teacher, Mr. Haddad, counted them twice.",
+        "Then he led them into the museum.",
+    )
+    (haddad,) = CorefIdentity().resolve(plan).characters
+    assert haddad.name == "Mr. Haddad" and haddad.shots == (1, 2)
+    ents = {(m.shot, m.text): m.entity for m in CorefIdentity().mentions(plan)}
+    group = ents[(0, "The children")]
+    assert group.startswith("group:")
+    assert ents[(1, "Their")] == ents[(1, "them")] == ents[(2, "them")] == group
+    assert ents[(2, "he")] == ents[(1, "Mr. Haddad")]
+
+
+def test_two_people_of_one_gender():
+    plan = plan_of(
+        "Ravi and Arjun were both potters.",
+        "Arjun sold every lamp at the market.",
+        "He gave Ravi half of his money.",
+    )
+    ents = {(m.shot, m.text): m.entity for m in CorefIdentity().mentions(plan)}
+    assert ents[(2, "He")] == ents[(2, "his")] == ents[(1, "Arjun")]
+
+
+def test_mentions_report_character_offsets():
+    plan = plan_of("Ravi, the old potter, sat down.", "He smiled.")
+    got = [(m.shot, m.start, m.end, m.kind) for m in CorefIdentity().mentions(plan)]
+    assert got == [(0, 0, 4, "name"), (0, 6, 20, "role"), (1, 0, 2, "pronoun")]
+    assert len({m.entity for m in CorefIdentity().mentions(plan)}) == 1
