@@ -188,6 +188,10 @@ def restore_all(backup: Path, root: Path) -> list[Row]:
         except TTVError as err:
             rows.append(_row(rel, "refused", err.message, err.error))
             continue
+        except Exception as exc:  # sqlite3 errors, OSError: the target could not be replaced
+            detail = f"{type(exc).__name__}: {exc}"
+            rows.append(_row(rel, "failed", detail, E_STORE_RESTORE_REFUSED))
+            continue
         kept = f"; previous file kept as {aside.name}" if aside else ""
         rows.append(_row(rel, "restored", f"from {src}{kept}"))
     return rows
