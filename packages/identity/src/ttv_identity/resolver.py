@@ -40,6 +40,7 @@ from .text import (
     ANIMAL_NOUNS,
     APPOSITION_VERBS,
     CALENDAR_WORDS,
+    CAUSATIVE_VERBS,
     CHILD_ROLES,
     CLOSED_CLASS,
     CONTRASTIVE,
@@ -571,7 +572,11 @@ class CorefIdentity(IdentityResolver):
                 # stop the role joining an earlier holder that has no link of its own
                 and (k not in linked or prev not in linked)
                 # "the elder brother" is not "the younger brother"
-                and set(m.adjectives) & CONTRASTIVE == set(mentions[prev].adjectives) & CONTRASTIVE
+                and not (
+                    set(m.adjectives) & CONTRASTIVE
+                    and set(m.adjectives) & CONTRASTIVE
+                    != set(mentions[prev].adjectives) & CONTRASTIVE
+                )
             ):
                 uf.union(prev, k)
             last_with_role[m.key] = k
@@ -604,6 +609,8 @@ class CorefIdentity(IdentityResolver):
             return "reflexive"
         if w == "her":
             nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if i > 0 and toks[i - 1].lower in CAUSATIVE_VERBS:
+                return "object"  # "let her choose", "made her laugh"
             if (
                 nxt is not None
                 and nxt.text.isalpha()
@@ -628,13 +635,17 @@ class CorefIdentity(IdentityResolver):
     @staticmethod
     def _ranked(entries: list[tuple[int, Cluster]], clause: list[int], i: int | None) -> list:
         """Clusters of one sentence in the order a pronoun prefers them: the subject of the
-        pronoun's own clause, then the sentence's subject, then the others, nearest first."""
+        pronoun's own clause (a mention right at the clause's start: "and Leila ran to get
+        her mother", not "and drew a bee in her book"), then the sentence's subject, then
+        the others, nearest first."""
         if not entries:
             return []
         out: list[Cluster] = []
         if i is not None:
-            own = [c for pos, c in entries if clause[pos] == clause[i]]
-            out += own[:1]
+            f = i
+            while f > 0 and clause[f - 1] == clause[i]:
+                f -= 1
+            out += [c for pos, c in entries if clause[pos] == clause[i] and pos <= f + 1][:1]
         out.append(entries[0][1])
         out += [c for _pos, c in reversed(entries)]
         return list(dict.fromkeys(out))
@@ -767,6 +778,13 @@ class CorefIdentity(IdentityResolver):
                     # "his granddaughter": the possessor is not the possessed
                     entries = [(pos, c) for pos, c in entries if c is not possessed[i]]
                 cands = self._ranked(entries, clause, i)
+                if t.lower == "his" or kind == "possessive":
+                    # "His coach told him to float on his back": a possessive goes first to
+                    # a pronoun of its gender earlier in its clause
+                    same_g = MALE_PRONOUNS if g == "he" else FEMALE_PRONOUNS
+                    bound = [c for pos, c in reversed(entries)
+                             if clause[pos] == clause[i] and toks[pos].lower in same_g]  # fmt: skip
+                    cands = list(dict.fromkeys([*bound[:1], *cands]))
             if kind != "reflexive":
                 s = sent - 1
                 while s >= max(0, sent - 12):
@@ -804,7 +822,12 @@ class CorefIdentity(IdentityResolver):
         last_by_noun: dict[str, Group] = {}
         np_group: dict[int, Group] = {}
         for m in group_mentions:
+            # "the children" joins the last group of children; "his friends" only an
+            # earlier "his friends" ("six sisters ... her sisters" are two groups)
             grp = last_by_noun.get(m.key) if m.definite else None
+            det = toks[m.start].lower
+            if grp is not None and det != "the" and toks[grp.mentions[-1].start].lower != det:
+                grp = None
             if grp is None:
                 grp = Group(f"{m.key}-{m.start}")
                 groups.append(grp)

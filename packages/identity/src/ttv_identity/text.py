@@ -332,9 +332,12 @@ PLAIN_PERSON_NOUNS = {
 APPOSITION_VERBS = {"was", "is", "became", "becomes", "remained"}
 RENAME_VERBS = {"called", "named", "renamed", "known"}
 
+# Verbs after which "her" is an object, not a possessive ("let her choose").
+CAUSATIVE_VERBS = {"let", "lets", "make", "makes", "made", "help", "helps", "helped", "watch",
+                   "watched", "saw", "see", "heard", "hear", "bid", "bade"}  # fmt: skip
 # Adjectives that tell two holders of one role apart ("the elder son", "the younger son").
-CONTRASTIVE = {"elder", "older", "eldest", "oldest", "younger", "youngest", "first", "second",
-               "third", "other", "another"}  # fmt: skip
+CONTRASTIVE = {"elder", "older", "eldest", "younger", "youngest", "first", "second", "third",
+               "other", "another"}  # fmt: skip
 AGE_OLD = {"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"}
 AGE_YOUNG = {"young", "little", "small", "tiny", "teenage"}
 CHILD_ROLES = {
