@@ -16,6 +16,12 @@ SMALL = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _user_config(tmp_path_factory, monkeypatch):
+    """Runs sign with a key in a throwaway user config folder, never ~/.config."""
+    monkeypatch.setenv("TTV_CONFIG_DIR", str(tmp_path_factory.getbasetemp() / "user-config"))
+
+
 @pytest.fixture
 def small_overrides(tmp_path: Path) -> dict:
     return {**SMALL, "store_dir": str(tmp_path / "stores")}

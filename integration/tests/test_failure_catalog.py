@@ -29,12 +29,28 @@ def _info(slot: str, name: str, **kw) -> ModuleInfo:
 
 
 def _run(tmp_path, small_overrides, lesson_file, registry, use, **extra):
+    """Run with the fault injected; a run that degraded must fail under ``strict``, with a
+    message naming the failing implementation and its package, and write no video."""
     cfg = load_config(profile="stub", use=use, overrides={**small_overrides, **extra})
     out = tmp_path / "out.mp4"
     report = Pipeline(cfg, registry=registry).run(
         load_lesson(lesson_file), out, runs_root=tmp_path / "runs"
     )
     assert probe(out)["cues"] == report.num_shots  # the video is still valid
+    if report.status == "degraded":
+        strict = load_config(
+            profile="stub", use=use, overrides={**small_overrides, **extra, "strict": True}
+        )
+        failed = next(f for s in report.stages for f in s.fallbacks)
+        with pytest.raises(TTVError) as info:
+            Pipeline(strict, registry=registry).run(
+                load_lesson(lesson_file), tmp_path / "strict.mp4", runs_root=tmp_path / "strict"
+            )
+        message = str(info.value)
+        assert "strict run" in message and f"'{failed.implementation}'" in message, message
+        assert info.value.code == failed.error_code, message
+        assert info.value.module in ("tests", failed.implementation), message
+        assert not (tmp_path / "strict.mp4").exists()
     return report
 
 

@@ -79,14 +79,37 @@ def test_generate_example(tmp_path, lesson, profile):
         str(small_config(tmp_path, profile)),
         "--runs-root",
         str(tmp_path / "runs"),
+        "--strict",
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     report = check_video(out, tmp_path / "runs")
+    assert report["status"] == "ok"  # strict: not one fallback
     if profile == "stub":
         assert all(
             s["implementation"] in ("stub", "-", "cut", "pyav-libx264")
             or s["slot"] not in ("narrative", "voice", "keyframe")
             for s in report["stages"]
         )
+
+
+def test_first_readme_run_on_a_fresh_machine_is_ok_and_verifies(tmp_path, monkeypatch):
+    """No key, no config: the README's generate command ends "ok" (exit 0) with a signed
+    video that `ttv verify` accepts; the user's key is created once and announced."""
+    home = tmp_path / "fresh-user"
+    monkeypatch.setenv("TTV_CONFIG_DIR", str(home))
+    monkeypatch.delenv("TTV_SIGNING_KEY", raising=False)
+    out = tmp_path / "short.mp4"
+    lesson = ROOT / "examples" / "lessons" / "short.json"
+    args = ["--config", str(small_config(tmp_path, "default")), "--runs-root", str(tmp_path / "r")]
+    done = ttv("generate", str(lesson), "-o", str(out), "-q", *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("ok wrote"), done.stdout
+    assert "created your signing key" in done.stderr
+    assert (home / "keys" / "ttv-signing-key.pem").stat().st_mode & 0o077 == 0
+    verified = ttv("verify", str(out), cwd=tmp_path)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "VERIFIED" in verified.stdout and "NOT VERIFIED" not in verified.stdout
+    again = ttv("generate", str(lesson), "-o", str(tmp_path / "b.mp4"), "-q", *args, cwd=tmp_path)
+    assert again.returncode == 0 and "created your signing key" not in again.stderr

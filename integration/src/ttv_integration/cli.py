@@ -140,7 +140,13 @@ def generate(
     except Exception as err:  # coded, one paragraph, no traceback
         from ttv_contracts.errors import TTVError
 
-        bad_input = isinstance(err, TTVError) and err.code in _BAD_INPUT_CODES
+        from .executor import StrictFailure
+
+        bad_input = (
+            isinstance(err, TTVError)
+            and not isinstance(err, StrictFailure)
+            and err.code in _BAD_INPUT_CODES
+        )
         _fail(err, EXIT_BAD_INPUT if bad_input else EXIT_FAILED)
         return
     console = Console(stderr=True)
