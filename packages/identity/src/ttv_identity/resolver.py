@@ -282,13 +282,34 @@ class CorefIdentity(IdentityResolver):
         out: list[Mention] = []
         i, n = 0, len(toks)
 
+        def plain_cap(t: Token) -> bool:
+            return (
+                t.is_cap
+                and t.lower not in CLOSED_CLASS
+                and t.lower not in CALENDAR_WORDS
+                and t.lower not in lower_vocab
+            )
+
+        # first words of two-word names ("Marilla Cuthbert"), so that a sentence may start
+        # with them ("Marilla was strict")
+        name_parts = {
+            t.lower
+            for t, nxt in itertools.pairwise(toks)
+            if plain_cap(t)
+            and plain_cap(nxt)
+            and not nxt.sent_start
+            and t.lower not in {*TITLES, *AGE_OLD, *AGE_YOUNG}
+        }
+
         def name_word(t: Token) -> bool:
-            if not t.is_cap or t.lower in CLOSED_CLASS or t.lower in CALENDAR_WORDS:
-                return False
-            if t.lower in lower_vocab:
-                return False  # the word is used as an ordinary word elsewhere
+            if not plain_cap(t):
+                return False  # a closed-class word, or used as an ordinary word elsewhere
             if t.sent_start and t.lower not in mid_caps:
-                return dictionary_gender(t.text) != "they" or t.lower in subject_of_person_verb
+                return (
+                    dictionary_gender(t.text) != "they"
+                    or t.lower in subject_of_person_verb
+                    or t.lower in name_parts
+                )
             return True
 
         while i < n:
@@ -762,8 +783,9 @@ class CorefIdentity(IdentityResolver):
                     for j in range(max(0, i - 8), i)
                 )
                 first = entries[0][1] if entries else None
-                opener = next((j for j in range(i - 1, -1, -1) if clause[j] != clause[i]), -1) + 1
-                if toks[opener].lower in {"who", "which"} and entries:
+                if entries and any(
+                    toks[j].lower in {"who", "which"} for j in range(entries[-1][0], i)
+                ):
                     first = entries[-1][1]  # "Mr. McGregor, who ran after him": not McGregor
                 entries = [
                     (pos, c)
@@ -896,9 +918,13 @@ class CorefIdentity(IdentityResolver):
             # thanked him": she -> Anna once Tom is known to be "he").
             for c in clusters:
                 c.votes = dict(lexical[id(c)])
+            claimed: dict[int, dict[int, str]] = defaultdict(dict)  # sent -> cluster -> g
             for i, t in pronouns:
                 g = "he" if t.lower in MALE_PRONOUNS else "she"
                 kind = self._pronoun_kind(toks, i)
+                # "She called the woodpeckers, and they pecked his nose": the one person
+                # "She" already took in this sentence is not also "his"
+                taken = {k for k, v in claimed[t.sent].items() if v != g}
                 same = [c for pos, c in sent_mentions.get(t.sent, []) if pos < i]
                 if kind == "object":
                     own_subject = any(
@@ -919,13 +945,15 @@ class CorefIdentity(IdentityResolver):
                 elif t.lower in {"his", "her"} and i in possessed:
                     # "his granddaughter": the possessor is not the possessed
                     same = [c for c in same if c is not possessed[i]]
-                window = {c for c in same if decided.get(id(c), g) in (g, "they")}
+                window = {
+                    c for c in same if decided.get(id(c), g) in (g, "they") and id(c) not in taken
+                }
                 s = t.sent - 1
                 while not window and s >= 0 and t.sent - s <= 3:
                     window = {
                         c
                         for _pos, c in sent_mentions.get(s, [])
-                        if decided.get(id(c), g) in (g, "they")
+                        if decided.get(id(c), g) in (g, "they") and id(c) not in taken
                     }
                     s -= 1
                 if len(window) > 1:
@@ -933,7 +961,9 @@ class CorefIdentity(IdentityResolver):
                     # lent Daniel her bicycle"); it never outvotes the story on its own
                     window = {c for c in window if self._prior(c) in (g, "they")}
                 if len(window) == 1:
-                    window.pop().votes[g] += 1.0
+                    c = window.pop()
+                    c.votes[g] += 1.0
+                    claimed[t.sent].setdefault(id(c), g)
             # Decide each identity's pronouns once, for the whole story.
             for c in clusters:
                 he, she, they = c.votes["he"], c.votes["she"], c.votes["they"]
