@@ -85,9 +85,7 @@ E_VERIFY_FAILED = register_code("TTV-E051", "Provenance verification failed", "t
 E_STORE_BUSY = register_code(
     "TTV-E070", "A store is locked or in use by another process", "ttv-integration"
 )
-E_STORE_DAMAGED = register_code(
-    "TTV-E071", "A store failed its integrity check", "ttv-integration"
-)
+E_STORE_DAMAGED = register_code("TTV-E071", "A store failed its integrity check", "ttv-integration")
 E_STORE_BACKUP_FAILED = register_code("TTV-E072", "A store backup failed", "ttv-integration")
 E_STORE_RESTORE_REFUSED = register_code(
     "TTV-E073", "A store restore was refused or failed", "ttv-integration"
