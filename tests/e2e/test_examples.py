@@ -113,3 +113,33 @@ def test_first_readme_run_on_a_fresh_machine_is_ok_and_verifies(tmp_path, monkey
     assert "VERIFIED" in verified.stdout and "NOT VERIFIED" not in verified.stdout
     again = ttv("generate", str(lesson), "-o", str(tmp_path / "b.mp4"), "-q", *args, cwd=tmp_path)
     assert again.returncode == 0 and "created your signing key" not in again.stderr
+
+
+def test_the_extender_stretches_short_clips_in_a_default_run(tmp_path):
+    """Motion that returns short clips (like a fixed-length video model): the extender's
+    real work runs in the default chain, strict, and the video keeps the timeline."""
+    cfg = small_config(tmp_path, "default")
+    cfg.write_text(
+        cfg.read_text() + '[slots.motion]\nuse = "camera"\noptions = { clip_seconds = 1.0 }\n'
+    )
+    out = tmp_path / "short.mp4"
+    lesson = ROOT / "examples" / "lessons" / "short.json"
+    done = ttv(
+        "generate",
+        str(lesson),
+        "-o",
+        str(out),
+        "-q",
+        "--strict",
+        "--config",
+        str(cfg),
+        "--runs-root",
+        str(tmp_path / "runs"),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = check_video(out, tmp_path / "runs")
+    stages = {s["stage"]: s for s in report["stages"]}
+    assert stages["extender"]["implementation"] == "slowmo"
+    assert any(n.startswith(("slowed", "held")) for n in stages["extender"]["notes"]), stages
+    assert any("short clip" in n for n in stages["motion"]["notes"])

@@ -223,3 +223,15 @@ def test_depth_moves_survive_odd_regions(move):
     assert "outside" not in {r.label for r in clip.regions}
     for r in clip.regions:
         assert r.x + r.w <= 96 and r.y + r.h <= 64
+
+
+def test_clip_seconds_makes_a_short_clip_for_the_extender():
+    spec = sample_spec(width=96, height=64, num_frames=30, fps=12)
+    kf = Keyframe(image=texture(96, 64))
+    motion = CameraMotion(clip_seconds=1.0)
+    clip = motion.animate(spec, kf)
+    assert clip.num_frames == 12 and clip.fps == 12
+    assert any("short clip: 12 of 30" in n for n in motion.drain_notes())
+    assert CameraMotion().animate(spec, kf).num_frames == 30  # default: the full shot
+    with pytest.raises(TTVError):
+        CameraMotion(clip_seconds=-1)

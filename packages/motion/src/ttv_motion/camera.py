@@ -294,7 +294,9 @@ class CameraMotion(MotionGenerator):
         ),
     )
 
-    OPTIONS = frozenset({"speed", "max_travel", "easing", "interpolation", "depth_ratio"})
+    OPTIONS = frozenset(
+        {"speed", "max_travel", "easing", "interpolation", "depth_ratio", "clip_seconds"}
+    )
 
     def __init__(self, **options: Any) -> None:
         reject_unknown("camera", options, set(self.OPTIONS))
@@ -313,6 +315,12 @@ class CameraMotion(MotionGenerator):
         self.depth_ratio = as_float(
             "camera", "depth_ratio", options.get("depth_ratio", 0.35), 0.0, 1.0
         )
+        # Like a video model with a fixed clip length (AnimateDiff makes 16 frames): at most
+        # this many seconds of motion, and the extender stretches the clip to the shot.
+        # 0 (the default) renders the shot's full length.
+        self.clip_seconds = as_float(
+            "camera", "clip_seconds", options.get("clip_seconds", 0.0), 0.0, 3600.0
+        )
 
     def path_for(self, spec: ShotSpec) -> CameraPath:
         d = spec.directives
@@ -329,7 +337,12 @@ class CameraMotion(MotionGenerator):
     def _animate(self, spec: ShotSpec, keyframe: Keyframe) -> Clip:
         image, regions = self.fitted(keyframe, spec.width, spec.height)
         path = self.path_for(spec)
-        frames, regions = self.render(image, regions, path, spec.num_frames)
+        n = spec.num_frames
+        if self.clip_seconds:
+            n = max(1, min(n, round(self.clip_seconds * spec.fps)))
+            if n < spec.num_frames:
+                self.note(f"short clip: {n} of {spec.num_frames} frames (clip_seconds)")
+        frames, regions = self.render(image, regions, path, n)
         return Clip(frames=frames, fps=spec.fps, regions=regions)
 
     def fitted(
