@@ -349,6 +349,62 @@ def batch(
     )
 
 
+runs_app = typer.Typer(help="Run directories: list them, clean their caches.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+def runs_list(
+    runs_root: Annotated[Path, typer.Option(help="Where run directories are.")] = Path("runs"),
+) -> None:
+    """Each run: status, cache size, total size, last use, whether it is running now."""
+    import datetime as _dt
+
+    from .runs import scan
+
+    for run in scan(runs_root):
+        when = _dt.datetime.fromtimestamp(run.last_used).strftime("%Y-%m-%d %H:%M")
+        typer.echo(
+            f"{run.path.name}  {run.status:<8} cache {run.cache_bytes / 2**20:8.1f} MiB  "
+            f"total {run.total_bytes / 2**20:8.1f} MiB  {when}{'  IN USE' if run.in_use else ''}"
+        )
+
+
+@runs_app.command("clean")
+def runs_clean(
+    runs_root: Annotated[Path, typer.Option(help="Where run directories are.")] = Path("runs"),
+    max_size: Annotated[
+        str, typer.Option(help="Keep the caches under this total, e.g. 2GB, 500M, 0.")
+    ] = "2GB",
+    older_than_days: Annotated[
+        float | None, typer.Option(help="Also drop caches unused for this many days.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Only say what would be removed.")] = False,
+) -> None:
+    """Remove the caches of least recently used finished runs (videos and reports stay).
+    Runs in progress are never touched."""
+    from .runs import evict, parse_size
+
+    try:
+        budget = parse_size(max_size)
+    except ValueError:
+        from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
+
+        _fail(
+            TTVError(
+                E_CONFIG_INVALID, f"--max-size {max_size!r} is not a size", module="ttv-integration"
+            )
+        )
+        return
+    older = older_than_days * 86400 if older_than_days is not None else None
+    removed = evict(runs_root, budget, older_than_s=older, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    for run in removed:
+        typer.echo(f"{verb} cache of {run.path.name} ({run.cache_bytes / 2**20:.1f} MiB)")
+    freed = sum(r.cache_bytes for r in removed) / 2**20
+    typer.echo(f"{verb} {len(removed)} cache(s), {freed:.1f} MiB")
+
+
 def _mount_stores() -> None:
     """``ttv stores check|backup|restore|salvage`` (see :mod:`.stores`; stdlib + typer only)."""
     from .stores import app as stores_app

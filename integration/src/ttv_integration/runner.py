@@ -25,6 +25,7 @@ from .encoder import srt
 from .executor import Executor, NullProgress
 from .registry import Registry
 from .rundir import RunDir, new_run_id
+from .runs import RunLock, evict
 from .stages import State, pipeline_stages
 from .stages.render import fit_audio as _fit_audio  # noqa: F401  (bench and tests use it)
 from .stages.voice import ShotTimeline  # noqa: F401  (public: where a shot sits)
@@ -73,6 +74,20 @@ class Pipeline:
         if resume:
             check_resume(rd, lesson)
         rd.create()
+        lock = RunLock(rd.root)
+        if not lock.acquire():
+            raise TTVError(
+                E_RESUME_INVALID,
+                f"{rd.root} is in use by another ttv process",
+                module="ttv-integration",
+                hint="Wait for that run to finish, or use another run directory.",
+            )
+        try:
+            return self._run_locked(lesson, output, rd)
+        finally:
+            lock.release()
+
+    def _run_locked(self, lesson: Lesson, output: Path, rd: RunDir) -> RunReport:
         rd.write_json("lesson.json", lesson)
         rd.write_text("config.json", config_json(self.config) + "\n")
         self.rd, self.run_id = rd, rd.root.name
@@ -111,6 +126,8 @@ class Pipeline:
         finally:
             self.stats = ex.stats
             self.abandoned = ex.abandoned
+        # Keep the caches under the runs root within budget (least recently used first).
+        evict(rd.root.parent, self.config.cache_budget_mb * 1024 * 1024, keep=rd.root)
         return report
 
     # ------------------------------------------------------------------ report

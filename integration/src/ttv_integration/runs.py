@@ -1,0 +1,132 @@
+"""Run directories on disk: which are in use, how much cache they hold, and eviction.
+
+Every run holds an exclusive lock on ``<run>/run.lock`` while it works, so cleaning never
+touches a run in progress. Eviction removes a finished run's ``cache/`` folder only (its
+video, report, subtitles and provenance stay); the run can still be resumed, it just
+recomputes. After each run the pipeline evicts the least recently used caches under the
+runs root until they fit ``cache_budget_mb``; ``ttv runs clean`` does the same on demand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+LOCK = "run.lock"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    path: Path
+    status: str
+    cache_bytes: int
+    total_bytes: int
+    last_used: float  # mtime of the newest file, seconds since the epoch
+    in_use: bool
+
+
+def _size(path: Path) -> tuple[int, float]:
+    total, newest = 0, 0.0
+    for p in path.rglob("*"):
+        with contextlib.suppress(OSError):
+            if p.is_file():
+                st = p.stat()
+                total += st.st_size
+                newest = max(newest, st.st_mtime)
+    return total, newest
+
+
+class RunLock:
+    """An exclusive ``flock`` on the run's lock file, held for the run's lifetime."""
+
+    def __init__(self, run_dir: Path) -> None:
+        self.path = Path(run_dir) / LOCK
+        self._fh = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")  # noqa: SIM115 - held until release()
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+            self._fh = None
+
+
+def in_use(run_dir: Path) -> bool:
+    lock = RunLock(run_dir)
+    if not lock.path.is_file():
+        return False
+    if lock.acquire():
+        lock.release()
+        return False
+    return True
+
+
+def scan(root: Path) -> list[RunInfo]:
+    """Every run directory under ``root`` (a folder holding ``lesson.json``)."""
+    out = []
+    if not Path(root).is_dir():
+        return out
+    for lesson in sorted(Path(root).glob("*/lesson.json")):
+        run = lesson.parent
+        status = "unknown"
+        with contextlib.suppress(OSError, ValueError):
+            status = json.loads((run / "report.json").read_text(encoding="utf-8"))["status"]
+        cache_bytes, newest = _size(run / "cache") if (run / "cache").is_dir() else (0, 0.0)
+        total, newest_all = _size(run)
+        out.append(RunInfo(run, status, cache_bytes, total, max(newest, newest_all), in_use(run)))
+    return out
+
+
+def evict(
+    root: Path,
+    budget_bytes: int,
+    *,
+    older_than_s: float | None = None,
+    keep: Path | None = None,
+    dry_run: bool = False,
+) -> list[RunInfo]:
+    """Remove the caches of least recently used runs until the caches under ``root`` fit
+    ``budget_bytes`` (and every cache older than ``older_than_s``). Runs in use and ``keep``
+    are never touched. Returns the runs whose cache was (or would be) removed."""
+    runs = [r for r in scan(root) if r.cache_bytes]
+    keep = Path(keep).resolve() if keep else None
+    total = sum(r.cache_bytes for r in runs)
+    now = time.time()
+    removed = []
+    for run in sorted(runs, key=lambda r: r.last_used):
+        if run.in_use or (keep is not None and run.path.resolve() == keep):
+            continue
+        too_old = older_than_s is not None and now - run.last_used > older_than_s
+        if total <= budget_bytes and not too_old:
+            continue
+        if not dry_run:
+            shutil.rmtree(run.path / "cache", ignore_errors=True)
+        total -= run.cache_bytes
+        removed.append(run)
+    return removed
+
+
+def parse_size(text: str) -> int:
+    """``"2GB"``, ``"500M"``, ``"0"`` -> bytes."""
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    for suffix in ("K", "M", "G", "T"):
+        if t.endswith(suffix):
+            return int(float(t[: -len(suffix)]) * units[suffix])
+    return int(float(t))
