@@ -40,3 +40,19 @@ def test_base_test_removal_is_refused_too():
         class Bad(kit.RouterConformance):
             implementation_class = stubs.StubRouter
             test_declares_module_info = None
+
+
+def test_the_lie_detector_tests_cannot_be_removed_either():
+    with pytest.raises(ConformanceError, match="removes standard test"):
+
+        class Bad(kit.VoiceConformance):
+            implementation_class = stubs.StubVoice
+            test_rejects_mislabelled_sample_rate = None
+
+    with pytest.raises(ConformanceError, match=r"without pytest\.mark\.xfail"):
+
+        class Quiet(kit.VoiceConformance):
+            implementation_class = stubs.StubVoice
+
+            def test_timings_inside_audio(self, impl, rate_wpm):
+                pass
