@@ -32,7 +32,7 @@ from ttv_identity import CorefIdentity
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "coref_eval.jsonl"
 # Set just below the figure measured when the set was written (see README.md).
-FLOORS = {"link_f1": 0.0}
+FLOORS = {"link_f1": 0.93}
 
 
 def plan_of(shots: list[str]) -> StoryPlan:
