@@ -58,6 +58,7 @@ from .text import (
     PLURAL_PRONOUNS,
     POSSESSIVE,
     REFLEXIVE_PRONOUNS,
+    RENAME_VERBS,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
     TITLE_CANON,
@@ -274,10 +275,10 @@ class CorefIdentity(IdentityResolver):
             t.lower
             for k, t in enumerate(toks[:-2])
             if t.is_cap
-            and toks[k + 1].lower in APPOSITION_VERBS
+            and toks[k + 1].lower in APPOSITION_VERBS | {","}
             and toks[k + 2].lower in DETERMINERS
             and any(x.lower in ROLE_NOUNS for x in toks[k + 3 : k + 7])
-        }
+        }  # ... or of an appositive: "Baloo, the sleepy brown bear,"
         cap_words = {t.lower for t in toks if t.is_cap}
         out: list[Mention] = []
         i, n = 0, len(toks)
@@ -404,6 +405,14 @@ class CorefIdentity(IdentityResolver):
                             j += 1
                         noun = toks[j].lower
                         adjs = tuple(x.lower for x in toks[i + 1 : j])
+                        if (  # "a man-cub": the mention ends where the word does
+                            j + 2 < n
+                            and toks[j + 1].text == "-"
+                            and toks[j + 1].start == toks[j].end
+                            and toks[j + 2].start == toks[j + 1].end
+                            and toks[j + 2].text.isalpha()
+                        ):
+                            j += 2
                         phrase = " ".join([*adjs, noun])
                         if noun in ROLE_NOUNS:
                             out.append(
@@ -483,6 +492,15 @@ class CorefIdentity(IdentityResolver):
                     r = by_start.get(p)
                     if r is not None and mentions[r].kind == "name":
                         links.append((k, r))
+                # "Lina, a young woman from the coast, became the first pilot"
+                r = by_start.get(e + 1) if at(e) == "," else None
+                if r is not None and mentions[r].kind == "role":
+                    q = next((q for q in range(mentions[r].end, mentions[r].end + 6)
+                              if at(q) in {",", ".", ";"}), None)  # fmt: skip
+                    if q is not None and at(q) == "," and at(q + 1) in APPOSITION_VERBS:
+                        r2 = by_start.get(q + 2)
+                        if r2 is not None and mentions[r2].kind == "role":
+                            links.append((k, r2))
                 # "Raj, formerly Ravi"
                 if at(e) == "," and at(e + 1) in {"formerly", "once", "previously"}:
                     q = e + 2
@@ -515,6 +533,18 @@ class CorefIdentity(IdentityResolver):
                     r = by_start.get(e + 1)
                     if r is not None and mentions[r].kind == "role" and not mentions[r].definite:
                         links.append((k, r))
+        # "He carved a puppet and named him Pinocchio", "everyone called her Red Cap": the
+        # name goes to the nearest earlier mention of the sentence whose gender fits
+        for k, m in enumerate(mentions):
+            p = m.start
+            if m.kind == "name" and at(p - 1) in {"him", "her"} and at(p - 2) in RENAME_VERBS:
+                g = "he" if at(p - 1) == "him" else "she"
+                for q in range(k - 1, -1, -1):
+                    if mentions[q].sent != m.sent:
+                        break
+                    if mentions[q].kind == "role" and mentions[q].gender in (g, None):
+                        links.append((q, k))
+                        break
         # "A young sailor joined the crew. His name was Kwame.": the name goes to the
         # nearest earlier mention whose lexical gender fits the possessive.
         for k, m in enumerate(mentions):
@@ -1041,6 +1071,19 @@ class CorefIdentity(IdentityResolver):
                 for c in clusters
                 if self._is_person(c, toks, any(id(m) in linked_ids for m in c.mentions))
             ]
+            # a name listed with people is a person ("Meg, Jo, Beth and Amy")
+            ends = {m.end: c for c in people for m in c.mentions}
+            starts = {m.start: c for c in people for m in c.mentions}
+            for c in clusters:
+                if c in people:
+                    continue
+                for m in c.names():
+                    after = m.end < len(toks) and toks[m.end].lower in {",", "and"}
+                    before = m.start > 0 and toks[m.start - 1].lower in {",", "and"}
+                    if (before and m.start - 1 in ends) or (after and m.end + 1 in starts):
+                        people.append(c)
+                        break
+            people.sort(key=lambda c: c.first.start)
         assigned, groups = self._resolve_pronouns(toks, people, group_mentions)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They").
         for g in groups:
