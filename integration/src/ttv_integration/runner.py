@@ -138,7 +138,7 @@ class Pipeline:
         elif stage == "render":
             total = sum(t.num_frames for t in state.timeline)
             self._write_report(duration_s=round(total / self.config.timeline_fps, 4))
-        elif stage in ("emotion", "voice", "lipsync", "transitions"):
+        elif stage in ("voice", "lipsync"):  # the long stages before the render
             self._write_report()
 
     def _write_report(self, *, final: bool = False, **fields: Any) -> RunReport:
@@ -148,7 +148,7 @@ class Pipeline:
         if final:
             data["status"] = "degraded" if any(r.status == "fallback" for r in records) else "ok"
         self._report = RunReport.model_validate(data)
-        self.rd.write_json("report.json", self._report)
+        self.rd.write_json("report.json", self._report, durable=final or "error" in fields)
         return self._report
 
     def _deliver(self, video: Path, output: Path, cues: list) -> RunReport:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -31,13 +32,18 @@ class RunInfo:
 
 
 def _size(path: Path) -> tuple[int, float]:
+    """Bytes under ``path`` and the newest modification time (os.scandir: no Path objects)."""
     total, newest = 0, 0.0
-    for p in path.rglob("*"):
-        with contextlib.suppress(OSError):
-            if p.is_file():
-                st = p.stat()
-                total += st.st_size
-                newest = max(newest, st.st_mtime)
+    stack = [str(path)]
+    while stack:
+        with contextlib.suppress(OSError), os.scandir(stack.pop()) as it:
+            for entry in it:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    total += st.st_size
+                    newest = max(newest, st.st_mtime)
     return total, newest
 
 
@@ -77,8 +83,9 @@ def in_use(run_dir: Path) -> bool:
     return True
 
 
-def scan(root: Path) -> list[RunInfo]:
-    """Every run directory under ``root`` (a folder holding ``lesson.json``)."""
+def scan(root: Path, *, totals: bool = True) -> list[RunInfo]:
+    """Every run directory under ``root`` (a folder holding ``lesson.json``); ``totals``
+    also sizes the whole run (not only its cache)."""
     out = []
     if not Path(root).is_dir():
         return out
@@ -88,7 +95,7 @@ def scan(root: Path) -> list[RunInfo]:
         with contextlib.suppress(OSError, ValueError):
             status = json.loads((run / "report.json").read_text(encoding="utf-8"))["status"]
         cache_bytes, newest = _size(run / "cache") if (run / "cache").is_dir() else (0, 0.0)
-        total, newest_all = _size(run)
+        total, newest_all = _size(run) if totals else (cache_bytes, newest)
         out.append(RunInfo(run, status, cache_bytes, total, max(newest, newest_all), in_use(run)))
     return out
 
@@ -104,7 +111,7 @@ def evict(
     """Remove the caches of least recently used runs until the caches under ``root`` fit
     ``budget_bytes`` (and every cache older than ``older_than_s``). Runs in use and ``keep``
     are never touched. Returns the runs whose cache was (or would be) removed."""
-    runs = [r for r in scan(root) if r.cache_bytes]
+    runs = [r for r in scan(root, totals=False) if r.cache_bytes]
     keep = Path(keep).resolve() if keep else None
     total = sum(r.cache_bytes for r in runs)
     now = time.time()

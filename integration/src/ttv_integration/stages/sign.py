@@ -22,7 +22,7 @@ def _run(ex, st) -> None:
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     st.record = ex.call(STAGE, st.video, manifest)
-    st.rd.write_json("provenance.json", st.record)
+    st.rd.write_json("provenance.json", st.record, durable=True)
 
 
 STAGE = Stage(
