@@ -4,7 +4,8 @@ grows with every new implementation without edits.
 
 Each cell renders a small lesson and checks what a player would see: the video decodes, has
 the expected duration, frame rate, size, audio and subtitle streams, and the report names the
-implementation that was asked for.
+implementation that was asked for. Cells on the default profile run ``strict``: any fallback
+fails the cell.
 """
 
 from __future__ import annotations
@@ -127,11 +128,17 @@ def run_cell(
     started = time.perf_counter()
     workdir.mkdir(parents=True, exist_ok=True)
     out = workdir / "out.mp4"
+    profile = cell.get("profile", "default")
     try:
         cfg = load_config(
-            profile=cell.get("profile", "default"),
+            profile=profile,
             use=cell["use"],
-            overrides={**SWAP_SIZE, "store_dir": str(workdir / "stores")},
+            # Default-profile cells run strict: a swap that only "works" by falling back fails.
+            overrides={
+                **SWAP_SIZE,
+                "store_dir": str(workdir / "stores"),
+                "strict": profile == "default",
+            },
         )
         report = Pipeline(cfg, registry=registry).run(SWAP_LESSON, out, runs_root=workdir / "runs")
         info = probe(out)

@@ -214,6 +214,7 @@ class Site:
         out["ownership/map.md"] = self.ownership_map()
         out["reports/swap.md"] = self.swap_report()
         out["reports/bench.md"] = self.bench_report()
+        out["reports/eval.md"] = self.eval_report()
         out["repair-catalog.md"] = self.repair_catalog()
         out.update(self.schema_pages())
         out["readiness.md"] = self.readiness()
@@ -246,6 +247,7 @@ class Site:
             "- Reports",
             "    - [Swap tests](reports/swap.md)",
             "    - [Benchmarks](reports/bench.md)",
+            "    - [Evaluation on labelled sets](reports/eval.md)",
             "- [Repair catalog](repair-catalog.md)",
             "- [v1 JSON schemas](schemas/index.md)",
             "- [Readiness](readiness.md)",
@@ -601,6 +603,19 @@ class Site:
                 f"| {c.get('slot')} | `{c.get('implementation')}` | {icon.get(str(c.get('status')).lower(), c.get('status'))} "
                 f"| {check_txt} | {f'{float(dur):.1f}' if isinstance(dur, int | float) else '-'} |"
             )
+        return "\n".join(lines) + "\n"
+
+    def eval_report(self) -> str:
+        """reports/eval.md from `nox -s eval`: each module's labelled-set metrics and floors."""
+        lines = ["# Evaluation on labelled sets", ""]
+        md = self.reports / "eval.md"
+        if not md.is_file():
+            lines += [
+                "**Not run yet.** No `reports/eval.md` was present when this site was built;",
+                "`uv run nox -s eval` writes it from each module's `eval/` set.",
+            ]
+        else:
+            lines += [md.read_text(encoding="utf-8")]
         return "\n".join(lines) + "\n"
 
     def bench_report(self) -> str:
