@@ -304,12 +304,80 @@ class Keyframe(Model):
     regions: tuple[Region, ...] = ()
 
 
+def region_key(r: Region) -> tuple[str, str]:
+    """What names a region across frames: its ``(label, kind)``."""
+    return r.label, r.kind
+
+
+def region_contains(outer: Region, inner: Region) -> bool:
+    """Whether ``inner`` lies inside ``outer`` (edges may touch)."""
+    return (
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.x + inner.w <= outer.x + outer.w
+        and inner.y + inner.h <= outer.y + outer.h
+    )
+
+
 class Clip(Model):
-    """Frames of one shot at a native fps. ``frames`` may hold zero frames."""
+    """Frames of one shot at a native fps. ``frames`` may hold zero frames.
+
+    ``regions`` name the clip's faces (and mouths, bodies) once for the whole clip: where
+    each one is over all the frames (for a moving camera, the union of its boxes).
+
+    ``tracks`` (contracts 1.2) say where they are in **each** frame. Empty (the default)
+    means the regions are static: ``regions`` holds for every frame. Otherwise it holds
+    exactly one tuple of regions per frame, and every box of frame ``i``
+
+    - lies inside the frame (a box that leaves the frame is clipped to it, or dropped for
+      that frame when nothing of it is left);
+    - is named by ``(label, kind)``: a labelled box appears at most once per frame;
+    - lies inside a clip region with the same label and kind (so ``regions`` stays true
+      for a reader that ignores tracks).
+
+    Read boxes with :meth:`regions_at`; it works for both forms.
+    """
 
     frames: FrameStack
     fps: Fps
     regions: tuple[Region, ...] = ()
+    tracks: tuple[tuple[Region, ...], ...] = ()  # contracts 1.2: one tuple per frame, or ()
+
+    @model_validator(mode="after")
+    def _tracks_in_step(self) -> Clip:
+        if not self.tracks:
+            return self
+        n = self.num_frames
+        if len(self.tracks) != n:
+            raise ValueError(
+                f"tracks hold {len(self.tracks)} frame(s) of regions for {n} frame(s); "
+                "give one tuple per frame, or none (static regions)"
+            )
+        width, height = self.size
+        by_key: dict[tuple[str, str], list[Region]] = {}
+        for r in self.regions:
+            by_key.setdefault(region_key(r), []).append(r)
+        for i, boxes in enumerate(self.tracks):
+            seen: set[tuple[str, str]] = set()
+            for r in boxes:
+                name = r.label or r.kind
+                if r.x + r.w > width or r.y + r.h > height:
+                    raise ValueError(
+                        f"tracks[{i}]: region {name!r} ({r.x},{r.y} {r.w}x{r.h}) lies outside "
+                        f"the {width}x{height} frame"
+                    )
+                key = region_key(r)
+                if r.label:
+                    if key in seen:
+                        raise ValueError(f"tracks[{i}]: region {name!r} ({r.kind}) appears twice")
+                    seen.add(key)
+                if not any(region_contains(c, r) for c in by_key.get(key, ())):
+                    raise ValueError(
+                        f"tracks[{i}]: region {name!r} ({r.kind}, {r.x},{r.y} {r.w}x{r.h}) "
+                        "is not inside a clip region of the same label and kind; set regions "
+                        "to the union of the track (ttv_contracts.v1.tracks.union_regions)"
+                    )
+        return self
 
     @property
     def num_frames(self) -> int:
@@ -319,6 +387,21 @@ class Clip(Model):
     def size(self) -> tuple[int, int]:
         """(width, height)"""
         return int(self.frames.shape[2]), int(self.frames.shape[1])
+
+    @property
+    def tracked(self) -> bool:
+        """Whether the clip carries per-frame regions (``tracks``)."""
+        return bool(self.tracks)
+
+    def regions_at(self, i: int) -> tuple[Region, ...]:
+        """The regions of frame ``i``: its track entry, or ``regions`` when static."""
+        if not -self.num_frames <= i < self.num_frames:
+            raise IndexError(f"frame {i} of a {self.num_frames}-frame clip")
+        return self.tracks[i] if self.tracks else self.regions
+
+    def frame_regions(self) -> tuple[tuple[Region, ...], ...]:
+        """One tuple of regions per frame (``regions`` repeated when static)."""
+        return self.tracks if self.tracks else (self.regions,) * self.num_frames
 
 
 class TransitionSpec(Model):
