@@ -170,6 +170,7 @@ def test_stage_declarations_form_the_pipeline():
         "transitions",
         "cues",
         "render",
+        "chapters",
         "sign",
     ]
     for stage in pipeline_stages():

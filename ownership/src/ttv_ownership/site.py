@@ -244,6 +244,7 @@ class Site:
             "    - [Distributed ownership map](ownership/map.md)",
             "    - [Take over a module in 24 hours](takeover.md)",
             "    - [Add a new module](add-module.md)",
+            "    - [Add a pipeline stage](add-stage.md)",
             "- Reports",
             "    - [Swap tests](reports/swap.md)",
             "    - [Benchmarks](reports/bench.md)",
