@@ -214,3 +214,27 @@ def test_mentions_report_character_offsets():
     got = [(m.shot, m.start, m.end, m.kind) for m in CorefIdentity().mentions(plan)]
     assert got == [(0, 0, 4, "name"), (0, 6, 20, "role"), (1, 0, 2, "pronoun")]
     assert len({m.entity for m in CorefIdentity().mentions(plan)}) == 1
+
+
+def _entities(*shots: str) -> dict[tuple[int, str], str]:
+    return {(m.shot, m.text): m.entity for m in CorefIdentity().mentions(plan_of(*shots))}
+
+
+def test_naming_and_apposition_patterns():
+    e = _entities("He carved a puppet and named him Pinocchio.", "The puppet ran away.")
+    assert e[(0, "a puppet")] == e[(0, "Pinocchio")] == e[(1, "The puppet")]
+    e = _entities("Lina, a young woman from the coast, became the first pilot in her town.")
+    assert e[(0, "Lina")] == e[(0, "the first pilot")] == e[(0, "her")]
+    e = _entities("Baloo, the sleepy brown bear, taught him the law.")
+    assert e[(0, "Baloo")] == e[(0, "the sleepy brown bear")]
+    e = _entities("A stranger came.", "The stranger was called Omar.", "He stayed.")
+    assert e[(0, "A stranger")] == e[(1, "Omar")] == e[(2, "He")]
+
+
+def test_contrasting_roles_and_relative_clauses():
+    e = _entities("The elder brother rowed, and the younger brother cast the net.")
+    assert e[(0, "The elder brother")] != e[(0, "the younger brother")]
+    e = _entities("Then Peter met Mr. McGregor, who ran after him with a rake.")
+    assert e[(0, "him")] == e[(0, "Peter")]
+    e = _entities("Aunt Mei had a niece called Lan.", "Aunt Mei let her choose the colours.")
+    assert e[(1, "her")] == e[(0, "Lan")]

@@ -478,7 +478,9 @@ class CorefIdentity(IdentityResolver):
                     p += 1
                 if at(p) in {"now", "later", "then", "soon", "henceforth", "also", "thereafter"}:
                     p += 1
-                if at(p) in {"called", "named", "renamed", "known"}:
+                if p == e and at(p) in {"called", "named"}:
+                    p = -1  # "Mina called Joe" is a phone call, not a new name
+                elif at(p) in {"called", "named", "renamed", "known"}:
                     p += 1
                     if at(p) in {"as", "himself", "herself", "themselves"}:
                         p += 1
@@ -660,8 +662,12 @@ class CorefIdentity(IdentityResolver):
             return "reflexive"
         if w == "her":
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if i > 0 and toks[i - 1].lower in CAUSATIVE_VERBS:
-                return "object"  # "let her choose", "made her laugh"
+            if (
+                i > 0
+                and toks[i - 1].lower in CAUSATIVE_VERBS
+                and (nxt is None or (nxt.lower not in ROLE_NOUNS and nxt.lower not in PLURAL_NOUNS))
+            ):
+                return "object"  # "let her choose", "made her laugh" (not "helped her father")
             if (
                 nxt is not None
                 and nxt.text.isalpha()
@@ -734,6 +740,7 @@ class CorefIdentity(IdentityResolver):
             return c.evidence in (None, "they") and not (c.assigned["he"] or c.assigned["she"])
 
         possessed = {m.start: c for c in clusters for m in c.mentions if m.kind == "role"}
+        possessives: set[tuple[int, int]] = set()  # (token, id(cluster)) of his/her + noun
         assigned: list[tuple[int, Cluster]] = []
         implicit: dict[frozenset[int], Group] = {}
 
@@ -803,11 +810,23 @@ class CorefIdentity(IdentityResolver):
             g = "he" if t.lower in MALE_PRONOUNS else "she"
             kind = self._pronoun_kind(toks, i)
             entries = [(pos, c) for pos, c in sent_mentions.get(sent, []) if pos < i]
+            barred: set[Cluster] = set()  # an object pronoun's own clause subject
             if kind == "object":
                 # not its own clause's subject ("Ravi smiled at her", "Juan paid him"), nor
                 # the sentence's subject when its clause has none ("The king laughed and
                 # gave him a ring")
-                own = {c for pos, c in entries if clause[pos] == clause[i]}
+                # (a possessive is not a subject: "Her grandson Li helped her")
+                # ("She found crystals that told her": a relative clause has its own subject)
+                rel = max(
+                    (j for j in range(max(0, i - 12), i)
+                     if toks[j].lower in {"who", "which", "that"} and toks[j].sent == sent),
+                    default=-1,
+                )  # fmt: skip
+                own = {
+                    c
+                    for pos, c in entries
+                    if clause[pos] == clause[i] and pos > rel and (pos, id(c)) not in possessives
+                }
                 own_subject = bool(own) or any(
                     toks[j].lower in SUBJECT_PRONOUNS | {"they"} and clause[j] == clause[i]
                     for j in range(max(0, i - 8), i)
@@ -817,6 +836,7 @@ class CorefIdentity(IdentityResolver):
                     toks[j].lower in {"who", "which"} for j in range(entries[-1][0], i)
                 ):
                     first = entries[-1][1]  # "Mr. McGregor, who ran after him": not McGregor
+                barred = own  # never the clause's own subject, in any sentence
                 entries = [
                     (pos, c)
                     for pos, c in entries
@@ -841,10 +861,12 @@ class CorefIdentity(IdentityResolver):
                 s = sent - 1
                 while s >= max(0, sent - 12):
                     cands += [c for c in self._ranked(sent_mentions.get(s, []), clause, None)
-                              if c not in cands]  # fmt: skip
+                              if c not in cands and c not in barred]  # fmt: skip
                     s -= 1
             match = next((c for c in cands if compatible(c, g)), None)
             if match is not None:
+                if t.lower == "his" or kind == "possessive":
+                    possessives.add((i, id(match)))
                 match.assigned[g] += 1
                 assigned.append((i, match))
                 match.shots.add(t.shot)
@@ -1109,10 +1131,10 @@ class CorefIdentity(IdentityResolver):
         a = self._analyze(plan)
         toks = a.toks
 
-        def span(start: int, end: int, text: str, kind: str, entity: str) -> ResolvedMention:
-            return ResolvedMention(
-                toks[start].shot, toks[start].start, toks[end - 1].end, text, kind, entity
-            )
+        def span(start: int, end: int, _text: str, kind: str, entity: str) -> ResolvedMention:
+            first, last = toks[start], toks[end - 1]
+            text = plan.shots[first.shot].narration[first.start : last.end]
+            return ResolvedMention(first.shot, first.start, last.end, text, kind, entity)
 
         out = [span(m.start, m.end, m.surface, m.kind, a.keys[id(c)]) for c in a.people
                for m in c.mentions]  # fmt: skip
