@@ -1,4 +1,5 @@
-"""Build ``coref_eval.jsonl`` from the annotated passages in ``passages/*.txt``.
+"""Build ``coref_eval.jsonl`` from ``passages/*.txt`` (and ``coref_heldout.jsonl`` from
+``heldout/*.txt``).
 
 Markup: one passage per block, a header line ``# ID | source | tag tag ...``, then one
 line per shot. A mention is ``[surface|entity]``; mentions nest
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-OUT = HERE / "coref_eval.jsonl"
+SETS = {"passages": HERE / "coref_eval.jsonl", "heldout": HERE / "coref_heldout.jsonl"}
 
 
 def parse_shot(line: str, shot: int) -> tuple[str, list[dict]]:
@@ -73,8 +74,8 @@ def parse_file(path: Path) -> list[dict]:
     return items
 
 
-def build() -> str:
-    items = [it for p in sorted((HERE / "passages").glob("*.txt")) for it in parse_file(p)]
+def build(folder: str) -> str:
+    items = [it for p in sorted((HERE / folder).glob("*.txt")) for it in parse_file(p)]
     ids = [it["id"] for it in items]
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate passage ids")
@@ -85,15 +86,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
-    text = build()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.name} is stale: run build_set.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT} ({text.count(chr(10))} passages)")
-    return 0
+    stale = 0
+    for folder, out in SETS.items():
+        text = build(folder)
+        if args.check:
+            if not out.exists() or out.read_text(encoding="utf-8") != text:
+                print(f"{out.name} is stale: run build_set.py", file=sys.stderr)
+                stale = 1
+            continue
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out} ({text.count(chr(10))} passages)")
+    return stale
 
 
 if __name__ == "__main__":

@@ -31,8 +31,8 @@ from ttv_identity import CorefIdentity
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "coref_eval.jsonl"
-# Set just below the figure measured when the set was written (see README.md).
-FLOORS = {"link_f1": 0.93}
+# Just below the measured figure (0.9506 on coref_eval.jsonl; see README.md).
+FLOORS = {"link_f1": 0.94}
 
 
 def plan_of(shots: list[str]) -> StoryPlan:
@@ -121,7 +121,9 @@ def main() -> int:
         "notes": (
             "Pairwise mention-link precision/recall/F1 (micro) of CorefIdentity (no store) on "
             f"{len(items)} hand-labelled passages ({sum(total[k] for k in ['gold'])} gold links); "
-            "mentions match on shot and end character; groups count as entities."
+            "mentions match on shot and end character; groups count as entities. The rules "
+            "were improved while looking at this set's errors (a development set); "
+            "coref_heldout.jsonl (--data) is the check on text the rules were not tuned on."
         ),
     }
     if args.json:
