@@ -153,6 +153,10 @@ class Cast(Model):
 
 
 TimeOfDay = Literal["dawn", "day", "dusk", "night", "unknown"]
+#: Sky over a shot (contracts 1.1; "unknown" when the text names none).
+Weather = Literal["clear", "cloudy", "rain", "storm", "snow", "fog", "wind", "unknown"]
+#: Whether a shot happens inside or outside (contracts 1.1).
+IndoorOutdoor = Literal["indoor", "outdoor", "unknown"]
 
 
 class Location(Model):
@@ -175,6 +179,9 @@ class SceneContext(Model):
     characters: tuple[str, ...] = ()
     objects: tuple[str, ...] = ()
     continues_from: int | None = None  # previous shot in the same location, if any
+    # contracts 1.1, optional: backdrop attributes for the frame makers
+    weather: Weather = "unknown"
+    indoor_outdoor: IndoorOutdoor = "unknown"
 
 
 class SceneBook(Model):

@@ -8,7 +8,7 @@ from .builder import GraphScene
 from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, E_SCENE_STORE_BUSY, E_SCENE_STORE_CORRUPT
 from .store import LocationStore
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "E_SCENE_EXPORT",

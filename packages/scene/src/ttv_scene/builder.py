@@ -39,28 +39,21 @@ from ttv_contracts.v1 import (
     slugify,
 )
 
+from . import analysis
 from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, PACKAGE
 from .store import LocationStore, StoredLocation
-from .words import COLOURS, DETERMINERS, PLACES, PREPOSITIONS, TIME_LIGHT, TIME_WORDS
+from .words import COLOURS, PLACES, TIME_LIGHT
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 OPTIONS = {"store_dir", "lock_timeout_s", "palette_size", "save_graph", "max_objects"}
+#: Backdrop fields added in ttv-contracts 1.1; with contracts 1.0 they are left out.
+_BACKDROP_FIELDS = {"weather", "indoor_outdoor"} & set(SceneContext.model_fields)
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
-_MOTION = {"to", "into", "toward", "towards", "reached", "entered", "onto"}
-_STOP = (
-    set(
-        """a an the and or but so if then than that this these those it its he she they we you i
-    him her his their them us our your my me was were is are be been being am has have had do
-    does did will would can could shall should may might must not no nor of in on at by for
-    with from to into onto over under up down out off about as very too also just still only
-    again once one two three some any all each every there here when where while what who
-    which why how said says""".split()  # noqa: SIM905
-    )
-    | PREPOSITIONS
-)
 _TIME_PHRASE = re.compile(
-    r"\b(at|in|during|by|before|after)\s+(the\s+)?(" + "|".join(TIME_WORDS) + r")\b", re.I
+    r"\b(at|in|during|by|before|after)\s+(the\s+)?(dawn|sunrise|daybreak|morning|noon|midday|"
+    r"afternoon|day|dusk|sunset|evening|twilight|nightfall|night|midnight)\b",
+    re.I,
 )
 
 
@@ -83,18 +76,7 @@ def _words(text: str) -> list[str]:
 
 def time_of_day(text: str) -> str | None:
     """The time of day a text names, or None ("one day" and "every day" name none)."""
-    toks = _words(text)
-    for i, w in enumerate(toks):
-        if w == "day" and (
-            i == 0
-            or toks[i - 1] in {"one", "next", "every", "that", "the", "a", "each", "some", "same"}
-        ):
-            continue
-        if w == "morning" and i > 0 and toks[i - 1] == "early":
-            return "dawn"
-        if w in TIME_WORDS:
-            return TIME_WORDS[w] if w != "morning" else "day"
-    return None
+    return analysis.analyze(text).time
 
 
 @dataclass
@@ -109,6 +91,9 @@ class _ShotInfo:
     setting: str | None
     time: str | None
     objects: list[str] = field(default_factory=list)
+    weather: str | None = None
+    indoor_outdoor: str | None = None
+    sky: bool = False
 
 
 class GraphScene(SceneBuilder):
@@ -123,8 +108,8 @@ class GraphScene(SceneBuilder):
         consumes="StoryPlan + Cast",
         produces="SceneBook",
         summary=(
-            "networkx scene graph: places from settings and narration, time of day, "
-            "one look per place (colour words + hash), continuity edges, SQLite store."
+            "networkx scene graph: places, time of day, weather, indoor/outdoor and objects "
+            "from tagged noun phrases (TextBlob), one look per place, SQLite store."
         ),
     )
 
@@ -163,89 +148,25 @@ class GraphScene(SceneBuilder):
 
     @staticmethod
     def place_in(text: str) -> _Place | None:
-        """The place a text is set in or moves to: determiner + up to 2 words + place noun."""
-        toks = _words(text)
-        found: list[tuple[bool, _Place]] = []
-        for i, w in enumerate(toks):
-            if w == "home" and (i == 0 or toks[i - 1] not in DETERMINERS):
-                found.append(
-                    (
-                        i > 0
-                        and toks[i - 1]
-                        in _MOTION | {"went", "came", "carried", "walked", "ran", "back"},
-                        _Place("home", "home"),
-                    )
-                )
-                continue
-            if w not in DETERMINERS:
-                continue
-            j = i + 1
-            while j < len(toks) and j - i <= 3:
-                word = toks[j]
-                if word in PLACES:
-                    while j + 1 < len(toks) and toks[j + 1] in PLACES:
-                        j += 1  # "the island harbour": the last noun is the head
-                        word = toks[j]
-                    adjs = list(toks[i + 1 : j])
-                    motion = i > 0 and toks[i - 1] in _MOTION
-                    found.append((motion, _Place(word, " ".join([*adjs, word]))))
-                    break
-                if not word.isalpha() or word in _STOP or word in TIME_WORDS:
-                    break
-                j += 1
-        if not found:
-            return None
-        moving = [p for m, p in found if m]
-        return moving[-1] if moving else found[0][1]
+        """The place a text is set in or moves to (head noun of a tagged noun phrase)."""
+        found = analysis.analyze(text).place
+        return _Place(found.key, found.name) if found else None
 
     @staticmethod
     def setting_place(setting: str) -> _Place:
         """The place of an explicit scene setting; its place noun is the key if it has one."""
-        place = GraphScene.place_in(setting)
-        if place is None:
+        found = analysis.place_in_setting(setting)
+        if found is None:
             # "the ruins of Hampi", "a dream": no known place noun; the whole setting, minus
             # time phrases and leading articles, names the place
             core = _TIME_PHRASE.sub("", setting).strip(" ,.;")
             core = re.sub(r"^(a|an|the)\s+", "", core, flags=re.I) or setting.strip()
             return _Place(slugify(core), core)
-        return place
+        return _Place(found.key, found.name)
 
     def objects_in(self, text: str, people: set[str]) -> list[str]:
-        toks = _words(text)
-        out: list[str] = []
-        for i, w in enumerate(toks):
-            if w not in DETERMINERS and w not in {"some", "two", "three", "many", "few"}:
-                continue
-            phrase: list[str] = []
-            for word in toks[i + 1 : i + 3]:
-                if (
-                    not word.isalpha()
-                    or word in _STOP
-                    or word.endswith("ly")
-                    or (phrase and word.endswith("ed"))
-                ):
-                    break
-                phrase.append(word)
-            if not phrase:
-                continue
-            at_start = i == 0 or toks[i - 1] in {".", "!", "?", ",", ";", ":"}
-            if len(phrase) == 2 and at_start and phrase[1].endswith("s"):
-                phrase = phrase[:1]  # "The tide goes out": the second word is the verb
-            head = phrase[-1]
-            if (
-                len(head) < 3
-                or head in PLACES
-                or head in TIME_WORDS
-                or head in people
-                or head.rstrip("s") in people
-            ):
-                continue
-            name = " ".join(phrase)
-            if name not in out:
-                out.append(name)
-            if len(out) >= self.max_objects:
-                break
-        return out
+        """Concrete things the text names (singular head nouns), at most ``max_objects``."""
+        return analysis.analyze(text, people).objects[: self.max_objects]
 
     # ---------------------------------------------------------------- look
 
@@ -279,25 +200,46 @@ class GraphScene(SceneBuilder):
     def _shot_infos(self, plan: StoryPlan, people: set[str]) -> list[_ShotInfo]:
         infos: list[_ShotInfo] = []
         for shot in plan.shots:
+            said = analysis.analyze(shot.narration, people)
+            place = _Place(said.place.key, said.place.name) if said.place else None
+            time, weather, io = said.time, said.weather, said.indoor_outdoor
+            sky = said.sky
             if shot.setting and shot.setting.strip():
+                given = analysis.analyze(shot.setting, people)
                 place = self.setting_place(shot.setting)
-                time = time_of_day(shot.setting) or time_of_day(shot.narration)
-            else:
-                place = self.place_in(shot.narration)
-                time = time_of_day(shot.narration)
-            infos.append(
-                _ShotInfo(place, shot.setting, time, self.objects_in(shot.narration, people))
-            )
-        # carry places and times forward; opening shots take the first place named
+                time = given.time or time
+                weather = given.weather or weather
+                if given.indoor_outdoor:
+                    io = given.indoor_outdoor
+                elif given.place is None and io is None:
+                    # a setting without a preposition ("a quiet beach"): the place's side
+                    io = analysis.Place(place.key, place.name, None, "setting").indoor_outdoor
+                sky = sky or given.sky
+            objects = [o for o in said.objects if not place or o != place.key]
+            info = _ShotInfo(place, shot.setting, time, objects[: self.max_objects])
+            info.weather, info.indoor_outdoor, info.sky = weather, io, sky
+            infos.append(info)
+        # carry places, times, weather and inside/outside forward; opening shots take the
+        # first place named
         first = next((i.place for i in infos if i.place), None) or _Place(
             slugify(plan.title), plan.title
         )
-        place, time = first, None
+        place, time, weather, io = first, None, None, None
         for info in infos:
             place = info.place or place
             info.place = place
             time = info.time or time
             info.time = time
+            if info.weather and not (
+                info.weather == "wind" and weather in {"rain", "storm", "snow"}
+            ):
+                weather = info.weather  # a breeze does not end the rain
+            info.weather = weather
+            if info.indoor_outdoor:
+                io = info.indoor_outdoor
+            elif info.sky and io != "indoor":
+                io = "outdoor"  # the sky is named and nothing says we are inside
+            info.indoor_outdoor = io
         return infos
 
     def _build(self, plan: StoryPlan, cast: Cast) -> SceneBook:
@@ -352,6 +294,8 @@ class GraphScene(SceneBuilder):
                 index=shot.index,
                 setting=setting,
                 time_of_day=time,
+                weather=info.weather or "unknown",
+                indoor_outdoor=info.indoor_outdoor or "unknown",
                 beat=shot.beat.value,
             )
             g.add_edge(node, f"location:{look.id}", key="at")
@@ -366,6 +310,10 @@ class GraphScene(SceneBuilder):
             for obj in info.objects:
                 g.add_node(f"object:{obj}", kind="object", name=obj)
                 g.add_edge(node, f"object:{obj}", key="shows")
+            backdrop = {
+                "weather": info.weather or "unknown",
+                "indoor_outdoor": info.indoor_outdoor or "unknown",
+            }
             contexts.append(
                 SceneContext(
                     shot_index=shot.index,
@@ -377,6 +325,7 @@ class GraphScene(SceneBuilder):
                     characters=chars,
                     objects=tuple(info.objects),
                     continues_from=prev,
+                    **{k: v for k, v in backdrop.items() if k in _BACKDROP_FIELDS},
                 )
             )
             last_at[look.id] = shot.index

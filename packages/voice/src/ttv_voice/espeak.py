@@ -26,8 +26,9 @@ from ttv_contracts.v1 import (
 
 from . import _espeak
 from .errors import E_ENGINE_UNAVAILABLE, E_SYNTH_FAILED, E_VOICE_UNKNOWN
+from .normalize import Normalized, normalize
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 PACKAGE = "ttv-voice"
 
 #: eSpeak NG's own voice variants, by gender. Order is part of the voice mapping: changing
@@ -41,7 +42,7 @@ RATE_MIN, RATE_MAX = 80, 450  # eSpeak NG's accepted words-per-minute range
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_/.-]{0,63}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
-_OPTIONS = {"voice", "rate_scale", "volume", "word_gap_ms", "pitch_range"}
+_OPTIONS = {"voice", "rate_scale", "volume", "word_gap_ms", "pitch_range", "normalize"}
 
 
 def _variant_for(spec: VoiceSpec) -> str:
@@ -98,6 +99,13 @@ class EspeakVoice(VoiceSynthesizer):
         self.volume = int(self._opt_num("volume", 100, 0, 200))
         self.word_gap_ms = int(self._opt_num("word_gap_ms", 0, 0, 1000))
         self.pitch_range = int(self._opt_num("pitch_range", 50, 0, 100))
+        self.normalize = self.options.get("normalize", True)
+        if not isinstance(self.normalize, bool):
+            raise TTVError(
+                E_CONFIG_INVALID,
+                f"voice option normalize={self.normalize!r} must be true or false",
+                module=PACKAGE,
+            )
 
     # -- options ---------------------------------------------------------------------------
     def _opt_str(self, key: str) -> str | None:
@@ -152,10 +160,13 @@ class EspeakVoice(VoiceSynthesizer):
         )
         # eSpeak stops reading at a NUL byte; other control characters are read as spaces.
         clean = text.replace("\0", " ")
+        # What is *said* ("seventy to ninety percent" for "70–90%"); word timings are mapped
+        # back to the original words, which the subtitles show.
+        norm = self.spoken(clean, spec)
         self._check_name(name)
         try:
             with _espeak.LOCK:
-                result = _espeak.synthesize(clean, params)
+                result = _espeak.synthesize(norm.text, params)
         except _espeak.VoiceNotFound as exc:
             raise TTVError(
                 E_VOICE_UNKNOWN,
@@ -180,12 +191,24 @@ class EspeakVoice(VoiceSynthesizer):
                 E_SYNTH_FAILED, "eSpeak NG produced no audio for the text", module=PACKAGE
             )
         samples = (pcm.astype(np.float32) / 32768.0).clip(-1.0, 1.0)
-        words, phonemes = timings(clean, result.events, samples.size / sr)
+        words, phonemes = timings(norm.text, result.events, samples.size / sr, norm)
         return AudioClip(samples=samples, sample_rate=sr, words=words, phonemes=phonemes)
+
+    def spoken(self, text: str, spec: VoiceSpec | None = None) -> Normalized:
+        """What eSpeak is given to say for ``text`` (see :mod:`ttv_voice.normalize`)."""
+        if not self.normalize:
+            return Normalized(text, text, ())
+        spec = spec or VoiceSpec()
+        named = spec.voice or self.voice
+        language = named.split("+")[0] if named else spec.language
+        return normalize(text, language)
 
 
 def timings(
-    text: str, events: list[_espeak.Event], duration_s: float
+    text: str,
+    events: list[_espeak.Event],
+    duration_s: float,
+    norm: Normalized | None = None,
 ) -> tuple[tuple[WordTiming, ...], tuple[PhonemeTiming, ...]]:
     """Word and phoneme timings from eSpeak's event stream (in stream order).
 
@@ -194,12 +217,17 @@ def timings(
     The phonemes that follow a word event belong to that word: the word starts at its first
     phoneme (its word event if it has none) and ends where its last spoken phoneme ends, so
     words never overlap and always lie inside the audio.
+
+    With ``norm`` (the normalisation that produced ``text``), each word event is mapped back
+    to the original text: a rewritten span ("70–90%" spoken as four words) is reported as one
+    word with the original spelling, lasting from its first spoken word to its last.
     """
     # (time, phoneme name, "" for a pause, None for a clause boundary; word index)
     marks: list[tuple[float, str | None, int]] = []
     words_text: list[str] = []
     word_event_t: list[float] = []
     seen_pos: set[int] = set()
+    word_spans: list[tuple[int, int]] = []
     current = -1
     for ev in events:
         t = min(max(ev.ms / 1000.0, 0.0), duration_s)
@@ -212,7 +240,19 @@ def timings(
                 continue  # eSpeak repeats a word event for some scripts (e.g. CJK runs)
             seen_pos.add(ev.text_position)
             start = max(0, ev.text_position - 1)
-            word = text[start : start + max(ev.length, 0)].strip()
+            end = start + max(ev.length, 0)
+            word = text[start:end].strip()
+            if word and norm is not None and norm.segments:
+                lo, hi = norm.source_span(start, end)
+                if word_spans and lo < word_spans[-1][1] and hi > word_spans[-1][0]:
+                    # another spoken word of the same original word: "ninety" of "70–90%"
+                    a, b = word_spans[-1]
+                    word_spans[-1] = (min(a, lo), max(b, hi))
+                    words_text[-1] = norm.source[word_spans[-1][0] : word_spans[-1][1]].strip()
+                    current = len(words_text) - 1
+                    continue
+                word = norm.source[lo:hi].strip() or word
+                word_spans.append((lo, hi))
             if word:
                 words_text.append(word)
                 word_event_t.append(t)

@@ -1,0 +1,511 @@
+"""Shot text -> scene attributes, from tagged noun phrases.
+
+Tagging is TextBlob's English parser (``textblob.en.parser``: the Brill-style tagger from
+pattern.en, MIT; its lexicon ships inside the ``textblob`` wheel, so nothing is downloaded).
+Noun phrases are grouped from the part-of-speech tags here (TextBlob's own chunker merges
+across pronouns and coordinations too eagerly for this use). A phrase's *head* is its last
+noun; only heads are places or objects, so "sea level" names no sea and "the lighthouse
+keeper" names no lighthouse. What a head is comes from the packaged lists in
+:mod:`ttv_scene.lexicon`.
+
+Per shot the analysis returns the place the shot moves to or happens in (with the
+preposition that put it there), the time of day, the weather, indoor/outdoor evidence and the
+concrete objects named. Carrying values from shot to shot is the builder's job.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .lexicon import (
+    BUILDINGS,
+    DAY_NOT_AFTER,
+    INDOOR_PLACES,
+    INSIDE_PREPOSITIONS,
+    IRREGULAR_PLURALS,
+    LOCATIVE_PREPOSITIONS,
+    MEASURES,
+    MODALS,
+    MOTION_PREPOSITIONS,
+    MOTION_VERBS,
+    NEGATIONS,
+    OBJECTS,
+    PLACE_PARTS,
+    REPRESENTATIONS,
+    SKY_WORDS,
+    SUN_RISING,
+    SUN_SETTING,
+    SUN_SHINING,
+    TIME_EXPLICIT,
+    TIME_WEAK,
+    VEHICLES,
+    WEATHER_ENDED,
+    WEATHER_WORDS,
+)
+from .words import PLACES
+
+_LOCK = threading.Lock()
+_PARSER: Any = None
+_QUOTES = {'"', "“", "”", "``", "''", "«", "»"}
+_DETERMINERS = {"DT", "PRP$", "WP$", "PDT"}
+_NP_TAGS = ("NN", "JJ", "CD")
+_WEATHER_RANK = ("storm", "snow", "rain", "fog", "cloudy", "wind", "clear")
+
+
+def _parser() -> Any:
+    """TextBlob's English parser, imported on first use (import costs about a second)."""
+    global _PARSER
+    if _PARSER is None:
+        with _LOCK:
+            if _PARSER is None:
+                from textblob.en import parser
+
+                _PARSER = parser
+    return _PARSER
+
+
+def tag(text: str, sentences: bool = True) -> list[list[tuple[str, str]]]:
+    """Sentences of (word, Penn tag) pairs; ``sentences=False`` for a bare phrase."""
+    parser = _parser()
+    with _LOCK:  # the lexicon loads lazily on first use; keep that single-threaded
+        tagged = parser.parse(
+            text, tokenize=True, tags=True, chunks=False, relations=False, lemmata=False
+        )
+    return [
+        _retag([(tok[0], tok[1]) for tok in sentence], sentences) for sentence in tagged.split()
+    ]
+
+
+def _known_noun(word: str) -> bool:
+    w = lemma(word)
+    return w in OBJECTS or w in PLACES or w in PLACE_PARTS or w in REPRESENTATIONS
+
+
+def _retag(toks: list[tuple[str, str]], sentence: bool = True) -> list[tuple[str, str]]:
+    """Fix the tagger's commonest slips on the nouns this analysis cares about.
+
+    * A known noun after a determiner, adjective or noun is a noun, whatever the tagger said
+      ("a hedge/VB", "their thick stems/VBZ", "a watering can/MD", "the tool shed/VB").
+    * A known noun tagged as an adjective that ends its phrase is a noun ("the top/JJ of").
+    * A sentence with no verb at all: the tagger read its verb as a noun ("Lava flows down
+      the mountain", "A thermometer measures ..."); the noun after the first noun is the verb.
+    """
+    out = list(toks)
+    n = len(out)
+    for i, (w, t) in enumerate(out):
+        prev = out[i - 1][1] if i else ""
+        nxt = out[i + 1][1] if i + 1 < n else ""
+        if not _known_noun(w) or t.startswith("NN"):
+            continue
+        after_modifier = t.startswith(("VB", "MD", "RB")) and (
+            prev in _DETERMINERS or prev.startswith("JJ") or prev == "VBG"
+        )
+        after_noun = (
+            t in ("VB", "VBP") or (t == "VBZ" and not w.lower().endswith("s"))
+        ) and prev.startswith("NN")
+        after_preposition = t == "VBZ" and prev == "IN"
+        phrase_end = t.startswith("JJ") and not nxt.startswith(("NN", "JJ"))
+        if after_modifier or after_noun or after_preposition or phrase_end:
+            out[i] = (w, "NNS" if w.lower().endswith("s") else "NN")
+    if sentence and not any(t.startswith(("VB", "MD")) for _, t in out):
+        for i in range(n - 1):
+            if out[i][1].startswith("NN") and out[i + 1][1].startswith("NN"):
+                out[i + 1] = (out[i + 1][0], "VBZ")
+                break
+    return out
+
+
+def lemma(word: str, known: frozenset[str] | dict[str, str] | None = None) -> str:
+    """Singular form of a noun, chosen among candidate forms the word lists know."""
+    w = word.lower().rsplit("-", 1)[-1]
+    if w in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[w]
+    pools = (OBJECTS, PLACES) if known is None else (known,)
+    if any(w in pool for pool in pools):
+        return w
+    cands: list[str] = []
+    if w.endswith("men"):
+        return w[:-3] + "man"  # fishermen, snowmen
+    if w.endswith("ves"):
+        cands += [w[:-3] + "f", w[:-3] + "fe"]
+    if w.endswith("ies"):
+        cands.append(w[:-3] + "y")
+    if w.endswith("es"):
+        cands.append(w[:-2])
+    if w.endswith("s") and not w.endswith("ss"):
+        cands.append(w[:-1])
+    for c in cands:
+        if any(c in pool for pool in pools):
+            return c
+    return cands[-1] if cands else w
+
+
+@dataclass
+class Phrase:
+    """A noun phrase: tokens [start, end) of a sentence, head at ``head``."""
+
+    sentence: int
+    start: int
+    end: int
+    head: int
+    lemma: str
+    words: list[str]
+    prep: str | None = None  # the preposition before it ("in", "to"), if any
+    after_verb: str | None = None  # the verb right before it, if any
+    subject: bool = False  # directly followed by a verb
+    skipped: bool = False  # inside quotes or "a picture of ..."
+
+    @property
+    def name(self) -> str:
+        """The phrase without its determiner, at most two modifiers and the head."""
+        return " ".join([*self.words[-3:-1], self.lemma])
+
+
+@dataclass
+class Place:
+    key: str
+    name: str
+    prep: str | None  # preposition that placed it; None for a subject or "home"
+    role: str  # "motion", "locative", "subject", "setting"
+
+    @property
+    def indoor_outdoor(self) -> str:
+        if self.key == "home":
+            return "indoor" if self.prep in {"at", *INSIDE_PREPOSITIONS} else "outdoor"
+        if self.key in INDOOR_PLACES:
+            return "indoor"
+        if self.key in BUILDINGS:
+            return "indoor" if self.prep in INSIDE_PREPOSITIONS else "outdoor"
+        return "outdoor"
+
+
+@dataclass
+class ShotAnalysis:
+    place: Place | None = None
+    time: str | None = None
+    weather: str | None = None
+    indoor_outdoor: str | None = None  # explicit "inside"/"outside" or the place's side
+    sky: bool = False  # sky or weather named (outdoor when nothing says indoor)
+    objects: list[str] = field(default_factory=list)
+
+
+def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list[list[bool]]]:
+    """Noun phrases of every sentence, and a skip mask per token (quotes, depictions)."""
+    out: list[Phrase] = []
+    masks: list[list[bool]] = []
+    for si, toks in enumerate(sentences):
+        words = [w for w, _ in toks]
+        lower = [w.lower() for w in words]
+        tags = [t for _, t in toks]
+        n = len(toks)
+        skip = [False] * n
+        inside = False
+        for i, w in enumerate(words):
+            if w in _QUOTES:
+                inside = not inside
+                skip[i] = True
+            elif inside:
+                skip[i] = True
+        i = 0
+        phrases: list[Phrase] = []
+        while i < n:
+            t = tags[i]
+            starts = t in _DETERMINERS or t.startswith(_NP_TAGS)
+            if not starts or lower[i] in _QUOTES:
+                i += 1
+                continue
+            j = i
+            if tags[j] in _DETERMINERS:
+                j += 1
+            k = j
+            while k < n:
+                tk = tags[k]
+                if lower[k] == "home" and k > j:
+                    break  # "followed the pebbles home": an adverb
+                if tk.startswith(_NP_TAGS):
+                    k += 1
+                elif (
+                    tk in ("VBG", "VBN")
+                    and k + 1 < n
+                    and tags[k + 1].startswith(("NN", "JJ"))
+                    and (k == j or tags[k - 1].startswith("JJ") or tags[k - 1] in _DETERMINERS)
+                ):
+                    k += 1  # "the shining pebbles", "hot melted rock"
+                elif tk == "POS" and k > j:
+                    # possessor: "the ocean's surface" -> the phrase restarts after "'s"
+                    k += 1
+                    if k < n and lower[k] == "s":
+                        k += 1
+                    j = k
+                else:
+                    break
+            nouns = [m for m in range(j, k) if tags[m].startswith("NN")]
+            if nouns:
+                head = nouns[-1]
+                end = head + 1
+                mods = [lower[m] for m in range(j, end) if not tags[m].startswith("CD")]
+                p = i - 1
+                prep = None
+                if p >= 0 and (
+                    tags[p] in ("IN", "TO")
+                    or (
+                        tags[p] in ("RB", "RP")
+                        and lower[p] in LOCATIVE_PREPOSITIONS | MOTION_PREPOSITIONS
+                    )
+                ):
+                    prep = lower[p]
+                after_verb = lower[p] if p >= 0 and tags[p].startswith("VB") else None
+                subject = k < n and (tags[k].startswith(("VB", "MD")))
+                phrases.append(
+                    Phrase(
+                        si,
+                        i,
+                        end,
+                        head,
+                        lemma(words[head]),
+                        mods,
+                        prep=prep,
+                        after_verb=after_verb,
+                        subject=subject and prep is None,
+                        skipped=skip[head],
+                    )
+                )
+            i = max(k, i + 1)
+        # "a picture of a sunny beach": nothing after "of" belongs to the shot
+        for a, b in itertools.pairwise(phrases):
+            if a.lemma in REPRESENTATIONS and b.prep == "of" and b.start == a.end + 1:
+                for m in range(b.start, b.end):
+                    skip[m] = True
+                b.skipped = True
+        for ph in phrases:
+            ph.skipped = ph.skipped or skip[ph.head]
+        out += phrases
+        masks.append(skip)
+    return out, masks
+
+
+def _place_of(phrases: list[Phrase]) -> Place | None:
+    motion: list[Place] = []
+    locative: list[Place] = []
+    subject: list[Place] = []
+    prev: Phrase | None = None
+    for ph in phrases:
+        key, name, prep = ph.lemma, ph.name, ph.prep
+        if ph.skipped:
+            prev = ph
+            continue
+        if key in PLACE_PARTS and len(ph.words) >= 2 and lemma(ph.words[-2]) in PLACES:
+            key = lemma(ph.words[-2])  # "the barn roof"
+            name = " ".join([*ph.words[-3:-2], key])
+        elif key not in PLACES:
+            prev = ph
+            continue
+        if prep == "of":
+            # "the edge of the forest": the place takes the role of the part before "of"
+            if prev is None or prev.lemma not in PLACE_PARTS or prev.end + 1 != ph.start:
+                prev = ph
+                continue
+            prep = prev.prep
+        place = Place(key, name, prep, "")
+        if prep in MOTION_PREPOSITIONS or ph.after_verb in MOTION_VERBS:
+            place.role = "motion"
+            motion.append(place)
+        elif prep in LOCATIVE_PREPOSITIONS:
+            place.role = "locative"
+            locative.append(place)
+        elif ph.subject and prep is None and key not in VEHICLES:
+            place.role = "subject"
+            subject.append(place)
+        prev = ph
+    if motion:
+        return motion[-1]
+    if locative:
+        return locative[0]
+    return subject[0] if subject else None
+
+
+def _home(sentences: list[list[tuple[str, str]]], masks: list[list[bool]]) -> Place | None:
+    """ "went home", "at home": "home" without a determiner is a place."""
+    for si, toks in enumerate(sentences):
+        for i, (w, _) in enumerate(toks):
+            if w.lower() != "home" or masks[si][i]:
+                continue
+            before = toks[i - 1] if i else ("", "")
+            if before[1] in _DETERMINERS or before[1].startswith("JJ"):
+                continue  # "the home", "old home": a phrase, handled there
+            if before[0].lower() == "at":
+                return Place("home", "home", "at", "locative")
+            return Place("home", "home", None, "motion")
+    return None
+
+
+def _time(words: list[str], tags: list[str], skip: list[bool]) -> str | None:
+    weak: str | None = None
+    n = len(words)
+    for i, w in enumerate(words):
+        if skip[i]:
+            continue
+        prev = words[i - 1] if i > 0 else ""
+        prev2 = words[i - 2] if i > 1 else ""
+        if w in ("dawn", "sunrise", "daybreak") and (
+            prev in ("before", "till", "until") or prev2 in ("before", "till", "until")
+        ):
+            return "night"
+        if w in ("sunset", "dusk", "nightfall") and (prev == "after" or prev2 == "after"):
+            return "night"
+        if w == "morning":
+            return "dawn" if prev == "early" else "day"
+        if w == "day":
+            if prev in ("during", "by", "all") or (prev == "the" and prev2 in ("during", "in")):
+                return "day"
+            if i > 0 and tags[i - 1].startswith(("JJ", "NN")) and prev not in DAY_NOT_AFTER:
+                return "day"
+            continue
+        if w == "dark" and (
+            (prev == "the" and prev2 == "in")
+            or (prev in {"was", "grew", "got", "became", "is", "getting"} and prev2 == "it")
+        ):
+            return "night"
+        if w in TIME_EXPLICIT:
+            return TIME_EXPLICIT[w]
+        if w == "sun":
+            ahead = words[i + 1 : min(n, i + 4)]
+            if any(a in SUN_RISING for a in ahead) or "came up" in " ".join(ahead):
+                return "dawn"
+            if any(a in SUN_SETTING for a in ahead) or "went down" in " ".join(ahead):
+                return "dusk"
+        if weak is None and w in TIME_WEAK and tags[i].startswith(("NN", "JJ")):
+            weak = TIME_WEAK[w]
+    return weak
+
+
+def _weather(words: list[str], tags: list[str], skip: list[bool]) -> tuple[set[str], set[int]]:
+    """Weather categories named, and indexes of weather nouns that are over or negated."""
+    cats: set[str] = set()
+    gone: set[int] = set()
+    n = len(words)
+    for i, w in enumerate(words):
+        if skip[i]:
+            continue
+        prev = words[i - 1] if i > 0 else ""
+        before = words[max(0, i - 3) : i]
+        if w == "clear" and i + 1 < n and words[i + 1] in {"sky", "skies", "night", "day", "blue"}:
+            cats.add("clear")
+            continue
+        if w == "sun":
+            if any(a in SUN_SHINING for a in words[i + 1 : i + 4]):
+                cats.add("clear")
+            continue
+        cat = WEATHER_WORDS.get(w)
+        if cat is None:
+            continue
+        if any(b in MODALS for b in before[-2:]) or "forecast" in words:
+            gone.add(i)
+            continue
+        if cat == "cloudy" and i + 1 < n and words[i + 1] == "of":
+            gone.add(i)
+            continue  # "a cloud of dust"
+        if prev == "of" and i > 1 and words[i - 2] in MEASURES:
+            gone.add(i)
+            continue  # "250 millimetres of rain"
+        if any(b in NEGATIONS for b in before[-2:]) or prev == "stopped":
+            cats.add("clear")
+            gone.add(i)
+            continue
+        ahead = words[i + 1 : i + 5]
+        ended = any(a in WEATHER_ENDED for a in ahead) or any(
+            a == "over" and b in {"was", "is", "were", "been"} for b, a in itertools.pairwise(ahead)
+        )
+        if cat != "clear" and ended and tags[i].startswith("NN"):
+            cats.add("clear")
+            gone.add(i)
+            continue
+        cats.add(cat)
+    return cats, gone
+
+
+def weather_of(cats: set[str]) -> str | None:
+    """One weather value from the categories a shot names (rain and wind make a storm)."""
+    if "rain" in cats and "wind" in cats:
+        return "storm"
+    for cat in _WEATHER_RANK:
+        if cat in cats:
+            return cat
+    return None
+
+
+def analyze(text: str, people: frozenset[str] | set[str] = frozenset()) -> ShotAnalysis:
+    """Place, time, weather, indoor/outdoor evidence and objects of one shot's text."""
+    result = ShotAnalysis()
+    if not text or not text.strip():
+        return result
+    sentences = tag(text)
+    phrases, masks = _phrases(sentences)
+    result.place = _place_of(phrases)
+    home = _home(sentences, masks)
+    if home is not None and (result.place is None or result.place.role != "motion"):
+        result.place = home
+    gone_all: set[tuple[int, int]] = set()
+    cats: set[str] = set()
+    explicit_io: str | None = None
+    for si, toks in enumerate(sentences):
+        words = [w.lower() for w, _ in toks]
+        tags = [t for _, t in toks]
+        if result.time is None:
+            result.time = _time(words, tags, masks[si])
+        c, gone = _weather(words, tags, masks[si])
+        cats |= c
+        gone_all |= {(si, g) for g in gone}
+        for i, w in enumerate(words):
+            if masks[si][i]:
+                continue
+            prev = words[i - 1] if i else ""
+            if w in SKY_WORDS and i not in gone and tags[i].startswith(("NN", "JJ", "VB")):
+                result.sky = True
+            if explicit_io is None and prev not in {"the", "a", "its", "their", "his", "her"}:
+                if w in {"inside", "indoors"}:
+                    explicit_io = "indoor"
+                elif w in {"outside", "outdoors"}:
+                    explicit_io = "outdoor"
+    result.weather = weather_of(cats)
+    if explicit_io is not None:
+        result.indoor_outdoor = explicit_io
+    elif result.place is not None:
+        result.indoor_outdoor = result.place.indoor_outdoor
+    place_key = result.place.key if result.place else None
+    for ph in phrases:
+        if ph.skipped or (ph.sentence, ph.head) in gone_all:
+            continue
+        w = ph.lemma
+        if w not in OBJECTS or w == place_key or w in people or w.rstrip("s") in people:
+            continue
+        toks = sentences[ph.sentence]
+        if w in WEATHER_WORDS and ph.head == ph.start and ph.prep == "to":
+            continue  # "began to rain": a verb the tagger called a noun
+        if ph.start > 0 and toks[ph.start - 1][1] == "MD":
+            continue  # "it would rain"
+        if any(t[0].lower() == "o" for t in toks[max(0, ph.head - 2) : ph.head]):
+            continue  # "nine o'clock"
+        if w not in result.objects:
+            result.objects.append(w)
+    return result
+
+
+def place_in_setting(setting: str) -> Place | None:
+    """The place an explicit scene setting names: its first phrase headed by a place noun."""
+    sentences = tag(setting, sentences=False)
+    phrases, _ = _phrases(sentences)
+    for ph in phrases:
+        if ph.lemma in PLACES and not ph.skipped:
+            return Place(ph.lemma, ph.name, ph.prep, "setting")
+        if (
+            ph.lemma in PLACE_PARTS
+            and len(ph.words) >= 2
+            and lemma(ph.words[-2]) in PLACES
+            and not ph.skipped
+        ):
+            return Place(lemma(ph.words[-2]), " ".join(ph.words[-3:-1]), ph.prep, "setting")
+    return _home(sentences, [[False] * len(s) for s in sentences])

@@ -1,0 +1,110 @@
+"""Scene attributes from tagged noun phrases: the reproduced bugs of issue 14 and hard cases."""
+
+from __future__ import annotations
+
+from ttv_contracts.v1 import Beat, Cast, Character, Shot, StoryPlan
+from ttv_scene import GraphScene
+from ttv_scene.analysis import analyze, lemma
+
+
+def book_of(*narrations: str, cast: Cast | None = None):
+    plan = StoryPlan(
+        title="Lesson",
+        shots=tuple(
+            Shot(index=i, narration=t, beat=Beat.SETUP, target_duration_s=2.0)
+            for i, t in enumerate(narrations)
+        ),
+    )
+    return GraphScene().build(plan, cast or Cast())
+
+
+def test_water_at_sea_level_is_not_a_sea_setting():
+    book = book_of(
+        "Water boils at 100 degrees Celsius at sea level.",
+        "Sea level is the average height of the ocean's surface.",
+    )
+    assert [c.location_id for c in book.shots] == ["lesson", "lesson"]  # no place named
+    assert book.shots[0].objects == ("water",)
+    assert book.shots[0].indoor_outdoor == "unknown"
+
+
+def test_objects_are_concrete_nouns_not_abstract_phrases():
+    book = book_of(
+        "Patience shapes the way a potter works.",
+        "Ravi sat at his wheel in the workshop before the market opened.",
+        "A small lamp glowed on the shelf beside him.",
+    )
+    assert book.shots[0].objects == ()
+    assert book.shots[1].location_id == "workshop"
+    assert book.shots[1].objects == ("wheel",)  # not "workshop before", not "way"
+    assert book.shots[1].indoor_outdoor == "indoor"
+    assert book.shots[2].objects == ("lamp", "shelf")
+
+
+def test_before_dawn_is_night_and_sunrise_is_dawn():
+    book = book_of(
+        "Before dawn, the fishermen pushed their boat into the grey sea.",
+        "By sunrise the nets were full of silver fish.",
+    )
+    assert [c.time_of_day for c in book.shots] == ["night", "dawn"]
+    assert book.shots[0].location_id == "grey-sea"
+    assert book.shots[0].objects == ("boat",)
+    assert book.shots[0].indoor_outdoor == "outdoor"
+
+
+def test_a_storm_that_has_passed_is_clear_weather():
+    book = book_of(
+        "Outside, the wind howled and rain lashed the windows.",
+        "The storm had passed, and the village was quiet.",
+        "There was no rain for six months.",
+        "The weather forecast said it would rain tomorrow.",
+    )
+    assert [c.weather for c in book.shots] == ["storm", "clear", "clear", "clear"]
+    assert "storm" not in book.shots[1].objects and "rain" not in book.shots[2].objects
+    alone = book_of("The weather forecast said it would rain tomorrow.")
+    assert alone.shots[0].weather == "unknown"
+
+
+def test_weather_time_and_inside_carry_over_until_changed():
+    book = book_of(
+        "Snow fell all night on the little town.",
+        "In the morning the children built a snowman in the park.",
+        "Their noses turned red in the cold wind.",  # a breeze does not end the snow
+        "Grandma called them inside for hot cocoa in the kitchen.",
+    )
+    assert [c.time_of_day for c in book.shots] == ["night", "day", "day", "day"]
+    assert [c.weather for c in book.shots] == ["snow"] * 4
+    assert [c.indoor_outdoor for c in book.shots] == ["outdoor", "outdoor", "outdoor", "indoor"]
+    assert [c.location_id for c in book.shots] == ["little-town", "park", "park", "kitchen"]
+
+
+def test_buildings_are_inside_only_with_in_or_inside():
+    assert analyze("Inside the barn, the cows munched on hay.").indoor_outdoor == "indoor"
+    assert analyze("Outside the house, the snow lay deep.").indoor_outdoor == "outdoor"
+    assert analyze("The town mouse went to a grand house.").indoor_outdoor == "outdoor"
+    assert analyze("She sat in the cottage.").indoor_outdoor == "indoor"
+
+
+def test_heads_not_modifiers_name_places_and_objects():
+    said = analyze("The lighthouse keeper climbed the stairs at dusk.")
+    assert said.place is None and said.objects == ["stair"] and said.time == "dusk"
+    said = analyze("A weather vane on the barn roof turned.")
+    assert said.place is not None and said.place.key == "barn"
+    assert analyze("He drew a picture of a sunny beach on the board.").time is None
+    assert analyze('The word "sea" comes from Old English.').place is None
+
+
+def test_people_are_not_objects():
+    cast = Cast(characters=(Character(id="ravi", name="Ravi", aliases=("the potter",)),))
+    book = book_of("The potter carried a pot and a lamp.", cast=cast)
+    assert book.shots[0].objects == ("pot", "lamp")
+
+
+def test_plural_heads_are_singular():
+    assert [lemma(w) for w in ("leaves", "shelves", "cactuses", "fishermen", "hills")] == [
+        "leaf",
+        "shelf",
+        "cactus",
+        "fisherman",
+        "hill",
+    ]
