@@ -251,8 +251,8 @@ class CorefIdentity(IdentityResolver):
         if not isinstance(namespace, str) or not NAMESPACE.match(namespace):
             raise TTVError(
                 E_IDENTITY_OPTION,
-                f"namespace must be 1-64 characters of a-z, 0-9, '-' or '_' (starting with a "
-                f"letter or digit), got {namespace!r}",
+                f"namespace must be 1-64 characters of a-z, 0-9, '.', '-' or '_' (starting "
+                f"with a letter or digit), got {namespace!r}",
             )
         self.namespace = namespace
         self.store = IdentityStore(store_dir, timeout, namespace) if store_dir else None

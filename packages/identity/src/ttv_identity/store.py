@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS identities (
 """
 
 
-NAMESPACE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+NAMESPACE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")  # as the pipeline config's
 DEFAULT_NAMESPACE = "default"
 
 
