@@ -298,6 +298,12 @@ class ShotSpec(Model):
     fps: Fps
     num_frames: Annotated[int, Field(ge=1, le=100_000)]
     directives: MotionDirectives = MotionDirectives()
+    # contracts 1.1, optional: the shot's scene attributes (from SceneContext) for backdrops;
+    # "unknown"/() when not known, and frame makers then infer them from setting/prompt.
+    time_of_day: TimeOfDay = "unknown"
+    weather: Weather = "unknown"
+    indoor_outdoor: IndoorOutdoor = "unknown"
+    objects: tuple[str, ...] = ()
 
     @property
     def duration_s(self) -> float:

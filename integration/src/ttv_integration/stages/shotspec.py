@@ -45,6 +45,10 @@ def compose(cfg, plan, cast, book, track, t) -> ShotSpec:
         fps=cfg.timeline_fps,
         num_frames=t.num_frames,
         directives=cue.directives,
+        time_of_day=scene.time_of_day,
+        weather=scene.weather,
+        indoor_outdoor=scene.indoor_outdoor,
+        objects=tuple(scene.objects),
     )
 
 
