@@ -238,3 +238,12 @@ def test_contrasting_roles_and_relative_clauses():
     assert e[(0, "him")] == e[(0, "Peter")]
     e = _entities("Aunt Mei had a niece called Lan.", "Aunt Mei let her choose the colours.")
     assert e[(1, "her")] == e[(0, "Lan")]
+
+
+def test_a_bare_surname_finds_the_titled_person_in_the_store(tmp_path: Path):
+    store = str(tmp_path / "ids")
+    (mr,) = CorefIdentity(store_dir=store).resolve(plan_of("Mr. Rao fixed the roof.")).characters
+    (rao,) = CorefIdentity(store_dir=store).resolve(plan_of("Rao fixed the gate.")).characters
+    assert rao.id == mr.id
+    (dr,) = CorefIdentity(store_dir=store).resolve(plan_of("Dr. Rao came in.")).characters
+    assert dr.id != mr.id  # another title, another person, as within one story

@@ -86,9 +86,38 @@ def conflicts(found: StoredIdentity, stored: StoredIdentity) -> str | None:
     if age and stored_age and age != stored_age:
         return f"age {age} vs stored {stored_age}"
     mine, theirs = proper_names(found), proper_names(stored)
-    if found.key.startswith("name:") and mine and theirs and not (mine & theirs):
+    if found.key.startswith("name:") and mine and theirs and not _names_meet(mine, theirs):
         return "no shared name"
     return None
+
+
+_TITLE_WORDS = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "professor", "doctor", "sir",
+                "lady", "lord", "captain", "capt", "uncle", "aunt", "auntie", "grandma",
+                "grandpa", "granny", "king", "queen", "prince", "princess", "madam", "mister"}  # fmt: skip
+
+
+def _untitled(name: str) -> tuple[bool, str]:
+    first, _, rest = name.partition(" ")
+    if rest and first.rstrip(".") in _TITLE_WORDS:
+        return True, rest
+    return False, name
+
+
+def _names_meet(a: set[str], b: set[str]) -> bool:
+    """A shared name; "Rao" meets "Mr. Rao", but "Mr. Rao" does not meet "Mrs. Rao"."""
+    if a & b:
+        return True
+    titled_a = {x for x in a if _untitled(x)[0]}
+    titled_b = {y for y in b if _untitled(y)[0]}
+    if titled_a and titled_b:
+        return False  # both have titled names and none is shared: "Dr. Rao" vs "Mr. Rao"
+    for x in a:
+        tx, bx = _untitled(x)
+        for y in b:
+            ty, by = _untitled(y)
+            if bx == by and not (tx and ty):
+                return True
+    return False
 
 
 class IdentityStore:
