@@ -167,6 +167,20 @@ def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
                     links.add(target)
             name = re.sub(r"[^A-Za-z0-9]+", "_", url[len(base) :]).strip("_") or "index"
             page.screenshot(path=str(shots / f"{name}.png"))
+        # the swap report's table names real cells, as the JSON does
+        swap_json = REPO / "reports" / "swap.json"
+        if swap_json.is_file():
+            import json
+
+            cells = json.loads(swap_json.read_text())["cells"]
+            current["url"] = base + "reports/swap/"
+            page.goto(current["url"], wait_until="load")
+            rows = page.locator("article table tbody tr").all_inner_texts()
+            assert len(rows) == len(cells), (len(rows), len(cells))
+            assert not any("None" in r for r in rows), rows[:3]
+            single = next(c for c in cells if c["group"] not in ("all-stub", "pairwise"))
+            slot, name = next(iter(single["use"].items()))
+            assert any(f"{slot} = {name}" in r and single["status"] in r for r in rows), rows[:5]
         # the repair catalog is searchable: Material's offline search finds a code
         current["url"] = base + "repair-catalog/"
         page.goto(current["url"], wait_until="load")
