@@ -167,6 +167,11 @@ def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
                     links.add(target)
             name = re.sub(r"[^A-Za-z0-9]+", "_", url[len(base) :]).strip("_") or "index"
             page.screenshot(path=str(shots / f"{name}.png"))
+        # task lists render as checkboxes, not literal "[ ]"
+        current["url"] = base + "takeover/"
+        page.goto(current["url"], wait_until="load")
+        assert page.locator("article li.task-list-item").count() >= 5
+        assert "[ ]" not in page.locator("article").inner_text()
         # the swap report's table names real cells, as the JSON does
         swap_json = REPO / "reports" / "swap.json"
         if swap_json.is_file():
