@@ -10,12 +10,16 @@
    antecedent is unambiguous vote; the majority decides once for the whole story, so a
    character never flips mid-story. Without story evidence the first-name dictionary of
    gender-guesser decides; without either the identity is "they".
-4. *Pronouns* are then resolved to the nearest earlier identity of matching gender, which
-   adds the pronoun's shot to that identity.
+4. *Pronouns* are then resolved left to right to the first candidate of matching gender
+   (own clause's subject, sentence subject, then nearest; then earlier sentences), which
+   adds the pronoun's shot to that identity. Plural pronouns go to a group (a plural noun
+   phrase, people joined by "and", or the people of the sentence) or, for a person the
+   story never calls he or she, to that person (singular "they").
 5. *Look and seed*: descriptors from the story (role, age) plus hair and clothing drawn from
    a generator seeded by the identity's key; the seed is a hash of the key, so the same
    character gets the same seed in every run and lesson. With ``store_dir`` the identity is
-   stored, and a later lesson reuses its id, seed and descriptors.
+   stored (per ``namespace``), and a later lesson reuses its id, seed and descriptors unless
+   its name, pronouns or stated age conflict.
 """
 
 from __future__ import annotations
@@ -924,7 +928,10 @@ class CorefIdentity(IdentityResolver):
             def close(chain: list[tuple[int, int, Any]], saw_and: bool, sent: int) -> None:
                 members = list(dict.fromkeys(x[2] for x in chain))
                 if saw_and and len(members) >= 2:
-                    key = "+".join(sorted(str(id(x)) for x in members))
+                    key = "+".join(  # deterministic: first mention positions, group keys
+                        sorted(f"@{x.first.start}" if isinstance(x, Cluster) else x.key
+                               for x in members)
+                    )  # fmt: skip
                     grp = next((g for g in groups if g.key == key), None)
                     if grp is None:
                         flat = tuple(x for x in members if isinstance(x, Cluster))
