@@ -9,7 +9,7 @@ from .errors import E_IDENTITY_OPTION, E_IDENTITY_STORE_BUSY, E_IDENTITY_STORE_C
 from .resolver import CorefIdentity, ResolvedMention
 from .store import IdentityStore, StoredIdentity
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "E_IDENTITY_OPTION",

@@ -72,7 +72,7 @@ from .text import (
     tokenize,
 )
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 OPTIONS = {"store_dir", "lock_timeout_s", "namespace"}
 CLAUSE_BREAKS = {
     ",",
