@@ -83,6 +83,10 @@ class PipelineConfig(BaseModel):
     cache_memory_mb: int = Field(default=768, ge=16, le=1_000_000)
     cache_budget_mb: int = Field(default=2048, ge=0, le=10_000_000)
     cache_intermediate: bool = False  # also keep motion and extender clips on disk
+    # compositor: text drawn at output resolution after upscaling (captions follow the cues)
+    burn_captions: bool = True  # False: subtitle track only
+    burn_labels: bool = True  # setting label and name tags
+    title_safe: float = Field(default=0.1, ge=0.0, le=0.25)  # inset of each side for text
     slots: dict[str, SlotConfig] = {}
 
     @model_validator(mode="after")

@@ -22,6 +22,7 @@ from ttv_contracts.v1 import (
     output_frame_count,
 )
 
+from .. import compositor
 from ..encoder import Mp4Writer, srt
 from . import transitions, voice
 from .base import Link, Stage
@@ -64,6 +65,7 @@ def _run(ex, st) -> None:
         cfg.fps,
         cfg.crf,
         cfg.audio_rate,
+        [cfg.burn_captions, cfg.burn_labels, cfg.title_safe, compositor.VERSION],
     )
     upstream: dict[str, str] = {}
     for ref in (*st.final, *st.audio):
@@ -103,6 +105,8 @@ def _run(ex, st) -> None:
             metadata={"title": st.lesson.title, "comment": f"ttv run {st.run_id}"},
         )
         watch.output = tmp
+        comp, feed = compositor.for_render(cfg, st, rd.path("overlay.json"))
+        attempt["compositor"] = comp
 
         def source():
             for i, (t, aref, cue) in enumerate(zip(st.timeline, st.audio, st.cues, strict=True)):
@@ -111,7 +115,9 @@ def _run(ex, st) -> None:
                 audio = ex.load(voice.STAGE, aref)
                 writer.write_audio(fit_audio(audio, cfg.audio_rate, a1 - a0))
                 writer.add_cue(cue)
-                yield from transitions.final_clip(ex, st, i).frames
+                clip = transitions.final_clip(ex, st, i)
+                feed.add(i, clip)
+                yield from clip.frames
 
         stream = watch.track("source", source())
         stream = watch.track(
@@ -121,6 +127,7 @@ def _run(ex, st) -> None:
         stream = watch.track(
             "upscaler", Upscaler.upscale(impls["upscaler"], stream, cfg.width, cfg.height)
         )
+        stream = watch.track("compositor", comp.run(stream, total_in))
         stream = watch.track("watermark", Watermarker.embed(impls["watermark"], stream, payload))
         try:
             for frame in stream:
@@ -146,6 +153,7 @@ def _run(ex, st) -> None:
     encode.versions["pyav-libx264"] = _av_version()
     encode.computed += 1
     encode.seconds += watch.seconds.get("encode", 0.0)
+    encode.notes.extend(attempt["compositor"].notes)
     if watch.frames_written != total_out:
         raise TTVError(
             E_AV_MISMATCH,
@@ -169,7 +177,7 @@ def _link_stage(link: Link) -> Stage:
 STAGE = Stage(
     name="render",
     rank=90,
-    inputs=("final", "audio", "timeline", "cues", "lesson", "rd", "run_id"),
+    inputs=("final", "audio", "timeline", "cues", "specs", "cut_specs", "lesson", "rd", "run_id"),
     outputs=("video", "video_lineage"),
     links=LINKS,
     run=_run,

@@ -1,0 +1,398 @@
+"""The compositing step: captions, setting labels and name tags drawn onto the output frames.
+
+It runs at the end of the frame stream (after interpolation and upscaling, before the
+watermark), at output resolution, so camera moves, cut-outs and transitions never crop,
+shear, blur or duplicate text: text is never part of the picture those stages move.
+
+* Captions follow the subtitle cues: output frame ``k`` shows the cue active at ``k / fps``
+  (start inclusive, end exclusive), so the switch between two cues is a hard cut and no frame
+  carries text from two cues. Between cues (the pad after speech) no caption is shown.
+* Labels and tags come from the shot's ShotSpec (setting; character names) and the shot's
+  face regions, resampled to the output frame rate and mapped to output pixels; the layout
+  pass (:mod:`.layout`) keeps text inside the title-safe area and keeps labels, tags and
+  figures apart.
+* Every frame's boxes are recorded (``overlay.json`` in the run directory) so the picture
+  checks can compare the decoded video with what was meant to be drawn.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from .fonts import FontChain
+from .layout import Box, Figure, Placer, figure_box, safe_area
+
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes relative to the output frame height, so text scales with the video."""
+
+    caption_size: float = 0.060  # 22 px at 360p, 43 px at 720p
+    caption_min_size: float = 0.046
+    caption_max_lines: int = 3
+    label_size: float = 0.046
+    tag_size: float = 0.044
+    pad: float = 0.35  # box padding, in font sizes
+    caption_bg: tuple[int, int, int, int] = (12, 12, 16, 190)
+    caption_fg: tuple[int, int, int] = (255, 255, 250)
+    label_bg: tuple[int, int, int, int] = (20, 24, 32, 175)
+    label_fg: tuple[int, int, int] = (245, 245, 235)
+    tag_bg: tuple[int, int, int, int] = (245, 240, 225, 225)
+    tag_fg: tuple[int, int, int] = (20, 20, 20)
+
+
+@dataclass(frozen=True)
+class ShotText:
+    """What one shot shows besides its caption: the setting, and names by character id."""
+
+    setting: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (character id, name)
+
+
+@dataclass(frozen=True)
+class CueSpan:
+    index: int
+    start_s: float
+    end_s: float
+    text: str
+
+
+class RegionFeed:
+    """Per-frame face regions of each shot, filled as the render source loads the shots'
+    final clips; answers for a timeline frame in output pixels.
+
+    A clip with per-frame region tracks (``Clip.tracks``: one tuple of regions per frame)
+    gives each frame its own regions; a clip without them uses ``Clip.regions`` (the union
+    of where each face is over the shot) for every frame.
+    """
+
+    def __init__(
+        self,
+        starts: Sequence[int],
+        counts: Sequence[int],
+        out_size: tuple[int, int],
+        cut_frames: Sequence[int] = (),
+    ) -> None:
+        self.starts = list(starts)
+        self.counts = list(counts)
+        self.out_w, self.out_h = out_size
+        self.cut_frames = list(cut_frames)  # transition length after each shot
+        self._shots: dict[int, tuple[Any, tuple[int, int]]] = {}
+
+    def add(self, shot: int, clip: Any) -> None:
+        tracks = getattr(clip, "tracks", None)
+        n = clip.num_frames
+        per_frame = tracks if tracks is not None and len(tracks) == n and n > 0 else None
+        self._shots[shot] = ((per_frame, tuple(clip.regions)), clip.size)
+
+    def locate(self, frame: int) -> tuple[int, int]:
+        """(shot index, frame within the shot) of a timeline frame."""
+        i = max(0, bisect.bisect_right(self.starts, frame) - 1)
+        return i, frame - self.starts[i]
+
+    def _map(self, size: tuple[int, int]):
+        w, h = size
+        s = min(self.out_w / w, self.out_h / h)
+        ox, oy = (self.out_w - w * s) / 2, (self.out_h - h * s) / 2
+        return s, ox, oy
+
+    def regions(self, shot: int, local: int) -> list[tuple[str, str, Box]]:
+        """(label, kind, box in output pixels) for one frame of a loaded shot."""
+        entry = self._shots.get(shot)
+        if entry is None:
+            return []
+        (per_frame, static), size = entry
+        regs = per_frame[min(local, len(per_frame) - 1)] if per_frame is not None else static
+        s, ox, oy = self._map(size)
+        return [
+            (
+                r.label,
+                r.kind,
+                Box(ox + r.x * s, oy + r.y * s, ox + (r.x + r.w) * s, oy + (r.y + r.h) * s),
+            )
+            for r in regs
+        ]
+
+    def neighbours(self, shot: int, local: int) -> list[tuple[int, int]]:
+        """Frames of adjacent shots blended into this frame by a transition (the classic
+        scheme: the last ceil(d/2) frames of A show B's first frame, the first floor(d/2)
+        frames of B show A's last frame)."""
+        out = []
+        if shot < len(self.cut_frames):
+            d = self.cut_frames[shot]
+            if (
+                d > 0
+                and local >= self.counts[shot] - math.ceil(d / 2)
+                and shot + 1 < len(self.counts)
+            ):
+                out.append((shot + 1, 0))
+        if shot > 0 and shot - 1 < len(self.cut_frames):
+            d = self.cut_frames[shot - 1]
+            if d > 0 and local < d // 2:
+                out.append((shot - 1, self.counts[shot - 1] - 1))
+        return out
+
+
+def _wrap(chain: FontChain, words: list[str], size: int, max_w: float) -> list[str]:
+    lines: list[str] = []
+    cur = ""
+    for word in words:
+        trial = f"{cur} {word}" if cur else word
+        if cur and chain.width(trial, size) > max_w:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = trial
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+class Compositor:
+    """Draws the overlay for a stream of output frames (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        width: int,
+        height: int,
+        fps: float,
+        fps_in: float,
+        cues: Sequence[CueSpan],
+        shots: Sequence[ShotText],
+        feed: RegionFeed,
+        captions: bool = True,
+        labels: bool = True,
+        title_safe: float = 0.1,
+        style: Style | None = None,
+        chain: FontChain | None = None,
+        sidecar: Path | None = None,
+    ) -> None:
+        self.w, self.h, self.fps, self.fps_in = width, height, fps, fps_in
+        self.cues = sorted(cues, key=lambda c: c.start_s)
+        self._starts = [c.start_s for c in self.cues]
+        self.shots = list(shots)
+        self.feed = feed
+        self.captions, self.labels = captions, labels
+        self.style = style or Style()
+        self.chain = chain or FontChain()
+        self.safe = safe_area(width, height, title_safe)
+        self.frame_box = Box(0, 0, width, height)
+        self.placer = Placer(self.safe, gap=max(2.0, height * 0.008))
+        self.sidecar = sidecar
+        self.frames: list[dict] = []
+        self.notes: list[str] = []
+        self._missing: set[str] = set()
+        self._dropped: dict[str, int] = {}
+        self._sprite = lru_cache(maxsize=256)(self._make_sprite)
+        self._caption_cache: dict[int, tuple[np.ndarray, Box] | None] = {}
+
+    # ------------------------------------------------------------------ text blocks
+
+    def _px(self, rel: float) -> int:
+        return max(8, round(self.h * rel))
+
+    def _make_sprite(self, lines: tuple[str, ...], size: int, kind: str) -> np.ndarray:
+        """An RGBA block: padded box with the lines centred in it."""
+        st = self.style
+        bg, fg = {
+            "caption": (st.caption_bg, st.caption_fg),
+            "label": (st.label_bg, st.label_fg),
+            "tag": (st.tag_bg, st.tag_fg),
+        }[kind]
+        pad = max(2, round(size * st.pad))
+        ascent, descent = self.chain.metrics(size)
+        line_h = ascent + descent
+        widths = [self.chain.width(line, size) for line in lines]
+        bw = math.ceil(max(widths)) + 2 * pad
+        bh = line_h * len(lines) + 2 * pad
+        img = Image.new("RGBA", (bw, bh), bg)
+        draw = ImageDraw.Draw(img)
+        for n, (line, lw) in enumerate(zip(lines, widths, strict=True)):
+            self.chain.draw(draw, ((bw - lw) / 2, pad + n * line_h), line, size, fill=(*fg, 255))
+        return np.asarray(img, dtype=np.uint8)
+
+    def _block(self, text: str, rel: float, kind: str, max_w: float) -> np.ndarray:
+        size = self._px(rel)
+        self._missing |= self.chain.missing(text)
+        pad = max(2, round(size * self.style.pad))
+        while size > 8 and self.chain.width(text, size) + 2 * pad > max_w:
+            size -= 1  # labels and tags shrink to fit the safe width (they are one line)
+            pad = max(2, round(size * self.style.pad))
+        return self._sprite((text,), size, kind)
+
+    def _caption(self, cue_pos: int) -> tuple[np.ndarray, Box] | None:
+        if cue_pos in self._caption_cache:
+            return self._caption_cache[cue_pos]
+        cue = self.cues[cue_pos]
+        st = self.style
+        words = cue.text.split()
+        self._missing |= self.chain.missing(cue.text)
+        size = self._px(st.caption_size)
+        lo = self._px(st.caption_min_size)
+        while True:
+            pad = max(2, round(size * st.pad))
+            lines = _wrap(self.chain, words, size, self.safe.w - 2 * pad)
+            if len(lines) <= st.caption_max_lines or size <= lo:
+                break
+            size -= 1
+        sprite = self._sprite(tuple(lines), size, "caption")
+        bh, bw = sprite.shape[:2]
+        x0 = self.safe.cx - bw / 2
+        y1 = self.safe.y1
+        box = Box(x0, y1 - bh, x0 + bw, y1)
+        if not box.inside(self.safe):  # more text than the safe area holds: still whole
+            self.notes.append(f"cue {cue.index}: caption larger than the title-safe area")
+        out = (sprite, box)
+        self._caption_cache[cue_pos] = out
+        return out
+
+    # ------------------------------------------------------------------ per frame
+
+    def cue_at(self, t: float) -> int | None:
+        """Position in ``self.cues`` of the cue shown at time ``t`` (None between cues)."""
+        i = bisect.bisect_right(self._starts, t + 1e-9) - 1
+        if i >= 0 and self.cues[i].start_s <= t + 1e-9 < self.cues[i].end_s:
+            return i
+        return None
+
+    def _figures(self, shot: int, local: int) -> list[Figure]:
+        names = dict(self.shots[shot].names) if shot < len(self.shots) else {}
+        regs = self.feed.regions(shot, local)
+        bodies = {lab: b for lab, kind, b in regs if kind == "body"}
+        out = []
+        for lab, kind, b in regs:
+            if kind != "face" or lab not in names:
+                continue
+            body = bodies.get(lab) or figure_box(b, self.frame_box)
+            out.append(Figure(key=lab, name=names[lab], face=b, body=body))
+        return out
+
+    def overlay(self, k: int) -> tuple[list[tuple[np.ndarray, Box]], dict]:
+        """Sprites to draw on output frame ``k`` and the frame's record."""
+        t = k / self.fps
+        src = min(math.floor(k * self.fps_in / self.fps + 1e-9), self._last_src)
+        shot, local = self.feed.locate(src)
+        draws: list[tuple[np.ndarray, Box]] = []
+        cue_pos = self.cue_at(t) if self.captions else None
+        caption = self._caption(cue_pos) if cue_pos is not None else None
+        figures = self._figures(shot, local)
+        label_sprite, tag_sprites = None, {}
+        if self.labels and shot < len(self.shots):
+            setting = self.shots[shot].setting.strip()
+            if setting:
+                text = setting[0].upper() + setting[1:]
+                label_sprite = self._block(text, self.style.label_size, "label", self.safe.w)
+            for fig in figures:
+                tag_sprites[fig.key] = self._block(
+                    fig.name, self.style.tag_size, "tag", self.safe.w / 2
+                )
+        step = self._px(self.style.label_size) * 1.6
+        layout = self.placer.place(
+            figures,
+            caption[1] if caption else None,
+            (label_sprite.shape[1], label_sprite.shape[0]) if label_sprite is not None else None,
+            {key: (s.shape[1], s.shape[0]) for key, s in tag_sprites.items()},
+            step,
+        )
+        for key in layout.dropped:
+            self._dropped[key] = self._dropped.get(key, 0) + 1
+        if caption is not None:
+            draws.append(caption)
+        if layout.label is not None and label_sprite is not None:
+            draws.append((label_sprite, layout.label))
+        for key, box in layout.tags.items():
+            draws.append((tag_sprites[key], box))
+        record = {
+            "k": k,
+            "t": round(t, 4),
+            "shot": shot,
+            "local": local,
+            "cue": self.cues[cue_pos].index if cue_pos is not None else None,
+            "boxes": {name: b.as_list() for name, b in layout.text_boxes()},
+            "figures": {f.key: f.body.as_list() for f in figures},
+            "faces": {f.key: f.face.as_list() for f in figures},
+            "dropped": list(layout.dropped),
+        }
+        return draws, record
+
+    def _blit(self, frame: np.ndarray, sprite: np.ndarray, box: Box) -> None:
+        x0, y0 = round(box.x0), round(box.y0)
+        h, w = sprite.shape[:2]
+        fx0, fy0 = max(0, x0), max(0, y0)
+        fx1, fy1 = min(self.w, x0 + w), min(self.h, y0 + h)
+        if fx1 <= fx0 or fy1 <= fy0:
+            return
+        sp = sprite[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0]
+        alpha = sp[..., 3:4].astype(np.float32) / 255.0
+        region = frame[fy0:fy1, fx0:fx1].astype(np.float32)
+        frame[fy0:fy1, fx0:fx1] = (region * (1 - alpha) + sp[..., :3] * alpha + 0.5).astype(
+            np.uint8
+        )
+
+    def run(self, frames: Iterator[np.ndarray], total_in: int) -> Iterator[np.ndarray]:
+        """Composite every frame of ``frames`` (output frames, in order)."""
+        self._last_src = max(0, total_in - 1)
+        self.frames = []
+        for k, frame in enumerate(frames):
+            if not (self.captions or self.labels):
+                yield frame
+                continue
+            draws, record = self.overlay(k)
+            self.frames.append(record)
+            if draws:
+                frame = np.array(frame, dtype=np.uint8, copy=True)
+                for sprite, box in draws:
+                    self._blit(frame, sprite, box)
+            yield frame
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._missing:
+            chars = "".join(sorted(self._missing))
+            self.notes.append(
+                f"no installed font covers {chars!r}; install a fontpkg-noto-* family for it"
+            )
+        for key, n in sorted(self._dropped.items()):
+            self.notes.append(f"name tag {key!r} left out of {n} frame(s): no free place")
+        # Faces of the neighbouring shot blended in by a transition (for the mouth check).
+        for rec in self.frames:
+            extra = {}
+            for shot, local in self.feed.neighbours(rec["shot"], rec["local"]):
+                for lab, kind, b in self.feed.regions(shot, local):
+                    if kind == "face":
+                        extra[f"{shot}:{lab}"] = b.as_list()
+            if extra:
+                rec["blended_faces"] = extra
+        if self.sidecar is not None:
+            doc = {
+                "version": VERSION,
+                "width": self.w,
+                "height": self.h,
+                "fps": self.fps,
+                "title_safe": self.safe.as_list(),
+                "captions": self.captions,
+                "labels": self.labels,
+                "fonts": [f.slug for f in self.chain.faces],
+                "cues": [
+                    {"index": c.index, "start_s": c.start_s, "end_s": c.end_s, "text": c.text}
+                    for c in self.cues
+                ],
+                "notes": self.notes,
+                "frames": self.frames,
+            }
+            tmp = self.sidecar.with_suffix(".tmp")
+            tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+            tmp.replace(self.sidecar)

@@ -1,0 +1,212 @@
+"""Layout of burned-in text over one output frame: boxes, the title-safe area, and a greedy
+placement pass with candidate positions and collision checks.
+
+Order of placement (earlier boxes are obstacles for later ones):
+
+1. figures: one box per character on screen (its face region grown into a body box); they
+   are fixed by the picture;
+2. the caption: centred at the bottom of the title-safe area (captions may cover figures'
+   feet, like any subtitle; nothing else may cover the caption);
+3. the setting label: along the top of the title-safe area (left, centre, right, then one
+   step lower each), avoiding figures and the caption;
+4. name tags, one per character, nearest first among candidates around the face (above,
+   above-left/right, left, right, then further out), avoiding figures, the label, the caption
+   and tags placed before. A tag that fits nowhere is left out (and counted) rather than
+   drawn over something.
+
+Placement is sticky: a tag keeps the candidate it used in the previous frame while that
+candidate stays free, so tags do not hop between positions as the camera moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def w(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def h(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def overlaps(self, other: Box, gap: float = 0.0) -> bool:
+        return not (
+            self.x1 + gap <= other.x0
+            or other.x1 + gap <= self.x0
+            or self.y1 + gap <= other.y0
+            or other.y1 + gap <= self.y0
+        )
+
+    def inside(self, other: Box) -> bool:
+        return (
+            self.x0 >= other.x0 - 1e-6
+            and self.y0 >= other.y0 - 1e-6
+            and self.x1 <= other.x1 + 1e-6
+            and self.y1 <= other.y1 + 1e-6
+        )
+
+    def moved(self, dx: float, dy: float) -> Box:
+        return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
+
+    def clip(self, other: Box) -> Box | None:
+        b = Box(
+            max(self.x0, other.x0),
+            max(self.y0, other.y0),
+            min(self.x1, other.x1),
+            min(self.y1, other.y1),
+        )
+        return b if b.w > 0 and b.h > 0 else None
+
+    def as_list(self) -> list[int]:
+        return [round(self.x0), round(self.y0), round(self.x1), round(self.y1)]
+
+
+def safe_area(width: int, height: int, margin: float) -> Box:
+    """The title-safe rectangle: ``margin`` of each side inset."""
+    return Box(width * margin, height * margin, width * (1 - margin), height * (1 - margin))
+
+
+#: Body geometry relative to the face box (the animatic's figures: head 0.26 of the figure's
+#: height, body 0.36 of it wide); a generous box so tags keep clear of arms and shoulders.
+BODY_WIDTH = 1.5  # x face width
+BODY_HEIGHT = 3.9  # x face height, from the top of the head
+
+
+def figure_box(face: Box, frame: Box) -> Box:
+    """The figure under a face region, clipped to the frame."""
+    half = face.w * BODY_WIDTH / 2
+    body = Box(face.cx - half, face.y0, face.cx + half, face.y0 + face.h * BODY_HEIGHT)
+    return body.clip(frame) or face
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # the character id (the region's label)
+    name: str  # what its tag says
+    face: Box
+    body: Box
+
+
+@dataclass
+class Layout:
+    caption: Box | None = None
+    label: Box | None = None
+    tags: dict[str, Box] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)  # tags that fit nowhere
+
+    def text_boxes(self) -> list[tuple[str, Box]]:
+        out = []
+        if self.caption is not None:
+            out.append(("caption", self.caption))
+        if self.label is not None:
+            out.append(("label", self.label))
+        out += [(f"tag:{k}", b) for k, b in self.tags.items()]
+        return out
+
+
+def _free(box: Box, safe: Box, obstacles: list[Box], gap: float) -> bool:
+    return box.inside(safe) and not any(box.overlaps(o, gap) for o in obstacles)
+
+
+def label_candidates(size: tuple[float, float], safe: Box, step: float) -> list[Box]:
+    w, h = size
+    out = []
+    for row in range(4):
+        y = safe.y0 + row * step
+        for x in (safe.x0, safe.cx - w / 2, safe.x1 - w):
+            out.append(Box(x, y, x + w, y + h))
+    return out
+
+
+def tag_candidates(size: tuple[float, float], fig: Figure, gap: float) -> list[Box]:
+    """Positions around the face, nearest first: above, above-left/right, beside the head,
+    then the same ring further out."""
+    w, h = size
+    f = fig.face
+    out = []
+    for k in range(4):
+        d = gap + k * (h + gap)
+        out += [
+            Box(f.cx - w / 2, f.y0 - d - h, f.cx + w / 2, f.y0 - d),  # above
+            Box(f.x0 - w - d, f.y0 - d - h, f.x0 - d, f.y0 - d),  # above left
+            Box(f.x1 + d, f.y0 - d - h, f.x1 + d + w, f.y0 - d),  # above right
+            Box(fig.body.x0 - w - d, f.y0, fig.body.x0 - d, f.y0 + h),  # left of the body
+            Box(fig.body.x1 + d, f.y0, fig.body.x1 + d + w, f.y0 + h),  # right of the body
+        ]
+    return out
+
+
+class Placer:
+    """Greedy placement of label and tags for a sequence of frames (sticky between frames)."""
+
+    def __init__(self, safe: Box, gap: float) -> None:
+        self.safe = safe
+        self.gap = gap
+        self._last: dict[str, int] = {}
+
+    def _pick(self, key: str, cands: list[Box], obstacles: list[Box]) -> Box | None:
+        order = list(range(len(cands)))
+        last = self._last.get(key)
+        if last is not None and last < len(cands):
+            order.remove(last)
+            order.insert(0, last)
+        for i in order:
+            if _free(cands[i], self.safe, obstacles, self.gap):
+                self._last[key] = i
+                return cands[i]
+        self._last.pop(key, None)
+        return None
+
+    def place(
+        self,
+        figures: list[Figure],
+        caption: Box | None,
+        label_size: tuple[float, float] | None,
+        tag_sizes: dict[str, tuple[float, float]],
+        step: float,
+    ) -> Layout:
+        out = Layout(caption=caption)
+        obstacles = [f.body for f in figures]
+        if caption is not None:
+            obstacles.append(caption)
+        if label_size is not None:
+            out.label = self._pick(
+                "label", label_candidates(label_size, self.safe, step), obstacles
+            )
+            if out.label is not None:
+                obstacles.append(out.label)
+        # Tags: figures nearest the top first (they have the least room above them).
+        for fig in sorted(figures, key=lambda f: (f.face.y0, f.face.x0)):
+            size = tag_sizes.get(fig.key)
+            if size is None:
+                continue
+            box = self._pick(f"tag:{fig.key}", tag_candidates(size, fig, self.gap), obstacles)
+            if box is None:
+                out.dropped.append(fig.key)
+                continue
+            out.tags[fig.key] = box
+            obstacles.append(box)
+        return out
+
+
+def overlapping_pairs(boxes: list[tuple[str, Box]]) -> list[tuple[str, str]]:
+    """Names of every pair of boxes that overlap (for the checks)."""
+    out = []
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            if boxes[i][1].overlaps(boxes[j][1]):
+                out.append((boxes[i][0], boxes[j][0]))
+    return out
