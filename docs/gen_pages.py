@@ -11,6 +11,12 @@ for rel, text in pages(ROOT).items():
     with mkdocs_gen_files.open(rel, "w") as fh:
         fh.write(text)
 
+# Pictures the report pages link to (reports/watermark.md shows its 4x sky crop).
+for _png in ("watermark-sky-4x.png",):
+    if (ROOT / "reports" / _png).is_file():
+        with mkdocs_gen_files.open(f"reports/{_png}", "wb") as fh:
+            fh.write((ROOT / "reports" / _png).read_bytes())
+
 # SUMMARY.md is the navigation for mkdocs-literate-nav, not a page of its own.
 try:
     from mkdocs.structure.files import InclusionLevel

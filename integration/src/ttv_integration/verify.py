@@ -1,4 +1,10 @@
-"""``ttv verify``: signature, manifest and watermark of a finished video."""
+"""``ttv verify``: signature, manifest and watermark of a finished video.
+
+The watermark implementation is built from the same config as ``ttv generate``, so an
+implementation with a store (``dct-qim``: its manifest store for soft-binding lookups) gets
+the same ``store_dir`` (``<store root>/<namespace>/<slot>``; the root is the config's
+``store_dir``, else ``$TTV_STORE_DIR``, else ``.ttv/stores``). A re-encoded copy that lost its
+provenance record is then identified from its watermark: that finding is listed first."""
 
 from __future__ import annotations
 
@@ -59,4 +65,14 @@ def verify_video(
                 "invisible watermark missing or differs from the manifest",
             )
         report = VerificationReport.model_validate(data)
-    return report
+    return _soft_binding_first(report)
+
+
+def _soft_binding_first(report: VerificationReport) -> VerificationReport:
+    """Put the soft-binding finding ("re-encoded copy of ...") before the other reasons: for a
+    copy without a record it is the answer the user wants."""
+    soft = [r for r in report.reasons if r.startswith("soft binding:")]
+    if not soft:
+        return report
+    rest = [r for r in report.reasons if not r.startswith("soft binding:")]
+    return report.model_copy(update={"reasons": (*soft, *rest)})

@@ -1,4 +1,5 @@
-"""The invisible mark: round trips, attacks, PSNR, hard cases (one frame, odd sizes)."""
+"""The 0.1 block-DCT QIM mark (``mark="dct-qim"``, still embeddable and detected as a legacy
+mark): round trips, attacks, PSNR, hard cases (one frame, odd sizes)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,18 @@ from ttv_contracts.v1 import WatermarkPayload
 from ttv_watermark import DctQimWatermark, dctqim
 from wm_helpers import h264_roundtrip, natural_frame, pan, psnr
 
+
+def _qim(**options) -> DctQimWatermark:
+    return DctQimWatermark(mark="dct-qim", **options)
+
+
 PAYLOAD = WatermarkPayload(run_id="run-2026-11-25", content_digest="deadbeefcafe0123")
 
 
 @pytest.fixture(scope="module")
 def marked_720() -> tuple[list[np.ndarray], list[np.ndarray]]:
     src = pan(natural_frame(1280, 720, seed=3), 6, step=1)
-    return src, list(DctQimWatermark().embed(iter(src), PAYLOAD))
+    return src, list(_qim().embed(iter(src), PAYLOAD))
 
 
 def test_codec_round_trip_and_error_correction() -> None:
@@ -62,7 +68,7 @@ def test_survives_attack(marked_720, attack) -> None:
     else:
         small = [cv2.resize(f, (640, 360), interpolation=cv2.INTER_AREA) for f in out]
         frames = h264_roundtrip(small, 23)
-    det = DctQimWatermark().detect(iter(frames))
+    det = _qim().detect(iter(frames))
     assert det.payload_hex == PAYLOAD.hex()
     assert det.frames_examined == len(frames)
     assert det.confidence >= 0.5
@@ -70,24 +76,24 @@ def test_survives_attack(marked_720, attack) -> None:
 
 def test_unmarked_video_has_no_payload() -> None:
     frames = pan(natural_frame(640, 360, seed=11), 4, step=2)
-    det = DctQimWatermark().detect(iter(frames))
+    det = _qim().detect(iter(frames))
     assert det.payload_hex is None
     assert det.confidence == 0.0
     assert det.frames_examined == 4
 
 
 def test_wrong_strength_does_not_misread() -> None:
-    out = list(DctQimWatermark(strength=42).embed(iter([natural_frame(seed=5)]), PAYLOAD))
-    det = DctQimWatermark(strength=17).detect(iter(out))
+    out = list(_qim(strength=42).embed(iter([natural_frame(seed=5)]), PAYLOAD))
+    det = _qim(strength=17).detect(iter(out))
     assert det.payload_hex in (None, PAYLOAD.hex())
 
 
 @pytest.mark.parametrize("size", [(333, 187), (640, 361), (1279, 719)])
 def test_one_frame_odd_sizes_round_trip(size) -> None:
     frame = natural_frame(*size, seed=7)
-    out = list(DctQimWatermark().embed(iter([frame]), PAYLOAD))
+    out = list(_qim().embed(iter([frame]), PAYLOAD))
     assert len(out) == 1 and out[0].shape == frame.shape and out[0].dtype == np.uint8
-    det = DctQimWatermark().detect(iter(out))
+    det = _qim().detect(iter(out))
     assert det.payload_hex == PAYLOAD.hex()
     assert det.frames_examined == 1
 
@@ -95,15 +101,15 @@ def test_one_frame_odd_sizes_round_trip(size) -> None:
 @pytest.mark.parametrize("size", [(17, 40), (33, 17), (1, 1), (8, 300)])
 def test_tiny_frames_are_valid(size) -> None:
     frame = natural_frame(max(size[0], 2), max(size[1], 2), seed=1)[: size[1], : size[0]]
-    out = list(DctQimWatermark().embed(iter([frame, frame]), PAYLOAD))
+    out = list(_qim().embed(iter([frame, frame]), PAYLOAD))
     assert [o.shape for o in out] == [frame.shape] * 2
-    det = DctQimWatermark().detect(iter(out))
+    det = _qim().detect(iter(out))
     assert det.frames_examined == 2
 
 
 def test_empty_stream() -> None:
-    assert list(DctQimWatermark().embed(iter(()), PAYLOAD)) == []
-    det = DctQimWatermark().detect(iter(()))
+    assert list(_qim().embed(iter(()), PAYLOAD)) == []
+    det = _qim().detect(iter(()))
     assert det.payload_hex is None and det.frames_examined == 0
 
 
@@ -115,28 +121,28 @@ def test_embed_streams() -> None:
             pulled.append(i)
             yield natural_frame(64, 48, seed=i)
 
-    it = DctQimWatermark().embed(source(), PAYLOAD)
+    it = _qim().embed(source(), PAYLOAD)
     next(it)
     assert len(pulled) == 1
 
 
 def test_detect_reads_at_most_max_frames() -> None:
     frames = pan(natural_frame(320, 180), 10)
-    det = DctQimWatermark(max_detect_frames=4).detect(iter(frames))
+    det = _qim(max_detect_frames=4).detect(iter(frames))
     assert det.frames_examined == 4
 
 
 def test_deterministic() -> None:
     f = natural_frame(seed=9)
-    a = next(DctQimWatermark().embed(iter([f]), PAYLOAD))
-    b = next(DctQimWatermark().embed(iter([f]), PAYLOAD))
+    a = next(_qim().embed(iter([f]), PAYLOAD))
+    b = next(_qim().embed(iter([f]), PAYLOAD))
     assert np.array_equal(a, b)
 
 
 def test_visible_mark_changes_only_its_corner() -> None:
     f = natural_frame(640, 360, seed=2)
-    wm = DctQimWatermark(visible_text="TTV demo", visible_position="top-left", visible_opacity=0.8)
-    plain = next(DctQimWatermark().embed(iter([f]), PAYLOAD))
+    wm = _qim(visible_text="TTV demo", visible_position="top-left", visible_opacity=0.8)
+    plain = next(_qim().embed(iter([f]), PAYLOAD))
     marked = next(wm.embed(iter([f]), PAYLOAD))
     diff = np.abs(marked.astype(int) - plain.astype(int)).sum(axis=2)
     ys, xs = np.nonzero(diff > 30)
@@ -159,5 +165,5 @@ def test_visible_mark_changes_only_its_corner() -> None:
 )
 def test_bad_options(options) -> None:
     with pytest.raises(TTVError) as info:
-        DctQimWatermark(**options)
+        _qim(**options)
     assert info.value.code == "TTV-E002"

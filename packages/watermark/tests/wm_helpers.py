@@ -64,3 +64,30 @@ def write_mp4(path, frames: list[np.ndarray], crf: int = 23) -> None:
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
     mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
     return 10 * np.log10(255.0**2 / max(mse, 1e-12))
+
+
+def animatic_pan(
+    width: int = 1280, height: int = 720, n: int = 6, seed: int = 0
+) -> list[np.ndarray]:
+    """A slow pan (1 px/frame) over an animatic-like frame (sky gradient, flat shapes, caption
+    band), the content TTV renders by default."""
+    from ttv_watermark.quality import animatic_frame
+
+    img = animatic_frame(width, height, seed=seed)
+    out = []
+    for i in range(n):
+        m = np.float32([[1, 0, -i], [0, 1, 0]])
+        out.append(cv2.warpAffine(img, m, (width, height), borderMode=cv2.BORDER_REPLICATE))
+    return out
+
+
+def reencode(src, dst, crf: int = 28, scale: float = 1.0) -> None:
+    """Decode an MP4 and encode its frames again (what a re-upload does): no provenance box,
+    no sidecar, new bytes."""
+    with av.open(str(src)) as inp:
+        frames = [f.to_ndarray(format="rgb24") for f in inp.decode(video=0)]
+    if scale != 1.0:
+        h, w = frames[0].shape[:2]
+        size = (round(w * scale / 2) * 2, round(h * scale / 2) * 2)
+        frames = [cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames]
+    write_mp4(dst, frames, crf=crf)

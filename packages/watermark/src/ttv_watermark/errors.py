@@ -25,6 +25,7 @@ E_VIDEO_UNREADABLE = register_code(
 E_C2PA_FORMAT = register_code(
     "TTV-E334", "C2PA manifest cannot be embedded in this file type", PACKAGE
 )
+E_STORE_UNUSABLE = register_code("TTV-E335", "Manifest store cannot be opened or written", PACKAGE)
 
 __all__ = [
     "E_C2PA_FORMAT",
@@ -33,6 +34,7 @@ __all__ = [
     "E_KEY_INVALID",
     "E_KEY_MISSING",
     "E_KEY_PERMISSIONS",
+    "E_STORE_UNUSABLE",
     "E_VERIFY_FAILED",
     "E_VIDEO_UNREADABLE",
     "PACKAGE",

@@ -19,15 +19,22 @@ from ttv_contracts.v1 import (
     WatermarkPayload,
 )
 
-from . import dctqim, provenance
+from . import dctqim, provenance, pss
 from .errors import E_CONFIG_INVALID, E_VIDEO_UNREADABLE, PACKAGE, TTVError
 from .keys import ENV_VAR, key_id, load_private_key, load_public_key, raw_public
+from .store import ManifestStore
 from .visible import POSITIONS, VisibleMark
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
+
+MARKS = ("pss", "dct-qim")
 
 _DEFAULTS: dict[str, Any] = {
-    "strength": 58.0,  # QIM step on the carrier DCT coefficients (PSNR ~39 dB at 58)
+    "mark": "pss",  # pss: perceptual spread spectrum (0.2); dct-qim: the 0.1 block-DCT QIM mark
+    "gain": 1.0,  # pss: scales target and cap of the perceptual mask (detection needs no value)
+    "detect_legacy": True,  # pss: also try the dct-qim mark when no pss mark is found
+    "strength": 58.0,  # dct-qim: QIM step on the carrier DCT coefficients (PSNR ~39 dB at 58)
+    "store_dir": None,  # manifest store (soft binding); the integration passes <stores>/watermark
     "key_path": None,
     "trusted_public_key": None,
     "embed_in_file": True,
@@ -51,19 +58,26 @@ def _bad(message: str) -> TTVError:
 
 
 class DctQimWatermark(Watermarker):
-    """Block-DCT QIM luma watermark with Reed-Solomon coding; Ed25519-signed provenance."""
+    """TTV's watermarker: perceptual spread-spectrum luma mark (``mark="pss"``, default) or the
+    0.1 block-DCT QIM mark (``mark="dct-qim"``), Reed-Solomon coded; Ed25519-signed provenance
+    and a manifest store for soft-binding lookups. The entry-point name ``dct-qim`` is kept so
+    existing configs keep working."""
 
     info = ModuleInfo(
         slot="watermark",
         name="dct-qim",
         version=__version__,
         package=PACKAGE,
-        needs=Needs(),
+        needs=Needs(store=True),
         consumes="frame stream + WatermarkPayload; final MP4",
-        produces="watermarked frames; Ed25519 ProvenanceRecord (MP4 uuid box + sidecar)",
+        produces=(
+            "watermarked frames; Ed25519 ProvenanceRecord (MP4 uuid box + sidecar) "
+            "+ manifest store (SQLite under store_dir)"
+        ),
         summary=(
-            "Invisible RS(16,8)-coded QIM mark in low-frequency luma DCT coefficients, "
-            "robust to H.264, 0.5x downscale and mild crops; Ed25519-signed provenance."
+            "Invisible RS(16,8)-coded perceptual spread-spectrum luma mark (smooth, grid-free), "
+            "robust to H.264 at 0.5 Mb/s, 480p, 0.5x, crops and brightness; Ed25519-signed "
+            "provenance; soft-binding lookup of re-encoded copies."
         ),
     )
 
@@ -73,7 +87,11 @@ class DctQimWatermark(Watermarker):
             raise _bad(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(_DEFAULTS)}")
         merged = {**_DEFAULTS, **options}
         super().__init__(**merged)
+        if merged["mark"] not in MARKS:
+            raise _bad(f"mark must be one of {', '.join(MARKS)}, got {merged['mark']!r}")
+        self._mark = str(merged["mark"])
         try:
+            self._gain = float(merged["gain"])
             self._delta = float(merged["strength"])
             self._max_frames = int(merged["max_detect_frames"])
             self._sync_frames = int(merged["sync_frames"])
@@ -81,6 +99,8 @@ class DctQimWatermark(Watermarker):
             vscale = float(merged["visible_scale"])
         except (TypeError, ValueError) as exc:
             raise _bad(f"option has the wrong type ({exc})") from None
+        if not 0.25 <= self._gain <= 4.0:
+            raise _bad(f"gain must be within 0.25..4, got {self._gain}")
         if not 8.0 <= self._delta <= 128.0:
             raise _bad(f"strength must be within 8..128, got {self._delta}")
         if self._max_frames < 1 or self._sync_frames < 1:
@@ -93,7 +113,9 @@ class DctQimWatermark(Watermarker):
             if not (0.0 < opacity <= 1.0 and 0.0 < vscale <= 0.5):
                 raise _bad("visible_opacity must be in (0, 1] and visible_scale in (0, 0.5]")
             self._visible = VisibleMark(str(text), merged["visible_position"], opacity, vscale)
-        self._embedders: dict[bytes, dctqim.Embedder] = {}
+        self._embedders: dict[bytes, Any] = {}
+        store_dir = merged["store_dir"]
+        self.store: ManifestStore | None = ManifestStore(store_dir) if store_dir else None
 
     # ------------------------------------------------------------------ embedding
 
@@ -101,7 +123,11 @@ class DctQimWatermark(Watermarker):
         data = payload.to_bytes()
         emb = self._embedders.get(data)
         if emb is None:
-            emb = self._embedders[data] = dctqim.Embedder(dctqim.encode_bits(data), self._delta)
+            if self._mark == "pss":
+                emb = pss.Embedder(pss.encode_bits(data), self._gain)
+            else:
+                emb = dctqim.Embedder(dctqim.encode_bits(data), self._delta)
+            self._embedders[data] = emb
         if self._visible is not None:
             frame = self._visible.apply(frame)
         return emb.embed(frame)
@@ -109,6 +135,61 @@ class DctQimWatermark(Watermarker):
     # ------------------------------------------------------------------ detection
 
     def _detect(self, frames: Iterator[np.ndarray]) -> WatermarkDetection:
+        if self._mark == "dct-qim":
+            return self._detect_qim(frames)
+        if not self.options["detect_legacy"]:
+            return self._detect_pss(frames)
+        head: list[np.ndarray] = []
+        for frame in frames:
+            head.append(frame)
+            if len(head) >= self._max_frames:
+                break
+        found = self._detect_pss(iter(head))
+        if found.payload_hex is None:
+            legacy = self._detect_qim(iter(head))
+            if legacy.payload_hex is not None:
+                return legacy
+        return found
+
+    def _detect_pss(self, frames: Iterator[np.ndarray]) -> WatermarkDetection:
+        method = "pss rs(16,8)"
+        head: list[np.ndarray] = []
+        for frame in frames:
+            head.append(pss.luma(frame))
+            if len(head) >= min(self._sync_frames, self._max_frames):
+                break
+        if not head:
+            return WatermarkDetection(frames_examined=0, method=method)
+        sync = pss.find_sync(head)
+        per_frame = [pss.slot_votes(y, sync) for y in head]
+        for frame in frames:
+            if len(per_frame) >= self._max_frames:
+                break
+            per_frame.append(pss.slot_votes(pss.luma(frame), sync))
+        # Weight frames by how much more coherent than chance (~0.8) their cells are.
+        weights = np.array([max(c - 0.8, 0.0) for _, c in per_frame])
+        if weights.sum() <= 0:
+            weights = np.ones(len(per_frame))
+        agg = sum(w * v for (v, _), w in zip(per_frame, weights, strict=True))
+        decoded = pss.decode_slots(agg)
+        if decoded is None:
+            return WatermarkDetection(frames_examined=len(per_frame), method=method)
+        payload, phase, votes = decoded
+        want = pss.encode_bits(payload)
+        agree = float(np.mean(pss.hard_bits(votes) == want))
+        same = 0
+        for v, _ in per_frame:
+            got = pss.decode_bits(pss.hard_bits(pss.bit_votes(v, phase)))
+            same += got is not None and got[0] == payload
+        confidence = 0.5 * same / len(per_frame) + 0.5 * max(0.0, 2 * agree - 1)
+        return WatermarkDetection(
+            payload_hex=payload.hex(),
+            confidence=round(min(1.0, confidence), 4),
+            frames_examined=len(per_frame),
+            method=method,
+        )
+
+    def _detect_qim(self, frames: Iterator[np.ndarray]) -> WatermarkDetection:
         method = f"dct-qim rs(16,8) step={self._delta:g}"
         head: list[np.ndarray] = []
         for frame in frames:
@@ -179,6 +260,11 @@ class DctQimWatermark(Watermarker):
             provenance.write_box(video, record)
         if self.options["write_sidecar"]:
             provenance.write_sidecar(video, record)
+        if self.store is not None:
+            # Soft binding: the payload in the pixels leads back to this record.
+            self.store.add(record, title=video.name)
+        else:
+            self.note("watermark: no store_dir, so the manifest is not in a manifest store")
         return record
 
     def trusted_key(self) -> Any | None:
@@ -214,14 +300,9 @@ class DctQimWatermark(Watermarker):
                 reasons.insert(
                     0,
                     "no provenance record: the file has no TTV provenance box and there is no "
-                    f"sidecar {side.name} (manifest stripped or never signed)",
+                    f"sidecar {side.name} (manifest stripped, re-encoded or never signed)",
                 )
-                return VerificationReport(
-                    signature_valid=False,
-                    manifest_match=False,
-                    file_digest_match=False,
-                    reasons=tuple(reasons),
-                )
+                return self._soft_binding(video, reasons)
             source, record = next(iter(copies.items()))
         manifest_match = True
         for name, other in copies.items():
@@ -317,3 +398,67 @@ class DctQimWatermark(Watermarker):
                 f"{record.manifest.payload_hex}"
             )
         return detection, match
+
+    # ------------------------------------------------------------------ soft binding
+
+    def _soft_binding(self, video: Path, reasons: list[str]) -> VerificationReport:
+        """No record travels with the file: read the mark and look its payload up in the
+        manifest store (C2PA-style soft binding). Never VERIFIED: the bytes are not the signed
+        ones; the report says which signed video the pixels come from."""
+        detection: WatermarkDetection | None = None
+        matches: bool | None = None
+        if self.options["verify_watermark"]:
+            from .video import read_frames
+
+            try:
+                detection = self.detect(read_frames(video, self._max_frames))
+            except Exception:  # not a video at all: nothing to read
+                detection = None
+        if detection is None or detection.frames_examined == 0:
+            reasons.append("not a decodable video: no watermark to look up")
+        elif detection.payload_hex is None:
+            reasons.append(
+                "no TTV watermark found: not a video TTV made (or the mark did not survive)",
+            )
+        else:
+            found = self.store.lookup(detection.payload_hex) if self.store is not None else []
+            good = [m for m in found if provenance.check_signature(m.record) is None]
+            trusted = self.trusted_key()
+            if trusted is not None:
+                good = [
+                    m
+                    for m in good
+                    if raw_public(provenance.public_key_of(m.record)) == raw_public(trusted)
+                ]
+            if good:
+                m = good[0]
+                matches = True
+                more = (
+                    f" ({len(good) - 1} more signed render(s) carry this mark)"
+                    if len(good) > 1
+                    else ""
+                )
+                reasons.append(
+                    f"soft binding: re-encoded copy of {m.title} (run {m.record.manifest.run_id}), "
+                    f"signed by key {m.record.key_id or '?'} on {m.signed_at}; pixels changed "
+                    f"after signing{more}",
+                )
+            elif found:
+                reasons.append(
+                    f"watermark payload {detection.payload_hex} is in the manifest store, but "
+                    "no stored record has a valid signature by the trusted key",
+                )
+            else:
+                where = self.store.path if self.store is not None else "(no store_dir configured)"
+                reasons.append(
+                    f"TTV watermark payload {detection.payload_hex} found, but no manifest with "
+                    f"that payload in the manifest store {where}",
+                )
+        return VerificationReport(
+            signature_valid=False,
+            manifest_match=False,
+            file_digest_match=False,
+            watermark=detection,
+            watermark_matches_manifest=matches,
+            reasons=tuple(reasons),
+        )

@@ -1,0 +1,304 @@
+"""The perceptual mark (``pss``): informed spread spectrum on smooth, grid-free luma cells.
+
+Why not the block-DCT QIM of :mod:`.dctqim` (measured in ``bench/``): its 8x8 DCT basis
+changes sign at every block border, so on flat sky and on the caption band the mark shows as
+a checker of ~24 px blocks; and QIM has a cliff (a fixed lattice step), so it read nothing at
+0.77 Mb/s and it breaks under a brightness gain (the lattice scales with the picture).
+
+Layout (at the *work resolution*, the frame's luma resized to ``WORK_HEIGHT`` lines with the
+frame's exact aspect, so every geometric quantity is relative to the frame size):
+
+* the work image is cut into ``CELL`` x ``CELL`` cells; each cell carries one code bit as the
+  sign of its projection on ``PATTERN``: ``f(x) f(y)`` with ``f(t) = sin(2 pi t) sin(pi t)``
+  over the cell. ``f`` and its slope are zero at the cell border, so cells join smoothly
+  (no edge, no block grid: nothing for the eye or a deblocking filter to find), and the
+  pattern has zero mean and zero first moments, so flat areas and linear gradients (sky)
+  do not interfere with it at all;
+* 128 code bits (RS(16, 8) over the 8-byte payload, whitened: the same code as ``dct-qim``)
+  fill a tile of ``TILE_W`` x ``TILE_H`` cells by a fixed permutation; the tile repeats over
+  the frame (about 12 copies of every bit in a 16:9 frame);
+* **informed embedding**: the cell gets ``a * PATTERN`` with ``a`` just large enough that its
+  projection reaches the target ``TARGET * mask`` on the bit's side (``a = 0`` where the picture
+  already carries the bit), capped at ``CAP * mask``; ``mask`` is the local perceptual budget:
+  ``FLAT_FLOOR + TEXTURE_GAIN * texture + DARK_GAIN * max(0, 80 - luma)`` (texture hides change, dark
+  areas tolerate larger code-value steps; bright flat sky gets the minimum);
+* the work-scale change is upsampled (bicubic, smooth) and added equally to R, G and B.
+
+Detection reads only signs, so it needs no strength value and ignores a brightness gain or
+offset. It resizes the frame to work scale for each candidate crop (0-12 %), finds the cell
+alignment and the crop by *tile coherence* (copies of the same bit agree only on the right
+grid), accumulates soft votes over frames, and finds the tile phase inside the Reed-Solomon
+decoder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .dctqim import CODE_BITS, decode_bits, encode_bits
+
+__all__ = [
+    "CAP",
+    "CELL",
+    "PATTERN",
+    "TARGET",
+    "WORK_HEIGHT",
+    "Embedder",
+    "Sync",
+    "decode_bits",
+    "decode_slots",
+    "encode_bits",
+    "find_sync",
+    "slot_votes",
+]
+
+WORK_HEIGHT = 240
+CELL = 8
+TILE_W, TILE_H = 16, 8
+assert TILE_W * TILE_H == CODE_BITS
+#: Projection the embedder aims for (in work-scale luma units, pattern of unit norm).
+TARGET = 3.0
+#: Largest projection change per cell, as a multiple of the perceptual mask.
+CAP = 5.0
+#: Perceptual budget of a flat, mid/bright cell (the minimum of the mask).
+FLAT_FLOOR = 1.4
+TEXTURE_GAIN = 1.2
+DARK_GAIN = 0.03
+DARK_BELOW = 80.0
+#: Ceiling of the mask: near hard edges (caption text) more would show as ringing.
+MASK_MAX = 6.0
+#: Detection divides a cell's projection by its mask and by ``1 + RX_TEXTURE * texture``.
+RX_NORMALISE = True
+RX_TEXTURE = 0.5
+#: Crop fractions tried by detection (fraction of the original height cut away).
+CROP_COARSE: tuple[float, ...] = tuple(round(0.01 * i, 3) for i in range(0, 13))
+CROP_FINE_STEP = 0.005
+#: Fixed layout key (changing it breaks detection of existing videos).
+_LAYOUT_SEED = 0x5A55E7
+
+_t = (np.arange(CELL) + 0.5) / CELL
+_f = np.sin(2 * np.pi * _t) * np.sin(np.pi * _t)
+PATTERN = np.outer(_f, _f).astype(np.float32)
+PATTERN /= np.linalg.norm(PATTERN)
+_PAT_FLAT = np.ascontiguousarray(PATTERN.ravel())
+
+_rng = np.random.default_rng(_LAYOUT_SEED)
+#: Tile slot (ty, tx) -> codeword bit index.
+_PERM = _rng.permutation(CODE_BITS).reshape(TILE_H, TILE_W)
+
+
+def luma(frame: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+
+def work_width(width: int, height: int) -> int:
+    return max(CELL, round(width * WORK_HEIGHT / height))
+
+
+def _cells(img: np.ndarray) -> np.ndarray:
+    """(H, W) -> (by, bx, CELL*CELL) of the whole cells from the top-left corner."""
+    h, w = img.shape
+    by, bx = h // CELL, w // CELL
+    c = img[: by * CELL, : bx * CELL].reshape(by, CELL, bx, CELL).swapaxes(1, 2)
+    return np.ascontiguousarray(c).reshape(by, bx, CELL * CELL)
+
+
+def perceptual_mask(yw: np.ndarray) -> np.ndarray:
+    """Per-cell perceptual budget (>= 1) of a work-scale luma image: (by, bx)."""
+    texture = np.abs(yw - cv2.GaussianBlur(yw, (0, 0), 1.5))
+    h, w = yw.shape
+    by, bx = h // CELL, w // CELL
+    tex = cv2.resize(texture[: by * CELL, : bx * CELL], (bx, by), interpolation=cv2.INTER_AREA)
+    lum = cv2.resize(yw[: by * CELL, : bx * CELL], (bx, by), interpolation=cv2.INTER_AREA)
+    mask = FLAT_FLOOR + TEXTURE_GAIN * tex + DARK_GAIN * np.maximum(0.0, DARK_BELOW - lum)
+    return np.minimum(mask, MASK_MAX)
+
+
+@dataclass(frozen=True)
+class Embedder:
+    """Embeds one codeword; ``gain`` scales target and cap together (1.0 = measured default)."""
+
+    bits: np.ndarray
+    gain: float = 1.0
+
+    def signs(self, by: int, bx: int) -> np.ndarray:
+        ys = np.arange(by) % TILE_H
+        xs = np.arange(bx) % TILE_W
+        return 1.0 - 2.0 * self.bits[_PERM[ys[:, None], xs[None, :]]].astype(np.float32)
+
+    def delta(self, frame: np.ndarray) -> np.ndarray:
+        """The luma change for ``frame`` at full size (float32, HxW)."""
+        h, w = frame.shape[:2]
+        ww = work_width(w, h)
+        yw = cv2.resize(luma(frame), (ww, WORK_HEIGHT), interpolation=cv2.INTER_AREA)
+        cells = _cells(yw)
+        by, bx = cells.shape[:2]
+        host = cells @ _PAT_FLAT
+        mask = perceptual_mask(yw)
+        s = self.signs(by, bx)
+        g = np.float32(self.gain)
+        amp = np.clip(g * TARGET * mask - s * host, 0.0, g * CAP * mask) * s
+        d = np.zeros((WORK_HEIGHT, ww), np.float32)
+        blocks = amp[:, :, None, None].astype(np.float32) * PATTERN
+        d[: by * CELL, : bx * CELL] = blocks.swapaxes(1, 2).reshape(by * CELL, bx * CELL)
+        return cv2.resize(d, (w, h), interpolation=cv2.INTER_CUBIC)
+
+    def embed(self, frame: np.ndarray) -> np.ndarray:
+        dfull = self.delta(frame)
+        # The same change on R, G and B is a luma-only change; apply it as two saturating
+        # uint8 operations (positive and negative parts), rounding to nearest.
+        pos = cv2.cvtColor(cv2.convertScaleAbs(np.maximum(dfull, 0)), cv2.COLOR_GRAY2RGB)
+        neg = cv2.cvtColor(cv2.convertScaleAbs(np.minimum(dfull, 0)), cv2.COLOR_GRAY2RGB)
+        return cv2.subtract(cv2.add(frame, pos), neg)
+
+
+# --------------------------------------------------------------------------- detection
+
+
+@dataclass
+class Sync:
+    """Where the cell grid sits in an attacked frame: crop fraction and pixel offset."""
+
+    crop: float
+    dy: int
+    dx: int
+    coherence: float = 0.0
+
+
+def rescale(y: np.ndarray, crop: float) -> np.ndarray:
+    """Resize a luma image to work scale, assuming ``crop`` of the original height was cut
+    away (a centred or uncentred crop that kept the aspect)."""
+    h, w = y.shape
+    s = WORK_HEIGHT * (1.0 - crop) / h
+    nh, nw = max(CELL, round(h * s)), max(CELL, round(w * s))
+    interp = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
+    return cv2.resize(y, (nw, nh), interpolation=interp)
+
+
+def _dense(yw: np.ndarray) -> np.ndarray:
+    """Projection on the pattern of the cell starting at every pixel, divided by the cell's
+    perceptual mask as the detector sees it (a textured cell's projection is mostly picture,
+    so it gets proportionally less say): (H-CELL+1, W-CELL+1)."""
+    full = cv2.filter2D(yw, cv2.CV_32F, PATTERN, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    h, w = yw.shape[0] - CELL + 1, yw.shape[1] - CELL + 1
+    if not RX_NORMALISE:
+        return full[:h, :w]
+    texture = np.abs(yw - cv2.GaussianBlur(yw, (0, 0), 1.5))
+    tex = cv2.boxFilter(texture, -1, (CELL, CELL), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    lum = cv2.boxFilter(yw, -1, (CELL, CELL), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
+    mask = FLAT_FLOOR + TEXTURE_GAIN * tex + DARK_GAIN * np.maximum(0.0, DARK_BELOW - lum)
+    mask = np.minimum(mask, MASK_MAX) * (1.0 + RX_TEXTURE * tex)
+    return full[:h, :w] / mask[:h, :w]
+
+
+def _grid(dense: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    return dense[dy::CELL, dx::CELL]
+
+
+def _soft(g: np.ndarray) -> np.ndarray:
+    """Soft decisions in [-1, 1]: the projection over the frame's 90th percentile magnitude,
+    clipped. Linear near 0, so cells whose mark a codec wiped out (flat areas at low bit
+    rates) add little, instead of voting at full weight as a sign would."""
+    if g.size == 0:
+        return g
+    scale = float(np.percentile(np.abs(g), 90)) + 1e-3
+    return np.clip(g / scale, -1.0, 1.0)
+
+
+def _fold(soft: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum the cells of each tile slot: (sum, sum of |.|), each (TILE_H, TILE_W)."""
+    by, bx = soft.shape
+    slot = ((np.arange(by) % TILE_H)[:, None] * TILE_W + (np.arange(bx) % TILE_W)[None, :]).ravel()
+    n = TILE_H * TILE_W
+    acc = np.bincount(slot, weights=soft.ravel(), minlength=n).reshape(TILE_H, TILE_W)
+    mag = np.bincount(slot, weights=np.abs(soft).ravel(), minlength=n).reshape(TILE_H, TILE_W)
+    return acc, mag
+
+
+def coherence(soft: np.ndarray) -> float:
+    """~sqrt(copies per bit) on the right grid, ~0.8 on a wrong grid or an unmarked picture."""
+    if soft.size == 0:
+        return 0.0
+    acc, _ = _fold(soft)
+    return float(np.sum(np.abs(acc)) / np.sqrt(CODE_BITS * float(np.sum(soft**2)) + 1e-9))
+
+
+def _best_alignment(denses: list[np.ndarray]) -> tuple[int, int, float]:
+    best = (0, 0, -1.0)
+    for dy in range(CELL):
+        for dx in range(CELL):
+            c = float(np.mean([coherence(_soft(_grid(d, dy, dx))) for d in denses]))
+            if c > best[2]:
+                best = (dy, dx, c)
+    return best
+
+
+def find_sync(lumas: list[np.ndarray]) -> Sync:
+    """Crop scale (coarse-to-fine, first frame) and cell alignment (all given frames) that
+    maximise tile coherence."""
+    first = lumas[0]
+    scores: dict[float, float] = {}
+
+    def score(crop: float) -> float:
+        if crop not in scores:
+            scores[crop] = _best_alignment([_dense(rescale(first, crop))])[2]
+        return scores[crop]
+
+    best = max(CROP_COARSE, key=score)
+    for crop in (best - CROP_FINE_STEP, best + CROP_FINE_STEP):
+        if 0.0 <= crop < 0.5:
+            score(round(crop, 4))
+    crop = max(scores, key=lambda c: scores[c])
+    dy, dx, coh = _best_alignment([_dense(rescale(y, crop)) for y in lumas])
+    return Sync(crop, dy, dx, coh)
+
+
+def slot_votes(y: np.ndarray, sync: Sync) -> tuple[np.ndarray, float]:
+    """Soft votes per tile slot of one frame, (2, TILE_H, TILE_W) = (sum, sum |.|), and the
+    frame's tile coherence (how much of the mark survived in it)."""
+    g = _grid(_dense(rescale(y, sync.crop)), sync.dy, sync.dx)
+    if g.size == 0:
+        return np.zeros((2, TILE_H, TILE_W)), 0.0
+    soft = _soft(g)
+    acc, mag = _fold(soft)
+    return np.stack([acc, mag]), coherence(soft)
+
+
+def bit_votes(slots: np.ndarray, phase: tuple[int, int]) -> np.ndarray:
+    """Slot votes -> codeword-bit votes for a tile phase: shape (2, CODE_BITS)."""
+    ys = (np.arange(TILE_H) + phase[0]) % TILE_H
+    xs = (np.arange(TILE_W) + phase[1]) % TILE_W
+    idx = _PERM[ys[:, None], xs[None, :]].ravel()
+    out = np.zeros((2, CODE_BITS), np.float64)
+    out[:, idx] = slots.reshape(2, -1)
+    return out
+
+
+def hard_bits(votes: np.ndarray) -> np.ndarray:
+    """Positive projection = bit 0 (sign +1)."""
+    return (votes[0] < 0).astype(np.uint8)
+
+
+def agreement(votes: np.ndarray) -> float:
+    acc, mag = votes
+    return float(np.sum(np.abs(acc)) / max(float(np.sum(mag)), 1e-9))
+
+
+def decode_slots(slots: np.ndarray) -> tuple[bytes, tuple[int, int], np.ndarray] | None:
+    """Try every tile phase; (payload, phase, bit votes) of the best Reed-Solomon decode."""
+    best = None
+    for py in range(TILE_H):
+        for px in range(TILE_W):
+            votes = bit_votes(slots, (py, px))
+            got = decode_bits(hard_bits(votes))
+            if got is None:
+                continue
+            key = (got[1], -agreement(votes))
+            if best is None or key < best[0]:
+                best = (key, got[0], (py, px), votes)
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
