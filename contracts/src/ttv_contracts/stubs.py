@@ -62,6 +62,7 @@ from .v1.slots import (
     Watermarker,
 )
 from .v1.timeline import resample_pairs
+from .v1.tracks import fit_box  # the upscalers' fit; tracks map boxes with the same geometry
 
 WORDS_PER_SECOND = 2.6
 SHOT_PAD_S = 0.4
@@ -218,7 +219,8 @@ class StubKeyframe(KeyframeRenderer):
 
 
 class StubMotion(MotionGenerator):
-    """Holds the keyframe for the spec's frame count (a still shot)."""
+    """Holds the keyframe for the spec's frame count (a still shot): the regions are static,
+    so the clip carries no tracks."""
 
     info = _info("motion", "Still: the keyframe held for the whole shot.")
 
@@ -228,7 +230,7 @@ class StubMotion(MotionGenerator):
 
 
 class StubTransitions(TransitionBlender):
-    """Hard cuts: both clips returned unchanged."""
+    """Hard cuts: both clips returned unchanged (tracks included)."""
 
     info = _info("transitions", "Hard cut only.")
 
@@ -237,16 +239,20 @@ class StubTransitions(TransitionBlender):
 
 
 class StubExtender(ClipExtender):
-    """Trims, or holds the last frame (a freeze, never a loop)."""
+    """Trims, or holds the last frame (a freeze, never a loop); tracks are trimmed or hold
+    the last frame's boxes with it."""
 
     info = _info("extender", "Trim or freeze on the last frame.")
 
     def _extend(self, clip: Clip, num_frames: int) -> Clip:
         frames = clip.frames[:num_frames]
+        tracks = clip.tracks[:num_frames]
         if frames.shape[0] < num_frames:
             hold = np.repeat(frames[-1:], num_frames - frames.shape[0], axis=0)
             frames = np.concatenate([frames, hold])
-        return Clip(frames=frames, fps=clip.fps, regions=clip.regions)
+            if tracks:  # the held frame keeps its boxes (contracts 1.2)
+                tracks = tracks + (tracks[-1],) * (num_frames - len(tracks))
+        return Clip(frames=frames, fps=clip.fps, regions=clip.regions, tracks=tracks)
 
 
 class StubInterpolator(FrameInterpolator):
@@ -282,21 +288,13 @@ class StubVoice(VoiceSynthesizer):
 
 
 class StubLipSync(LipSyncer):
-    """Passes frames through unchanged."""
+    """Passes frames (and tracks) through unchanged."""
 
     info = _info("lipsync", "Pass-through (no mouth motion).")
 
     def _sync(self, clip: Clip, audio: AudioClip, characters: tuple[CharacterRef, ...]) -> Clip:
         self.note("stub lip-sync: frames passed through")
         return clip
-
-
-def fit_box(src_w: int, src_h: int, dst_w: int, dst_h: int) -> tuple[int, int, int, int]:
-    """Largest box of the source's aspect ratio inside dst: (x, y, w, h), centred."""
-    scale = min(dst_w / src_w, dst_h / src_h)
-    w = max(1, min(dst_w, round(src_w * scale)))
-    h = max(1, min(dst_h, round(src_h * scale)))
-    return (dst_w - w) // 2, (dst_h - h) // 2, w, h
 
 
 class StubUpscaler(Upscaler):

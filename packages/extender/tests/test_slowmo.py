@@ -212,3 +212,58 @@ def test_bad_target_is_invalid_input(target):
     with pytest.raises(TTVError) as info:
         SlowMotionExtender().extend(pan_clip(3), target)
     assert info.value.code == "TTV-E013"
+
+
+# ------------------------------------------------------------------ region tracks (1.2)
+
+
+def _red_box(frame: np.ndarray):
+    red = (frame[..., 0] > 150) & (frame[..., 1] < 110)
+    ys, xs = np.nonzero(red)
+    return (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) if xs.size >= 4 else None
+
+
+def test_tracks_follow_slow_motion_and_the_zoomed_hold():
+    """Slow motion interpolates each box between its source frames; the hold zooms the boxes
+    with the picture. In every frame the track box is where the moving square is, within
+    1.5 px (interpolated and zoomed edges are soft; boxes round outward)."""
+    from ttv_contracts.testing import sample_tracked_clip
+
+    clip = sample_tracked_clip(8, width=96, height=64, step=3)
+    ext = SlowMotionExtender(hold_zoom_per_s=0.5, max_hold_zoom=0.5)
+    out = ext.extend(clip, 40)
+    m = slow_motion_length(8, 40, 2.0)
+    assert len(out.tracks) == 40 and m == 15
+    assert out.tracks[0] == clip.tracks[0] and out.tracks[m - 1] == clip.tracks[-1]
+    assert out.tracks[1][0].x in (2, 3)  # half-way between x = 2 and x = 5, rounded outward
+    assert out.tracks[-1][0].w > clip.tracks[-1][0].w + 4  # the hold zoomed the box
+    for i, frame in enumerate(out.frames):
+        (r,) = out.regions_at(i)
+        x0, y0, x1, y1 = _red_box(frame)
+        edges = (r.x - x0, r.y - y0, r.x + r.w - x1, r.y + r.h - y1)
+        assert max(abs(e) for e in edges) <= 1.5, (i, r, (x0, y0, x1, y1))
+    (union,) = out.regions
+    assert union.x == 2 and union.x + union.w >= out.tracks[-1][0].x + out.tracks[-1][0].w
+
+
+def test_static_regions_become_a_track_only_when_the_hold_moves_them():
+    face = Region(x=10, y=10, w=8, h=8, label="ravi")
+    clip = Clip(frames=pan_clip(4).frames, fps=12, regions=(face,))
+    assert SlowMotionExtender().extend(clip, 6).tracks == ()  # slow motion only
+    held = SlowMotionExtender().extend(clip, 30)
+    assert len(held.tracks) == 30 and held.tracks[0] == (face,)
+    assert held.tracks[-1][0].w > 8
+    assert SlowMotionExtender(hold_zoom_per_s=0.0).extend(clip, 30).tracks == ()
+
+
+def test_trim_keeps_the_first_entries_and_a_box_pushed_out_is_dropped():
+    from ttv_contracts.testing import sample_tracked_clip
+
+    clip = sample_tracked_clip(8)
+    assert SlowMotionExtender().extend(clip, 3).tracks == clip.tracks[:3]
+    corner = Region(x=0, y=0, w=3, h=3, label="mira")
+    centre = Region(x=60, y=40, w=4, h=4, label="ravi")
+    still = Clip(frames=pan_clip(1, w=128, h=96).frames, fps=12, regions=(corner, centre))
+    out = SlowMotionExtender(hold_zoom_per_s=0.5, max_hold_zoom=0.5).extend(still, 40)
+    labels = [{r.label for r in boxes} for boxes in out.tracks]
+    assert labels[0] == {"mira", "ravi"} and labels[-1] == {"ravi"}

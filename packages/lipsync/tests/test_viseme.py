@@ -251,3 +251,71 @@ def test_unreadable_cascade_file(tmp_path: Path) -> None:
     with pytest.raises(TTVError) as info:
         VisemeLipSync(cascade=str(bad)).sync(clip, tone(0.2))
     assert info.value.code == "TTV-E310"
+
+
+# -- region tracks (contracts 1.2) ---------------------------------------------------------
+
+
+def panned_face(n: int = 16, zoom: float = 0.0) -> Clip:
+    """A camera pan (with an optional zoom) over the astronaut photograph: the picture is
+    warped per frame and the face box moved by the same transform, as a motion generator
+    does (this package may not import one)."""
+    face = cv2.cvtColor(cv2.imread(str(DATA / "astronaut_face.png")), cv2.COLOR_BGR2RGB)
+    bg = np.full((180, 320, 3), 90, np.uint8)
+    bg[20:155, 60:180] = face
+    box = (60, 20, 120, 135)
+    frames, track = [], []
+    for i in range(n):
+        p = i / (n - 1)
+        s = 1.0 + zoom * p
+        dx = 110.0 * p  # the camera pans left: the face moves right across the frame
+        m = np.float32([[s, 0, dx + (1 - s) * 160], [0, s, (1 - s) * 90]])
+        frames.append(cv2.warpAffine(bg, m, (320, 180), borderMode=cv2.BORDER_REFLECT101))
+        x0, y0 = m[0, 0] * box[0] + m[0, 2], m[1, 1] * box[1] + m[1, 2]
+        x1, y1 = x0 + s * box[2], y0 + s * box[3]
+        x0, y0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+        x1, y1 = min(320, int(np.ceil(x1))), min(180, int(np.ceil(y1)))
+        track.append((Region(x=x0, y=y0, w=x1 - x0, h=y1 - y0, label="ravi"),))
+    from ttv_contracts.v1.tracks import union_regions
+
+    return Clip(frames=np.stack(frames), fps=12, regions=union_regions(track), tracks=tuple(track))
+
+
+def drawn_boxes(out: Clip, clip: Clip) -> list[tuple[int, int, int, int] | None]:
+    changed = np.any(out.frames != clip.frames, axis=3)
+    boxes = []
+    for frame in changed:
+        ys, xs = np.nonzero(frame)
+        boxes.append((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) if xs.size else None)
+    return boxes
+
+
+@pytest.mark.parametrize("zoom", [0.0, 0.35])
+def test_mouth_stays_inside_each_frames_face_through_a_pan(zoom) -> None:
+    """Whatever is drawn in frame i lies inside frame i's face box, and in its lower half
+    (where a mouth is), on every frame of a 110 px pan (with and without a zoom)."""
+    clip = panned_face(zoom=zoom)
+    out = VisemeLipSync().sync(clip, tone(1.5), (CharacterRef(id="ravi", name="Ravi"),))
+    assert out.tracks == clip.tracks
+    drawn = drawn_boxes(out, clip)
+    assert sum(b is not None for b in drawn) >= 14, "a loud voice animates (nearly) every frame"
+    for i, b in enumerate(drawn):
+        if b is None:
+            continue
+        (f,) = clip.regions_at(i)
+        assert f.x <= b[0] and b[2] <= f.x + f.w and f.y <= b[1] and b[3] <= f.y + f.h, (i, b, f)
+        assert b[1] >= f.y + f.h // 2, "the mouth is in the lower half of the face"
+
+
+def test_static_union_regions_would_miss_the_face() -> None:
+    """Why tracks exist: the same pan with only the clip-wide union region (what a clip
+    without tracks carries) puts the mouth outside the face on most frames."""
+    clip = panned_face()
+    static = Clip(frames=clip.frames, fps=clip.fps, regions=clip.regions)
+    out = VisemeLipSync().sync(static, tone(1.5))
+    misses = 0
+    for i, b in enumerate(drawn_boxes(out, static)):
+        (f,) = clip.regions_at(i)
+        if b is not None and not (f.x <= b[0] and b[2] <= f.x + f.w):
+            misses += 1
+    assert misses >= 8

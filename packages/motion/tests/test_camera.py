@@ -235,3 +235,84 @@ def test_clip_seconds_makes_a_short_clip_for_the_extender():
     assert CameraMotion().animate(spec, kf).num_frames == 30  # default: the full shot
     with pytest.raises(TTVError):
         CameraMotion(clip_seconds=-1)
+
+
+# ------------------------------------------------------------------ region tracks (1.2)
+
+
+@pytest.mark.parametrize("move", list(SHIFTS))
+def test_track_moves_by_the_same_pixels_as_the_picture(move):
+    """The per-frame face box moves exactly as the picture does: the picture's shift from
+    frame 0 measured by phase correlation equals the box's shift within a pixel (the box is
+    rounded outward to whole pixels)."""
+    w, h, n = 160, 96, 13
+    impl, spec = moving(move, n=n, w=w, h=h)
+    kf = Keyframe(image=texture(w, h), regions=(Region(x=60, y=30, w=24, h=20, label="ravi"),))
+    clip = impl.animate(spec, kf)
+    assert len(clip.tracks) == n
+    gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY).astype(np.float64) for f in clip.frames]
+    (b0,) = clip.tracks[0]
+    worst = 0.0
+    for i in range(1, n):
+        (dx, dy), _ = cv2.phaseCorrelate(gray[0], gray[i])
+        (b,) = clip.tracks[i]
+        bx = (b.x + b.w / 2) - (b0.x + b0.w / 2)
+        by = (b.y + b.h / 2) - (b0.y + b0.h / 2)
+        worst = max(worst, abs(bx - dx), abs(by - dy))
+    assert worst <= 1.0, f"track and picture differ by up to {worst:.2f} px"
+    total = np.hypot(*cv2.phaseCorrelate(gray[0], gray[-1])[0])
+    assert total > 5, "the pan should move the picture several pixels"
+
+
+def _red_box(frame):
+    red = (frame[..., 0] > 200) & (frame[..., 1] < 110)
+    ys, xs = np.nonzero(red)
+    if xs.size < 4:
+        return None
+    return xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+
+
+@pytest.mark.parametrize("move", MOVES)
+def test_track_box_hugs_the_face_in_every_frame(move):
+    """Each frame's box is where the marked face is, edge for edge (within 1.5 px: the
+    warp blurs the edges and the box is rounded outward), for every move, depth moves too."""
+    w, h, box = 160, 96, (64, 40, 16, 16)
+    impl, spec = moving(move, n=10, w=w, h=h)
+    clip = impl.animate(spec, _marked_keyframe(w, h, box))
+    assert len(clip.tracks) == 10
+    for i, frame in enumerate(clip.frames):
+        (r,) = clip.regions_at(i)
+        x0, y0, x1, y1 = _red_box(frame)
+        edges = (r.x - x0, r.y - y0, r.x + r.w - x1, r.y + r.h - y1)
+        assert max(abs(e) for e in edges) <= 1.5, (i, r, (x0, y0, x1, y1))
+        union = clip.regions[0]
+        assert union.x <= r.x and r.x + r.w <= union.x + union.w
+
+
+def test_a_box_leaving_the_frame_is_clipped_then_dropped():
+    """A face at the edge of the keyframe: while the pan pushes it out, its box is clipped to
+    the frame, and frames where nothing of it shows carry no box for it."""
+    w, h = 96, 64
+    impl, spec = moving(CameraMove.ZOOM_IN, n=12, w=w, h=h, scale=1.0, pace=4.0)
+    edge = Region(x=0, y=20, w=6, h=10, label="ravi")
+    clip = impl.animate(spec, Keyframe(image=texture(w, h), regions=(edge,)))
+    assert clip.tracks[0] == (edge,)
+    present = [bool(t) for t in clip.tracks]
+    assert not all(present), "the zoom should push the face out of the frame"
+    assert present == sorted(present, reverse=True)  # once gone, it stays gone
+    for boxes in clip.tracks:
+        for r in boxes:
+            assert r.x >= 0 and r.x + r.w <= w
+
+
+def test_static_shot_has_no_track_and_repeated_labels_fall_back_to_unions():
+    impl, spec = moving(CameraMove.STATIC, n=4)
+    face = Region(x=10, y=10, w=8, h=8, label="ravi")
+    assert (
+        CameraMotion().animate(spec, Keyframe(image=texture(96, 64), regions=(face,))).tracks == ()
+    )
+    impl, spec = moving(CameraMove.PAN_LEFT, n=4)
+    twice = (face, face.model_copy(update={"x": 40}))
+    clip = impl.animate(spec, Keyframe(image=texture(96, 64), regions=twice))
+    assert clip.tracks == () and len(clip.regions) == 2
+    assert any("repeat a label" in n for n in impl.drain_notes())

@@ -269,3 +269,17 @@ def test_size_mismatch_is_invalid_input():
     with pytest.raises(TTVError) as info:
         ClassicTransitions().blend(solid(3, 0), solid(3, 0, w=10), TransitionSpec())
     assert info.value.code == "TTV-E013"
+
+
+# ------------------------------------------------------------------ region tracks (1.2)
+
+
+@pytest.mark.parametrize("kind", [k for k in TransitionKind if k != TransitionKind.CUT])
+def test_every_frame_keeps_its_own_clips_boxes(kind):
+    """Blended frames carry the boxes of the clip they belong to (its dominant side)."""
+    from ttv_contracts.testing import sample_tracked_clip
+
+    a, b = sample_tracked_clip(10), sample_tracked_clip(7, step=2)
+    a2, b2 = ClassicTransitions().blend(a, b, TransitionSpec(kind=kind, duration_frames=6))
+    assert a2.tracks == a.tracks and b2.tracks == b.tracks
+    assert a2.regions == a.regions and b2.regions == b.regions

@@ -31,7 +31,13 @@ from .kit import (
     VoiceConformance,
     WatermarkConformance,
 )
-from .samples import sample_clip, sample_lessons, sample_plan, sample_spec
+from .samples import (
+    sample_clip,
+    sample_lessons,
+    sample_plan,
+    sample_spec,
+    sample_tracked_clip,
+)
 
 __all__ = [
     "CONFORMANCE_CLASSES",
@@ -55,4 +61,5 @@ __all__ = [
     "sample_lessons",
     "sample_plan",
     "sample_spec",
+    "sample_tracked_clip",
 ]

@@ -37,7 +37,14 @@ from ..v1.models import (
 )
 from ..v1.slots import TIMING_TOLERANCE_S, SlotImplementation
 from ..v1.timeline import output_frame_count
-from .samples import sample_clip, sample_frames, sample_lessons, sample_plan, sample_spec
+from .samples import (
+    sample_clip,
+    sample_frames,
+    sample_lessons,
+    sample_plan,
+    sample_spec,
+    sample_tracked_clip,
+)
 
 
 class ConformanceError(TypeError):
@@ -149,6 +156,37 @@ def _inside(regions: tuple[Region, ...], width: int, height: int) -> bool:
 
 
 _CAST = (CharacterRef(id="ravi", name="Ravi"), CharacterRef(id="mira", name="Mira"))
+
+
+def _out_of_step(clip: Clip) -> Clip:
+    """``clip`` with one tuple of regions too many in its tracks, built without validation
+    (as a buggy implementation might, with ``model_construct`` or ``model_copy``)."""
+    face = (Region(x=0, y=0, w=4, h=4, label="ravi"),)
+    return Clip.model_construct(
+        frames=clip.frames, fps=clip.fps, regions=face, tracks=(face,) * (clip.num_frames + 1)
+    )
+
+
+def _marker_centre(frame: np.ndarray) -> tuple[float, float] | None:
+    """Centre (pixel edges) of the bright red marker of a sample face, if it is visible."""
+    red = (frame[..., 0] > 180) & (frame[..., 1] < 120) & (frame[..., 2] < 120)
+    if int(red.sum()) < 4:
+        return None
+    ys, xs = np.nonzero(red)
+    return float(xs.mean()) + 0.5, float(ys.mean()) + 0.5
+
+
+def _assert_face_tracked(clip: Clip, label: str = "ravi") -> None:
+    """In every frame where the marked face shows, a region of that frame holds its centre."""
+    for i in range(clip.num_frames):
+        centre = _marker_centre(clip.frames[i])
+        if centre is None:
+            continue
+        cx, cy = centre
+        boxes = [r for r in clip.regions_at(i) if r.label == label]
+        assert any(r.x <= cx <= r.x + r.w and r.y <= cy <= r.y + r.h for r in boxes), (
+            f"frame {i}: the face is at ({cx:.1f}, {cy:.1f}) but its regions are {boxes}"
+        )
 
 
 # ------------------------------------------------------------------ cluster A
@@ -322,6 +360,31 @@ class MotionConformance(SlotConformance):
         _lie(impl, "_animate", lambda c, *_: Clip(frames=c.frames, fps=c.fps * 2))
         _assert_invalid_output(lambda: impl.animate(spec, kf))
 
+    @pytest.mark.parametrize(
+        "camera", [CameraMove.PAN_RIGHT, CameraMove.TILT_UP, CameraMove.ZOOM_IN]
+    )
+    def test_regions_follow_the_face_in_every_frame(self, impl, camera) -> None:
+        # contracts 1.2: wherever the picture moves the face, the regions of that frame
+        # (its track entry, or the static regions) still hold it.
+        spec = sample_spec(width=64, height=48, num_frames=12).model_copy(
+            update={
+                "characters": _CAST[:1],
+                "directives": MotionDirectives(camera=camera, motion_scale=1.0, pace=4.0),
+            }
+        )
+        image = sample_frames(1, 64, 48)[0] // 3
+        image[16:30, 40:54] = (230, 60, 60)
+        kf = Keyframe(image=image, regions=(Region(x=40, y=16, w=14, h=14, label="ravi"),))
+        clip = impl.animate(spec, kf)
+        assert not clip.tracks or len(clip.tracks) == clip.num_frames
+        _assert_face_tracked(clip)
+
+    def test_rejects_tracks_out_of_step(self, impl) -> None:
+        spec = sample_spec(num_frames=3)
+        kf = Keyframe(image=sample_frames(1, spec.width, spec.height)[0])
+        _lie(impl, "_animate", lambda c, *_: _out_of_step(c))
+        _assert_invalid_output(lambda: impl.animate(spec, kf))
+
 
 @_kit
 class TransitionsConformance(SlotConformance):
@@ -359,6 +422,25 @@ class TransitionsConformance(SlotConformance):
         )
         _assert_invalid_output(lambda: impl.blend(a, b, TransitionSpec(duration_frames=2)))
 
+    @pytest.mark.parametrize(
+        "kind", [TransitionKind.DISSOLVE, TransitionKind.FADE, TransitionKind.WIPE_LEFT]
+    )
+    def test_keeps_tracks_in_step(self, impl, kind) -> None:
+        # contracts 1.2: counts never change, so each clip keeps one entry per frame; frames
+        # the transition does not touch keep their boxes.
+        a, b = sample_tracked_clip(10), sample_tracked_clip(7, step=2)
+        a2, b2 = impl.blend(a, b, TransitionSpec(kind=kind, duration_frames=4))
+        assert len(a2.tracks) == 10 and len(b2.tracks) == 7
+        for i in range(10 - 4):
+            assert a2.regions_at(i) == a.regions_at(i)
+        for j in range(4, 7):
+            assert b2.regions_at(j) == b.regions_at(j)
+
+    def test_rejects_tracks_out_of_step(self, impl) -> None:
+        a, b = sample_clip(6), sample_clip(6)
+        _lie(impl, "_blend", lambda out, *_: (_out_of_step(out[0]), out[1]))
+        _assert_invalid_output(lambda: impl.blend(a, b, TransitionSpec(duration_frames=2)))
+
 
 @_kit
 class ExtenderConformance(SlotConformance):
@@ -394,6 +476,23 @@ class ExtenderConformance(SlotConformance):
             "_extend",
             lambda c, *_: Clip(frames=c.frames, fps=c.fps, regions=(outside,)),
         )
+        _assert_invalid_output(lambda: impl.extend(clip, 6))
+
+    @pytest.mark.parametrize("n_out", [3, 8, 20, 41])
+    def test_carries_tracks(self, impl, n_out) -> None:
+        # contracts 1.2: one entry per output frame; a trim keeps the first entries as they
+        # were, and wherever the face goes (slow motion, a zoomed hold) its box goes too.
+        clip = sample_tracked_clip(8)
+        out = impl.extend(clip, n_out)
+        assert len(out.tracks) == n_out
+        assert out.regions_at(0) == clip.regions_at(0)
+        if n_out <= clip.num_frames:
+            assert out.tracks == clip.tracks[:n_out]
+        _assert_face_tracked(out)
+
+    def test_rejects_tracks_out_of_step(self, impl) -> None:
+        clip = sample_tracked_clip(4)
+        _lie(impl, "_extend", lambda c, *_: _out_of_step(c))
         _assert_invalid_output(lambda: impl.extend(clip, 6))
 
 
@@ -565,6 +664,31 @@ class LipSyncConformance(SlotConformance):
             "_sync",
             lambda c, *_: Clip(frames=c.frames, fps=c.fps, regions=(outside,)),
         )
+        _assert_invalid_output(lambda: impl.sync(clip, self._audio(0.3)))
+
+    def test_keeps_tracks_and_draws_inside_each_frames_face(self, impl) -> None:
+        # contracts 1.2: the face moves 6 px a frame; whatever is drawn in frame i lies
+        # inside frame i's face box, and the boxes are passed on.
+        clip = sample_tracked_clip(8, width=120, height=72, step=6, face=36)
+        out = impl.sync(clip, self._audio(1.0), _CAST[:1])
+        assert len(out.tracks) == 8
+        changed = np.any(out.frames != clip.frames, axis=3)
+        for i in range(8):
+            assert set(clip.regions_at(i)) <= set(out.regions_at(i)), f"frame {i}"
+            ys, xs = np.nonzero(changed[i])
+            if not xs.size:
+                continue
+            assert any(
+                r.x <= xs.min()
+                and xs.max() < r.x + r.w
+                and r.y <= ys.min()
+                and ys.max() < r.y + r.h
+                for r in clip.regions_at(i)
+            ), f"frame {i}: drawn at x {xs.min()}..{xs.max()}, y {ys.min()}..{ys.max()}"
+
+    def test_rejects_tracks_out_of_step(self, impl) -> None:
+        clip = sample_clip(4)
+        _lie(impl, "_sync", lambda c, *_: _out_of_step(c))
         _assert_invalid_output(lambda: impl.sync(clip, self._audio(0.3)))
 
 

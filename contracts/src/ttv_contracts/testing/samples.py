@@ -64,3 +64,28 @@ def sample_frames(n: int, width: int = 64, height: int = 48, seed: int = 0) -> n
 
 def sample_clip(n: int = 8, width: int = 64, height: int = 48, fps: int = 12) -> Clip:
     return Clip(frames=sample_frames(n, width, height), fps=fps)
+
+
+def sample_tracked_clip(
+    n: int = 8,
+    width: int = 64,
+    height: int = 48,
+    fps: int = 12,
+    step: int = 3,
+    face: int = 16,
+) -> Clip:
+    """A clip whose face (label ``ravi``) moves ``step`` pixels right per frame, with its
+    box tracked in every frame (contracts 1.2): a bright red square on a dim picture, its
+    box exactly the square (``face`` pixels a side, at most a third of the width)."""
+    from ..v1.models import Region
+    from ..v1.tracks import union_regions
+
+    frames = sample_frames(n, width, height) // 3
+    size = min(face, width // 3, height // 2)
+    y = max(0, height // 2 - size // 2)
+    track = []
+    for i in range(n):
+        x = min(width - size, 2 + i * step)
+        frames[i, y : y + size, x : x + size] = (230, 60, 60)
+        track.append((Region(x=x, y=y, w=size, h=size, label="ravi", kind="face"),))
+    return Clip(frames=frames, fps=fps, regions=union_regions(track), tracks=tuple(track))

@@ -144,6 +144,36 @@ def _check_regions(
             )
 
 
+def _carry_tracks(impl: SlotImplementation, before: Clip, after: Clip) -> Clip:
+    """Keep region tracks in step through a stage (contracts 1.2).
+
+    A stage that keeps the frame count and does not move the picture (lip-sync, a
+    transition) but returns its clip without ``tracks`` (an implementation written before
+    1.2) gets the input's tracks back: the boxes are where they were. A stage that changes
+    the frame count and drops them leaves the clip static from there on, with a note."""
+    if not before.tracks or after.tracks:
+        return after
+    if after.num_frames == before.num_frames:
+        try:
+            return Clip.model_validate({**after.__dict__, "tracks": before.tracks})
+        except ValueError:
+            pass
+    impl.note(
+        f"{impl.info.slot} '{impl.info.name}' dropped the clip's region tracks: regions are "
+        "static from here on"
+    )
+    return after
+
+
+def _stale_tracks(impl: SlotImplementation, before: Clip, after: Clip) -> Clip:
+    """An implementation written before 1.2 that changed the frame count with
+    ``model_copy`` hands back the input's tracks unchanged, now out of step: drop them
+    (the regions still hold, as a union) instead of failing the stage."""
+    if after.tracks and after.tracks is before.tracks and after.num_frames != before.num_frames:
+        return after.model_copy(update={"tracks": ()})
+    return after
+
+
 def _check_timings(impl: SlotImplementation, audio: AudioClip) -> None:
     """Word and phoneme timings must be ordered spans inside the audio."""
     limit = audio.duration_s + TIMING_TOLERANCE_S
@@ -361,7 +391,7 @@ class TransitionBlender(SlotImplementation):
             raise _invalid_output(self, f"fps changed: {(a.fps, b.fps)} -> {(a2.fps, b2.fps)}")
         _check_regions(self, a2.regions, *a.size, "clip a", carried=a.regions)
         _check_regions(self, b2.regions, *b.size, "clip b", carried=b.regions)
-        return a2, b2
+        return _carry_tracks(self, a, a2), _carry_tracks(self, b, b2)
 
     def pick(self, hint: TransitionKind | None, scene_changed: bool, fps: int) -> TransitionSpec:
         """Choose a transition for a cut; implementations may override."""
@@ -387,13 +417,14 @@ class ClipExtender(SlotImplementation):
             )
         if clip.num_frames < 1:
             raise _invalid_input(self, "cannot extend a clip with no frames")
-        out = self._revalidate(self._expect(self._extend(clip, num_frames), Clip, "clip"))
+        raw = self._expect(self._extend(clip, num_frames), Clip, "clip")
+        out = self._revalidate(_stale_tracks(self, clip, raw))
         if out.num_frames != num_frames:
             raise _invalid_output(self, f"got {out.num_frames} frames, asked for {num_frames}")
         if out.size != clip.size or out.fps != clip.fps:
             raise _invalid_output(self, "size or fps changed")
         _check_regions(self, out.regions, *out.size, "clip", carried=clip.regions)
-        return out
+        return _carry_tracks(self, clip, out)
 
     @abstractmethod
     def _extend(self, clip: Clip, num_frames: int) -> Clip: ...
@@ -500,7 +531,7 @@ class LipSyncer(SlotImplementation):
         if out.num_frames != clip.num_frames or out.size != clip.size or out.fps != clip.fps:
             raise _invalid_output(self, "lip-sync must keep frame count, size and fps")
         _check_regions(self, out.regions, *out.size, "clip", carried=clip.regions)
-        return out
+        return _carry_tracks(self, clip, out)
 
     @abstractmethod
     def _sync(self, clip: Clip, audio: AudioClip, characters: tuple[CharacterRef, ...]) -> Clip: ...

@@ -16,8 +16,16 @@ For a clip of ``n`` frames and a target of ``N`` frames:
 * the remaining ``N - M`` frames (when the slow-down limit is reached, or ``n == 1``) **hold
   the last frame with a slow zoom in** (``cv2.warpAffine``), so the picture keeps breathing
   instead of freezing. The zoom starts at ``hold_zoom_per_s`` (relative scale per second) and
-  eases out toward ``1 + max_hold_zoom``; it is centred on the clip's regions (e.g. a face)
-  when there are any, else on the frame centre.
+  eases out toward ``1 + max_hold_zoom``; it is centred on the regions of the clip's last
+  frame (e.g. a face) when there are any, else on the frame centre.
+
+Region tracks (contracts 1.2) go with the frames: a trim keeps the first ``N`` entries; a
+slow-motion frame at source time ``p`` between inputs ``i`` and ``i + 1`` gets each box
+interpolated the same fraction between its boxes in those two frames (a box missing from
+frame ``i + 1`` is held); hold frames get the last frame's boxes with the same zoom as the
+picture, rounded outward and clipped to the frame (dropped if the zoom pushes one out).
+A clip without tracks keeps none unless a hold moves its regions, which then become a track.
+``Clip.regions`` becomes the union of the track (and of the input's regions).
 """
 
 from __future__ import annotations
@@ -28,7 +36,8 @@ from typing import Any, ClassVar
 import cv2
 import numpy as np
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
-from ttv_contracts.v1 import Clip, ClipExtender, ModuleInfo, Needs
+from ttv_contracts.v1 import Clip, ClipExtender, ModuleInfo, Needs, Region
+from ttv_contracts.v1.tracks import moved, sample_track, scale_regions, union_regions
 
 from . import __version__
 from ._flow import PRESETS, BidirectionalFlow, PairFlow, cross_fade
@@ -62,6 +71,32 @@ def hold_zoom(j: int, fps: int, rate_per_s: float, max_zoom: float) -> float:
         return 1.0
     t = j / fps
     return 1.0 + max_zoom * (1.0 - math.exp(-rate_per_s * t / max_zoom))
+
+
+def zoom_regions(
+    regions: tuple[Region, ...], s: float, cx: float, cy: float, width: int, height: int
+) -> tuple[Region, ...]:
+    """``regions`` under the hold's zoom by ``s`` about pixel centre ``(cx, cy)`` (the map
+    ``p -> c + s (p - c)`` on pixel centres), rounded outward and clipped to the frame; a box
+    pushed wholly out is dropped."""
+    out = []
+    for r in regions:
+
+        def edge(e: float, c: float) -> float:
+            return c + s * (e - 0.5 - c) + 0.5
+
+        z = moved(
+            r,
+            edge(r.x, cx),
+            edge(r.y, cy),
+            edge(r.x + r.w, cx),
+            edge(r.y + r.h, cy),
+            width,
+            height,
+        )
+        if z is not None:
+            out.append(z)
+    return tuple(out)
 
 
 class SlowMotionExtender(ClipExtender):
@@ -134,17 +169,29 @@ class SlowMotionExtender(ClipExtender):
         if num_frames <= n:
             if num_frames < n:
                 self.note(f"trimmed {n - num_frames} frame(s) from the end")
-            return Clip(frames=clip.frames[:num_frames].copy(), fps=clip.fps, regions=clip.regions)
+            return Clip(
+                frames=clip.frames[:num_frames].copy(),
+                fps=clip.fps,
+                regions=clip.regions,
+                tracks=clip.tracks[:num_frames],
+            )
         m = slow_motion_length(n, num_frames, self.max_slowdown)
         out = np.empty((num_frames, *clip.frames.shape[1:]), np.uint8)
         out[:m] = self._slow_motion(clip.frames, m)
+        track = sample_track(clip.frame_regions(), source_positions(n, m))
         if m < num_frames:
-            self._hold(clip, out[m - 1], out[m:])
+            track += self._hold(clip, out[m - 1], out[m:])
         if m > n:
             self.note(f"slowed {n} -> {m} frames (x{(m - 1) / max(1, n - 1):.2f})")
         if m < num_frames:
             self.note(f"held the last frame for {num_frames - m} frame(s) with a slow zoom")
-        return Clip(frames=out, fps=clip.fps, regions=clip.regions)
+        if not clip.tracks and all(boxes == clip.regions for boxes in track):
+            return Clip(frames=out, fps=clip.fps, regions=clip.regions)  # still static
+        w, h = clip.size
+        if not clip.tracks:  # static regions may run past the frame; a track's may not
+            track = [scale_regions(boxes, 1.0, 1.0, width=w, height=h) for boxes in track]
+        regions = union_regions(track, clip.regions, w, h)
+        return Clip(frames=out, fps=clip.fps, regions=regions, tracks=tuple(track))
 
     def _slow_motion(self, frames: np.ndarray, m: int) -> np.ndarray:
         n = frames.shape[0]
@@ -175,21 +222,27 @@ class SlowMotionExtender(ClipExtender):
         motion = float(np.abs(pf.f01).mean())
         return None if motion < STILL_PX else pf
 
-    def _hold(self, clip: Clip, last: np.ndarray, dest: np.ndarray) -> None:
+    def _hold(self, clip: Clip, last: np.ndarray, dest: np.ndarray) -> list[tuple[Region, ...]]:
+        """Fill ``dest`` with the zoomed hold of ``last``; return each hold frame's regions
+        (the last frame's boxes under the same zoom)."""
         h, w = last.shape[:2]
-        cx, cy = self._zoom_centre(clip, w, h)
+        boxes = clip.regions_at(-1)
+        cx, cy = self._zoom_centre(boxes, w, h)
+        track = []
         for j in range(dest.shape[0]):
             s = hold_zoom(j + 1, clip.fps, self.hold_zoom_per_s, self.max_hold_zoom)
             m = np.float32([[s, 0.0, (1.0 - s) * cx], [0.0, s, (1.0 - s) * cy]])
             dest[j] = cv2.warpAffine(
                 last, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT101
             )
+            track.append(zoom_regions(boxes, s, cx, cy, w, h))
+        return track
 
     @staticmethod
-    def _zoom_centre(clip: Clip, w: int, h: int) -> tuple[float, float]:
-        """Centre of the clip's regions (faces first), else the frame centre, in pixel
+    def _zoom_centre(regions: tuple[Region, ...], w: int, h: int) -> tuple[float, float]:
+        """Centre of the regions (faces first), else the frame centre, in pixel
         coordinates (pixel centres at integer positions)."""
-        regions = [r for r in clip.regions if r.kind == "face"] or list(clip.regions)
+        regions = [r for r in regions if r.kind == "face"] or list(regions)
         if not regions:
             return (w - 1) / 2.0, (h - 1) / 2.0
         x0 = min(r.x for r in regions)

@@ -1,7 +1,10 @@
 """``viseme``: weights-free mouth animation in the face or mouth region of each frame.
 
-Where: ``Clip.regions`` of kind ``mouth`` (used as given) or ``face`` (mouth placed in the
-lower third); without regions, faces are found with OpenCV's bundled Haar cascade
+Where: the regions of **each frame** (``Clip.regions_at(i)``: the clip's per-frame track
+when it carries one, contracts 1.2, else its static regions), of kind ``mouth`` (used as
+given) or ``face`` (mouth placed in the lower third), so the mouth stays on the face through
+pans, zooms and dollies; a frame whose track has no box for the face gets no mouth.
+Without regions, faces are found with OpenCV's bundled Haar cascade
 (``cv2.data.haarcascades``), re-detected every few frames and held in between, and the
 largest face is animated. When no face is found the frames pass through unchanged and the
 stage record says so.
@@ -158,10 +161,13 @@ class VisemeLipSync(LipSyncer):
         )
         return [tuple(int(v) for v in f) for f in found]  # type: ignore[misc]
 
-    def _region_mouths(self, clip: Clip, characters: tuple[CharacterRef, ...]) -> list[Box]:
+    def _region_mouths(
+        self, regions: tuple[Region, ...], characters: tuple[CharacterRef, ...]
+    ) -> list[Box]:
+        """Mouth boxes of one frame's regions."""
         names = {c.id for c in characters} | {c.name for c in characters}
         boxes: list[Box] = []
-        for r in clip.regions:
+        for r in regions:
             if r.kind == "body":
                 continue  # a body box does not say where the mouth is
             if names and r.label and r.label not in names:
@@ -174,9 +180,12 @@ class VisemeLipSync(LipSyncer):
         """Mouth boxes for every frame (clamped to the frame; may be empty)."""
         n = clip.num_frames
         width, height = clip.size
-        from_regions = self._region_mouths(clip, characters)
-        if from_regions:
-            per_frame = [from_regions] * n
+        if clip.tracks:
+            from_regions = [self._region_mouths(clip.regions_at(i), characters) for i in range(n)]
+        else:
+            from_regions = [self._region_mouths(clip.regions, characters)] * n
+        if any(from_regions):
+            per_frame = from_regions
         elif self.detect and n:
             if self._cascade() is None:
                 self.note("no face detector in this OpenCV build (needs opencv<5 cascades)")
@@ -275,7 +284,7 @@ class VisemeLipSync(LipSyncer):
             for box in boxes[i]:
                 face_h = box[3] / 0.32  # a mouth box is about a third of the face height
                 self._draw(frames[i], box, open_, width_f, face_h)
-        return Clip(frames=frames, fps=clip.fps, regions=clip.regions)
+        return Clip(frames=frames, fps=clip.fps, regions=clip.regions, tracks=clip.tracks)
 
 
 def region_from_box(box: Box, label: str = "", kind: str = "face") -> Region:

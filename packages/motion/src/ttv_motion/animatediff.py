@@ -21,7 +21,8 @@ Length: AnimateDiff makes short clips (``max_frames``, 16 by default, the length
 modules are trained on). The clip may therefore be shorter than ``spec.num_frames``; the
 extender brings it to the shot's length. It is always at ``spec.fps`` and exactly the spec
 size (generated at multiples of 8 within ``min_side``..``max_side``, then resized).
-Regions are those of the camera init path (AnimateDiff may move faces a little).
+Regions and per-frame tracks (contracts 1.2) are those of the camera init path (AnimateDiff
+may move faces a little); ``text2video`` carries the unions only, no tracks.
 """
 
 from __future__ import annotations
@@ -234,7 +235,7 @@ class AnimateDiffMotion(MotionGenerator):
         # The init video is the camera move the shot asks for, over n frames, at spec size.
         image, regions = self.camera.fitted(keyframe, spec.width, spec.height)
         short = spec.model_copy(update={"num_frames": n})
-        init, regions = self.camera.render(image, regions, self.camera.path_for(short), n)
+        init, regions, tracks = self.camera.render(image, regions, self.camera.path_for(short), n)
         for message in self.camera.drain_notes():
             self.note(message)
         kwargs: dict[str, Any] = {
@@ -281,4 +282,6 @@ class AnimateDiffMotion(MotionGenerator):
             )
         video = np.clip(video * 255.0 + 0.5, 0, 255).astype(np.uint8)
         frames = np.stack([fit_to(f, spec.width, spec.height)[0] for f in video])
-        return Clip(frames=frames, fps=spec.fps, regions=regions)
+        if self.mode != "video2video" or len(tracks) != len(frames):
+            tracks = ()  # text2video ignores the keyframe: its faces are not where the init's are
+        return Clip(frames=frames, fps=spec.fps, regions=regions, tracks=tracks)

@@ -22,9 +22,16 @@ starts and ends at rest; the largest step between two frames is at most
 Every frame is one ``cv2.warpAffine`` (or one ``cv2.remap`` for depth moves) with sub-pixel
 (bilinear or bicubic) sampling from the original keyframe: no accumulated resampling, no
 rounding of the window to whole pixels, and the output is always exactly the spec's size.
-Regions: the keyframe's face rectangles are carried through the move as the union of where
-each face is over the whole clip (a ``Clip`` holds one set of regions for all its frames), so
-a face is inside its region in every frame. A one-frame shot is the keyframe itself.
+Regions (contracts 1.2): the camera applies its own transform to the keyframe's regions.
+``Clip.tracks`` holds, for every frame, each region moved exactly as the picture under it
+moves (the window's pose for pans, tilts and zooms; for dolly and parallax, the pose of the
+figure card the region belongs to, or of the ground plane at the region's height). A box
+that runs past the frame's edge is **clipped** to the frame; one that has left the frame
+entirely is **dropped** for that frame (and comes back when it re-enters). ``Clip.regions``
+holds each region's union over the clip, for readers that ignore tracks. Static shots and
+one-frame shots carry no tracks (the keyframe's regions hold for every frame). Keyframe
+regions that name the same label and kind twice cannot be told apart in a track: the clip
+then carries the unions only, with a note. A one-frame shot is the keyframe itself.
 """
 
 from __future__ import annotations
@@ -342,8 +349,8 @@ class CameraMotion(MotionGenerator):
             n = max(1, min(n, round(self.clip_seconds * spec.fps)))
             if n < spec.num_frames:
                 self.note(f"short clip: {n} of {spec.num_frames} frames (clip_seconds)")
-        frames, regions = self.render(image, regions, path, n)
-        return Clip(frames=frames, fps=spec.fps, regions=regions)
+        frames, regions, tracks = self.render(image, regions, path, n)
+        return Clip(frames=frames, fps=spec.fps, regions=regions, tracks=tracks)
 
     def fitted(
         self, keyframe: Keyframe, width: int, height: int
@@ -372,21 +379,22 @@ class CameraMotion(MotionGenerator):
 
     def render(
         self, image: np.ndarray, regions: tuple[Region, ...], path: CameraPath, n: int
-    ) -> tuple[np.ndarray, tuple[Region, ...]]:
-        """``n`` frames of ``path`` over ``image`` (already the output size), and the regions
-        as the union of where they are over those frames."""
+    ) -> tuple[np.ndarray, tuple[Region, ...], tuple[tuple[Region, ...], ...]]:
+        """``n`` frames of ``path`` over ``image`` (already the output size), the regions as
+        the union of where they are over those frames, and where they are in each frame
+        (``()`` when they do not move)."""
         h, w = image.shape[:2]
         frames = np.empty((n, h, w, 3), np.uint8)
         if path.is_static or n == 1:
             frames[:] = image
-            return frames, regions
+            return frames, regions, ()
         flags = self.interpolation | cv2.WARP_INVERSE_MAP
         border = cv2.BORDER_REFLECT_101
         if not path.uses_depth:
             for i in range(n):
                 m = path.poses(path.progress(i, n))[1].inverse_matrix(w, h)
                 cv2.warpAffine(image, m, (w, h), dst=frames[i], flags=flags, borderMode=border)
-            return frames, self._carry(regions, path, n, {})
+            return frames, *self._carry(regions, path, n, {}, [])
         # 2.5-D: the ground is a plane whose near-ness grows down the frame (one remap per
         # frame, per-row pose); figures are cut-out cards standing on it at their feet's depth.
         figures = cut_figures(image, regions)
@@ -407,29 +415,74 @@ class CameraMotion(MotionGenerator):
                 pose = lerp_pose(far, near, fig.depth)
                 _composite_card(frames[i], image, fig, pose, self.interpolation)
         depths = {f.region_index: f.depth for f in figures}
-        return frames, self._carry(regions, path, n, depths)
+        return frames, *self._carry(regions, path, n, depths, figures)
+
+    def region_depth(
+        self, k: int, r: Region, h: int, depths: dict[int, float], figures: list[Figure]
+    ) -> float:
+        """Depth a region moves at: its own figure's; else that of the nearest figure whose
+        cut-out holds the region's centre (a mouth or body box on a figure); else the ground
+        plane's at the region's centre row."""
+        if k in depths:
+            return depths[k]
+        cx, cy = r.x + r.w / 2, r.y + r.h / 2
+        for fig in reversed(figures):  # nearest (drawn last, on top) first
+            x0, y0, x1, y1 = fig.box
+            if x0 <= cx < x1 and y0 <= cy < y1:
+                return fig.depth
+        return float(ground_depth(h)[min(h - 1, max(0, r.y + r.h // 2))])
+
+    def region_boxes(
+        self, r: Region, path: CameraPath, n: int, depth: float
+    ) -> list[tuple[float, float, float, float]]:
+        """Where region ``r`` is in each of ``n`` frames: edges ``(x0, y0, x1, y1)`` in output
+        pixels (not clipped), the keyframe box moved by the pose at ``depth``."""
+        w, h = path.width, path.height
+        out = []
+        for i in range(n):
+            pose = lerp_pose(*path.poses(path.progress(i, n)), depth)
+            # edges are half a pixel off the pixel centres the pose maps
+            ax, ay = pose.forward(r.x - 0.5, r.y - 0.5, w, h)
+            bx, by = pose.forward(r.x + r.w - 0.5, r.y + r.h - 0.5, w, h)
+            out.append((ax + 0.5, ay + 0.5, bx + 0.5, by + 0.5))
+        return out
 
     def _carry(
-        self, regions: tuple[Region, ...], path: CameraPath, n: int, depths: dict[int, float]
-    ) -> tuple[Region, ...]:
-        """Each region as the union of where it is over the clip (a region moves with the
-        figure cut for it, or with the ground plane at its own height otherwise)."""
+        self,
+        regions: tuple[Region, ...],
+        path: CameraPath,
+        n: int,
+        depths: dict[int, float],
+        figures: list[Figure],
+    ) -> tuple[tuple[Region, ...], tuple[tuple[Region, ...], ...]]:
+        """The regions as (union over the clip, per-frame track): each region moves with the
+        figure cut for it (or the one it sits on), or with the ground plane at its height.
+        Boxes are clipped to the frame; a box wholly outside is dropped for that frame."""
         w, h = path.width, path.height
-        ground = ground_depth(h)
-        out = []
+        union = []
+        per_frame: list[list[Region]] = [[] for _ in range(n)]
         for k, r in enumerate(regions):
-            xs, ys = [], []
-            d = depths.get(k, float(ground[min(h - 1, r.y + r.h // 2)]))
-            for i in range(n):
-                near = lerp_pose(*path.poses(path.progress(i, n)), d)
-                for x, y in ((r.x - 0.5, r.y - 0.5), (r.x + r.w - 0.5, r.y + r.h - 0.5)):
-                    fx, fy = near.forward(x, y, w, h)
-                    xs.append(fx + 0.5)
-                    ys.append(fy + 0.5)
-            box = _clip_box(min(xs), min(ys), max(xs), max(ys), w, h)
-            if box is not None:
-                out.append(r.model_copy(update=dict(zip("xywh", box, strict=True))))
-        return tuple(out)
+            boxes = self.region_boxes(r, path, n, self.region_depth(k, r, h, depths, figures))
+            box = _clip_box(
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+                w,
+                h,
+            )
+            if box is None:
+                continue
+            union.append(r.model_copy(update=dict(zip("xywh", box, strict=True))))
+            for i, (x0, y0, x1, y1) in enumerate(boxes):
+                at = _clip_box(x0, y0, x1, y1, w, h)
+                if at is not None:
+                    per_frame[i].append(r.model_copy(update=dict(zip("xywh", at, strict=True))))
+        named = [(r.label, r.kind) for r in regions if r.label]
+        if len(named) != len(set(named)):
+            self.note("keyframe regions repeat a label: carried as unions, no per-frame tracks")
+            return tuple(union), ()
+        return tuple(union), tuple(tuple(f) for f in per_frame)
 
 
 def _clip_box(

@@ -36,6 +36,16 @@ The eased progress ``e = easing(p)`` then drives the look:
 
   The one column (row) the edge falls inside gets fractional coverage, so the edge moves
   smoothly by sub-pixel amounts instead of stepping.
+
+Regions and tracks (contracts 1.2)
+----------------------------------
+Frame counts never change, so each clip keeps its ``regions`` and its ``tracks`` exactly as
+they came: one entry per frame, untouched. A blended frame therefore carries the boxes of
+the clip it belongs to, and that is always the **dominant** side of the blend: A's tail
+runs at ``p <= 0.5`` (A's picture weighs at least half; A's last frame is the cut) and B's
+head at ``p > 0.5``. The other side's picture shows through too (B's first frame under A's
+tail, A's last frame under B's head); its boxes are that clip's ``regions_at(0)`` and
+``regions_at(-1)``, for a consumer (say, name tags fading across the cut) that wants both.
 """
 
 from __future__ import annotations
@@ -217,8 +227,8 @@ class ClassicTransitions(TransitionBlender):
         for j in range(h_b):
             fb[j] = self._frame(outgoing, b.frames[j], progress_b(j, h_b), spec)
         return (
-            Clip(frames=fa, fps=a.fps, regions=a.regions),
-            Clip(frames=fb, fps=b.fps, regions=b.regions),
+            Clip(frames=fa, fps=a.fps, regions=a.regions, tracks=a.tracks),
+            Clip(frames=fb, fps=b.fps, regions=b.regions, tracks=b.tracks),
         )
 
     def _frame(
