@@ -4,7 +4,7 @@ Public surface: :class:`SlowMotionExtender` (entry point ``slowmo``) and the ari
 documents its plan (:func:`slow_motion_length`, :func:`source_positions`, :func:`hold_zoom`).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .slowmo import (
     SlowMotionExtender,

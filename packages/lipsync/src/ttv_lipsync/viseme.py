@@ -30,7 +30,7 @@ from ttv_contracts.v1 import AudioClip, CharacterRef, Clip, LipSyncer, ModuleInf
 from .errors import E_DETECTOR_UNAVAILABLE, PACKAGE
 from .visemes import smooth, track_from_envelope, track_from_phonemes
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 Box = tuple[int, int, int, int]  # x, y, w, h in frame pixels
 

@@ -8,7 +8,7 @@ Implementations (entry points in group ``ttv.motion``):
   weights; needs ``ttv-motion[diffusers]``. Importing this package never imports torch.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .animatediff import AnimateDiffMotion
 from .camera import CameraMotion, CameraPath

@@ -4,7 +4,7 @@ Public surface: :class:`ClassicTransitions` (entry point ``classic``), the easin
 the span helpers that document the blending scheme.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .classic import ClassicTransitions, progress_a, progress_b, split_span
 from .easing import EASINGS, ease
