@@ -39,6 +39,7 @@ from ttv_contracts.v1 import CharacterRef, Keyframe, KeyframeRenderer, ModuleInf
 from . import __version__
 from ._options import as_bool, as_float, as_int, bad_value, reject_unknown
 from .errors import E_FONT_UNREADABLE, PACKAGE
+from .scenery import interpret, paint
 
 MIN_TEXT_HEIGHT = 48  # below this frame height, labels and caption are dropped
 FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -50,10 +51,6 @@ def hex_rgb(color: str) -> np.ndarray:
 
 def _mix(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     return a * (1.0 - t) + b * t
-
-
-def _luma(c: np.ndarray) -> float:
-    return float(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
 
 
 def _stable_int(text: str) -> int:
@@ -117,8 +114,10 @@ class AnimaticKeyframe(KeyframeRenderer):
                 f"animatic font_path {str(self.font_path)!r} is not a file",
                 module=PACKAGE,
             )
-        self.labels = as_bool(name, "labels", options.get("labels", True))
-        self.caption = as_bool(name, "caption", options.get("caption", True))
+        # Text is the compositor's job (drawn at output resolution after camera moves and
+        # transitions); these two draw it into the keyframe only for a storyboard print.
+        self.labels = as_bool(name, "labels", options.get("labels", False))
+        self.caption = as_bool(name, "caption", options.get("caption", False))
         self.supersample = as_int(name, "supersample", options.get("supersample", 2), 1, 4)
         # Text stays inside a "title-safe" inset so camera moves do not cut it (module doc).
         self.safe_margin = as_float(name, "safe_margin", options.get("safe_margin", 0.1), 0.0, 0.3)
@@ -137,8 +136,9 @@ class AnimaticKeyframe(KeyframeRenderer):
         w, h = spec.width, spec.height
         rng = np.random.default_rng([spec.seed, 0x4B46])  # "KF": one stream per seed
         palette = [hex_rgb(c) for c in spec.palette] or [hex_rgb("#808080")]
-        horizon = h * float(rng.uniform(0.52, 0.66))
-        img = _backdrop(w, h, horizon, palette, rng)
+        view = interpret(spec)
+        layout_seed = _stable_int(spec.setting.strip().lower() + "|" + ",".join(spec.palette))
+        img, horizon = paint(view, w, h, self.supersample, palette, layout_seed, spec.seed)
 
         figures = self._layout(spec, horizon, palette, rng)
         image = Image.fromarray(img)
@@ -155,8 +155,11 @@ class AnimaticKeyframe(KeyframeRenderer):
         caption = spec.caption.strip()
         if self.caption and caption and not (text_ok and self._draw_caption(image, caption, w, h)):
             self.note(f"caption left out: {w}x{h} frame is too small for readable text")
-        regions = tuple(r for r in (_face_region(fig, w, h) for fig in figures) if r is not None)
-        return Keyframe(image=np.asarray(image, dtype=np.uint8).copy(), regions=regions)
+        faces = [r for r in (_face_region(fig, w, h) for fig in figures) if r is not None]
+        bodies = [r for r in (_body_region(fig, w, h) for fig in figures) if r is not None]
+        return Keyframe(
+            image=np.asarray(image, dtype=np.uint8).copy(), regions=tuple(faces + bodies)
+        )
 
     # ------------------------------------------------------------------ layout
 
@@ -347,68 +350,6 @@ def _wrap(text: str, font: FontT, max_w: float, max_lines: int) -> list[str]:
     return [ln for ln in lines if ln]
 
 
-def _backdrop(
-    w: int, h: int, horizon: float, palette: list[np.ndarray], rng: np.random.Generator
-) -> np.ndarray:
-    """Sky gradient, sun/moon, two hill ranges and ground, with anti-aliased edges (numpy,
-    float32; per-row and per-column terms are computed once and broadcast)."""
-    f32 = np.float32
-    p0 = palette[0]
-    p1 = palette[1 % len(palette)]
-    pg = palette[-1]
-    ys = (np.arange(h, dtype=f32) + f32(0.5))[:, None]
-    xs = (np.arange(w, dtype=f32) + f32(0.5))[None, :]
-
-    t = np.clip(ys / f32(max(horizon, 1.0)), 0, 1)[..., None]  # (h, 1, 1)
-    sky_rows = (_mix(p1, np.full(3, 255.0, f32), 0.25) * t + p0 * (1 - t)).astype(f32)
-    img = np.repeat(sky_rows, w, axis=1)  # (h, w, 3)
-
-    # Sun (bright sky) or moon (dark sky): a soft disc, computed in its bounding box only.
-    dark = _luma(p0) < 90
-    sr = max(1.0, min(w, h) * float(rng.uniform(0.05, 0.09)))
-    sx = w * float(rng.uniform(0.15, 0.85))
-    sy = horizon * float(rng.uniform(0.2, 0.55))
-    reach = sr * 6
-    bx0, bx1 = max(0, int(sx - reach)), min(w, int(sx + reach) + 1)
-    by0, by1 = max(0, int(sy - reach)), min(h, int(sy + reach) + 1)
-    if bx1 > bx0 and by1 > by0:
-        dist = np.sqrt((xs[:, bx0:bx1] - f32(sx)) ** 2 + (ys[by0:by1] - f32(sy)) ** 2)
-        disc = np.clip(f32(sr) - dist + f32(0.5), 0, 1)[..., None]
-        glow = (np.exp(-((dist / f32(sr * 3)) ** 2)) * f32(0.15 if dark else 0.25))[..., None]
-        sun = np.array([235, 235, 220] if dark else [255, 236, 180], f32)
-        patch = img[by0:by1, bx0:bx1]
-        patch = patch * (1 - glow) + sun * glow
-        img[by0:by1, bx0:bx1] = patch * (1 - disc) + sun * disc
-
-    # Two hill ranges: sums of sines with seeded phases; coverage gives anti-aliasing.
-    u = xs[0] / f32(max(w, 1))
-    for depth, (amp, shade) in enumerate(((0.16, 0.55), (0.09, 0.8))):
-        phases = rng.uniform(0, 2 * np.pi, 3)
-        freqs = np.array([1.0, 2.3, 4.1]) * float(rng.uniform(0.8, 1.4))
-        ridge = sum(
-            np.sin(2 * np.pi * fr * u + ph) / (k + 1)
-            for k, (fr, ph) in enumerate(zip(freqs, phases, strict=True))
-        )
-        top = (horizon - h * amp * (0.55 + 0.45 * ridge / 1.84) + depth * h * 0.03).astype(f32)
-        r0 = min(h, max(0, int(np.floor(float(top.min())))))  # rows above are all sky
-        cover = np.clip(ys[r0:] - top[None, :] + f32(0.5), 0, 1)[..., None]
-        hill = (_mix(_mix(p1, pg, 0.5 + 0.3 * depth), p0, 1 - shade) * (0.8 + 0.1 * depth)).astype(
-            f32
-        )
-        img[r0:] += (hill - img[r0:]) * cover
-
-    # Ground: from the ground colour at the horizon to a darker tone at the bottom.
-    g0 = min(h, max(0, int(np.floor(horizon))))  # rows above the horizon have no ground
-    gy = ys[g0:]
-    gt = np.clip((gy - f32(horizon)) / f32(max(h - horizon, 1.0)), 0, 1)[..., None]
-    ground = (pg * (1 - 0.35 * gt)).astype(f32)  # (rows, 1, 3)
-    cover = np.clip(gy - f32(horizon) + f32(0.5), 0, 1)[..., None]  # (rows, 1, 1)
-    img[g0:] += (ground - img[g0:]) * cover
-    img += f32(0.5)
-    np.clip(img, 0, 255, out=img)
-    return img.astype(np.uint8)
-
-
 def _face_region(fig: Figure, w: int, h: int) -> Region | None:
     x0, y0, x1, y1 = fig.face_box()
     xi0, yi0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
@@ -416,6 +357,17 @@ def _face_region(fig: Figure, w: int, h: int) -> Region | None:
     if xi1 - xi0 < 1 or yi1 - yi0 < 1:
         return None
     return Region(x=xi0, y=yi0, w=xi1 - xi0, h=yi1 - yi0, label=fig.ref.id, kind="face")
+
+
+def _body_region(fig: Figure, w: int, h: int) -> Region | None:
+    """The whole figure, head to feet (``kind="body"``): where a name tag may go."""
+    x0, x1 = fig.cx - fig.height * 0.2, fig.cx + fig.height * 0.2
+    y0, y1 = fig.head_cy - fig.head_r, fig.feet
+    xi0, yi0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+    xi1, yi1 = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))
+    if xi1 - xi0 < 1 or yi1 - yi0 < 1:
+        return None
+    return Region(x=xi0, y=yi0, w=xi1 - xi0, h=yi1 - yi0, label=fig.ref.id, kind="body")
 
 
 def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:

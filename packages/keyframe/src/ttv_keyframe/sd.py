@@ -120,6 +120,52 @@ def _parse_loras(value: Any) -> tuple[tuple[Path, float], ...]:
     return tuple(out)
 
 
+_WEATHER_PHRASE = {
+    "clear": "clear sky",
+    "cloudy": "overcast, cloudy sky",
+    "rain": "rain, wet, rain streaks",
+    "storm": "stormy sky, heavy rain, lightning, rough sea",
+    "snow": "snowing, snow-covered",
+    "fog": "thick fog, misty",
+    "wind": "windy, wind-swept",
+}
+_TIME_PHRASE = {
+    "dawn": "at dawn, sunrise light",
+    "day": "daytime, daylight",
+    "dusk": "at dusk, sunset light",
+    "night": "at night, dark, moonlight",
+}
+
+
+def build_prompt(spec: ShotSpec, suffix: str = "") -> str:
+    """The spec's prompt with its scene attributes (time of day, weather, inside or out, key
+    objects; contracts 1.1) as short phrases after the prompt's first clause (the setting),
+    skipping words the prompt already has, then ``suffix``. CLIP reads 77 tokens, so the
+    attributes go early, not after the narration. ``unknown`` attributes add nothing."""
+    head, _, tail = spec.prompt.partition(", ")
+    parts = [head]
+    have = spec.prompt.lower()
+    time = getattr(spec, "time_of_day", "unknown")
+    weather = getattr(spec, "weather", "unknown")
+    inout = getattr(spec, "indoor_outdoor", "unknown")
+    if time in _TIME_PHRASE and time not in have:
+        parts.append(_TIME_PHRASE[time])
+    if weather in _WEATHER_PHRASE and weather not in have:
+        parts.append(_WEATHER_PHRASE[weather])
+    if inout == "indoor":
+        parts.append("interior, indoors")
+    elif inout == "outdoor":
+        parts.append("outdoors")
+    objects = [o for o in getattr(spec, "objects", ()) if o and o.lower() not in have]
+    if objects:
+        parts.append(", ".join(objects[:6]))
+    if tail:
+        parts.append(tail)
+    if suffix:
+        parts.append(suffix)
+    return ", ".join(parts)
+
+
 class DiffusersKeyframe(KeyframeRenderer):
     """Stable Diffusion text-to-image (diffusers ``StableDiffusionPipeline``), local weights."""
 
@@ -129,7 +175,7 @@ class DiffusersKeyframe(KeyframeRenderer):
         version=__version__,
         package=PACKAGE,
         needs=Needs(gpu=False, weights_path=True, extra="diffusers", min_memory_gb=4.0),
-        consumes="ShotSpec (prompt, negative prompt, seed, size)",
+        consumes="ShotSpec (prompt, scene attributes, negative prompt, seed, size)",
         produces="Keyframe: Stable Diffusion image at the spec size (+ detected faces)",
         summary=(
             "Stable Diffusion text-to-image through diffusers, from a local weights folder "
@@ -291,7 +337,7 @@ class DiffusersKeyframe(KeyframeRenderer):
         pipe = self._load()
         torch = self._torch
         gw, gh = generation_size(spec.width, spec.height, self.min_side, self.max_side)
-        prompt = spec.prompt + (f", {self.prompt_suffix}" if self.prompt_suffix else "")
+        prompt = build_prompt(spec, self.prompt_suffix)
         generator = torch.Generator(device="cpu").manual_seed(spec.seed)
         try:
             out = pipe(

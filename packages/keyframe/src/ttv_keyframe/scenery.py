@@ -1,0 +1,984 @@
+"""Backdrops that follow the scene: time of day, weather, inside or outside, named objects.
+
+``interpret(spec)`` decides what to draw. The ShotSpec's scene attributes (``time_of_day``,
+``weather``, ``indoor_outdoor``, ``objects``; contracts 1.1) win; an ``unknown`` value is
+inferred from the words of ``spec.setting`` and then ``spec.prompt`` (first match wins; the
+defaults are day, clear, outdoor). Objects are the spec's ``objects`` plus the things the
+setting names (the scene slot leaves the place's own head noun out of ``objects``: "a
+lighthouse on a rocky island" names no object, yet the lighthouse is the picture); when the
+spec carries no attributes at all (an older integration), the prompt's words count too.
+Words map to a fixed set of drawable shapes (``SHAPES``); other words are ignored.
+
+``paint(view, ...)`` draws it with numpy gradients and Pillow shapes on a canvas
+``supersample`` times the output size, then box-filters it down (anti-aliasing). Layout
+(where the lighthouse stands, the hills' shape) comes from ``layout_seed`` -- the setting
+and palette, so a place looks the same from shot to shot -- and details (rain streaks,
+stars, the horizon's exact height) from the shot's seed. No text is ever drawn here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+RGB = tuple[int, int, int]
+
+TIMES = ("dawn", "day", "dusk", "night")
+WEATHERS = ("clear", "cloudy", "rain", "storm", "snow", "fog", "wind")
+
+# --------------------------------------------------------------------------- words
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_TIME_WORDS = {
+    "dawn": "dawn sunrise daybreak sunup",
+    "dusk": "dusk sunset evening twilight sundown nightfall",
+    "night": "night midnight nighttime moonlight moonlit dark darkness starry stars",
+    "day": "day noon midday afternoon morning daylight sunny sunshine daytime",
+}
+_WEATHER_WORDS = {
+    "storm": "storm stormy thunder thunderstorm lightning gale tempest hurricane",
+    "rain": "rain rainy raining rained drizzle downpour showers raindrops wet",
+    "snow": "snow snowy snowing blizzard snowfall sleet snowflakes winter frozen icy",
+    "fog": "fog foggy mist misty haze hazy",
+    "wind": "wind windy breeze breezy gust gusts gusty",
+    "cloudy": "cloud clouds cloudy overcast grey gray",
+    "clear": "sunny clear cloudless calm sunshine",
+}
+_INDOOR_WORDS = _wordset(
+    """room kitchen bedroom hall attic basement cellar workshop studio office classroom
+    library lab laboratory museum theatre theater hospital bakery cafe restaurant shop store
+    cabin parlour parlor nursery corridor factory gym inside indoors indoor interior forge
+    smithy chamber"""
+)
+_OUTDOOR_WORDS = _wordset(
+    """outside outdoors outdoor garden field meadow forest woods street beach shore sea ocean
+    harbour harbor island mountain mountains hill hills river valley sky yard park desert
+    village road path lake coast bay"""
+)
+
+#: shape -> words that name it (singular and plural forms are listed, no stemming).
+SHAPES: dict[str, str] = {
+    "lighthouse": "lighthouse lighthouses beacon",
+    "boat": "boat boats ship ships canoe raft sailboat yacht ferry vessel fishing",
+    "lamp": "lamp lamps lantern lanterns candle candles torch lamplight",
+    "cloud": "cloud clouds",
+    "rain": "rain raindrop raindrops",
+    "workshop": "workshop forge smithy pottery",
+    "bench": "bench benches workbench",
+    "tool": "tool tools hammer saw chisel wrench spanner axe",
+    "pot": "pot pots vase jar jug bowl",
+    "wheel": "wheel",
+    "tree": "tree trees forest wood woods oak pine orchard jungle",
+    "house": "house houses cottage hut home village cabin farmhouse barn town",
+    "mountain": "mountain mountains peak peaks summit volcano alps",
+    "river": "river rivers stream brook creek riverbank",
+    "sea": "sea seas ocean wave waves seaside water",
+    "harbour": "harbour harbor port quay pier dock",
+    "island": "island isle reef",
+    "beach": "beach shore coast sand",
+    "rock": "rock rocks rocky cliff cliffs boulder",
+    "sun": "sun sunlight",
+    "moon": "moon",
+    "star": "star stars",
+    "table": "table tables desk",
+    "book": "book books library bookshelf page",
+}
+_WORD_SHAPE = {w: shape for shape, words in SHAPES.items() for w in words.split()}
+_EXPANDS = {"workshop": ("bench", "tool", "pot", "wheel"), "library": ("book", "table")}
+_SEA_SHAPES = {"sea", "boat", "lighthouse", "harbour", "island", "beach"}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())
+
+
+def _first(words: Iterable[str], table: dict[str, str]) -> str | None:
+    lookup = {w: k for k, ws in table.items() for w in ws.split()}
+    for w in words:
+        if w in lookup:
+            return lookup[w]
+    return None
+
+
+@dataclass(frozen=True)
+class View:
+    """What a backdrop shows: one time of day, one weather, inside or out, the shapes."""
+
+    time: str = "day"
+    weather: str = "clear"
+    indoor: bool = False
+    shapes: frozenset[str] = frozenset()
+    inferred: tuple[str, ...] = ()  # attributes that came from words, not from the spec
+
+    @property
+    def sea(self) -> bool:
+        return bool(self.shapes & _SEA_SHAPES) and "river" not in self.shapes
+
+    @property
+    def overcast(self) -> bool:
+        return self.weather in {"cloudy", "rain", "storm", "snow", "fog"}
+
+    @property
+    def lamp_room(self) -> bool:
+        return self.indoor and "lighthouse" in self.shapes
+
+
+def interpret(spec) -> View:
+    """The View of a ShotSpec: spec attributes first, then setting words, then prompt words."""
+    setting, prompt = _words(spec.setting), _words(spec.prompt)
+    time = getattr(spec, "time_of_day", "unknown")
+    weather = getattr(spec, "weather", "unknown")
+    inout = getattr(spec, "indoor_outdoor", "unknown")
+    objects = tuple(getattr(spec, "objects", ()))
+    inferred = []
+    if time not in TIMES:
+        time = _first(setting, _TIME_WORDS) or _first(prompt, _TIME_WORDS) or "day"
+        inferred.append("time_of_day")
+    if weather not in WEATHERS:
+        weather = _first(setting, _WEATHER_WORDS) or _first(prompt, _WEATHER_WORDS) or "clear"
+        inferred.append("weather")
+    if inout not in ("indoor", "outdoor"):
+        inout = "outdoor"
+        for words in (setting, prompt):
+            hit = next((w for w in words if w in _INDOOR_WORDS or w in _OUTDOOR_WORDS), None)
+            if hit:
+                inout = "indoor" if hit in _INDOOR_WORDS else "outdoor"
+                break
+        inferred.append("indoor_outdoor")
+    no_attributes = len(inferred) == 3 and not objects
+    named = [w.lower() for o in objects for w in _words(o)] + setting
+    if no_attributes:
+        named += prompt
+    shapes: set[str] = set()
+    for w in named:
+        if w in _WORD_SHAPE:
+            shapes.add(_WORD_SHAPE[w])
+        shapes.update(_EXPANDS.get(w, ()))
+    if "workshop" in shapes:
+        shapes.update(_EXPANDS["workshop"])
+    return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred))
+
+
+# --------------------------------------------------------------------------- colours
+
+_SKY = {  # (zenith, horizon) of a clear sky
+    "day": ((70, 130, 205), (188, 216, 240)),
+    "dawn": ((72, 88, 152), (252, 186, 132)),
+    "dusk": ((44, 40, 98), (236, 118, 74)),
+    "night": ((5, 8, 24), (26, 36, 70)),
+}
+_OVERCAST = {  # weather -> (greyness, brightness, grey tint)
+    "cloudy": (0.6, 0.88, (1.0, 1.0, 1.04)),
+    "rain": (0.78, 0.66, (0.96, 1.0, 1.06)),
+    "storm": (0.86, 0.4, (0.9, 1.0, 1.1)),
+    "snow": (0.7, 1.02, (1.0, 1.0, 1.04)),
+    "fog": (0.8, 1.05, (1.0, 1.0, 1.0)),
+}
+_TIME_LIGHT = {
+    "day": (1.0, 1.0, 1.0),
+    "dawn": (0.9, 0.74, 0.7),
+    "dusk": (0.78, 0.56, 0.5),
+    "night": (0.2, 0.25, 0.4),
+}
+_WEATHER_LIGHT = {"cloudy": 0.85, "rain": 0.68, "storm": 0.5, "snow": 0.95, "fog": 0.92}
+WARM_LIGHT = (255, 214, 140)
+
+
+def _mix(a, b, t: float) -> np.ndarray:
+    return np.asarray(a, np.float32) * (1 - t) + np.asarray(b, np.float32) * t
+
+
+def _rgb(c) -> RGB:
+    c = np.clip(np.asarray(c, np.float32) + 0.5, 0, 255)
+    return int(c[0]), int(c[1]), int(c[2])
+
+
+def sky_colors(time: str, weather: str) -> tuple[np.ndarray, np.ndarray]:
+    top, hor = (np.array(c, np.float32) for c in _SKY[time])
+    if weather in _OVERCAST:
+        grey_t, bright, tint = _OVERCAST[weather]
+        out = []
+        for c in (top, hor):
+            g = 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+            if weather in ("snow", "fog") and time != "night":
+                g = g * 0.5 + 105  # a pale, even sky
+            grey = np.array(tint, np.float32) * g
+            out.append(_mix(c, grey, grey_t) * bright)
+        top, hor = out
+    return np.clip(top, 0, 255), np.clip(hor, 0, 255)
+
+
+# --------------------------------------------------------------------------- painter
+
+
+class Painter:
+    """Draws one View on a canvas of ``W`` x ``H`` (already supersampled) pixels."""
+
+    def __init__(self, view: View, W: int, H: int, palette, layout: np.random.Generator,
+                 detail: np.random.Generator, horizon: float) -> None:  # fmt: skip
+        self.v, self.W, self.H = view, W, H
+        self.palette = [np.asarray(p, np.float32) for p in palette]
+        self.lay, self.rng = layout, detail
+        self.horizon = horizon
+        self.u = max(1.0, min(W, H) / 100.0)  # one "unit": 1 % of the short side
+        light = np.array(_TIME_LIGHT[view.time], np.float32)
+        # A floor on the light: night and storm scenes stay dark but their shapes readable.
+        self.light = np.maximum(light * _WEATHER_LIGHT.get(view.weather, 1.0), 0.27)
+        self.sky_top, self.sky_hor = sky_colors(view.time, view.weather)
+        if self.palette:  # the scene's palette tints the sky a little
+            self.sky_top = _mix(self.sky_top, self.palette[0], 0.12)
+            self.sky_hor = _mix(self.sky_hor, self.palette[1 % len(self.palette)], 0.12)
+        self.img = Image.new("RGB", (W, H))
+        self.d = ImageDraw.Draw(self.img, "RGBA")
+
+    # ------------------------------------------------------------ helpers
+
+    def lit(self, c, extra: float = 1.0) -> RGB:
+        return _rgb(np.asarray(c, np.float32) * self.light * extra)
+
+    def glow(self, cx: float, cy: float, r: float, color, strength: float) -> None:
+        """Additive light: ``color * strength * exp(-(d/r)^2)`` around (cx, cy)."""
+        reach = r * 2.5
+        x0, x1 = max(0, int(cx - reach)), min(self.W, int(cx + reach) + 1)
+        y0, y1 = max(0, int(cy - reach)), min(self.H, int(cy + reach) + 1)
+        if x1 <= x0 or y1 <= y0:
+            return
+        xs = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5 - cx
+        ys = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5 - cy
+        k = np.exp(-(xs * xs + ys * ys) / np.float32(r * r))[..., None] * np.float32(strength)
+        box = (x0, y0, x1, y1)
+        patch = np.asarray(self.img.crop(box), np.float32)
+        patch = patch + (np.asarray(color, np.float32) * k)
+        self.img.paste(Image.fromarray(np.clip(patch, 0, 255).astype(np.uint8)), box)
+
+    def rect(self, box, **kw) -> None:
+        """``ImageDraw.rectangle`` that accepts boxes of any orientation and size."""
+        x0, y0, x1, y1 = box
+        self.d.rectangle((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), **kw)
+
+    def gradient(self, box, top, bottom) -> None:
+        x0, y0, x1, y1 = (round(v) for v in box)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(self.W, x1), min(self.H, y1)
+        if x1 <= x0 or y1 <= y0:
+            return
+        t = np.linspace(0, 1, y1 - y0, dtype=np.float32)[:, None, None]
+        rows = _mix(top, bottom, 1.0) * t + np.asarray(top, np.float32) * (1 - t)
+        arr = np.repeat(rows, x1 - x0, axis=1)
+        self.img.paste(Image.fromarray(np.clip(arr + 0.5, 0, 255).astype(np.uint8)), (x0, y0))
+
+    # ------------------------------------------------------------ the picture
+
+    def paint(self) -> np.ndarray:
+        if self.v.indoor:
+            self.interior()
+        else:
+            self.exterior(0, 0, self.W, self.H)
+        if self.v.weather == "fog" and not self.v.indoor:
+            self.fog()
+        return np.asarray(self.img)
+
+    # ------------------------------------------------------------ outside
+
+    def exterior(self, x0: int, y0: int, x1: int, y1: int) -> None:
+        """The outdoor scene into the box (the whole frame, or a window's view)."""
+        v = self.v
+        w, h = x1 - x0, y1 - y0
+        hz = y0 + self.horizon * h / self.H
+        if v.sea:
+            hz = y0 + (hz - y0) * 0.92
+        self.gradient((x0, y0, x1, hz + 1), self.sky_top, self.sky_hor)
+        sky_box = (x0, y0, x1, hz)
+        if v.time == "night" and (not v.overcast or "star" in v.shapes):
+            self.stars(sky_box)
+        self.sun_or_moon(sky_box)
+        if v.overcast or "cloud" in v.shapes or v.weather == "wind" or "rain" in v.shapes:
+            self.clouds(sky_box)
+        elif v.time in ("day", "dawn"):
+            self.clouds(sky_box, few=True)
+        if v.weather == "storm":
+            self.lightning(sky_box)
+        if "mountain" in v.shapes:
+            self.mountains(x0, x1, hz)
+        if v.sea:
+            self.sea(x0, hz, x1, y1)
+        else:
+            self.land(x0, hz, x1, y1)
+        if "river" in v.shapes and not v.sea:
+            self.river(x0, hz, x1, y1)
+        # Objects, back to front.
+        if "house" in v.shapes:
+            self.house(x0 + w * self.lay.uniform(0.62, 0.8), hz + h * 0.06, h * 0.2)
+        if "tree" in v.shapes:
+            for k, fx in enumerate((0.1, 0.9, 0.33)):
+                self.tree(x0 + w * (fx + self.lay.uniform(-0.04, 0.04)), hz + h * (0.08 + 0.04 * k),
+                          h * (0.3 - 0.05 * k))  # fmt: skip
+        light_x = None
+        if "lighthouse" in v.shapes or "island" in v.shapes or "rock" in v.shapes:
+            side = 0.2 if self.lay.random() < 0.5 else 0.8
+            light_x = x0 + w * side
+            self.island(light_x, hz, w, h)
+            if "lighthouse" in v.shapes:
+                self.lighthouse(light_x, hz + h * 0.03, h * 0.55, y0)
+        if "harbour" in v.shapes or "beach" in v.shapes:
+            self.shore(x0, x1, y1, h, quay="harbour" in v.shapes)
+        rough = v.sea and v.weather in ("storm", "wind", "rain")
+        if v.sea:
+            self.foreground_waves(x0, hz, x1, y1)
+        if "boat" in v.shapes:
+            bx = 0.3 + 0.4 * self.lay.random()
+            if light_x is not None:
+                bx = 0.62 if light_x < x0 + w / 2 else 0.38
+            by = y1 - h * 0.2 if rough else hz + (y1 - hz) * (0.45 if v.sea else 0.55)
+            self.boat(x0 + w * bx, by, h * (0.26 if rough else 0.2))
+        props = [
+            p for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel") if p in v.shapes
+        ]
+        for k, p in enumerate(props):
+            self.prop(p, x0 + w * (0.12 + 0.16 * k), y1 - h * 0.06, h)
+        if v.weather in ("rain", "storm") or "rain" in v.shapes:
+            self.rain((x0, y0, x1, y1), heavy=v.weather == "storm")
+        if v.weather == "snow":
+            self.snow((x0, y0, x1, y1))
+        if v.weather == "wind":
+            self.wind((x0, y0, x1, hz))
+
+    def stars(self, box) -> None:
+        x0, y0, x1, y1 = box
+        n = int((x1 - x0) * (y1 - y0) / (self.u * self.u * 18)) + 3
+        xs = self.rng.uniform(x0, x1, n)
+        ys = y0 + (y1 - y0) * self.rng.uniform(0, 1, n) ** 1.6 * 0.85
+        for x, y, b in zip(xs, ys, self.rng.uniform(0.4, 1.0, n), strict=True):
+            r = self.u * (0.18 + 0.25 * b)
+            self.d.ellipse((x - r, y - r, x + r, y + r), fill=(255, 250, 230, int(255 * b)))
+
+    def sun_or_moon(self, box) -> None:
+        v = self.v
+        x0, y0, x1, y1 = box
+        w, h = x1 - x0, y1 - y0
+        force = ("sun" in v.shapes) or ("moon" in v.shapes)
+        if v.weather in ("rain", "storm", "fog", "snow") and not force:
+            return
+        r = self.u * 6.5
+        cx = x0 + w * self.lay.uniform(0.55, 0.85)
+        if v.time == "night" or ("moon" in v.shapes and "sun" not in v.shapes):
+            cy = y0 + h * self.lay.uniform(0.2, 0.35)
+            self.glow(cx, cy, r * 2.2, (120, 130, 160), 0.35)
+            self.d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(240, 238, 220, 255))
+            o = r * 0.55  # a crescent: the sky colour bites the disc
+            bite = _rgb(_mix(self.sky_top, self.sky_hor, (cy - y0) / max(h, 1)))
+            self.d.ellipse((cx - r + o, cy - r - o * 0.4, cx + r + o, cy + r - o * 0.4), fill=bite)
+            return
+        if v.time == "day":
+            cy = y0 + h * self.lay.uniform(0.15, 0.3)
+            color, core = (255, 240, 190), (255, 250, 225)
+        else:  # low and large at dawn and dusk
+            cy = y0 + h * self.lay.uniform(0.72, 0.88)
+            r *= 1.35
+            color, core = (255, 170, 90), (255, 222, 160)
+        faint = 0.45 if v.weather == "cloudy" else 1.0
+        self.glow(cx, cy, r * 3.5, color, 0.45 * faint)
+        self.d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*core, int(255 * faint)))
+
+    def clouds(self, box, few: bool = False) -> None:
+        v = self.v
+        x0, y0, x1, y1 = box
+        w, h = x1 - x0, y1 - y0
+        shade = {"storm": 62, "rain": 118, "snow": 205, "fog": 200, "cloudy": 215}.get(
+            v.weather, 245
+        )
+        base = np.array([shade, shade, shade * 1.04 if shade < 200 else shade], np.float32)
+        if v.time == "night":
+            base = base * np.array([0.28, 0.3, 0.4])
+        elif v.time in ("dawn", "dusk"):
+            base = _mix(base, (250, 160, 130), 0.3) * 0.85
+        n = 3 if few else (12 if v.weather == "storm" else 9)
+        for k in range(n):
+            cx = x0 + w * ((k + self.rng.uniform(0.1, 0.9)) / n)
+            cy = y0 + h * (self.rng.uniform(0.1, 0.4) if few else self.rng.uniform(0.05, 0.55))
+            cw = w * (0.12 if few else self.rng.uniform(0.16, 0.28))
+            ch = cw * 0.32
+            dark = _rgb(base * 0.8)
+            alpha = 235 if not few else 200
+            for j in range(5):  # puffs: a flat bottom and round tops
+                px = cx + (j - 2) * cw * 0.22
+                pr = ch * (0.75 + 0.35 * math.sin(j * 1.7 + k))
+                self.d.ellipse((px - pr, cy - pr, px + pr, cy + pr * 0.6), fill=(*dark, alpha))
+                self.d.ellipse((px - pr, cy - pr * 1.1, px + pr, cy + pr * 0.35),
+                               fill=(*_rgb(base), alpha))  # fmt: skip
+
+    def lightning(self, box) -> None:
+        x0, y0, x1, y1 = box
+        x = x0 + (x1 - x0) * self.rng.uniform(0.25, 0.75)
+        y = y0 + (y1 - y0) * 0.25
+        pts = [(x, y)]
+        while y < y1 - (y1 - y0) * 0.05:
+            y += (y1 - y0) * self.rng.uniform(0.08, 0.16)
+            x += (x1 - x0) * self.rng.uniform(-0.05, 0.05)
+            pts.append((x, y))
+        self.glow(
+            pts[len(pts) // 2][0], pts[len(pts) // 2][1], (y1 - y0) * 0.5, (170, 170, 230), 0.4
+        )
+        self.d.line(pts, fill=(200, 200, 255, 120), width=int(self.u * 2.2))
+        self.d.line(pts, fill=(255, 255, 240, 255), width=max(1, int(self.u * 0.8)))
+
+    def land(self, x0, hz, x1, y1) -> None:
+        v = self.v
+        grass = np.array((236, 240, 248) if v.weather == "snow" else (92, 140, 70), np.float32)
+        if self.palette and v.weather != "snow":
+            grass = _mix(grass, self.palette[-1], 0.3)
+        w = x1 - x0
+        far = _mix(self.lit(grass), self.sky_hor, 0.5)
+        for depth, (amp, col) in enumerate(((0.14, far), (0.07, self.lit(grass, 0.92)))):
+            ph = self.lay.uniform(0, 2 * np.pi, 3)
+            fr = np.array([1.0, 2.3, 4.1]) * self.lay.uniform(0.8)
+            xs = np.linspace(x0, x1, 48)
+            uu = (xs - x0) / max(w, 1)
+            ridge = sum(
+                np.sin(2 * np.pi * f * uu + p) / (k + 1)
+                for k, (f, p) in enumerate(zip(fr, ph, strict=True))
+            )
+            top = hz - (y1 - hz) * amp * 2.2 * (0.55 + 0.45 * ridge / 1.84) + depth * self.u * 2
+            poly = [*zip(xs, top, strict=True), (x1, y1), (x0, y1)]
+            self.d.polygon(poly, fill=_rgb(col))
+        self.gradient((x0, hz + self.u * 3, x1, y1), self.lit(grass), self.lit(grass, 0.7))
+
+    def mountains(self, x0, x1, hz) -> None:
+        w = x1 - x0
+        rock = self.lit(_mix((112, 112, 128), self.sky_hor, 0.25))
+        snow = self.lit((244, 246, 252))
+        for k in range(3):
+            cx = x0 + w * (0.2 + 0.32 * k + self.lay.uniform(-0.06, 0.06))
+            hh = (hz) * self.lay.uniform(0.45, 0.75)
+            half = w * self.lay.uniform(0.2, 0.3)
+            peak = (cx, hz - hh)
+            self.d.polygon([(cx - half, hz + self.u), peak, (cx + half, hz + self.u)], fill=rock)
+            cap = 0.55 if self.v.weather == "snow" else 0.32
+            f = cap
+            self.d.polygon(
+                [
+                    (cx - half * f, hz - hh * (1 - f)),
+                    peak,
+                    (cx + half * f, hz - hh * (1 - f)),
+                    (cx + half * f * 0.4, hz - hh * (1 - f * 0.7)),
+                    (cx, hz - hh * (1 - f * 1.1)),
+                    (cx - half * f * 0.5, hz - hh * (1 - f * 0.75)),
+                ],
+                fill=snow,
+            )
+
+    def sea(self, x0, hz, x1, y1) -> None:
+        v = self.v
+        base = {"storm": (30, 44, 54), "rain": (44, 70, 92), "fog": (120, 130, 140)}.get(
+            v.weather, (36, 100, 160)
+        )
+        near = np.asarray(base, np.float32) * (0.7 if v.weather == "storm" else 0.6)
+        top = _mix(self.lit(base, 1.1), self.sky_hor, 0.35)
+        self.gradient((x0, hz, x1, y1), top, self.lit(near))
+        # Waves: short strokes, larger and brighter towards the viewer; storms heave.
+        storm = v.weather in ("storm", "wind")
+        crest = self.lit((235, 240, 245), 1.2 if storm else 1.0)
+        rows = 9 if storm else 7
+        for r in range(rows):
+            t = (r + 0.5) / rows
+            y = hz + (y1 - hz) * t**1.4
+            amp = self.u * (0.4 + 2.8 * t) * (2.2 if storm else 1.0)
+            n = int(4 + 7 * (1 - t))
+            for k in range(n):
+                cx = x0 + (x1 - x0) * ((k + self.rng.uniform(0, 1)) / n)
+                hw = (x1 - x0) / n * (0.42 if storm else 0.3)
+                a = int(90 + 120 * t)
+                self.d.arc((cx - hw, y - amp, cx + hw, y + amp), 200, 340, fill=(*crest, a),
+                           width=max(1, int(self.u * (0.3 + 0.6 * t))))  # fmt: skip
+
+    def foreground_waves(self, x0, hz, x1, y1) -> None:
+        if self.v.weather not in ("storm", "wind", "rain"):
+            return
+        w, h = x1 - x0, y1 - hz
+        dark = self.lit((22, 36, 46) if self.v.weather == "storm" else (34, 70, 100))
+        xs = np.linspace(x0, x1, 64)
+        ph = self.rng.uniform(0, 6.28)
+        top = y1 - h * 0.28 + np.sin((xs - x0) / w * 2 * np.pi * 2.5 + ph) * h * 0.1
+        self.d.polygon([*zip(xs, top, strict=True), (x1, y1), (x0, y1)], fill=dark)
+        self.d.line(list(zip(xs, top, strict=True)), fill=(*self.lit((230, 236, 240), 1.3), 200),
+                    width=max(1, int(self.u * 0.9)))  # fmt: skip
+
+    def river(self, x0, hz, x1, y1) -> None:
+        w = x1 - x0
+        c = x0 + w * self.lay.uniform(0.35, 0.65)
+        pts_l, pts_r = [], []
+        for k in range(13):
+            t = k / 12
+            y = hz + self.u * 3 + (y1 - hz) * t
+            cx = c + math.sin(t * 4 + self.lay.uniform(0, 0.01)) * w * 0.08 * t
+            half = w * (0.01 + 0.2 * t)
+            pts_l.append((cx - half, y))
+            pts_r.append((cx + half, y))
+        water = self.lit(_mix((60, 120, 180), self.sky_hor, 0.4))
+        self.d.polygon(pts_l + pts_r[::-1], fill=water)
+        for k in range(1, 12, 2):
+            (lx, y), (rx, _) = pts_l[k], pts_r[k]
+            self.d.line([(lx + (rx - lx) * 0.3, y), (lx + (rx - lx) * 0.55, y)],
+                        fill=(*self.lit((220, 235, 250)), 150), width=max(1, int(self.u * 0.4)))  # fmt: skip
+
+    def island(self, cx, hz, w, h) -> None:
+        rock = self.lit((78, 74, 70))
+        hi = self.lit((110, 104, 96))
+        half = w * 0.2
+        top = hz - h * 0.02
+        pts = [(cx - half, hz + h * 0.1), (cx - half * 0.6, top), (cx - half * 0.2, top - h * 0.03),
+               (cx + half * 0.4, top), (cx + half, hz + h * 0.1)]  # fmt: skip
+        self.d.polygon(pts, fill=rock)
+        self.d.line(pts[1:4], fill=hi, width=max(1, int(self.u)))
+
+    def lighthouse(self, cx, base, height, sky_top) -> None:
+        v = self.v
+        bw, tw = height * 0.16, height * 0.1
+        top = base - height
+        white, red = self.lit((240, 238, 230)), self.lit((196, 48, 40))
+        self.d.polygon([(cx - bw / 2, base), (cx - tw / 2, top + height * 0.2),
+                        (cx + tw / 2, top + height * 0.2), (cx + bw / 2, base)], fill=white)  # fmt: skip
+        for k in range(3):  # red bands
+            a, b = 0.2 + 0.8 * (k * 2 + 1) / 7, 0.2 + 0.8 * (k * 2 + 2) / 7
+            wa = tw + (bw - tw) * (a - 0.2) / 0.8
+            wb = tw + (bw - tw) * (b - 0.2) / 0.8
+            ya, yb = top + height * a, top + height * b
+            self.d.polygon(
+                [(cx - wa / 2, ya), (cx + wa / 2, ya), (cx + wb / 2, yb), (cx - wb / 2, yb)],
+                fill=red,
+            )
+        gal = top + height * 0.2
+        self.rect(
+            (cx - tw * 0.8, gal - height * 0.02, cx + tw * 0.8, gal), fill=self.lit((40, 40, 44))
+        )
+        lit_lamp = v.time in ("night", "dusk") or v.weather in ("storm", "rain", "fog")
+        glass = WARM_LIGHT if lit_lamp else self.lit((170, 200, 210))
+        lamp_y0, lamp_y1 = top + height * 0.08, gal - height * 0.02
+        self.rect((cx - tw * 0.45, lamp_y0, cx + tw * 0.45, lamp_y1), fill=glass)
+        self.d.polygon([(cx - tw * 0.6, lamp_y0), (cx, top), (cx + tw * 0.6, lamp_y0)], fill=red)
+        if lit_lamp:
+            ly = (lamp_y0 + lamp_y1) / 2
+            reach = self.W * 0.9
+            direction = 1 if cx < self.W / 2 else -1
+            spread = height * 0.22
+            self.d.polygon([(cx, ly - tw * 0.2), (cx + direction * reach, ly - spread),
+                            (cx + direction * reach, ly + spread * 0.8), (cx, ly + tw * 0.2)],
+                           fill=(255, 232, 160, 70))  # fmt: skip
+            self.glow(cx, ly, tw * 2.2, WARM_LIGHT, 0.8)
+
+    def boat(self, cx, wl, size) -> None:
+        v = self.v
+        tilt = math.radians(
+            14 if v.weather == "storm" else (6 if v.weather in ("wind", "rain") else 0)
+        )
+        tilt *= 1 if self.lay.random() < 0.5 else -1
+
+        def rot(pts):
+            c, s = math.cos(tilt), math.sin(tilt)
+            return [
+                (cx + (x - cx) * c - (y - wl) * s, wl + (x - cx) * s + (y - wl) * c) for x, y in pts
+            ]
+
+        L = size * 1.3
+        hull = [(cx - L / 2, wl - size * 0.18), (cx + L / 2, wl - size * 0.24),
+                (cx + L * 0.36, wl + size * 0.12), (cx - L * 0.4, wl + size * 0.12)]  # fmt: skip
+        cabin = [(cx - L * 0.25, wl - size * 0.18), (cx - L * 0.25, wl - size * 0.42),
+                 (cx + L * 0.02, wl - size * 0.42), (cx + L * 0.02, wl - size * 0.18)]  # fmt: skip
+        mast = [(cx + L * 0.12, wl - size * 0.2), (cx + L * 0.12, wl - size * 1.15)]
+        sail = [
+            (cx + L * 0.14, wl - size * 1.1),
+            (cx + L * 0.14, wl - size * 0.3),
+            (cx + L * 0.45, wl - size * 0.3),
+        ]
+        self.d.polygon(rot(cabin), fill=self.lit((214, 200, 170)))
+        self.d.polygon(rot(sail), fill=self.lit((236, 228, 206)))
+        self.d.line(rot(mast), fill=self.lit((70, 50, 36)), width=max(1, int(size * 0.04)))
+        self.d.polygon(rot(hull), fill=self.lit((150, 52, 38)))
+        self.d.line(rot(hull[:2]), fill=self.lit((240, 230, 210)), width=max(1, int(size * 0.04)))
+        if v.time in ("night", "dusk") or v.weather == "storm":  # a lantern on the cabin
+            ((lx, ly),) = rot([(cx - L * 0.12, wl - size * 0.32)])
+            r = size * 0.05
+            self.glow(lx, ly, size * 0.3, WARM_LIGHT, 0.7)
+            self.d.ellipse((lx - r, ly - r, lx + r, ly + r), fill=(255, 236, 170))
+
+    def shore(self, x0, x1, y1, h, quay: bool) -> None:
+        w = x1 - x0
+        if quay:  # a stone quay with bollards along the bottom left
+            top = y1 - h * 0.16
+            self.d.polygon([(x0, top), (x0 + w * 0.55, top), (x0 + w * 0.5, y1), (x0, y1)],
+                           fill=self.lit((128, 118, 104)))  # fmt: skip
+            self.d.line([(x0, top), (x0 + w * 0.55, top)], fill=self.lit((170, 160, 140)),
+                        width=max(1, int(self.u)))  # fmt: skip
+            for k in range(3):
+                bx = x0 + w * (0.1 + 0.16 * k)
+                self.rect((bx, top - h * 0.04, bx + w * 0.018, top), fill=self.lit((50, 46, 44)))
+            self.house(x0 + w * 0.1, top, h * 0.14)
+        else:  # sand
+            xs = np.linspace(x0, x1, 32)
+            top = y1 - h * 0.14 - np.sin((xs - x0) / w * 3.1) * h * 0.03
+            self.d.polygon(
+                [*zip(xs, top, strict=True), (x1, y1), (x0, y1)],
+                fill=self.lit((222, 200, 150)),
+            )
+
+    def house(self, cx, ground, size) -> None:
+        v = self.v
+        w = size * 1.2
+        wall = self.lit(
+            _mix(
+                (226, 206, 170), self.palette[1] if len(self.palette) > 1 else (200, 180, 150), 0.2
+            )
+        )
+        self.rect((cx - w / 2, ground - size * 0.7, cx + w / 2, ground), fill=wall)
+        roof = self.lit((150, 62, 48) if v.weather != "snow" else (238, 240, 246))
+        self.d.polygon([(cx - w * 0.6, ground - size * 0.68), (cx, ground - size * 1.15),
+                        (cx + w * 0.6, ground - size * 0.68)], fill=roof)  # fmt: skip
+        self.rect(
+            (cx - w * 0.1, ground - size * 0.38, cx + w * 0.1, ground), fill=self.lit((90, 58, 40))
+        )
+        lit_win = v.time in ("night", "dusk") or v.weather in ("storm", "rain")
+        win = WARM_LIGHT if lit_win else self.lit((150, 190, 220))
+        for side in (-1, 1):
+            wx = cx + side * w * 0.3
+            self.rect(
+                (wx - w * 0.08, ground - size * 0.52, wx + w * 0.08, ground - size * 0.36), fill=win
+            )
+            if lit_win:
+                self.glow(wx, ground - size * 0.44, size * 0.18, WARM_LIGHT, 0.35)
+
+    def tree(self, cx, ground, size) -> None:
+        v = self.v
+        trunk = self.lit((96, 66, 44))
+        lean = size * (0.12 if v.weather in ("wind", "storm") else 0.0)
+        self.d.polygon([(cx - size * 0.05, ground), (cx - size * 0.03 + lean * 0.5, ground - size * 0.5),
+                        (cx + size * 0.03 + lean * 0.5, ground - size * 0.5), (cx + size * 0.05, ground)],
+                       fill=trunk)  # fmt: skip
+        if v.weather == "snow" or "mountain" in v.shapes:  # a pine
+            green = self.lit((46, 96, 62))
+            for k in range(3):
+                y = ground - size * (0.25 + 0.25 * k)
+                hw = size * (0.3 - 0.07 * k)
+                self.d.polygon(
+                    [(cx - hw + lean, y), (cx + lean, y - size * 0.4), (cx + hw + lean, y)],
+                    fill=green,
+                )
+                if v.weather == "snow":
+                    self.d.polygon([(cx - hw * 0.45 + lean, y - size * 0.22), (cx + lean, y - size * 0.4),
+                                    (cx + hw * 0.45 + lean, y - size * 0.22)], fill=self.lit((245, 247, 252)))  # fmt: skip
+            return
+        green = np.array((70, 128, 58), np.float32)
+        if v.weather == "fog":
+            green = _mix(green, (150, 150, 150), 0.3)
+        for k, (dx, dy, r) in enumerate(
+            ((0, -0.72, 0.3), (-0.2, -0.55, 0.22), (0.2, -0.56, 0.22), (0, -0.92, 0.2))
+        ):
+            px, py, pr = cx + dx * size + lean * (1.2 - dy), ground + dy * size, r * size
+            self.d.ellipse(
+                (px - pr, py - pr, px + pr, py + pr), fill=self.lit(green, 0.85 + 0.06 * k)
+            )
+
+    def prop(self, kind: str, cx, ground, h) -> None:
+        """Small things standing on the ground or floor (also used outside)."""
+        s = h * 0.16
+        wood, dark = self.lit((140, 96, 60)), self.lit((90, 60, 40))
+        if kind == "table":
+            self.rect((cx - s * 0.8, ground - s * 0.75, cx + s * 0.8, ground - s * 0.65), fill=wood)
+            for lx in (cx - s * 0.7, cx + s * 0.62):
+                self.rect((lx, ground - s * 0.65, lx + s * 0.08, ground), fill=dark)
+        elif kind == "bench":
+            self.rect((cx - s, ground - s * 0.5, cx + s, ground - s * 0.4), fill=wood)
+            for lx in (cx - s * 0.9, cx + s * 0.82):
+                self.rect((lx, ground - s * 0.4, lx + s * 0.08, ground), fill=dark)
+        elif kind == "pot":
+            self.pot(cx, ground, s * 0.6, (170, 90, 56))
+        elif kind == "book":
+            self.book(cx, ground - s * 0.06, s * 0.7)
+        elif kind == "lamp":
+            self.rect(
+                (cx - s * 0.04, ground - s * 1.5, cx + s * 0.04, ground),
+                fill=self.lit((50, 50, 54)),
+            )
+            self.lantern(cx, ground - s * 1.55, s * 0.5)
+        elif kind == "tool":
+            self.hammer(cx, ground - s * 0.02, s * 0.8, flat=True)
+        elif kind == "wheel":
+            self.wheel(cx, ground, s * 0.8)
+
+    def rain(self, box, heavy: bool) -> None:
+        x0, y0, x1, y1 = box
+        n = int((x1 - x0) * (y1 - y0) / (self.u * self.u * (14 if heavy else 20)))
+        slant = 0.35 if heavy or self.v.weather == "wind" else 0.15
+        ln = self.u * (5 if heavy else 3.5)
+        xs = self.rng.uniform(x0 - ln, x1, n)
+        ys = self.rng.uniform(y0 - ln, y1, n)
+        col = (200, 210, 225) if self.v.time != "night" else (140, 150, 170)
+        width = max(1, int(self.u * 0.25))
+        for x, y in zip(xs, ys, strict=True):
+            self.d.line([(x, y), (x - ln * slant, y + ln)], fill=(*col, 80), width=width)
+
+    def snow(self, box) -> None:
+        x0, y0, x1, y1 = box
+        n = int((x1 - x0) * (y1 - y0) / (self.u * self.u * 30))
+        for x, y, r in zip(self.rng.uniform(x0, x1, n), self.rng.uniform(y0, y1, n),
+                           self.rng.uniform(0.15, 0.45, n) * self.u, strict=True):  # fmt: skip
+            self.d.ellipse((x - r, y - r, x + r, y + r), fill=(250, 250, 255, 220))
+
+    def wind(self, box) -> None:
+        x0, y0, x1, y1 = box
+        for _ in range(7):
+            x = self.rng.uniform(x0, x1 - (x1 - x0) * 0.25)
+            y = self.rng.uniform(y0 + (y1 - y0) * 0.1, y1)
+            ln = (x1 - x0) * self.rng.uniform(0.12, 0.25)
+            pts = [(x + ln * t, y + math.sin(t * 5) * self.u * 1.2) for t in np.linspace(0, 1, 12)]
+            self.d.line(pts, fill=(245, 248, 255, 150), width=max(1, int(self.u * 0.4)))
+
+    def fog(self) -> None:
+        arr = np.asarray(self.img, np.float32)
+        ys = np.arange(self.H, dtype=np.float32)[:, None, None]
+        near_hz = np.exp(-(((ys - self.horizon) / (self.H * 0.35)) ** 2))
+        a = np.float32(0.38) + np.float32(0.37) * near_hz
+        fogc = self.sky_hor * np.float32(0.5) + np.float32(0.5 * 200) * (self.light.mean())
+        self.img = Image.fromarray(np.clip(arr * (1 - a) + fogc * a + 0.5, 0, 255).astype(np.uint8))
+        self.d = ImageDraw.Draw(self.img, "RGBA")
+
+    # ------------------------------------------------------------ inside
+
+    def interior(self) -> None:
+        v = self.v
+        W, H = self.W, self.H
+        night = v.time == "night"
+        room = {"day": 1.0, "dawn": 0.8, "dusk": 0.7, "night": 0.34}[v.time] * (
+            0.8 if v.weather in ("storm", "rain") else 1.0
+        )
+        wall = _mix(
+            (206, 186, 152), self.palette[1] if len(self.palette) > 1 else (206, 186, 152), 0.3
+        )
+        if v.lamp_room:
+            wall = _mix(wall, (150, 150, 160), 0.5)
+        outdoor_light = self.light
+        # Things in the room are lit by the room (and a warm lamp at night), not the sky.
+        self.light = np.array([1.0, 0.95, 0.85] if room < 0.75 else [1.0, 1.0, 1.0]) * max(
+            room, 0.5
+        )
+        floor_y = H * 0.7
+        self.gradient((0, 0, W, floor_y), _rgb(wall * room * 0.85), _rgb(wall * room))
+        fl = np.array((128, 84, 52), np.float32)
+        self.gradient((0, floor_y, W, H), _rgb(fl * room * 0.9), _rgb(fl * room * 0.6))
+        for k in range(1, 9):  # floor boards converge a little
+            xb = W * k / 9
+            self.d.line([(W / 2 + (xb - W / 2) * 0.75, floor_y), (xb + (xb - W / 2) * 0.4, H)],
+                        fill=_rgb(fl * room * 0.45), width=max(1, int(self.u * 0.35)))  # fmt: skip
+        self.rect((0, floor_y - self.u * 1.5, W, floor_y), fill=_rgb(fl * room * 0.55))
+        # Windows: what is outside, as the exterior seen through glass.
+        if v.lamp_room:
+            panes = [
+                (W * (0.04 + 0.32 * k), H * 0.08, W * (0.32 + 0.32 * k), H * 0.5) for k in range(3)
+            ]
+        else:
+            wx = W * (0.58 if "workshop" in v.shapes or "bench" in v.shapes else 0.62)
+            panes = [(wx, H * 0.14, wx + W * 0.26, H * 0.48)]
+        outside = View(v.time, v.weather, False, self._outside_shapes(), v.inferred)
+        for box in panes:
+            bx0, by0, bx1, by1 = (round(c) for c in box)
+            if bx1 - bx0 < 2 or by1 - by0 < 2:
+                continue
+            view = Painter(outside, bx1 - bx0, by1 - by0, self.palette, self.lay, self.rng,
+                           (by1 - by0) * 0.55)  # fmt: skip
+            view.light = outdoor_light
+            view.exterior(0, 0, bx1 - bx0, by1 - by0)
+            if v.weather == "fog":
+                view.fog()
+            self.img.paste(view.img, (bx0, by0))
+            frame = _rgb(np.array((90, 64, 44), np.float32) * max(room, 0.5))
+            x0, y0, x1, y1 = box
+            lw = max(1, int(self.u * 1.2))
+            self.rect(box, outline=frame, width=lw)
+            self.d.line([((x0 + x1) / 2, y0), ((x0 + x1) / 2, y1)], fill=frame, width=lw)
+            self.d.line([(x0, (y0 + y1) / 2), (x1, (y0 + y1) / 2)], fill=frame, width=lw)
+            self.rect((x0 - self.u, y1, x1 + self.u, y1 + self.u * 1.5), fill=frame)
+            if v.time in ("day", "dawn") and not v.overcast:  # sunlight falls on the floor
+                self.d.polygon([(x0, y1), (x1, y1), (x1 - W * 0.08, H), (x0 - W * 0.2, H)],
+                               fill=(255, 240, 200, 40))  # fmt: skip
+        # Furniture and things.
+        if v.lamp_room:
+            self.big_lamp(W * 0.5, floor_y + H * 0.02, H * 0.42)
+        if "bench" in v.shapes:
+            self.workbench(W * 0.04, W * 0.4, floor_y + H * 0.06, H)
+        if "tool" in v.shapes:
+            for k in range(3):
+                self.wall_tool(k, W * (0.08 + 0.1 * k), H * 0.22, H * 0.14)
+        if "pot" in v.shapes:
+            self.shelf_pots(W * 0.62 if v.lamp_room else W * 0.05, H * 0.56, W * 0.3)
+        if "wheel" in v.shapes:
+            self.wheel(W * 0.86, floor_y + H * 0.2, H * 0.3)
+        if "book" in v.shapes:
+            self.bookshelf(
+                W * 0.04 if "bench" not in v.shapes else W * 0.42, H * 0.12, W * 0.18, floor_y
+            )
+        if "table" in v.shapes:
+            self.prop("table", W * 0.3, floor_y + H * 0.2, H * 1.4)
+            if "book" in v.shapes:
+                self.book(W * 0.28, floor_y + H * 0.2 - H * 1.4 * 0.16 * 0.75, H * 0.1)
+        lamp = "lamp" in v.shapes or night or v.time == "dusk"
+        if lamp and not v.lamp_room:
+            lx = W * (0.2 if "bench" not in v.shapes else 0.46)
+            self.d.line(
+                [(lx, 0), (lx, H * 0.2)],
+                fill=_rgb(np.array((40, 40, 40)) * room * 2),
+                width=max(1, int(self.u * 0.4)),
+            )
+            self.lantern(lx, H * 0.24, H * 0.09)
+            self.glow(lx, H * 0.3, H * 0.45, WARM_LIGHT, 0.38)
+
+    def _outside_shapes(self) -> frozenset[str]:
+        keep = {"sea", "boat", "tree", "house", "mountain", "river", "sun", "moon", "star", "cloud",
+                "rain", "island", "harbour", "beach", "rock"}  # fmt: skip
+        shapes = set(self.v.shapes) & keep
+        if self.v.lamp_room:
+            shapes.add("sea")
+        return frozenset(shapes)
+
+    def big_lamp(self, cx, floor, size) -> None:
+        """The lighthouse lamp: a pedestal, a ribbed lens and its light."""
+        self.rect(
+            (cx - size * 0.12, floor - size * 0.5, cx + size * 0.12, floor),
+            fill=self.lit((60, 60, 66), 2.5),
+        )
+        r = size * 0.3
+        cy = floor - size * 0.5 - r
+        self.glow(cx, cy, size * 1.1, WARM_LIGHT, 0.55)
+        self.d.ellipse((cx - r * 0.8, cy - r, cx + r * 0.8, cy + r), fill=(255, 226, 140), outline=(150, 110, 60),
+                       width=max(1, int(self.u * 0.6)))  # fmt: skip
+        for k in range(1, 6):
+            y = cy - r + 2 * r * k / 6
+            half = r * 0.8 * math.sqrt(max(0.0, 1 - ((y - cy) / r) ** 2))
+            self.d.line(
+                [(cx - half, y), (cx + half, y)],
+                fill=(200, 150, 70),
+                width=max(1, int(self.u * 0.4)),
+            )
+        self.d.ellipse(
+            (cx - r * 0.25, cy - r * 0.25, cx + r * 0.25, cy + r * 0.25), fill=(255, 252, 230)
+        )
+        self.glow(cx, cy, size * 0.35, (255, 240, 200), 0.6)
+
+    def lantern(self, cx, cy, size) -> None:
+        self.d.polygon(
+            [(cx - size * 0.35, cy), (cx, cy - size * 0.35), (cx + size * 0.35, cy)],
+            fill=(60, 50, 40),
+        )
+        self.rect(
+            (cx - size * 0.25, cy, cx + size * 0.25, cy + size * 0.55),
+            fill=(255, 222, 140),
+            outline=(60, 50, 40),
+        )
+        self.glow(cx, cy + size * 0.3, size * 1.2, WARM_LIGHT, 0.6)
+
+    def workbench(self, x0, x1, top, H) -> None:
+        wood, dark = self.lit((150, 104, 64)), self.lit((96, 64, 40))
+        self.rect((x0, top, x1, top + H * 0.04), fill=wood)
+        for lx in (x0 + H * 0.02, x1 - H * 0.05):
+            self.rect((lx, top + H * 0.04, lx + H * 0.03, top + H * 0.24), fill=dark)
+        self.rect((x0 + H * 0.02, top + H * 0.16, x1 - H * 0.03, top + H * 0.18), fill=dark)
+        self.hammer(x0 + (x1 - x0) * 0.3, top, H * 0.1, flat=True)
+        self.pot(x0 + (x1 - x0) * 0.75, top, H * 0.09, (176, 96, 60))
+
+    def wall_tool(self, k: int, cx, y, size) -> None:
+        metal, handle = self.lit((150, 152, 160)), self.lit((120, 80, 48))
+        self.d.ellipse(
+            (cx - self.u * 0.5, y - self.u * 0.5, cx + self.u * 0.5, y + self.u * 0.5),
+            fill=(40, 40, 40),
+        )
+        if k == 0:
+            self.hammer(cx, y + size, size)
+        elif k == 1:  # saw
+            self.rect((cx - size * 0.12, y, cx + size * 0.12, y + size * 0.25), fill=handle)
+            self.d.polygon([(cx - size * 0.1, y + size * 0.25), (cx + size * 0.1, y + size * 0.25),
+                            (cx + size * 0.04, y + size * 1.1), (cx - size * 0.1, y + size * 1.1)], fill=metal)  # fmt: skip
+        else:  # wrench
+            w = max(1, int(size * 0.1))
+            self.d.line([(cx, y + size * 0.15), (cx, y + size)], fill=metal, width=w)
+            self.d.ellipse(
+                (cx - size * 0.15, y, cx + size * 0.15, y + size * 0.3), outline=metal, width=w
+            )
+
+    def hammer(self, cx, base, size, flat: bool = False) -> None:
+        metal, handle = self.lit((130, 132, 140)), self.lit((150, 100, 60))
+        if flat:  # lying on a surface
+            self.rect((cx - size * 0.5, base - size * 0.08, cx + size * 0.3, base), fill=handle)
+            self.rect((cx + size * 0.3, base - size * 0.25, cx + size * 0.45, base), fill=metal)
+            return
+        self.rect((cx - size * 0.05, base - size * 0.8, cx + size * 0.05, base), fill=handle)
+        self.rect((cx - size * 0.25, base - size, cx + size * 0.25, base - size * 0.8), fill=metal)
+
+    def pot(self, cx, base, size, color) -> None:
+        c = self.lit(color, 1.0)
+        self.d.ellipse((cx - size * 0.45, base - size * 0.8, cx + size * 0.45, base), fill=c)
+        self.rect((cx - size * 0.22, base - size, cx + size * 0.22, base - size * 0.6), fill=c)
+        self.d.ellipse((cx - size * 0.26, base - size * 1.06, cx + size * 0.26, base - size * 0.94),
+                       fill=self.lit(np.asarray(color) * 0.6))  # fmt: skip
+
+    def shelf_pots(self, x0, y, width) -> None:
+        self.rect((x0, y, x0 + width, y + self.u * 1.4), fill=self.lit((110, 76, 48)))
+        colors = ((176, 96, 60), (150, 120, 80), (190, 140, 90), (120, 80, 60))
+        for k in range(4):
+            self.pot(x0 + width * (0.12 + 0.25 * k), y, width * (0.2 + 0.05 * (k % 2)), colors[k])
+
+    def wheel(self, cx, floor, size) -> None:
+        dark, clay = self.lit((70, 60, 54)), self.lit((168, 110, 74))
+        self.rect((cx - size * 0.06, floor - size * 0.6, cx + size * 0.06, floor), fill=dark)
+        self.d.ellipse(
+            (cx - size * 0.5, floor - size * 0.72, cx + size * 0.5, floor - size * 0.55), fill=dark
+        )
+        self.d.ellipse(
+            (cx - size * 0.2, floor - size * 0.95, cx + size * 0.2, floor - size * 0.62), fill=clay
+        )
+
+    def book(self, cx, base, size) -> None:
+        """An open book: two pages and a spine."""
+        page = self.lit((246, 240, 222), 1.3)
+        self.d.polygon([(cx - size * 0.6, base - size * 0.1), (cx, base), (cx, base - size * 0.35),
+                        (cx - size * 0.6, base - size * 0.45)], fill=page, outline=self.lit((90, 60, 40)))  # fmt: skip
+        self.d.polygon([(cx + size * 0.6, base - size * 0.1), (cx, base), (cx, base - size * 0.35),
+                        (cx + size * 0.6, base - size * 0.45)], fill=page, outline=self.lit((90, 60, 40)))  # fmt: skip
+        self.d.polygon([(cx - size * 0.62, base - size * 0.06), (cx, base + size * 0.06),
+                        (cx + size * 0.62, base - size * 0.06), (cx, base)], fill=self.lit((140, 40, 40)))  # fmt: skip
+
+    def bookshelf(self, x0, y0, width, floor) -> None:
+        wood = self.lit((110, 72, 44))
+        self.rect((x0, y0, x0 + width, floor), fill=self.lit((80, 52, 32)))
+        rows = 4
+        colors = ((150, 40, 40), (40, 80, 140), (60, 120, 60), (170, 140, 60), (110, 60, 120))
+        for r in range(rows):
+            sy = y0 + (floor - y0) * (r + 1) / rows
+            self.rect((x0, sy - self.u, x0 + width, sy), fill=wood)
+            x = x0 + self.u
+            k = r
+            while x < x0 + width - self.u * 2:
+                bw = self.u * (1.2 + (k * 7 % 5) * 0.3)
+                bh = (floor - y0) / rows * (0.6 + (k * 3 % 4) * 0.08)
+                self.rect((x, sy - self.u - bh, x + bw, sy - self.u), fill=self.lit(colors[k % 5]))
+                x += bw + self.u * 0.2
+                k += 1
+
+
+def paint(
+    view: View, w: int, h: int, s: int, palette, layout_seed: int, seed: int
+) -> tuple[np.ndarray, float]:
+    """The backdrop (uint8 h x w x 3) and the horizon row in output pixels."""
+    W, H = w * s, h * s
+    layout = np.random.default_rng([layout_seed, 0x5C])
+    detail = np.random.default_rng([seed, 0x4B46])
+    horizon = H * (float(layout.uniform(0.54, 0.62)) + float(detail.uniform(-0.02, 0.02)))
+    painter = Painter(view, W, H, palette, layout, detail, horizon)
+    big = painter.paint()
+    img = big if s == 1 else np.asarray(Image.fromarray(big).resize((w, h), Image.Resampling.BOX))
+    return np.ascontiguousarray(img), horizon / s

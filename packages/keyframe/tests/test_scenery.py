@@ -1,0 +1,263 @@
+"""Backdrops follow the scene; text never lives in the keyframe (issue 12).
+
+Measures, not looks: mean luminance and a colour-histogram distance (total variation over a
+6x6x6 RGB histogram: 0 = same colours, 1 = no colour in common) between renders of the same
+place under different attributes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ttv_contracts.testing import sample_spec
+from ttv_contracts.v1 import CharacterRef
+from ttv_keyframe import AnimaticKeyframe
+from ttv_keyframe.scenery import SHAPES, interpret
+from ttv_keyframe.sd import build_prompt
+
+W, H = 160, 90
+
+
+def spec(**kw):
+    base = sample_spec(width=kw.pop("width", W), height=kw.pop("height", H), seed=3)
+    fields = {
+        "caption": "",
+        "setting": "a meadow",
+        "time_of_day": "day",
+        "weather": "clear",
+        "indoor_outdoor": "outdoor",
+        "objects": (),
+    }
+    return base.model_copy(update={**fields, **kw})
+
+
+def render(**kw) -> np.ndarray:
+    return AnimaticKeyframe().render(spec(**kw)).image
+
+
+def luma(img: np.ndarray) -> float:
+    return float((img.astype(np.float64) @ [0.299, 0.587, 0.114]).mean())
+
+
+def hist_distance(a: np.ndarray, b: np.ndarray, bins: int = 6) -> float:
+    def hist(img):
+        q = (img.astype(np.int64) * bins // 256).reshape(-1, 3)
+        h = np.bincount(q[:, 0] * bins * bins + q[:, 1] * bins + q[:, 2], minlength=bins**3)
+        return h / h.sum()
+
+    return float(0.5 * np.abs(hist(a) - hist(b)).sum())
+
+
+# ---------------------------------------------------------------- no text in the keyframe
+
+
+def test_caption_is_not_drawn_by_default():
+    cast = (CharacterRef(id="ravi", name="Ravi", descriptors=("old potter",), seed=1),)
+    plain = render(characters=cast, caption="")
+    captioned = render(characters=cast, caption="Ravi shaped the clay while the river ran by.")
+    assert np.array_equal(plain, captioned)
+
+
+def test_names_and_descriptors_are_not_drawn_by_default():
+    """Same character id and seed, different name and look: identical pixels (no tags)."""
+    a = render(characters=(CharacterRef(id="c", name="Ravi", descriptors=("old",), seed=1),))
+    b = render(characters=(CharacterRef(id="c", name="Mira Longname", descriptors=(), seed=1),))
+    assert np.array_equal(a, b)
+
+
+def test_setting_label_is_not_drawn_by_default():
+    """Two settings that name the same scene draw the same shapes and no label; the
+    storyboard mode (labels=True) prints the setting and so differs."""
+    a = spec(setting="the meadow")
+    b = spec(setting="The meadow")  # same words, same layout seed
+    assert np.array_equal(AnimaticKeyframe().render(a).image, AnimaticKeyframe().render(b).image)
+    story = AnimaticKeyframe(labels=True)
+    assert not np.array_equal(story.render(a).image, story.render(b).image)
+
+
+# ---------------------------------------------------------------- scenes look different
+
+
+def test_storm_night_and_indoors_differ_measurably_from_a_sunny_day():
+    sunny = render()
+    storm = render(weather="storm")
+    night = render(time_of_day="night")
+    indoor = render(indoor_outdoor="indoor")
+    # Measured at 160x90: sunny 141, storm 76, night 39, indoor 141 mean luma; histogram
+    # distances between any two of the four 0.88..0.98.
+    assert luma(storm) < luma(sunny) - 40
+    assert luma(night) < luma(sunny) - 70
+    renders = {"sunny": sunny, "storm": storm, "night": night, "indoor": indoor}
+    names = list(renders)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert hist_distance(renders[a], renders[b]) > 0.6, (a, b)
+
+
+@pytest.mark.parametrize("weather", ["cloudy", "rain", "storm", "snow", "fog", "wind"])
+def test_every_weather_changes_a_clear_day(weather):
+    clear = render()
+    other = render(weather=weather)
+    assert hist_distance(clear, other) > 0.15 or abs(luma(clear) - luma(other)) > 15
+
+
+@pytest.mark.parametrize("time", ["dawn", "dusk", "night"])
+def test_every_time_of_day_changes_the_day(time):
+    assert hist_distance(render(), render(time_of_day=time)) > 0.3
+
+
+def test_night_sky_is_dark_and_day_sky_is_blue():
+    day, night = render(), render(time_of_day="night")
+    sky_day, sky_night = day[: H // 3].astype(float), night[: H // 3].astype(float)
+    assert sky_day[..., 2].mean() > sky_day[..., 0].mean() + 40  # blue
+    assert luma(sky_night) < 60 and luma(sky_night) < luma(sky_day) / 2
+
+
+OUTDOOR = sorted(set(SHAPES) - {"bench", "tool", "pot", "wheel", "table", "book", "workshop"})
+INDOOR = ["bench", "tool", "pot", "wheel", "table", "book", "lamp", "workshop"]
+
+
+@pytest.mark.parametrize("shape", OUTDOOR)
+def test_each_outdoor_object_changes_the_picture(shape):
+    # Sun and stars show where they would otherwise be hidden: sun in rain, stars in fog.
+    extra = {"sun": {"weather": "rain"}, "star": {"time_of_day": "night", "weather": "fog"}}
+    base = extra.get(shape, {})
+    assert not np.array_equal(render(**base), render(objects=(shape,), **base)), shape
+
+
+@pytest.mark.parametrize("shape", INDOOR)
+def test_each_indoor_object_changes_the_picture(shape):
+    base = render(indoor_outdoor="indoor", setting="a room")
+    assert not np.array_equal(
+        base, render(indoor_outdoor="indoor", setting="a room", objects=(shape,))
+    )
+
+
+@pytest.mark.parametrize("shape", ["table", "bench", "pot", "book", "lamp", "tool", "wheel"])
+def test_indoor_things_are_drawn_outside_too(shape):
+    assert not np.array_equal(render(), render(objects=(shape,)))
+
+
+def test_object_words_are_found_in_the_objects_and_the_setting():
+    v = interpret(spec(setting="a lighthouse on a rocky island", objects=("fishing boats", "cup")))
+    assert {"lighthouse", "rock", "island", "boat"} <= v.shapes
+    assert v.sea
+
+
+def test_same_place_keeps_its_layout_across_shots():
+    """Layout comes from the setting and palette: two shots of one place differ only in
+    details (rain, horizon jitter), far less than two different places."""
+    a = render(setting="a lighthouse on a rocky island", time_of_day="dusk")
+    b = (
+        AnimaticKeyframe()
+        .render(
+            spec(setting="a lighthouse on a rocky island", time_of_day="dusk").model_copy(
+                update={"seed": 99}
+            )
+        )
+        .image
+    )
+    other = render(setting="a boat by a lighthouse near a house", time_of_day="dusk")
+    assert np.abs(a.astype(int) - b).mean() < np.abs(a.astype(int) - other).mean()
+
+
+# ---------------------------------------------------------------- attributes and fallbacks
+
+
+def test_spec_attributes_win_over_words():
+    v = interpret(
+        spec(
+            setting="a stormy night on the sea",
+            time_of_day="day",
+            weather="snow",
+            indoor_outdoor="indoor",
+        )
+    )
+    assert (v.time, v.weather, v.indoor) == ("day", "snow", True)
+    assert v.inferred == ()
+
+
+def test_unknown_attributes_are_inferred_from_the_setting_then_the_prompt():
+    s = spec(
+        setting="a small fishing boat in a storm at night",
+        prompt="a small fishing boat in a storm at night",
+        time_of_day="unknown",
+        weather="unknown",
+        indoor_outdoor="unknown",
+    )
+    v = interpret(s)
+    assert (v.time, v.weather, v.indoor) == ("night", "storm", False)
+    assert "boat" in v.shapes and v.sea
+    assert set(v.inferred) == {"time_of_day", "weather", "indoor_outdoor"}
+    room = interpret(
+        spec(
+            setting="the lamp room at the top of the lighthouse",
+            prompt="the lamp room, Tomas turned the lamp at dusk",
+            time_of_day="unknown",
+            indoor_outdoor="unknown",
+        )
+    )
+    assert room.indoor and room.lamp_room and room.time == "dusk"
+    bare = interpret(spec(setting="", prompt="somewhere", time_of_day="unknown", weather="unknown",
+                          indoor_outdoor="unknown"))  # fmt: skip
+    assert (bare.time, bare.weather, bare.indoor) == ("day", "clear", False)
+
+
+def test_inferred_words_render_like_explicit_attributes():
+    words = render(
+        setting="a small fishing boat in a storm at night",
+        prompt="a small fishing boat in a storm at night, Lina",
+        time_of_day="unknown",
+        weather="unknown",
+        indoor_outdoor="unknown",
+    )
+    explicit = render(
+        setting="a small fishing boat in a storm at night",
+        prompt="a small fishing boat in a storm at night, Lina",
+        time_of_day="night",
+        weather="storm",
+        indoor_outdoor="outdoor",
+    )
+    assert np.array_equal(words, explicit)
+
+
+@pytest.mark.parametrize("size", [(16, 16), (17, 41), (4096, 16), (16, 1000), (33, 17)])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"weather": "storm", "time_of_day": "night", "objects": ("boat", "lighthouse")},
+        {"indoor_outdoor": "indoor", "objects": ("workshop", "book", "table", "lamp")},
+        {"indoor_outdoor": "indoor", "objects": ("lighthouse",), "weather": "fog"},
+        {"weather": "snow", "objects": ("mountain", "tree", "house", "river")},
+    ],
+)
+def test_busy_scenes_at_extreme_sizes(size, attrs):
+    img = render(width=size[0], height=size[1], **attrs)
+    assert img.shape == (size[1], size[0], 3)
+
+
+def test_deterministic_per_seed_for_a_busy_scene():
+    kw = {"weather": "storm", "time_of_day": "night", "objects": ("boat", "lighthouse", "tree")}
+    assert np.array_equal(render(**kw), render(**kw))
+
+
+# ---------------------------------------------------------------- the diffusers prompt
+
+
+def test_diffusers_prompt_carries_the_scene_attributes_early():
+    s = spec(
+        prompt="a small fishing boat, Lina: young captain, fear mood, Lina lost her way",
+        time_of_day="night",
+        weather="storm",
+        indoor_outdoor="outdoor",
+        objects=("boat", "rock"),
+    )
+    p = build_prompt(s, "storybook style")
+    assert p.startswith("a small fishing boat, at night")
+    assert "heavy rain, lightning" in p and "outdoors" in p and "rock" in p
+    assert p.endswith("storybook style")
+    assert p.count("boat") == s.prompt.count("boat")  # named already: not repeated
+    unknown = spec(
+        prompt="a room", time_of_day="unknown", weather="unknown", indoor_outdoor="unknown"
+    )
+    assert build_prompt(unknown) == "a room"
