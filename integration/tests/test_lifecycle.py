@@ -160,6 +160,7 @@ def test_stage_declarations_form_the_pipeline():
         "identity",
         "scene",
         "emotion",
+        "sequence",
         "voice",
         "shotspec",
         "keyframe",
@@ -172,6 +173,7 @@ def test_stage_declarations_form_the_pipeline():
         "render",
         "chapters",
         "sign",
+        "timeline_export",
     ]
     for stage in pipeline_stages():
         if stage.slot is not None:  # the method is the slot base class's, not a string

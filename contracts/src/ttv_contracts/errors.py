@@ -96,6 +96,17 @@ E_STORE_SALVAGE_FAILED = register_code(
 E_STORES_NOT_FOUND = register_code(
     "TTV-E075", "Stores root or backup folder not found", "ttv-integration"
 )
+# Timelines (OpenTimelineIO export and `ttv render TIMELINE`): TTV-E080..E084.
+E_TIMELINE_UNREADABLE = register_code("TTV-E080", "Timeline file is unreadable", "ttv-integration")
+E_TIMELINE_FOREIGN = register_code(
+    "TTV-E081", "Timeline was not made by TTV or has another metadata version", "ttv-integration"
+)
+E_TIMELINE_INVALID = register_code(
+    "TTV-E082", "Edited timeline cannot be rendered", "ttv-integration"
+)
+E_TIMELINE_EXPORT = register_code(
+    "TTV-E083", "Timeline export or conversion failed", "ttv-integration"
+)
 
 
 class TTVError(Exception):

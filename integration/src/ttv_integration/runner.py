@@ -28,6 +28,7 @@ from .rundir import RunDir, new_run_id
 from .runs import RunLock, evict
 from .stages import State, pipeline_stages
 from .stages.render import fit_audio as _fit_audio  # noqa: F401  (bench and tests use it)
+from .stages.sequence import TimelineEdit
 from .stages.voice import ShotTimeline  # noqa: F401  (public: where a shot sits)
 
 RENDER_SLOTS = ("interpolator", "upscaler", "watermark")
@@ -64,10 +65,15 @@ class Pipeline:
         run_dir: str | Path | None = None,
         runs_root: str | Path = "runs",
         resume: bool = False,
+        edit: TimelineEdit | None = None,
+        otio: str | Path | None = None,
     ) -> RunReport:
-        """Render ``lesson`` to ``output``; returns the run report (also in report.json)."""
+        """Render ``lesson`` to ``output``; returns the run report (also in report.json).
+        ``edit`` renders an edited cut of the lesson (see :mod:`.stages.sequence`); the
+        OpenTimelineIO timeline goes to ``otio`` (default: ``output`` with ``.otio``)."""
         output = Path(output)
         check_output(output)
+        self.otio_path = Path(otio) if otio is not None else output.with_suffix(".otio")
         rd = RunDir(
             Path(run_dir) if run_dir is not None else Path(runs_root) / new_run_id(lesson.title)
         )
@@ -83,12 +89,16 @@ class Pipeline:
                 hint="Wait for that run to finish, or use another run directory.",
             )
         try:
-            return self._run_locked(lesson, output, rd)
+            return self._run_locked(lesson, output, rd, edit)
         finally:
             lock.release()
 
-    def _run_locked(self, lesson: Lesson, output: Path, rd: RunDir) -> RunReport:
+    def _run_locked(
+        self, lesson: Lesson, output: Path, rd: RunDir, edit: TimelineEdit | None = None
+    ) -> RunReport:
         rd.write_json("lesson.json", lesson)
+        if edit is not None:
+            rd.write_json("edit.json", edit)
         rd.write_text("config.json", config_json(self.config) + "\n")
         self.rd, self.run_id = rd, rd.root.name
         self.started = time.perf_counter()
@@ -107,7 +117,11 @@ class Pipeline:
         try:
             with ex:
                 state = State(
-                    lesson=lesson, rd=rd, run_id=self.run_id, report_now=self._write_report
+                    lesson=lesson,
+                    rd=rd,
+                    run_id=self.run_id,
+                    report_now=self._write_report,
+                    edit=edit,
                 )
                 for stage in self.stages:
                     stage.run(ex, state)
@@ -115,6 +129,7 @@ class Pipeline:
                     if missing:
                         raise RuntimeError(f"stage {stage.name} did not write {missing}")
                     self._after(stage.name, state)
+            deliver_timeline(state.otio, self.otio_path, output)
             report = self._deliver(state.video, output, state.cues)
         except TTVError as err:
             self._write_report(status="failed", error=err.to_dict())
@@ -167,6 +182,16 @@ class Pipeline:
                 module="ttv-integration",
             ) from None
         return self._write_report(final=True, output=str(output))
+
+
+def deliver_timeline(run_timeline: Path, dest: Path, video: Path) -> None:
+    """The run's timeline.otio, its media pointing at the delivered video, in the format
+    ``dest``'s suffix names (.otio, .xml for FCP 7, .edl for CMX 3600)."""
+    import opentimelineio as otio
+
+    from .otio_export import retarget, write
+
+    write(retarget(otio.adapters.read_from_file(str(run_timeline)), video), dest)
 
 
 def check_output(output: Path) -> None:

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from .base import Link, PerShot, Stage, State
 
-#: Values the pipeline provides before any stage runs.
-SEEDED = frozenset({"lesson", "rd", "run_id", "report_now"})
+#: Values the pipeline provides before any stage runs (``edit``: an edited timeline, or None).
+SEEDED = frozenset({"lesson", "rd", "run_id", "report_now", "edit"})
 
 
 class StageGraphError(ValueError):

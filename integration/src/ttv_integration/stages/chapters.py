@@ -19,7 +19,8 @@ def chapters_vtt(plan, timeline, fps: int) -> str:
     """One cue per run of shots that share a scene, titled by the scene's setting."""
     lines, start, current = ["WEBVTT", ""], None, None
     spans = []
-    for shot, t in zip(plan.shots, timeline, strict=True):
+    for t in timeline:
+        shot = plan.shots[t.index]
         if shot.scene_index != current:
             current, start = shot.scene_index, t.start_s(fps)
             spans.append([start, t.end_s(fps), shot.setting or f"Part {len(spans) + 1}"])

@@ -11,17 +11,18 @@ from .base import Stage
 def _run(ex, st) -> None:
     fps = ex.config.timeline_fps
     cues = []
-    for t, ref in zip(st.timeline, st.audio, strict=True):
+    for pos, (t, ref, entry) in enumerate(zip(st.timeline, st.audio, st.sequence, strict=True)):
         audio = ex.load(voice.STAGE, ref)
         speech_end = audio.words[-1].end_s if audio.words else audio.duration_s
         start = t.start_s(fps)
+        speech_end -= t.trim_in / fps  # a trimmed head starts into the line
         end = min(t.end_s(fps), start + max(speech_end, 0.5))
         cues.append(
             SubtitleCue(
-                index=t.index,
+                index=pos,
                 start_s=round(start, 3),
                 end_s=round(end, 3),
-                text=st.plan.shots[t.index].narration,
+                text=entry.narration,
             )
         )
     st.cues = cues
@@ -30,7 +31,7 @@ def _run(ex, st) -> None:
 STAGE = Stage(
     name="cues",
     rank=85,
-    inputs=("timeline", "audio", "plan"),
+    inputs=("timeline", "audio", "plan", "sequence"),
     outputs=("cues",),
     run=_run,
 )

@@ -11,10 +11,10 @@ from .base import PerShot, Stage
 
 def _run(ex, st) -> None:
     def key(i: int) -> str:
-        return ex.key(STAGE, st.motion.key(i), st.timeline[i].num_frames)
+        return ex.key(STAGE, st.motion.key(i), st.timeline[i].source_frames)
 
     def get(i: int):
-        n = st.timeline[i].num_frames
+        n = st.timeline[i].source_frames
 
         def compute():
             clip, mref = st.motion.get(i)

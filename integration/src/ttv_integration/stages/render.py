@@ -113,7 +113,8 @@ def _run(ex, st) -> None:
                 a0 = t.start_frame * cfg.audio_rate // cfg.timeline_fps
                 a1 = (t.start_frame + t.num_frames) * cfg.audio_rate // cfg.timeline_fps
                 audio = ex.load(voice.STAGE, aref)
-                writer.write_audio(fit_audio(audio, cfg.audio_rate, a1 - a0))
+                skip = t.trim_in * cfg.audio_rate // cfg.timeline_fps  # a trimmed head
+                writer.write_audio(fit_audio(audio, cfg.audio_rate, skip + a1 - a0)[skip:])
                 writer.add_cue(cue)
                 clip = transitions.final_clip(ex, st, i)
                 feed.add(i, clip)

@@ -11,8 +11,9 @@ from ..rundir import digest
 from .base import Stage
 
 
-def compose(cfg, plan, cast, book, track, t) -> ShotSpec:
+def compose(cfg, plan, cast, book, track, t, narration: str | None = None) -> ShotSpec:
     shot = plan.shots[t.index]
+    narration = shot.narration if narration is None else narration
     scene = book.for_shot(t.index)
     cue = track.for_shot(t.index)
     present = cast.in_shot(t.index)
@@ -24,7 +25,7 @@ def compose(cfg, plan, cast, book, track, t) -> ShotSpec:
             scene.time_of_day if scene.time_of_day != "unknown" else "",
             looks,
             f"{cue.emotion.value} mood",
-            shot.narration,
+            narration,
         )
         if p
     )
@@ -32,7 +33,7 @@ def compose(cfg, plan, cast, book, track, t) -> ShotSpec:
         shot_index=t.index,
         prompt=prompt[:2000],
         negative_prompt="blurry, distorted faces, watermark text, low quality",
-        caption=shot.narration,
+        caption=narration,
         setting=scene.setting,
         palette=scene.palette,
         characters=tuple(
@@ -43,7 +44,7 @@ def compose(cfg, plan, cast, book, track, t) -> ShotSpec:
         width=cfg.timeline_width,
         height=cfg.timeline_height,
         fps=cfg.timeline_fps,
-        num_frames=t.num_frames,
+        num_frames=t.source_frames,  # the whole shot; a trim slices it later
         directives=cue.directives,
         time_of_day=scene.time_of_day,
         weather=scene.weather,
@@ -57,7 +58,10 @@ def _run(ex, st) -> None:
     lineage: dict[str, str] = {}
     for ref in upstream:
         lineage.update(ref.lineage)
-    st.specs = [compose(ex.config, st.plan, st.cast, st.book, st.track, t) for t in st.timeline]
+    st.specs = [
+        compose(ex.config, st.plan, st.cast, st.book, st.track, t, e.narration)
+        for t, e in zip(st.timeline, st.sequence, strict=True)
+    ]
     st.spec_refs = [Ref(STAGE.name, digest("shotspec", s), lineage) for s in st.specs]
 
 
@@ -74,6 +78,7 @@ STAGE = Stage(
         "track",
         "track_ref",
         "timeline",
+        "sequence",
     ),
     outputs=("specs", "spec_refs"),
     run=_run,

@@ -11,21 +11,40 @@ from . import lipsync
 from .base import Stage
 
 
+def trimmed(clip: Clip, t) -> Clip:
+    """The part of a shot's clip that plays on the timeline (an edited timeline's trim)."""
+    if not t.trimmed:
+        return clip
+    a, b = t.trim_in, t.trim_in + t.num_frames
+    tracks = clip.tracks[a:b] if clip.tracks else ()
+    return Clip(frames=clip.frames[a:b], fps=clip.fps, regions=clip.regions, tracks=tracks)
+
+
+def placed(ex, st, i: int) -> Clip:
+    """Shot ``i``'s lip-synced clip, trimmed to its span on the timeline."""
+    return trimmed(ex.load(lipsync.STAGE, st.lipsync[i]), st.timeline[i])
+
+
 def final_clip(ex, st, i: int) -> Clip:
     """Shot ``i`` as it goes on the timeline: its lip-synced clip with its cuts applied."""
-    base = ex.load(lipsync.STAGE, st.lipsync[i])
-    return ex.load(STAGE, st.final[i]).apply(base)
+    return ex.load(STAGE, st.final[i]).apply(placed(ex, st, i))
 
 
 def _run(ex, st) -> None:
     lip = st.lipsync
     n = len(lip)
+    trims = any(t.trimmed for t in st.timeline)  # an edited timeline's trims (never by default)
     keys = [
         ex.key(
             STAGE,
             i,
             [r.key for r in lip[max(0, i - 1) : i + 2]],
             st.cut_specs[max(0, i - 1) : i + 1],
+            *(
+                [(t.trim_in, t.num_frames) for t in st.timeline[max(0, i - 1) : i + 2]]
+                if trims
+                else []
+            ),
         )
         for i in range(n)
     ]
@@ -39,12 +58,12 @@ def _run(ex, st) -> None:
         st.final = [Ref(STAGE.name, k, c) for k, c in zip(keys, cached, strict=True)]
         return
     ex.progress.start(STAGE.name, max(1, n - 1))
-    original = ex.load(lipsync.STAGE, lip[0])
+    original = placed(ex, st, 0)
     current = original
     blended_by = [""] * n
     refs, cuts = [], 0
     for i in range(n - 1):
-        nxt_original = ex.load(lipsync.STAGE, lip[i + 1])
+        nxt_original = placed(ex, st, i + 1)
         nxt = nxt_original
         if st.cut_specs[i].duration_frames > 0:
             current, nxt = ex.call(
@@ -73,7 +92,7 @@ STAGE = Stage(
     rank=81,
     slot="transitions",
     method=TransitionBlender.blend,
-    inputs=("lipsync", "cut_specs"),
+    inputs=("lipsync", "cut_specs", "timeline"),
     outputs=("final",),
     artifact=PatchArtifact(),
     run=_run,
