@@ -191,7 +191,20 @@ def workspace(tmp_path: Path) -> Path:
     (root / "packages/motion/src/ttv_motion/special.py").write_text("x = 1\n")
     write_package(root, "voice", slot="voice")
     (root / "ownership" / "owners.yaml").write_text(yaml.safe_dump(owners_doc(), sort_keys=False))
+    release_all(root)
     return root
+
+
+def release_all(root: Path) -> None:
+    """Give every package of a test workspace a CHANGELOG whose release matches its source."""
+    from ttv_ownership.release import START, record
+    from ttv_ownership.workspace import Workspace
+
+    for pkg in Workspace(root).packages:
+        (pkg.directory / "CHANGELOG.md").write_text(
+            f"# Changelog\n\n{START}\n\n## {pkg.version}\n\n- first release\n"
+        )
+        record(pkg)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """TTV shared contracts. The public, versioned surface is :mod:`ttv_contracts.v1`."""
 
-__version__ = "1.0.0"
+from .meta import version_of
+
+__version__ = version_of("ttv-contracts")
 CONTRACT_MAJOR = 1
 
-__all__ = ["CONTRACT_MAJOR", "__version__"]
+__all__ = ["CONTRACT_MAJOR", "__version__", "version_of"]

@@ -25,6 +25,12 @@ class ErrorCode:
     def repair(self) -> str:
         return f"{self.package}/REPAIR.md#{self.anchor}"
 
+    def repair_path(self):  # -> pathlib.Path | None
+        """The installed REPAIR.md that documents this code (the wheel's ``docs/``), or None."""
+        from .meta import doc_path
+
+        return doc_path(self.package, "REPAIR.md")
+
 
 _CATALOG: dict[str, ErrorCode] = {}
 
@@ -37,6 +43,13 @@ def register_code(code: str, title: str, package: str) -> ErrorCode:
         raise ValueError(f"error code {code} already registered as {existing}")
     _CATALOG[code] = entry
     return entry
+
+
+def repair_path(code: str):  # -> pathlib.Path | None
+    """The installed REPAIR.md documenting ``code`` (see :mod:`ttv_contracts.repair`)."""
+    from .repair import repair_path as _find
+
+    return _find(code)
 
 
 def catalog() -> dict[str, ErrorCode]:
@@ -140,7 +153,11 @@ class TTVError(Exception):
         text = f"[{self.code}] {self.message}"
         if self.hint:
             text += f" {self.hint}"
-        return f"{text} (module: {self.module}; see {self.repair})"
+        # the file path names the repository layout; the command works for an installed user
+        return (
+            f"{text} (module: {self.module}; see {self.repair}, "
+            f"or run `python -m ttv_contracts.repair {self.code}`)"
+        )
 
     def to_dict(self) -> dict[str, str]:
         return {

@@ -10,7 +10,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.2.0"
+from ttv_contracts import version_of
+
+__version__ = version_of("ttv-integration")  # pyproject.toml is the one source
 
 _LAZY = {
     "Pipeline": ".runner",

@@ -4,6 +4,8 @@ Command line: ``ttv-ownership`` (check, codeowners, docs, who, new-module, site,
 and the ``ttv owners`` / ``ttv new-module`` sub-commands.
 """
 
+from ttv_contracts import version_of
+
 from .codeowners_file import render as render_codeowners
 from .codeowners_file import validate as validate_codeowners
 from .codeowners_file import who
@@ -12,7 +14,7 @@ from .rules import Problem, bus_factor_rows, check
 from .scaffold import ScaffoldError, scaffold
 from .workspace import Package, Workspace
 
-__version__ = "0.1.0"
+__version__ = version_of("ttv-ownership")  # pyproject.toml is the one source
 
 __all__ = [
     "Module",

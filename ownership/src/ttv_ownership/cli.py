@@ -54,8 +54,10 @@ def _coded(fn):
 
 def run_check(root: Path | None = None, *, echo=print) -> int:
     """The rules command as a function: prints problems and the bus-factor table."""
+    from . import release
+
     ws, owners = _load(root)
-    problems = rules.check(owners, ws)
+    problems = [*rules.check(owners, ws), *release.problems(ws)]
     echo(rules.bus_factor_text(owners))
     echo("")
     if problems:
@@ -206,6 +208,76 @@ def new_module(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     typer.echo(result.summary())
+
+
+@app.command("bump")
+@_coded
+def bump_cmd(
+    package: Annotated[str, typer.Argument(help="Package name or key, e.g. ttv-emotion.")],
+    part: Annotated[str, typer.Argument(help="major, minor, patch or an exact X.Y.Z.")],
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Print the notes towncrier would write; change nothing.")
+    ] = False,
+    root: RootOpt = None,
+) -> None:
+    """Release a package: bump pyproject `version`, build its CHANGELOG section from
+    changelog.d/ with towncrier, record the source digest."""
+    from . import release
+
+    ws, _ = _load(root)
+    try:
+        old, new = release.bump(ws, package, part, draft=draft)
+    except (KeyError, ValueError, RuntimeError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    if draft:
+        typer.echo(new)
+        return
+    pkg = release.find_package(ws, package)
+    typer.echo(f"{pkg.name}: {old} -> {new}; {pkg.rel}/CHANGELOG.md has the new section")
+    typer.echo("next: `uv lock` (the lock records member versions); add upgrade notes to MIGRATION.md")
+
+
+@app.command("fragment")
+@_coded
+def fragment_cmd(
+    package: Annotated[str, typer.Argument(help="Package name or key.")],
+    kind: Annotated[str, typer.Argument(help="feature, bugfix, removal, doc or misc.")],
+    text: Annotated[str, typer.Argument(help="One release-note line (Markdown).")],
+    issue: Annotated[str | None, typer.Option("--issue", help="Issue number.")] = None,
+    root: RootOpt = None,
+) -> None:
+    """Add a news fragment to PACKAGE/changelog.d/ (released by `bump`)."""
+    from . import release
+
+    ws, _ = _load(root)
+    try:
+        path = release.add_fragment(release.find_package(ws, package), kind, text, issue)
+    except (KeyError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"wrote {path.relative_to(ws.root)}")
+
+
+@app.command("versions")
+@_coded
+def versions_cmd(root: RootOpt = None) -> None:
+    """Per package: pyproject version, newest CHANGELOG release, fragments waiting, status."""
+    from . import release
+
+    ws, _ = _load(root)
+    bad = release.problems(ws)
+    for pkg in ws.packages:
+        rel = release.latest_release(pkg)
+        changed = rel is not None and rel.digest != release.source_digest(pkg)
+        typer.echo(
+            f"{pkg.name:<18} {pkg.version:<8} released {rel.version if rel else '-':<8} "
+            f"fragments {len(release.fragments(pkg))}  "
+            f"{'source changed since release' if changed else 'source as released'}"
+        )
+    for p in bad:
+        typer.echo(p, err=True)
+    raise typer.Exit(1 if bad else 0)
 
 
 @app.command()

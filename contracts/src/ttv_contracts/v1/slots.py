@@ -81,7 +81,7 @@ class ModuleInfo(Model):
 
     slot: str
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
-    version: str
+    version: str = ""  # empty: the installed version of ``package`` (its pyproject, one source)
     contract_major: int = 1
     package: str = ""  # distribution name, e.g. "ttv-emotion"
     needs: Needs = Needs()
@@ -97,6 +97,12 @@ class ModuleInfo(Model):
     def model_post_init(self, __context: Any) -> None:
         if self.slot not in SLOTS:
             raise ValueError(f"unknown slot {self.slot!r}; known: {', '.join(SLOTS)}")
+        if not self.version:
+            from ..meta import version_of
+
+            object.__setattr__(
+                self, "version", version_of(self.package) if self.package else "0+unknown"
+            )
 
 
 def _invalid_output(impl: SlotImplementation, detail: str) -> TTVError:

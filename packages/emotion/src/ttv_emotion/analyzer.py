@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ttv_contracts import version_of
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import (
     CameraMove,
@@ -39,7 +40,7 @@ from ttv_contracts.v1 import (
 from .errors import E_EMOTION_OPTION, PACKAGE
 from .rules import LABELS, SIGN, Reading, best_label, excluded_by, read
 
-VERSION = "0.2.0"
+VERSION = version_of("ttv-emotion")  # pyproject.toml is the one source
 DEFAULTS: dict[str, Any] = {"smoothing": 0.35, "calm_baseline": 0.6, "reset_at_scenes": True}
 
 # Russell's circumplex: how activated each label is (0 = sleepy, 1 = frantic).

@@ -4,7 +4,9 @@ Public surface: :class:`SlowMotionExtender` (entry point ``slowmo``) and the ari
 documents its plan (:func:`slow_motion_length`, :func:`source_positions`, :func:`hold_zoom`).
 """
 
-__version__ = "0.2.0"
+from ttv_contracts import version_of
+
+__version__ = version_of("ttv-extender")  # pyproject.toml is the one source
 
 from .slowmo import (
     SlowMotionExtender,

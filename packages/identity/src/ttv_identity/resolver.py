@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from ttv_contracts import version_of
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import Cast, Character, IdentityResolver, ModuleInfo, Needs, StoryPlan
 from ttv_contracts.v1.models import slugify
@@ -72,7 +73,7 @@ from .text import (
     tokenize,
 )
 
-VERSION = "0.2.0"
+VERSION = version_of("ttv-identity")  # pyproject.toml is the one source
 OPTIONS = {"store_dir", "lock_timeout_s", "namespace"}
 CLAUSE_BREAKS = {
     ",",

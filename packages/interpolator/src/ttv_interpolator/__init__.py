@@ -5,7 +5,9 @@ Implementations: :class:`FlowInterpolator` (entry point ``flow``, the default) a
 backends (see MIGRATION.md for a RIFE-style model).
 """
 
-__version__ = "0.1.0"
+from ttv_contracts import version_of
+
+__version__ = version_of("ttv-interpolator")  # pyproject.toml is the one source
 
 from .flow import BidirectionalFlow, PairFlow, cross_fade
 from .interpolators import (

@@ -7,7 +7,9 @@ Implementations (entry points in group ``ttv.keyframe``):
   needs ``ttv-keyframe[diffusers]``. Importing this package never imports torch.
 """
 
-__version__ = "0.1.0"
+from ttv_contracts import version_of
+
+__version__ = version_of("ttv-keyframe")  # pyproject.toml is the one source
 
 from .animatic import AnimaticKeyframe
 from .sd import DiffusersKeyframe

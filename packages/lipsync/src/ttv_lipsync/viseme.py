@@ -24,13 +24,14 @@ from typing import Any
 
 import cv2
 import numpy as np
+from ttv_contracts import version_of
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import AudioClip, CharacterRef, Clip, LipSyncer, ModuleInfo, Needs, Region
 
 from .errors import E_DETECTOR_UNAVAILABLE, PACKAGE
 from .visemes import smooth, track_from_envelope, track_from_phonemes
 
-__version__ = "0.2.0"
+__version__ = version_of("ttv-lipsync")  # pyproject.toml is the one source
 
 Box = tuple[int, int, int, int]  # x, y, w, h in frame pixels
 

@@ -8,7 +8,9 @@ Implementations (entry points in group ``ttv.motion``):
   weights; needs ``ttv-motion[diffusers]``. Importing this package never imports torch.
 """
 
-__version__ = "0.2.0"
+from ttv_contracts import version_of
+
+__version__ = version_of("ttv-motion")  # pyproject.toml is the one source
 
 from .animatediff import AnimateDiffMotion
 from .camera import CameraMotion, CameraPath

@@ -3,9 +3,11 @@
 Public surface: :class:`SentenceNarrative` (entry point ``ttv.narrative: segmenter``).
 """
 
+from ttv_contracts import version_of
+
 from .errors import E_NARRATIVE_OPTION, E_TOO_MANY_SHOTS
 from .planner import SentenceNarrative, estimate_seconds
 
-__version__ = "0.1.0"
+__version__ = version_of("ttv-narrative")  # pyproject.toml is the one source
 
 __all__ = ["E_NARRATIVE_OPTION", "E_TOO_MANY_SHOTS", "SentenceNarrative", "estimate_seconds"]

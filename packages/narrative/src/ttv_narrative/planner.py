@@ -25,13 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ttv_contracts import version_of
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import Beat, Lesson, ModuleInfo, NarrativePlanner, Shot, StoryPlan
 from ttv_contracts.v1.models import MAX_SHOTS
 
 from .errors import E_NARRATIVE_OPTION, E_TOO_MANY_SHOTS, PACKAGE
 
-VERSION = "0.1.0"
+VERSION = version_of("ttv-narrative")  # pyproject.toml is the one source
 
 DEFAULTS: dict[str, Any] = {
     "min_words": 4,

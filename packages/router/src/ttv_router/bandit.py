@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from ttv_contracts import version_of
 from ttv_contracts.v1 import (
     ModuleInfo,
     Needs,
@@ -37,7 +38,7 @@ from .errors import E_CONFIG_INVALID, PACKAGE, TTVError
 if TYPE_CHECKING:
     from .store import Store
 
-__version__ = "0.1.0"
+__version__ = version_of("ttv-router")  # pyproject.toml is the one source
 
 PRESETS = ("draft", "standard", "high")
 _DEFAULTS: dict[str, Any] = {

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ttv_contracts import version_of
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import (
     Cast,
@@ -44,7 +45,7 @@ from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, PACKAGE
 from .store import LocationStore, StoredLocation
 from .words import COLOURS, PLACES, TIME_LIGHT
 
-VERSION = "0.2.0"
+VERSION = version_of("ttv-scene")  # pyproject.toml is the one source
 OPTIONS = {"store_dir", "lock_timeout_s", "palette_size", "save_graph", "max_objects"}
 #: Backdrop fields added in ttv-contracts 1.1; with contracts 1.0 they are left out.
 _BACKDROP_FIELDS = {"weather", "indoor_outdoor"} & set(SceneContext.model_fields)

@@ -4,7 +4,9 @@ Public surface: :class:`ClassicTransitions` (entry point ``classic``), the easin
 the span helpers that document the blending scheme.
 """
 
-__version__ = "0.2.0"
+from ttv_contracts import version_of
+
+__version__ = version_of("ttv-transitions")  # pyproject.toml is the one source
 
 from .classic import ClassicTransitions, progress_a, progress_b, split_span
 from .easing import EASINGS, ease

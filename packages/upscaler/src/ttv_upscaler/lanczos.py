@@ -7,12 +7,13 @@ from typing import Any
 
 import cv2
 import numpy as np
+from ttv_contracts import version_of
 from ttv_contracts.v1 import ModuleInfo, Needs, Upscaler
 
 from ._geometry import Canvas, check_options, hex_rgb, number_option, unsharp
 from .errors import PACKAGE
 
-__version__ = "0.1.0"
+__version__ = version_of("ttv-upscaler")  # pyproject.toml is the one source
 
 _OPTIONS = {"sharpen", "sharpen_sigma", "background"}
 

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import numpy as np
+from ttv_contracts import version_of
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import (
     AudioClip,
@@ -28,7 +29,7 @@ from . import _espeak
 from .errors import E_ENGINE_UNAVAILABLE, E_SYNTH_FAILED, E_VOICE_UNKNOWN
 from .normalize import Normalized, normalize
 
-__version__ = "0.2.0"
+__version__ = version_of("ttv-voice")  # pyproject.toml is the one source
 PACKAGE = "ttv-voice"
 
 #: eSpeak NG's own voice variants, by gender. Order is part of the voice mapping: changing

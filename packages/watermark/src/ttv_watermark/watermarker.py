@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ttv_contracts import version_of
 from ttv_contracts.v1 import (
     ModuleInfo,
     Needs,
@@ -25,7 +26,7 @@ from .keys import ENV_VAR, key_id, load_private_key, load_public_key, raw_public
 from .store import ManifestStore
 from .visible import POSITIONS, VisibleMark
 
-__version__ = "0.2.0"
+__version__ = version_of("ttv-watermark")  # pyproject.toml is the one source
 
 MARKS = ("pss", "dct-qim")
 
