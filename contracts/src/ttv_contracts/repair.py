@@ -60,21 +60,56 @@ def section(code: str) -> str | None:
     lines = path.read_text(encoding="utf-8").splitlines()
     want = code.lower()
     start = next(
-        (i for i, line in enumerate(lines) if (m := _ANCHOR.search(line)) and m.group(1).lower() == want),
+        (
+            i
+            for i, line in enumerate(lines)
+            if (m := _ANCHOR.search(line)) and m.group(1).lower() == want
+        ),
         None,
     )
     if start is None:
         return None
     out = [lines[start]]
     for line in lines[start + 1 :]:
-        if _ANY_ANCHOR.search(line) or line.startswith("# ") or line.startswith("<!-- BEGIN GENERATED"):
+        if (
+            _ANY_ANCHOR.search(line)
+            or line.startswith("# ")
+            or line.startswith("<!-- BEGIN GENERATED")
+        ):
             break
         out.append(line)
     return "\n".join(out).strip() + "\n"
 
 
+def unresolved() -> list[str]:
+    """Codes of installed packages whose pointer does not reach a section of an installed
+    REPAIR.md (empty when every pointer resolves)."""
+    from importlib.util import find_spec
+
+    bad = []
+    for code, entry in load_codes().items():
+        try:
+            installed = find_spec(entry.package.replace("-", "_")) is not None
+        except (ImportError, ValueError):
+            installed = False
+        if not installed:
+            continue  # documented by a package that is not installed here
+        path = repair_path(code)
+        if path is None:
+            bad.append(f"{code}: {entry.package} carries no REPAIR.md")
+        elif entry.anchor not in anchors(path.read_text(encoding="utf-8")):
+            bad.append(f'{code}: no <a id="{entry.anchor}"></a> in {path}')
+    return bad
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args == ["--check"]:
+        bad = unresolved()
+        for line in bad:
+            print(line, file=sys.stderr)
+        print(f"{len(load_codes())} codes; {len(bad)} pointer(s) unresolved")
+        return 1 if bad else 0
     if not args:
         print("usage: python -m ttv_contracts.repair TTV-Ennn [TTV-Ennn ...]", file=sys.stderr)
         return 2
