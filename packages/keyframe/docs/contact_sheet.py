@@ -97,7 +97,7 @@ CASES: list[tuple[str, dict]] = [
         ),
     ),
     (
-        "windy day, moon? no: sun, tree",
+        "windy day, sun, trees",
         dict(setting="a windy hill", weather="wind", time_of_day="day", objects=("tree", "sun")),
     ),
 ]

@@ -2,23 +2,22 @@
 
 What is drawn, back to front:
 
-1. a backdrop from the palette: a sky gradient (palette[0] -> palette[1]), a sun or moon,
-   two ranges of hills and a ground gradient (palette[-1]); shapes and horizon height come
-   from ``spec.seed``;
-2. one labelled silhouette per character (head + body, anti-aliased by supersampling), its
-   name and first descriptors on a tag above the head; placement and size come from the
-   seed, the character's seed and id; the head rectangles are returned as ``face`` regions;
-3. the setting as a label in the top-left corner;
-4. the caption as real, word-wrapped text in a band at the bottom.
+1. the backdrop (``scenery.py``): the place at its time of day, in its weather, inside or
+   out, with the objects the scene names drawn as simple shapes; layout from the setting
+   and palette, details from ``spec.seed``;
+2. one silhouette per character (head + body, anti-aliased by supersampling); placement and
+   size come from the seed, the character's seed and id; each head is returned as a
+   ``face`` region and each whole figure as a ``body`` region (label = character id).
 
-Text sits inside a title-safe inset (``safe_margin`` m, 10 % of each side by default): it
-stays whole under a camera zoom of up to ``2m / (1 - 2m)`` travel (25 %) and a pan of up to
-``m / (1 - m)`` (11 %); longer pans cut the caption's ends at the extremes of the move.
+No text by default: captions, the setting and names are the compositor's (drawn at output
+resolution after camera moves and transitions). Storyboard mode (``labels=True``,
+``caption=True``) adds, as before, a name tag per figure, the setting label (top left) and
+the caption in a bottom band, inside a title-safe inset (``safe_margin`` m): text stays whole
+under a camera zoom of up to ``2m / (1 - 2m)`` travel and a pan of up to ``m / (1 - m)``.
 
-Everything is deterministic per seed (no global RNG, no wall clock). Text needs room: below
-48 pixels of height the labels are left out, and a caption that cannot fit is left out too
-(a note says so). Pillow's bundled default font covers Latin text; give ``font_path`` (a
-local TrueType/OpenType file) for other scripts.
+Everything is deterministic per seed (no global RNG, no wall clock). Storyboard text needs
+room: below 48 pixels of height it is left out (a note says so). Pillow's bundled default
+font covers Latin text; give ``font_path`` (a local TrueType/OpenType file) for other scripts.
 """
 
 from __future__ import annotations
@@ -88,11 +87,14 @@ class AnimaticKeyframe(KeyframeRenderer):
         name="animatic",
         version=__version__,
         package=PACKAGE,
-        consumes="ShotSpec (palette, setting, characters, caption, seed, size)",
-        produces="Keyframe: storyboard frame + one face region per drawn character",
+        consumes=(
+            "ShotSpec (time of day, weather, indoor/outdoor, objects, setting, palette, "
+            "characters, seed, size)"
+        ),
+        produces="Keyframe: text-free storyboard frame + face and body region per character",
         summary=(
-            "Animatic storyboard frame: palette backdrop, setting label, labelled character "
-            "silhouettes and the caption as text (Pillow)."
+            "Animatic frame: a backdrop that follows time of day, weather, inside/outside and "
+            "named objects, with character silhouettes; no text (Pillow, numpy)."
         ),
     )
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 RGB = tuple[int, int, int]
 
@@ -246,19 +246,22 @@ class Painter:
         return _rgb(np.asarray(c, np.float32) * self.light * extra)
 
     def glow(self, cx: float, cy: float, r: float, color, strength: float) -> None:
-        """Additive light: ``color * strength * exp(-(d/r)^2)`` around (cx, cy)."""
+        """Additive light: ``color * strength * exp(-(d/r)^2)`` around (cx, cy). A glow is
+        smooth, so it is computed on a grid 4x coarser and scaled up bilinearly."""
         reach = r * 2.5
         x0, x1 = max(0, int(cx - reach)), min(self.W, int(cx + reach) + 1)
         y0, y1 = max(0, int(cy - reach)), min(self.H, int(cy + reach) + 1)
         if x1 <= x0 or y1 <= y0:
             return
-        xs = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5 - cx
-        ys = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5 - cy
-        k = np.exp(-(xs * xs + ys * ys) / np.float32(r * r))[..., None] * np.float32(strength)
+        q = 4 if min(x1 - x0, y1 - y0) >= 16 else 1
+        gx = np.exp(-(((np.arange(x0, x1, q, dtype=np.float32) + q / 2 - cx) / r) ** 2))
+        gy = np.exp(-(((np.arange(y0, y1, q, dtype=np.float32) + q / 2 - cy) / r) ** 2))
+        k = np.outer(gy, gx)[..., None] * (np.asarray(color, np.float32) * np.float32(strength))
+        light = Image.fromarray(np.clip(k + 0.5, 0, 255).astype(np.uint8))
+        if q > 1:
+            light = light.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR)
         box = (x0, y0, x1, y1)
-        patch = np.asarray(self.img.crop(box), np.float32)
-        patch = patch + (np.asarray(color, np.float32) * k)
-        self.img.paste(Image.fromarray(np.clip(patch, 0, 255).astype(np.uint8)), box)
+        self.img.paste(ImageChops.add(self.img.crop(box), light), box)
 
     def rect(self, box, **kw) -> None:
         """``ImageDraw.rectangle`` that accepts boxes of any orientation and size."""
@@ -266,14 +269,15 @@ class Painter:
         self.d.rectangle((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), **kw)
 
     def gradient(self, box, top, bottom) -> None:
+        """A vertical gradient from ``top`` to ``bottom`` filling ``box``."""
         x0, y0, x1, y1 = (round(v) for v in box)
         x0, y0, x1, y1 = max(0, x0), max(0, y0), min(self.W, x1), min(self.H, y1)
         if x1 <= x0 or y1 <= y0:
             return
         t = np.linspace(0, 1, y1 - y0, dtype=np.float32)[:, None, None]
-        rows = _mix(top, bottom, 1.0) * t + np.asarray(top, np.float32) * (1 - t)
-        arr = np.repeat(rows, x1 - x0, axis=1)
-        self.img.paste(Image.fromarray(np.clip(arr + 0.5, 0, 255).astype(np.uint8)), (x0, y0))
+        col = np.asarray(bottom, np.float32) * t + np.asarray(top, np.float32) * (1 - t)
+        column = Image.fromarray(np.clip(col + 0.5, 0, 255).astype(np.uint8))
+        self.img.paste(column.resize((x1 - x0, y1 - y0), Image.Resampling.NEAREST), (x0, y0))
 
     # ------------------------------------------------------------ the picture
 
@@ -402,7 +406,8 @@ class Painter:
             base = _mix(base, (250, 160, 130), 0.3) * 0.85
         n = 3 if few else (12 if v.weather == "storm" else 9)
         for k in range(n):
-            cx = x0 + w * ((k + self.rng.uniform(0.1, 0.9)) / n)
+            # A few fair-weather clouds keep to the left half: the sun is on the right.
+            cx = x0 + w * ((k + self.rng.uniform(0.1, 0.9)) / n) * (0.5 if few else 1.0)
             cy = y0 + h * (self.rng.uniform(0.1, 0.4) if few else self.rng.uniform(0.05, 0.55))
             cw = w * (0.12 if few else self.rng.uniform(0.16, 0.28))
             ch = cw * 0.32
