@@ -437,7 +437,10 @@ class ClipExtender(SlotImplementation):
 
 
 class FrameInterpolator(SlotImplementation):
-    """Streaming frame-rate conversion by an exact ratio (see :mod:`..timeline`)."""
+    """Streaming frame-rate conversion by an exact ratio (see :mod:`..timeline`).
+
+    Frames only: region tracks (contracts 1.2) do not pass through here. The integration maps
+    the timeline's track by the same ratio with :func:`..tracks.resample_track`."""
 
     slot = "interpolator"
 
@@ -544,7 +547,11 @@ class LipSyncer(SlotImplementation):
 
 
 class Upscaler(SlotImplementation):
-    """Streaming frames -> frames of exactly ``width`` x ``height``."""
+    """Streaming frames -> frames of exactly ``width`` x ``height``.
+
+    Frames only: region tracks (contracts 1.2) do not pass through here. The integration maps
+    the timeline's track by the size ratio with :func:`..tracks.fit_track` (the aspect-kept,
+    letterboxed fit of the stub and the workspace upscalers) or :func:`..tracks.scale_track`."""
 
     slot = "upscaler"
 
