@@ -12,32 +12,47 @@ A standard test can only be replaced by a method marked ``pytest.mark.xfail(reas
 removing one (``test_x = None``) or overriding it silently fails at import time.
 """
 
-from .kit import (
-    CONFORMANCE_CLASSES,
-    ConformanceError,
-    EmotionConformance,
-    ExtenderConformance,
-    IdentityConformance,
-    InterpolatorConformance,
-    KeyframeConformance,
-    LipSyncConformance,
-    MotionConformance,
-    NarrativeConformance,
-    RouterConformance,
-    SceneConformance,
-    SlotConformance,
-    TransitionsConformance,
-    UpscalerConformance,
-    VoiceConformance,
-    WatermarkConformance,
-)
 from .samples import (
     sample_clip,
+    sample_frames,
     sample_lessons,
     sample_plan,
     sample_spec,
     sample_tracked_clip,
 )
+
+# The kit needs pytest (the ``ttv-contracts[testing]`` extra); the samples do not, so a README
+# example can build real inputs with only the module installed. Kit names load on first use.
+_KIT_NAMES = frozenset(
+    (
+        "CONFORMANCE_CLASSES",
+        "ConformanceError",
+        "EmotionConformance",
+        "ExtenderConformance",
+        "IdentityConformance",
+        "InterpolatorConformance",
+        "KeyframeConformance",
+        "LipSyncConformance",
+        "MotionConformance",
+        "NarrativeConformance",
+        "RouterConformance",
+        "SceneConformance",
+        "SlotConformance",
+        "TransitionsConformance",
+        "UpscalerConformance",
+        "VoiceConformance",
+        "WatermarkConformance",
+    )
+)
+
+
+def __getattr__(name: str):
+    if name in _KIT_NAMES:
+        from . import kit
+
+        return getattr(kit, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CONFORMANCE_CLASSES",
@@ -58,6 +73,7 @@ __all__ = [
     "VoiceConformance",
     "WatermarkConformance",
     "sample_clip",
+    "sample_frames",
     "sample_lessons",
     "sample_plan",
     "sample_spec",
