@@ -319,3 +319,28 @@ def test_static_union_regions_would_miss_the_face() -> None:
         if b is not None and not (f.x <= b[0] and b[2] <= f.x + f.w):
             misses += 1
     assert misses >= 8
+
+
+def test_a_face_cut_by_the_frame_edge_keeps_its_mouth_on_the_mouth() -> None:
+    """A tracked face leaving the picture on the left has a clipped box; the mouth goes where
+    the face's mouth is (the box grown back to the face's usual shape), not into the middle
+    of what is left."""
+    face = cv2.cvtColor(cv2.imread(str(DATA / "astronaut_face.png")), cv2.COLOR_BGR2RGB)
+    fh, fw = face.shape[:2]
+    xs = [100, 60, 20, -20, -50]  # the face's true left edge, frame by frame
+    frames, track, full = [], [], []
+    for x in xs:
+        frame = np.full((180, 320, 3), 90, np.uint8)
+        x0 = max(0, x)
+        frame[20 : 20 + fh, x0 : x + fw] = face[:, x0 - x :]
+        frames.append(frame)
+        track.append((Region(x=x0, y=20, w=x + fw - x0, h=fh, label="ravi"),))
+        full.append((x, 20, fw, fh))
+    from ttv_contracts.v1.tracks import union_regions
+
+    clip = Clip(frames=np.stack(frames), fps=12, regions=union_regions(track), tracks=tuple(track))
+    out = VisemeLipSync().sync(clip, tone(0.5))
+    for i, b in enumerate(drawn_boxes(out, clip)):
+        assert b is not None
+        mx, my, mw, mh = mouth_box_for_face(full[i])
+        assert max(0, mx) <= b[0] and b[2] <= mx + mw and my <= b[1] and b[3] <= my + mh, (i, b)

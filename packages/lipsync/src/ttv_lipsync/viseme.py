@@ -3,7 +3,9 @@
 Where: the regions of **each frame** (``Clip.regions_at(i)``: the clip's per-frame track
 when it carries one, contracts 1.2, else its static regions), of kind ``mouth`` (used as
 given) or ``face`` (mouth placed in the lower third), so the mouth stays on the face through
-pans, zooms and dollies; a frame whose track has no box for the face gets no mouth.
+pans, zooms and dollies; a frame whose track has no box for the face gets no mouth. A face
+box cut by the frame's edge is grown back past it to the face's usual width / height (its
+median over the frames where it is whole) before the mouth is placed.
 Without regions, faces are found with OpenCV's bundled Haar cascade
 (``cv2.data.haarcascades``), re-detected every few frames and held in between, and the
 largest face is animated. When no face is found the frames pass through unchanged and the
@@ -47,6 +49,45 @@ def mouth_box_for_face(face: Box) -> Box:
     my = y + round(h * 0.64)
     mh = max(1, round(h * 0.32))
     return mx, my, mw, mh
+
+
+def _touches(box: Box, width: int, height: int) -> tuple[bool, bool, bool, bool]:
+    x, y, w, h = box
+    return x <= 0, y <= 0, x + w >= width, y + h >= height
+
+
+def face_aspects(
+    tracks: tuple[tuple[Region, ...], ...], width: int, height: int
+) -> dict[str, float]:
+    """Median width / height of each labelled face over the frames where its box does not
+    touch the frame's edge (where the box is the whole face)."""
+    seen: dict[str, list[float]] = {}
+    for boxes in tracks:
+        for r in boxes:
+            if (
+                r.kind == "face"
+                and r.label
+                and not any(_touches((r.x, r.y, r.w, r.h), width, height))
+            ):
+                seen.setdefault(r.label, []).append(r.w / r.h)
+    return {label: float(np.median(v)) for label, v in seen.items()}
+
+
+def unclip_face(box: Box, aspect: float, width: int, height: int) -> Box:
+    """A face box cut by one edge of the frame, grown back past that edge to ``aspect``
+    (width / height); boxes cut by no edge, or by edges on both axes, are returned as they
+    are (there is nothing to go on). The result may reach outside the frame."""
+    x, y, w, h = box
+    left, top, right, bottom = _touches(box, width, height)
+    if (left or right) and not (top or bottom):
+        full = round(h * aspect)
+        if full > w:
+            return (x + w - full, y, full, h) if left and not right else (x, y, full, h)
+    if (top or bottom) and not (left or right):
+        full = round(w / aspect)
+        if full > h:
+            return (x, y + h - full, w, full) if top and not bottom else (x, y, w, full)
+    return box
 
 
 def clamp_box(box: Box, width: int, height: int) -> Box | None:
@@ -163,9 +204,15 @@ class VisemeLipSync(LipSyncer):
         return [tuple(int(v) for v in f) for f in found]  # type: ignore[misc]
 
     def _region_mouths(
-        self, regions: tuple[Region, ...], characters: tuple[CharacterRef, ...]
+        self,
+        regions: tuple[Region, ...],
+        characters: tuple[CharacterRef, ...],
+        aspects: dict[str, float] | None = None,
+        size: tuple[int, int] = (0, 0),
     ) -> list[Box]:
-        """Mouth boxes of one frame's regions."""
+        """Mouth boxes of one frame's regions. A face box cut by the frame's edge (a tracked
+        face leaving the picture) is first grown back past that edge to the face's usual
+        shape (``aspects``: width / height per label), so the mouth stays on the mouth."""
         names = {c.id for c in characters} | {c.name for c in characters}
         boxes: list[Box] = []
         for r in regions:
@@ -174,7 +221,12 @@ class VisemeLipSync(LipSyncer):
             if names and r.label and r.label not in names:
                 continue  # labelled for a character who is not in this shot
             box = (r.x, r.y, r.w, r.h)
-            boxes.append(box if r.kind == "mouth" else mouth_box_for_face(box))
+            if r.kind == "mouth":
+                boxes.append(box)
+                continue
+            if aspects and r.label in aspects:
+                box = unclip_face(box, aspects[r.label], *size)
+            boxes.append(mouth_box_for_face(box))
         return boxes
 
     def mouth_boxes(self, clip: Clip, characters: tuple[CharacterRef, ...] = ()) -> list[list[Box]]:
@@ -182,7 +234,11 @@ class VisemeLipSync(LipSyncer):
         n = clip.num_frames
         width, height = clip.size
         if clip.tracks:
-            from_regions = [self._region_mouths(clip.regions_at(i), characters) for i in range(n)]
+            aspects = face_aspects(clip.tracks, width, height)
+            from_regions = [
+                self._region_mouths(clip.regions_at(i), characters, aspects, (width, height))
+                for i in range(n)
+            ]
         else:
             from_regions = [self._region_mouths(clip.regions, characters)] * n
         if any(from_regions):
