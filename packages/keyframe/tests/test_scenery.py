@@ -261,3 +261,20 @@ def test_diffusers_prompt_carries_the_scene_attributes_early():
         prompt="a room", time_of_day="unknown", weather="unknown", indoor_outdoor="unknown"
     )
     assert build_prompt(unknown) == "a room"
+
+
+def test_characters_at_sea_with_a_boat_stand_in_it():
+    """The hull is drawn over the figures: their legs are hidden, their faces are not."""
+    kw = {"setting": "a fishing boat in a storm", "weather": "storm", "objects": ("boat",)}
+    a = AnimaticKeyframe().render(
+        spec(characters=(CharacterRef(id="lina", name="L", seed=1),), **kw)
+    )
+    b = AnimaticKeyframe().render(
+        spec(characters=(CharacterRef(id="zed", name="Z", seed=1),), **kw)
+    )
+    assert np.array_equal(a.image[int(H * 0.9) :], b.image[int(H * 0.9) :])  # hull only
+    face = next(r for r in a.regions if r.kind == "face")
+    assert not np.array_equal(
+        a.image[face.y : face.y + face.h, face.x : face.x + face.w],
+        b.image[face.y : face.y + face.h, face.x : face.x + face.w],
+    )

@@ -140,12 +140,19 @@ class AnimaticKeyframe(KeyframeRenderer):
         palette = [hex_rgb(c) for c in spec.palette] or [hex_rgb("#808080")]
         view = interpret(spec)
         layout_seed = _stable_int(spec.setting.strip().lower() + "|" + ",".join(spec.palette))
-        img, horizon = paint(view, w, h, self.supersample, palette, layout_seed, spec.seed)
+        aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.shapes
+        img, horizon, front = paint(
+            view, w, h, self.supersample, palette, layout_seed, spec.seed, aboard=aboard
+        )
 
         figures = self._layout(spec, horizon, palette, rng)
         image = Image.fromarray(img)
         if figures:
             image = self._draw_figures(image, figures)
+        if front is not None:  # what stands in front of the figures (their boat's hull)
+            base = image.convert("RGBA")
+            base.alpha_composite(Image.fromarray(front, "RGBA"))
+            image = base.convert("RGB")
         draw = ImageDraw.Draw(image)
         text_ok = h >= MIN_TEXT_HEIGHT and w >= MIN_TEXT_HEIGHT
         if self.labels and text_ok:

@@ -239,6 +239,8 @@ class Painter:
             self.sky_hor = _mix(self.sky_hor, self.palette[1 % len(self.palette)], 0.12)
         self.img = Image.new("RGB", (W, H))
         self.d = ImageDraw.Draw(self.img, "RGBA")
+        self.aboard = False  # the characters are on the boat: draw its hull in front of them
+        self.front: Image.Image | None = None  # RGBA layer drawn over the figures
 
     # ------------------------------------------------------------ helpers
 
@@ -337,7 +339,9 @@ class Painter:
         rough = v.sea and v.weather in ("storm", "wind", "rain")
         if v.sea:
             self.foreground_waves(x0, hz, x1, y1)
-        if "boat" in v.shapes:
+        if "boat" in v.shapes and v.sea and self.aboard and (w, h) == (self.W, self.H):
+            self.deck(x0, y0, x1, y1)
+        elif "boat" in v.shapes:
             bx = 0.3 + 0.4 * self.lay.random()
             if light_x is not None:
                 bx = 0.62 if light_x < x0 + w / 2 else 0.38
@@ -613,6 +617,48 @@ class Painter:
             r = size * 0.05
             self.glow(lx, ly, size * 0.3, WARM_LIGHT, 0.7)
             self.d.ellipse((lx - r, ly - r, lx + r, ly + r), fill=(255, 236, 170))
+
+    def deck(self, x0, y0, x1, y1) -> None:
+        """The characters' own boat: mast and sail behind them, the hull in front (on the
+        ``front`` layer, composited over the figures so that they stand in the boat)."""
+        v = self.v
+        w, h = x1 - x0, y1 - y0
+        tilt = math.radians(
+            4 if v.weather == "storm" else (2 if v.weather in ("wind", "rain") else 0)
+        )
+        tilt *= 1 if self.lay.random() < 0.5 else -1
+        cx, cy = x0 + w / 2, y0 + h * 0.8
+        c, sn = math.cos(tilt), math.sin(tilt)
+
+        def rot(pts):
+            return [
+                (cx + (x - cx) * c - (y - cy) * sn, cy + (x - cx) * sn + (y - cy) * c)
+                for x, y in pts
+            ]
+
+        mx = x0 + w * 0.88
+        self.d.line(
+            rot([(mx, y0 + h * 0.12), (mx, cy)]),
+            fill=self.lit((70, 50, 36)),
+            width=max(1, int(self.u * 1.2)),
+        )
+        self.d.polygon(rot([(mx - w * 0.01, y0 + h * 0.16), (mx - w * 0.01, y0 + h * 0.62),
+                            (mx - w * 0.2, y0 + h * 0.62)]), fill=self.lit((236, 228, 206), 1.6))  # fmt: skip
+        if v.time in ("night", "dusk") or v.weather == "storm":  # a lantern on the mast
+            ((lx, ly),) = rot([(mx + w * 0.015, y0 + h * 0.45)])
+            r = self.u * 1.2
+            self.glow(lx, ly, h * 0.12, WARM_LIGHT, 0.6)
+            self.d.ellipse((lx - r, ly - r, lx + r, ly + r), fill=(255, 236, 170))
+        self.front = Image.new("RGBA", (self.W, self.H), (0, 0, 0, 0))
+        d = ImageDraw.Draw(self.front)
+        hull = rot([(x0 - w * 0.05, cy), (x1 + w * 0.05, cy - h * 0.02), (x1 + w * 0.05, y1 + h * 0.3),
+                    (x0 - w * 0.05, y1 + h * 0.3)])  # fmt: skip
+        d.polygon(hull, fill=(*self.lit((150, 52, 38)), 255))
+        for k in range(1, 4):  # planks
+            y = cy + h * 0.06 * k
+            d.line(rot([(x0 - w * 0.05, y), (x1 + w * 0.05, y - h * 0.02)]), fill=(*self.lit((110, 36, 28)), 255),
+                   width=max(1, int(self.u * 0.5)))  # fmt: skip
+        d.line(hull[:2], fill=(*self.lit((236, 226, 200)), 255), width=max(1, int(self.u * 1.6)))
 
     def shore(self, x0, x1, y1, h, quay: bool) -> None:
         w = x1 - x0
@@ -976,14 +1022,28 @@ class Painter:
 
 
 def paint(
-    view: View, w: int, h: int, s: int, palette, layout_seed: int, seed: int
-) -> tuple[np.ndarray, float]:
-    """The backdrop (uint8 h x w x 3) and the horizon row in output pixels."""
+    view: View,
+    w: int,
+    h: int,
+    s: int,
+    palette,
+    layout_seed: int,
+    seed: int,
+    aboard: bool = False,
+) -> tuple[np.ndarray, float, np.ndarray | None]:
+    """The backdrop (uint8 h x w x 3), the horizon row in output pixels, and a layer to draw
+    over the figures (uint8 h x w x 4 RGBA) or None. ``aboard``: the shot has characters and
+    a boat at sea, so they stand in the boat (its hull is the front layer)."""
     W, H = w * s, h * s
     layout = np.random.default_rng([layout_seed, 0x5C])
     detail = np.random.default_rng([seed, 0x4B46])
     horizon = H * (float(layout.uniform(0.54, 0.62)) + float(detail.uniform(-0.02, 0.02)))
     painter = Painter(view, W, H, palette, layout, detail, horizon)
+    painter.aboard = aboard
     big = painter.paint()
     img = big if s == 1 else np.asarray(Image.fromarray(big).resize((w, h), Image.Resampling.BOX))
-    return np.ascontiguousarray(img), horizon / s
+    front = None
+    if painter.front is not None:
+        layer = painter.front if s == 1 else painter.front.resize((w, h), Image.Resampling.BOX)
+        front = np.ascontiguousarray(np.asarray(layer))
+    return np.ascontiguousarray(img), horizon / s, front
