@@ -23,7 +23,8 @@ def test_scaffold_creates_a_working_package(scaffold_root):
     names = {p.relative_to(pkg).as_posix() for p in pkg.rglob("*") if p.is_file()}
     assert names == {
         "pyproject.toml", "README.md", "OWNER.md", "MIGRATION.md", "REPAIR.md",
-        "TIME-TO-MASTER.md", "src/ttv_emotion_bert/__init__.py",
+        "TIME-TO-MASTER.md", "CHANGELOG.md", "changelog.d/.gitkeep",
+        "src/ttv_emotion_bert/__init__.py", "src/ttv_emotion_bert/py.typed",
         "src/ttv_emotion_bert/impl.py", "src/ttv_emotion_bert/errors.py",
         "tests/test_conformance.py",
     }  # fmt: skip
@@ -99,3 +100,29 @@ def test_ttv_cli_mounts_the_sub_apps(scaffold_root, monkeypatch):
         app, ["who", "packages/router-bandit", "--json", "--root", str(scaffold_root)]
     )
     assert '"module": "router-bandit"' in res.output
+
+
+def test_out_of_tree_plugin_is_standalone(tmp_path):
+    """`new-module --out-of-tree DIR`: no workspace source, no owners.yaml, kit passes."""
+    from ttv_ownership.scaffold import scaffold_out_of_tree
+
+    res = CliRunner().invoke(
+        app, ["new-module", "emotion-shout", "--slot", "emotion", "--out-of-tree", str(tmp_path)]
+    )
+    assert res.exit_code == 0, res.output
+    pkg = tmp_path / "emotion-shout"
+    meta = tomllib.loads((pkg / "pyproject.toml").read_text())
+    assert "uv" not in meta.get("tool", {})  # ttv-contracts from an index, not a workspace
+    assert meta["project"]["dependencies"] == ["ttv-contracts>=1,<2"]
+    assert meta["project"]["entry-points"]["ttv.emotion"] == {
+        "shout": "ttv_emotion_shout:ShoutEmotion"
+    }
+    assert "ttv modules" in (pkg / "README.md").read_text()
+    with pytest.raises(ScaffoldError):
+        scaffold_out_of_tree(tmp_path, "emotion-shout", "emotion")
+    env = dict(os.environ, PYTHONPATH=str(pkg / "src"))
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=pkg, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr

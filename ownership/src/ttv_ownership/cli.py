@@ -197,12 +197,23 @@ def new_module(
     slot: Annotated[str, typer.Option("--slot", help="The slot it implements.")],
     impl: Annotated[str | None, typer.Option(help="Implementation (entry-point) name.")] = None,
     root: RootOpt = None,
+    out_of_tree: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-of-tree",
+            help="Make a standalone plugin package in DIR/NAME instead (no workspace, no "
+            "owners.yaml entry; ttv-contracts from an index).",
+        ),
+    ] = None,
 ) -> None:
     """Scaffold packages/NAME from templates/module and add its owners.yaml entry."""
-    from .scaffold import ScaffoldError, scaffold
+    from .scaffold import ScaffoldError, scaffold, scaffold_out_of_tree
 
-    ws, _ = _load(root)
     try:
+        if out_of_tree is not None:
+            typer.echo(scaffold_out_of_tree(out_of_tree, name, slot, impl=impl).summary())
+            return
+        ws, _ = _load(root)
         result = scaffold(ws.root, name, slot, impl=impl)
     except ScaffoldError as exc:
         typer.echo(str(exc), err=True)
@@ -235,7 +246,9 @@ def bump_cmd(
         return
     pkg = release.find_package(ws, package)
     typer.echo(f"{pkg.name}: {old} -> {new}; {pkg.rel}/CHANGELOG.md has the new section")
-    typer.echo("next: `uv lock` (the lock records member versions); add upgrade notes to MIGRATION.md")
+    typer.echo(
+        "next: `uv lock` (the lock records member versions); add upgrade notes to MIGRATION.md"
+    )
 
 
 @app.command("fragment")
@@ -370,8 +383,12 @@ def _new_module(
     name: Annotated[str, typer.Argument(help="Module name, e.g. 'emotion-bert'")],
     slot: Annotated[str, typer.Option("--slot", help="The slot it implements.")],
     impl: Annotated[str | None, typer.Option(help="Implementation (entry-point) name.")] = None,
+    out_of_tree: Annotated[
+        Path | None,
+        typer.Option("--out-of-tree", help="Make a standalone plugin package in DIR/NAME."),
+    ] = None,
 ) -> None:
-    new_module(name=name, slot=slot, impl=impl, root=None)
+    new_module(name=name, slot=slot, impl=impl, root=None, out_of_tree=out_of_tree)
 
 
 def main() -> None:

@@ -38,10 +38,17 @@ class Result:
     directory: Path
     files: list[Path] = field(default_factory=list)
     owners_entry: str = ""
+    out_of_tree: bool = False
 
     def summary(self) -> str:
         lines = [f"created {self.directory} ({len(self.files)} files)"]
         lines += [f"  {p}" for p in self.files]
+        if self.out_of_tree:
+            lines.append(
+                f"next: cd {self.directory} && python -m venv .venv && "
+                ".venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest tests"
+            )
+            return "\n".join(lines)
         lines += ["added to ownership/owners.yaml:", self.owners_entry.rstrip()]
         lines += [
             f"next: uv venv .venv-{self.directory.name} && uv pip install -p "
@@ -90,12 +97,76 @@ def scaffold(root: Path, name: str, slot: str, *, impl: str | None = None) -> Re
     template = root / "templates" / "module"
     if not template.is_dir():
         raise ScaffoldError(f"template folder {template} is missing")
+    result = _copy_template(template, target, _values(name, slot, impl), root)
+    return _finish_in_tree(root, name, target, owners, owners_file, SLOTS[slot][0], result)
 
+
+def template_dir(root: Path | None = None) -> Path:
+    """templates/module of the checkout at ``root``, else the copy the ttv-ownership wheel
+    carries (``ttv_ownership/templates/module``), so out-of-tree scaffolds work anywhere."""
+    candidates = []
+    if root is not None:
+        candidates.append(Path(root) / "templates" / "module")
+    here = Path(__file__).resolve().parent
+    candidates += [here / "templates" / "module", here.parents[2] / "templates" / "module"]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    raise ScaffoldError("no module template found (templates/module or the installed copy)")
+
+
+OUT_OF_TREE_README = """
+
+## Install and test (a plugin outside the TTV repository)
+
+```bash
+python -m venv .venv && .venv/bin/pip install -e '.[test]'   # ttv-contracts comes from your index
+.venv/bin/python -m pytest tests                              # the {{KitClass}} conformance kit
+.venv/bin/pip install ttv-integration && .venv/bin/ttv modules   # lists `{{slot}}` `{{impl}}`
+```
+
+Select it in a run with `ttv generate LESSON --use {{slot}}={{impl}}`.
+"""
+
+
+def scaffold_out_of_tree(out_dir: Path, name: str, slot: str, *, impl: str | None = None) -> Result:
+    """A standalone plugin package at ``out_dir/NAME``: no workspace source (ttv-contracts
+    comes from an index), registered through its ``ttv.<slot>`` entry point, passing the kit."""
+    if not NAME_RE.match(name):
+        raise ScaffoldError(f"module name {name!r} must look like 'emotion-bert'")
+    if slot not in SLOTS:
+        raise ScaffoldError(f"unknown slot {slot!r}; known: {', '.join(SLOTS)}")
+    impl = impl or (name.split("-")[-1] if "-" in name else name)
+    if not IMPL_RE.match(impl):
+        raise ScaffoldError(f"implementation name {impl!r} must match {IMPL_RE.pattern}")
+    out_dir = Path(out_dir).resolve()
+    target = out_dir / name
+    if target.exists():
+        raise ScaffoldError(f"{target} already exists")
+    values = _values(name, slot, impl)
+    result = _copy_template(template_dir(), target, values, out_dir)
+    pp = target / "pyproject.toml"
+    text = pp.read_text(encoding="utf-8")
+    cut = text.find("# In the TTV repository")
+    if cut < 0:
+        cut = text.find("[tool.uv.sources]")
+    if cut >= 0:
+        pp.write_text(text[:cut].rstrip("\n") + "\n", encoding="utf-8")
+    readme = target / "README.md"
+    extra = OUT_OF_TREE_README
+    for k, v in values.items():
+        extra = extra.replace("{{" + k + "}}", v)
+    readme.write_text(readme.read_text(encoding="utf-8").rstrip("\n") + extra, encoding="utf-8")
+    result.out_of_tree = True
+    return result
+
+
+def _values(name: str, slot: str, impl: str) -> dict[str, str]:
     from ttv_contracts.stubs import STUBS
     from ttv_contracts.testing import CONFORMANCE_CLASSES
 
     cluster = SLOTS[slot][0]
-    values = {
+    return {
         "name": name,
         "dist": f"ttv-{name}",
         "import": "ttv_" + name.replace("-", "_"),
@@ -109,6 +180,8 @@ def scaffold(root: Path, name: str, slot: str, *, impl: str | None = None) -> Re
         "codes": CODE_RANGES.get(slot, "see CONTRIBUTING.md"),
     }
 
+
+def _copy_template(template: Path, target: Path, values: dict[str, str], rel_to: Path) -> Result:
     def fill(text: str) -> str:
         for k, v in values.items():
             text = text.replace("{{" + k + "}}", v)
@@ -125,8 +198,11 @@ def scaffold(root: Path, name: str, slot: str, *, impl: str | None = None) -> Re
         dst = target / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         dst.write_text(fill(src.read_text(encoding="utf-8")), encoding="utf-8")
-        result.files.append(dst.relative_to(root))
+        result.files.append(dst.relative_to(rel_to))
+    return result
 
+
+def _finish_in_tree(root, name, target, owners, owners_file, cluster, result):
     primary, secondary, backup = pick_roles(owners, cluster)
     entry = (
         f"  {name}:\n"
@@ -155,7 +231,17 @@ def scaffold(root: Path, name: str, slot: str, *, impl: str | None = None) -> Re
             path = target / fname
             new, _ = markers.render_file(ctx, pkg, path)
             path.write_text(new, encoding="utf-8")
+        from .release import record
+
+        record(pkg)  # its first release, so `ttv-ownership check` passes from the start
     return result
 
 
-__all__ = ["Result", "ScaffoldError", "pick_roles", "scaffold"]
+__all__ = [
+    "Result",
+    "ScaffoldError",
+    "pick_roles",
+    "scaffold",
+    "scaffold_out_of_tree",
+    "template_dir",
+]
