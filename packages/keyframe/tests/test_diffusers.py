@@ -132,6 +132,15 @@ def test_prompt_changes_the_image(tiny):
     assert not np.array_equal(impl.render(spec).image, impl.render(other).image)
 
 
+def test_scene_attributes_reach_the_prompt(tiny):
+    """Weather and time of day are put into the prompt (build_prompt), so they change the
+    image even when the prompt text is the same."""
+    impl = DiffusersKeyframe(weights_path=str(tiny[0]), **FAST)
+    spec = sample_spec(width=32, height=32)
+    stormy = spec.model_copy(update={"weather": "storm", "time_of_day": "night"})
+    assert not np.array_equal(impl.render(spec).image, impl.render(stormy).image)
+
+
 def test_lora_is_loaded_and_changes_the_output(tiny):
     weights, lora = tiny
     if lora is None:
