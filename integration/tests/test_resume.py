@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from ttv_contracts.v1 import ModuleInfo
 
 SCRIPT = Path(__file__).with_name("killer_script.py")
 
@@ -123,7 +124,8 @@ def test_kill_and_resume(tmp_path, reference, slot, at):
     # Its provenance names every module whose work it holds, reused or not: 13 slots (the
     # router ranks, it makes nothing), the killer among them.
     modules = json.loads((run_dir / "provenance.json").read_text())["manifest"]["modules"]
-    expected = {s: "stub@1.0.0" for s in ALL_BUT_ROUTER}
+    stub = ModuleInfo(slot="narrative", name="stub", package="ttv-contracts").version
+    expected = {s: f"stub@{stub}" for s in ALL_BUT_ROUTER}
     expected[slot] = "killer@1.0.0"
     assert modules == expected
 

@@ -173,7 +173,7 @@ class FramePatch:
         frames = base.frames.copy() if self.indices else base.frames
         for j, i in enumerate(self.indices):
             frames[i] = self.frames[j]
-        return Clip(frames=frames, fps=self.fps, regions=base.regions)
+        return Clip(frames=frames, fps=self.fps, regions=base.regions, tracks=base.tracks)
 
 
 @dataclass(frozen=True)
