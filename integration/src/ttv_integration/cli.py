@@ -82,6 +82,13 @@ NamespaceOpt = Annotated[
         help="Project or series whose stores (identities, scenes, router history) to use.",
     ),
 ]
+OtioOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="Where to write the OpenTimelineIO timeline (default: the MP4's path with .otio); "
+        ".xml writes Final Cut Pro 7 XML, .edl a CMX 3600 EDL."
+    ),
+]
 
 
 def _config(config: str | None, use: list[str] | None, **overrides):
@@ -107,6 +114,7 @@ def generate(
     strict: StrictOpt = False,
     namespace: NamespaceOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    otio: OtioOpt = None,
 ) -> None:
     """Render LESSON into a narrated, subtitled, watermarked, signed MP4.
 
@@ -114,28 +122,32 @@ def generate(
     2 bad input (lesson, config, options or output path).
     """
     try:  # bad input: nothing has run yet
-        from .lesson import load_lesson
+        from . import api
+        from .otio_export import check_format
         from .progress import RichProgress
-        from .runner import NullProgress, Pipeline, check_output
+        from .rundir import new_run_id
+        from .runner import NullProgress, check_output
 
         cfg = _config(config, use, seed=seed, strict=strict or None, namespace=namespace)
-        the_lesson = load_lesson(lesson)
+        the_lesson = api.load_lesson(lesson)
         check_output(output)
+        check_format(otio)
     except Exception as err:
         _fail(err, EXIT_BAD_INPUT)
         return
     from rich.console import Console
 
-    pipeline = Pipeline(cfg)
+    folder = resume or run_dir or runs_root / new_run_id(the_lesson.title)
     try:
         with NullProgress() if quiet else RichProgress() as progress:
-            pipeline.progress = progress
-            report = pipeline.run(
+            report = api.generate(
                 the_lesson,
                 output,
-                run_dir=resume or run_dir,
-                runs_root=runs_root,
+                cfg,
+                run_dir=folder,
                 resume=resume is not None,
+                otio=otio,
+                progress=progress,
             )
     except Exception as err:  # coded, one paragraph, no traceback
         from ttv_contracts.errors import TTVError
@@ -155,11 +167,122 @@ def generate(
     Console().print(
         f"[bold {'green' if report.status == 'ok' else 'yellow'}]{report.status}[/] "
         f"wrote {report.output} ({report.duration_s:.2f} s, {report.num_shots} shots) "
-        f"run dir: {pipeline.rd.root}",
+        f"run dir: {Path(folder).resolve()}",
         highlight=False,
         soft_wrap=True,
     )
     raise typer.Exit(EXIT_OK if report.status == "ok" else EXIT_DEGRADED)
+
+
+#: Timeline codes (OTIO unreadable, foreign, invalid edit, unknown format): bad input.
+_TIMELINE_CODES = {"TTV-E080", "TTV-E081", "TTV-E082", "TTV-E083"}
+
+
+@app.command()
+def render(
+    timeline: Annotated[
+        Path, typer.Argument(help="A TTV timeline (.otio), edited: see docs/timelines.md.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the MP4.")],
+    config: Annotated[
+        str | None,
+        typer.Option(help="Profile or TOML file (default: the config the timeline was made with)."),
+    ] = None,
+    use: UseOpt = None,
+    run_dir: Annotated[Path | None, typer.Option(help="Run directory to create.")] = None,
+    runs_root: Annotated[
+        Path | None, typer.Option(help="Where the new run goes (default: beside the source run).")
+    ] = None,
+    strict: StrictOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    otio: OtioOpt = None,
+) -> None:
+    """Render an edited TTV timeline: shots reordered, trimmed or removed, transitions
+    changed, a clip's narration replaced. Reuses the source run's cache.
+
+    Exit status: 0 ok, 3 degraded, 1 failed, 2 bad input (a bad or foreign timeline)."""
+    from . import api
+    from .progress import RichProgress
+    from .runner import NullProgress
+
+    try:
+        api.read_edit(timeline)
+        from .otio_export import check_format
+        from .runner import check_output
+
+        check_output(output)
+        check_format(otio)
+    except Exception as err:
+        _fail(err, EXIT_BAD_INPUT)
+        return
+    overrides = {"strict": True} if strict else {}
+    try:
+        with NullProgress() if quiet else RichProgress() as progress:
+            report = api.render_timeline(
+                timeline,
+                output,
+                config,
+                use=parse_use_map(use),
+                run_dir=run_dir,
+                runs_root=runs_root,
+                otio=otio,
+                progress=progress,
+                **overrides,
+            )
+    except Exception as err:
+        from ttv_contracts.errors import TTVError
+
+        from .executor import StrictFailure
+
+        bad = (
+            isinstance(err, TTVError)
+            and not isinstance(err, StrictFailure)
+            and err.code in (_BAD_INPUT_CODES | _TIMELINE_CODES)
+        )
+        _fail(err, EXIT_BAD_INPUT if bad else EXIT_FAILED)
+        return
+    from rich.console import Console
+
+    for line in fallback_lines(report):
+        Console(stderr=True).print(f"[yellow]{line}[/]", highlight=False, soft_wrap=True)
+    Console().print(
+        f"[bold {'green' if report.status == 'ok' else 'yellow'}]{report.status}[/] "
+        f"wrote {report.output} ({report.duration_s:.2f} s, {report.num_shots} shots)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(EXIT_OK if report.status == "ok" else EXIT_DEGRADED)
+
+
+def parse_use_map(use: list[str] | None) -> dict[str, str]:
+    from .config import parse_use
+
+    return parse_use(use or [])
+
+
+timeline_app = typer.Typer(
+    help="OpenTimelineIO timelines: convert to editors' formats.", no_args_is_help=True
+)
+app.add_typer(timeline_app, name="timeline")
+
+
+@timeline_app.command("convert")
+def timeline_convert(
+    source: Annotated[Path, typer.Argument(help="A TTV timeline (.otio).")],
+    dest: Annotated[Path, typer.Argument(help="Target: .otio, .xml (FCP 7) or .edl (CMX 3600).")],
+) -> None:
+    """Write a TTV timeline in another format through the OpenTimelineIO adapters.
+
+    Exit status: 0 written, 2 bad input (unreadable timeline, unknown format)."""
+    try:
+        from .otio_export import check_format, convert
+
+        check_format(dest)
+        path = convert(source, dest)
+    except Exception as err:
+        _fail(err, EXIT_BAD_INPUT)
+        return
+    typer.echo(f"wrote {path}")
 
 
 #: Codes that mean the input, not the pipeline, is wrong.
@@ -312,6 +435,13 @@ def batch(
     strict: StrictOpt = False,
     namespace: NamespaceOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    otio: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write each lesson's timeline to this folder as <lesson>.otio "
+            "(videos/<lesson>.otio is always written)."
+        ),
+    ] = None,
 ) -> None:
     """Render every lesson of LESSONS_DIR (skipping finished ones); see integration/BATCH.md.
 
@@ -339,6 +469,10 @@ def batch(
 
     for line in summary_lines(report):
         Console().print(line, highlight=False, soft_wrap=True)
+    if otio is not None:
+        from .otio_export import copy_timelines
+
+        copy_timelines(output / "videos", otio)
     counts = report["counts"]
     raise typer.Exit(
         EXIT_FAILED

@@ -30,14 +30,98 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import opentimelineio as otio
+from pydantic import BaseModel, ConfigDict, Field
+from ttv_contracts.v1.schema import schema_id
 
 METADATA_VERSION = 1
-#: The schema of the ``ttv`` metadata, relative to the documentation site's root (served
-#: there by the site build, like the v1 JSON schemas).
-METADATA_SCHEMA_ID = "schemas/otio/v1.json"
+#: The schema of the ``ttv`` metadata: published by the site build at ``schemas/otio/v1.json``
+#: (like the v1 JSON schemas), shipped in this package as ``schemas/otio-v1.json``.
+METADATA_SCHEMA_PATH = "schemas/otio/v1.json"
+METADATA_SCHEMA_ID = schema_id(METADATA_SCHEMA_PATH)
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "otio-v1.json"
+
+
+class _Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlanShotMeta(_Meta):
+    index: int = Field(ge=0)
+    narration: str
+    scene_index: int = Field(ge=0)
+
+
+class CastMeta(_Meta):
+    id: str
+    name: str
+    pronouns: str
+    seed: int
+
+
+class ProvenanceMeta(_Meta):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of provenance.json")
+    file_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="the MP4's SHA-256")
+    report_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    payload_hex: str
+    key_id: str = ""
+
+
+class ClipMeta(_Meta):
+    """``clip.metadata["ttv"]`` of a video clip. Edit ``narration`` to replace the line."""
+
+    shot: int = Field(ge=0, description="the story plan's shot this clip shows")
+    position: int = Field(ge=0, description="its place in the exported cut")
+    narration: str = Field(min_length=1, description="the line spoken over it")
+    timeline_start: int = Field(ge=0, description="first timeline frame (timeline_fps)")
+    timeline_frames: int = Field(ge=1)
+    trim_in: int = Field(ge=0, description="timeline frames cut from the shot's head")
+    trim_out: int = Field(ge=0, description="timeline frames cut from the shot's tail")
+    source_frames: int = Field(ge=1, description="the whole shot's timeline frames")
+    span: tuple[int, int] = Field(description="output frames [start, end) in the MP4")
+
+
+class TransitionMeta(_Meta):
+    """``transition.metadata["ttv"]``: the blend and how it splits over the cut."""
+
+    spec: dict[str, Any] = Field(description="a v1 TransitionSpec (kind, duration_frames...)")
+    split: tuple[int, int] = Field(description="timeline frames of A's tail and B's head")
+    offsets: tuple[int, int] = Field(description="in/out offsets (output frames) as exported")
+
+
+class TimelineMeta(_Meta):
+    """``timeline.metadata["ttv"]`` of a timeline TTV wrote."""
+
+    schema_: str = Field(alias="schema", description="this schema's $id")
+    version: Literal[1] = Field(description="metadata version; another is TTV-E081")
+    lesson: dict[str, Any] = Field(description="the v1 Lesson")
+    lesson_digest: str
+    plan: list[PlanShotMeta]
+    cast: list[CastMeta]
+    stages: dict[str, str] = Field(description="stage -> implementation@version")
+    modules: dict[str, str] = Field(description="slot -> implementation@version in the video")
+    provenance: ProvenanceMeta
+    config: dict[str, Any] = Field(description="the pipeline config (ttv render reuses it)")
+    run_dir: str
+    run_id: str
+    timeline_fps: int = Field(ge=1)
+    fps: int = Field(ge=1)
+    audio_rate: int = Field(ge=1)
+    frames: int = Field(ge=0, description="the MP4's video frames")
+    samples: int = Field(ge=0, description="the MP4's audio samples")
+    clips: list[ClipMeta]
+
+
+def metadata_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the ``ttv`` metadata, with its clips and transitions."""
+    schema = TimelineMeta.model_json_schema(by_alias=True)
+    schema["$defs"]["TransitionMeta"] = TransitionMeta.model_json_schema()
+    schema["$id"] = METADATA_SCHEMA_ID
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"TTV OpenTimelineIO metadata, version {METADATA_VERSION}"
+    return schema
 
 #: Editors' formats ``ttv timeline convert`` writes, by file suffix: (adapter, description).
 FORMATS: dict[str, tuple[str, str]] = {
@@ -190,6 +274,7 @@ def build_timeline(
     tl.tracks.append(video)
     tl.tracks.append(audio)
     tl.metadata["ttv"] = {
+        "clips": [dict(c.metadata["ttv"]) for c in video.find_clips()],
         "schema": METADATA_SCHEMA_ID,
         "version": METADATA_VERSION,
         "lesson": lesson.model_dump(mode="json"),
@@ -214,6 +299,7 @@ def build_timeline(
         "frames": total_out,
         "samples": total_samples,
     }
+    TimelineMeta.model_validate(tl.metadata["ttv"])  # the published schema, checked
     return tl
 
 
@@ -288,3 +374,35 @@ def write(tl: otio.schema.Timeline, path: Path) -> Path:
             module="ttv-integration",
         ) from None
     return path
+
+
+def check_format(path: str | Path | None) -> None:
+    """Refuse (TTV-E083) a timeline path whose suffix names no format TTV writes."""
+    from ttv_contracts.errors import E_TIMELINE_EXPORT, TTVError
+
+    if path is None or Path(path).suffix.lower() in FORMATS:
+        return
+    raise TTVError(
+        E_TIMELINE_EXPORT,
+        f"{path}: unknown timeline format {Path(path).suffix or '(none)'}",
+        module="ttv-integration",
+        hint="Use one of " + ", ".join(f"{s} ({d})" for s, (_, d) in FORMATS.items()) + ".",
+    )
+
+
+def copy_timelines(videos: Path, dest: Path) -> list[Path]:
+    """Each ``videos/<lesson>.otio`` (a batch's) as ``dest/<lesson>.otio``, media unchanged."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for src in sorted(Path(videos).glob("*.otio")):
+        target = dest / src.name
+        target.write_bytes(src.read_bytes())
+        out.append(target)
+    return out
+
+
+def convert(source: str | Path, dest: str | Path) -> Path:
+    """Convert a TTV timeline to the format ``dest``'s suffix names (.otio, .xml, .edl)."""
+    from .otio_render import read_timeline
+
+    return write(read_timeline(source), Path(dest))

@@ -246,6 +246,8 @@ class Site:
             "    - [Take over a module in 24 hours](takeover.md)",
             "    - [Add a new module](add-module.md)",
             "    - [Add a pipeline stage](add-stage.md)",
+            "- [Python API](python-api.md)",
+            "- [Timelines (OpenTimelineIO)](timelines.md)",
             "- Reports",
             "    - [Swap tests](reports/swap.md)",
             "    - [Benchmarks](reports/bench.md)",
@@ -741,6 +743,15 @@ class Site:
             fields = ", ".join(f"`{f}`" for f in list(s.get("properties", {}))[:8])
             more = " …" if len(s.get("properties", {})) > 8 else ""
             lines.append(f"| {name} | [{name}.json](v1/{name}.json) | {fields}{more} |")
+        # The integration's OpenTimelineIO metadata schema (generated, shipped in its wheel).
+        otio_schema = self.ws.root / "integration/src/ttv_integration/schemas/otio-v1.json"
+        if otio_schema.is_file():
+            out["schemas/otio/v1.json"] = otio_schema.read_text(encoding="utf-8")
+            lines += [
+                "",
+                "The `ttv` metadata of the OpenTimelineIO timelines TTV writes (version 1):",
+                "[otio/v1.json](otio/v1.json); see [Timelines](../timelines.md).",
+            ]
         out["schemas/index.md"] = "\n".join(lines) + "\n"
         return out
 

@@ -40,12 +40,23 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
+#: Where the documentation site is served; the site publishes each schema at
+#: ``schemas/v1/<Model>.json`` under it, so every ``$id`` resolves to its own file.
+SITE_URL = "https://ttv-pipeline.github.io/ttv/"
+
+
+def schema_id(path: str) -> str:
+    """The URL the site serves ``path`` (relative to the site's root) at."""
+    return SITE_URL + path.lstrip("/")
+
+
 def schemas() -> dict[str, dict]:
-    """Model name -> JSON Schema (draft 2020-12, as pydantic writes it)."""
+    """Model name -> JSON Schema (draft 2020-12, as pydantic writes it). The version is the
+    contract major in the path (``schemas/v1/``); a breaking change publishes ``v2``."""
     out = {}
     for name, cls in SCHEMA_MODELS.items():
         schema = cls.model_json_schema(mode="serialization")
-        schema["$id"] = f"https://ttv.invalid/schemas/v1/{name}.json"
+        schema["$id"] = schema_id(f"schemas/v1/{name}.json")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         out[name] = schema
     return out
