@@ -97,6 +97,22 @@ CASES: list[tuple[str, dict]] = [
         ),
     ),
     (
+        "garden: path, flowers, house, pot",
+        dict(setting="the path to the house", objects=("flower", "path", "house", "pot")),
+    ),
+    (
+        "school kitchen, winter morning (inferred)",
+        dict(setting="a busy school kitchen on a winter morning", objects=("kettle", "table")),
+    ),
+    (
+        "forest at night in the rain",
+        dict(setting="the forest", time_of_day="night", weather="rain", objects=("tree",)),
+    ),
+    (
+        "classroom, day (table, book)",
+        dict(setting="a quiet classroom after the bell", objects=("book", "table")),
+    ),
+    (
         "windy day, sun, trees",
         dict(setting="a windy hill", weather="wind", time_of_day="day", objects=("tree", "sun")),
     ),

@@ -113,8 +113,9 @@ def test_night_sky_is_dark_and_day_sky_is_blue():
     assert luma(sky_night) < 60 and luma(sky_night) < luma(sky_day) / 2
 
 
-OUTDOOR = sorted(set(SHAPES) - {"bench", "tool", "pot", "wheel", "table", "book", "workshop"})
-INDOOR = ["bench", "tool", "pot", "wheel", "table", "book", "lamp", "workshop"]
+INSIDE_ONLY = {"bench", "tool", "pot", "wheel", "table", "book", "workshop", "kitchen", "board"}
+OUTDOOR = sorted(set(SHAPES) - INSIDE_ONLY)
+INDOOR = sorted(INSIDE_ONLY | {"lamp", "kettle"})
 
 
 @pytest.mark.parametrize("shape", OUTDOOR)
@@ -133,7 +134,9 @@ def test_each_indoor_object_changes_the_picture(shape):
     )
 
 
-@pytest.mark.parametrize("shape", ["table", "bench", "pot", "book", "lamp", "tool", "wheel"])
+@pytest.mark.parametrize(
+    "shape", ["table", "bench", "pot", "book", "lamp", "tool", "wheel", "kettle"]
+)
 def test_indoor_things_are_drawn_outside_too(shape):
     assert not np.array_equal(render(), render(objects=(shape,)))
 

@@ -77,11 +77,15 @@ SHAPES: dict[str, str] = {
     "tool": "tool tools hammer saw chisel wrench spanner axe",
     "pot": "pot pots vase jar jug bowl",
     "wheel": "wheel",
-    "tree": "tree trees forest wood woods oak pine orchard jungle",
+    "tree": "tree trees oak pine orchard",
+    "forest": "forest forests wood woods jungle",
+    "kitchen": "kitchen kitchens bakery stove oven",
+    "kettle": "kettle kettles teapot",
+    "board": "blackboard chalkboard board classroom",
     "house": "house houses cottage hut home village cabin farmhouse barn town",
     "mountain": "mountain mountains peak peaks summit volcano alps",
     "river": "river rivers stream brook creek riverbank",
-    "sea": "sea seas ocean wave waves seaside water",
+    "sea": "sea seas ocean waves seaside",  # not "water": a watered flower is no sea
     "harbour": "harbour harbor port quay pier dock",
     "island": "island isle reef",
     "beach": "beach shore coast sand",
@@ -90,10 +94,18 @@ SHAPES: dict[str, str] = {
     "moon": "moon",
     "star": "star stars",
     "table": "table tables desk",
+    "flower": "flower flowers rose roses daisy daisies tulip tulips blossom garden",
+    "path": "path paths road track trail lane",
     "book": "book books library bookshelf page",
 }
 _WORD_SHAPE = {w: shape for shape, words in SHAPES.items() for w in words.split()}
-_EXPANDS = {"workshop": ("bench", "tool", "pot", "wheel"), "library": ("book", "table")}
+_EXPANDS = {
+    "workshop": ("bench", "tool", "pot", "wheel"),
+    "library": ("book", "table"),
+    "classroom": ("table", "book"),
+    "forest": ("tree",),
+    "kitchen": ("kettle",),
+}
 _SEA_SHAPES = {"sea", "boat", "lighthouse", "harbour", "island", "beach"}
 
 
@@ -163,8 +175,8 @@ def interpret(spec) -> View:
         if w in _WORD_SHAPE:
             shapes.add(_WORD_SHAPE[w])
         shapes.update(_EXPANDS.get(w, ()))
-    if "workshop" in shapes:
-        shapes.update(_EXPANDS["workshop"])
+    for shape in list(shapes):
+        shapes.update(_EXPANDS.get(shape, ()))
     return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred))
 
 
@@ -320,13 +332,21 @@ class Painter:
             self.land(x0, hz, x1, y1)
         if "river" in v.shapes and not v.sea:
             self.river(x0, hz, x1, y1)
+        if "path" in v.shapes and not v.sea:
+            self.river(x0, hz, x1, y1, path=True)
         # Objects, back to front.
         if "house" in v.shapes:
             self.house(x0 + w * self.lay.uniform(0.62, 0.8), hz + h * 0.06, h * 0.2)
+        if "forest" in v.shapes:  # a far row of trees first
+            for k in range(9):
+                fx = (k + 0.5) / 9 + self.lay.uniform(-0.03, 0.03)
+                self.tree(x0 + w * fx, hz + h * 0.03, h * self.lay.uniform(0.2, 0.26))
         if "tree" in v.shapes:
             for k, fx in enumerate((0.1, 0.9, 0.33)):
                 self.tree(x0 + w * (fx + self.lay.uniform(-0.04, 0.04)), hz + h * (0.08 + 0.04 * k),
                           h * (0.3 - 0.05 * k))  # fmt: skip
+        if "flower" in v.shapes and not v.sea:
+            self.flowers(x0, x1, y1, h)
         light_x = None
         if "lighthouse" in v.shapes or "island" in v.shapes or "rock" in v.shapes:
             side = 0.2 if self.lay.random() < 0.5 else 0.8
@@ -348,7 +368,9 @@ class Painter:
             by = y1 - h * 0.2 if rough else hz + (y1 - hz) * (0.45 if v.sea else 0.55)
             self.boat(x0 + w * bx, by, h * (0.26 if rough else 0.2))
         props = [
-            p for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel") if p in v.shapes
+            p
+            for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel", "kettle")
+            if p in v.shapes
         ]
         for k, p in enumerate(props):
             self.prop(p, x0 + w * (0.12 + 0.16 * k), y1 - h * 0.06, h)
@@ -520,9 +542,10 @@ class Painter:
         self.d.line(list(zip(xs, top, strict=True)), fill=(*self.lit((230, 236, 240), 1.3), 200),
                     width=max(1, int(self.u * 0.9)))  # fmt: skip
 
-    def river(self, x0, hz, x1, y1) -> None:
+    def river(self, x0, hz, x1, y1, path: bool = False) -> None:
+        """A river (or, with ``path``, a sandy path) winding from the horizon to the viewer."""
         w = x1 - x0
-        c = x0 + w * self.lay.uniform(0.35, 0.65)
+        c = x0 + w * (self.lay.uniform(0.15, 0.35) if path else self.lay.uniform(0.35, 0.65))
         pts_l, pts_r = [], []
         for k in range(13):
             t = k / 12
@@ -531,12 +554,31 @@ class Painter:
             half = w * (0.01 + 0.2 * t)
             pts_l.append((cx - half, y))
             pts_r.append((cx + half, y))
+        if path:
+            pts_r = [
+                (lx + (rx - lx) * 0.45, y) for (lx, _), (rx, y) in zip(pts_l, pts_r, strict=True)
+            ]
+            self.d.polygon(pts_l + pts_r[::-1], fill=self.lit((206, 178, 128)))
+            return
         water = self.lit(_mix((60, 120, 180), self.sky_hor, 0.4))
         self.d.polygon(pts_l + pts_r[::-1], fill=water)
         for k in range(1, 12, 2):
             (lx, y), (rx, _) = pts_l[k], pts_r[k]
             self.d.line([(lx + (rx - lx) * 0.3, y), (lx + (rx - lx) * 0.55, y)],
                         fill=(*self.lit((220, 235, 250)), 150), width=max(1, int(self.u * 0.4)))  # fmt: skip
+
+    def flowers(self, x0, x1, y1, h) -> None:
+        """A bed of flowers along the bottom: stems and bright heads."""
+        w = x1 - x0
+        colors = ((230, 70, 90), (250, 210, 60), (240, 240, 245), (200, 110, 220), (250, 140, 60))
+        n = max(6, int(w / (self.u * 4)))
+        xs = self.lay.uniform(x0, x1, n)
+        ys = y1 - h * self.lay.uniform(0.02, 0.16, n)
+        stem = self.lit((60, 120, 50))
+        for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            r = self.u * (0.9 + 0.5 * (k % 3) / 2)
+            self.d.line([(x, y), (x, y + self.u * 3)], fill=stem, width=max(1, int(self.u * 0.35)))
+            self.d.ellipse((x - r, y - r, x + r, y + r), fill=self.lit(colors[k % len(colors)]))
 
     def island(self, cx, hz, w, h) -> None:
         rock = self.lit((78, 74, 70))
@@ -762,6 +804,8 @@ class Painter:
             self.hammer(cx, ground - s * 0.02, s * 0.8, flat=True)
         elif kind == "wheel":
             self.wheel(cx, ground, s * 0.8)
+        elif kind == "kettle":
+            self.kettle(cx, ground, s * 0.5)
 
     def rain(self, box, heavy: bool) -> None:
         x0, y0, x1, y1 = box
@@ -870,14 +914,27 @@ class Painter:
             self.shelf_pots(W * 0.62 if v.lamp_room else W * 0.05, H * 0.56, W * 0.3)
         if "wheel" in v.shapes:
             self.wheel(W * 0.86, floor_y + H * 0.2, H * 0.3)
+        if "board" in v.shapes:  # a blackboard, never with writing on it
+            bx0, bx1 = W * (0.26 if "book" in v.shapes else 0.06), W * 0.56
+            self.rect((bx0, H * 0.12, bx1, H * 0.44), fill=self.lit((58, 52, 40)))
+            self.rect((bx0 + self.u, H * 0.12 + self.u, bx1 - self.u, H * 0.44 - self.u),
+                      fill=self.lit((44, 84, 62)))  # fmt: skip
+            self.rect((bx0, H * 0.44, bx1, H * 0.455), fill=self.lit((110, 90, 60)))
+        if "kitchen" in v.shapes:
+            self.kitchen(W * 0.0, W * 0.46, floor_y, H)
         if "book" in v.shapes:
             self.bookshelf(
                 W * 0.04 if "bench" not in v.shapes else W * 0.42, H * 0.12, W * 0.18, floor_y
             )
         if "table" in v.shapes:
             self.prop("table", W * 0.3, floor_y + H * 0.2, H * 1.4)
+            top = floor_y + H * 0.2 - H * 1.4 * 0.16 * 0.75
             if "book" in v.shapes:
-                self.book(W * 0.28, floor_y + H * 0.2 - H * 1.4 * 0.16 * 0.75, H * 0.1)
+                self.book(W * 0.28, top, H * 0.1)
+            if "kettle" in v.shapes and "kitchen" not in v.shapes:
+                self.kettle(W * 0.36, top, H * 0.09)
+        elif "kettle" in v.shapes and "kitchen" not in v.shapes:
+            self.kettle(W * 0.3, floor_y + H * 0.2, H * 0.1)
         lamp = "lamp" in v.shapes or night or v.time == "dusk"
         if lamp and not v.lamp_room:
             lx = W * (0.2 if "bench" not in v.shapes else 0.46)
@@ -889,9 +946,51 @@ class Painter:
             self.lantern(lx, H * 0.24, H * 0.09)
             self.glow(lx, H * 0.3, H * 0.45, WARM_LIGHT, 0.38)
 
+    def kitchen(self, x0, x1, floor_y, H) -> None:
+        """Cupboards on the wall, a counter with doors, a stove with a kettle on it."""
+        wood, dark = self.lit((176, 132, 86)), self.lit((120, 84, 52))
+        top = floor_y - H * 0.02
+        self.rect((x0, top - H * 0.2, x1, floor_y + H * 0.12), fill=wood)
+        self.rect((x0, top - H * 0.22, x1, top - H * 0.2), fill=self.lit((200, 196, 186)))
+        for k in range(4):  # doors with knobs
+            dx0 = x0 + (x1 - x0) * k / 4 + self.u
+            dx1 = x0 + (x1 - x0) * (k + 1) / 4 - self.u
+            self.rect(
+                (dx0, top - H * 0.17, dx1, floor_y + H * 0.1),
+                outline=dark,
+                width=max(1, int(self.u * 0.4)),
+            )
+            self.d.ellipse(
+                (dx1 - self.u * 2, top - H * 0.05, dx1 - self.u, top - H * 0.05 + self.u), fill=dark
+            )
+        self.rect(
+            (x0, H * 0.1, x1, H * 0.3), fill=wood, outline=dark, width=max(1, int(self.u * 0.4))
+        )
+        stove = x1 - (x1 - x0) * 0.3
+        self.rect(
+            (stove - H * 0.09, top - H * 0.23, stove + H * 0.09, top - H * 0.2),
+            fill=self.lit((40, 40, 44)),
+        )
+        self.kettle(stove, top - H * 0.23, H * 0.1)
+
+    def kettle(self, cx, base, size) -> None:
+        body = self.lit((170, 176, 186))
+        self.d.ellipse((cx - size * 0.5, base - size * 0.8, cx + size * 0.5, base), fill=body)
+        self.rect((cx - size * 0.5, base - size * 0.3, cx + size * 0.5, base), fill=body)
+        self.d.polygon([(cx + size * 0.4, base - size * 0.4), (cx + size * 0.85, base - size * 0.75),
+                        (cx + size * 0.9, base - size * 0.65), (cx + size * 0.45, base - size * 0.2)],
+                       fill=body)  # fmt: skip
+        self.d.arc((cx - size * 0.35, base - size * 1.15, cx + size * 0.35, base - size * 0.55), 180, 360,
+                   fill=self.lit((60, 60, 64)), width=max(1, int(size * 0.08)))  # fmt: skip
+        if self.v.weather == "snow" or self.v.time in ("dawn", "night"):  # steam
+            for k in range(3):
+                y = base - size * (1.2 + 0.3 * k)
+                self.d.ellipse((cx + size * (0.8 + 0.1 * k), y - size * 0.12, cx + size * (1.05 + 0.1 * k), y + size * 0.12),
+                               fill=(240, 240, 245, 110))  # fmt: skip
+
     def _outside_shapes(self) -> frozenset[str]:
-        keep = {"sea", "boat", "tree", "house", "mountain", "river", "sun", "moon", "star", "cloud",
-                "rain", "island", "harbour", "beach", "rock"}  # fmt: skip
+        keep = {"sea", "boat", "tree", "forest", "house", "mountain", "river", "sun", "moon", "star",
+                "cloud", "rain", "island", "harbour", "beach", "rock", "path", "flower"}  # fmt: skip
         shapes = set(self.v.shapes) & keep
         if self.v.lamp_room:
             shapes.add("sea")
