@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw
 from .fonts import FontChain
 from .layout import Box, Figure, Placer, figure_box, safe_area
 
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,12 @@ class Style:
     """Sizes relative to the output frame height, so text scales with the video."""
 
     caption_size: float = 0.060  # 22 px at 360p, 43 px at 720p
-    caption_min_size: float = 0.046
-    caption_max_lines: int = 3
+    caption_min_size: float = 0.052  # 19 px at 360p
+    caption_max_lines: int = 4
     label_size: float = 0.046
     tag_size: float = 0.044
     pad: float = 0.35  # box padding, in font sizes
-    caption_bg: tuple[int, int, int, int] = (12, 12, 16, 190)
+    caption_bg: tuple[int, int, int, int] = (12, 12, 16, 232)  # nearly opaque: reads on any picture
     caption_fg: tuple[int, int, int] = (255, 255, 250)
     label_bg: tuple[int, int, int, int] = (20, 24, 32, 175)
     label_fg: tuple[int, int, int] = (245, 245, 235)

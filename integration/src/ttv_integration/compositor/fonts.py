@@ -24,6 +24,7 @@ from PIL import ImageFont
 #: Preferred families, in order; other installed ``noto-*`` families follow.
 PREFERRED = ("noto-sans", "fira-sans")
 WEIGHT = 600  # semi-bold: legible over moving pictures and for OCR
+WORD_SPACE = 0.15  # extra space between words, in font sizes
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,23 @@ class FontChain:
         f = self.faces[face]
         return _truetype(f.path, max(6, int(size)), f.variable)
 
+    def _pieces(self, text: str, size: int):
+        """(x offset, face, piece) for each run piece; spaces get ``WORD_SPACE`` of the size
+        on top of the font's own (clear word gaps read better, for people and for OCR)."""
+        x = 0.0
+        extra = size * WORD_SPACE
+        for i, part in self.runs(text):
+            font = self.font(i, size)
+            for n, piece in enumerate(part.split(" ")):
+                if n:
+                    x += font.getlength(" ") + extra
+                if piece:
+                    yield x, i, piece
+                    x += font.getlength(piece)
+        yield x, -1, ""
+
     def width(self, text: str, size: int) -> float:
-        return sum(self.font(i, size).getlength(part) for i, part in self.runs(text))
+        return list(self._pieces(text, size))[-1][0]
 
     def metrics(self, size: int) -> tuple[int, int]:
         """(ascent, descent) of the primary face at ``size``."""
@@ -134,7 +150,6 @@ class FontChain:
         """Draw ``text`` with its baseline-aligned runs starting at ``xy`` (top-left)."""
         x, y = xy
         baseline = y + self.metrics(size)[0]
-        for i, part in self.runs(text):
-            font = self.font(i, size)
-            draw.text((x, baseline), part, font=font, anchor="ls", **kwargs)
-            x += font.getlength(part)
+        for dx, i, piece in self._pieces(text, size):
+            if piece:
+                draw.text((x + dx, baseline), piece, font=self.font(i, size), anchor="ls", **kwargs)

@@ -1,0 +1,241 @@
+"""The compositor: fonts without tofu, cue timing (hard switch), layout without overlaps,
+text inside the title-safe area, region tracks, and its place in the render."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from ttv_contracts.v1 import Region
+from ttv_integration.compositor import (
+    Box,
+    Compositor,
+    CueSpan,
+    Figure,
+    FontChain,
+    Placer,
+    RegionFeed,
+    ShotText,
+    overlapping_pairs,
+    safe_area,
+)
+from ttv_integration.compositor.layout import figure_box
+
+
+@dataclass
+class FakeClip:
+    """A clip-like object: static regions, optional per-frame tracks."""
+
+    regions: tuple
+    num_frames: int
+    size: tuple[int, int]
+    tracks: tuple | None = None
+
+
+def make(width=320, height=180, cues=(), shots=(), feed=None, **kw) -> Compositor:
+    feed = feed or RegionFeed([0], [1000], (width, height))
+    return Compositor(
+        width=width,
+        height=height,
+        fps=24,
+        fps_in=12,
+        cues=list(cues),
+        shots=list(shots),
+        feed=feed,
+        **kw,
+    )
+
+
+# ---------------------------------------------------------------------------- fonts
+
+
+def test_fonts_cover_dashes_arrows_and_accents():
+    chain = FontChain()
+    assert chain.faces[0].slug == "noto-sans"
+    assert chain.missing("70–90 % → steam, Lucía, “quoted” — naïve ≈ 3×4 °C") == set()
+    # the arrow comes from the fallback face, not the primary's missing-glyph box
+    runs = chain.runs("a → b")
+    assert any(i > 0 and "→" in part for i, part in runs)
+
+
+def test_fonts_report_uncovered_characters():
+    chain = FontChain()
+    assert chain.missing("水") == {"水"}  # no CJK font installed by default
+
+
+def test_arrow_is_not_tofu():
+    from PIL import Image, ImageDraw
+
+    chain = FontChain()
+
+    def ink(text: str) -> np.ndarray:
+        img = Image.new("L", (80, 40), 0)
+        chain.draw(ImageDraw.Draw(img), (5, 5), text, 24, fill=255)
+        return np.asarray(img)
+
+    tofu = ink("\uffff")
+    assert ink("→").any() and not np.array_equal(ink("→"), tofu)
+    assert ink("–").any() and not np.array_equal(ink("–"), tofu)
+
+
+# ---------------------------------------------------------------------------- captions
+
+
+def test_caption_switch_is_hard_and_gaps_are_empty():
+    cues = [CueSpan(0, 0.0, 1.5, "first cue"), CueSpan(1, 2.0, 3.0, "second cue")]
+    comp = make(cues=cues)
+    assert comp.cue_at(0.0) == 0
+    assert comp.cue_at(1.49) == 0
+    assert comp.cue_at(1.5) is None  # end is exclusive: the pad after speech is empty
+    assert comp.cue_at(1.99) is None
+    assert comp.cue_at(2.0) == 1
+    back_to_back = make(cues=[CueSpan(0, 0.0, 1.0, "a b"), CueSpan(1, 1.0, 2.0, "c d")])
+    assert back_to_back.cue_at(1.0) == 1  # never both
+
+
+def _stream(n, w=320, h=180, value=90):
+    for _ in range(n):
+        yield np.full((h, w, 3), value, np.uint8)
+
+
+def test_text_stays_inside_the_title_safe_area():
+    text = "A very long caption that must wrap over several lines " * 3
+    cues = [CueSpan(0, 0.0, 10.0, text.strip())]
+    shots = [ShotText(setting="a lighthouse on a rocky island at dusk", names=(("c1", "Tomas"),))]
+    feed = RegionFeed([0], [200], (320, 180))
+    feed.add(0, FakeClip((Region(x=70, y=40, w=20, h=20, label="c1"),), 200, (160, 90)))
+    comp = make(cues=cues, shots=shots, feed=feed)
+    frames = list(comp.run(_stream(6), total_in=3))
+    safe = safe_area(320, 180, 0.1)
+    for frame in frames:
+        changed = np.argwhere((frame != 90).any(axis=2))
+        assert changed.size
+        (y0, x0), (y1, x1) = changed.min(axis=0), changed.max(axis=0)
+        assert x0 >= safe.x0 - 1 and x1 <= safe.x1 + 1
+        assert y0 >= safe.y0 - 1 and y1 <= safe.y1 + 1
+    rec = comp.frames[0]
+    assert set(rec["boxes"]) == {"caption", "label", "tag:c1"}
+    assert not overlapping_pairs([(k, Box(*b)) for k, b in rec["boxes"].items()])
+
+
+def test_captions_off_keeps_labels_and_both_off_changes_nothing():
+    cues = [CueSpan(0, 0.0, 10.0, "hello there")]
+    shots = [ShotText(setting="a beach")]
+    comp = make(cues=cues, shots=shots, captions=False)
+    list(comp.run(_stream(2), total_in=1))
+    assert set(comp.frames[0]["boxes"]) == {"label"}
+    off = make(cues=cues, shots=shots, captions=False, labels=False)
+    out = list(off.run(_stream(2), total_in=1))
+    assert all((f == 90).all() for f in out)
+
+
+def test_sidecar_records_every_frame(tmp_path):
+    cues = [CueSpan(0, 0.0, 0.1, "one"), CueSpan(1, 0.1, 0.5, "two")]
+    comp = make(cues=cues, shots=[ShotText()], sidecar=tmp_path / "overlay.json")
+    list(comp.run(_stream(10), total_in=5))
+    doc = json.loads((tmp_path / "overlay.json").read_text())
+    assert [f["cue"] for f in doc["frames"]] == [0, 0, 0, 1, 1, 1, 1, 1, 1, 1]
+    assert doc["fonts"][:2] == ["noto-sans", "fira-sans"]
+
+
+# ---------------------------------------------------------------------------- regions
+
+
+def test_region_feed_scales_and_follows_tracks():
+    feed = RegionFeed([0, 4], [4, 4], (640, 360))
+    face = Region(x=10, y=10, w=10, h=10, label="a")
+    moved = Region(x=30, y=10, w=10, h=10, label="a")
+    feed.add(0, FakeClip((face,), 4, (320, 180)))
+    feed.add(1, FakeClip((face,), 4, (320, 180), tracks=((face,), (face,), (moved,), (moved,))))
+    assert feed.locate(5) == (1, 1)
+    ((_, _, b0),) = feed.regions(0, 3)  # static regions: every frame
+    assert b0.as_list() == [20, 20, 40, 40]
+    ((_, _, b1),) = feed.regions(1, 2)  # per-frame track
+    assert b1.as_list() == [60, 20, 80, 40]
+
+
+def test_region_feed_letterbox_offset():
+    feed = RegionFeed([0], [1], (640, 480))  # 16:9 clip into 4:3: bars top and bottom
+    feed.add(0, FakeClip((Region(x=0, y=0, w=16, h=9, label="a"),), 1, (160, 90)))
+    ((_, _, b),) = feed.regions(0, 0)
+    assert b.as_list() == [0, 60, 64, 96]
+
+
+def test_transition_frames_know_the_blended_shot():
+    feed = RegionFeed([0, 10], [10, 10], (320, 180), cut_frames=[4])
+    assert feed.neighbours(0, 7) == []
+    assert feed.neighbours(0, 8) == [(1, 0)]  # last ceil(4/2) frames of A show B's first
+    assert feed.neighbours(1, 1) == [(0, 9)]  # first floor(4/2) frames of B show A's last
+    assert feed.neighbours(1, 2) == []
+
+
+# ---------------------------------------------------------------------------- layout
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_greedy_layout_never_overlaps(seed):
+    rng = random.Random(seed)
+    w, h = 640, 360
+    frame = Box(0, 0, w, h)
+    safe = safe_area(w, h, 0.1)
+    placer = Placer(safe, gap=3)
+    for _ in range(5):  # a few frames: placement is sticky between them
+        figures = []
+        for n in range(rng.randint(1, 4)):
+            s = rng.uniform(25, 60)
+            x, y = rng.uniform(0, w - s), rng.uniform(h * 0.15, h * 0.6)
+            face = Box(x, y, x + s, y + s)
+            figures.append(Figure(f"c{n}", f"Name{n}", face, figure_box(face, frame)))
+        caption = Box(safe.cx - 200, safe.y1 - 60, safe.cx + 200, safe.y1)
+        layout = placer.place(
+            figures, caption, (180, 20), {f.key: (70, 18) for f in figures}, step=28
+        )
+        boxes = layout.text_boxes()
+        assert not overlapping_pairs(boxes)
+        for name, box in boxes:
+            assert box.inside(safe)
+            if name != "caption":
+                assert not any(box.overlaps(f.body) for f in figures)
+        assert len(layout.tags) + len(layout.dropped) == len(figures)
+
+
+def test_tag_sits_near_its_face():
+    safe = safe_area(640, 360, 0.1)
+    face = Box(300, 150, 340, 190)
+    fig = Figure("a", "Ana", face, figure_box(face, Box(0, 0, 640, 360)))
+    layout = Placer(safe, gap=3).place([fig], None, None, {"a": (60, 18)}, step=28)
+    tag = layout.tags["a"]
+    assert tag.y1 <= face.y0 and abs(tag.cx - face.cx) < 1  # straight above the head
+
+
+# ---------------------------------------------------------------------------- render
+
+
+def test_render_draws_captions_from_the_cues(tmp_path, lesson_file):
+    from ttv_integration.config import load_config
+    from ttv_integration.lesson import load_lesson
+    from ttv_integration.runner import Pipeline
+
+    overrides = {
+        "width": 320,
+        "height": 180,
+        "timeline_width": 160,
+        "timeline_height": 90,
+        "store_dir": str(tmp_path / "stores"),
+    }
+    lesson = load_lesson(lesson_file)
+    cfg = load_config(profile="stub", overrides=overrides)
+    Pipeline(cfg).run(lesson, tmp_path / "a.mp4", run_dir=tmp_path / "run-a")
+    doc = json.loads((tmp_path / "run-a" / "overlay.json").read_text())
+    assert doc["frames"] and any("caption" in f["boxes"] for f in doc["frames"])
+    for f in doc["frames"]:
+        active = [c["index"] for c in doc["cues"] if c["start_s"] <= f["t"] < c["end_s"]]
+        assert (f["cue"] is None and not active) or [f["cue"]] == active
+
+    off = load_config(profile="stub", overrides={**overrides, "burn_captions": False})
+    Pipeline(off).run(lesson, tmp_path / "b.mp4", run_dir=tmp_path / "run-b")
+    doc = json.loads((tmp_path / "run-b" / "overlay.json").read_text())
+    assert not any("caption" in f["boxes"] for f in doc["frames"])
