@@ -470,6 +470,17 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def quality(session: nox.Session) -> None:
+    """Picture checks on every example lesson's decoded MP4: OCR of the captions (Tesseract),
+    layout, cue switches, mouth and watermark; reports/quality.json and contact sheets."""
+    if shutil.which("tesseract") is None and os.geteuid() == 0:
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", "tesseract-ocr", external=True)
+    _install_members(session, *MEMBERS.values(), extras={MEMBERS["ttv-integration"]: ["quality"]})
+    session.run("python", "-m", "ttv_integration.quality", *session.posargs)
+
+
+@nox.session
 def docs(session: nox.Session) -> None:
     """mkdocs build --strict, then every page in headless Chromium (console errors, links)."""
     if shutil.which("chromium") is None and os.geteuid() == 0:
