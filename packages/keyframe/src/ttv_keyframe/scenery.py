@@ -47,7 +47,7 @@ _TIME_WORDS = {
 _WEATHER_WORDS = {
     "storm": "storm stormy thunder thunderstorm lightning gale tempest hurricane",
     "rain": "rain rainy raining rained drizzle downpour showers raindrops wet",
-    "snow": "snow snowy snowing blizzard snowfall sleet snowflakes winter frozen icy",
+    "snow": "snow snowy snowing blizzard snowfall sleet snowflakes snowflake",
     "fog": "fog foggy mist misty haze hazy",
     "wind": "wind windy breeze breezy gust gusts gusty",
     "cloudy": "cloud clouds cloudy overcast grey gray",
