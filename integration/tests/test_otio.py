@@ -386,3 +386,17 @@ def test_cli_generate_writes_otio_where_asked(tmp_path, lesson_file, small_overr
     back = otio.adapters.read_from_file(str(tmp_path / "cut.xml"))
     assert len(_clips(back)) >= 1 and (tmp_path / "run" / "timeline.otio").is_file()
     assert not (tmp_path / "m.otio").exists()  # --otio replaces the default path
+
+
+def test_batch_timelines_are_copied_to_the_otio_folder(exported, tmp_path):
+    from ttv_integration.otio_export import copy_timelines
+
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    for name in ("short", "water_cycle"):
+        src = exported[name]["video"].with_suffix(".otio")
+        (videos / src.name).write_bytes(src.read_bytes())
+    copied = copy_timelines(videos, tmp_path / "otio")
+    assert [p.name for p in copied] == ["short.otio", "water_cycle.otio"]
+    tl = otio.adapters.read_from_file(str(copied[0]))
+    assert tl.metadata["ttv"]["version"] == 1

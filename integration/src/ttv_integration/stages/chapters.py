@@ -19,7 +19,7 @@ def chapters_vtt(plan, timeline, fps: int) -> str:
     """One cue per run of shots that share a scene, titled by the scene's setting."""
     lines, start, current = ["WEBVTT", ""], None, None
     spans = []
-    for t in timeline:
+    for t in timeline:  # the cut's shots, in order (t.index: the plan's shot)
         shot = plan.shots[t.index]
         if shot.scene_index != current:
             current, start = shot.scene_index, t.start_s(fps)
