@@ -338,6 +338,13 @@ def _wheels(session: nox.Session, resolution: str) -> None:
             )
 
 
+@nox.session(venv_backend="none")
+def index(session: nox.Session) -> None:
+    """Wheels on a loopback PEP 503 index: each module pip-installed by name runs its README example; an out-of-tree plugin shows in `ttv modules`."""
+    # Module tests run here for a rotating 2 of 14 (`-- --tests N`); `wheels` runs them all.
+    session.run(sys.executable, str(ROOT / "tests" / "index" / "index_check.py"), *session.posargs)
+
+
 # ---------------------------------------------------------------------------- evaluation
 
 

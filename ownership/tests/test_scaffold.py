@@ -126,3 +126,10 @@ def test_out_of_tree_plugin_is_standalone(tmp_path):
         cwd=pkg, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_kit_names_follow_the_rule_the_scaffold_uses_without_pytest():
+    from ttv_contracts.testing import CONFORMANCE_CLASSES
+
+    for slot, cls in CONFORMANCE_CLASSES.items():
+        assert {"lipsync": "LipSync"}.get(slot, slot.capitalize()) + "Conformance" == cls.__name__
