@@ -89,3 +89,12 @@ def test_repository_versions_have_one_source():
     assert [w for pkg in ws.packages for w in release.literal_versions(pkg)] == []
     for pkg in ws.packages:
         assert release.latest_release(pkg) is not None, pkg.name
+
+
+def test_site_module_page_shows_install_example_changelog():
+    pkg = Workspace(REPO).by_key("emotion")
+    text = release.site_section(pkg)
+    assert f"`pip install ttv-emotion` — version **{pkg.version}**" in text
+    assert "Installed size of the package itself" in text and "`ttv-contracts>=1,<2`" in text
+    assert "### Example" in text and "from ttv_emotion import" in text
+    assert f"Newest release **{pkg.version}**" in text and "(changelog.md)" in text

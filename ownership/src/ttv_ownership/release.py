@@ -265,9 +265,7 @@ def record(pkg: Package, *, version: str | None = None) -> Release:
     rest = body[m.end() :].lstrip("\n")
     if MARKER_RE.match(rest):  # re-recording: replace the old marker
         rest = MARKER_RE.sub("", rest, count=1).lstrip("\n")
-    path.write_text(
-        head + sep + body[: m.end()] + "\n" + marker + "\n\n" + rest, encoding="utf-8"
-    )
+    path.write_text(head + sep + body[: m.end()] + "\n" + marker + "\n\n" + rest, encoding="utf-8")
     return rel
 
 
@@ -303,3 +301,86 @@ def bump(ws: Workspace, name: str, part: str, *, draft: bool = False) -> tuple[s
     fresh = Workspace(ws.root)
     record(find_package(fresh, name), version=new)
     return old, new
+
+
+# ---------------------------------------------------------------------- site
+
+
+EXAMPLE_RE = re.compile(r"^## Example\s*$(.*?)^```python\n(.*?)^```", re.S | re.M)
+
+
+def readme_example(pkg: Package) -> str | None:
+    """The first ```python block under the README's `## Example` heading (what CI runs)."""
+    path = pkg.directory / "README.md"
+    if not path.is_file():
+        return None
+    m = EXAMPLE_RE.search(path.read_text(encoding="utf-8"))
+    if m is None or "\n## " in m.group(1):
+        return None
+    return m.group(2)
+
+
+def installed_size(pkg: Package) -> tuple[int, int]:
+    """(bytes, files) the package itself installs: its import package and the owner docs the
+    wheel carries (dependencies not counted; bytecode not counted)."""
+    files = [
+        p
+        for p in (pkg.directory / "src").rglob("*")
+        if p.is_file() and not SKIP_PARTS & set(p.parts) and p.suffix not in (".pyc", ".pyo")
+    ]
+    docs = pkg.pyproject.get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {})
+    forced = docs.get("wheel", {}).get("force-include", {})
+    files += [pkg.directory / src for src in forced if (pkg.directory / src).is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def site_section(pkg: Package) -> str:
+    """Install, version, dependencies, size, README example and newest release notes."""
+    size, n = installed_size(pkg)
+    rel = latest_release(pkg)
+    waiting = fragments(pkg)
+    lines = [
+        "## Install",
+        "",
+        f"`pip install {pkg.name}` — version **{pkg.version}** "
+        f"(pyproject.toml, the one version source; `{pkg.import_name}.__version__` and "
+        "`ModuleInfo.version` read it back).",
+        "",
+        f"Installed size of the package itself: **{size / 1024:.0f} KiB** in {n} files "
+        "(code and the owner docs the wheel carries; its dependencies are not counted).",
+        "",
+        "| dependency | when |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{d}` | always |" for d in pkg.dependencies]
+    for extra, reqs in pkg.extras.items():
+        lines += [f"| `{d}` | extra `{pkg.name}[{extra}]` |" for d in reqs]
+    if not pkg.dependencies and not pkg.extras:
+        lines.append("| (none) | |")
+    example = readme_example(pkg)
+    if example:
+        lines += [
+            "",
+            "### Example",
+            "",
+            "From the README; `nox -s index` runs it from the installed wheel in a fresh venv.",
+            "",
+            "```python",
+            example.rstrip("\n"),
+            "```",
+        ]
+    lines += ["", "### Changelog", ""]
+    if rel is None:
+        lines.append("No release recorded in CHANGELOG.md yet.")
+    else:
+        lines.append(
+            f"Newest release **{rel.version}**"
+            + (f"; {len(waiting)} news fragment(s) waiting for the next" if waiting else "")
+            + ". Full history: [CHANGELOG](changelog.md)."
+        )
+        for head, body in changelog_sections(pkg, limit=2):
+            body = re.sub(
+                r"^(#{1,4}) ", lambda m: "#" * min(6, len(m.group(1)) + 2) + " ", body, flags=re.M
+            )
+            lines += ["", f"#### {head}", "", body]
+    return "\n".join(lines)

@@ -29,12 +29,14 @@ OWNER_DOCS = {
     "MIGRATION.md": "migration.md",
     "REPAIR.md": "repair.md",
     "TIME-TO-MASTER.md": "time-to-master.md",
+    "CHANGELOG.md": "changelog.md",
 }
 OWNER_DOC_TITLES = {
     "owner.md": "Owner",
     "migration.md": "Migration (hand-over in a day)",
     "repair.md": "Repair",
     "time-to-master.md": "Time to master",
+    "changelog.md": "Changelog",
 }
 TYPE_RE = re.compile(r"\b[A-Z][A-Za-z0-9]+|frame stream")
 PLATFORM_BOUNDARY = {
@@ -441,6 +443,9 @@ class Site:
             lines.append(f"- script `{sname}` = `{target}`")
         if not pkg.entry_points and not pkg.scripts:
             lines.append("No entry points.")
+        from .release import site_section
+
+        lines += ["", site_section(pkg)]  # install, size, dependencies, example, changelog
         lines += ["", "## Measured facts", "", markers.facts_block(self.ctx, pkg)]
         timing = self.test_timing(pkg)
         if timing:
