@@ -400,3 +400,25 @@ def test_batch_timelines_are_copied_to_the_otio_folder(exported, tmp_path):
     assert [p.name for p in copied] == ["short.otio", "water_cycle.otio"]
     tl = otio.adapters.read_from_file(str(copied[0]))
     assert tl.metadata["ttv"]["version"] == 1
+
+
+@pytest.mark.parametrize("fps", [25, 30])
+def test_frame_exact_at_a_fractional_rate(tmp_path, lesson_file, fps):
+    """r = fps / timeline_fps not a whole number: clip ranges still tile the MP4 exactly."""
+    small = {**SMALL, "fps": fps, "store_dir": str(tmp_path / "stores")}
+    video = tmp_path / "m.mp4"
+    api.generate(lesson_file, video, "stub", run_dir=tmp_path / "run", **small)
+    tl = otio.adapters.read_from_file(str(video.with_suffix(".otio")))
+    clips = _clips(tl)
+    ranges = _ranges(clips)
+    assert [s for s, _ in ranges] == [0, *[s + d for s, d in ranges][:-1]]
+    assert sum(d for _, d in ranges) == _video_frames(video) == tl.metadata["ttv"]["frames"]
+    for clip in clips:  # each shot's range is ceil(s * r) .. ceil((s + n) * r)
+        m = clip.metadata["ttv"]
+        s, n = m["timeline_start"], m["timeline_frames"]
+        total_out = tl.metadata["ttv"]["frames"]
+        assert list(m["span"]) == [-(-s * fps // 12), min(-(-(s + n) * fps // 12), total_out)]
+    assert any(isinstance(i, otio.schema.Transition) for i in _items(tl))
+    # an unchanged timeline maps back to the same cut (no spurious trims)
+    edit = api.read_edit(video.with_suffix(".otio")).edit
+    assert all(s.trim_in == 0 and s.trim_out == 0 for s in edit.shots)
