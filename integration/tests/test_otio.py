@@ -422,3 +422,15 @@ def test_frame_exact_at_a_fractional_rate(tmp_path, lesson_file, fps):
     # an unchanged timeline maps back to the same cut (no spurious trims)
     edit = api.read_edit(video.with_suffix(".otio")).edit
     assert all(s.trim_in == 0 and s.trim_out == 0 for s in edit.shots)
+
+
+def test_ttv_schema_prints_versioned_schemas_with_site_ids():
+    from ttv_contracts.v1.schema import SITE_URL
+    from ttv_integration.cli import app
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["schema", "--otio"])
+    assert result.exit_code == 0 and json.loads(result.output) == metadata_schema()
+    result = CliRunner().invoke(app, ["schema"])
+    ids = [s["$id"] for s in json.loads(result.output).values()]
+    assert ids and all(i.startswith(SITE_URL + "schemas/v1/") for i in ids)

@@ -358,10 +358,26 @@ def schema(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write one file per model here.")
     ] = None,
+    otio: Annotated[
+        bool, typer.Option("--otio", help="The OpenTimelineIO metadata schema (version 1).")
+    ] = False,
 ) -> None:
-    """Print (or export) the JSON Schemas of the v1 contract models."""
+    """Print (or export) the JSON Schemas of the v1 contract models (each ``$id`` is its URL on
+    the docs site); --otio: the schema of the ``ttv`` metadata in exported timelines."""
     from ttv_contracts.v1.schema import export_schemas, schemas
 
+    if otio:
+        from .otio_export import metadata_schema
+
+        text = json.dumps(metadata_schema(), indent=2, sort_keys=True) + "\n"
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        target = out / "otio" / "v1.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        typer.echo(str(target))
+        return
     if out is None:
         typer.echo(json.dumps(schemas(), indent=2, sort_keys=True))
         return
