@@ -276,6 +276,15 @@ def test_characters_at_sea_with_a_boat_stand_in_it():
         spec(characters=(CharacterRef(id="zed", name="Z", seed=1),), **kw)
     )
     assert np.array_equal(a.image[int(H * 0.9) :], b.image[int(H * 0.9) :])  # hull only
+    seen = {"setting": "the lamp room", "weather": "storm", "objects": ("boat", "sea")}
+    c = AnimaticKeyframe().render(
+        spec(characters=(CharacterRef(id="lina", name="L", seed=1),), **seen)
+    )
+    d = AnimaticKeyframe().render(
+        spec(characters=(CharacterRef(id="zed", name="Z", seed=1),), **seen)
+    )
+    legs = slice(int(H * 0.7), int(H * 0.85))
+    assert not np.array_equal(c.image[legs], d.image[legs])  # no hull: legs show
     face = next(r for r in a.regions if r.kind == "face")
     assert not np.array_equal(
         a.image[face.y : face.y + face.h, face.x : face.x + face.w],

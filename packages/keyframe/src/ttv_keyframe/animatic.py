@@ -140,7 +140,9 @@ class AnimaticKeyframe(KeyframeRenderer):
         palette = [hex_rgb(c) for c in spec.palette] or [hex_rgb("#808080")]
         view = interpret(spec)
         layout_seed = _stable_int(spec.setting.strip().lower() + "|" + ",".join(spec.palette))
-        aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.shapes
+        # Characters stand in the boat when the setting is a boat at sea ("a fishing boat in a
+        # storm"), not when a boat is merely seen ("Tomas saw the boat").
+        aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.place
         img, horizon, front = paint(
             view, w, h, self.supersample, palette, layout_seed, spec.seed, aboard=aboard
         )

@@ -130,6 +130,7 @@ class View:
     indoor: bool = False
     shapes: frozenset[str] = frozenset()
     inferred: tuple[str, ...] = ()  # attributes that came from words, not from the spec
+    place: frozenset[str] = frozenset()  # the shapes the setting itself names
 
     @property
     def sea(self) -> bool:
@@ -177,7 +178,8 @@ def interpret(spec) -> View:
         shapes.update(_EXPANDS.get(w, ()))
     for shape in list(shapes):
         shapes.update(_EXPANDS.get(shape, ()))
-    return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred))
+    place = frozenset(_WORD_SHAPE[w] for w in setting if w in _WORD_SHAPE)
+    return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred), place)
 
 
 # --------------------------------------------------------------------------- colours
