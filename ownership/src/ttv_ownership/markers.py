@@ -134,7 +134,8 @@ def migration_block(ctx: Context, pkg: Package) -> str:
         if extra
         else f"uv pip install -p {venv} -e contracts -e {pkg.rel} pytest",
         f"{venv}/bin/python -m pytest {pkg.rel}/tests",
-        f"uv build --no-sources {pkg.rel} -o dist/   # release: bump `version` in {pkg.rel}/pyproject.toml first",
+        f"uv run ttv-ownership bump {pkg.name} minor   # release: version, CHANGELOG from changelog.d/",
+        f"uv build --no-sources {pkg.rel} -o dist/",
         "```",
     ]
     slot_eps = pkg.slot_entry_points
