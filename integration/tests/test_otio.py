@@ -213,8 +213,8 @@ def _in_offsets(tl) -> list[int]:
 
 
 def _edit(src: Path, dest: Path) -> dict:
-    """Swap the first two clips, trim the third, add a fade before the last, replace the last
-    clip's narration; returns what was done."""
+    """Swap the first two clips, trim the third, drop the fourth, add a fade before the last
+    and replace the last clip's narration; returns what was done."""
     tl = otio.adapters.read_from_file(str(src))
     video = tl.video_tracks()[0]
     clips = [c.deepcopy() for c in _clips(tl)]
@@ -227,6 +227,8 @@ def _edit(src: Path, dest: Path) -> dict:
         r.duration - otio.opentime.RationalTime(8, fps),
     )
     clips[-1].metadata["ttv"]["narration"] = "A brand new line, spoken over the last shot."
+    dropped = clips.pop(3)
+    removed = dropped.metadata["ttv"]["shot"]
     track = otio.schema.Track(name=video.name, kind=video.kind)
     for k, clip in enumerate(clips):
         if k == len(clips) - 1:
@@ -244,7 +246,11 @@ def _edit(src: Path, dest: Path) -> dict:
     tl.tracks.remove(video)
     tl.tracks.insert(index, track)
     otio.adapters.write_to_file(tl, str(dest))
-    return {"order": [c.metadata["ttv"]["shot"] for c in clips], "n": len(clips)}
+    return {
+        "order": [c.metadata["ttv"]["shot"] for c in clips],
+        "n": len(clips),
+        "removed": removed,
+    }
 
 
 def _notes(report, stage: str) -> tuple:
@@ -268,7 +274,7 @@ def test_edited_timeline_renders_and_recomputes_only_the_changed_shot(exported, 
     # the new timeline follows the edit: order, trim, transition, narration
     tl = otio.adapters.read_from_file(str(out.with_suffix(".otio")))
     meta = [c.metadata["ttv"] for c in _clips(tl)]
-    assert [m["shot"] for m in meta] == done["order"]
+    assert [m["shot"] for m in meta] == done["order"] and done["removed"] not in done["order"]
     # 4 output frames off the head and 4 off the tail: 2 + 2 timeline frames (24 / 12 fps)
     assert (meta[2]["trim_in"], meta[2]["trim_out"]) == (2, 2)
     assert meta[-1]["narration"].startswith("A brand new line")
