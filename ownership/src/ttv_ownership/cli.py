@@ -272,6 +272,21 @@ def fragment_cmd(
     typer.echo(f"wrote {path.relative_to(ws.root)}")
 
 
+@app.command("record")
+@_coded
+def record_cmd(
+    package: Annotated[str, typer.Argument(help="Package name or key.")],
+    root: RootOpt = None,
+) -> None:
+    """Record the current source as the newest CHANGELOG release's (seeding only: use it when
+    that release really is what the tree holds, e.g. after merging its notes by hand)."""
+    from . import release
+
+    ws, _ = _load(root)
+    rel = release.record(release.find_package(ws, package))
+    typer.echo(f"{rel.dist} {rel.version}: recorded {rel.digest}")
+
+
 @app.command("versions")
 @_coded
 def versions_cmd(root: RootOpt = None) -> None:
