@@ -55,6 +55,7 @@ class GoldShot:
     indoor_outdoor: str
     place: str
     objects: frozenset[str]
+    setting: str | None = None  # "[a setting] narration": the shot's explicit scene setting
 
 
 def load(path: Path = DATA) -> list[list[GoldShot]]:
@@ -73,7 +74,10 @@ def load(path: Path = DATA) -> list[list[GoldShot]]:
             raise SystemExit(f"{path}:{n}: expected 6 fields under a '## ' lesson line")
         text, tod, weather, io, place, objects = parts
         objs = frozenset() if objects == "-" else frozenset(o.strip() for o in objects.split(","))
-        lessons[-1].append(GoldShot(title, source, text, tod, weather, io, place, objs))
+        setting = None
+        if text.startswith("["):
+            setting, _, text = (p.strip() for p in text[1:].partition("]"))
+        lessons[-1].append(GoldShot(title, source, text, tod, weather, io, place, objs, setting))
     return lessons
 
 
@@ -97,7 +101,13 @@ def predict(lessons: list[list[GoldShot]]) -> list[list[dict]]:
         plan = StoryPlan(
             title=TITLE,
             shots=tuple(
-                Shot(index=i, narration=g.text, beat=Beat.SETUP, target_duration_s=2.0)
+                Shot(
+                    index=i,
+                    narration=g.text,
+                    setting=g.setting,
+                    beat=Beat.SETUP,
+                    target_duration_s=2.0,
+                )
                 for i, g in enumerate(lesson)
             ),
         )
