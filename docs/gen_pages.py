@@ -7,7 +7,31 @@ from ttv_ownership.site import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
-for rel, text in pages(ROOT).items():
+
+def _capacity_page() -> str:
+    """reports/capacity.md: the capacity plan, recomputed from reports/bench.json and the run
+    reports at every build (bench/capacity.py)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "ttv_bench_capacity", ROOT / "bench" / "capacity.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module.page(ROOT)
+
+
+_pages = pages(ROOT)
+_pages["reports/capacity.md"] = _capacity_page()
+_bench_nav = "    - [Benchmarks](reports/bench.md)\n"
+if _bench_nav in _pages.get("SUMMARY.md", ""):
+    _pages["SUMMARY.md"] = _pages["SUMMARY.md"].replace(
+        _bench_nav, _bench_nav + "    - [Capacity plan](reports/capacity.md)\n"
+    )
+
+for rel, text in _pages.items():
     with mkdocs_gen_files.open(rel, "w") as fh:
         fh.write(text)
 
@@ -16,6 +40,11 @@ for _png in ("watermark-sky-4x.png",):
     if (ROOT / "reports" / _png).is_file():
         with mkdocs_gen_files.open(f"reports/{_png}", "wb") as fh:
             fh.write((ROOT / "reports" / _png).read_bytes())
+
+# Contact sheets of the picture checks (reports/quality/<lesson>.md shows its sheet).
+for _png in sorted((ROOT / "reports" / "quality").glob("*.png")):
+    with mkdocs_gen_files.open(f"reports/quality/{_png.name}", "wb") as fh:
+        fh.write(_png.read_bytes())
 
 # SUMMARY.md is the navigation for mkdocs-literate-nav, not a page of its own.
 try:

@@ -155,6 +155,8 @@ def test_region_feed_scales_and_follows_tracks():
     assert b0.as_list() == [20, 20, 40, 40]
     ((_, _, b1),) = feed.regions(1, 2)  # per-frame track
     assert b1.as_list() == [60, 20, 80, 40]
+    ((_, _, b2),) = feed.regions(1, 1.5)  # between two source frames: interpolated
+    assert b2.as_list() == [40, 20, 60, 40]
 
 
 def test_region_feed_letterbox_offset():

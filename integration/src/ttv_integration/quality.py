@@ -3,9 +3,12 @@
 ``python -m ttv_integration.quality`` (the ``nox -s quality`` session) renders every example
 lesson at a small size and checks each decoded MP4:
 
-* **captions**: Tesseract OCR (through pytesseract) of the caption area of a few frames per
-  cue (just after its start, the middle, just before its end, and frames inside a transition)
-  must read at least 98 % of the cue's words on every sampled frame;
+* **captions**: Tesseract OCR (through pytesseract) of a few frames per cue (its first,
+  middle and last frame, and the first and last of its frames inside a transition) must read
+  at least 98 % of the cue's words on every sampled frame. The words are read from the
+  decoded pixels only; where to look comes from the compositor's record (``overlay.json``:
+  the caption box), because psm-6 Tesseract misreads a line's first word when rain or a
+  figure sits beside the box;
 * **two cues**: no sampled frame reads words that belong only to a neighbouring cue, and the
   compositor's record (``overlay.json``) names at most one cue per frame, switching exactly at
   the cue boundaries of the subtitle track;
@@ -122,6 +125,9 @@ def ocr(image: np.ndarray, scale: float = 2.0) -> str:
 
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    if grey.mean() < 128:  # light text on a dark box: Tesseract wants dark on light
+        grey = 255 - grey
+    grey = cv2.copyMakeBorder(grey, 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=255)
     return pytesseract.image_to_string(grey, lang="eng", config="--psm 6")
 
 
@@ -214,9 +220,16 @@ def check_captions(
     safe = record["title_safe"]
     per_cue = []
     ok = True
-    # the caption sits in the lower part of the title-safe area
-    y0, y1 = int(h * 0.40), int(safe[3]) + 2
-    x0, x1 = max(0, int(safe[0]) - 2), int(safe[2]) + 2
+
+    def crop(k: int) -> np.ndarray:
+        """The caption box the compositor recorded for frame k (2 px inside its edge); the
+        lower title-safe area when it recorded none."""
+        box = record["frames"][k]["boxes"].get("caption") if k < len(record["frames"]) else None
+        if box is None:
+            return frames[k][int(h * 0.40) : int(safe[3]) + 2, int(safe[0]) : int(safe[2])]
+        x0, y0, x1, y1 = box
+        return frames[k][max(0, y0 + 2) : y1 - 2, max(0, x0 + 2) : x1 - 2]
+
     for idx, ks in samples.items():
         cue = cues[idx]
         expected = words(cue["text"])
@@ -228,7 +241,7 @@ def check_captions(
         foreign_only = others - own
         rates, foreign = [], []
         with ThreadPoolExecutor(OCR_WORKERS) as pool:
-            reads = list(pool.map(lambda k, e=expected: read_words(frames[k][y0:y1, x0:x1], e), ks))
+            reads = list(pool.map(lambda k, e=expected: read_words(crop(k), e), ks))
         for k, read in zip(ks, reads, strict=True):
             rate, missing = word_rate(expected, read)
             rates.append({"k": k, "rate": round(rate, 4), "missing": missing})
@@ -355,7 +368,13 @@ def _used(report: dict, slot: str) -> str | None:
 
 
 def check_lesson(
-    lesson_path: Path, work: Path, sheets: Path, width: int, height: int, reference: bool
+    lesson_path: Path,
+    work: Path,
+    sheets: Path,
+    width: int,
+    height: int,
+    reference: bool,
+    advisory: set[str] = frozenset(),
 ) -> dict[str, Any]:
     from .config import load_config
     from .lesson import load_lesson
@@ -366,7 +385,8 @@ def check_lesson(
     root = work / name
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    size = {"width": width, "height": height}
+    # own stores: identities and router history of earlier runs never leak into the check
+    size = {"width": width, "height": height, "store_dir": str(root / "stores")}
     t0 = time.perf_counter()
     cfg = load_config(overrides=size)
     video = root / f"{name}.mp4"
@@ -425,12 +445,12 @@ def check_lesson(
         )
     result["decoded_frames_checked"] = decoded
     result["seconds"] = seconds
-    checks = [captions["ok"], layout["ok"]]
-    checks += [
-        result[k]["ok"]
-        for k in ("mouth", "watermark")
-        if k in result and result[k]["ok"] is not None
+    checks = [
+        bool(result[k]["ok"])
+        for k in ("captions", "layout", "mouth", "watermark")
+        if k in result and result[k].get("ok") is not None and k not in advisory
     ]
+    result["advisory"] = sorted(advisory)
     result["ok"] = all(checks)
     return result
 
@@ -449,7 +469,14 @@ def main(argv: list[str] | None = None) -> int:
         help="lessons (file stems, comma-separated, or 'all') rendered a second time for the "
         "mouth and watermark checks",
     )
+    ap.add_argument(
+        "--advisory",
+        default="",
+        help="checks (comma-separated: captions, layout, mouth, watermark) reported but not "
+        "failing the run",
+    )
     args = ap.parse_args(argv)
+    advisory = {a.strip() for a in args.advisory.split(",") if a.strip()}
     lessons = args.lessons or sorted(Path("examples/lessons").glob("*.json"))
     if shutil.which("tesseract") is None:
         print("tesseract not found: install Debian's tesseract-ocr", file=sys.stderr)
@@ -458,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for path in lessons:
         ref = args.reference == "all" or path.stem in args.reference.split(",")
-        res = check_lesson(path, args.work, args.sheets, args.width, args.height, ref)
+        res = check_lesson(path, args.work, args.sheets, args.width, args.height, ref, advisory)
         results.append(res)
         worst = min((c["worst"]["rate"] for c in res["captions"]["cues"] if c["worst"]), default=0)
         print(

@@ -218,6 +218,7 @@ class Site:
         out["reports/bench.md"] = self.bench_report()
         out["reports/watermark.md"] = self.watermark_report()
         out["reports/eval.md"] = self.eval_report()
+        out.update(self.quality_pages())
         out["repair-catalog.md"] = self.repair_catalog()
         out.update(self.schema_pages())
         out["readiness.md"] = self.readiness()
@@ -255,6 +256,12 @@ class Site:
             "    - [Benchmarks](reports/bench.md)",
             "    - [Watermark bench](reports/watermark.md)",
             "    - [Evaluation on labelled sets](reports/eval.md)",
+            "    - [Picture quality](reports/quality/index.md)",
+            *(
+                f"        - [{_quality_title(pages, rel)}]({rel})"
+                for rel in sorted(pages)
+                if rel.startswith("reports/quality/") and rel != "reports/quality/index.md"
+            ),
             "- [Repair catalog](repair-catalog.md)",
             "- [v1 JSON schemas](schemas/index.md)",
             "- [Readiness](readiness.md)",
@@ -649,6 +656,92 @@ class Site:
             )
         return md.read_text(encoding="utf-8")
 
+    def quality_pages(self) -> dict[str, str]:
+        """reports/quality/: the picture checks (``nox -s quality``): a summary and one page per
+        example lesson with its contact sheet (copied next to it by gen_pages.py)."""
+        js = self.reports / "quality.json"
+        index = ["# Picture quality", ""]
+        if not js.is_file():
+            index += [
+                "**Not run yet.** No `reports/quality.json` was present when this site was built;",
+                "`uv run nox -s quality` renders every example lesson and writes it.",
+            ]
+            return {"reports/quality/index.md": "\n".join(index) + "\n"}
+        try:
+            data = json.loads(js.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            index.append(f"`reports/quality.json` is unreadable: {exc}")
+            return {"reports/quality/index.md": "\n".join(index) + "\n"}
+        out: dict[str, str] = {}
+        index += [
+            "`uv run nox -s quality` renders every example lesson and checks the decoded MP4: "
+            "OCR (Tesseract) must read at least "
+            f"{data.get('min_word_rate', 0.98):.0%} of each cue's words on every sampled frame; "
+            "text boxes never overlap each other or a figure and stay title-safe; each frame "
+            "shows at most the one cue active then; the mouth overlay stays inside the face "
+            "boxes; the watermark meets the thresholds `ttv_watermark.quality` exports.",
+            "",
+            f"Overall: **{'pass' if data.get('ok') else 'FAIL'}** ({data.get('seconds', '?')} s).",
+            "",
+            "| lesson | result | OCR mean | OCR worst frame | layout | mouth | watermark |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+
+        def mark(check: dict | None) -> str:
+            if not check:
+                return "not run"
+            ok = check.get("ok")
+            return "n/a" if ok is None else ("pass" if ok else "FAIL")
+
+        for lesson in data.get("lessons", []):
+            stem = Path(lesson.get("lesson", "lesson")).stem
+            cues = lesson.get("captions", {}).get("cues", [])
+            means = [c.get("mean_rate", 0.0) for c in cues]
+            worsts = [c["worst"]["rate"] for c in cues if c.get("worst")]
+            mean = f"{sum(means) / len(means):.1%}" if means else "-"
+            worst = f"{min(worsts):.1%}" if worsts else "-"
+            index.append(
+                f"| [{lesson.get('title', stem)}]({stem}.md) | {mark(lesson)} | {mean} | "
+                f"{worst} | {mark(lesson.get('layout'))} | {mark(lesson.get('mouth'))} | "
+                f"{mark(lesson.get('watermark'))}"
+                f"{' (advisory)' if 'watermark' in lesson.get('advisory', []) else ''} |"
+            )
+            page = [
+                f"# {lesson.get('title', stem)}",
+                "",
+                f"`{lesson.get('lesson', '')}`: {lesson.get('frames', '?')} frames at "
+                f"{'x'.join(str(v) for v in lesson.get('size', []))}, fonts "
+                f"{', '.join(lesson.get('fonts') or [])}; result **{mark(lesson)}**.",
+                "",
+            ]
+            if (self.reports / "quality" / f"{stem}.png").is_file():
+                page += [f"![Contact sheet of {stem}]({stem}.png)", ""]
+            page += [
+                "| cue | words | frames read | mean | worst frame | missed there |",
+                "| --- | --- | --- | --- | --- | --- |",
+            ]
+            for c in cues:
+                w = c.get("worst") or {}
+                missed = ", ".join(w.get("missing", [])) or "-"
+                frames = ", ".join(str(k) for k in c.get("frames", []))
+                page.append(
+                    f"| {c.get('cue')} | {c.get('words')} | {frames} | "
+                    f"{c.get('mean_rate', 0):.1%} | {w.get('rate', 0):.1%} (#{w.get('k')}) | "
+                    f"{missed} |"
+                )
+            page += ["", "| check | figures |", "| --- | --- |"]
+            for name in ("layout", "mouth", "watermark"):
+                check = lesson.get(name)
+                if check:
+                    figures = {k: v for k, v in check.items() if k not in ("examples",)}
+                    page.append(f"| {name} | `{json.dumps(figures, sort_keys=True)}` |")
+            if lesson.get("notes"):
+                page += ["", "Notes from the compositor:", ""]
+                page += [f"- {n}" for n in lesson["notes"]]
+            out[f"reports/quality/{stem}.md"] = "\n".join(page) + "\n"
+        out["reports/quality/index.md"] = "\n".join(index) + "\n"
+        return out
+
     def bench_report(self) -> str:
         lines = ["# Benchmarks", ""]
         md, js = self.reports / "bench.md", self.reports / "bench.json"
@@ -955,6 +1048,12 @@ class Site:
             "",
         ]
         return "\n".join(lines)
+
+
+def _quality_title(pages: dict[str, str], rel: str) -> str:
+    """A quality page's title: its first heading."""
+    first = pages[rel].splitlines()[0] if pages.get(rel) else ""
+    return first.lstrip("# ").strip() or Path(rel).stem
 
 
 def _generic_table(data: object) -> list[str]:

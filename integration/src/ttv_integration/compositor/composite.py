@@ -28,11 +28,12 @@ from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
+from ttv_contracts.v1.tracks import fit_regions, sample_track
 
 from .fonts import FontChain
 from .layout import Box, Figure, Placer, figure_box, safe_area
 
-VERSION = "2"
+VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,13 @@ class CueSpan:
 
 class RegionFeed:
     """Per-frame face regions of each shot, filled as the render source loads the shots'
-    final clips; answers for a timeline frame in output pixels.
+    final clips; answers for a (fractional) timeline position in output pixels.
 
-    A clip with per-frame region tracks (``Clip.tracks``: one tuple of regions per frame)
-    gives each frame its own regions; a clip without them uses ``Clip.regions`` (the union
-    of where each face is over the shot) for every frame.
+    A clip with region tracks (contracts 1.2 ``Clip.tracks``: one tuple of regions per frame)
+    gives each frame its own regions, interpolated between two source frames the way the
+    interpolator places output frames (``ttv_contracts.v1.tracks``); a clip without them uses
+    ``Clip.regions`` (the union of where each face is over the shot) for every frame. Boxes
+    are mapped to the output with the upscalers' aspect-kept, centred fit, rounded outward.
     """
 
     def __init__(
@@ -89,41 +92,37 @@ class RegionFeed:
         self.counts = list(counts)
         self.out_w, self.out_h = out_size
         self.cut_frames = list(cut_frames)  # transition length after each shot
-        self._shots: dict[int, tuple[Any, tuple[int, int]]] = {}
+        self._shots: dict[int, tuple[Any, tuple, tuple[int, int]]] = {}
 
     def add(self, shot: int, clip: Any) -> None:
-        tracks = getattr(clip, "tracks", None)
-        n = clip.num_frames
-        per_frame = tracks if tracks is not None and len(tracks) == n and n > 0 else None
-        self._shots[shot] = ((per_frame, tuple(clip.regions)), clip.size)
+        tracks = getattr(clip, "tracks", None) or None
+        if tracks is not None and len(tracks) != clip.num_frames:
+            tracks = None
+        self._shots[shot] = (tracks, tuple(clip.regions), clip.size)
 
     def locate(self, frame: int) -> tuple[int, int]:
         """(shot index, frame within the shot) of a timeline frame."""
         i = max(0, bisect.bisect_right(self.starts, frame) - 1)
         return i, frame - self.starts[i]
 
-    def _map(self, size: tuple[int, int]):
-        w, h = size
-        s = min(self.out_w / w, self.out_h / h)
-        ox, oy = (self.out_w - w * s) / 2, (self.out_h - h * s) / 2
-        return s, ox, oy
+    def tracked(self, shot: int) -> bool:
+        entry = self._shots.get(shot)
+        return entry is not None and entry[0] is not None
 
-    def regions(self, shot: int, local: int) -> list[tuple[str, str, Box]]:
-        """(label, kind, box in output pixels) for one frame of a loaded shot."""
+    def _raw(self, shot: int, pos: float) -> tuple:
+        tracks, static, _ = self._shots[shot]
+        if tracks is None:
+            return static
+        return tuple(sample_track(tracks, [pos])[0])
+
+    def regions(self, shot: int, pos: float) -> list[tuple[str, str, Box]]:
+        """(label, kind, box in output pixels) at position ``pos`` (frames, may be
+        fractional) of a loaded shot."""
         entry = self._shots.get(shot)
         if entry is None:
             return []
-        (per_frame, static), size = entry
-        regs = per_frame[min(local, len(per_frame) - 1)] if per_frame is not None else static
-        s, ox, oy = self._map(size)
-        return [
-            (
-                r.label,
-                r.kind,
-                Box(ox + r.x * s, oy + r.y * s, ox + (r.x + r.w) * s, oy + (r.y + r.h) * s),
-            )
-            for r in regs
-        ]
+        regs = fit_regions(self._raw(shot, pos), entry[2], (self.out_w, self.out_h))
+        return [(r.label, r.kind, Box(r.x, r.y, r.x + r.w, r.y + r.h)) for r in regs]
 
     def neighbours(self, shot: int, local: int) -> list[tuple[int, int]]:
         """Frames of adjacent shots blended into this frame by a transition (the classic
@@ -268,9 +267,9 @@ class Compositor:
             return i
         return None
 
-    def _figures(self, shot: int, local: int) -> list[Figure]:
+    def _figures(self, shot: int, pos: float) -> list[Figure]:
         names = dict(self.shots[shot].names) if shot < len(self.shots) else {}
-        regs = self.feed.regions(shot, local)
+        regs = self.feed.regions(shot, pos)
         bodies = {lab: b for lab, kind, b in regs if kind == "body"}
         out = []
         for lab, kind, b in regs:
@@ -283,12 +282,14 @@ class Compositor:
     def overlay(self, k: int) -> tuple[list[tuple[np.ndarray, Box]], dict]:
         """Sprites to draw on output frame ``k`` and the frame's record."""
         t = k / self.fps
-        src = min(math.floor(k * self.fps_in / self.fps + 1e-9), self._last_src)
+        pos = min(k * self.fps_in / self.fps, float(self._last_src))
+        src = min(math.floor(pos + 1e-9), self._last_src)
         shot, local = self.feed.locate(src)
+        frac = pos - src if local + 1 < self.feed.counts[shot] else 0.0
         draws: list[tuple[np.ndarray, Box]] = []
         cue_pos = self.cue_at(t) if self.captions else None
         caption = self._caption(cue_pos) if cue_pos is not None else None
-        figures = self._figures(shot, local)
+        figures = self._figures(shot, local + frac)
         label_sprite, tag_sprites = None, {}
         if self.labels and shot < len(self.shots):
             setting = self.shots[shot].setting.strip()
@@ -323,10 +324,28 @@ class Compositor:
             "cue": self.cues[cue_pos].index if cue_pos is not None else None,
             "boxes": {name: b.as_list() for name, b in layout.text_boxes()},
             "figures": {f.key: f.body.as_list() for f in figures},
-            "faces": {f.key: f.face.as_list() for f in figures},
+            "faces": self._faces(shot, local, frac),
             "dropped": list(layout.dropped),
         }
         return draws, record
+
+    def _faces(self, shot: int, local: int, frac: float) -> dict[str, list[int]]:
+        """Every face box of the frame (named or not): for a frame between two source frames,
+        the union of both positions (an interpolated picture may show either)."""
+        out: dict[str, Box] = {}
+        positions = [local, local + 1] if frac > 1e-9 else [local]
+        for n, p in enumerate(positions):
+            for i, (lab, kind, b) in enumerate(self.feed.regions(shot, p)):
+                if kind != "face":
+                    continue
+                key = lab or f"face{i}"
+                o = out.get(key) if n else None
+                out[key] = (
+                    b
+                    if o is None
+                    else Box(min(o.x0, b.x0), min(o.y0, b.y0), max(o.x1, b.x1), max(o.y1, b.y1))
+                )
+        return {k: b.as_list() for k, b in out.items()}
 
     def _blit(self, frame: np.ndarray, sprite: np.ndarray, box: Box) -> None:
         x0, y0 = round(box.x0), round(box.y0)

@@ -143,9 +143,12 @@ def tag_candidates(size: tuple[float, float], fig: Figure, gap: float) -> list[B
             Box(f.cx - w / 2, f.y0 - d - h, f.cx + w / 2, f.y0 - d),  # above
             Box(f.x0 - w - d, f.y0 - d - h, f.x0 - d, f.y0 - d),  # above left
             Box(f.x1 + d, f.y0 - d - h, f.x1 + d + w, f.y0 - d),  # above right
-            Box(fig.body.x0 - w - d, f.y0, fig.body.x0 - d, f.y0 + h),  # left of the body
-            Box(fig.body.x1 + d, f.y0, fig.body.x1 + d + w, f.y0 + h),  # right of the body
         ]
+        for y in (f.y0, f.y0 - h - gap, f.y1 + gap):  # beside the body: head, above, below
+            out += [
+                Box(fig.body.x0 - w - d, y, fig.body.x0 - d, y + h),
+                Box(fig.body.x1 + d, y, fig.body.x1 + d + w, y + h),
+            ]
     return out
 
 
