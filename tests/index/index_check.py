@@ -236,8 +236,9 @@ def check_everything(r: Runner, names: list[str]) -> list[tuple[str, bool, str]]
     if not ok:
         return steps
     ok, out = r.run(py2.parent / "ttv", "modules")
-    listed = ok and any(
-        line.split()[:2] == [slot, "A"] and impl in line.split() for line in out.splitlines()
+    listed = ok and any(  # a row naming the slot, the implementation and its package
+        re.search(rf"\b{slot}\b", line) and re.search(rf"\b{impl}\b", line) and f"ttv-{mod}" in line
+        for line in out.splitlines()
     )
     steps.append(
         (
