@@ -38,6 +38,9 @@ def test_import_ttv_is_the_api():
     with pytest.raises(ttv.TTVError) as info:
         ttv.load_config("stub", width=7)
     assert info.value.code == "TTV-E002"
+    with pytest.raises(ttv.TTVError) as info:  # refused before anything runs
+        ttv.generate({"title": "T", "text": "One line."}, "x.mp4", "stub", otio="x.txt")
+    assert info.value.code == "TTV-E083"
     cfg = ttv.load_config("stub", use={"emotion": "stub"}, width=128, height=72)
     assert ttv.load_config(cfg, seed=3).seed == 3 and cfg.width == 128
 

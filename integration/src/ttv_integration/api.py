@@ -103,8 +103,10 @@ def generate(
     ``resume=True`` continues ``run_dir``. Returns the run report: ``status`` is ``"ok"`` or
     ``"degraded"`` (a fallback was used); a failed run raises TTVError.
     """
+    from .otio_export import check_format
     from .runner import Pipeline
 
+    check_format(otio)
     cfg = load_config(config, use=use, **overrides)
     the_lesson = load_lesson(lesson)
     pipeline = Pipeline(cfg, progress=progress)
@@ -140,10 +142,12 @@ def render_timeline(
     default: beside the timeline's source run) starts with the source run's cache, so only
     what the edit changed is computed; the report's stages show the cache hits.
     """
+    from .otio_export import check_format
     from .otio_render import seed_cache
     from .rundir import new_run_id
     from .runner import Pipeline, check_output
 
+    check_format(otio)
     edited = read_edit(timeline)
     if config is None:
         cfg = PipelineConfig.model_validate(edited.config) if edited.config else None
