@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import av
@@ -112,6 +113,11 @@ def test_metadata_schema_is_generated_and_published_with_a_resolvable_id():
     assert METADATA_SCHEMA_ID == SITE_URL + "schemas/otio/v1.json"
     ids = {s["$id"] for s in schemas().values()} | {METADATA_SCHEMA_ID}
     assert all(i.startswith(SITE_URL) for i in ids)
+    # the site's own URL, where the site configures one, is the one the $ids use
+    mkdocs = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    configured = re.search(r"^site_url:\s*(\S+)", mkdocs, flags=re.M)
+    if configured:
+        assert configured.group(1).rstrip("/") + "/" == SITE_URL
     site = pytest.importorskip("ttv_ownership.site")
     pages = site.Site(ROOT).schema_pages()  # every $id is a file the site serves
     assert {SITE_URL + p for p in pages if p.endswith(".json")} >= ids
