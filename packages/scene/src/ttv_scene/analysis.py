@@ -53,6 +53,11 @@ _QUOTES = {'"', "“", "”", "``", "''", "«", "»"}
 _DETERMINERS = {"DT", "PRP$", "WP$", "PDT"}
 _NP_TAGS = ("NN", "JJ", "CD")
 _WEATHER_RANK = ("storm", "snow", "rain", "fog", "cloudy", "wind", "clear")
+# Adverbs of time the tagger calls nouns: they end a phrase ("your window today": a window)
+_TIME_ADVERBS = frozenset({"today", "tonight", "yesterday", "tomorrow"})
+# "the sea was calm", "a calm night": weather; "calm again, the friends agreed": not
+_COPULAS = frozenset({"was", "is", "were", "are", "became", "grew", "stayed", "turned", "seemed"})
+_PEOPLE_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "everyone", "everybody"})
 
 
 def _parser() -> Any:
@@ -157,6 +162,8 @@ class Phrase:
     after_verb: str | None = None  # the verb right before it, if any
     subject: bool = False  # directly followed by a verb
     skipped: bool = False  # inside quotes or "a picture of ..."
+    attached: bool = False  # "the room at the top of the lighthouse": modifies the phrase before
+    before_verb: bool = False  # directly followed by a verb, whatever came before it
 
     @property
     def name(self) -> str:
@@ -188,6 +195,7 @@ class ShotAnalysis:
     time: str | None = None
     weather: str | None = None
     indoor_outdoor: str | None = None  # explicit "inside"/"outside" or the place's side
+    explicit_io: str | None = None  # only an explicit "inside"/"outside"/"indoors"/"outdoors"
     sky: bool = False  # sky or weather named (outdoor when nothing says indoor)
     objects: list[str] = field(default_factory=list)
 
@@ -225,6 +233,10 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
                 tk = tags[k]
                 if lower[k] == "home" and k > j:
                     break  # "followed the pebbles home": an adverb
+                if lower[k] in _TIME_ADVERBS and k > j:
+                    break  # "the rain on your window today": the head is "window"
+                if tk.startswith("NN") and not any(c.isalnum() for c in words[k]):
+                    break  # "70–90 % → steam": symbols are not words of a phrase
                 if tk.startswith(_NP_TAGS):
                     k += 1
                 elif (
@@ -259,6 +271,9 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
                     prep = lower[p]
                 after_verb = lower[p] if p >= 0 and tags[p].startswith("VB") else None
                 subject = k < n and (tags[k].startswith(("VB", "MD")))
+                v = k
+                while v < n and tags[v] == "RB":
+                    v += 1  # "the room ... still glowed"
                 phrases.append(
                     Phrase(
                         si,
@@ -270,10 +285,21 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
                         prep=prep,
                         after_verb=after_verb,
                         subject=subject and prep is None,
+                        before_verb=v < n and tags[v].startswith(("VB", "MD")),
                         skipped=skip[head],
                     )
                 )
             i = max(k, i + 1)
+        # "the lamp room at the top of the lighthouse": a phrase that follows another with only
+        # a locative preposition (or "of") between them modifies it; the first head decides
+        for a, b in itertools.pairwise(phrases):
+            if (
+                b.start == a.end + 1
+                and b.prep is not None
+                and (b.prep == "of" or b.prep in LOCATIVE_PREPOSITIONS)
+                and b.prep not in MOTION_PREPOSITIONS
+            ):
+                b.attached = True
         # "a picture of a sunny beach": nothing after "of" belongs to the shot
         for a, b in itertools.pairwise(phrases):
             if a.lemma in REPRESENTATIONS and b.prep == "of" and b.start == a.end + 1:
@@ -292,9 +318,33 @@ def _place_of(phrases: list[Phrase]) -> Place | None:
     locative: list[Place] = []
     subject: list[Place] = []
     prev: Phrase | None = None
-    for ph in phrases:
+    # "the lamp room at the top of the lighthouse": phrases attached to an indoor place (a
+    # room, a kitchen) modify it and name no place: the shot is in the room. Attached to a
+    # building or an outdoor place they name its surroundings, which are the backdrop ("the
+    # lighthouse on the cliff" is drawn as the cliff). A chain that ends before a verb makes
+    # the room the subject ("the lamp room at the top of the lighthouse was dark").
+    modifier: set[int] = set()
+    chain_subject: set[int] = set()
+    root: int | None = None
+    for n, ph in enumerate(phrases):
+        if ph.attached and root is not None and phrases[root].sentence == ph.sentence:
+            modifier.add(n)
+            if ph.before_verb and phrases[root].prep is None:
+                chain_subject.add(root)
+            continue
+        # a root is where the shot is ("in the room", "the room ... was"), not a verb's object
+        # ("pitched their tent beside the lake": the lake is the place)
+        root = (
+            n
+            if ph.lemma in INDOOR_PLACES
+            and ph.lemma not in VEHICLES
+            and not ph.skipped
+            and ph.after_verb is None
+            else None
+        )
+    for n, ph in enumerate(phrases):
         key, name, prep = ph.lemma, ph.name, ph.prep
-        if ph.skipped:
+        if ph.skipped or n in modifier:
             prev = ph
             continue
         if key in PLACE_PARTS and len(ph.words) >= 2 and lemma(ph.words[-2]) in PLACES:
@@ -316,7 +366,7 @@ def _place_of(phrases: list[Phrase]) -> Place | None:
         elif prep in LOCATIVE_PREPOSITIONS:
             place.role = "locative"
             locative.append(place)
-        elif ph.subject and prep is None and key not in VEHICLES:
+        elif (ph.subject or n in chain_subject) and prep is None and key not in VEHICLES:
             place.role = "subject"
             subject.append(place)
         prev = ph
@@ -402,6 +452,8 @@ def _weather(words: list[str], tags: list[str], skip: list[bool]) -> tuple[set[s
         cat = WEATHER_WORDS.get(w)
         if cat is None:
             continue
+        if w == "calm" and not _calm_weather(words, tags, i):
+            continue
         if any(b in MODALS for b in before[-2:]) or "forecast" in words:
             gone.add(i)
             continue
@@ -427,6 +479,17 @@ def _weather(words: list[str], tags: list[str], skip: list[bool]) -> tuple[set[s
     return cats, gone
 
 
+def _calm_weather(words: list[str], tags: list[str], i: int) -> bool:
+    """ "a calm sea", "the night was calm": weather; "calm again, the friends...": a mood."""
+    if i + 1 < len(words) and tags[i + 1].startswith("NN"):
+        return True
+    if i >= 2 and words[i - 1] in _COPULAS:
+        return words[i - 2] not in _PEOPLE_PRONOUNS and not tags[i - 2].startswith("NNP")
+    if i >= 3 and words[i - 1] == "again" and words[i - 2] in _COPULAS:
+        return words[i - 3] not in _PEOPLE_PRONOUNS and not tags[i - 3].startswith("NNP")
+    return False
+
+
 def weather_of(cats: set[str]) -> str | None:
     """One weather value from the categories a shot names (rain and wind make a storm)."""
     if "rain" in cats and "wind" in cats:
@@ -437,12 +500,18 @@ def weather_of(cats: set[str]) -> str | None:
     return None
 
 
-def analyze(text: str, people: frozenset[str] | set[str] = frozenset()) -> ShotAnalysis:
-    """Place, time, weather, indoor/outdoor evidence and objects of one shot's text."""
+def analyze(
+    text: str, people: frozenset[str] | set[str] = frozenset(), phrase: bool = False
+) -> ShotAnalysis:
+    """Place, time, weather, indoor/outdoor evidence and objects of one shot's text.
+
+    ``phrase=True`` for a scene setting ("the island harbour at sunrise"): a noun phrase, not
+    a sentence, so no noun is re-read as its missing verb.
+    """
     result = ShotAnalysis()
     if not text or not text.strip():
         return result
-    sentences = tag(text)
+    sentences = tag(text, sentences=not phrase)
     phrases, masks = _phrases(sentences)
     result.place = _place_of(phrases)
     home = _home(sentences, masks)
@@ -471,6 +540,7 @@ def analyze(text: str, people: frozenset[str] | set[str] = frozenset()) -> ShotA
                 elif w in {"outside", "outdoors"}:
                     explicit_io = "outdoor"
     result.weather = weather_of(cats)
+    result.explicit_io = explicit_io
     if explicit_io is not None:
         result.indoor_outdoor = explicit_io
     elif result.place is not None:

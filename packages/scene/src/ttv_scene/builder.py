@@ -206,15 +206,22 @@ class GraphScene(SceneBuilder):
             time, weather, io = said.time, said.weather, said.indoor_outdoor
             sky = said.sky
             if shot.setting and shot.setting.strip():
-                given = analysis.analyze(shot.setting, people)
+                # a setting is a noun phrase: its first place phrase is the place, and that
+                # phrase's head decides inside/outside ("the lamp room at the top of the
+                # lighthouse" is a room; "a lighthouse on a rocky island" is outside it)
+                given = analysis.analyze(shot.setting, people, phrase=True)
                 place = self.setting_place(shot.setting)
+                head = analysis.place_in_setting(shot.setting)
                 time = given.time or time
                 weather = given.weather or weather
-                if given.indoor_outdoor:
+                if given.explicit_io:
+                    io = given.explicit_io  # "a cold playground outside the school"
+                elif said.explicit_io:
+                    io = said.explicit_io  # the narration says "inside"
+                elif head is not None:
+                    io = head.indoor_outdoor
+                elif given.indoor_outdoor:
                     io = given.indoor_outdoor
-                elif given.place is None and io is None:
-                    # a setting without a preposition ("a quiet beach"): the place's side
-                    io = analysis.Place(place.key, place.name, None, "setting").indoor_outdoor
                 sky = sky or given.sky
             objects = [o for o in said.objects if not place or o != place.key]
             info = _ShotInfo(place, shot.setting, time, objects[: self.max_objects])
@@ -226,7 +233,19 @@ class GraphScene(SceneBuilder):
             slugify(plan.title), plan.title
         )
         place, time, weather, io = first, None, None, None
+        setting: str | None = None
         for info in infos:
+            # weather carries within a scene; a new scene (another explicit setting) that is
+            # in another place or at another time of day starts with none unless it names
+            # some ("the island harbour at sunrise" after a storm at night). Narration alone
+            # keeps carrying: a story told in one breath stays in its weather.
+            new_scene = bool(info.setting and info.setting.strip()) and info.setting != setting
+            moved = info.place is not None and info.place.key != place.key
+            jumped = info.time is not None and time is not None and info.time != time
+            if new_scene and (moved or jumped):
+                weather = None
+            if info.setting and info.setting.strip():
+                setting = info.setting
             place = info.place or place
             info.place = place
             time = info.time or time

@@ -81,7 +81,7 @@ OBJECTS = _set(
     cactus tamarisk milkweed vine moss mushroom log stick wood hay straw
     rock stone pebble boulder sand shell mud clay soil dust ash smoke lava magma crystal
     mineral gold coin jewel
-    water ice vapour vapor droplet drop puddle wave stream waterfall fountain
+    water ice steam vapour vapor droplet drop puddle wave stream waterfall fountain
     sun moon star sky cloud rain snow snowflake snowman fog mist lightning thunder hail rainbow
     horizon sunlight sunshine moonlight starlight light beam shadow shade air ground
     match stall firework nest hole vane field leather can cloth wool
