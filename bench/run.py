@@ -8,14 +8,26 @@ Benchmarks (each a function below):
                   (same lesson, same sizes, same encoding): overhead ratio - 1 (aim < 2 %).
 * post_timeline   interpolation 12->24 fps, upscaling, watermark and encoding at 1280x720 with
                   the default profile's implementations (resolved through the Registry, so new
-                  ones are picked up) vs the video's own duration (aim: < 1, faster than real time).
+                  ones are picked up) vs the video's own duration (aim: <= 0.5, twice faster
+                  than real time), per-stage seconds; plus the same chain configured as before
+                  issue 18 (Lanczos-4 upscaling, encoder on the calling thread), same frames.
+* upscaler        the default upscaler's fast mode vs its exact Lanczos-4 mode: time per frame
+                  and PSNR/SSIM of fast's output against exact's, natural frames.
+* interpolation   per clip (pan, moving objects, dolly/zoom, the lighthouse render, a natural
+                  clip): the default interpolator's PSNR vs FFmpeg minterpolate's and its speed
+                  ratio (aim: higher PSNR at >= 5x the speed); see bench/interpolation.py.
 * memory          peak RSS of a 10-minute render vs a 10-second render of the same material, in
                   subprocesses (ru_maxrss), stub profile (aim: within 1.5x).
 * cost            run time for lessons of 1, 10 and 100 shots; least-squares line and R^2.
 * encoder         ttv's Mp4Writer vs PyAV libx264 alone on the same frames.
-* cold_start      `ttv --help` and `ttv modules` wall time (median) vs a bare interpreter, and the
-                  heavy modules they import (aim < 0.5 s; none of torch, diffusers, transformers).
-* batch           lessons per minute: local with 1 worker vs local and Ray with 2 workers.
+* cold_start      `ttv --help`, `ttv modules`, `ttv --version` wall time (median) vs a bare
+                  interpreter in the same run, and the heavy modules they import (aims 0.3 s,
+                  0.5 s, 0.3 s; none of torch, diffusers, transformers).
+* batch           lessons per minute: local with 1 worker vs local and Ray with 2 workers
+                  (aims 1.6x and 1.4x), and the mean seconds per stage (the capacity page
+                  is computed from them).
+* ray_cluster     a head and two extra Ray nodes on 127.0.0.1, one killed mid-batch: lessons
+                  per node, reruns elsewhere, nothing lost.
 
 `--quick` shrinks every case so the whole run takes a few minutes on 2 cores (CI). Wall-clock
 numbers depend on the machine and its load; the ratios are what to compare between runs.
@@ -324,14 +336,20 @@ def synthetic_frames(n: int, w: int, h: int, seed: int = 0) -> Iterator[np.ndarr
         yield frame
 
 
-def bench_post_timeline(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+def _render_chain(
+    impls: dict[str, Any],
+    frames: list[np.ndarray],
+    out: Path,
+    size: tuple[int, int],
+    fps: tuple[int, int],
+    pipelined: bool,
+) -> tuple[float, dict[str, float]]:
+    """Wall time of interpolator -> upscaler -> watermark -> Mp4Writer over ``frames``, and
+    each stage's own seconds (time inside its ``next()`` less its upstream's)."""
     from ttv_contracts.v1 import WatermarkPayload, output_frame_count
     from ttv_integration.encoder import Mp4Writer
 
-    seconds = 4 if quick else 20
-    tl_fps, fps, (tw, th), (w, h) = 12, 24, (640, 360), (1280, 720)
-    impls = default_render_impls()
-    n_in = seconds * tl_fps
+    (tl_fps, out_fps), (w, h) = fps, size
     payload = WatermarkPayload(run_id="bench", content_digest="0123456789abcdef")
     times: dict[str, float] = {}
 
@@ -347,39 +365,144 @@ def bench_post_timeline(quick: bool, tmp: Path) -> list[dict[str, Any]]:
                 times[name] = times.get(name, 0.0) + time.perf_counter() - t0
             yield frame
 
-    # the source is generated up front so that its cost is not counted
-    frames = list(synthetic_frames(n_in, tw, th))
     t0 = time.perf_counter()
     stream = timed("source", iter(frames))
-    stream = timed("interpolator", impls["interpolator"][2].interpolate(stream, tl_fps, fps))
-    stream = timed("upscaler", impls["upscaler"][2].upscale(stream, w, h))
-    stream = timed("watermark", impls["watermark"][2].embed(stream, payload))
-    with Mp4Writer(tmp / "post.mp4", width=w, height=h, fps=fps) as writer:
+    stream = timed("interpolator", impls["interpolator"].interpolate(stream, tl_fps, out_fps))
+    stream = timed("upscaler", impls["upscaler"].upscale(stream, w, h))
+    stream = timed("watermark", impls["watermark"].embed(stream, payload))
+    writer = Mp4Writer(out, width=w, height=h, fps=out_fps, pipelined=pipelined)
+    with writer:
         for frame in stream:
             e0 = time.perf_counter()
             writer.write_frame(frame)
             times["encode"] = times.get("encode", 0.0) + time.perf_counter() - e0
+        e0 = time.perf_counter()
+    times["encode"] = times.get("encode", 0.0) + time.perf_counter() - e0  # close(): flush
     wall = time.perf_counter() - t0
-    assert writer.frames == output_frame_count(n_in, tl_fps, fps)
+    assert writer.frames == output_frame_count(len(frames), tl_fps, out_fps)
     order = ["source", "interpolator", "upscaler", "watermark"]
     own = {s: times[s] - (times[order[i - 1]] if i else 0.0) for i, s in enumerate(order)}
     own["encode"] = times.get("encode", 0.0)
+    # pipelined: "encode" is the time the chain waited for the encoder; this is its work
+    own["encoder_busy"] = writer.encode_seconds
+    del own["source"]
+    return wall, {k: round(v, 3) for k, v in own.items()}
+
+
+def bench_post_timeline(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    """The render chain with the default profile's implementations, against the video's
+    duration; and, in the same run, the same chain as it was configured before issue 18
+    (Lanczos-4 upscaler, encoder on the calling thread)."""
+    seconds = 4 if quick else 20
+    tl_fps, fps, (tw, th), (w, h) = 12, 24, (640, 360), (1280, 720)
+    impls = default_render_impls()
+    # the source is generated up front so that its cost is not counted
+    frames = list(synthetic_frames(seconds * tl_fps, tw, th))
     used = {slot: f"{name}@{version}" for slot, (name, version, _) in impls.items()}
-    return [
+    current = {slot: inst for slot, (_, _, inst) in impls.items()}
+    variants: dict[str, tuple[dict[str, Any], bool]] = {"default": (current, True)}
+    if impls["upscaler"][0] == "lanczos":
+        before = dict(current, upscaler=type(current["upscaler"])(mode="exact"))
+        variants["before (lanczos exact, encoder inline)"] = (before, False)
+    results: dict[str, tuple[float, dict[str, float]]] = {}
+    for chain, pipelined in variants.values():  # warm-up (imports, first-call setup)
+        _render_chain(chain, frames[:tl_fps], tmp / "warm.mp4", (w, h), (tl_fps, fps), pipelined)
+    for name, (chain, pipelined) in reversed(variants.items()):
+        results[name] = _render_chain(
+            chain, frames, tmp / "post.mp4", (w, h), (tl_fps, fps), pipelined
+        )
+    wall, stages = results["default"]
+    out = [
         row(
             "post-timeline chain (1280x720)",
             f"{seconds} s of 640x360@12 -> 1280x720@24: "
             + ", ".join(f"{k} {v}" for k, v in used.items())
-            + ", libx264; wall time / video duration",
+            + ", libx264 on its own thread; wall time / video duration",
             wall,
             float(seconds),
             wall / seconds,
-            "< 1 (faster than real time)",
-            wall / seconds < 1,
+            "<= 0.5 (twice faster than real time)",
+            wall / seconds <= 0.5,
             implementations=used,
-            stage_seconds={k: round(v, 3) for k, v in own.items() if k != "source"},
+            stage_seconds=stages,
         )
     ]
+    for name, (b_wall, b_stages) in results.items():
+        if name == "default":
+            continue
+        out.append(
+            row(
+                f"post-timeline chain, {name}",
+                f"the same chain and frames, {name}; ratio = wall time / video duration "
+                f"(default chain: {wall / seconds:.3f}, {b_wall / wall:.2f}x faster)",
+                b_wall,
+                float(seconds),
+                b_wall / seconds,
+                "-",
+                None,
+                stage_seconds=b_stages,
+            )
+        )
+    return out
+
+
+def bench_upscaler(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    """The default upscaler (``lanczos``, ``mode="fast"``) against ``mode="exact"`` (Lanczos-4
+    then sharpening) on natural 640x360 frames: time per frame and PSNR/SSIM of its output
+    against exact's."""
+    import cv2
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import interpolation
+    from ttv_upscaler import LanczosUpscaler
+
+    natural = interpolation.load_natural()
+    src = [cv2.resize(f, (640, 360), interpolation=cv2.INTER_AREA) for f in natural]
+    src = src[:8] if quick else src
+    fast, exact = LanczosUpscaler(), LanczosUpscaler(mode="exact")
+    t_fast = t_exact = float("inf")
+    for _ in range(2 if quick else 3):  # interleaved rounds, best of each
+        t, out_exact = best_of(lambda: list(exact.upscale(iter(src), 1280, 720)), 1)
+        t_exact = min(t_exact, t)
+        t, out_fast = best_of(lambda: list(fast.upscale(iter(src), 1280, 720)), 1)
+        t_fast = min(t_fast, t)
+    ps = float(
+        np.mean([interpolation.psnr(a, b) for a, b in zip(out_fast, out_exact, strict=True)])
+    )
+    ss = float(
+        np.mean([interpolation.ssim(a, b) for a, b in zip(out_fast, out_exact, strict=True)])
+    )
+    n = len(src)
+    return [
+        row(
+            "upscaler: fast vs exact",
+            f"lanczos mode=fast (sharpen at source size, bicubic) vs mode=exact (Lanczos-4, "
+            f"sharpen at output size), {n} natural frames 640x360 -> 1280x720; "
+            f"fast vs exact: PSNR {ps:.1f} dB, SSIM {ss:.4f}",
+            t_fast / n * 1000,
+            t_exact / n * 1000,
+            t_fast / t_exact,
+            "< 0.25 with PSNR > 40 dB",
+            t_fast / t_exact < 0.25 and ps > 40,
+            unit="ms/frame",
+            psnr_vs_exact=round(ps, 2),
+            ssim_vs_exact=round(ss, 4),
+        )
+    ]
+
+
+def bench_interpolation(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    """Per clip: the default interpolator against FFmpeg's minterpolate (bench/interpolation.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import interpolation
+
+    names = ("pan", "objects", "natural") if quick else interpolation.CLIPS
+    results = interpolation.evaluate(
+        interpolation.make_clips(tuple(names)),
+        rounds=1 if quick else 2,
+        log=lambda line: print(f"[bench]   {line}", file=sys.stderr, flush=True),
+    )
+    return interpolation.rows(results)
 
 
 # ============================================================================ memory
@@ -601,12 +724,39 @@ def _wall(cmd: list[str], repeats: int) -> float:
     return statistics.median(times)
 
 
+#: Aims of issue 18: wall time of each command, measured against `python -c pass` in the run.
+COLD_START_AIMS = {"--help": 0.3, "modules": 0.5, "--version": 0.3}
+
+
+def _has_bytecode() -> bool:
+    """Whether the environment's installed packages carry compiled bytecode (uv's
+    ``compile-bytecode``): these machines set PYTHONDONTWRITEBYTECODE=1, so without it every
+    start compiles its imports again."""
+    import typer
+
+    cache = Path(typer.__file__).parent / "__pycache__"
+    return cache.is_dir() and any(cache.glob("main.*.pyc"))
+
+
 def bench_cold_start(quick: bool, tmp: Path) -> list[dict[str, Any]]:
-    repeats = 3 if quick else 7
-    bare = _wall([sys.executable, "-c", "pass"], repeats)
+    repeats = 5 if quick else 9
+    commands = [["--help"], ["modules"], ["--version"]]
+    samples: dict[str, list[float]] = {"bare": [], **{" ".join(a): [] for a in commands}}
+    subprocess.run([*_ttv_cmd(), "--help"], capture_output=True, check=False)  # page cache
+    for _ in range(repeats):  # interleaved: a burst of load hits the reference alike
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=False)
+        samples["bare"].append(time.perf_counter() - t0)
+        for args in commands:
+            t0 = time.perf_counter()
+            subprocess.run([*_ttv_cmd(), *args], capture_output=True, check=False)
+            samples[" ".join(args)].append(time.perf_counter() - t0)
+    bare = statistics.median(samples["bare"])
+    bytecode = _has_bytecode()
     rows = []
-    for args in (["--help"], ["modules"]):
-        wall = _wall([*_ttv_cmd(), *args], repeats)
+    for args in commands:
+        key = " ".join(args)
+        wall = statistics.median(samples[key])
         probe = subprocess.run(
             [sys.executable, "-c", _IMPORTS.format(heavy=HEAVY), *args],
             capture_output=True,
@@ -616,17 +766,23 @@ def bench_cold_start(quick: bool, tmp: Path) -> list[dict[str, Any]]:
         line = [ln for ln in probe.stderr.splitlines() if ln.startswith("@@")]
         heavy = [m for m in (line[-1][2:].split(",") if line else ["?"]) if m]
         forbidden = [m for m in heavy if m in FORBIDDEN]
+        aim = COLD_START_AIMS[args[0]]
         rows.append(
             row(
-                f"cold start: ttv {' '.join(args)}",
-                f"median wall of {repeats} runs vs a bare `python -c pass` ({bare:.3f} s)",
+                f"cold start: ttv {key}",
+                f"median wall of {repeats} runs, interleaved with a bare `python -c pass` "
+                f"({bare:.3f} s median); installed bytecode: {'yes' if bytecode else 'NO'}",
                 wall,
                 bare,
-                wall / bare,
-                "< 0.5 s, no torch/diffusers/transformers",
-                wall < 0.5 and not forbidden,
+                wall / bare if bare else float("nan"),
+                f"<= {aim} s, no torch/diffusers/transformers",
+                wall <= aim and not forbidden,
                 heavy_modules=heavy,
                 forbidden_imported=forbidden,
+                over_bare_s=round(wall - bare, 4),
+                min_s=round(min(samples[key]), 4),
+                max_s=round(max(samples[key]), 4),
+                bytecode=bytecode,
             )
         )
     return rows
@@ -635,59 +791,92 @@ def bench_cold_start(quick: bool, tmp: Path) -> list[dict[str, Any]]:
 # ============================================================================ batch
 
 
+def _batch_lessons(tmp: Path, n: int) -> Path:
+    lessons = tmp / "batch-lessons"
+    lessons.mkdir(exist_ok=True)
+    for i in range(n):
+        (lessons / f"lesson{i:02d}.json").write_text(json.dumps(make_lesson(3 + i % 3)))
+    return lessons
+
+
+def _stage_seconds(reports: list[dict]) -> dict[str, float]:
+    """Mean seconds per stage per lesson over the rendered lessons of batch reports."""
+    totals: dict[str, float] = {}
+    count = 0
+    for report in reports:
+        for rec in report["lessons"]:
+            stages = (rec.get("timings") or {}).get("stages") or {}
+            if rec.get("this_run") == "rendered" and stages:
+                count += 1
+                for stage, sec in stages.items():
+                    totals[stage] = totals.get(stage, 0.0) + float(sec or 0.0)
+    return {k: round(v / count, 4) for k, v in totals.items()} if count else {}
+
+
 def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    """Lessons per minute of the process pool with 1 and 2 workers, and of a local Ray
+    instance with 2 workers, on the same stub lessons; each against local x1 of this run.
+
+    The pool's start-up (spawning and importing) is inside its wall time. Ray's start-up
+    (the instance and warming its two workers, which later batches reuse) is reported
+    apart, as Ray is meant to stay up across batches; Ray is also measured on a second
+    batch on the same instance (its workers reused)."""
     import importlib.util
 
     from ttv_integration import load_config
     from ttv_integration.batch import run_batch
 
-    n = 4 if quick else 8
-    lessons = tmp / "batch-lessons"
-    lessons.mkdir()
-    for i in range(n):
-        (lessons / f"lesson{i:02d}.json").write_text(json.dumps(make_lesson(3 + i % 3)))
+    n = 8 if quick else 12
+    lessons = _batch_lessons(tmp, n)
     cfg = load_config(profile="stub", overrides=small_overrides(128, 72, str(tmp / "batch-stores")))
+    counter = iter(range(1000))
+    reports: list[dict] = []
 
-    def lpm(executor: str, workers: int) -> tuple[float, dict]:
-        out = tmp / f"batch-{executor}-{workers}"
+    def lpm(executor: str, workers: int) -> float:
+        out = tmp / f"batch-{executor}-{workers}-{next(counter)}"
         t0 = time.perf_counter()
         report = run_batch(lessons, out, cfg, executor=executor, workers=workers)
         wall = time.perf_counter() - t0
         assert report["counts"]["failed"] == 0, report
-        return n / wall * 60, report
+        reports.append(report)
+        return n / wall * 60
 
-    base, _ = lpm("local", 1)
+    # interleaved and repeated: the best of each (least disturbed by other load)
+    repeats = 2
+    base = two = 0.0
+    for _ in range(repeats):
+        base = max(base, lpm("local", 1))
+        two = max(two, lpm("local", 2))
     rows = [
         row(
             "batch: local x1 (reference)",
-            f"{n} stub lessons at 128x72, process pool, 1 worker (pool start-up included)",
+            f"{n} stub lessons at 128x72, process pool, 1 worker (pool start-up included; "
+            f"best of {repeats})",
             base,
             base,
             1.0,
             "-",
             None,
             unit="lessons/min",
-        )
-    ]
-    two, _ = lpm("local", 2)
-    rows.append(
+        ),
         row(
             "batch: local x2",
-            f"{n} stub lessons, process pool, 2 workers, vs local x1",
+            f"{n} stub lessons, process pool, 2 workers (pool start-up included; best of "
+            f"{repeats}), vs local x1",
             two,
             base,
             two / base,
-            "> 1 (2 cores)",
-            two / base > 1,
+            ">= 1.6 (2 cores)",
+            two / base >= 1.6,
             unit="lessons/min",
-        )
-    )
+        ),
+    ]
     if importlib.util.find_spec("ray") is None:
         rows.append(
             {"name": "batch: ray x2", "skipped": "ray is not installed (ttv-integration[ray])"}
         )
         return rows
-    from ttv_integration.batch import ray_env, start_ray
+    from ttv_integration.batch import ray_env, start_ray, warm_ray_workers
 
     ray_env()  # before Ray is imported: it reads the variable once
     import ray
@@ -699,30 +888,126 @@ def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
         except Exception:  # the raylet has 30 s to come up; a loaded machine can miss it once
             ray.shutdown()
             start_ray(None, num_cpus=2)
+        startup = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        warm_ray_workers(2)
+        warmup = time.perf_counter() - t1
     except Exception as exc:
+        ray.shutdown()
         rows.append({"name": "batch: ray x2", "error": f"Ray did not start: {exc}"[:300]})
         return rows
-    startup = time.perf_counter() - t0
-
     try:
-        ray_lpm, _ = lpm("ray", 2)
+        ray_first = lpm("ray", 2)
+        ray_reused = lpm("ray", 2)
+        base_again = lpm("local", 1)  # the reference once more, next to the Ray runs
     finally:
         ray.shutdown()
+    ref = max(base, base_again)
     rows.append(
         row(
             "batch: ray x2",
-            f"{n} stub lessons, local Ray instance (loopback only), 2 workers, vs local x1; "
-            f"Ray start-up ({startup:.1f} s) not included",
-            ray_lpm,
-            base,
-            ray_lpm / base,
-            "> 1 (2 cores)",
-            ray_lpm / base > 1,
+            f"{n} stub lessons, local Ray instance (loopback only, no dashboard, no usage "
+            f"stats), 2 workers, vs local x1 (best reference {ref:.1f}); Ray start-up "
+            f"{startup:.1f} s and warming its 2 workers {warmup:.1f} s not included",
+            ray_first,
+            ref,
+            ray_first / ref,
+            ">= 1.4 (2 cores)",
+            ray_first / ref >= 1.4,
             unit="lessons/min",
             ray_startup_s=round(startup, 2),
+            ray_worker_warmup_s=round(warmup, 2),
         )
     )
+    rows.append(
+        row(
+            "batch: ray x2, workers reused",
+            "a second batch on the same Ray instance (its workers already hold the imports), "
+            "vs local x1",
+            ray_reused,
+            ref,
+            ray_reused / ref,
+            ">= 1.4 (2 cores)",
+            ray_reused / ref >= 1.4,
+            unit="lessons/min",
+        )
+    )
+    rows[0]["stage_seconds"] = _stage_seconds(reports)
+    rows[0]["note"] = "stage seconds: mean per lesson over every rendered lesson of this benchmark"
     return rows
+
+
+def bench_ray_cluster(quick: bool, tmp: Path) -> list[dict[str, Any]]:
+    """A batch on a Ray cluster of a head and two extra nodes on this machine (separate
+    ``ray start`` process groups, every address on 127.0.0.1), one node killed mid-batch:
+    lessons per node, lessons that ran again elsewhere, and a second batch that skips all."""
+    import importlib.util
+    import threading
+
+    if importlib.util.find_spec("ray") is None:
+        return [{"name": "ray cluster", "skipped": "ray is not installed (ttv-integration[ray])"}]
+    from ttv_integration import load_config
+    from ttv_integration.batch import LoopbackRayCluster, run_batch
+
+    n = 6 if quick else 9
+    lessons = _batch_lessons(tmp, n)
+    cfg = load_config(profile="stub", overrides=small_overrides(128, 72, str(tmp / "rc-stores")))
+    out = tmp / "cluster-out"
+    with LoopbackRayCluster(
+        [{"num_cpus": 1}, {"num_cpus": 1}, {"num_cpus": 1}], start_timeout_s=180
+    ) as cluster:
+        names = {node.node_id: node.name for node in cluster.nodes}
+        victim = cluster.node("node1").node_id
+        result: dict[str, Any] = {}
+        t0 = time.perf_counter()
+        driver = threading.Thread(
+            target=lambda: result.update(
+                report=run_batch(lessons, out, cfg, executor="ray", workers=3, max_retries=2)
+            )
+        )
+        driver.start()
+        killed_at = None
+        deadline = time.monotonic() + 300
+        while driver.is_alive() and killed_at is None and time.monotonic() < deadline:
+            logs = list((out / "runs").glob(".*.attempts")) if (out / "runs").is_dir() else []
+            if any(victim in log.read_text() for log in logs):
+                time.sleep(0.5)
+                cluster.kill("node1")
+                killed_at = time.perf_counter() - t0
+            time.sleep(0.1)
+        driver.join()
+        wall = time.perf_counter() - t0
+        report = result["report"]
+        again = run_batch(lessons, out, cfg, executor="ray", workers=2)
+        startup = cluster.startup_s
+    per_node = {names.get(k, k): v for k, v in report.get("lessons_per_node", {}).items()}
+    rerun = {
+        rec["lesson"]: [names.get(x, x) for x in rec.get("attempt_nodes", [])]
+        for rec in report["lessons"]
+        if rec.get("attempts", 1) > 1
+    }
+    ok = report["counts"]["ok"] + report["counts"]["degraded"]
+    return [
+        row(
+            "ray cluster: node killed mid-batch",
+            f"{n} stub lessons on a head + 2 extra Ray nodes (127.0.0.1, 1 CPU each, "
+            f"started in {startup:.0f} s), node1 killed {killed_at or float('nan'):.1f} s into "
+            f"the batch: lessons finished / lessons",
+            float(ok),
+            float(n),
+            ok / n,
+            "1 (nothing lost), reruns elsewhere, second batch skips all",
+            ok == n and bool(rerun) and again["skipped"] == n,
+            unit="lessons",
+            lessons_per_node=per_node,
+            rerun_lessons=rerun,
+            second_batch_skipped=again["skipped"],
+            wall_s=round(wall, 2),
+            cluster_startup_s=round(startup, 2),
+            note=f"lessons per node (where each finished): {per_node}; ran again after the "
+            f"kill (attempt nodes): {rerun}; second batch skipped {again['skipped']} of {n}",
+        )
+    ]
 
 
 # ============================================================================ report
@@ -730,11 +1015,14 @@ def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
 BENCHES: dict[str, Callable[[bool, Path], list[dict[str, Any]]]] = {
     "orchestration": bench_orchestration,
     "post_timeline": bench_post_timeline,
+    "upscaler": bench_upscaler,
+    "interpolation": bench_interpolation,
     "memory": bench_memory,
     "cost": bench_cost,
     "encoder": bench_encoder,
     "cold_start": bench_cold_start,
     "batch": bench_batch,
+    "ray_cluster": bench_ray_cluster,
 }
 
 

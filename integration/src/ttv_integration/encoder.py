@@ -1,11 +1,23 @@
 """Streaming MP4 writer (PyAV): H.264 video, AAC audio and a mov_text subtitle track.
 
 Frames and audio are encoded as they arrive; nothing holds the whole video.
+
+By default (``pipelined=True``) the encoding runs on a worker thread behind a small bounded
+queue: ``write_frame`` copies the frame into an ``av.VideoFrame`` and returns, and the
+RGB -> YUV conversion, libx264 and the muxer (all of which release the GIL) run while the
+caller makes the next frame. Every operation (frame, audio, cue) goes through the same queue
+in call order, so the encoders and the muxer see exactly what the synchronous writer gives
+them (same packets, wherever libx264 itself is deterministic). An error on the
+worker is raised by the next call (or ``close()``); a stalled encoder blocks the caller
+once the queue is full, so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
+import time
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
@@ -42,6 +54,8 @@ class Mp4Writer:
         audio_rate: int = 48000,
         crf: int = 23,
         metadata: dict[str, str] | None = None,
+        pipelined: bool = True,
+        queue_frames: int = 4,
     ) -> None:
         import av  # heavy-ish import kept out of CLI start-up
 
@@ -68,6 +82,16 @@ class Mp4Writer:
         self._audio_buf = np.zeros(0, np.float32)
         self._pending_cues: list[SubtitleCue] = []
         self._size = (height, width)
+        #: seconds spent converting, encoding and muxing (on the worker when pipelined)
+        self.encode_seconds = 0.0
+        self._error: BaseException | None = None
+        self._closed = False
+        self._queue: queue.Queue | None = None
+        self._worker: threading.Thread | None = None
+        if pipelined:
+            self._queue = queue.Queue(maxsize=max(1, int(queue_frames)))
+            self._worker = threading.Thread(target=self._work, daemon=True, name="ttv-encoder")
+            self._worker.start()
 
     # ------------------------------------------------------------------ input
 
@@ -78,12 +102,12 @@ class Mp4Writer:
                 f"frame {frame.shape} does not match {self._size}",
                 module="ttv-integration",
             )
+        # from_ndarray copies the pixels: the caller may reuse its array at once
         vf = self._av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
         vf.pts = self.frames
         vf.time_base = Fraction(1, self.fps)
         self.frames += 1
-        self._mux(self._v.encode(vf))
-        self._flush_cues()
+        self._submit(self._encode_video, vf)
 
     def write_frames(self, frames: Iterable[np.ndarray]) -> None:
         for frame in frames:
@@ -94,21 +118,89 @@ class Mp4Writer:
         buf = np.concatenate([self._audio_buf, np.asarray(samples, np.float32)])
         n = (buf.shape[0] // AAC_FRAME) * AAC_FRAME
         for start in range(0, n, AAC_FRAME):
-            self._encode_audio(buf[start : start + AAC_FRAME])
+            self._submit(self._encode_audio, buf[start : start + AAC_FRAME], self.samples)
+            self.samples += AAC_FRAME
         self._audio_buf = buf[n:]
 
     def add_cue(self, cue: SubtitleCue) -> None:
-        self._pending_cues.append(cue)
-        self._flush_cues()
+        self._submit(self._add_cue, cue)
 
     # ------------------------------------------------------------------ internals
 
-    def _encode_audio(self, chunk: np.ndarray) -> None:
+    def _submit(self, fn, *args) -> None:
+        """Run ``fn(*args)`` now, or on the worker after everything submitted before it."""
+        if self._closed:
+            raise TTVError(E_ENCODE_FAILED, "writer is closed", module="ttv-integration")
+        self._raise_worker_error()
+        if self._queue is None:
+            t0 = time.perf_counter()
+            try:
+                fn(*args)
+            finally:
+                self.encode_seconds += time.perf_counter() - t0
+            return
+        while True:  # bounded: wait for room, but notice a worker that has died
+            try:
+                self._queue.put((fn, args), timeout=0.5)
+                return
+            except queue.Full:
+                self._raise_worker_error()
+                if self._worker is not None and not self._worker.is_alive():
+                    raise TTVError(
+                        E_ENCODE_FAILED, "encoder thread stopped", module="ttv-integration"
+                    ) from None
+
+    def _work(self) -> None:
+        assert self._queue is not None
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None:
+                continue  # drain without work after a failure; the caller raises it
+            fn, args = item
+            t0 = time.perf_counter()
+            try:
+                fn(*args)
+            except BaseException as exc:  # handed to the caller's next call
+                self._error = exc
+            finally:
+                self.encode_seconds += time.perf_counter() - t0
+
+    def _raise_worker_error(self) -> None:
+        if self._error is not None:
+            exc, self._error = self._error, None
+            self._closed = True
+            raise exc
+
+    def _stop_worker(self, timeout: float | None) -> None:
+        if self._worker is None or self._queue is None:
+            return
+        worker, self._worker = self._worker, None
+        while worker.is_alive():
+            try:
+                self._queue.put(None, timeout=0.5)
+                break
+            except queue.Full:
+                if timeout is not None:  # aborting: drop what is left
+                    with contextlib.suppress(queue.Empty):
+                        while True:
+                            self._queue.get_nowait()
+        worker.join(timeout)
+
+    def _encode_video(self, vf) -> None:
+        self._mux(self._v.encode(vf))
+        self._flush_cues()
+
+    def _add_cue(self, cue: SubtitleCue) -> None:
+        self._pending_cues.append(cue)
+        self._flush_cues()
+
+    def _encode_audio(self, chunk: np.ndarray, pts: int) -> None:
         af = self._av.AudioFrame.from_ndarray(chunk[None, :], format="flt", layout="mono")
         af.sample_rate = self.audio_rate
-        af.pts = self.samples
+        af.pts = pts
         af.time_base = Fraction(1, self.audio_rate)
-        self.samples += chunk.shape[0]
         self._mux(self._a.encode(af))
 
     def _flush_cues(self) -> None:
@@ -133,16 +225,30 @@ class Mp4Writer:
             self._c.mux(packet)
 
     def close(self) -> None:
+        if self._closed:
+            return
         if self._audio_buf.size:
             # encode the remainder as a short final frame (no padding beyond the timeline)
-            self._encode_audio(self._audio_buf)
+            self._submit(self._encode_audio, self._audio_buf, self.samples)
+            self.samples += self._audio_buf.shape[0]
             self._audio_buf = np.zeros(0, np.float32)
+        self._stop_worker(None)
+        try:
+            self._raise_worker_error()
+        except BaseException:
+            self.abort()
+            raise
+        self._closed = True
+        t0 = time.perf_counter()
         self._mux(self._a.encode(None))
         self._mux(self._v.encode(None))
         self._flush_cues()
         self._c.close()
+        self.encode_seconds += time.perf_counter() - t0
 
     def abort(self) -> None:
+        self._closed = True
+        self._stop_worker(5.0)
         with contextlib.suppress(Exception):
             self._c.close()
 

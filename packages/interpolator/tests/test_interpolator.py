@@ -225,6 +225,7 @@ def test_unknown_options_are_config_errors():
         {"flow_scale": 2},
         {"flow_scale": "half"},
         {"occlusion": "yes"},
+        {"pipelined": 1},
     ],
 )
 def test_bad_option_values(opts):
@@ -238,3 +239,87 @@ def test_bad_fps_is_invalid_input():
     with pytest.raises(TTVError) as info:
         list(FlowInterpolator().interpolate(iter(pan(2, 1)), 0, 24))
     assert info.value.code == "TTV-E013"
+
+
+# ------------------------------------------------------------------ occlusions and fallbacks
+
+
+def test_a_cut_between_unrelated_frames_falls_back_to_a_cross_fade():
+    a, b = texture(90, 160, seed=5), texture(90, 160, seed=6)
+    a = a.copy()
+    a[..., 0] = 255 - a[..., 0]  # a different picture, not a motion of b
+    flow = list(FlowInterpolator().interpolate(iter([a, b]), 12, 24))
+    blend = list(BlendInterpolator().interpolate(iter([a, b]), 12, 24))
+    assert np.array_equal(flow[1], blend[1])
+    pf = BidirectionalFlow().pair(a, b)
+    assert not pf.reliable
+
+
+def test_related_frames_are_warped_not_faded():
+    truth = pan(3, dx=6)
+    assert BidirectionalFlow().pair(truth[0], truth[2]).reliable
+
+
+def _square_flow(h: int, w: int, x0: int, x1: int, dx: float) -> np.ndarray:
+    """Flow of a square (columns x0..x1, rows 20..60) moving ``dx`` right on a still
+    background."""
+    f = np.zeros((h, w, 2), np.float32)
+    f[20:60, x0:x1, 0] = dx
+    return f
+
+
+def test_flow_to_time_inverts_the_motion_and_marks_revealed_background():
+    bf = BidirectionalFlow()
+    f01 = _square_flow(80, 160, 40, 80, 16.0)  # square at x 40..80 in a, 56..96 in b
+    f10 = -_square_flow(80, 160, 56, 96, 16.0)
+    cons = bf._consistency(f01, f10)
+    rows = slice(30, 50)
+    assert cons[rows, 82:94].max() < 0.1  # background of a that the square covers in b
+    assert cons[rows, 44:76].min() > 0.9 and cons[rows, 100:150].min() > 0.9
+    approx = cv2.addWeighted(f01, -0.25, f10, 0.25, 0.0)  # the linear estimate at t = 0.5
+    ft0, vis = bf._flow_to_t(f01, cons, 0.5, approx)
+    # at t = 0.5 the square sits at x 48..88: its pixels come from 8 px to the left in a
+    assert ft0[rows, 50:80, 0].mean() == pytest.approx(-8.0, abs=0.2)
+    assert vis[rows, 50:80].min() > 0.9
+    # its leading edge (x 80..88): either found in a, or a's background there (covered by
+    # time 1) is marked not visible, so b decides
+    lead_ok = (np.abs(ft0[rows, 81:87, 0] + 8.0) < 0.5) | (vis[rows, 81:87] < 0.2)
+    assert lead_ok.all()
+    # still background far from the square maps to itself and is visible
+    assert np.abs(ft0[rows, 120:150]).max() < 1e-3
+    assert vis[rows, 120:150].min() > 0.99
+    # x 40..48 at t = 0.5 is background the square has uncovered: a does not show it
+    assert vis[rows, 41:47].mean() < 0.3
+
+
+def test_content_entering_the_frame_comes_from_the_frame_that_shows_it():
+    # A pan reveals new content at the right edge: at t = 0.5 the last dx px (of 2 dx per
+    # input pair) exist in b only. Visibility weights take them from b; the plain (1-t, t)
+    # blend of the linear estimate mixes in a's replicated border.
+    dx = 4
+    truth = pan(9, dx=dx)
+    src = truth[::2]
+    occ = list(FlowInterpolator().interpolate(iter(src), 12, 24))
+    lin = list(FlowInterpolator(occlusion=False).interpolate(iter(src), 12, 24))
+    edge = (slice(None), slice(-dx, None))
+    e_occ = np.mean([mae(occ[k][edge], truth[k][edge]) for k in (1, 3, 5)])
+    e_lin = np.mean([mae(lin[k][edge], truth[k][edge]) for k in (1, 3, 5)])
+    assert e_occ < e_lin / 2
+
+
+@pytest.mark.parametrize(("fps_in", "fps_out"), [(12, 24), (8, 24), (24, 30), (30, 24)])
+def test_pipelined_flow_gives_the_same_frames(fps_in, fps_out):
+    frames = pan(14, dx=2, h=40, w=64)
+    a = list(FlowInterpolator().interpolate(iter(frames), fps_in, fps_out))
+    b = list(FlowInterpolator(pipelined=False).interpolate(iter(frames), fps_in, fps_out))
+    assert len(a) == len(b) == output_frame_count(14, fps_in, fps_out)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_pipelined_stream_abandoned_midway_is_clean():
+    impl = FlowInterpolator()
+    it = impl.interpolate(iter(pan(10, dx=2, h=40, w=64)), 12, 24)
+    next(it), next(it), next(it)
+    it.close()  # the worker pool is shut down, nothing is held
+    assert impl._pool is None and impl._ahead == []
+    assert len(list(impl.interpolate(iter(pan(4, dx=2, h=40, w=64)), 12, 24))) == 8

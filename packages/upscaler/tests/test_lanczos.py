@@ -162,3 +162,45 @@ def test_output_size_out_of_range() -> None:
     with pytest.raises(TTVError) as info:
         list(LanczosUpscaler().upscale(iter(sample_frames(1)), 8, 8))
     assert info.value.code == "TTV-E013"
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    return float(cv2.PSNR(a, b))
+
+
+def test_fast_mode_matches_exact_lanczos_closely() -> None:
+    # ``fast`` (default) sharpens at the source size then resizes bicubically; it must stay
+    # close to ``exact`` (Lanczos-4 then sharpening at the output size) on a natural-ish
+    # picture, and far closer to it than a plain bilinear resize is.
+    rng = np.random.default_rng(5)
+    detail = rng.integers(0, 256, size=(180, 320, 3), dtype=np.uint8)
+    src = cv2.GaussianBlur(detail, (0, 0), 1.2)  # texture near the source's resolution
+    (fast,) = LanczosUpscaler().upscale(iter([src]), 640, 360)
+    (exact,) = LanczosUpscaler(mode="exact").upscale(iter([src]), 640, 360)
+    bilinear = cv2.resize(src, (640, 360), interpolation=cv2.INTER_LINEAR)
+    assert psnr(fast, exact) > 40.0
+    assert psnr(fast, exact) > psnr(bilinear, exact) + 3.0
+
+
+def test_fast_mode_sharpens_like_exact() -> None:
+    src = np.zeros((40, 40, 3), np.uint8)
+    src[:, 20:] = 200
+    (plain,) = LanczosUpscaler(sharpen=0).upscale(iter([src]), 80, 80)
+    (fast,) = LanczosUpscaler(sharpen=1.0).upscale(iter([src]), 80, 80)
+    (exact,) = LanczosUpscaler(sharpen=1.0, mode="exact").upscale(iter([src]), 80, 80)
+    # overshoot on both sides of the edge, similar in size to exact's
+    assert fast[:, :, 0].max() > plain[:, :, 0].max()
+    assert abs(int(fast[:, :, 0].max()) - int(exact[:, :, 0].max())) < 20
+
+
+@pytest.mark.parametrize("mode", ["fast", "exact"])
+def test_large_enlargement_and_tiny_sources(mode) -> None:
+    for src in [(1, 1), (2, 3), (8, 6)]:
+        (out,) = LanczosUpscaler(mode=mode).upscale(iter(sample_frames(1, *src)), 160, 120)
+        assert out.shape == (120, 160, 3)
+
+
+def test_bad_mode() -> None:
+    with pytest.raises(TTVError) as info:
+        LanczosUpscaler(mode="bilinear")
+    assert info.value.code == "TTV-E002"

@@ -4,18 +4,32 @@ For a pair of frames ``a`` (time 0) and ``b`` (time 1):
 
 1. Dense flow both ways with OpenCV's DIS (``F01``: a -> b, ``F10``: b -> a), computed on the
    grey image scaled by ``flow_scale`` (by default so the long side is at most 640 px; tiny
-   frames are padded up to ``MIN_FLOW_SIDE``) and resized back to full resolution.
+   frames are padded up to ``MIN_FLOW_SIDE``). The ``fast`` preset runs DIS's patch search
+   down to half that size (finest scale 1) with 12 descent and 3 variational iterations.
+   The flows are then kept at half the estimation size (the *work size*): DIS's output is no
+   finer than its finest scale, and everything per output frame runs on a quarter of the
+   pixels.
 2. A forward-backward consistency mask per frame: a pixel of ``a`` whose forward flow is not
    undone by the backward flow at its destination (``|F01(x) + F10(x + F01(x))|`` large
    relative to the motion) is probably occluded in ``b``; likewise for ``b``. The test is the
    soft form of Sundaram, Brox and Keutzer (ECCV 2010): ``alpha * (|F01|^2 + |F10'|^2) + beta``.
-3. For time ``t``, the flows from the intermediate frame back to each end are approximated
-   from the two pair flows assuming locally linear motion (Jiang et al., Super SloMo, CVPR 2018):
-   ``F_t0 = -(1-t) t F01 + t^2 F10`` and ``F_t1 = (1-t)^2 F01 - t (1-t) F10``.
-   Both frames, and their consistency masks, are backward-warped to ``t`` with ``cv2.remap``.
-4. The result blends the two warped frames with weights ``(1-t) V0`` and ``t V1``, where
-   ``V`` is the warped consistency: where one side is occluded the other side wins; where both
-   are unreliable the weights fall back to the plain ``(1-t, t)`` cross-fade.
+   When less than ``MIN_CONSISTENT`` of the pixels pass (a cut between shots, a flash), the
+   flow explains nothing: that pair's outputs are a plain cross-fade (fallback blend).
+3. For time ``t``, the flow from the intermediate frame back to each end is the *inverse* of
+   the pair flow taken a fraction of the way: the source ``p`` of output pixel ``x`` solves
+   ``p + t F01(p) = x``, the fixed point of ``d = -t F01(x + d)`` with ``d = p - x``. A few
+   ``cv2.remap`` iterations find it, started from the linear-motion estimate of Jiang et al.
+   (Super SloMo, CVPR 2018) ``F_t0 = -(1-t) t F01 + t^2 F10`` (and likewise for ``b``). Unlike
+   that estimate alone, the inverse keeps motion boundaries where they are at time ``t``
+   (the estimate smears a band of ``t |F|`` at each edge of a moving object).
+4. Where the iteration does not settle, no pixel of that frame moves to ``x``: the content
+   is hidden in that frame (uncovered later, or outside it). Where it settles on a pixel the
+   consistency mask marks occluded (background about to be covered), that frame shows
+   something else than time ``t`` does. The two warped frames are blended with weights
+   ``(1-t) V0`` and ``t V1``, ``V`` being "settled" times the consistency of the pixel
+   landed on (0 outside the frame): uncovered background comes from the frame that shows
+   it, a moving object's leading edge from the frame it has reached; where both sides are
+   sure the weights are the plain ``(1-t, t)``, where neither is they fall back to it.
 """
 
 from __future__ import annotations
@@ -30,30 +44,50 @@ PRESETS: dict[str, int] = {
     "fast": cv2.DISOPTICAL_FLOW_PRESET_FAST,
     "medium": cv2.DISOPTICAL_FLOW_PRESET_MEDIUM,
 }
+#: DIS settings on top of the OpenCV preset: (finest scale, descent iterations,
+#: variational refinement iterations). ``fast`` searches one scale finer than OpenCV's FAST
+#: with fewer iterations: better motion boundaries for about the same time (bench/run.py).
+TUNING: dict[str, tuple[int, int, int]] = {"fast": (1, 12, 3)}
 
 #: DIS refuses images smaller than its patch pyramid; smaller frames are edge-padded to this.
 MIN_FLOW_SIDE = 32
 #: With ``flow_scale=None`` flow is estimated with the long side scaled down to this.
 AUTO_FLOW_SIDE = 640
 
+#: A pair whose flows agree both ways on less than this share of pixels is not warped.
+MIN_CONSISTENT = 0.3
+
 _ALPHA = 0.01
 _BETA = 0.5
 _EPS = 1e-3
+_BORDER = cv2.BORDER_REPLICATE
+#: Fixed-point iterations inverting the flow to an intermediate time (``_flow_to_t``).
+_FIXED_POINT_ITERATIONS = 3
+#: Squared residual (work pixels) at which a fixed point counts as half settled.
+_SETTLED_PX2 = 1.0
+#: Consistency below ``1 / _OCCLUDED_GAIN`` lowers visibility; above it counts fully (DIS is
+#: noisy on fine texture, and a soft weight there costs more than it saves).
+_OCCLUDED_GAIN = 5.0
+#: Flows are kept at this fraction of the estimation size (never below MIN_FLOW_SIDE / 2).
+WORK_SCALE = 0.5
 
 
 @dataclass(frozen=True)
 class PairFlow:
     """Everything computed once per (a, b) pair and reused for every t between them.
 
-    Arrays are at the estimation size (``f01.shape[:2]``, which equals the frame size when
-    ``flow_scale`` is 1); flows are in pixels of that size. Synthesis composes the flows to
-    time ``t`` at this size and resizes only the two resulting maps and one weight map.
+    Arrays are at the work size (``f01.shape[:2]``: half the estimation size, see the module
+    doc); flows are in pixels of that size. Synthesis composes the flows to time ``t`` at
+    this size and resizes only the two resulting maps and one weight map.
     """
 
     f01: np.ndarray  # (h, w, 2) float32
     f10: np.ndarray
     vis0: np.ndarray  # (h, w) float32 in (0, 1]: pixel of a also visible in b
     vis1: np.ndarray
+    #: False when the flow explains too little of the pair (a cut between shots, a flash):
+    #: synthesis then cross-fades instead of warping.
+    reliable: bool = True
 
 
 class BidirectionalFlow:
@@ -65,14 +99,22 @@ class BidirectionalFlow:
         self.preset = preset
         self.flow_scale = None if flow_scale is None else float(flow_scale)
         self.occlusion = bool(occlusion)
+        self.work_scale = WORK_SCALE
         self._dis: cv2.DISOpticalFlow | None = None
+        self.last_consistent = 1.0  # share of consistent pixels in the last pair (diagnostic)
         self._grids: dict[tuple[int, int], np.ndarray] = {}
 
     # ------------------------------------------------------------------ flow
 
     def _engine(self) -> cv2.DISOpticalFlow:
         if self._dis is None:
-            self._dis = cv2.DISOpticalFlow_create(PRESETS[self.preset])
+            dis = cv2.DISOpticalFlow_create(PRESETS[self.preset])
+            if self.preset in TUNING:
+                finest, descent, refine = TUNING[self.preset]
+                dis.setFinestScale(finest)
+                dis.setGradientDescentIterations(descent)
+                dis.setVariationalRefinementIterations(refine)
+            self._dis = dis
         return self._dis
 
     def _flow_size(self, w: int, h: int) -> tuple[int, int]:
@@ -102,22 +144,36 @@ class BidirectionalFlow:
         return f01, f10
 
     def pair(self, a: np.ndarray, b: np.ndarray) -> PairFlow:
-        """Flows both ways and consistency masks for a pair, at the estimation size."""
+        """Flows both ways and consistency masks for a pair, at the work size (half the
+        estimation size with automatic ``flow_scale``, the estimation size otherwise)."""
         ga = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY)
         gb = cv2.cvtColor(b, cv2.COLOR_RGB2GRAY)
         f01, f10 = self.flow_small(ga, gb)
-        if self.occlusion:
-            vis0 = self._consistency(f01, f10)
-            vis1 = self._consistency(f10, f01)
-        else:
+        h, w = f01.shape[:2]
+        ws = self.work_scale if self.flow_scale is None else 1.0  # explicit scale: kept as is
+        if ws < 1.0 and min(w, h) * ws >= MIN_FLOW_SIDE // 2:
+            # DIS's output is no finer than its finest scale: keep it at the work size
+            sw, sh = round(w * ws), round(h * ws)
+            f01 = cv2.multiply(
+                cv2.resize(f01, (sw, sh), interpolation=cv2.INTER_AREA), (sw / w, sh / h, 0, 0)
+            )
+            f10 = cv2.multiply(
+                cv2.resize(f10, (sw, sh), interpolation=cv2.INTER_AREA), (sw / w, sh / h, 0, 0)
+            )
+        vis0 = self._consistency(f01, f10)
+        vis1 = self._consistency(f10, f01)
+        consistent = 0.5 * (float(np.mean(vis0 > 0.5)) + float(np.mean(vis1 > 0.5)))
+        self.last_consistent = consistent
+        reliable = consistent >= MIN_CONSISTENT
+        if not self.occlusion:
             vis0 = vis1 = np.ones(f01.shape[:2], np.float32)
-        return PairFlow(f01, f10, vis0, vis1)
+        return PairFlow(f01, f10, vis0, vis1, reliable)
 
     @staticmethod
     def _upsample_flow(f: np.ndarray, w: int, h: int) -> np.ndarray:
         fh, fw = f.shape[:2]
-        up = cv2.resize(f, (w, h), interpolation=cv2.INTER_LINEAR)
-        return cv2.multiply(up, (w / fw, h / fh, 0.0, 0.0))
+        small = cv2.multiply(f, (w / fw, h / fh, 0.0, 0.0))  # scale the few pixels first
+        return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
     def flow(self, a_grey: np.ndarray, b_grey: np.ndarray) -> np.ndarray:
         """Dense flow a -> b at full resolution, (H, W, 2) float32 in pixels."""
@@ -146,29 +202,50 @@ class BidirectionalFlow:
 
     # ------------------------------------------------------------------ synthesis
 
+    def _flow_to_t(
+        self, f: np.ndarray, vis: np.ndarray, s: float, approx: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Flow from time ``s`` back to the source frame, and whether the source shows it.
+
+        The source pixel ``p`` of an output pixel ``x`` solves ``p + s f(p) = x``; the
+        displacement ``d = p - x`` is the fixed point of ``d = -s f(x + d)``, found by a few
+        iterations (each one ``cv2.remap`` of the flow at the work size) started from
+        ``approx``, the linear-motion estimate. Where motion is smooth this converges at once;
+        at a moving edge it lands on one side's own motion instead of a mix of both. Where it
+        does not settle (no source pixel moves to ``x``: the content is uncovered later) or
+        lands outside the frame, the source frame does not show ``x``: visibility ~0. Where
+        it lands on a pixel the consistency mask ``vis`` marks as occluded in the other frame
+        (background about to be covered by a moving object: a valid fixed point, but not
+        what time ``s`` shows), visibility drops with that mask and the other frame decides.
+        """
+        h, w = f.shape[:2]
+        grid = self._mesh(w, h)
+        d = approx
+        for _ in range(_FIXED_POINT_ITERATIONS):
+            d = cv2.multiply(
+                cv2.remap(f, cv2.add(grid, d), None, cv2.INTER_LINEAR, borderMode=_BORDER), -s
+            )
+        pos = cv2.add(grid, d)
+        nxt = cv2.multiply(cv2.remap(f, pos, None, cv2.INTER_LINEAR, borderMode=_BORDER), -s)
+        r2 = cv2.magnitude(*cv2.split(cv2.subtract(nxt, d))) ** 2
+        settled = cv2.divide(1.0, cv2.add(cv2.multiply(r2, 1.0 / _SETTLED_PX2), 1.0))
+        # consistency of the pixel landed on; 0 outside the frame (BORDER_CONSTANT)
+        seen = cv2.remap(vis, pos, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+        seen = cv2.min(cv2.multiply(seen, _OCCLUDED_GAIN), 1.0)
+        return nxt, cv2.multiply(settled, seen)
+
     def synthesize(self, a: np.ndarray, b: np.ndarray, t: float, pf: PairFlow) -> np.ndarray:
         """The frame at time ``t`` in (0, 1) between ``a`` and ``b``; uint8 RGB."""
+        if not pf.reliable:
+            return cross_fade(a, b, t)
         h, w = a.shape[:2]
         fh, fw = pf.f01.shape[:2]
         ft0 = cv2.addWeighted(pf.f01, -(1.0 - t) * t, pf.f10, t * t, 0.0)
         ft1 = cv2.addWeighted(pf.f01, (1.0 - t) ** 2, pf.f10, -t * (1.0 - t), 0.0)
         k = None
         if self.occlusion:
-            small = self._mesh(fw, fh)
-            v0 = cv2.remap(
-                pf.vis0,
-                cv2.add(small, ft0),
-                None,
-                cv2.INTER_LINEAR,
-                borderMode=cv2.BORDER_REPLICATE,
-            )
-            v1 = cv2.remap(
-                pf.vis1,
-                cv2.add(small, ft1),
-                None,
-                cv2.INTER_LINEAR,
-                borderMode=cv2.BORDER_REPLICATE,
-            )
+            ft0, v0 = self._flow_to_t(pf.f01, pf.vis0, t, ft0)
+            ft1, v1 = self._flow_to_t(pf.f10, pf.vis1, 1.0 - t, ft1)
             w0 = cv2.multiply(cv2.add(v0, _EPS), 1.0 - t)
             w1 = cv2.multiply(cv2.add(v1, _EPS), t)
             k = cv2.divide(w1, cv2.add(w0, w1))  # weight of b

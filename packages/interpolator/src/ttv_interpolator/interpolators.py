@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from abc import abstractmethod
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar
 
 import numpy as np
@@ -102,8 +103,13 @@ class FlowInterpolator(PairwiseInterpolator):
       this factor and resized back. Automatic scales the long side to at most 640 px (full
       resolution for the 640x360 timeline, half for 1280x720). Small frames are never
       estimated below 32 px.
-    * ``occlusion`` (bool, default true): use the consistency mask; false blends the two
-      warped frames by ``t`` alone.
+    * ``occlusion`` (bool, default true): invert the flow to each output time and weight
+      the two warped frames by visibility; false uses the linear-motion flow estimates and
+      blends the two warped frames by ``t`` alone.
+    * ``pipelined`` (bool, default true): when raising the frame rate (every input pair is
+      then used), the flow of the next pair is computed on a worker thread while this pair's
+      outputs are synthesised and go downstream (OpenCV releases the GIL, so the stages
+      share both cores). It reads one input frame ahead; the output is identical.
     """
 
     info: ClassVar[ModuleInfo] = ModuleInfo(
@@ -117,7 +123,7 @@ class FlowInterpolator(PairwiseInterpolator):
         summary="DIS optical flow both ways, occlusion-aware warping to each output time.",
     )
 
-    _OPTIONS: ClassVar[set[str]] = {"preset", "flow_scale", "occlusion"}
+    _OPTIONS: ClassVar[set[str]] = {"preset", "flow_scale", "occlusion", "pipelined"}
 
     def __init__(self, **options: Any) -> None:
         _check_options("flow", options, self._OPTIONS)
@@ -147,18 +153,66 @@ class FlowInterpolator(PairwiseInterpolator):
                 f"occlusion must be true or false, got {occlusion!r}",
                 module=PACKAGE,
             )
+        pipelined = options.get("pipelined", True)
+        if not isinstance(pipelined, bool):
+            raise TTVError(
+                E_OPTION_RANGE,
+                f"pipelined must be true or false, got {pipelined!r}",
+                module=PACKAGE,
+            )
+        self.pipelined = pipelined
         self._flow = BidirectionalFlow(preset=preset, flow_scale=scale, occlusion=occlusion)
         self._cache: tuple[np.ndarray, np.ndarray, PairFlow] | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        # flows submitted ahead, oldest first: (a, b, future)
+        self._ahead: list[tuple[np.ndarray, np.ndarray, Future]] = []
         self.flow_pairs_computed = 0  # how many (a, b) pairs needed a fresh flow
+
+    def _interpolate(
+        self, frames: Iterator[np.ndarray], fps_in: int, fps_out: int
+    ) -> Iterator[np.ndarray]:
+        if not self.pipelined or fps_out <= fps_in:
+            yield from super()._interpolate(frames, fps_in, fps_out)
+            return
+        pool = self._pool = ThreadPoolExecutor(1, thread_name_prefix="ttv-flow")
+
+        def read_ahead() -> Iterator[np.ndarray]:
+            # frame i goes on only once frame i + 1 is in and the flow between them started
+            prev = None
+            for frame in frames:
+                if prev is not None:
+                    del self._ahead[:-1]  # at most two pairs in flight (memory stays bounded)
+                    self._ahead.append((prev, frame, pool.submit(self._flow.pair, prev, frame)))
+                    self.flow_pairs_computed += 1
+                    yield prev
+                prev = frame
+            if prev is not None:
+                yield prev
+
+        try:
+            yield from super()._interpolate(read_ahead(), fps_in, fps_out)
+        finally:
+            self._pool = None
+            self._ahead = []
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _pair_flow(self, a: np.ndarray, b: np.ndarray) -> PairFlow:
         cache = self._cache
         if cache is not None and cache[0] is a and cache[1] is b:
             return cache[2]
         self._cache = None  # drop the old pair before computing the new one
-        pf = self._flow.pair(a, b)
+        for i, (fa, fb, future) in enumerate(self._ahead):
+            if fa is a and fb is b:
+                pf = future.result()
+                del self._ahead[: i + 1]
+                break
+        else:
+            if self._pool is not None:  # the flow engine is used on its thread only
+                pf = self._pool.submit(self._flow.pair, a, b).result()
+            else:
+                pf = self._flow.pair(a, b)
+            self.flow_pairs_computed += 1
         self._cache = (a, b, pf)
-        self.flow_pairs_computed += 1
         return pf
 
     def _synthesize(self, a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
@@ -166,3 +220,4 @@ class FlowInterpolator(PairwiseInterpolator):
 
     def _reset(self) -> None:
         self._cache = None
+        self._ahead = []

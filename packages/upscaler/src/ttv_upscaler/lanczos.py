@@ -1,4 +1,16 @@
-"""``lanczos``: OpenCV Lanczos-4 resampling with a mild unsharp mask, aspect ratio kept."""
+"""``lanczos``: OpenCV resampling with a mild unsharp mask, aspect ratio kept.
+
+Two modes (option ``mode``):
+
+* ``fast`` (default): the unsharp mask runs on the *source* frame (its blur radius divided
+  by the scale factor), then one bicubic resize to the fitted box. Both steps are linear
+  filters, so sharpening before or after the enlargement gives nearly the same picture, but
+  before it touches a quarter of the pixels for a 2x enlargement; OpenCV's bicubic is
+  vectorised where its Lanczos-4 is not. Measured against ``exact`` on natural 640x360 ->
+  1280x720 frames: PSNR about 47 dB, SSIM 0.995, about 7x faster (``bench/run.py``).
+* ``exact``: Lanczos-4 (``cv2.INTER_LANCZOS4``) to the fitted box, then the unsharp mask at
+  the output size: the reference ``fast`` is measured against.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +20,7 @@ from typing import Any
 import cv2
 import numpy as np
 from ttv_contracts import version_of
+from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import ModuleInfo, Needs, Upscaler
 
 from ._geometry import Canvas, check_options, hex_rgb, number_option, unsharp
@@ -15,16 +28,22 @@ from .errors import PACKAGE
 
 __version__ = version_of("ttv-upscaler")  # pyproject.toml is the one source
 
-_OPTIONS = {"sharpen", "sharpen_sigma", "background"}
+_OPTIONS = {"sharpen", "sharpen_sigma", "background", "mode"}
+MODES = ("fast", "exact")
+#: Above this enlargement the source-side blur would be narrower than a pixel and stop
+#: sharpening; ``fast`` then sharpens after the resize, like ``exact``.
+_PRESHARPEN_MAX_SCALE = 4.0
 
 
 class LanczosUpscaler(Upscaler):
-    """Fit each frame inside the output size (Lanczos-4), sharpen mildly, letterbox the rest.
+    """Fit each frame inside the output size, sharpen mildly, letterbox the rest.
 
-    Options: ``sharpen`` (unsharp-mask amount, 0 turns it off; default 0.35),
-    ``sharpen_sigma`` (blur radius of the mask in output pixels; default 1.0),
-    ``background`` (letterbox colour, default ``#000000``). Shrinking uses area averaging,
-    which aliases less than Lanczos when going down.
+    Options: ``mode`` (``"fast"``, the default: unsharp mask at the source size then bicubic;
+    ``"exact"``: Lanczos-4 then the unsharp mask at the output size), ``sharpen``
+    (unsharp-mask amount, 0 turns it off; default 0.35), ``sharpen_sigma`` (blur radius of
+    the mask in output pixels; default 1.0), ``background`` (letterbox colour, default
+    ``#000000``). Shrinking uses area averaging, which aliases less than Lanczos when going
+    down.
     """
 
     info = ModuleInfo(
@@ -35,7 +54,8 @@ class LanczosUpscaler(Upscaler):
         needs=Needs(),
         consumes="frame stream",
         produces="frame stream @ output size (aspect kept, letterboxed)",
-        summary="OpenCV Lanczos-4 resize with mild unsharp-mask sharpening; aspect ratio kept.",
+        summary="OpenCV resize (pre-sharpened bicubic, or exact Lanczos-4) with mild unsharp "
+        "mask; aspect ratio kept.",
     )
 
     def __init__(self, **options: Any) -> None:
@@ -44,6 +64,13 @@ class LanczosUpscaler(Upscaler):
         self.sharpen = number_option(dict(options), "sharpen", 0.35, 0.0, 3.0)
         self.sharpen_sigma = number_option(dict(options), "sharpen_sigma", 1.0, 0.1, 10.0)
         self.background = hex_rgb(dict(options), "background", "#000000")
+        self.mode = options.get("mode", "fast")
+        if self.mode not in MODES:
+            raise TTVError(
+                E_CONFIG_INVALID,
+                f"upscaler option mode={self.mode!r} must be one of {', '.join(MODES)}",
+                module=PACKAGE,
+            )
 
     def _upscale(
         self, frames: Iterator[np.ndarray], width: int, height: int
@@ -59,7 +86,14 @@ class LanczosUpscaler(Upscaler):
         sh, sw = frame.shape[:2]
         if (sw, sh) == (w, h):
             return frame
-        if w >= sw and h >= sh:
+        if not (w >= sw and h >= sh):
+            return cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
+        if self.mode == "exact":
             out = cv2.resize(frame, (w, h), interpolation=cv2.INTER_LANCZOS4)
             return unsharp(out, self.sharpen, self.sharpen_sigma)
-        return cv2.resize(frame, (w, h), interpolation=cv2.INTER_AREA)
+        scale = float(np.sqrt((w / sw) * (h / sh)))
+        if scale > _PRESHARPEN_MAX_SCALE or min(sw, sh) < 2:
+            out = cv2.resize(frame, (w, h), interpolation=cv2.INTER_CUBIC)
+            return unsharp(out, self.sharpen, self.sharpen_sigma)
+        pre = unsharp(frame, self.sharpen, self.sharpen_sigma / scale)
+        return cv2.resize(pre, (w, h), interpolation=cv2.INTER_CUBIC)

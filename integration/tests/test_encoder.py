@@ -1,0 +1,80 @@
+"""Mp4Writer's pipelined mode: same bytes as the inline writer, errors still surface, bounded."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+from ttv_contracts.errors import TTVError
+from ttv_contracts.v1 import SubtitleCue
+from ttv_integration.encoder import Mp4Writer, probe
+
+
+def _packets(path) -> dict[str, list[tuple[int, bytes]]]:
+    import av
+
+    out: dict[str, list[tuple[int, bytes]]] = {}
+    with av.open(str(path)) as c:
+        for p in c.demux():
+            if p.size:
+                out.setdefault(p.stream.type, []).append((p.pts, bytes(p)))
+    return out
+
+
+def _write(path, pipelined: bool) -> str:
+    rng = np.random.default_rng(3)
+    with Mp4Writer(path, width=64, height=48, fps=24, pipelined=pipelined) as w:
+        for i in range(30):
+            if i % 10 == 0:
+                w.write_audio((rng.standard_normal(48000 * 10 // 24) * 0.1).astype(np.float32))
+                w.add_cue(SubtitleCue(index=i // 10, start_s=i / 24, end_s=(i + 10) / 24, text="x"))
+            w.write_frame(rng.integers(0, 256, (48, 64, 3), dtype=np.uint8))
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_pipelined_writer_writes_the_same_streams(tmp_path):
+    _write(tmp_path / "a.mp4", False)
+    _write(tmp_path / "b.mp4", True)
+    a, b = _packets(tmp_path / "a.mp4"), _packets(tmp_path / "b.mp4")
+    # audio and subtitle packets are bit-exact; video timing is (libx264's bytes can vary
+    # with its own threads in some processes, for the inline writer as well)
+    assert a["audio"] == b["audio"] and a["subtitle"] == b["subtitle"]
+    assert [p for p, _ in a["video"]] == [p for p, _ in b["video"]]
+    info = probe(tmp_path / "b.mp4")
+    assert info["frames"] == 30 and info["cues"] == 3
+
+
+def test_caller_may_reuse_its_frame_buffer(tmp_path):
+    buf = np.zeros((48, 64, 3), np.uint8)
+    with Mp4Writer(tmp_path / "r.mp4", width=64, height=48, fps=24) as w:
+        for i in range(6):
+            buf[:] = 40 * i  # overwritten while earlier frames may still be queued
+            w.write_frame(buf)
+    import av
+
+    with av.open(str(tmp_path / "r.mp4")) as c:
+        means = [f.to_ndarray(format="rgb24").mean() for f in c.decode(video=0)]
+    assert [round(m / 40) for m in means] == list(range(6))
+
+
+def test_encoder_error_surfaces_in_the_caller(tmp_path):
+    w = Mp4Writer(tmp_path / "e.mp4", width=64, height=48, fps=24)
+
+    def boom(*_):
+        raise RuntimeError("encoder exploded")
+
+    w._encode_video = boom  # the worker calls it for the next frame
+    w.write_frame(np.zeros((48, 64, 3), np.uint8))
+    with pytest.raises((RuntimeError, TTVError)):
+        for _ in range(50):  # raised by a later call once the worker has failed
+            w.write_frame(np.zeros((48, 64, 3), np.uint8))
+        w.close()
+    w.abort()  # idempotent after a failure
+
+
+def test_wrong_frame_size_is_rejected_at_once(tmp_path):
+    with Mp4Writer(tmp_path / "s.mp4", width=64, height=48, fps=24) as w:
+        with pytest.raises(TTVError):
+            w.write_frame(np.zeros((10, 10, 3), np.uint8))
+        w.write_frame(np.zeros((48, 64, 3), np.uint8))
