@@ -123,6 +123,7 @@ def metadata_schema() -> dict[str, Any]:
     schema["title"] = f"TTV OpenTimelineIO metadata, version {METADATA_VERSION}"
     return schema
 
+
 #: Editors' formats ``ttv timeline convert`` writes, by file suffix: (adapter, description).
 FORMATS: dict[str, tuple[str, str]] = {
     ".otio": ("otio_json", "OpenTimelineIO JSON"),
