@@ -33,7 +33,7 @@ from ttv_contracts.v1.tracks import fit_regions, sample_track
 from .fonts import FontChain
 from .layout import Box, Figure, Placer, figure_box, safe_area
 
-VERSION = "3"
+VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,9 @@ class Compositor:
         pos = min(k * self.fps_in / self.fps, float(self._last_src))
         src = min(math.floor(pos + 1e-9), self._last_src)
         shot, local = self.feed.locate(src)
-        frac = pos - src if local + 1 < self.feed.counts[shot] else 0.0
+        between = pos - src  # 0 on a source frame, else a blend of src and src + 1
+        frac = between if local + 1 < self.feed.counts[shot] else 0.0
+        straddles = between > 1e-9 and local + 1 >= self.feed.counts[shot]
         draws: list[tuple[np.ndarray, Box]] = []
         cue_pos = self.cue_at(t) if self.captions else None
         caption = self._caption(cue_pos) if cue_pos is not None else None
@@ -324,21 +326,27 @@ class Compositor:
             "cue": self.cues[cue_pos].index if cue_pos is not None else None,
             "boxes": {name: b.as_list() for name, b in layout.text_boxes()},
             "figures": {f.key: f.body.as_list() for f in figures},
-            "faces": self._faces(shot, local, frac),
+            "faces": self._faces(shot, local, between),
+            "straddles_cut": straddles,
             "dropped": list(layout.dropped),
         }
         return draws, record
 
     def _faces(self, shot: int, local: int, frac: float) -> dict[str, list[int]]:
         """Every face box of the frame (named or not): for a frame between two source frames,
-        the union of both positions (an interpolated picture may show either)."""
+        the union of both positions (an interpolated picture may show either); across a cut,
+        the next shot's faces too (keyed ``shot:label``)."""
         out: dict[str, Box] = {}
-        positions = [local, local + 1] if frac > 1e-9 else [local]
-        for n, p in enumerate(positions):
-            for i, (lab, kind, b) in enumerate(self.feed.regions(shot, p)):
+        positions = [(shot, local)]
+        if frac > 1e-9:  # the next source frame, in this shot or (across a cut) the next one
+            nxt = (shot, local + 1) if local + 1 < self.feed.counts[shot] else (shot + 1, 0)
+            if nxt[0] < len(self.feed.counts):
+                positions.append(nxt)
+        for n, (sh, p) in enumerate(positions):
+            for i, (lab, kind, b) in enumerate(self.feed.regions(sh, p)):
                 if kind != "face":
                     continue
-                key = lab or f"face{i}"
+                key = (lab or f"face{i}") if sh == shot else f"{sh}:{lab or f'face{i}'}"
                 o = out.get(key) if n else None
                 out[key] = (
                     b
