@@ -10,14 +10,112 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
+
+
+def _plain_help(option):
+    """typer 0.2x coerces an unset (None) ``--help`` flag through a pydantic TypeAdapter
+    built on first use: ~0.1 s of imports on every invocation, for a flag that needs no
+    coercion. Pass it through instead (private API: left alone if it changes)."""
+    if option is not None and getattr(option, "_runtime_param", False) is None:
+        try:
+            from typer._coercion import PassThroughRuntimeParam
+
+            option._runtime_param = PassThroughRuntimeParam(
+                parameter_info=option.type_descriptor.parameter_info, annotation=bool
+            )
+        except Exception:
+            pass
+    return option
+
+
+class _LazyGroup(TyperGroup):
+    """The ``ttv`` group: sub-apps in :attr:`LAZY` are imported when invoked, not to list
+    them in ``ttv --help`` (which then imports typer and nothing of ttv's own)."""
+
+    #: name -> ("module:attribute" of a typer app, one-line help shown in ``ttv --help``)
+    LAZY: dict[str, tuple[str, str]] = {
+        "stores": (
+            "ttv_integration.stores:app",
+            "Stores (identities, router history): check, back up, restore, salvage.",
+        ),
+    }
+    _listing = False
+
+    def list_commands(self, ctx):
+        return [*super().list_commands(ctx), *(n for n in self.LAZY if n not in self.commands)]
+
+    def get_command(self, ctx, cmd_name):
+        found = super().get_command(ctx, cmd_name)
+        if found is not None and not self._listing:
+            _plain_help(found.get_help_option(ctx))
+        if found is not None or cmd_name not in self.LAZY:
+            return found
+        target, short = self.LAZY[cmd_name]
+        if self._listing:  # a help listing: a placeholder with the short help, no import
+            return typer.core.TyperCommand(cmd_name, help=short)
+        from importlib import import_module
+
+        module, attr = target.split(":")
+        sub = typer.main.get_group(getattr(import_module(module), attr))
+        self.add_command(sub, cmd_name)
+        return sub
+
+    def get_help_option(self, ctx):
+        return _plain_help(super().get_help_option(ctx))
+
+    def format_commands(self, ctx, formatter) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+def _version(value: bool) -> None:
+    """``ttv --version``: the integration's version and every installed module's, from the
+    distributions' metadata (nothing is imported)."""
+    if not value:
+        return
+    from importlib.metadata import version
+
+    from .registry import static_catalog
+
+    typer.echo(f"ttv-integration {version('ttv-integration')}")
+    seen: dict[str, str] = {}
+    for row in static_catalog():
+        seen.setdefault(row.package, row.version)
+    for package, ver in sorted(seen.items()):
+        typer.echo(f"{package} {ver}")
+    raise typer.Exit(0)
+
 
 app = typer.Typer(
     name="ttv",
+    cls=_LazyGroup,
     help="TTV: turn a lesson into a narrated, subtitled, watermarked, signed MP4.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help: typer's rich help formatter alone costs ~0.4 s of imports (typer.rich_utils)
+    rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the versions of ttv and of every installed module, and exit.",
+        ),
+    ] = False,
+) -> None:
+    """TTV: turn a lesson into a narrated, subtitled, watermarked, signed MP4."""
+
 
 UseOpt = Annotated[
     list[str] | None,
@@ -292,46 +390,49 @@ _BAD_INPUT_CODES = {"TTV-E001", "TTV-E002", "TTV-E003", "TTV-E004", "TTV-E005", 
 @app.command()
 def modules(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    wide: Annotated[
-        bool, typer.Option("--wide", help="Add each implementation's summary.")
+    wide: Annotated[bool, typer.Option("--wide", help="Add each package's summary.")] = False,
+    load: Annotated[
+        bool,
+        typer.Option(
+            "--load",
+            help="Also import every implementation: its needs (GPU, weights, extra), its own "
+            "summary, and whether its ModuleInfo agrees with the distribution's metadata.",
+        ),
     ] = False,
 ) -> None:
-    """List slots, installed implementations, versions and clusters."""
+    """List slots, installed implementations, versions and clusters.
+
+    Read from the distributions' metadata (entry points, version, summary) without importing
+    any implementation; --load imports each one and checks it."""
     try:
-        from ttv_contracts.v1 import CLUSTER_NAMES, SLOTS
+        from .registry import CLUSTER_NAMES, static_catalog
 
-        from .registry import Registry
+        rows: list[dict] = []
+        for entry in static_catalog():
+            row = entry.to_dict()
+            row["cluster"] = f"{entry.cluster} {CLUSTER_NAMES[entry.cluster]}"
+            rows.append(row)
+        if load:
+            from .registry import Registry
 
-        reg = Registry()
-        rows = []
-        for slot in SLOTS:
-            for name in reg.names(slot):
-                entry = reg.get(slot, name)
+            reg = Registry()
+            for row in rows:
                 try:
-                    info = entry.info
-                    rows.append(
-                        {
-                            "slot": slot,
-                            "cluster": f"{info.cluster} {CLUSTER_NAMES[info.cluster]}",
-                            "name": name,
-                            "version": info.version,
-                            "package": info.package or entry.distribution,
-                            "needs": ",".join(k for k, v in info.needs.model_dump().items() if v)
-                            or "-",
-                            "summary": info.summary,
-                        }
-                    )
+                    info = reg.get(row["slot"], row["name"]).info
                 except Exception as exc:
-                    rows.append(
-                        {
-                            "slot": slot,
-                            "cluster": SLOTS[slot][0],
-                            "name": name,
-                            "version": "?",
-                            "package": entry.distribution,
-                            "needs": "-",
-                            "summary": f"cannot load: {exc}",
-                        }
+                    row.update(needs="-", info_summary=f"cannot load: {exc}", agrees=False)
+                    continue
+                agrees = info.version == row["version"] and info.package == row["package"]
+                row.update(
+                    needs=",".join(k for k, v in info.needs.model_dump().items() if v) or "-",
+                    info_summary=info.summary,
+                    agrees=agrees,
+                )
+                if not agrees:
+                    row["info_summary"] = (
+                        f"ModuleInfo says {info.package} {info.version}, the distribution "
+                        f"{row['package']} {row['version']}: release the module again. "
+                        + info.summary
                     )
     except Exception as err:
         _fail(err)
@@ -339,18 +440,20 @@ def modules(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    columns = ["slot", "cluster", "name", "version", "package", "needs"]
+    columns = ["slot", "cluster", "name", "version", "package"]
+    if load:
+        columns.append("needs")
     if wide:
-        columns.append("summary")
-    table = Table(title="TTV modules")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*(str(row[c]) for c in columns))
-    Console().print(table)
+        columns.append("info_summary" if load else "summary")
+    # a plain aligned table: rich would cost more start-up time than the listing itself
+    cells = [[str(row[c]) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    header = [c.replace("info_summary", "summary") for c in columns]
+    typer.echo("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    typer.echo("  ".join("-" * w for w in widths))
+    for row, cell in zip(rows, cells, strict=True):
+        mark = "  !" if load and not row.get("agrees", True) else ""
+        typer.echo("  ".join(v.ljust(w) for v, w in zip(cell, widths, strict=True)).rstrip() + mark)
 
 
 @app.command()
@@ -555,14 +658,8 @@ def runs_clean(
     typer.echo(f"{verb} {len(removed)} cache(s), {freed:.1f} MiB")
 
 
-def _mount_stores() -> None:
-    """``ttv stores check|backup|restore|salvage`` (see :mod:`.stores`; stdlib + typer only)."""
-    from .stores import app as stores_app
-
-    app.add_typer(stores_app, name="stores")
-
-
-_mount_stores()
+# ``ttv stores check|backup|restore|salvage`` (:mod:`.stores`) is mounted lazily by
+# ``_LazyGroup`` when invoked, so listing the commands does not import it.
 
 
 def _mount_plugins(argv: list[str] | None = None) -> None:
@@ -571,11 +668,11 @@ def _mount_plugins(argv: list[str] | None = None) -> None:
     Only the plugin being invoked is imported; the others are listed by name, so
     ``ttv --help`` stays fast whatever the plugins import.
     """
-    from importlib.metadata import entry_points
+    from .registry import all_entry_points
 
     argv = sys.argv[1:] if argv is None else argv
     wanted = argv[0] if argv else None
-    for ep in entry_points(group="ttv.commands"):
+    for ep in all_entry_points().select(group="ttv.commands"):
         if ep.name != wanted:
             dist = ep.dist.name if ep.dist is not None else "a plugin"
 

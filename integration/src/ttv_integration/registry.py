@@ -2,6 +2,11 @@
 
 Stubs from ``ttv_contracts.stubs`` are always registered under the name ``stub``. Two
 implementations with one name in one slot are an error, never a silent override.
+
+Importing this module is cheap (no pydantic, numpy or implementation): the contract models
+and the stubs are imported when a :class:`Registry` is built. :func:`static_catalog` lists
+the installed implementations from the distributions' metadata alone (what ``ttv modules``
+shows), without importing any implementation.
 """
 
 from __future__ import annotations
@@ -10,13 +15,36 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from ttv_contracts import CONTRACT_MAJOR
-from ttv_contracts.errors import E_CONTRACT_MAJOR, E_DUPLICATE_IMPL, E_UNKNOWN_IMPL, TTVError
-from ttv_contracts.stubs import STUBS
-from ttv_contracts.v1 import SLOT_BASES, SLOTS, ModuleInfo, SlotImplementation
+
+if TYPE_CHECKING:
+    from ttv_contracts.v1 import ModuleInfo, SlotImplementation
 
 GROUP_PREFIX = "ttv."
+
+#: Slot -> cluster, in the contract's order. A copy of ``ttv_contracts.v1.SLOTS`` (first
+#: field) and ``CLUSTER_NAMES``, so that discovery and listing import no pydantic model;
+#: ``test_registry_metadata.py`` asserts that the copies equal the contract's tables.
+SLOT_CLUSTERS: dict[str, str] = {
+    "narrative": "A",
+    "identity": "A",
+    "scene": "A",
+    "emotion": "A",
+    "keyframe": "B",
+    "motion": "B",
+    "transitions": "B",
+    "extender": "B",
+    "interpolator": "B",
+    "voice": "C",
+    "lipsync": "C",
+    "upscaler": "C",
+    "watermark": "C",
+    "router": "C",
+}
+CLUSTER_NAMES: dict[str, str] = {"A": "Intelligence", "B": "Motion", "C": "Production"}
+SLOTS = SLOT_CLUSTERS  # the slot names, in order (the contract's SLOTS has the same keys)
 
 
 @dataclass(frozen=True)
@@ -30,6 +58,9 @@ class Entry:
     _load: Callable[[], type[SlotImplementation]]
 
     def load(self) -> type[SlotImplementation]:
+        from ttv_contracts.errors import E_CONTRACT_MAJOR, E_UNKNOWN_IMPL, TTVError
+        from ttv_contracts.v1 import SLOT_BASES
+
         try:
             cls = self._load()
         except Exception as exc:  # ImportError, a missing attribute, a broken module
@@ -66,13 +97,22 @@ class Entry:
 def installed_entry_points() -> tuple[EntryPoint, ...]:
     """Every ``ttv.<slot>`` entry point installed (read once per process: scanning the
     installed distributions' metadata costs about 0.1 s)."""
-    return tuple(ep for slot in SLOTS for ep in entry_points(group=GROUP_PREFIX + slot))
+    every = all_entry_points()
+    return tuple(ep for slot in SLOTS for ep in every.select(group=GROUP_PREFIX + slot))
+
+
+@lru_cache(maxsize=1)
+def all_entry_points():
+    """Every installed entry point, read once per process (one scan of the metadata)."""
+    return entry_points()
 
 
 class Registry:
     """Slot name -> implementation name -> :class:`Entry`."""
 
     def __init__(self, eps: Iterable[EntryPoint] | None = None) -> None:
+        from ttv_contracts.stubs import STUBS
+
         self._entries: dict[str, dict[str, Entry]] = {slot: {} for slot in SLOTS}
         for slot, cls in STUBS.items():
             self._add(Entry(slot, "stub", "ttv_contracts.stubs", "ttv-contracts", lambda c=cls: c))
@@ -86,6 +126,8 @@ class Registry:
             self._add(Entry(slot, ep.name, ep.value, dist, ep.load))
 
     def _add(self, entry: Entry) -> None:
+        from ttv_contracts.errors import E_DUPLICATE_IMPL, TTVError
+
         existing = self._entries[entry.slot].get(entry.name)
         if existing is not None and existing.source != entry.source:
             raise TTVError(
@@ -110,6 +152,14 @@ class Registry:
             )
         )
 
+    def replace(self, slot: str, name: str, cls: type[SlotImplementation]) -> None:
+        """Serve ``cls`` under an existing name, keeping its source and distribution (the
+        batch's Ray executor wraps GPU implementations so their work runs as Ray tasks)."""
+        entry = self.get(slot, name)
+        self._entries[entry.slot][name] = Entry(
+            entry.slot, name, entry.source, entry.distribution, lambda: cls
+        )
+
     def slots(self) -> list[str]:
         return list(self._entries)
 
@@ -119,6 +169,8 @@ class Registry:
         return [*names, "stub"]
 
     def get(self, slot: str, name: str) -> Entry:
+        from ttv_contracts.errors import E_UNKNOWN_IMPL, TTVError
+
         entries = self._entries[self._slot(slot)]
         if name not in entries:
             raise TTVError(
@@ -130,6 +182,8 @@ class Registry:
         return entries[name]
 
     def _slot(self, slot: str) -> str:
+        from ttv_contracts.errors import E_UNKNOWN_IMPL, TTVError
+
         if slot not in self._entries:
             raise TTVError(
                 E_UNKNOWN_IMPL,
@@ -137,3 +191,71 @@ class Registry:
                 module="ttv-integration",
             )
         return slot
+
+
+# ============================================================================ static metadata
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    """One installed implementation as its distribution's metadata describes it.
+
+    ``version`` and ``package`` come from the distribution (``importlib.metadata``), the
+    ``summary`` is the distribution's one-line summary (its ``description``). Nothing is
+    imported. ``test_registry_metadata.py`` asserts, for every installed implementation,
+    that its ``ModuleInfo`` declares the same version and package, so the two cannot drift
+    apart unnoticed; ``ttv modules --load`` compares them at run time too.
+    """
+
+    slot: str
+    cluster: str
+    name: str
+    version: str
+    package: str
+    summary: str
+    source: str
+
+    def to_dict(self) -> dict[str, str]:
+        return dict(self.__dict__)
+
+
+def _dist_fields(dist) -> tuple[str, str, str]:
+    if dist is None:
+        return "?", "?", ""
+    meta = dist.metadata
+    return dist.name, dist.version, (meta.get("Summary") or "").strip()
+
+
+def static_catalog(eps: Iterable[EntryPoint] | None = None) -> list[CatalogRow]:
+    """Every installed implementation (stubs last in each slot) from entry points and
+    distribution metadata only: slot order of the contract, names sorted."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        contracts = _dist_fields(distribution("ttv-contracts"))
+    except PackageNotFoundError:  # pragma: no cover - ttv-contracts is a dependency
+        contracts = ("ttv-contracts", "?", "")
+    by_slot: dict[str, list[CatalogRow]] = {slot: [] for slot in SLOT_CLUSTERS}
+    for ep in installed_entry_points() if eps is None else eps:
+        slot = ep.group[len(GROUP_PREFIX) :]
+        if slot not in by_slot or ep.name == "stub":
+            continue
+        package, version, summary = _dist_fields(ep.dist)
+        by_slot[slot].append(
+            CatalogRow(slot, SLOT_CLUSTERS[slot], ep.name, version, package, summary, ep.value)
+        )
+    rows: list[CatalogRow] = []
+    for slot, found in by_slot.items():
+        rows += sorted(found, key=lambda r: r.name)
+        rows.append(
+            CatalogRow(
+                slot,
+                SLOT_CLUSTERS[slot],
+                "stub",
+                contracts[1],
+                contracts[0],
+                f"the {slot} slot's dependency-free stub ({contracts[0]})",
+                "ttv_contracts.stubs",
+            )
+        )
+    return rows
