@@ -62,18 +62,22 @@ def test_swap_report_not_run_then_rendered(tmp_path):
         json.dumps(
             {
                 "generated_at": "2026-01-01T00:00:00Z",
-                "cells": [
-                    {"slot": "emotion", "implementation": "lexicon", "status": "pass",
-                     "checks": {"mp4": "ok"}, "duration_s": 3.25},
-                    {"slot": "narrative", "implementation": "stub", "status": "fail",
-                     "checks": {}, "duration_s": 1},
+                "cells": [  # the shape ttv_integration.swap writes
+                    {"id": "emotion=lexicon", "group": "emotion", "use": {"emotion": "lexicon"},
+                     "status": "pass", "report_status": "ok",
+                     "checks": {"decodes": True, "fps": True}, "duration_s": 3.25},
+                    {"id": "narrative=stub", "group": "narrative", "use": {"narrative": "stub"},
+                     "status": "fail", "checks": {"decodes": True, "fps": False},
+                     "duration_s": 1},
                 ],
             }
         )
     )  # fmt: skip
     text = s.swap_report()
     assert "2 cells, 1 fail, 1 pass" in text
-    assert "| emotion | `lexicon` | pass | mp4: ok | 3.2 |" in text
+    assert "| emotion | emotion = `lexicon` | pass | ok | all 2 pass | 3.2 |" in text
+    assert "| narrative | narrative = `stub` | **FAIL** | - | failed: fps | 1.0 |" in text
+    assert "None" not in text
     assert text.index("| narrative") < text.index("| emotion")  # pipeline order
     assert "swap run passed 1 of 2 cells" in s.readiness()
 
