@@ -341,8 +341,9 @@ def markdown(report: dict) -> str:
         "# Watermark bench (issue 13)",
         "",
         f"ttv-watermark {meta['version']}, 1280x720, {meta['started_at']} on "
-        f"{meta['cpu_count']} cores ({meta['platform']}); all methods in one run. Command: "
-        f"`{meta['command']}`.",
+        f"{meta['cpu_count']} cores ({meta['platform']}, load average {meta['load_avg']} at the "
+        "end: other jobs shared the machine, so times are pessimistic); all methods in one run. "
+        f"Command: `{meta['command']}`.",
         "",
         "## Invisibility (marked vs unmarked, first frame of each clip; mean, worst)",
         "",
@@ -415,6 +416,21 @@ def markdown(report: dict) -> str:
         ]
     if report["errors"]:
         lines += ["", "Not run: " + "; ".join(f"{k}: {v}" for k, v in report["errors"].items())]
+    lines += [
+        "",
+        "## Notes",
+        "",
+        "- Clip length matters for the bit-rate attacks: x264's rate control spends most of a "
+        "short clip's budget on its first frame, and TTV's detector votes over the frames. "
+        "rivaGan (seconds per 720p frame) ran on 4-frame clips; `ttv pss @riva clips` is TTV on "
+        "exactly those clips, so that pair is the like-for-like comparison. On them both read "
+        "nothing after 0.5 Mb/s (rivaGan's 53 % is chance for 32 bits), and TTV misses the "
+        "4-frame animatic clip after 480p CRF 30; on 24-frame clips TTV reads every attack.",
+        "- The 0.1 `dct-qim` mark is as robust here on 24-frame clips; what it fails is "
+        "invisibility (the block grid, PSNR and SSIM above).",
+        "- rivaGan does not read its own mark on the flat animatic clip even unattacked "
+        "(72 % of 32 bits).",
+    ]
     lines += ["", "## Aims", ""]
     for aim in report["aims"]:
         lines.append(f"- {'met' if aim['met'] else '**missed**'}: {aim['aim']} ({aim['measured']})")
@@ -444,7 +460,10 @@ def aims(report: dict) -> list[dict]:
             "measured": f"{p['ssim_animatic_worst']:.4f}",
         },
         {
-            "aim": f"block-artefact change <= {BLOCKINESS_MAX_CHANGE:.0%} (worst animatic)",
+            "aim": f"no block grid: block-artefact change <= +{BLOCKINESS_MAX_CHANGE:.0%} "
+            "(worst animatic; read as 'within 5 %' both ways it is missed when the value is "
+            "negative: the mark adds gradient energy evenly on and off the grid, which "
+            "dilutes the original's own grid ratio)",
             "met": p["block_animatic_worst"] <= BLOCKINESS_MAX_CHANGE,
             "measured": f"{p['block_animatic_worst']:+.1%}",
         },
@@ -500,7 +519,18 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--md", type=Path)
     ap.add_argument("--sky-png", type=Path)
+    ap.add_argument("--render", type=Path, help="only rewrite --md from this JSON report")
     args = ap.parse_args()
+    if args.render:
+        report = json.loads(args.render.read_text())
+        report["aims"] = aims(report)
+        md = markdown(report)
+        if args.md:
+            args.md.write_text(md)
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(md)
+        return
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     report = run(args)
     if any(r["method"] == "rivaGan" for r in report["rows"]):
