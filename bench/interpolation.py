@@ -23,7 +23,7 @@ The stills for ``pan``, ``zoom`` and ``objects`` are frames of the same excerpt.
 with FFmpeg's defaults otherwise (``mc_mode=aobmc``, ``me_mode=bidir``, ``me=epzs``), on
 ``yuv444p`` frames so that chroma does not cost it quality; its time includes the RGB <->
 YUV conversions. It is single-threaded, so ttv's interpolators are timed with
-``cv2.setNumThreads(1)`` too. Each method's best of ``rounds`` interleaved rounds counts.
+``cv2.setNumThreads(1)`` and ``flow`` with ``pipelined=False`` (no flow worker thread). Each method's best of ``rounds`` interleaved rounds counts.
 
 Run alone: ``python bench/interpolation.py [--rounds 2] [--clips pan natural]``.
 """
@@ -239,7 +239,9 @@ def run_minterpolate(src: np.ndarray) -> tuple[dict[int, np.ndarray], float]:
 def default_methods() -> dict[str, Any]:
     from ttv_interpolator import BlendInterpolator, FlowInterpolator
 
-    return {"flow": FlowInterpolator(), "blend": BlendInterpolator()}
+    # the default preset; its flow worker thread off, so that it runs on one core like
+    # minterpolate (pipelining only overlaps the flow with downstream stages anyway)
+    return {"flow": FlowInterpolator(pipelined=False), "blend": BlendInterpolator()}
 
 
 def evaluate(

@@ -3,8 +3,8 @@
 For a pair of frames ``a`` (time 0) and ``b`` (time 1):
 
 1. Dense flow both ways with OpenCV's DIS (``F01``: a -> b, ``F10``: b -> a), computed on the
-   grey image scaled by ``flow_scale`` (by default so the long side is at most 640 px; tiny
-   frames are padded up to ``MIN_FLOW_SIDE``). The ``fast`` preset runs DIS's patch search
+   grey image scaled by ``flow_scale`` (by default to half the long side, within 320..640 px;
+   tiny frames are padded up to ``MIN_FLOW_SIDE``). The ``fast`` preset runs DIS's patch search
    down to half that size (finest scale 1) with 12 descent and 3 variational iterations.
    The flows are then kept at half the estimation size (the *work size*): DIS's output is no
    finer than its finest scale, and everything per output frame runs on a quarter of the
@@ -51,8 +51,11 @@ TUNING: dict[str, tuple[int, int, int]] = {"fast": (1, 12, 3)}
 
 #: DIS refuses images smaller than its patch pyramid; smaller frames are edge-padded to this.
 MIN_FLOW_SIDE = 32
-#: With ``flow_scale=None`` flow is estimated with the long side scaled down to this.
+#: With ``flow_scale=None`` flow is estimated at half the frame's long side, but never above
+#: AUTO_FLOW_SIDE nor below AUTO_MIN_FLOW_SIDE (smaller frames at full size): the same
+#: relative flow resolution for the 640x360 timeline as for 1280x720 video.
 AUTO_FLOW_SIDE = 640
+AUTO_MIN_FLOW_SIDE = 320
 
 #: A pair whose flows agree both ways on less than this share of pixels is not warped.
 MIN_CONSISTENT = 0.3
@@ -119,8 +122,9 @@ class BidirectionalFlow:
 
     def _flow_size(self, w: int, h: int) -> tuple[int, int]:
         s = self.flow_scale
-        if s is None:  # auto: estimate on at most AUTO_FLOW_SIDE pixels along the long side
-            s = min(1.0, AUTO_FLOW_SIDE / max(w, h))
+        if s is None:  # auto: half the long side, within AUTO_MIN_FLOW_SIDE..AUTO_FLOW_SIDE
+            long = max(w, h)
+            s = min(1.0, min(AUTO_FLOW_SIDE, max(AUTO_MIN_FLOW_SIDE, long / 2)) / long)
         if min(w, h) * s < MIN_FLOW_SIDE:
             s = min(1.0, MIN_FLOW_SIDE / min(w, h))
         return max(1, round(w * s)), max(1, round(h * s))

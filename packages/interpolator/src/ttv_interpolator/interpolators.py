@@ -100,9 +100,9 @@ class FlowInterpolator(PairwiseInterpolator):
     * ``preset`` (``"ultrafast" | "fast" | "medium"``, default ``"fast"``): DIS preset;
       ``medium`` follows small moving objects more closely at about twice the cost.
     * ``flow_scale`` (0.05..1, default automatic): flow is estimated on the frame scaled by
-      this factor and resized back. Automatic scales the long side to at most 640 px (full
-      resolution for the 640x360 timeline, half for 1280x720). Small frames are never
-      estimated below 32 px.
+      this factor and resized back. Automatic scales to half the long side, within
+      320..640 px (320 px for the 640x360 timeline, 640 px for 1280x720, full size below
+      320 px). Small frames are never estimated below 32 px.
     * ``occlusion`` (bool, default true): invert the flow to each output time and weight
       the two warped frames by visibility; false uses the linear-motion flow estimates and
       blends the two warped frames by ``t`` alone.
