@@ -459,6 +459,23 @@ def batch(session: nox.Session) -> None:
     )
 
 
+@nox.session(name="watermark_bench", default=False)
+def watermark_bench(session: nox.Session) -> None:
+    """Watermark robustness and invisibility against invisible-watermark (about 30 min)."""
+    session.install("-e", "contracts", "-e", "packages/watermark[bench]")
+    session.run(
+        "python",
+        "packages/watermark/bench/bench_watermark.py",
+        "--json",
+        "reports/watermark.json",
+        "--md",
+        "reports/watermark.md",
+        "--sky-png",
+        "reports/watermark-sky-4x.png",
+        *session.posargs,
+    )
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks as ratios against references measured in the same run (--quick in CI)."""

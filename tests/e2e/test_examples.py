@@ -102,7 +102,10 @@ def test_first_readme_run_on_a_fresh_machine_is_ok_and_verifies(tmp_path, monkey
     monkeypatch.delenv("TTV_SIGNING_KEY", raising=False)
     out = tmp_path / "short.mp4"
     lesson = ROOT / "examples" / "lessons" / "short.json"
-    args = ["--config", str(small_config(tmp_path, "default")), "--runs-root", str(tmp_path / "r")]
+    # 640x360: the watermark is sized for real output (360p and up), and verify reads it
+    cfg = tmp_path / "fresh.toml"
+    cfg.write_text("width = 640\nheight = 360\ntimeline_width = 320\ntimeline_height = 180\n")
+    args = ["--config", str(cfg), "--runs-root", str(tmp_path / "r")]
     done = ttv("generate", str(lesson), "-o", str(out), "-q", *args, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("ok wrote"), done.stdout
