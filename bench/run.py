@@ -791,11 +791,16 @@ def bench_cold_start(quick: bool, tmp: Path) -> list[dict[str, Any]]:
 # ============================================================================ batch
 
 
+#: Batch lessons: 6 to 8 shots at 320x180, a few seconds each, so that the measurement is of
+#: rendering and not of process start-up alone (lessons of 3 shots at 128x72 take 0.2 s).
+BATCH_SIZE = (320, 180)
+
+
 def _batch_lessons(tmp: Path, n: int) -> Path:
     lessons = tmp / "batch-lessons"
     lessons.mkdir(exist_ok=True)
     for i in range(n):
-        (lessons / f"lesson{i:02d}.json").write_text(json.dumps(make_lesson(3 + i % 3)))
+        (lessons / f"lesson{i:02d}.json").write_text(json.dumps(make_lesson(6 + i % 3)))
     return lessons
 
 
@@ -828,7 +833,9 @@ def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
 
     n = 8 if quick else 12
     lessons = _batch_lessons(tmp, n)
-    cfg = load_config(profile="stub", overrides=small_overrides(128, 72, str(tmp / "batch-stores")))
+    cfg = load_config(
+        profile="stub", overrides=small_overrides(*BATCH_SIZE, str(tmp / "batch-stores"))
+    )
     counter = iter(range(1000))
     reports: list[dict] = []
 
@@ -850,8 +857,8 @@ def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
     rows = [
         row(
             "batch: local x1 (reference)",
-            f"{n} stub lessons at 128x72, process pool, 1 worker (pool start-up included; "
-            f"best of {repeats})",
+            f"{n} stub lessons of 6-8 shots at {BATCH_SIZE[0]}x{BATCH_SIZE[1]}, process pool, "
+            f"1 worker (pool start-up included; best of {repeats})",
             base,
             base,
             1.0,
@@ -950,7 +957,10 @@ def bench_ray_cluster(quick: bool, tmp: Path) -> list[dict[str, Any]]:
     from ttv_integration.batch import LoopbackRayCluster, run_batch
 
     n = 6 if quick else 9
-    lessons = _batch_lessons(tmp, n)
+    lessons = tmp / "cluster-lessons"
+    lessons.mkdir()
+    for i in range(n):  # long enough (24 shots) for the kill to land mid-lesson
+        (lessons / f"lesson{i:02d}.json").write_text(json.dumps(make_lesson(24)))
     cfg = load_config(profile="stub", overrides=small_overrides(128, 72, str(tmp / "rc-stores")))
     out = tmp / "cluster-out"
     with LoopbackRayCluster(
@@ -971,8 +981,7 @@ def bench_ray_cluster(quick: bool, tmp: Path) -> list[dict[str, Any]]:
         while driver.is_alive() and killed_at is None and time.monotonic() < deadline:
             logs = list((out / "runs").glob(".*.attempts")) if (out / "runs").is_dir() else []
             if any(victim in log.read_text() for log in logs):
-                time.sleep(0.5)
-                cluster.kill("node1")
+                cluster.kill("node1")  # it has just started a lesson
                 killed_at = time.perf_counter() - t0
             time.sleep(0.1)
         driver.join()

@@ -7,7 +7,31 @@ from ttv_ownership.site import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
-for rel, text in pages(ROOT).items():
+
+def _capacity_page() -> str:
+    """reports/capacity.md: the capacity plan, recomputed from reports/bench.json and the run
+    reports at every build (bench/capacity.py)."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "ttv_bench_capacity", ROOT / "bench" / "capacity.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module.page(ROOT)
+
+
+_pages = pages(ROOT)
+_pages["reports/capacity.md"] = _capacity_page()
+_bench_nav = "    - [Benchmarks](reports/bench.md)\n"
+if _bench_nav in _pages.get("SUMMARY.md", ""):
+    _pages["SUMMARY.md"] = _pages["SUMMARY.md"].replace(
+        _bench_nav, _bench_nav + "    - [Capacity plan](reports/capacity.md)\n"
+    )
+
+for rel, text in _pages.items():
     with mkdocs_gen_files.open(rel, "w") as fh:
         fh.write(text)
 

@@ -192,11 +192,47 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render_lesson(job: dict[str, Any], events: Any = None) -> dict[str, Any]:
+def _ray_node_id() -> str | None:
+    """The Ray node this process runs on, when it is a Ray worker (else None)."""
+    if "ray" not in sys.modules:
+        return None
+    try:
+        import ray
+
+        return ray.get_runtime_context().get_node_id() if ray.is_initialized() else None
+    except Exception:
+        return None
+
+
+def _count_attempt(job: dict[str, Any], node: str | None) -> tuple[int, list[str]]:
+    """Append this execution to the lesson's attempt log (next to its run directory, so a
+    fresh start of the run directory keeps it); return this batch's attempts and nodes."""
+    log = Path(job["run_dir"]).parent / f".{job['stem']}.attempts"
+    batch_id = job.get("batch_id") or "-"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{batch_id} {node or os.uname().nodename} {os.getpid()}\n")
+        mine = [
+            line.split()
+            for line in log.read_text(encoding="utf-8").splitlines()
+            if line.split()[:1] == [batch_id]
+        ]
+        return len(mine), [m[1] for m in mine]
+    except OSError:
+        return 1, [node or os.uname().nodename]
+
+
+def render_lesson(
+    job: dict[str, Any], events: Any = None, *, registry: Any = None
+) -> dict[str, Any]:
     """Render one lesson; never raises for a lesson's own failure (it is in the record).
 
     Runs in a worker process (local pool or Ray task). Resumes the lesson's run directory
-    when it was made from the same lesson; starts it afresh when the lesson changed.
+    when it was made from the same lesson; starts it afresh when the lesson changed. On Ray,
+    the stages whose implementation needs a GPU run as Ray tasks that ask for one (see
+    :func:`offload_gpu_stages`) unless this task holds a GPU itself. ``registry`` (tests,
+    embedding programs) replaces the installed implementations.
     """
     from ttv_contracts.v1 import Lesson
 
@@ -207,6 +243,8 @@ def render_lesson(job: dict[str, Any], events: Any = None) -> dict[str, Any]:
     emit = _emitter(events if events is not None else _WORKER_EVENTS)
     stem = job["stem"]
     started = time.perf_counter()
+    node = _ray_node_id()
+    attempts, attempt_nodes = _count_attempt(job, node)
     record: dict[str, Any] = {
         "lesson": stem,
         "source": job["source"],
@@ -221,11 +259,26 @@ def render_lesson(job: dict[str, Any], events: Any = None) -> dict[str, Any]:
         "resumed": False,
         "worker": {"pid": os.getpid(), "host": os.uname().nodename},
         "started_at": _now(),
+        "attempts": attempts,
     }
+    if node is not None:
+        record["worker"]["ray_node"] = node
+        record["attempt_nodes"] = attempt_nodes
     emit(("start", stem, {}))
+    offloaded: dict[str, dict[str, Any]] = {}
     try:
         lesson = load_lesson(job["source"])
-        config = PipelineConfig.model_validate(job["config"])
+        config = job["config"]
+        if not isinstance(config, dict):  # a Ray ObjectRef: one copy for every lesson
+            import ray
+
+            config = ray.get(config)
+        config = PipelineConfig.model_validate(config)
+        if node is not None:
+            from .registry import Registry
+
+            registry = registry or Registry()
+            offloaded = offload_gpu_stages(registry, config)
         run_dir = Path(job["run_dir"])
         output = Path(job["output"])
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -239,7 +292,7 @@ def render_lesson(job: dict[str, Any], events: Any = None) -> dict[str, Any]:
             if not resume:  # another lesson (edited since) or a torn directory: start afresh
                 shutil.rmtree(run_dir, ignore_errors=True)
         record["resumed"] = resume
-        pipeline = Pipeline(config, progress=_EventProgress(stem, emit))
+        pipeline = Pipeline(config, registry=registry, progress=_EventProgress(stem, emit))
         report = pipeline.run(lesson, output, run_dir=run_dir, resume=resume)
         record.update(
             status=report.status,
@@ -267,9 +320,113 @@ def render_lesson(job: dict[str, Any], events: Any = None) -> dict[str, Any]:
             except Exception:
                 pass
     record["timings"]["worker_wall_s"] = round(time.perf_counter() - started, 3)
+    if offloaded:
+        record["offloaded"] = {
+            slot: {**log, "nodes": sorted(set(log["nodes"]))} for slot, log in offloaded.items()
+        }
     record["finished_at"] = _now()
     emit(("end", stem, {"status": record["status"]}))
     return record
+
+
+# ---------------------------------------------------------------- GPU stages as Ray tasks
+
+#: Slots whose work is one call per item (a plan, a shot, a clip), with the underscore method
+#: the slot's template calls. A GPU implementation of one of these runs as a Ray task asking
+#: for a GPU, while the lesson's other stages stay on the CPU node. The streaming slots
+#: (interpolator, upscaler, watermark) pull frames one by one from the lesson's process: a
+#: GPU implementation of those makes the whole lesson task ask for the GPU instead.
+OFFLOADABLE = {
+    "narrative": "_plan",
+    "identity": "_resolve",
+    "scene": "_build",
+    "emotion": "_analyze",
+    "keyframe": "_render",
+    "motion": "_animate",
+    "transitions": "_blend",
+    "extender": "_extend",
+    "voice": "_synthesize",
+    "lipsync": "_sync",
+}
+
+_GPU_INSTANCES: dict[tuple[Any, str], Any] = {}  # per GPU worker: models stay loaded
+
+
+def _slot_call(cls: type, options: dict[str, Any], method: str, args: tuple) -> tuple:
+    """Runs on the GPU node: one call of ``cls.<method>``; the instance (and whatever model
+    it loaded) is kept for the next call this worker gets."""
+    key = (cls, json.dumps(options, sort_keys=True, default=str))
+    impl = _GPU_INSTANCES.get(key)
+    if impl is None:
+        impl = _GPU_INSTANCES[key] = cls(**options)
+    out = getattr(impl, method)(*args)
+    return out, _ray_node_id(), os.getpid(), impl.drain_notes()
+
+
+def _offloaded_class(cls: type, slot: str, log: dict[str, Any], resources: dict[str, Any]):
+    """A subclass of ``cls`` whose work method runs as a Ray task with ``resources``: same
+    ``info`` (so cache keys, reports and provenance are unchanged), same input and output
+    validation (the slot's template runs here, around the remote call)."""
+    import ray
+
+    method = OFFLOADABLE[slot]
+    remote = ray.remote(_slot_call).options(**resources)
+
+    def __init__(self, **options: Any) -> None:
+        # the real instance is built (and its options checked) on the GPU worker
+        from ttv_contracts.v1 import SlotImplementation
+
+        SlotImplementation.__init__(self, **options)
+
+    def work(self, *args: Any) -> Any:
+        out, node, _pid, notes = ray.get(remote.remote(cls, dict(self.options), method, args))
+        log["calls"] += 1
+        log["nodes"].append(node)
+        for note in notes:
+            self.note(note)
+        return out
+
+    # same module and name: the cache key's code digest is the implementation's own
+    namespace = {"__init__": __init__, method: work, "__module__": cls.__module__}
+    wrapped = type(cls.__name__, (cls,), namespace)
+    wrapped.__qualname__ = cls.__qualname__
+    return wrapped
+
+
+def offload_gpu_stages(registry: Any, config: PipelineConfig) -> dict[str, dict[str, Any]]:
+    """In a Ray lesson task that holds no GPU, on a cluster that has one: replace each
+    configured implementation that needs a GPU, in an offloadable slot and without a store,
+    by a wrapper that runs its work as a Ray task asking for ``{"GPU": 1}`` (and no CPU).
+    Returns the log of what was offloaded (filled in as the lesson runs)."""
+    import ray
+
+    from .chain import SlotChain
+
+    ctx = ray.get_runtime_context()
+    if ctx.get_assigned_resources().get("GPU") or not ray.cluster_resources().get("GPU"):
+        return {}
+    logs: dict[str, dict[str, Any]] = {}
+    for slot in OFFLOADABLE:
+        try:
+            chain = SlotChain(slot, registry, config)
+            names = list(getattr(chain, "candidates", None) or [chain.primary])
+        except TTVError:
+            continue
+        for name in names:
+            try:
+                entry = registry.get(slot, name)
+                cls = entry.load()
+            except TTVError:
+                continue
+            needs = cls.info.needs
+            if not needs.gpu or needs.store:
+                continue
+            log = logs.setdefault(slot, {"implementation": name, "calls": 0, "nodes": []})
+            resources: dict[str, Any] = {"num_gpus": 1, "num_cpus": 0, "max_retries": 1}
+            if needs.min_memory_gb:
+                resources["memory"] = int(needs.min_memory_gb * 2**30)
+            registry.replace(slot, name, _offloaded_class(cls, slot, log, resources))
+    return logs
 
 
 def lost_record(job: LessonJob, why: str, attempts: int) -> dict[str, Any]:
@@ -383,11 +540,14 @@ class Resources:
     num_gpus: float = 0.0
     memory_bytes: int = 0
     why: list[str] = field(default_factory=list)
+    offload: list[str] = field(default_factory=list)  # slots whose GPU calls are Ray tasks
 
 
 def task_resources(config: PipelineConfig) -> Resources:
-    """Resources for one lesson: a GPU if any configured primary needs one, the largest
-    declared ``min_memory_gb``, one CPU (a lesson runs its stages one after another)."""
+    """Resources for one lesson: one CPU (a lesson runs its stages one after another), the
+    largest declared ``min_memory_gb``, and a GPU only if a configured primary that needs one
+    cannot run as a separate GPU task (a streaming slot, or one with a store); the others
+    are listed in ``offload`` and run on a GPU node while the lesson holds only a CPU."""
     from ttv_contracts.v1 import SLOTS
 
     from .chain import SlotChain
@@ -401,9 +561,12 @@ def task_resources(config: PipelineConfig) -> Resources:
             needs = registry.get(slot, name).info.needs
         except TTVError:
             continue  # the worker reports the coded error for this lesson
-        if needs.gpu:
+        if needs.gpu and slot in OFFLOADABLE and not needs.store:
+            res.offload.append(slot)
+            res.why.append(f"{slot}={name} needs a GPU: its calls run as GPU tasks")
+        elif needs.gpu:
             res.num_gpus = 1.0
-            res.why.append(f"{slot}={name} needs a GPU")
+            res.why.append(f"{slot}={name} needs a GPU in the lesson's own process")
         if needs.min_memory_gb:
             res.memory_bytes = max(res.memory_bytes, int(needs.min_memory_gb * 2**30))
             res.why.append(f"{slot}={name} needs {needs.min_memory_gb:g} GB")
@@ -515,6 +678,7 @@ def ray_env() -> None:
     Without it a local Ray instance talks to itself over the machine's network address even
     when given ``_node_ip_address="127.0.0.1"`` (checked with Ray 2.60)."""
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage-stats reporting
 
 
 def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> None:
@@ -539,6 +703,339 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> Non
             num_cpus=num_cpus or os.cpu_count() or 1,
             log_to_driver=False,
         )
+
+
+def _warm(_: int) -> int:
+    """Import what a lesson needs (pipeline, encoder, installed implementations' modules)."""
+    from .registry import Registry
+    from .runner import Pipeline  # noqa: F401
+
+    registry = Registry()
+    for slot in registry.slots():
+        for name in registry.names(slot):
+            with contextlib.suppress(Exception):
+                registry.get(slot, name).load()
+    time.sleep(0.5)  # held a moment, so that each warm-up task gets a worker of its own
+    return os.getpid()
+
+
+def warm_ray_workers(n: int) -> list[int]:
+    """Start ``n`` Ray workers and import the pipeline in each (they are reused by later
+    tasks): the import cost is paid once per worker, before the batch, not by its first
+    lessons. Returns the workers' pids."""
+    import ray
+
+    warm = ray.remote(_warm).options(num_cpus=1)
+    return sorted(set(ray.get([warm.remote(i) for i in range(max(1, n))])))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RayNode:
+    """One ``ray start --block`` node process (and its raylet, agents and workers, all in
+    the process group it leads)."""
+
+    name: str
+    num_cpus: float
+    num_gpus: float
+    resources: dict[str, float]
+    process: Any = None
+    node_id: str | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+class LoopbackRayCluster:
+    """A Ray cluster of separate node processes on this machine, every one on 127.0.0.1: a
+    head and ``len(nodes) - 1`` extra nodes, each started by its own ``ray start --block``
+    with its own CPUs, GPUs and custom resources (one resource named after the node, so a
+    task can be pinned to it). Each node leads its own process group: :meth:`kill` takes a
+    node down at once (raylet, workers and all, as a crashed machine would), :meth:`stop`
+    ends every process the cluster started and nothing else (never ``ray stop``, which would
+    end every Ray instance on the machine).
+
+    Ray's own processes: no dashboard, no log monitor, no usage stats; node failure is
+    noticed within a few seconds (health checks every second).
+
+        with LoopbackRayCluster([{"num_cpus": 1}, {"num_cpus": 1}, {"num_cpus": 1}]) as c:
+            run_batch(lessons, out, config, executor="ray", address=c.address, workers=3)
+    """
+
+    def __init__(
+        self,
+        nodes: list[dict[str, Any]],
+        *,
+        python: str | None = None,
+        start_timeout_s: float = 120.0,
+    ) -> None:
+        if not nodes:
+            raise ValueError("a cluster needs at least its head node")
+        self.nodes = [
+            RayNode(
+                name="head" if i == 0 else f"node{i}",
+                num_cpus=float(spec.get("num_cpus", 1)),
+                num_gpus=float(spec.get("num_gpus", 0)),
+                resources=dict(spec.get("resources", {})),
+            )
+            for i, spec in enumerate(nodes)
+        ]
+        self.python = python or sys.executable
+        self.start_timeout_s = start_timeout_s
+        self.port = 0
+        self.temp_dir = ""
+        self.startup_s = 0.0
+        import secrets
+
+        self._token = secrets.token_hex(32)
+        self._auth: dict[str, str] = {}
+        self._saved_env: dict[str, str | None] = {}
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    #: ``ray start`` with one change for nodes that join a cluster. Ray adds a node only in
+    #: its "cluster mode" (``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=1``), and in that mode it
+    #: rewrites 127.0.0.1 into the machine's network address everywhere (node address, GCS
+    #: address, workers). So every node runs with the mode off (everything stays on
+    #: 127.0.0.1) and only the CLI's "may this node join?" check sees it on.
+    RAY_START = (
+        "import sys, types\n"
+        "import ray._private.ray_constants as rc\n"
+        "from ray.scripts import scripts\n"
+        "view = types.ModuleType(rc.__name__)\n"
+        "view.__dict__.update(rc.__dict__)\n"
+        "view.ENABLE_RAY_CLUSTER = True\n"
+        "scripts.ray_constants = view\n"
+        "sys.argv = ['ray', *sys.argv[1:]]\n"
+        "scripts.main()\n"
+    )
+
+    @staticmethod
+    def node_ip(index: int) -> str:
+        return "127.0.0.1"
+
+    def _env(self, head: bool) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+                "RAY_USAGE_STATS_ENABLED": "0",
+                **self._auth,
+                "RAY_health_check_initial_delay_ms": "1000",
+                "RAY_health_check_period_ms": "1000",
+                "RAY_health_check_timeout_ms": "1000",
+                "RAY_health_check_failure_threshold": "3",
+            }
+        )
+        return env
+
+    def _command(self, node: RayNode, head: bool) -> list[str]:
+        resources = {node.name: 1.0, **node.resources}
+        cmd = [
+            self.python,
+            "-c",
+            self.RAY_START,
+            "start",
+            "--block",
+            f"--node-ip-address={self.node_ip(self.nodes.index(node))}",
+            f"--num-cpus={node.num_cpus:g}",
+            f"--num-gpus={node.num_gpus:g}",
+            f"--resources={json.dumps(resources)}",
+            "--include-log-monitor=false",
+            "--disable-usage-stats",
+            f"--node-manager-port={_free_port()}",
+            f"--object-manager-port={_free_port()}",
+            f"--dashboard-agent-listen-port={_free_port()}",
+            f"--dashboard-agent-grpc-port={_free_port()}",
+            f"--runtime-env-agent-port={_free_port()}",
+            f"--metrics-export-port={_free_port()}",
+        ]
+        if head:
+            cmd += [
+                "--head",
+                f"--port={self.port}",
+                "--include-dashboard=false",
+                "--dashboard-host=127.0.0.1",
+                f"--temp-dir={self.temp_dir}",
+            ]
+        else:
+            cmd += [f"--address={self.address}"]
+        return cmd
+
+    def _start_node(self, node: RayNode, head: bool) -> None:
+        import subprocess
+
+        log = Path(self.temp_dir) / f"{node.name}.start.log"
+        with log.open("ab") as fh:
+            node.process = subprocess.Popen(
+                self._command(node, head),
+                env=self._env(head),
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: kill() takes all of it
+            )
+
+    def _alive_nodes(self) -> list[dict[str, Any]]:
+        import ray
+
+        return [n for n in ray.nodes() if n.get("Alive")]
+
+    def start(self) -> LoopbackRayCluster:
+        import tempfile
+
+        t0 = time.perf_counter()
+        self.temp_dir = tempfile.mkdtemp(prefix="ttvray-", dir="/tmp")  # short: socket paths
+        # Token authentication, with the token a local `ray.init()` uses (~/.ray/auth_token,
+        # created as Ray creates it when missing): every node, worker and this driver then
+        # agree, and so does a local Ray instance this process starts later (Ray keeps the
+        # token it first read for the life of the process).
+        token = Path.home() / ".ray" / "auth_token"
+        if not token.is_file():
+            token.parent.mkdir(parents=True, exist_ok=True)
+            token.touch(mode=0o600)
+            token.write_text(self._token)
+        self._auth = {"RAY_AUTH_MODE": "token"}
+        for key, value in self._auth.items():  # the driver (this process) too, before Ray
+            self._saved_env[key] = os.environ.get(key)  # reads them
+            os.environ[key] = value
+        ray_env()
+        import ray
+
+        self.port = _free_port()
+        try:
+            self._start_node(self.nodes[0], head=True)
+            deadline = time.monotonic() + self.start_timeout_s
+            # ray.init() waits without end for a GCS that is not there: wait for the head's
+            # own word that it is up first
+            while "Ray runtime started" not in self.log_tail("head", 40):
+                if not self.nodes[0].alive:
+                    raise RuntimeError(f"the Ray head exited: {self.log_tail('head')}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the Ray head did not start: {self.log_tail('head')}")
+                time.sleep(0.25)
+            ray.init(address=self.address, log_to_driver=False)
+            # one node at a time: on a small, busy machine raylets started together can miss
+            # their 30 s registration window; a node that misses it is started once more
+            for i, node in enumerate(self.nodes[1:], start=2):
+                for attempt in (1, 2):
+                    self._start_node(node, head=False)
+                    until = time.monotonic() + self.start_timeout_s / 2
+                    while len(self._alive_nodes()) < i and node.alive:
+                        if time.monotonic() > until:
+                            break
+                        time.sleep(0.5)
+                    if len(self._alive_nodes()) >= i:
+                        break
+                    self.kill(node.name)
+                    if attempt == 2 or time.monotonic() > deadline:
+                        raise RuntimeError(
+                            f"Ray node {node.name} did not come up: {self.log_tail(node.name)}"
+                        )
+            for info in self._alive_nodes():
+                for node in self.nodes:
+                    if info["Resources"].get(node.name):
+                        node.node_id = info["NodeID"]
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_s = time.perf_counter() - t0
+        return self
+
+    def log_tail(self, name: str, lines: int = 5) -> str:
+        try:
+            text = (Path(self.temp_dir) / f"{name}.start.log").read_text(errors="replace")
+            return " | ".join(text.strip().splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def node(self, name: str) -> RayNode:
+        return next(n for n in self.nodes if n.name == name)
+
+    def processes(self) -> list[Any]:
+        """Every live process of this cluster (psutil), by process group, then by temp dir."""
+        import psutil
+
+        groups = set()
+        for node in self.nodes:
+            if node.process is not None:
+                groups.add(node.process.pid)
+        found = []
+        for proc in psutil.process_iter(["pid", "cmdline", "status"]):
+            if proc.info["status"] == psutil.STATUS_ZOMBIE:
+                continue  # already dead, waiting for its (new) parent to reap it
+            try:
+                if os.getpgid(proc.pid) in groups or (
+                    self.temp_dir and self.temp_dir in " ".join(proc.info["cmdline"] or ())
+                ):
+                    found.append(proc)
+            except (ProcessLookupError, psutil.Error):
+                continue
+        return found
+
+    def kill(self, name: str) -> None:
+        """Take one node down at once (SIGKILL to its whole process group), like a machine
+        that lost power. Its running lessons are lost and Ray runs them again elsewhere."""
+        import signal
+
+        node = self.node(name)
+        if node.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(node.process.pid, signal.SIGKILL)
+        node.process.wait()
+
+    def stop(self) -> None:
+        """Disconnect and end every process this cluster started (and only those)."""
+        import signal
+
+        import ray
+
+        with contextlib.suppress(Exception):
+            ray.shutdown()
+        for node in reversed(self.nodes):  # the head last: the others report to it
+            if node.process is not None and node.alive:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(node.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for node in self.nodes:
+            if node.process is not None:
+                with contextlib.suppress(Exception):
+                    node.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        with contextlib.suppress(ImportError):
+            for proc in self.processes():  # stragglers of our process groups or temp dir
+                with contextlib.suppress(Exception):
+                    proc.kill()
+        for node in self.nodes:
+            if node.process is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(node.process.pid, signal.SIGKILL)
+                with contextlib.suppress(Exception):
+                    node.process.wait(timeout=5)
+        if self.temp_dir:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+        for key, value in self._saved_env.items():  # the driver's own settings back
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env = {}
+
+    def __enter__(self) -> LoopbackRayCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def run_ray(
@@ -585,35 +1082,46 @@ def run_ray(
             "num_gpus": res.num_gpus,
             "max_retries": max_retries,
             "retry_exceptions": False,
+            # lessons over every node that can take one, not piled on the driver's node
+            "scheduling_strategy": "SPREAD",
         }
         if res.memory_bytes:
             options["memory"] = res.memory_bytes
         remote = ray.remote(task).options(**options)
-        queue = Queue(actor_options={"num_cpus": 0})
+        # Progress events need a queue actor; a batch nobody watches does without it.
+        queue = None if isinstance(display, NullDisplay) else Queue(actor_options={"num_cpus": 0})
+        # The config is the same for every lesson: one copy in the object store, by reference.
+        config_ref = ray.put(jobs[0].config) if jobs else None
+        batch_id = f"{os.getpid()}-{time.time_ns()}"
         results: dict[str, dict[str, Any]] = {}
         todo = list(jobs)
         running: dict[Any, LessonJob] = {}
         while todo or running:
             while todo and len(running) < max(1, workers):
                 job = todo.pop(0)
-                running[remote.remote(job.to_dict(), queue)] = job
+                payload = {**job.to_dict(), "config": config_ref, "batch_id": batch_id}
+                running[remote.remote(payload, queue)] = job
             done, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
-            _drain(queue, display)
+            if queue is not None:
+                _drain(queue, display)
             for ref in done:
                 job = running.pop(ref)
                 try:
                     record = ray.get(ref)
-                    record["attempts"] = 1
+                    record.setdefault("attempts", 1)
                 except ray.exceptions.RayError as exc:
                     why = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
                     record = lost_record(job, why, max_retries + 1)
                     record["attempts"] = max_retries + 1
                 record["resources"] = {"num_cpus": res.num_cpus, "num_gpus": res.num_gpus}
+                if res.offload:
+                    record["resources"]["gpu_tasks"] = list(res.offload)
                 results[job.stem] = record
                 display.event(("end", job.stem, {}))
                 display.lesson_done(record)
-        _drain(queue, display)
-        queue.shutdown()
+        if queue is not None:
+            _drain(queue, display)
+            queue.shutdown()
     finally:
         if started_here:
             ray.shutdown()
@@ -732,6 +1240,13 @@ def run_batch(
         "counts": counts,
         "lessons": records,
     }
+    nodes: dict[str, int] = {}
+    for rec in fresh:
+        node = (rec.get("worker") or {}).get("ray_node")
+        if node:
+            nodes[node] = nodes.get(node, 0) + 1
+    if nodes:
+        report["lessons_per_node"] = nodes  # where each rendered lesson finally ran
     _write_json(out_dir / "batch.json", report)
     return report
 
