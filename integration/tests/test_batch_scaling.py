@@ -82,8 +82,13 @@ def test_render_stage_pulls_frames_lazily(tmp_path):
     assert min(Probe.lead) >= 0
 
 
-def _traced_peak(tmp_path, n_shots: int) -> tuple[int, int]:
-    cfg = load_config(profile="stub", overrides={**SMALL, "store_dir": str(tmp_path / "s")})
+def _traced_peak(tmp_path, n_shots: int, memory_mb: int = 0) -> tuple[int, int]:
+    # cache_memory_mb bounds the cache's memory tier (the clips later stages read back
+    # without decoding); with 0 every artifact goes straight to disk and nothing is held.
+    cfg = load_config(
+        profile="stub",
+        overrides={**SMALL, "store_dir": str(tmp_path / "s"), "cache_memory_mb": memory_mb},
+    )
     gc.collect()
     tracemalloc.start()
     try:
@@ -112,6 +117,14 @@ def test_memory_does_not_grow_with_length(tmp_path):
         frames_long,
     )
     assert peak_long < 1.5 * peak_short, (peak_short, peak_long)
+
+
+def test_memory_is_bounded_by_the_cache_tier_budget(tmp_path):
+    """With a memory tier, the peak may grow with the lesson only up to cache_memory_mb."""
+    _traced_peak(tmp_path, 1, memory_mb=1)
+    peak_short, _ = _traced_peak(tmp_path, 3, memory_mb=1)
+    peak_long, _ = _traced_peak(tmp_path, 12, memory_mb=1)
+    assert peak_long - peak_short < 1.5 * 1024 * 1024, (peak_short, peak_long)
 
 
 HEAVY_PROBE = (

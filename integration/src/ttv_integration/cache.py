@@ -54,7 +54,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 class ArtifactCache:
     """``cache/<stage>/<key><suffix>`` plus ``<key>.meta.json``, with a memory tier."""
 
-    def __init__(self, root: Path, *, memory_budget_mb: int = 768, persist: bool = True) -> None:
+    def __init__(self, root: Path, *, memory_budget_mb: int = 512, persist: bool = True) -> None:
         self.root = Path(root)
         self.budget = memory_budget_mb * 1024 * 1024
         self.persist = persist
@@ -128,6 +128,10 @@ class ArtifactCache:
         if write:
             self._ensure_writer()
             self._queue.put((stage, key, artifact, value, lineage))
+            # Back-pressure: wait while unwritten artifacts alone exceed the budget.
+            with self._lock:
+                while self._pending_bytes() > self.budget and self._error is None:
+                    self._lock.wait(0.5)
 
     def _remember(
         self, stage: str, key: str, value: Any, lineage: Lineage, nbytes: int, *, pending: bool
@@ -139,9 +143,6 @@ class ArtifactCache:
             self._mem[(stage, key)] = _Entry(value, lineage, nbytes, pending)
             self._used += nbytes
             self._evict()
-            # Back-pressure: wait while unwritten artifacts alone exceed the budget.
-            while self._pending_bytes() > self.budget and self._error is None:
-                self._lock.wait(0.5)
 
     def _pending_bytes(self) -> int:
         return sum(e.nbytes for e in self._mem.values() if e.pending)

@@ -80,7 +80,7 @@ class PipelineConfig(BaseModel):
     store_dir: str | None = None
     namespace: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
     strict: bool = False
-    cache_memory_mb: int = Field(default=768, ge=16, le=1_000_000)
+    cache_memory_mb: int = Field(default=512, ge=0, le=1_000_000)
     cache_budget_mb: int = Field(default=2048, ge=0, le=10_000_000)
     cache_intermediate: bool = False  # also keep motion and extender clips on disk
     # compositor: text drawn at output resolution after upscaling (captions follow the cues)
