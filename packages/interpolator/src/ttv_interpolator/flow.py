@@ -14,7 +14,8 @@ For a pair of frames ``a`` (time 0) and ``b`` (time 1):
    relative to the motion) is probably occluded in ``b``; likewise for ``b``. The test is the
    soft form of Sundaram, Brox and Keutzer (ECCV 2010): ``alpha * (|F01|^2 + |F10'|^2) + beta``.
    When less than ``MIN_CONSISTENT`` of the pixels pass (a cut between shots, a flash), the
-   flow explains nothing: that pair's outputs are a plain cross-fade (fallback blend).
+   flow explains nothing: that pair's outputs repeat the nearer frame, so a hard cut stays a
+   cut (a blend would show both shots' figures as ghosts in one frame).
 3. For time ``t``, the flow from the intermediate frame back to each end is the *inverse* of
    the pair flow taken a fraction of the way: the source ``p`` of output pixel ``x`` solves
    ``p + t F01(p) = x``, the fixed point of ``d = -t F01(x + d)`` with ``d = p - x``. A few
@@ -89,7 +90,7 @@ class PairFlow:
     vis0: np.ndarray  # (h, w) float32 in (0, 1]: pixel of a also visible in b
     vis1: np.ndarray
     #: False when the flow explains too little of the pair (a cut between shots, a flash):
-    #: synthesis then cross-fades instead of warping.
+    #: synthesis then repeats the nearer frame instead of warping.
     reliable: bool = True
 
 
@@ -240,8 +241,8 @@ class BidirectionalFlow:
 
     def synthesize(self, a: np.ndarray, b: np.ndarray, t: float, pf: PairFlow) -> np.ndarray:
         """The frame at time ``t`` in (0, 1) between ``a`` and ``b``; uint8 RGB."""
-        if not pf.reliable:
-            return cross_fade(a, b, t)
+        if not pf.reliable:  # a cut: keep it a cut, never a double exposure
+            return (a if t < 0.5 else b).copy()
         h, w = a.shape[:2]
         fh, fw = pf.f01.shape[:2]
         ft0 = cv2.addWeighted(pf.f01, -(1.0 - t) * t, pf.f10, t * t, 0.0)
