@@ -487,9 +487,16 @@ class Executor:
             self.learn(culprit, ctx, picks[culprit], False, 0.0)
             self.chains[culprit].disabled.add(picks[culprit])
             self._fallback(stats[culprit], culprit, picks[culprit], error)
-        # track() times include the stages upstream of each one; make them exclusive.
-        inclusive = [watch.seconds.get(s, 0.0) for s in ("source", *slots)]
-        own = {s: max(0.0, inclusive[i + 1] - inclusive[i]) for i, s in enumerate(slots)}
+        # track() times include the links upstream of each one; make them exclusive, in the
+        # order the stream was built (source, interpolator, upscaler, compositor, ...).
+        chain = watch.chain or ["source", *slots]
+        inclusive = [watch.seconds.get(s, 0.0) for s in chain]
+        own = {s: max(0.0, inclusive[i] - inclusive[i - 1]) for i, s in enumerate(chain) if i}
+        for name in chain[1:]:
+            if name not in slots:  # an integration step inside the stream (the compositor)
+                extra = self.stage_stats(name, "integration")
+                extra.computed += 1
+                extra.seconds += own.get(name, 0.0)
         for slot in slots:
             name = picks[slot]
             st = stats[slot]
@@ -511,6 +518,7 @@ class RenderWatch:
         self.error: BaseException | None = None
         self.frames_written = 0
         self.seconds: dict[str, float] = {}
+        self.chain: list[str] = []  # link names in the order the stream was built
         self._cancelled = False
 
     def run(self, fn: Callable[[], None]) -> None:
@@ -524,7 +532,11 @@ class RenderWatch:
         self._cancelled = True
 
     def track(self, slot: str, it: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
-        it = iter(it)
+        if slot not in self.chain:
+            self.chain.append(slot)
+        return self._track(slot, iter(it))
+
+    def _track(self, slot: str, it: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
         while True:
             if self._cancelled:
                 return
