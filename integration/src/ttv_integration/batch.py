@@ -678,7 +678,17 @@ def ray_env() -> None:
     Without it a local Ray instance talks to itself over the machine's network address even
     when given ``_node_ip_address="127.0.0.1"`` (checked with Ray 2.60)."""
     os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage-stats reporting
+    # Ray's helpers poll and report on timers (every 0.4 to 5 s): on a small machine they take
+    # CPU from the lessons. A batch needs none of it often; each can be overridden.
+    for key, value in {
+        "RAY_USAGE_STATS_ENABLED": "0",  # no usage-stats reporting
+        "REPORTER_UPDATE_INTERVAL_MS": "60000",  # the agent's psutil sampling of every worker
+        "RAY_DASHBOARD_AGENT_CHECK_PARENT_INTERVAL_S": "2",
+        "METRICS_RECORD_INTERVAL_S": "60",
+        "RAY_metrics_report_interval_ms": "60000",
+        "AUTOSCALER_UPDATE_INTERVAL_S": "30",  # the (idle) autoscaler monitor
+    }.items():
+        os.environ.setdefault(key, value)
 
 
 def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> None:
