@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttv_contracts.errors import TTVError
+from ttv_contracts.store import StoreGuard
 
 from .errors import E_IDENTITY_STORE_BUSY, E_IDENTITY_STORE_CORRUPT
 
@@ -150,56 +151,9 @@ class IdentityStore:
         )
 
     def _connect(self) -> sqlite3.Connection:
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise TTVError(
-                E_IDENTITY_STORE_BUSY, f"cannot create identity store dir {self.dir}: {exc}"
-            ) from exc
-        try:
-            conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise TTVError(
-                E_IDENTITY_STORE_BUSY, f"cannot open identity store {self.path}: {exc}"
-            ) from exc
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            # Decide "new or ours" under the write lock, so two runs creating the store at
-            # once cannot see each other's half-made file as foreign.
-            conn.execute("BEGIN IMMEDIATE")
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app_id == 0 and tables == 0:
-                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                conn.execute(_SCHEMA)
-            elif app_id != APPLICATION_ID:
-                raise self._corrupt(
-                    f"application_id is {app_id:#x}, expected {APPLICATION_ID:#x} "
-                    "(not a TTV identity store)"
-                )
-            else:
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version != SCHEMA_VERSION:
-                    raise self._corrupt(f"schema version {version}, expected {SCHEMA_VERSION}")
-                check = conn.execute("PRAGMA quick_check").fetchone()[0]
-                if check != "ok":
-                    raise self._corrupt(f"integrity check says {check!r}")
-            conn.execute("COMMIT")
-        except TTVError:
-            conn.close()
-            raise
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise TTVError(
-                    E_IDENTITY_STORE_BUSY, f"identity store {self.path} stayed locked: {exc}"
-                ) from exc
-            raise self._corrupt(str(exc)) from exc
-        return conn
-
-    # -------------------------------------------------------------- rows
+        # WAL, busy timeout, "new or ours?" under BEGIN IMMEDIATE, application_id,
+        # user_version and quick_check: the shared guard; the codes stay this module's.
+        return _IdentityGuard(self).connect()
 
     def _row(self, row: tuple) -> StoredIdentity:
         key, id_, name, aliases, pronouns, descriptors, seed = row
@@ -350,3 +304,19 @@ class IdentityStore:
         )
         f.id = new_id
         return f
+
+
+class _IdentityGuard(StoreGuard):
+    def __init__(self, store: IdentityStore) -> None:
+        super().__init__(
+            store.path,
+            application_id=APPLICATION_ID,
+            schema=_SCHEMA,
+            schema_version=SCHEMA_VERSION,
+            module="ttv-identity",
+            timeout_s=store.timeout_s,
+            on_corrupt=lambda _path, detail: store._corrupt(detail),
+        )
+
+    def busy(self, detail: str) -> TTVError:
+        return TTVError(E_IDENTITY_STORE_BUSY, f"identity store {self.path}: {detail}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ttv_contracts.errors import TTVError
+from ttv_contracts.store import StoreGuard
 
 from .errors import E_SCENE_STORE_BUSY, E_SCENE_STORE_CORRUPT
 
@@ -69,40 +70,9 @@ class LocationStore:
         )
 
     def _connect(self) -> sqlite3.Connection:
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise self._busy(f"cannot open: {exc}") from exc
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("BEGIN IMMEDIATE")
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app_id == 0 and tables == 0:
-                conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                conn.execute(_SCHEMA)
-            elif app_id != APPLICATION_ID:
-                raise self._corrupt(f"application_id is {app_id:#x}, not a TTV location store")
-            else:
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version != SCHEMA_VERSION:
-                    raise self._corrupt(f"schema version {version}, expected {SCHEMA_VERSION}")
-                check = conn.execute("PRAGMA quick_check").fetchone()[0]
-                if check != "ok":
-                    raise self._corrupt(f"integrity check says {check!r}")
-            conn.execute("COMMIT")
-        except TTVError:
-            conn.close()
-            raise
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise self._busy(f"stayed locked for {self.timeout_s:.0f} s") from exc
-            raise self._corrupt(str(exc)) from exc
-        return conn
+        # The shared guard (WAL, busy timeout, application_id, user_version, quick_check);
+        # the codes stay this module's (TTV-E121 corrupt, TTV-E122 busy).
+        return _LocationGuard(self).connect()
 
     def _row(self, row: tuple) -> StoredLocation:
         key, id_, name, description, palette, seed = row
@@ -178,3 +148,20 @@ class LocationStore:
             (f.key, f.id, f.name, f.description, json.dumps(f.palette), f.seed),
         )
         return f
+
+
+class _LocationGuard(StoreGuard):
+    def __init__(self, store: LocationStore) -> None:
+        super().__init__(
+            store.path,
+            application_id=APPLICATION_ID,
+            schema=_SCHEMA,
+            schema_version=SCHEMA_VERSION,
+            module="ttv-scene",
+            timeout_s=store.timeout_s,
+            on_corrupt=lambda _path, detail: store._corrupt(detail),
+        )
+        self.store = store
+
+    def busy(self, detail: str) -> TTVError:
+        return self.store._busy(detail)
