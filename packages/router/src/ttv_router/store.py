@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+
+from ttv_contracts.store import StoreGuard
 
 from .errors import E_STORE_CORRUPT, E_STORE_TOO_NEW, E_STORE_UNWRITABLE, PACKAGE, TTVError
 
 SCHEMA_VERSION = 1
+APPLICATION_ID = 0x54545652  # "TTVR"
 DB_NAME = "router.sqlite3"
 PRIOR = 1.0  # Beta(1, 1): uniform prior; forgetting decays evidence back towards it
 
@@ -45,6 +49,7 @@ CREATE TABLE IF NOT EXISTS events (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_slot_bucket ON events (slot, bucket);
+INSERT OR IGNORE INTO meta VALUES ('schema_version', '1');
 """
 _TABLES = {"meta", "arms", "events"}
 
@@ -89,7 +94,7 @@ class Store:
     def __init__(self, store_dir: Path | None) -> None:
         self.path: Path | None = None
         if store_dir is None:
-            target = ":memory:"
+            target = Path(":memory:")
         else:
             try:
                 Path(store_dir).mkdir(parents=True, exist_ok=True)
@@ -99,53 +104,25 @@ class Store:
                     f"cannot create router store directory {store_dir} ({exc.strerror})",
                     module=PACKAGE,
                 ) from None
-            self.path = Path(store_dir) / DB_NAME
-            target = str(self.path)
-        shown = self.path or Path(":memory:")
+            self.path = target = Path(store_dir) / DB_NAME
+            _stamp_legacy(target)
+        # WAL, busy timeout, "new or ours?" under BEGIN IMMEDIATE, application_id,
+        # user_version and quick_check: the shared guard; corrupt is TTV-E030 with the
+        # router's hint, busy or unwritable is TTV-E341.
+        self.db = _RouterGuard(target).connect()
         try:
-            self.db = sqlite3.connect(target, timeout=30.0, isolation_level=None)
-            self.db.execute("PRAGMA busy_timeout = 30000")
-            check = self.db.execute("PRAGMA quick_check").fetchone()
-            if not check or check[0] != "ok":
-                raise _corrupt(shown, f"quick_check reported {check[0] if check else 'nothing'}")
-            tables = {
-                r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            } - {"sqlite_sequence"}
-            if tables and not tables >= _TABLES:
-                raise _corrupt(shown, f"unexpected tables {sorted(tables)}")
-            if target != ":memory:":
-                self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            if not tables:
-                self.db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            self.db.execute(statement)
-                    self.db.execute(
-                        "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
-                        (str(SCHEMA_VERSION),),
-                    )
-                    self.db.execute("COMMIT")
-                except BaseException:
-                    if self.db.in_transaction:
-                        self.db.execute("ROLLBACK")
-                    raise
             row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except sqlite3.OperationalError as exc:
-            if "not a database" in str(exc) or "malformed" in str(exc):
-                raise _corrupt(shown, str(exc)) from None
-            raise TTVError(
-                E_STORE_UNWRITABLE, f"router store {shown}: {exc}", module=PACKAGE
-            ) from None
         except sqlite3.DatabaseError as exc:
-            raise _corrupt(shown, str(exc)) from None
+            self.db.close()
+            raise _corrupt(target, str(exc)) from None
         if row is None or not str(row[0]).isdigit():
-            raise _corrupt(shown, "schema version missing")
+            self.db.close()
+            raise _corrupt(target, "schema version missing")
         if int(row[0]) > SCHEMA_VERSION:
+            self.db.close()
             raise TTVError(
                 E_STORE_TOO_NEW,
-                f"router store {shown} has schema {row[0]}; this ttv-router reads {SCHEMA_VERSION}",
+                f"router store {target} has schema {row[0]}; this ttv-router reads {SCHEMA_VERSION}",
                 module=PACKAGE,
             )
 
@@ -239,3 +216,48 @@ class Store:
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 raise
             raise _corrupt(self.path or Path(":memory:"), str(exc)) from None
+
+
+class _RouterGuard(StoreGuard):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            application_id=APPLICATION_ID,
+            schema=_SCHEMA,
+            schema_version=SCHEMA_VERSION,
+            module=PACKAGE,
+            on_corrupt=_corrupt,
+        )
+
+    def busy(self, detail: str) -> TTVError:
+        return TTVError(E_STORE_UNWRITABLE, f"router store {self.path}: {detail}", module=PACKAGE)
+
+
+def _stamp_legacy(path: Path) -> None:
+    """Give a store written before the guard (application_id 0, the router's tables, a
+    ``meta`` row) the router's application_id, so the guard accepts it. Only the header's
+    id and ``user_version`` change; rows and schema stay. Anything else is left to the
+    guard to judge (and refuse)."""
+    if not path.is_file():
+        return
+    try:
+        with closing(sqlite3.connect(path, timeout=30.0, isolation_level=None)) as conn:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != 0:
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                tables = {
+                    r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+                row = (
+                    conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                    if tables >= _TABLES
+                    else None
+                )
+                if conn.execute("PRAGMA application_id").fetchone()[0] == 0 and row is not None:
+                    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            finally:
+                conn.execute("COMMIT")
+    except sqlite3.DatabaseError:
+        return  # damaged or busy: the guard reports it with the right code
