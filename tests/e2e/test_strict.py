@@ -1,4 +1,4 @@
-"""Runs never fail quietly: a module that starts failing degrades the run with exit 3 and a
+"""(Needs the workspace: real identity, scene and extender modules.) Runs never fail quietly: a module that starts failing degrades the run with exit 3 and a
 printed fallback (code, message, REPAIR pointer); ``--strict`` fails it with exit 1 naming
 the module. Faults from the issue: a corrupt identity store, a corrupt scene store, and a
 misconfigured extender."""
