@@ -38,6 +38,8 @@ def _members() -> dict[str, Path]:
 
 MEMBERS = _members()
 MODULES = {name: path for name, path in MEMBERS.items() if path.parent.name == "packages"}
+#: Shared libraries (libs/*): no slot; modules may import them, they import no module.
+LIBS = {name: path for name, path in MEMBERS.items() if path.parent.name == "libs"}
 
 
 def _project(path: Path) -> dict:
@@ -89,7 +91,8 @@ def lint(session: nox.Session) -> None:
 def importlinter_config() -> str:
     """import-linter contracts, derived from the workspace members."""
     modules = sorted(_import_name(p) for p in MODULES.values())
-    roots = ["ttv_contracts", "ttv_integration", *modules]
+    libs = sorted(_import_name(p) for p in LIBS.values())
+    roots = ["ttv_contracts", "ttv_integration", *libs, *modules]
     lines = [
         "[importlinter]",
         "root_packages =",
@@ -122,12 +125,25 @@ def importlinter_config() -> str:
         "    ttv_integration",
         "",
     ]
+    if libs:
+        lines += [
+            "[importlinter:contract:libraries-shared]",
+            "name = Shared libraries (libs/*) import no module package and not the integration",
+            "type = forbidden",
+            "source_modules =",
+            *[f"    {lib}" for lib in libs],
+            "forbidden_modules =",
+            "    ttv_integration",
+            *[f"    {m}" for m in modules],
+            "",
+        ]
     return "\n".join(lines)
 
 
 @nox.session(tags=["quality"])
 def imports(session: nox.Session) -> None:
-    """import-linter: modules independent; only the integration imports them; contracts light."""
+    """import-linter: modules independent; only the integration imports them; contracts light;
+    shared libraries (libs/*) import no module."""
     _install_members(session, *MEMBERS.values())
     session.install("import-linter>=2.1")
     with tempfile.TemporaryDirectory() as tmp:

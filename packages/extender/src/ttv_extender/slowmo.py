@@ -10,8 +10,8 @@ For a clip of ``n`` frames and a target of ``N`` frames:
   ``k * (n - 1) / (M - 1)``: frame 0 is the first input, frame ``M - 1`` is **exactly** the last
   input, and positions only ever move forward, so footage is never repeated or looped. Frames
   between two inputs are synthesised by motion-compensated interpolation (bidirectional DIS
-  optical flow, occlusion-aware; see :mod:`ttv_extender._flow`), not duplicated; each input
-  pair's flow is computed once. Pairs with no measurable motion are cross-faded (identical
+  optical flow, occlusion-aware; see :mod:`ttv_flow`, shared with ttv-interpolator), not
+  duplicated; each input pair's flow is computed once. Pairs with no measurable motion are cross-faded (identical
   result, no flow cost).
 * the remaining ``N - M`` frames (when the slow-down limit is reached, or ``n == 1``) **hold
   the last frame with a slow zoom in** (``cv2.warpAffine``), so the picture keeps breathing
@@ -38,9 +38,9 @@ import numpy as np
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import Clip, ClipExtender, ModuleInfo, Needs, Region
 from ttv_contracts.v1.tracks import moved, sample_track, scale_regions, union_regions
+from ttv_flow import PRESETS, BidirectionalFlow, PairFlow, cross_fade
 
 from . import __version__
-from ._flow import PRESETS, BidirectionalFlow, PairFlow, cross_fade
 from .errors import E_OPTION_RANGE
 
 PACKAGE = "ttv-extender"

@@ -9,7 +9,8 @@ from ttv_contracts import version_of
 
 __version__ = version_of("ttv-interpolator")  # pyproject.toml is the one source
 
-from .flow import BidirectionalFlow, PairFlow, cross_fade
+from ttv_flow import BidirectionalFlow, PairFlow, cross_fade
+
 from .interpolators import (
     BlendInterpolator,
     FlowInterpolator,

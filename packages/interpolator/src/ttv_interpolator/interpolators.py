@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 import numpy as np
 from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import FrameInterpolator, ModuleInfo, Needs, resample_pairs
+from ttv_flow import PRESETS, BidirectionalFlow, PairFlow, cross_fade
 
 from . import __version__
 from .errors import E_OPTION_RANGE
-from .flow import PRESETS, BidirectionalFlow, PairFlow, cross_fade
 
 PACKAGE = "ttv-interpolator"
 
@@ -93,7 +93,7 @@ class FlowInterpolator(PairwiseInterpolator):
 
     Forward and backward flow per input pair (computed once and reused by every output
     between the same pair), both frames warped toward ``t``, blended by ``t`` and a
-    forward-backward consistency (occlusion) mask. See :mod:`ttv_interpolator.flow`.
+    forward-backward consistency (occlusion) mask. See :mod:`ttv_flow`.
 
     Options:
 
