@@ -82,10 +82,11 @@ def _install_members(
 
 @nox.session(tags=["quality"])
 def lint(session: nox.Session) -> None:
-    """Ruff lint and format check over the whole tree."""
+    """Ruff lint and format check over the whole tree; no copy of 20+ lines across packages."""
     session.install("ruff>=0.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("python", str(ROOT / ".ci" / "copies.py"), "--min-lines", "20")
 
 
 def importlinter_config() -> str:
