@@ -54,6 +54,11 @@ def _extras(path: Path) -> list[str]:
     return sorted(_project(path).get("optional-dependencies", {}))
 
 
+def _cli_extra(path: Path) -> list[str]:
+    """``["cli"]`` for a package whose ``ttv`` subcommand needs its ``cli`` extra, else ``[]``."""
+    return ["cli"] if "cli" in _extras(path) else []
+
+
 def _local_deps(path: Path) -> list[Path]:
     """Workspace members this package depends on (contracts, and for tools their peers)."""
     deps = _project(path).get("dependencies", [])
@@ -161,7 +166,8 @@ def imports(session: nox.Session) -> None:
 def tests(session: nox.Session, package: str) -> None:
     """One package's tests in an environment holding only it and its declared dependencies."""
     path = MEMBERS[package]
-    _install_members(session, *_local_deps(path), path)
+    # `cli` (typer, rich for a `ttv` subcommand) is light and its commands are tested here.
+    _install_members(session, *_local_deps(path), path, extras={path: _cli_extra(path)})
     session.run(
         "python",
         "-m",
@@ -338,6 +344,30 @@ def _wheels(session: nox.Session, resolution: str) -> None:
                 *TEST_DEPS,
                 external=True,
             )
+            if _cli_extra(path):
+                # a plain install imports without the CLI libraries; then the extra for the
+                # tests, which run the `ttv` subcommand too
+                session.run(
+                    py,
+                    "-c",
+                    f"import importlib.util as u, {_import_name(path)}; "
+                    "assert u.find_spec('typer') is None, 'typer came without the cli extra'",
+                    external=True,
+                )
+                session.run(
+                    "uv",
+                    "pip",
+                    "install",
+                    "-q",
+                    "-p",
+                    py,
+                    "--find-links",
+                    str(dist),
+                    "--resolution",
+                    resolution,
+                    f"{wheel}[cli]",
+                    external=True,
+                )
             tests = Path(tmp) / f"{name}-tests"
             shutil.copytree(path / "tests", tests)
             session.run(

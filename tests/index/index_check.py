@@ -181,7 +181,11 @@ def check_module(r: Runner, name: str, path: Path, run_tests: bool) -> list[tupl
         ok, out = r.run(py, "example.py", cwd=work)
         steps.append((f"{name}: README example", ok, out.strip()[-1500:]))
     if run_tests:
-        ok, out = r.install(py, *TEST_DEPS)
+        extras = tomllib.loads((path / "pyproject.toml").read_text())["project"].get(
+            "optional-dependencies", {}
+        )
+        # the light `cli` extra (a `ttv` subcommand's typer/rich): the tests run the command
+        ok, out = r.install(py, *TEST_DEPS, *([f"{name}[cli]"] if "cli" in extras else []))
         if ok:
             tests = r.tmp / "work" / f"{name}-tests"
             shutil.copytree(path / "tests", tests)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import typer
+try:
+    import typer
+except ModuleNotFoundError as exc:  # a plain install: the command needs the `cli` extra
+    from ttv_contracts.errors import E_EXTRA_MISSING, TTVError
+
+    raise TTVError(
+        E_EXTRA_MISSING,
+        "`ttv router` needs the cli extra of ttv-router (typer, rich): pip install 'ttv-router[cli]'",
+        module="ttv-router",
+    ) from exc
 
 app = typer.Typer(help="Inspect the router's learned history.", no_args_is_help=True)
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+try:
+    import typer
+except ModuleNotFoundError as exc:  # a plain install: the command needs the `cli` extra
+    from ttv_contracts.errors import E_EXTRA_MISSING, TTVError
+
+    raise TTVError(
+        E_EXTRA_MISSING,
+        "`ttv keys` needs the cli extra of ttv-watermark (typer, rich): pip install 'ttv-watermark[cli]'",
+        module="ttv-watermark",
+    ) from exc
 
 from .errors import TTVError
 from .keys import init_keys, key_id, load_public_key
