@@ -19,9 +19,17 @@ frame's exact aspect, so every geometric quantity is relative to the frame size)
   the frame (about 12 copies of every bit in a 16:9 frame);
 * **informed embedding**: the cell gets ``a * PATTERN`` with ``a`` just large enough that its
   projection reaches the target ``TARGET * mask`` on the bit's side (``a = 0`` where the picture
-  already carries the bit), capped at ``CAP * mask``; ``mask`` is the local perceptual budget:
-  ``FLAT_FLOOR + TEXTURE_GAIN * texture + DARK_GAIN * max(0, 80 - luma)`` (texture hides change, dark
-  areas tolerate larger code-value steps; bright flat sky gets the minimum);
+  already carries the bit), capped at ``CAP * mask``; ``mask`` is the local perceptual budget.
+  Shape ``robust`` (default, 0.2): ``FLAT_FLOOR + TEXTURE_GAIN * texture + DARK_GAIN *
+  max(0, 80 - luma)``, at most ``MASK_MAX`` (texture hides change, dark areas tolerate larger
+  code-value steps; bright flat sky gets the minimum). Shape ``ssim`` (issue 13; meets the
+  :mod:`.quality` thresholds on composited 640x360 lesson frames, but a weaker mark):
+  ``min(FLAT_FLOOR + TEXTURE_GAIN * texture, MASK_MAX)``, at most
+  ``EDGE_MAX * sqrt(1 + 2 var / C2)`` where ``var`` is the local variance of the cell's
+  flattest pixel (a cell astride a lone edge, e.g. caption text on a flat box, has flat
+  pixels beside the edge where SSIM sees every change), shrunk near black by
+  ``sqrt(min(1, (2 mu^2 + C1) / DARK_REF))`` (SSIM's luminance term: night scenes), cap
+  ``CAP_SSIM``;
 * the work-scale change is upsampled (bicubic, smooth) and added equally to R, G and B.
 
 Detection reads only signs, so it needs no strength value and ignores a brightness gain or
@@ -61,15 +69,32 @@ TILE_W, TILE_H = 16, 8
 assert TILE_W * TILE_H == CODE_BITS
 #: Projection the embedder aims for (in work-scale luma units, pattern of unit norm).
 TARGET = 3.0
-#: Largest projection change per cell, as a multiple of the perceptual mask.
+#: Largest projection change per cell, as a multiple of the perceptual mask (``robust``
+#: shape; ``ssim`` shape: ``CAP_SSIM``).
 CAP = 5.0
+CAP_SSIM = 6.5
 #: Perceptual budget of a flat, mid/bright cell (the minimum of the mask).
 FLAT_FLOOR = 1.4
 TEXTURE_GAIN = 1.2
+#: ``robust`` shape only: dark areas tolerate larger code-value steps (but SSIM does not).
 DARK_GAIN = 0.03
 DARK_BELOW = 80.0
+#: Mask shapes: ``robust`` (0.2: dark boost, whole edge cells at ``MASK_MAX``) and ``ssim``
+#: (meets the :mod:`.quality` thresholds on composited 640x360 lesson frames, weaker mark).
+SHAPES = ("robust", "ssim")
+#: ``ssim`` shape. SSIM's luminance term: a mean shift ``d`` costs about
+#: ``d^2 / (2 mu^2 + C1)``, so near black (night scenes) the mask shrinks by
+#: ``sqrt((2 mu^2 + C1) / DARK_REF)`` (1 above mu ~30).
+SSIM_C1 = (0.01 * 255) ** 2
+SSIM_C2 = (0.03 * 255) ** 2
+DARK_REF = 1800.0
 #: Ceiling of the mask: near hard edges (caption text) more would show as ringing.
 MASK_MAX = 6.0
+#: ``ssim`` shape: ceiling of the mask of a cell whose flattest pixel is flat, times
+#: ``sqrt(1 + 2 var / C2)`` (the cell's pattern spans the flat pixels beside a lone edge).
+EDGE_MAX = 3.0
+#: Gaussian sigma (work pixels) of the local variance: SSIM's window (sigma 1.5) at 360 lines.
+VAR_SIGMA = 1.0
 #: Detection divides a cell's projection by its mask and by ``1 + RX_TEXTURE * texture``.
 RX_NORMALISE = True
 RX_TEXTURE = 0.5
@@ -106,15 +131,39 @@ def _cells(img: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(c).reshape(by, bx, CELL * CELL)
 
 
-def perceptual_mask(yw: np.ndarray) -> np.ndarray:
-    """Per-cell perceptual budget (>= 1) of a work-scale luma image: (by, bx)."""
+def _mask(tex: np.ndarray, vmin: np.ndarray, lum: np.ndarray) -> np.ndarray:
+    """``ssim`` shape: budget from the cell's texture, the local variance of its flattest pixel
+    and its mean luma."""
+    mask = np.minimum(FLAT_FLOOR + TEXTURE_GAIN * tex, MASK_MAX)
+    # SSIM's contrast term: a change of variance v where the picture's local variance is
+    # var costs ~ v / (2 var + C2); a cell astride a lone edge has flat pixels beside it
+    mask = np.minimum(mask, EDGE_MAX * np.sqrt(1.0 + vmin * (2.0 / SSIM_C2)))
+    shrink = (2.0 * lum * lum + SSIM_C1) * (1.0 / DARK_REF)
+    return mask * np.sqrt(np.minimum(shrink, 1.0))
+
+
+def _robust_mask(tex: np.ndarray, lum: np.ndarray) -> np.ndarray:
+    mask = FLAT_FLOOR + TEXTURE_GAIN * tex + DARK_GAIN * np.maximum(0.0, DARK_BELOW - lum)
+    return np.minimum(mask, MASK_MAX)
+
+
+def local_variance(yw: np.ndarray) -> np.ndarray:
+    """Variance in a Gaussian window (``VAR_SIGMA``, work pixels) around every pixel."""
+    mu = cv2.GaussianBlur(yw, (0, 0), VAR_SIGMA)
+    return np.maximum(cv2.GaussianBlur(yw * yw, (0, 0), VAR_SIGMA) - mu * mu, 0.0)
+
+
+def perceptual_mask(yw: np.ndarray, shape: str = "robust") -> np.ndarray:
+    """Per-cell perceptual budget of a work-scale luma image: (by, bx)."""
     texture = np.abs(yw - cv2.GaussianBlur(yw, (0, 0), 1.5))
     h, w = yw.shape
     by, bx = h // CELL, w // CELL
     tex = cv2.resize(texture[: by * CELL, : bx * CELL], (bx, by), interpolation=cv2.INTER_AREA)
     lum = cv2.resize(yw[: by * CELL, : bx * CELL], (bx, by), interpolation=cv2.INTER_AREA)
-    mask = FLAT_FLOOR + TEXTURE_GAIN * tex + DARK_GAIN * np.maximum(0.0, DARK_BELOW - lum)
-    return np.minimum(mask, MASK_MAX)
+    if shape == "robust":
+        return _robust_mask(tex, lum)
+    vmin = _cells(local_variance(yw)).min(axis=2) if by and bx else np.zeros((by, bx))
+    return _mask(tex, vmin, lum)
 
 
 @dataclass(frozen=True)
@@ -123,6 +172,7 @@ class Embedder:
 
     bits: np.ndarray
     gain: float = 1.0
+    shape: str = "robust"
 
     def signs(self, by: int, bx: int) -> np.ndarray:
         ys = np.arange(by) % TILE_H
@@ -137,10 +187,11 @@ class Embedder:
         cells = _cells(yw)
         by, bx = cells.shape[:2]
         host = cells @ _PAT_FLAT
-        mask = perceptual_mask(yw)
+        mask = perceptual_mask(yw, self.shape)
+        cap = CAP if self.shape == "robust" else CAP_SSIM
         s = self.signs(by, bx)
         g = np.float32(self.gain)
-        amp = np.clip(g * TARGET * mask - s * host, 0.0, g * CAP * mask) * s
+        amp = np.clip(g * TARGET * mask - s * host, 0.0, g * cap * mask) * s
         d = np.zeros((WORK_HEIGHT, ww), np.float32)
         blocks = amp[:, :, None, None].astype(np.float32) * PATTERN
         d[: by * CELL, : bx * CELL] = blocks.swapaxes(1, 2).reshape(by * CELL, bx * CELL)
@@ -189,8 +240,7 @@ def _dense(yw: np.ndarray) -> np.ndarray:
     texture = np.abs(yw - cv2.GaussianBlur(yw, (0, 0), 1.5))
     tex = cv2.boxFilter(texture, -1, (CELL, CELL), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
     lum = cv2.boxFilter(yw, -1, (CELL, CELL), anchor=(0, 0), borderType=cv2.BORDER_CONSTANT)
-    mask = FLAT_FLOOR + TEXTURE_GAIN * tex + DARK_GAIN * np.maximum(0.0, DARK_BELOW - lum)
-    mask = np.minimum(mask, MASK_MAX) * (1.0 + RX_TEXTURE * tex)
+    mask = _robust_mask(tex, lum) * (1.0 + RX_TEXTURE * tex)
     return full[:h, :w] / mask[:h, :w]
 
 

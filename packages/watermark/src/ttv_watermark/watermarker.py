@@ -33,6 +33,9 @@ MARKS = ("pss", "dct-qim")
 _DEFAULTS: dict[str, Any] = {
     "mark": "pss",  # pss: perceptual spread spectrum (0.2); dct-qim: the 0.1 block-DCT QIM mark
     "gain": 1.0,  # pss: scales target and cap of the perceptual mask (detection needs no value)
+    # pss: "robust" (0.2 mask) or "ssim" (meets the quality thresholds on 640x360 lesson
+    # frames, weaker against re-encoding: issue 13)
+    "mask_shape": "robust",
     "detect_legacy": True,  # pss: also try the dct-qim mark when no pss mark is found
     "strength": 58.0,  # dct-qim: QIM step on the carrier DCT coefficients (PSNR ~39 dB at 58)
     "store_dir": None,  # manifest store (soft binding); the integration passes <stores>/watermark
@@ -91,6 +94,9 @@ class DctQimWatermark(Watermarker):
         if merged["mark"] not in MARKS:
             raise _bad(f"mark must be one of {', '.join(MARKS)}, got {merged['mark']!r}")
         self._mark = str(merged["mark"])
+        if merged["mask_shape"] not in pss.SHAPES:
+            raise _bad(f"mask_shape must be one of {', '.join(pss.SHAPES)}")
+        self._shape = str(merged["mask_shape"])
         try:
             self._gain = float(merged["gain"])
             self._delta = float(merged["strength"])
@@ -125,7 +131,7 @@ class DctQimWatermark(Watermarker):
         emb = self._embedders.get(data)
         if emb is None:
             if self._mark == "pss":
-                emb = pss.Embedder(pss.encode_bits(data), self._gain)
+                emb = pss.Embedder(pss.encode_bits(data), self._gain, self._shape)
             else:
                 emb = dctqim.Embedder(dctqim.encode_bits(data), self._delta)
             self._embedders[data] = emb
