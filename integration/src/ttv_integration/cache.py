@@ -173,6 +173,12 @@ class ArtifactCache:
             self._thread.daemon = True
             self._thread.start()
 
+    def defer(self, fn) -> None:
+        """Run ``fn()`` on the writer thread, after the writes queued before it (housekeeping
+        such as evicting old runs' caches, off the critical path). Errors are ignored."""
+        self._ensure_writer()
+        self._queue.put(fn)
+
     def _write_loop(self) -> None:
         with contextlib.suppress(Exception):  # Linux: lower this thread's priority only
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
@@ -180,6 +186,10 @@ class ArtifactCache:
             item = self._queue.get()
             if item is None:
                 return
+            if callable(item):
+                with contextlib.suppress(Exception):
+                    item()
+                continue
             stage, key, artifact, value, lineage = item
             try:
                 if self._error is None:

@@ -80,6 +80,10 @@ class Worker:
                 done.set()
                 del fn, box, done, task  # hold nothing of the call once it is answered
 
+    def submit(self, fn: Callable[[], None]) -> None:
+        """Queue ``fn`` on this thread without waiting for it (it must not raise)."""
+        self._tasks.put((fn, {}, threading.Event()))
+
     def run(self, fn: Callable[[], Any], timeout_s: float | None) -> Any:
         box: dict[str, Any] = {}
         done = threading.Event()
@@ -139,6 +143,8 @@ class Executor:
         self._instances: dict[tuple[str, str], SlotImplementation] = {}
         self._workers: dict[tuple[str, str], Worker] = {}
         self._identity: dict[str, list[Any]] = {}
+        self._rankings: dict[str, list[str]] = {}
+        self._learn_errors: list[str] = []
         self.abandoned: list[str] = []
         for slot, chain in self.chains.items():
             if chain.skipped:
@@ -165,6 +171,8 @@ class Executor:
         for key, worker in list(self._workers.items()):
             if not worker.stop():
                 self.abandoned.append(f"{key[0]}:{key[1]}")
+        if self._learn_errors:
+            self.stage_stats("route", "router").notes.extend(dict.fromkeys(self._learn_errors))
         self._workers.clear()
         self._instances.clear()
         self.cache.close()
@@ -223,6 +231,8 @@ class Executor:
         chain = self.chains[slot]
         if slot == "router":
             return chain.candidates
+        if slot in self._rankings:  # the router ranks a slot once per run
+            return self._rankings[slot]
         head = [] if self.config.route_primary else [chain.primary]
         pool = [n for n in chain.candidates if n != "stub" and n not in head]
         if pool:
@@ -238,7 +248,8 @@ class Executor:
                     raise
                 # the configured order stands
         tail = ["stub"] if "stub" in chain.candidates else []
-        return [*head, *pool, *[t for t in tail if t not in head]]
+        self._rankings[slot] = [*head, *pool, *[t for t in tail if t not in head]]
+        return self._rankings[slot]
 
     def learn(self, slot: str, ctx: RouteContext, name: str, ok: bool, seconds: float) -> None:
         """Tell the router how a candidate did (best effort: learning never fails a run)."""
@@ -251,14 +262,21 @@ class Executor:
         )
         router = self.chains["router"].primary
         try:
-            self._on_worker(
-                "router",
-                router,
-                lambda: RECORD.method(self.instance("router", router), outcome),
-                self.config.stage_timeout_s,
-            )
+            impl = self.instance("router", router)
         except Exception as exc:
             self.stage_stats("route", "router").notes.append(f"router could not record: {exc}")
+            return
+        if (("router", router)) not in self._workers:
+            self._workers[("router", router)] = Worker(f"router-{router}")
+
+        def record() -> None:
+            try:
+                RECORD.method(impl, outcome)
+            except Exception as exc:  # reported when the run closes
+                self._learn_errors.append(f"router could not record: {exc}")
+
+        # Off the critical path: the router's own thread records in order, nobody waits.
+        self._workers[("router", router)].submit(record)
 
     # ------------------------------------------------------------------ calling
 

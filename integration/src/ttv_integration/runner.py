@@ -113,6 +113,10 @@ class Pipeline:
             timeline_fps=self.config.timeline_fps,
         )
         cache = ArtifactCache(rd.path("cache"), memory_budget_mb=self.config.cache_memory_mb)
+        # Keep the caches under the runs root within budget (least recently used first), on
+        # the cache's writer thread while the run works.
+        budget = self.config.cache_budget_mb * 1024 * 1024
+        cache.defer(lambda: evict(rd.root.parent, budget, keep=rd.root))
         self.executor = ex = Executor(self.config, self.registry, cache, self.progress)
         try:
             with ex:
@@ -141,8 +145,6 @@ class Pipeline:
         finally:
             self.stats = ex.stats
             self.abandoned = ex.abandoned
-        # Keep the caches under the runs root within budget (least recently used first).
-        evict(rd.root.parent, self.config.cache_budget_mb * 1024 * 1024, keep=rd.root)
         return report
 
     # ------------------------------------------------------------------ report
@@ -162,7 +164,8 @@ class Pipeline:
         data.update(stages=records, wall_s=round(time.perf_counter() - self.started, 3), **fields)
         if final:
             data["status"] = "degraded" if any(r.status == "fallback" for r in records) else "ok"
-        self._report = RunReport.model_validate(data)
+        # Fields come from the model and validated records: construct, no second validation.
+        self._report = RunReport.model_construct(**data)
         self.rd.write_json("report.json", self._report, durable=final or "error" in fields)
         return self._report
 

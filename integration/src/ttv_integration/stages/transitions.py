@@ -73,11 +73,11 @@ def _run(ex, st) -> None:
         else:
             cuts += 1
         inputs = lip[max(0, i - 1) : i + 2]
-        patch = FramePatch.between(original, current)
+        patch = _patch(original, current)
         refs.append(ex.store(STAGE, keys[i], patch, inputs, made_by=blended_by[i]))
         original, current = nxt_original, nxt
         ex.progress.advance(STAGE.name)
-    patch = FramePatch.between(original, current)
+    patch = _patch(original, current)
     refs.append(ex.store(STAGE, keys[-1], patch, lip[max(0, n - 2) :], made_by=blended_by[-1]))
     if cuts:
         stats.notes.append(f"{cuts} hard cut(s) within one location: nothing to blend")
@@ -85,6 +85,14 @@ def _run(ex, st) -> None:
         stats.notes.append("one shot: no cuts")
     ex.progress.finish(STAGE.name)
     st.final = refs
+
+
+def _patch(original, current) -> FramePatch:
+    """The frames a blend changed; a shot no blend touched (the same clip object, as after
+    a hard cut) needs no frame-by-frame comparison."""
+    if current is original:
+        return FramePatch(fps=current.fps, indices=(), frames=current.frames[:0])
+    return FramePatch.between(original, current)
 
 
 STAGE = Stage(
