@@ -184,7 +184,10 @@ def merge_report(path: Path, results: list[dict[str, Any]]) -> dict[str, Any]:
             data = json.loads(path.read_text())
         except json.JSONDecodeError:
             data = {"cells": []}
-    by_id = {c["id"]: c for c in data.get("cells", [])}
+    # A group that ran replaces its old cells entirely: a cell whose id is no longer made
+    # (an implementation renamed or removed, a new pairwise sample) must not linger.
+    ran = {r["group"] for r in results}
+    by_id = {c["id"]: c for c in data.get("cells", []) if c.get("group") not in ran}
     for r in results:
         by_id[r["id"]] = r
     data["cells"] = sorted(by_id.values(), key=lambda c: (c["group"], c["id"]))
