@@ -263,11 +263,14 @@ def slot_votes(y: np.ndarray, sync: Sync, delta: float) -> tuple[np.ndarray, flo
     return out, _energy(c, delta)
 
 
-def bit_votes(slots: np.ndarray, phase: tuple[int, int]) -> np.ndarray:
-    """Slot votes -> codeword-bit votes for a tile phase: shape (2, CODE_BITS)."""
-    ys = (np.arange(TILE_H) + phase[0]) % TILE_H
-    xs = (np.arange(TILE_W) + phase[1]) % TILE_W
-    idx = _PERM[ys[:, None], xs[None, :]].ravel()
+def bit_votes(slots: np.ndarray, phase: tuple[int, int], perm: np.ndarray = _PERM) -> np.ndarray:
+    """Slot votes -> codeword-bit votes for a tile phase: shape (2, CODE_BITS). ``perm``
+    maps tile slots to code bits; its first two axes are the tile's height and width (the
+    pss mark passes its own)."""
+    tile_h, tile_w = perm.shape[:2]
+    ys = (np.arange(tile_h) + phase[0]) % tile_h
+    xs = (np.arange(tile_w) + phase[1]) % tile_w
+    idx = perm[ys[:, None], xs[None, :]].ravel()
     out = np.zeros((2, CODE_BITS), np.float64)
     out[:, idx] = slots.reshape(2, -1)
     return out
@@ -282,12 +285,14 @@ def agreement(votes: np.ndarray) -> float:
     return float(np.sum(np.abs(acc)) / max(float(np.sum(mag)), 1e-9))
 
 
-def decode_slots(slots: np.ndarray) -> tuple[bytes, tuple[int, int], np.ndarray] | None:
+def decode_slots(
+    slots: np.ndarray, perm: np.ndarray = _PERM
+) -> tuple[bytes, tuple[int, int], np.ndarray] | None:
     """Try every tile phase; return (payload, phase, bit votes) of the best RS decode."""
     best = None
-    for py in range(TILE_H):
-        for px in range(TILE_W):
-            votes = bit_votes(slots, (py, px))
+    for py in range(perm.shape[0]):
+        for px in range(perm.shape[1]):
+            votes = bit_votes(slots, (py, px), perm)
             got = decode_bits(hard_bits(votes))
             if got is None:
                 continue

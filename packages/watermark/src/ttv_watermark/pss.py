@@ -46,7 +46,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .dctqim import CODE_BITS, decode_bits, encode_bits
+from . import dctqim
+from .dctqim import CODE_BITS, decode_bits, encode_bits, hard_bits
 
 __all__ = [
     "CAP",
@@ -60,6 +61,7 @@ __all__ = [
     "decode_slots",
     "encode_bits",
     "find_sync",
+    "hard_bits",
     "slot_votes",
 ]
 
@@ -319,36 +321,9 @@ def slot_votes(y: np.ndarray, sync: Sync) -> tuple[np.ndarray, float]:
 
 def bit_votes(slots: np.ndarray, phase: tuple[int, int]) -> np.ndarray:
     """Slot votes -> codeword-bit votes for a tile phase: shape (2, CODE_BITS)."""
-    ys = (np.arange(TILE_H) + phase[0]) % TILE_H
-    xs = (np.arange(TILE_W) + phase[1]) % TILE_W
-    idx = _PERM[ys[:, None], xs[None, :]].ravel()
-    out = np.zeros((2, CODE_BITS), np.float64)
-    out[:, idx] = slots.reshape(2, -1)
-    return out
-
-
-def hard_bits(votes: np.ndarray) -> np.ndarray:
-    """Positive projection = bit 0 (sign +1)."""
-    return (votes[0] < 0).astype(np.uint8)
-
-
-def agreement(votes: np.ndarray) -> float:
-    acc, mag = votes
-    return float(np.sum(np.abs(acc)) / max(float(np.sum(mag)), 1e-9))
+    return dctqim.bit_votes(slots, phase, _PERM)
 
 
 def decode_slots(slots: np.ndarray) -> tuple[bytes, tuple[int, int], np.ndarray] | None:
     """Try every tile phase; (payload, phase, bit votes) of the best Reed-Solomon decode."""
-    best = None
-    for py in range(TILE_H):
-        for px in range(TILE_W):
-            votes = bit_votes(slots, (py, px))
-            got = decode_bits(hard_bits(votes))
-            if got is None:
-                continue
-            key = (got[1], -agreement(votes))
-            if best is None or key < best[0]:
-                best = (key, got[0], (py, px), votes)
-    if best is None:
-        return None
-    return best[1], best[2], best[3]
+    return dctqim.decode_slots(slots, _PERM)

@@ -175,26 +175,7 @@ class DctQimWatermark(Watermarker):
             per_frame.append(pss.slot_votes(pss.luma(frame), sync))
         # Weight frames by how much more coherent than chance (~0.8) their cells are.
         weights = np.array([max(c - 0.8, 0.0) for _, c in per_frame])
-        if weights.sum() <= 0:
-            weights = np.ones(len(per_frame))
-        agg = sum(w * v for (v, _), w in zip(per_frame, weights, strict=True))
-        decoded = pss.decode_slots(agg)
-        if decoded is None:
-            return WatermarkDetection(frames_examined=len(per_frame), method=method)
-        payload, phase, votes = decoded
-        want = pss.encode_bits(payload)
-        agree = float(np.mean(pss.hard_bits(votes) == want))
-        same = 0
-        for v, _ in per_frame:
-            got = pss.decode_bits(pss.hard_bits(pss.bit_votes(v, phase)))
-            same += got is not None and got[0] == payload
-        confidence = 0.5 * same / len(per_frame) + 0.5 * max(0.0, 2 * agree - 1)
-        return WatermarkDetection(
-            payload_hex=payload.hex(),
-            confidence=round(min(1.0, confidence), 4),
-            frames_examined=len(per_frame),
-            method=method,
-        )
+        return _read_payload(pss, per_frame, weights, method)
 
     def _detect_qim(self, frames: Iterator[np.ndarray]) -> WatermarkDetection:
         method = f"dct-qim rs(16,8) step={self._delta:g}"
@@ -214,29 +195,7 @@ class DctQimWatermark(Watermarker):
                 break
             per_frame.append(dctqim.slot_votes(dctqim.luma(frame), sync, self._delta))
         weights = np.array([max(e, 0.0) for _, e in per_frame])
-        if weights.sum() <= 0:
-            weights = np.ones(len(per_frame))
-        agg = sum(w * v for (v, _), w in zip(per_frame, weights, strict=True))
-        decoded = dctqim.decode_slots(agg)
-        if decoded is None:
-            return WatermarkDetection(frames_examined=len(per_frame), method=method)
-        payload, phase, votes = decoded
-        # Confidence: half from the share of frames that decode to the same payload alone
-        # (majority across frames), half from how many raw soft-voted code bits agree with the
-        # corrected codeword (1.0 = no bit needed correcting).
-        want = dctqim.encode_bits(payload)
-        agree = float(np.mean(dctqim.hard_bits(votes) == want))
-        same = 0
-        for v, _ in per_frame:
-            got = dctqim.decode_bits(dctqim.hard_bits(dctqim.bit_votes(v, phase)))
-            same += got is not None and got[0] == payload
-        confidence = 0.5 * same / len(per_frame) + 0.5 * max(0.0, 2 * agree - 1)
-        return WatermarkDetection(
-            payload_hex=payload.hex(),
-            confidence=round(min(1.0, confidence), 4),
-            frames_examined=len(per_frame),
-            method=method,
-        )
+        return _read_payload(dctqim, per_frame, weights, method)
 
     # ------------------------------------------------------------------ provenance
 
@@ -469,3 +428,35 @@ class DctQimWatermark(Watermarker):
             watermark_matches_manifest=matches,
             reasons=tuple(reasons),
         )
+
+
+def _read_payload(
+    codec, per_frame: list[tuple[np.ndarray, float]], weights: np.ndarray, method: str
+) -> WatermarkDetection:
+    """Decode the weighted sum of the frames' slot votes with ``codec`` (the pss or dct-qim
+    module: decode_slots, encode_bits, hard_bits, bit_votes, decode_bits).
+
+    Confidence: half from the share of frames that decode to the same payload alone
+    (majority across frames), half from how many raw soft-voted code bits agree with the
+    corrected codeword (1.0 = no bit needed correcting). Frames are weighted by ``weights``
+    (all alike when none is positive)."""
+    if weights.sum() <= 0:
+        weights = np.ones(len(per_frame))
+    agg = sum(w * v for (v, _), w in zip(per_frame, weights, strict=True))
+    decoded = codec.decode_slots(agg)
+    if decoded is None:
+        return WatermarkDetection(frames_examined=len(per_frame), method=method)
+    payload, phase, votes = decoded
+    want = codec.encode_bits(payload)
+    agree = float(np.mean(codec.hard_bits(votes) == want))
+    same = 0
+    for v, _ in per_frame:
+        got = codec.decode_bits(codec.hard_bits(codec.bit_votes(v, phase)))
+        same += got is not None and got[0] == payload
+    confidence = 0.5 * same / len(per_frame) + 0.5 * max(0.0, 2 * agree - 1)
+    return WatermarkDetection(
+        payload_hex=payload.hex(),
+        confidence=round(min(1.0, confidence), 4),
+        frames_examined=len(per_frame),
+        method=method,
+    )
