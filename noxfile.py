@@ -329,21 +329,14 @@ def _wheels(session: nox.Session, resolution: str) -> None:
             venv = Path(tmp) / name
             session.run("uv", "venv", "-q", "--python", sys.executable, str(venv), external=True)
             py = str(venv / "bin" / "python")
-            session.run(
-                "uv",
-                "pip",
-                "install",
-                "-q",
-                "-p",
-                py,
-                "--find-links",
-                str(dist),
-                "--resolution",
-                resolution,
-                str(wheel),
-                *TEST_DEPS,
-                external=True,
-            )
+
+            def install(*specs: str, py: str = py) -> None:
+                session.run(
+                    "uv", "pip", "install", "-q", "-p", py, "--find-links", str(dist),
+                    "--resolution", resolution, *specs, external=True,
+                )  # fmt: skip
+
+            install(str(wheel), *TEST_DEPS)
             if _cli_extra(path):
                 # a plain install imports without the CLI libraries; then the extra for the
                 # tests, which run the `ttv` subcommand too
@@ -354,20 +347,7 @@ def _wheels(session: nox.Session, resolution: str) -> None:
                     "assert u.find_spec('typer') is None, 'typer came without the cli extra'",
                     external=True,
                 )
-                session.run(
-                    "uv",
-                    "pip",
-                    "install",
-                    "-q",
-                    "-p",
-                    py,
-                    "--find-links",
-                    str(dist),
-                    "--resolution",
-                    resolution,
-                    f"{wheel}[cli]",
-                    external=True,
-                )
+                install(f"{wheel}[cli]")
             tests = Path(tmp) / f"{name}-tests"
             shutil.copytree(path / "tests", tests)
             session.run(
