@@ -25,7 +25,6 @@ from ttv_contracts.v1 import (
     FallbackRecord,
     RouteContext,
     RouteOutcome,
-    Router,
     RouteRequest,
     SlotImplementation,
 )
@@ -358,9 +357,8 @@ class Executor:
     # ------------------------------------------------------------------ cached stages
 
     def lineage_of(self, stage: Any, name: str, inputs: Sequence[Ref] = ()) -> Lineage:
-        out: Lineage = {}
-        for ref in inputs:
-            out.update(ref.lineage)
+        """What made an output: its inputs' lineage plus ``name`` for the stage's slot."""
+        out = self._merge(inputs)
         if stage.slot is not None:
             out[stage.slot] = f"{name}@{self.version(stage.slot, name)}"
         return out
@@ -582,4 +580,4 @@ class RenderWatch:
         return time.monotonic() - self.last_progress
 
 
-__all__ = ["Executor", "NullProgress", "Ref", "RenderWatch", "Router", "StrictFailure", "Worker"]
+__all__ = ["Executor", "NullProgress", "Ref", "RenderWatch", "StrictFailure", "Worker"]

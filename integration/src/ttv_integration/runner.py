@@ -31,8 +31,6 @@ from .stages.render import fit_audio as _fit_audio  # noqa: F401  (bench and tes
 from .stages.sequence import TimelineEdit
 from .stages.voice import ShotTimeline  # noqa: F401  (public: where a shot sits)
 
-RENDER_SLOTS = ("interpolator", "upscaler", "watermark")
-
 
 class Progress(Protocol):
     def start(self, stage: str, total: int) -> None: ...
