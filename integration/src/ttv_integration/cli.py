@@ -95,6 +95,7 @@ app = typer.Typer(
     cls=_LazyGroup,
     help="TTV: turn a lesson into a narrated, subtitled, watermarked, signed MP4.",
     no_args_is_help=True,
+    # shell completion: `ttv completion SHELL` and main(), not typer's --install-completion
     add_completion=False,
     pretty_exceptions_enable=False,
     # plain help: typer's rich help formatter alone costs ~0.4 s of imports (typer.rich_utils)
@@ -658,6 +659,63 @@ def runs_clean(
     typer.echo(f"{verb} {len(removed)} cache(s), {freed:.1f} MiB")
 
 
+#: Shells ``ttv completion`` writes a script for; the scripts speak typer's completion protocol
+#: through this variable (``_TTV_COMPLETE=complete_bash COMP_WORDS=... COMP_CWORD=... ttv``).
+SHELLS = ("bash", "zsh", "fish", "powershell")
+COMPLETE_VAR = "_TTV_COMPLETE"
+
+
+@app.command()
+def completion(
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            help="bash, zsh, fish or powershell.",
+            autocompletion=lambda: list(SHELLS),
+        ),
+    ],
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install", help="Add the script to the shell's start-up files instead of printing it."
+        ),
+    ] = False,
+) -> None:
+    """Print the shell completion script for SHELL: commands, sub-commands and options.
+
+    bash: `eval "$(ttv completion bash)"` in ~/.bashrc; zsh: `eval "$(ttv completion zsh)"` in
+    ~/.zshrc; fish: `ttv completion fish > ~/.config/fish/completions/ttv.fish`."""
+    if shell not in SHELLS:
+        raise typer.BadParameter(f"{shell!r} is not one of {', '.join(SHELLS)}", param_hint="SHELL")
+    from typer.completion import completion_init, get_completion_script
+    from typer.completion import install as install_script
+
+    completion_init()
+    if install:
+        done, path = install_script(shell=shell, prog_name="ttv", complete_var=COMPLETE_VAR)
+        typer.echo(f"{done} completion installed in {path}; it takes effect in a new shell")
+        return
+    typer.echo(get_completion_script(prog_name="ttv", complete_var=COMPLETE_VAR, shell=shell))
+
+
+def _completing() -> list[str] | None:
+    """The words typed so far when a shell asks for completions (``COMPLETE_VAR`` set), without
+    the program name; None on an ordinary run."""
+    instruction = os.environ.get(COMPLETE_VAR, "")
+    if not instruction:
+        return None
+    import shlex
+
+    try:
+        if instruction.endswith("_bash"):
+            words = shlex.split(os.environ.get("COMP_WORDS", ""))
+            return words[1 : int(os.environ.get("COMP_CWORD", "0")) + 1]
+        return shlex.split(os.environ.get("_TYPER_COMPLETE_ARGS", ""))[1:]
+    except ValueError:  # an unbalanced quote while typing
+        return []
+
+
 # ``ttv stores check|backup|restore|salvage`` (:mod:`.stores`) is mounted lazily by
 # ``_LazyGroup`` when invoked, so listing the commands does not import it.
 
@@ -700,8 +758,19 @@ def _mount_plugins(argv: list[str] | None = None) -> None:
 
 
 def main() -> None:
-    _mount_plugins()
-    app()
+    words = _completing()
+    if words is None:
+        _mount_plugins()
+        app()
+        return
+    # A shell asks for completions. typer registers its completion classes only for its
+    # --install-completion option pair (add_completion, off here): register them, and mount
+    # the plugin command being completed for real so its sub-commands and options complete.
+    from typer.completion import completion_init
+
+    completion_init()
+    _mount_plugins(words)
+    app(complete_var=COMPLETE_VAR)
 
 
 if __name__ == "__main__":
