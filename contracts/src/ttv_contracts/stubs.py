@@ -44,6 +44,7 @@ from .v1.models import (
     WordTiming,
     slugify,
 )
+from .v1.options import NoOptions
 from .v1.slots import (
     ClipExtender,
     EmotionAnalyzer,
@@ -102,6 +103,7 @@ class StubNarrative(NarrativePlanner):
     """One shot per sentence (naive split on ., !, ?); beats by position."""
 
     info = _info("narrative", "Naive sentence split, one shot per sentence.")
+    Options = NoOptions
 
     def _plan(self, lesson: Lesson) -> StoryPlan:
         parts: list[tuple[int, str | None, str]] = []
@@ -130,6 +132,7 @@ class StubIdentity(IdentityResolver):
     """No characters: every shot is narrated without a cast."""
 
     info = _info("identity", "Empty cast.")
+    Options = NoOptions
 
     def _resolve(self, plan: StoryPlan) -> Cast:
         return Cast()
@@ -139,6 +142,7 @@ class StubScene(SceneBuilder):
     """One location per distinct setting text; palette from a hash of the setting."""
 
     info = _info("scene", "One location per distinct setting, hashed palette.")
+    Options = NoOptions
 
     def _build(self, plan: StoryPlan, cast: Cast) -> SceneBook:
         locations: dict[str, Location] = {}
@@ -172,6 +176,7 @@ class StubEmotion(EmotionAnalyzer):
     """Calm everywhere, static camera, dissolve hints."""
 
     info = _info("emotion", "Calm, neutral cue for every shot.")
+    Options = NoOptions
 
     def _analyze(self, plan: StoryPlan) -> EmotionTrack:
         return EmotionTrack(
@@ -197,6 +202,7 @@ class StubKeyframe(KeyframeRenderer):
     words of the caption (no font rendering: the stub stays dependency-free)."""
 
     info = _info("keyframe", "Palette gradient card with word bars (greeked caption).")
+    Options = NoOptions
 
     def _render(self, spec: ShotSpec) -> Keyframe:
         h, w = spec.height, spec.width
@@ -223,6 +229,7 @@ class StubMotion(MotionGenerator):
     so the clip carries no tracks."""
 
     info = _info("motion", "Still: the keyframe held for the whole shot.")
+    Options = NoOptions
 
     def _animate(self, spec: ShotSpec, keyframe: Keyframe) -> Clip:
         frames = np.repeat(keyframe.image[None], spec.num_frames, axis=0)
@@ -233,6 +240,7 @@ class StubTransitions(TransitionBlender):
     """Hard cuts: both clips returned unchanged (tracks included)."""
 
     info = _info("transitions", "Hard cut only.")
+    Options = NoOptions
 
     def _blend(self, a: Clip, b: Clip, spec: TransitionSpec) -> tuple[Clip, Clip]:
         return a, b
@@ -243,6 +251,7 @@ class StubExtender(ClipExtender):
     the last frame's boxes with it."""
 
     info = _info("extender", "Trim or freeze on the last frame.")
+    Options = NoOptions
 
     def _extend(self, clip: Clip, num_frames: int) -> Clip:
         frames = clip.frames[:num_frames]
@@ -259,6 +268,7 @@ class StubInterpolator(FrameInterpolator):
     """Nearest earlier frame (sample and hold): no new images are made."""
 
     info = _info("interpolator", "Sample-and-hold frame-rate conversion.")
+    Options = NoOptions
 
     def _interpolate(
         self, frames: Iterator[np.ndarray], fps_in: int, fps_out: int
@@ -271,6 +281,7 @@ class StubVoice(VoiceSynthesizer):
     """A quiet 220 Hz tone lasting as long as the words would take to say (no speech)."""
 
     info = _info("voice", "Quiet tone of the estimated speaking length, no speech.")
+    Options = NoOptions
     sample_rate = 16000
 
     def _synthesize(self, text: str, spec: VoiceSpec) -> AudioClip:
@@ -291,6 +302,7 @@ class StubLipSync(LipSyncer):
     """Passes frames (and tracks) through unchanged."""
 
     info = _info("lipsync", "Pass-through (no mouth motion).")
+    Options = NoOptions
 
     def _sync(self, clip: Clip, audio: AudioClip, characters: tuple[CharacterRef, ...]) -> Clip:
         self.note("stub lip-sync: frames passed through")
@@ -301,6 +313,7 @@ class StubUpscaler(Upscaler):
     """Nearest-neighbour resize that keeps the aspect ratio, letterboxed in black."""
 
     info = _info("upscaler", "Nearest-neighbour, aspect kept, letterboxed.")
+    Options = NoOptions
 
     def _upscale(
         self, frames: Iterator[np.ndarray], width: int, height: int
@@ -331,6 +344,7 @@ class StubWatermark(Watermarker):
     """No watermark and no signature: records the file digest only (algorithm 'none')."""
 
     info = _info("watermark", "No mark; unsigned digest record.")
+    Options = NoOptions
 
     def _embed_frame(self, frame: np.ndarray, payload: WatermarkPayload) -> np.ndarray:
         return frame
@@ -368,6 +382,7 @@ class StubRouter(Router):
     """Keeps the configured order; learns nothing."""
 
     info = _info("router", "Configured order, standard preset, no learning.")
+    Options = NoOptions
 
     def _rank(self, request: RouteRequest) -> RouteDecision:
         return RouteDecision(slot=request.slot, ranking=request.candidates, preset="standard")

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from ..errors import E_INVALID_INPUT, E_INVALID_OUTPUT, TTVError
+from ..errors import E_CONFIG_INVALID, E_INVALID_INPUT, E_INVALID_OUTPUT, TTVError
 from .media import check_frame, check_frames, validated_stream
 from .models import (
     AudioClip,
@@ -42,6 +42,7 @@ from .models import (
     WatermarkDetection,
     WatermarkPayload,
 )
+from .options import UndeclaredOptions, parse_options
 from .timeline import output_frame_count
 
 Cluster = Literal["A", "B", "C"]
@@ -203,12 +204,23 @@ def _check_timings(impl: SlotImplementation, audio: AudioClip) -> None:
 
 
 class SlotImplementation(ABC):
-    """Common base: options from the pipeline config and notes for the stage record."""
+    """Common base: options from the pipeline config and notes for the stage record.
+
+    Options (contracts 1.3): a subclass declares ``Options``, a frozen pydantic model
+    (subclass :class:`~ttv_contracts.v1.options.ImplementationOptions`; ``NoOptions`` when it
+    takes none). ``__init__`` validates the keyword options against it: an unknown key is
+    TTV-E002, a wrong type or range the class's ``option_error`` code (TTV-E002 unless it
+    names its own). ``self.opts`` is the validated model, ``self.options`` the mapping given.
+    A class that declares no model accepts any keyword (the 1.2 behaviour).
+    """
 
     slot: ClassVar[str]
     info: ClassVar[ModuleInfo]
+    Options: ClassVar[type[BaseModel]] = UndeclaredOptions
+    option_error: ClassVar[str] = E_CONFIG_INVALID.code
 
     def __init__(self, **options: Any) -> None:
+        self.opts: Any = parse_options(type(self), options)
         self.options: Mapping[str, Any] = dict(options)
         self._notes: list[str] = []
 
