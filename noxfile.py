@@ -367,8 +367,10 @@ def _wheels(session: nox.Session, resolution: str) -> None:
 
 @nox.session(venv_backend="none")
 def index(session: nox.Session) -> None:
-    """Wheels on a loopback PEP 503 index: each module pip-installed by name runs its README example; an out-of-tree plugin shows in `ttv modules`."""
+    """Wheels on a loopback PEP 503 index: each module pip-installed by name runs its README example and resolves the workspace's majors; an out-of-tree plugin shows in `ttv modules`."""
     # Module tests run here for a rotating 2 of 14 (`-- --tests N`); `wheels` runs them all.
+    # The majors check's own unit tests first (tests/index/majors.py, fake inputs).
+    session.run(sys.executable, "-m", "pytest", "-q", str(ROOT / "tests" / "index"))
     session.run(sys.executable, str(ROOT / "tests" / "index" / "index_check.py"), *session.posargs)
 
 

@@ -7,7 +7,9 @@
    name (TTV packages from the loopback index, which uv asks first; third-party packages from
    the registry this machine is configured with), then run the first ```python block under
    `## Example` in the module's README (extracted here, so the example cannot rot), check the
-   installed version equals the pyproject's and the wheel carries its REPAIR.md.
+   installed version equals the pyproject's and the wheel carries its REPAIR.md, and that
+   every third-party distribution the lone install resolved has the major uv.lock pins for
+   the workspace (`majors.py`; opencv 5 alone against 4 in the workspace fails).
 4. A rotating subset of modules (`--tests N`, default 2; which ones changes by day) also runs
    its own tests there; `nox -s wheels` runs every module's tests from wheels already.
 5. One venv with every package: each registered error code reaches an anchor of the
@@ -39,6 +41,9 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from majors import major_mismatches, read_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "pytest-benchmark>=4"]
@@ -171,6 +176,21 @@ def check_module(r: Runner, name: str, path: Path, run_tests: bool) -> list[tupl
         ok = have == version and dunder in (None, version) and "site-packages" in repair
         out = f"installed {have}, __version__ {dunder}, pyproject {version}, REPAIR.md at {repair}"
     steps.append((f"{name}: one version, docs installed", ok, out))
+    # before the test dependencies go in: what `pip install <module>` alone resolved
+    ok, out = r.run(
+        py,
+        "-c",
+        "import json, importlib.metadata as m; "
+        "print(json.dumps({d.metadata['Name']: d.version for d in m.distributions()}))",
+    )
+    if ok:
+        import json
+
+        installed = json.loads(out.strip().splitlines()[-1])
+        problems = major_mismatches(installed, read_lock(ROOT / "uv.lock"), ignore=members())
+        ok = not problems
+        out = "; ".join(problems) or f"{len(installed)} distributions, majors as in uv.lock"
+    steps.append((f"{name}: same majors as the workspace", ok, out))
     example = readme_example(path / "README.md")
     if example is None:
         steps.append((f"{name}: README example", False, "no ```python block under ## Example"))
