@@ -323,9 +323,11 @@ def retarget(tl: otio.schema.Timeline, video: Path) -> otio.schema.Timeline:
 
 
 def for_editor(tl: otio.schema.Timeline, adapter: str) -> otio.schema.Timeline:
-    """A copy of ``tl`` that ``adapter`` can write. CMX 3600 holds one video track and
+    """``tl`` as ``adapter`` can write it (a copy where the format needs changes). CMX 3600 holds one video track and
     frame-based times only, so the EDL carries the picture (clips, dissolves, markers as
     locators); FCP 7 XML keeps the narration track with its ranges in video frames."""
+    if adapter == "otio_json":
+        return tl  # OTIO's own format holds everything: nothing to change, nothing to copy
     copy = tl.deepcopy()
     if adapter == "cmx_3600":
         for track in list(copy.tracks):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING
 
@@ -101,6 +101,13 @@ def installed_entry_points() -> tuple[EntryPoint, ...]:
     return tuple(ep for slot in SLOTS for ep in every.select(group=GROUP_PREFIX + slot))
 
 
+@cache
+def _distribution_name(ep: EntryPoint) -> str:
+    """The name of the distribution that installed ``ep``, read once per entry point
+    (``ep.dist.name`` parses the distribution's METADATA file on every access)."""
+    return ep.dist.name if ep.dist is not None else "?"
+
+
 @lru_cache(maxsize=1)
 def all_entry_points():
     """Every installed entry point, read once per process (one scan of the metadata)."""
@@ -122,7 +129,7 @@ class Registry:
             slot = ep.group[len(GROUP_PREFIX) :]
             if slot not in SLOTS:
                 continue  # other ttv.* groups (e.g. ttv.commands) are not slots
-            dist = ep.dist.name if ep.dist is not None else "?"
+            dist = _distribution_name(ep)
             self._add(Entry(slot, ep.name, ep.value, dist, ep.load))
 
     def _add(self, entry: Entry) -> None:

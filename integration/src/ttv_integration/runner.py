@@ -100,6 +100,7 @@ class Pipeline:
         rd.write_text("config.json", config_json(self.config) + "\n")
         self.rd, self.run_id = rd, rd.root.name
         self.started = time.perf_counter()
+        self._reported = float("-inf")  # the first report is written at once
         self._report = RunReport(
             run_id=self.run_id,
             lesson_title=lesson.title,
@@ -131,7 +132,7 @@ class Pipeline:
                     if missing:
                         raise RuntimeError(f"stage {stage.name} did not write {missing}")
                     self._after(stage.name, state)
-            deliver_timeline(state.otio, self.otio_path, output)
+            deliver_timeline(state.otio_timeline, self.otio_path, output)
             report = self._deliver(state.video, output, state.cues)
         except TTVError as err:
             self._write_report(status="failed", error=err.to_dict())
@@ -156,6 +157,10 @@ class Pipeline:
         elif stage in ("voice", "lipsync"):  # the long stages before the render
             self._write_report()
 
+    #: interim report.json writes (progress for ``ttv runs list`` and a killed run) at most
+    #: this often; the final report and a failure's report are always written, durably.
+    REPORT_INTERVAL_S = 1.0
+
     def _write_report(self, *, final: bool = False, **fields: Any) -> RunReport:
         records = self.executor.records()
         data = self._report.model_dump()
@@ -164,7 +169,11 @@ class Pipeline:
             data["status"] = "degraded" if any(r.status == "fallback" for r in records) else "ok"
         # Fields come from the model and validated records: construct, no second validation.
         self._report = RunReport.model_construct(**data)
-        self.rd.write_json("report.json", self._report, durable=final or "error" in fields)
+        durable = final or "error" in fields
+        now = time.perf_counter()
+        if durable or now - self._reported >= self.REPORT_INTERVAL_S:
+            self.rd.write_json("report.json", self._report, durable=durable)
+            self._reported = now
         return self._report
 
     def _deliver(self, video: Path, output: Path, cues: list) -> RunReport:
@@ -185,14 +194,13 @@ class Pipeline:
         return self._write_report(final=True, output=str(output))
 
 
-def deliver_timeline(run_timeline: Path, dest: Path, video: Path) -> None:
-    """The run's timeline.otio, its media pointing at the delivered video, in the format
-    ``dest``'s suffix names (.otio, .xml for FCP 7, .edl for CMX 3600)."""
-    import opentimelineio as otio
-
+def deliver_timeline(run_timeline: Any, dest: Path, video: Path) -> None:
+    """The run's timeline (already written as its ``timeline.otio``, so it may be retargeted
+    in place), its media pointing at the delivered video, in the format ``dest``'s suffix
+    names (.otio, .xml for FCP 7, .edl for CMX 3600)."""
     from .otio_export import retarget, write
 
-    write(retarget(otio.adapters.read_from_file(str(run_timeline)), video), dest)
+    write(retarget(run_timeline, video), dest)
 
 
 def check_output(output: Path) -> None:
