@@ -2,21 +2,16 @@
 
 Module packages may not import each other, which invites copying; a copy drifts (issue 15:
 the extender's copy of the interpolator's flow missed two rounds of fixes). Shared code
-belongs in ``ttv_contracts`` or a library under ``libs/``. Lines are compared stripped, with
-blank lines and ``#`` comment lines left out; a copy is reported once per pair of files.
+belongs in ``ttv_contracts`` or a library under ``libs/``; shared test helpers in
+``ttv_contracts.testing`` (the tiny offline diffusers builders, ``testing.tiny_sd``; the text
+fuzz strategies, ``testing.fuzz``), which every package's tests can import from its installed
+wheel. Lines are compared stripped, with blank lines and ``#`` comment lines left out; a copy
+is reported once per pair of files.
 
-    python .ci/copies.py [--min-lines 20] [--tests]
+    python .ci/copies.py [--min-lines 20] [--sources-only]
 
-Exit 1 (and a list) when a copy is found. ``ALLOWED`` holds the exceptions, each with its
-reason.
-
-CI (``nox -s lint``) checks the sources only. Tests are left out on purpose: each package's
-tests must run from its installed wheel with nothing but its own dependencies (``nox -s
-wheels``), so a test helper cannot be shared through another package, and the one big
-shared helper, the tiny offline Stable Diffusion builder (keyframe and motion
-``tests/tiny_sd.py``), imports torch and diffusers, which ``ttv_contracts`` may not
-(import-linter's contracts-light contract; the rule holds for imports inside functions
-too). ``--tests`` shows those copies.
+Sources and tests are both compared (``nox -s lint``). Exit 1 (and a list) when a copy is
+found. ``ALLOWED`` holds the exceptions, each with its reason.
 """
 
 from __future__ import annotations
@@ -93,9 +88,9 @@ def find_copies(patterns: list[str], min_lines: int = MIN_LINES) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--min-lines", type=int, default=MIN_LINES)
-    ap.add_argument("--tests", action="store_true", help="also compare the packages' tests")
+    ap.add_argument("--sources-only", action="store_true", help="leave the packages' tests out")
     args = ap.parse_args(argv)
-    report = find_copies(SOURCES + (TESTS if args.tests else []), args.min_lines)
+    report = find_copies(SOURCES + ([] if args.sources_only else TESTS), args.min_lines)
     for line in report:
         print(line)
     if report:

@@ -76,24 +76,12 @@ def tiny(tmp_path_factory):
     # Tiny models gain nothing from threads; on shared 2-core CI runners, OpenMP spinning
     # between two threads made each call ~10x slower.
     torch.set_num_threads(1)
-    tiny_sd = _load_helper("tiny_sd")
-    save_tiny_lora, save_tiny_sd = tiny_sd.save_tiny_lora, tiny_sd.save_tiny_sd
+    from ttv_contracts.testing.tiny_sd import save_tiny_lora, save_tiny_sd
 
     root = tmp_path_factory.mktemp("sd")
     weights = save_tiny_sd(root)
     lora = save_tiny_lora(root) if _has("peft") else None
     return weights, lora
-
-
-def _load_helper(name: str):
-    """Import a helper module next to this file (tests run with --import-mode=importlib)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _has(module: str) -> bool:

@@ -21,17 +21,6 @@ from ttv_motion import AnimateDiffMotion
 FAST = {"steps": 2, "min_side": 16, "max_side": 32, "guidance_scale": 1.0, "max_frames": 4}
 
 
-def _load_helper(name: str):
-    """Import a helper module next to this file (tests run with --import-mode=importlib)."""
-    import importlib.util
-    from pathlib import Path
-
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     pytest.importorskip("diffusers")
@@ -41,11 +30,13 @@ def tiny(tmp_path_factory):
     # Tiny models gain nothing from threads; on shared 2-core CI runners, OpenMP spinning
     # between two threads made each call ~10x slower.
     torch.set_num_threads(1)
-    helper = _load_helper("tiny_sd")
+    from ttv_contracts.testing.tiny_sd import save_tiny_adapter, save_tiny_sd
+
     root = tmp_path_factory.mktemp("animatediff")
+    # the MotionAdapter's channels must match the UNet's
     return {
-        "weights_path": str(helper.save_tiny_sd(root)),
-        "adapter_path": str(helper.save_tiny_adapter(root)),
+        "weights_path": str(save_tiny_sd(root, block_out_channels=(8, 8))),
+        "adapter_path": str(save_tiny_adapter(root, block_out_channels=(8, 8))),
     }
 
 

@@ -1,8 +1,17 @@
-"""Build a tiny, randomly initialised Stable Diffusion pipeline offline (no hub access).
+"""Tiny, randomly initialised diffusers models built offline (no hub access), for tests.
 
 Real diffusers/transformers classes with a few channels each, the way diffusers' own tests
 do; the tokenizer is a CLIPTokenizer over an in-memory byte-level vocabulary with no merges.
-Imported only by tests that already did ``pytest.importorskip("diffusers")``.
+Shared by the keyframe (Stable Diffusion, LoRA) and motion (AnimateDiff) tests.
+
+torch, diffusers, transformers (and peft for the LoRA) are imported inside each function:
+``ttv-contracts`` does not depend on them, and importing this module imports none of them.
+Call these only from tests that already did ``pytest.importorskip("diffusers")``; the
+packages' ``diffusers`` extras bring the libraries (``nox -s tests-extras``)::
+
+    from ttv_contracts.testing.tiny_sd import save_tiny_sd
+
+    weights = save_tiny_sd(tmp_path)  # a folder StableDiffusionPipeline.from_pretrained reads
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ def _bytes_to_unicode() -> dict[int, str]:
 
 
 def tiny_tokenizer(folder: Path):
+    """A CLIPTokenizer over a byte-level vocabulary written to ``folder``; (tokenizer, size)."""
     from transformers import CLIPTokenizer
 
     vocab: dict[str, int] = {"<|startoftext|>": 0, "<|endoftext|>": 1}
@@ -40,6 +50,7 @@ def tiny_tokenizer(folder: Path):
 
 
 def tiny_components(folder: Path, block_out_channels=(4, 8)) -> dict:
+    """unet, vae, text_encoder, tokenizer, scheduler of a tiny SD 1.x pipeline (seeded)."""
     import torch
     from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
@@ -100,11 +111,12 @@ def tiny_components(folder: Path, block_out_channels=(4, 8)) -> dict:
     }
 
 
-def save_tiny_sd(folder: Path) -> Path:
-    """A tiny StableDiffusionPipeline saved with save_pretrained; returns its folder."""
+def save_tiny_sd(folder: Path, block_out_channels=(4, 8)) -> Path:
+    """A tiny StableDiffusionPipeline saved with save_pretrained; returns its folder.
+    ``block_out_channels``: the UNet's (an AnimateDiff MotionAdapter must match them)."""
     from diffusers import StableDiffusionPipeline
 
-    parts = tiny_components(folder)
+    parts = tiny_components(folder, block_out_channels)
     pipe = StableDiffusionPipeline(
         **parts, safety_checker=None, feature_extractor=None, requires_safety_checker=False
     )
@@ -136,4 +148,22 @@ def save_tiny_lora(folder: Path) -> Path:
         unet_lora_layers=get_peft_model_state_dict(unet),
         safe_serialization=True,
     )
+    return out
+
+
+def save_tiny_adapter(folder: Path, block_out_channels=(8, 8)) -> Path:
+    """A tiny MotionAdapter matching the tiny UNet's channels, saved with save_pretrained."""
+    import torch
+    from diffusers import MotionAdapter
+
+    torch.manual_seed(2)
+    adapter = MotionAdapter(
+        block_out_channels=block_out_channels,
+        motion_layers_per_block=1,
+        motion_norm_num_groups=2,
+        motion_num_attention_heads=2,
+        motion_max_seq_length=32,
+    )
+    out = folder / "adapter-tiny"
+    adapter.save_pretrained(out)
     return out
