@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from ttv_contracts.errors import TTVError
@@ -55,6 +56,48 @@ def test_face_regions_cover_the_silhouette_head():
     for r in (r for r in impl.render(spec()).regions if r.kind == "face"):
         cy, cx = r.y + r.h // 2, r.x + r.w // 2
         assert np.abs(with_cast[cy, cx] - empty[cy, cx]).sum() > 30
+
+
+def _luma(image: np.ndarray) -> np.ndarray:
+    return image.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _figure_and_backdrop(setting: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lumas of one figure over ``setting`` and of the same backdrop alone, and where the
+    figure changed the frame (its matte, anti-aliased edge included)."""
+    impl = AnimaticKeyframe()
+    figure = _luma(impl.render(spec(setting=setting, characters=CAST[:1])).image)
+    backdrop = _luma(impl.render(spec(setting=setting, characters=())).image)
+    return figure, backdrop, np.abs(figure - backdrop) > 1.5
+
+
+@pytest.mark.parametrize(
+    "setting", ["a forest path at night", "a hillside in a storm at night", "a meadow at noon"]
+)
+def test_figure_edge_has_no_halo(setting):
+    """Issue 12: figures showed a thin white outline (a light rim drawn around the matte,
+    sharpened further by the upscaler). An edge pixel must be a blend of the figure and the
+    backdrop behind it: nothing in a band around the matte edge is lighter, or darker, than
+    both the figure's own tone and the backdrop at that pixel."""
+    figure, backdrop, matte = _figure_and_backdrop(setting)
+    assert matte.sum() > 200
+    k = np.ones((5, 5), np.uint8)
+    interior = cv2.erode(matte.astype(np.uint8), k) > 0
+    band = (cv2.dilate(matte.astype(np.uint8), k) > 0) & ~interior  # across the matte edge
+    tone = float(np.median(figure[interior]))  # the figure's flat fill
+    over = (figure - np.maximum(backdrop, tone))[band]
+    under = (np.minimum(backdrop, tone) - figure)[band]
+    assert over.max() <= 2, f"halo: the edge is up to {over.max():.0f} above figure and backdrop"
+    assert under.max() <= 2, f"fringe: the edge is up to {under.max():.0f} below both"
+
+
+def test_figure_stands_apart_from_a_night_backdrop_without_a_rim():
+    """With no light rim, the figure's own tone keeps it readable: a dark character colour
+    is lifted off a dark night backdrop until most of the backdrop around it differs."""
+    figure, backdrop, matte = _figure_and_backdrop("a forest path at night")
+    tone = float(np.median(figure[cv2.erode(matte.astype(np.uint8), np.ones((5, 5))) > 0]))
+    ring = (cv2.dilate(matte.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~matte
+    assert np.mean(np.abs(backdrop[ring] - tone) >= 40) >= 0.6
 
 
 def test_deterministic_and_seed_dependent():

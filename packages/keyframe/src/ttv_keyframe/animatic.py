@@ -5,9 +5,11 @@ What is drawn, back to front:
 1. the backdrop (``scenery.py``): the place at its time of day, in its weather, inside or
    out, with the objects the scene names drawn as simple shapes; layout from the setting
    and palette, details from ``spec.seed``;
-2. one silhouette per character (head + body, anti-aliased by supersampling); placement and
-   size come from the seed, the character's seed and id; each head is returned as a
-   ``face`` region and each whole figure as a ``body`` region (label = character id).
+2. one silhouette per character (head + body, anti-aliased by supersampling; no rim: its
+   edge only blends figure and backdrop, and its tone is adjusted where the backdrop would
+   hide it); placement and size come from the seed, the character's seed and id; each head
+   is returned as a ``face`` region and each whole figure as a ``body`` region (label =
+   character id).
 
 No text by default: captions, the setting and names are the compositor's (drawn at output
 resolution after camera moves and transitions). Storyboard mode (``labels=True``,
@@ -211,34 +213,32 @@ class AnimaticKeyframe(KeyframeRenderer):
         return figures
 
     def _draw_figures(self, image: Image.Image, figures: list[Figure]) -> Image.Image:
-        """Each silhouette is drawn as a mask at ``supersample`` x resolution, given a light
-        rim (the mask grown with a max filter, so it shows on dark and light backdrops),
-        then box-filtered down: anti-aliased edges without a font or vector library."""
+        """Each silhouette is drawn as a mask at ``supersample`` x resolution and box-filtered
+        down onto the frame grid (anti-aliased edges without a font or vector library), then
+        laid over the frame as one flat colour with that coverage as its alpha: an edge pixel
+        is a blend of the figure and the backdrop behind it, never lighter or darker than
+        both (no rim, halo or fringe). The figure stays readable by its tone instead: its
+        colour is darkened or lightened until it stands apart from the backdrop around it
+        (:func:`_contrasting`)."""
         s = self.supersample
-        w, h = image.size
         base = image.convert("RGBA")
         for fig in figures:
-            edge = max(1, round(min(w, h) * s / 200))
+            pad = 2 * s
             r = fig.head_r * s
-            x0 = int(fig.cx * s - fig.height * s * 0.3) - 2 * edge
-            y0 = int(fig.head_cy * s - r) - 2 * edge
-            x1 = int(np.ceil(fig.cx * s + fig.height * s * 0.3)) + 2 * edge
-            y1 = int(np.ceil(fig.feet * s)) + 2 * edge
-            mask = Image.new("L", (x1 - x0, y1 - y0), 0)
-            _silhouette(ImageDraw.Draw(mask), fig, s, -x0, -y0)
-            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * edge + 1,) * 2)
-            rim = Image.fromarray(cv2.dilate(np.asarray(mask), kernel))
-            layer = Image.new("RGBA", mask.size, (238, 236, 226, 0))
-            layer.putalpha(rim)
-            body = Image.new("RGBA", mask.size, (*fig.color, 255))
-            layer.paste(body, (0, 0), mask)
-            # Downsample the figure layer onto the frame grid (x0, y0 snapped to s).
+            x0 = int(fig.cx * s - fig.height * s * 0.3) - pad
+            y0 = int(fig.head_cy * s - r) - pad
+            x1 = int(np.ceil(fig.cx * s + fig.height * s * 0.3)) + pad
+            y1 = int(np.ceil(fig.feet * s)) + pad
+            # Draw on the frame grid (origin snapped to a multiple of s), then area-average.
             ox, oy = x0 - x0 % s, y0 - y0 % s
-            pad = Image.new("RGBA", (x1 - ox + s, y1 - oy + s), (0, 0, 0, 0))
-            pad.paste(layer, (x0 - ox, y0 - oy))
-            pw, ph = pad.size[0] // s, pad.size[1] // s
-            small = pad.crop((0, 0, pw * s, ph * s)).resize((pw, ph), Image.Resampling.BOX)
-            _composite_at(base, small, ox // s, oy // s)
+            pw, ph = (x1 - ox) // s + 1, (y1 - oy) // s + 1
+            mask = Image.new("L", (pw * s, ph * s), 0)
+            _silhouette(ImageDraw.Draw(mask), fig, s, -ox, -oy)
+            cover = mask.resize((pw, ph), Image.Resampling.BOX)
+            color = _contrasting(fig.color, _ring_luma(base, np.asarray(cover), ox // s, oy // s))
+            layer = Image.new("RGBA", cover.size, (*color, 255))
+            layer.putalpha(cover)
+            _composite_at(base, layer, ox // s, oy // s)
         return base.convert("RGB")
 
     # ------------------------------------------------------------------ text
@@ -432,3 +432,44 @@ def _composite_at(base: Image.Image, layer: Image.Image, x: int, y: int) -> None
     if lx1 <= lx0 or ly1 <= ly0:
         return
     base.alpha_composite(layer.crop((lx0, ly0, lx1, ly1)), dest=(x + lx0, y + ly0))
+
+
+#: Luma difference (0..255, Rec. 601) a figure should keep from the backdrop around it, and
+#: the share of that backdrop it should keep it from (the rest may be a like-toned object).
+FIGURE_CONTRAST = 40.0
+FIGURE_SEEN = 0.6
+#: How far a figure's colour may be darkened (scale) or lightened (mix toward white).
+_DARKER = tuple(float(k) for k in np.linspace(1.0, 0.15, 18))
+_LIGHTER = tuple(float(t) for t in np.linspace(0.0, 0.6, 13)[1:])
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _ring_luma(base: Image.Image, cover: np.ndarray, x: int, y: int) -> np.ndarray:
+    """Luma of the frame just outside a figure whose coverage ``cover`` lands at (x, y): a
+    band a few pixels wide around its silhouette (what its edge is seen against)."""
+    inside = (cover > 0).astype(np.uint8)
+    if not inside.any():
+        return np.zeros(0, np.float32)
+    grow = max(2, round(max(cover.shape) / 40))
+    ring = cv2.dilate(inside, np.ones((2 * grow + 1,) * 2, np.uint8)) & (1 - inside)
+    rgb = np.asarray(base, dtype=np.float32)[..., :3]
+    ys, xs = np.nonzero(ring)
+    ys, xs = ys + y, xs + x
+    keep = (ys >= 0) & (ys < rgb.shape[0]) & (xs >= 0) & (xs < rgb.shape[1])
+    return rgb[ys[keep], xs[keep]] @ _LUMA
+
+
+def _contrasting(color: tuple[int, int, int], around: np.ndarray) -> tuple[int, int, int]:
+    """``color``, or when less than ``FIGURE_SEEN`` of the backdrop ``around`` the figure
+    (lumas) differs from it by ``FIGURE_CONTRAST``, the nearest darker tone of the same hue
+    that reaches that share (a silhouette stays dark against a sky); failing that the
+    nearest lighter one (lifted off a night backdrop); failing both, the tone that comes
+    closest. A character keeps its own colour unless the backdrop would swallow it."""
+    c = np.asarray(color, np.float32)
+    if around.size == 0:
+        return color
+    tones = [c * k for k in _DARKER] + [c + (255.0 - c) * t for t in _LIGHTER]
+    seen = [float(np.mean(np.abs(around - float(v @ _LUMA)) >= FIGURE_CONTRAST)) for v in tones]
+    good = [i for i, sc in enumerate(seen) if sc >= FIGURE_SEEN]  # nearest darker, then lighter
+    best = tones[good[0] if good else int(np.argmax(seen))]  # tones[0] is the colour itself
+    return tuple(int(v) for v in np.clip(np.rint(best), 0, 255))
