@@ -35,6 +35,7 @@ from ..v1.models import (
     WatermarkPayload,
     WordTiming,
 )
+from ..v1.options import declares_options
 from ..v1.slots import TIMING_TOLERANCE_S, SlotImplementation
 from ..v1.timeline import output_frame_count
 from .samples import (
@@ -111,6 +112,45 @@ class SlotConformance:
         assert info.contract_major == 1
         assert info.name and info.version
         assert isinstance(impl, _base_for(self.slot))
+
+    # ------------------------------------------------------------ options (contracts 1.3)
+
+    def test_declares_options_model(self, impl: SlotImplementation) -> None:
+        cls = type(impl)
+        assert declares_options(cls), (
+            f"{cls.__name__} declares no Options model (subclass "
+            "ttv_contracts.v1.ImplementationOptions; NoOptions when it takes none)"
+        )
+        model = cls.Options
+        assert model.model_config.get("frozen"), f"{model.__qualname__} must be frozen"
+        undocumented = [n for n, f in model.model_fields.items() if not f.description]
+        assert not undocumented, f"options without a description: {undocumented}"
+        if cls.info.needs.store:
+            assert "store_dir" in model.model_fields, "needs.store but no store_dir option"
+        assert isinstance(impl.opts, model)
+
+    def test_option_defaults_construct(self, impl: SlotImplementation) -> None:
+        cls = type(impl)
+        model = cls.Options
+        given = dict(impl.options)
+        for name, field in model.model_fields.items():
+            if name not in given and not field.is_required():
+                assert getattr(impl.opts, name) == field.get_default(call_default_factory=True)
+        required = {n: given[n] for n, f in model.model_fields.items() if f.is_required()}
+        model.model_validate(required)  # every default passes its own constraints
+        if not required and not cls.info.needs.weights_path:  # weights: TTV-E020 without
+            bare = cls()
+            try:
+                assert bare.opts == model()
+            finally:
+                bare.close()
+
+    def test_unknown_option_is_coded(self, impl: SlotImplementation) -> None:
+        with pytest.raises(TTVError) as info:
+            type(impl)(**{**impl.options, "no_such_option_zz": 1})
+        assert info.value.code == "TTV-E002"
+        assert "no_such_option_zz" in info.value.message
+        assert "ttv_contracts.repair TTV-E002" in str(info.value)
 
 
 SlotConformance._is_kit = True  # type: ignore[attr-defined]

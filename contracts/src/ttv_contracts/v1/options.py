@@ -79,6 +79,20 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: Names pydantic puts in an error location for the branch of a union, not a field.
+_BRANCH_TAGS = {"str", "int", "float", "bool", "list", "tuple", "dict", "none", "bytes"}
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """An error location without pydantic's union-branch tags (``str``,
+    ``lax-or-strict[...]``, a model's class name): option names and list indexes only."""
+    return tuple(
+        p
+        for p in loc
+        if isinstance(p, int) or not ("[" in p or "-" in p or p in _BRANCH_TAGS or p[:1].isupper())
+    )
+
+
 def options_error(impl_cls: type, exc: ValidationError, given: dict[str, Any]) -> TTVError:
     """The coded error for options that failed ``impl_cls.Options``: unknown keys are
     TTV-E002 (with the known names), bad values the class's ``option_error`` code."""
@@ -86,7 +100,11 @@ def options_error(impl_cls: type, exc: ValidationError, given: dict[str, Any]) -
     model = impl_cls.Options
     known = sorted(model.model_fields)
     unknown = sorted(
-        {str(e["loc"][0]) for e in exc.errors() if e["type"] == "extra_forbidden" and e["loc"]}
+        {
+            ".".join(str(p) for p in _clean_loc(e["loc"]))
+            for e in exc.errors()
+            if e["type"] == "extra_forbidden" and e["loc"]
+        }
     )
     if unknown:
         return TTVError(
@@ -95,15 +113,27 @@ def options_error(impl_cls: type, exc: ValidationError, given: dict[str, Any]) -
             module=package,
             hint=f"Known options: {', '.join(known) or 'none'}.",
         )
-    problems = []
+    problems: list[str] = []
+    by_option: dict[str, list[tuple[tuple[str | int, ...], Any, str]]] = {}
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"]
-        if loc:
-            value = given.get(str(err["loc"][0]), err.get("input"))
-            problems.append(f"option {loc}={_show(value)}: {msg}")
-        else:  # a check across several options (model validator)
-            problems.append(msg.removeprefix("Value error, "))
+        loc = _clean_loc(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if not loc:  # a check across several options (model validator)
+            problems.append(msg)
+            continue
+        by_option.setdefault(str(loc[0]), []).append((loc, err.get("input"), msg))
+    for errors in by_option.values():
+        # a union reports every branch: keep the deepest (the branch that got furthest)
+        depth = max(len(loc) for loc, _, _ in errors)
+        merged: dict[str, tuple[Any, list[str]]] = {}
+        for loc, value, msg in errors:
+            if len(loc) == depth:
+                where = ".".join(str(p) for p in loc)
+                msgs = merged.setdefault(where, (value, []))[1]
+                if msg not in msgs:
+                    msgs.append(msg)
+        for where, (value, msgs) in merged.items():
+            problems.append(f"option {where}={_show(value)}: {' / '.join(msgs)}")
     return TTVError(
         getattr(impl_cls, "option_error", E_CONFIG_INVALID),
         f"invalid option(s) for {what}: " + "; ".join(problems),

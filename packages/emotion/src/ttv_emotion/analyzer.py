@@ -23,14 +23,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
 from ttv_contracts import version_of
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
 from ttv_contracts.v1 import (
     CameraMove,
     Emotion,
     EmotionAnalyzer,
     EmotionCue,
     EmotionTrack,
+    ImplementationOptions,
     ModuleInfo,
     MotionDirectives,
     StoryPlan,
@@ -41,7 +42,24 @@ from .errors import E_EMOTION_OPTION, PACKAGE
 from .rules import LABELS, SIGN, Reading, best_label, excluded_by, read
 
 VERSION = version_of("ttv-emotion")  # pyproject.toml is the one source
-DEFAULTS: dict[str, Any] = {"smoothing": 0.35, "calm_baseline": 0.6, "reset_at_scenes": True}
+
+
+class EmotionOptions(ImplementationOptions):
+    """Options of ``lexicon``."""
+
+    smoothing: float = Field(
+        0.35,
+        ge=0.0,
+        le=0.95,
+        description="Neighbour weight of the zero-phase smoothing filter, 0 (off) to 0.95.",
+    )
+    calm_baseline: float = Field(
+        0.6, gt=0.0, le=5.0, description="Score calm starts from; higher gives calmer videos."
+    )
+    reset_at_scenes: bool = Field(
+        True, description="Do not smooth across explicit scene boundaries."
+    )
+
 
 # Russell's circumplex: how activated each label is (0 = sleepy, 1 = frantic).
 BASE_AROUSAL = {
@@ -115,26 +133,14 @@ class LexiconEmotion(EmotionAnalyzer):
         ),
     )
 
+    Options = EmotionOptions
+    option_error = E_EMOTION_OPTION.code
+
     def __init__(self, **options: Any) -> None:
-        unknown = sorted(set(options) - set(DEFAULTS))
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"unknown emotion option(s) {unknown}; known: {sorted(DEFAULTS)}",
-                module=PACKAGE,
-            )
         super().__init__(**options)
-        opts = {**DEFAULTS, **options}
-        try:
-            self.smoothing = float(opts["smoothing"])
-            self.calm_baseline = float(opts["calm_baseline"])
-        except (TypeError, ValueError) as exc:
-            raise TTVError(E_EMOTION_OPTION, f"emotion option has a wrong type: {exc}") from exc
-        self.reset_at_scenes = bool(opts["reset_at_scenes"])
-        if not 0.0 <= self.smoothing <= 0.95:
-            raise TTVError(E_EMOTION_OPTION, "smoothing must be in 0..0.95")
-        if not 0.0 < self.calm_baseline <= 5.0:
-            raise TTVError(E_EMOTION_OPTION, "calm_baseline must be in (0, 5]")
+        self.smoothing: float = self.opts.smoothing
+        self.calm_baseline: float = self.opts.calm_baseline
+        self.reset_at_scenes: bool = self.opts.reset_at_scenes
 
     # ---------------------------------------------------------------- per shot
 

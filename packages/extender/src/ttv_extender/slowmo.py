@@ -31,14 +31,14 @@ A clip without tracks keeps none unless a hold moves its regions, which then bec
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import cv2
 import numpy as np
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
-from ttv_contracts.v1 import Clip, ClipExtender, ModuleInfo, Needs, Region
+from pydantic import Field, StrictFloat
+from ttv_contracts.v1 import Clip, ClipExtender, ImplementationOptions, ModuleInfo, Needs, Region
 from ttv_contracts.v1.tracks import moved, sample_track, scale_regions, union_regions
-from ttv_flow import PRESETS, BidirectionalFlow, PairFlow, cross_fade
+from ttv_flow import BidirectionalFlow, PairFlow, cross_fade
 
 from . import __version__
 from .errors import E_OPTION_RANGE
@@ -123,44 +123,33 @@ class SlowMotionExtender(ClipExtender):
         "trims when shorter; never loops.",
     )
 
-    _OPTIONS: ClassVar[set[str]] = {"max_slowdown", "hold_zoom_per_s", "max_hold_zoom", "preset"}
+    class Options(ImplementationOptions):
+        max_slowdown: StrictFloat = Field(
+            2.0, ge=1.0, le=8.0, description="The most a clip is slowed; 1 disables slow motion."
+        )
+        hold_zoom_per_s: StrictFloat = Field(
+            0.03,
+            ge=0.0,
+            le=0.5,
+            description="Initial zoom speed of the hold, relative scale per second (0 gives a "
+            "plain freeze).",
+        )
+        max_hold_zoom: StrictFloat = Field(
+            0.12, ge=0.0, le=0.5, description="The hold's zoom eases toward 1 + max_hold_zoom."
+        )
+        preset: Literal["ultrafast", "fast", "medium"] = Field(
+            "medium", description="DIS optical-flow preset of the slow motion."
+        )
+
+    option_error = E_OPTION_RANGE.code
 
     def __init__(self, **options: Any) -> None:
-        unknown = set(options) - self._OPTIONS
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"unknown option(s) for extender 'slowmo': {', '.join(sorted(unknown))}",
-                module=PACKAGE,
-                hint=f"Known options: {', '.join(sorted(self._OPTIONS))}.",
-            )
         super().__init__(**options)
-        self.max_slowdown = self._number(options, "max_slowdown", 2.0, 1.0, 8.0)
-        self.hold_zoom_per_s = self._number(options, "hold_zoom_per_s", 0.03, 0.0, 0.5)
-        self.max_hold_zoom = self._number(options, "max_hold_zoom", 0.12, 0.0, 0.5)
-        preset = options.get("preset", "medium")
-        if preset not in PRESETS:
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"preset must be one of {', '.join(PRESETS)}, got {preset!r}",
-                module=PACKAGE,
-            )
-        self._flow = BidirectionalFlow(preset=preset)
-
-    @staticmethod
-    def _number(options: dict[str, Any], key: str, default: float, lo: float, hi: float) -> float:
-        raw = options.get(key, default)
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            value = math.nan
-        if isinstance(raw, bool) or not (lo <= value <= hi):
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"{key} must be a number within {lo:g}..{hi:g}, got {raw!r}",
-                module=PACKAGE,
-            )
-        return value
+        opts = self.opts
+        self.max_slowdown: float = opts.max_slowdown
+        self.hold_zoom_per_s: float = opts.hold_zoom_per_s
+        self.max_hold_zoom: float = opts.max_hold_zoom
+        self._flow = BidirectionalFlow(preset=opts.preset)
 
     # ------------------------------------------------------------------ extend
 

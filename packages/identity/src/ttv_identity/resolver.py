@@ -30,11 +30,20 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from pydantic import Field
 from ttv_contracts import version_of
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
-from ttv_contracts.v1 import Cast, Character, IdentityResolver, ModuleInfo, Needs, StoryPlan
+from ttv_contracts.v1 import (
+    Cast,
+    Character,
+    IdentityResolver,
+    ImplementationOptions,
+    ModuleInfo,
+    Needs,
+    StoryPlan,
+)
 from ttv_contracts.v1.models import slugify
 
 from .errors import E_IDENTITY_OPTION, PACKAGE
@@ -74,7 +83,27 @@ from .text import (
 )
 
 VERSION = version_of("ttv-identity")  # pyproject.toml is the one source
-OPTIONS = {"store_dir", "lock_timeout_s", "namespace"}
+
+
+class IdentityOptions(ImplementationOptions):
+    """Options of ``coref``."""
+
+    store_dir: str | Path | None = Field(
+        None,
+        description="Folder of the SQLite identity store (the pipeline gives one per "
+        "namespace); null keeps identities for this run only.",
+    )
+    lock_timeout_s: float = Field(
+        30.0, gt=0, description="Seconds to wait for a store another process holds."
+    )
+    namespace: str = Field(
+        DEFAULT_NAMESPACE,
+        pattern=NAMESPACE.pattern,
+        description="Project or series whose identities are shared: 1-64 characters of "
+        "a-z, 0-9, '.', '-' or '_', starting with a letter or digit.",
+    )
+
+
 CLAUSE_BREAKS = {
     ",",
     ";",
@@ -236,29 +265,13 @@ class CorefIdentity(IdentityResolver):
         ),
     )
 
+    Options = IdentityOptions
+    option_error = E_IDENTITY_OPTION.code
+
     def __init__(self, **options: Any) -> None:
-        unknown = sorted(set(options) - OPTIONS)
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"unknown identity option(s) {unknown}; known: {sorted(OPTIONS)}",
-                module=PACKAGE,
-            )
         super().__init__(**options)
-        store_dir = options.get("store_dir")
-        try:
-            timeout = float(options.get("lock_timeout_s", 30.0))
-        except (TypeError, ValueError) as exc:
-            raise TTVError(E_IDENTITY_OPTION, f"lock_timeout_s must be a number: {exc}") from exc
-        if timeout <= 0:
-            raise TTVError(E_IDENTITY_OPTION, "lock_timeout_s must be > 0")
-        namespace = options.get("namespace", DEFAULT_NAMESPACE)
-        if not isinstance(namespace, str) or not NAMESPACE.match(namespace):
-            raise TTVError(
-                E_IDENTITY_OPTION,
-                f"namespace must be 1-64 characters of a-z, 0-9, '.', '-' or '_' (starting "
-                f"with a letter or digit), got {namespace!r}",
-            )
+        store_dir, namespace = self.opts.store_dir, self.opts.namespace
+        timeout = self.opts.lock_timeout_s
         self.namespace = namespace
         self.store = IdentityStore(store_dir, timeout, namespace) if store_dir else None
 

@@ -7,32 +7,27 @@ output position and the newest input. Outputs at ``t == 0`` are the input frame 
 
 from __future__ import annotations
 
-import math
 from abc import abstractmethod
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
-from ttv_contracts.v1 import FrameInterpolator, ModuleInfo, Needs, resample_pairs
-from ttv_flow import PRESETS, BidirectionalFlow, PairFlow, cross_fade
+from pydantic import Field, StrictBool
+from ttv_contracts.v1 import (
+    FrameInterpolator,
+    ImplementationOptions,
+    ModuleInfo,
+    Needs,
+    NoOptions,
+    resample_pairs,
+)
+from ttv_flow import BidirectionalFlow, PairFlow, cross_fade
 
 from . import __version__
 from .errors import E_OPTION_RANGE
 
 PACKAGE = "ttv-interpolator"
-
-
-def _check_options(name: str, options: dict[str, Any], known: set[str]) -> None:
-    unknown = set(options) - known
-    if unknown:
-        raise TTVError(
-            E_CONFIG_INVALID,
-            f"unknown option(s) for interpolator '{name}': {', '.join(sorted(unknown))}",
-            module=PACKAGE,
-            hint=f"Known options: {', '.join(sorted(known)) or 'none'}.",
-        )
 
 
 class PairwiseInterpolator(FrameInterpolator):
@@ -80,9 +75,7 @@ class BlendInterpolator(PairwiseInterpolator):
         summary="Linear cross-fade between neighbouring frames; exact rational ratios.",
     )
 
-    def __init__(self, **options: Any) -> None:
-        _check_options("blend", options, set())
-        super().__init__(**options)
+    Options = NoOptions
 
     def _synthesize(self, a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
         return cross_fade(a, b, t)
@@ -123,45 +116,39 @@ class FlowInterpolator(PairwiseInterpolator):
         summary="DIS optical flow both ways, occlusion-aware warping to each output time.",
     )
 
-    _OPTIONS: ClassVar[set[str]] = {"preset", "flow_scale", "occlusion", "pipelined"}
+    class Options(ImplementationOptions):
+        preset: Literal["ultrafast", "fast", "medium"] = Field(
+            "fast",
+            description="DIS optical-flow preset; medium follows small moving objects more "
+            "closely at about twice the cost.",
+        )
+        flow_scale: float | None = Field(
+            None,
+            ge=0.05,
+            le=1.0,
+            description="Scale at which flow is estimated (then resized back); null: "
+            "automatic, half the long side within 320..640 px.",
+        )
+        occlusion: StrictBool = Field(
+            True,
+            description="Weight the two warped frames by visibility (forward-backward "
+            "consistency); false blends them by t alone.",
+        )
+        pipelined: StrictBool = Field(
+            True,
+            description="When raising the frame rate, compute the next pair's flow on a "
+            "worker thread; the output is identical.",
+        )
+
+    option_error = E_OPTION_RANGE.code
 
     def __init__(self, **options: Any) -> None:
-        _check_options("flow", options, self._OPTIONS)
         super().__init__(**options)
-        preset = options.get("preset", "fast")
-        if preset not in PRESETS:
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"preset must be one of {', '.join(PRESETS)}, got {preset!r}",
-                module=PACKAGE,
-            )
-        raw = options.get("flow_scale")
-        try:
-            scale = None if raw is None else float(raw)
-        except (TypeError, ValueError):
-            scale = math.nan
-        if scale is not None and not (0.05 <= scale <= 1.0):
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"flow_scale must be within 0.05..1, got {options.get('flow_scale')!r}",
-                module=PACKAGE,
-            )
-        occlusion = options.get("occlusion", True)
-        if not isinstance(occlusion, bool):
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"occlusion must be true or false, got {occlusion!r}",
-                module=PACKAGE,
-            )
-        pipelined = options.get("pipelined", True)
-        if not isinstance(pipelined, bool):
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"pipelined must be true or false, got {pipelined!r}",
-                module=PACKAGE,
-            )
-        self.pipelined = pipelined
-        self._flow = BidirectionalFlow(preset=preset, flow_scale=scale, occlusion=occlusion)
+        opts = self.opts
+        self.pipelined = opts.pipelined
+        self._flow = BidirectionalFlow(
+            preset=opts.preset, flow_scale=opts.flow_scale, occlusion=opts.occlusion
+        )
         self._cache: tuple[np.ndarray, np.ndarray, PairFlow] | None = None
         self._pool: ThreadPoolExecutor | None = None
         # flows submitted ahead, oldest first: (a, b, future)

@@ -34,12 +34,20 @@ from typing import Any
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 from ttv_contracts.errors import TTVError
-from ttv_contracts.v1 import CharacterRef, Keyframe, KeyframeRenderer, ModuleInfo, Region, ShotSpec
+from ttv_contracts.v1 import (
+    CharacterRef,
+    ImplementationOptions,
+    Keyframe,
+    KeyframeRenderer,
+    ModuleInfo,
+    Region,
+    ShotSpec,
+)
 
 from . import __version__
-from ._options import as_bool, as_float, as_int, bad_value, reject_unknown
-from .errors import E_FONT_UNREADABLE, PACKAGE
+from .errors import E_FONT_UNREADABLE, E_OPTION_INVALID, PACKAGE
 from .scenery import interpret, paint
 
 MIN_TEXT_HEIGHT = 48  # below this frame height, labels and caption are dropped
@@ -100,17 +108,42 @@ class AnimaticKeyframe(KeyframeRenderer):
         ),
     )
 
-    OPTIONS = frozenset(
-        {"font_path", "labels", "caption", "supersample", "max_characters", "safe_margin"}
-    )
+    class Options(ImplementationOptions):
+        font_path: str | Path | None = Field(
+            None,
+            description="A local .ttf/.otf for the storyboard text; null: the bundled font "
+            "(Latin text only).",
+        )
+        labels: StrictBool = Field(
+            False,
+            description="Storyboard mode: print the setting (top left) and a name tag per "
+            "character into the image.",
+        )
+        caption: StrictBool = Field(
+            False, description="Storyboard mode: print the caption in a band at the bottom."
+        )
+        supersample: StrictInt = Field(
+            2, ge=1, le=4, description="Anti-aliasing factor for backdrop and silhouettes."
+        )
+        max_characters: StrictInt = Field(
+            6,
+            ge=0,
+            le=32,
+            description="Silhouettes drawn at most (a note says when some are left out).",
+        )
+        safe_margin: StrictFloat = Field(
+            0.1,
+            ge=0.0,
+            le=0.3,
+            description="Title-safe inset for storyboard text (fraction of each side).",
+        )
+
+    option_error = E_OPTION_INVALID.code
 
     def __init__(self, **options: Any) -> None:
-        reject_unknown("animatic", options, set(self.OPTIONS))
         super().__init__(**options)
-        name = "animatic"
-        font_path = options.get("font_path")
-        if font_path is not None and not isinstance(font_path, str | Path):
-            raise bad_value(name, "font_path", font_path, "a path to a .ttf/.otf file")
+        opts = self.opts
+        font_path = opts.font_path
         self.font_path = Path(font_path).expanduser() if font_path is not None else None
         if self.font_path is not None and not self.font_path.is_file():
             raise TTVError(
@@ -120,14 +153,12 @@ class AnimaticKeyframe(KeyframeRenderer):
             )
         # Text is the compositor's job (drawn at output resolution after camera moves and
         # transitions); these two draw it into the keyframe only for a storyboard print.
-        self.labels = as_bool(name, "labels", options.get("labels", False))
-        self.caption = as_bool(name, "caption", options.get("caption", False))
-        self.supersample = as_int(name, "supersample", options.get("supersample", 2), 1, 4)
+        self.labels: bool = opts.labels
+        self.caption: bool = opts.caption
+        self.supersample: int = opts.supersample
         # Text stays inside a "title-safe" inset so camera moves do not cut it (module doc).
-        self.safe_margin = as_float(name, "safe_margin", options.get("safe_margin", 0.1), 0.0, 0.3)
-        self.max_characters = as_int(
-            name, "max_characters", options.get("max_characters", 6), 0, 32
-        )
+        self.safe_margin: float = opts.safe_margin
+        self.max_characters: int = opts.max_characters
 
     # ------------------------------------------------------------------ fonts
 

@@ -19,24 +19,30 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 from ttv_contracts.errors import (
     E_EXTRA_MISSING,
     E_OUT_OF_MEMORY,
     E_WEIGHTS_MISSING,
     TTVError,
 )
-from ttv_contracts.v1 import Keyframe, KeyframeRenderer, ModuleInfo, Needs, Region, ShotSpec
+from ttv_contracts.v1 import (
+    ImplementationOptions,
+    Keyframe,
+    KeyframeRenderer,
+    ModuleInfo,
+    Needs,
+    Region,
+    ShotSpec,
+)
 
 from . import __version__
-from ._options import as_bool, as_float, as_int, bad_value, reject_unknown
-from .errors import E_GENERATION_FAILED, E_LORA_LOAD, E_PIPELINE_LOAD, PACKAGE
+from .errors import E_GENERATION_FAILED, E_LORA_LOAD, E_OPTION_INVALID, E_PIPELINE_LOAD, PACKAGE
 
 NAME = "diffusers"
-DEVICES = ("auto", "cpu", "cuda", "mps")
-DTYPES = ("auto", "float32", "float16", "bfloat16")
 
 
 def generation_size(
@@ -101,23 +107,50 @@ def detect_faces(image: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [tuple(int(v) for v in box) for box in (found if len(found) else [])]
 
 
-def _parse_loras(value: Any) -> tuple[tuple[Path, float], ...]:
-    """``loras`` accepts paths, or tables ``{path = "...", weight = 0.8}`` (TOML)."""
-    if value is None:
-        return ()
-    if isinstance(value, str | Path) or not isinstance(value, Sequence):
-        raise bad_value(NAME, "loras", value, "a list of paths or of {path, weight} tables")
-    out = []
-    for item in value:
-        if isinstance(item, str | Path):
-            path, weight = Path(item), 1.0
-        elif isinstance(item, dict) and set(item) <= {"path", "weight"} and "path" in item:
-            path = Path(item["path"])
-            weight = as_float(NAME, "loras.weight", item.get("weight", 1.0), -4.0, 4.0)
-        else:
-            raise bad_value(NAME, "loras", item, "a path or a {path, weight} table")
-        out.append((path.expanduser(), weight))
-    return tuple(out)
+class LoraRef(ImplementationOptions):
+    """One LoRA adapter with its weight (a TOML table ``{path = "...", weight = 0.8}``)."""
+
+    path: str | Path = Field(description="A LoRA adapter file (.safetensors).")
+    weight: StrictFloat = Field(1.0, ge=-4.0, le=4.0, description="Adapter weight.")
+
+
+class DiffusersKeyframeOptions(ImplementationOptions):
+    """Options of keyframe ``diffusers``."""
+
+    weights_path: str | Path | None = Field(
+        None,
+        description="Required: a local Stable Diffusion folder (diffusers format, with "
+        "model_index.json); missing is TTV-E020.",
+    )
+    loras: tuple[str | Path | LoraRef, ...] = Field(
+        (), description="LoRA adapters: paths, or {path, weight} tables."
+    )
+    steps: StrictInt = Field(25, ge=1, le=500, description="Denoising steps.")
+    guidance_scale: StrictFloat = Field(
+        7.0, ge=0.0, le=50.0, description="Classifier-free guidance scale."
+    )
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field(
+        "auto", description="Torch device; auto picks CUDA, then MPS, then the CPU."
+    )
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = Field(
+        "auto", description="Torch dtype; auto is float16 on CUDA, float32 elsewhere."
+    )
+    min_side: StrictInt = Field(
+        384, ge=8, le=4096, description="Short side generated at least (then resized)."
+    )
+    max_side: StrictInt = Field(
+        1024, ge=8, le=4096, description="Long side generated at most (then resized)."
+    )
+    prompt_suffix: str = Field("", description="Text appended to every prompt.")
+    detect_faces: StrictBool = Field(
+        True, description="Find faces with OpenCV's Haar cascade to report face regions."
+    )
+
+    @model_validator(mode="after")
+    def _sides(self) -> DiffusersKeyframeOptions:
+        if self.min_side > self.max_side:
+            raise ValueError(f"min_side ({self.min_side}) must be <= max_side ({self.max_side})")
+        return self
 
 
 _WEATHER_PHRASE = {
@@ -183,26 +216,14 @@ class DiffusersKeyframe(KeyframeRenderer):
         ),
     )
 
-    OPTIONS = frozenset(
-        {
-            "weights_path",
-            "loras",
-            "steps",
-            "guidance_scale",
-            "device",
-            "dtype",
-            "min_side",
-            "max_side",
-            "prompt_suffix",
-            "detect_faces",
-        }
-    )
+    Options = DiffusersKeyframeOptions
+    option_error = E_OPTION_INVALID.code
 
     def __init__(self, **options: Any) -> None:
-        reject_unknown(NAME, options, set(self.OPTIONS))
         super().__init__(**options)
-        raw = options.get("weights_path")
-        if raw is None or not isinstance(raw, str | Path) or not str(raw).strip():
+        opts = self.opts
+        raw = opts.weights_path
+        if raw is None or not str(raw).strip():
             raise TTVError(
                 E_WEIGHTS_MISSING,
                 "keyframe 'diffusers' needs weights_path: a local Stable Diffusion folder "
@@ -216,31 +237,25 @@ class DiffusersKeyframe(KeyframeRenderer):
                 f"keyframe 'diffusers' weights_path {str(self.weights_path)!r} does not exist",
                 module=PACKAGE,
             )
-        self.loras = _parse_loras(options.get("loras"))
+        self.loras: tuple[tuple[Path, float], ...] = tuple(
+            (Path(item.path).expanduser(), item.weight)
+            if isinstance(item, LoraRef)
+            else (Path(item).expanduser(), 1.0)
+            for item in opts.loras
+        )
         for path, _ in self.loras:
             if not path.exists():
                 raise TTVError(
                     E_WEIGHTS_MISSING, f"LoRA adapter {str(path)!r} does not exist", module=PACKAGE
                 )
-        self.steps = as_int(NAME, "steps", options.get("steps", 25), 1, 500)
-        self.guidance_scale = as_float(
-            NAME, "guidance_scale", options.get("guidance_scale", 7.0), 0.0, 50.0
-        )
-        self.device = options.get("device", "auto")
-        if self.device not in DEVICES:
-            raise bad_value(NAME, "device", self.device, f"one of {', '.join(DEVICES)}")
-        self.dtype = options.get("dtype", "auto")
-        if self.dtype not in DTYPES:
-            raise bad_value(NAME, "dtype", self.dtype, f"one of {', '.join(DTYPES)}")
-        self.min_side = as_int(NAME, "min_side", options.get("min_side", 384), 8, 4096)
-        self.max_side = as_int(NAME, "max_side", options.get("max_side", 1024), 8, 4096)
-        if self.min_side > self.max_side:
-            raise bad_value(NAME, "min_side", self.min_side, f"<= max_side ({self.max_side})")
-        suffix = options.get("prompt_suffix", "")
-        if not isinstance(suffix, str):
-            raise bad_value(NAME, "prompt_suffix", suffix, "a string")
-        self.prompt_suffix = suffix
-        self.detect_faces = as_bool(NAME, "detect_faces", options.get("detect_faces", True))
+        self.steps: int = opts.steps
+        self.guidance_scale: float = opts.guidance_scale
+        self.device: str = opts.device
+        self.dtype: str = opts.dtype
+        self.min_side: int = opts.min_side
+        self.max_side: int = opts.max_side
+        self.prompt_suffix: str = opts.prompt_suffix
+        self.detect_faces: bool = opts.detect_faces
         self._pipe: Any = None
         self._torch: Any = None
 

@@ -26,9 +26,19 @@ from typing import Any
 
 import cv2
 import numpy as np
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 from ttv_contracts import version_of
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
-from ttv_contracts.v1 import AudioClip, CharacterRef, Clip, LipSyncer, ModuleInfo, Needs, Region
+from ttv_contracts.errors import TTVError
+from ttv_contracts.v1 import (
+    AudioClip,
+    CharacterRef,
+    Clip,
+    ImplementationOptions,
+    LipSyncer,
+    ModuleInfo,
+    Needs,
+    Region,
+)
 
 from .errors import E_DETECTOR_UNAVAILABLE, PACKAGE
 from .visemes import smooth, track_from_envelope, track_from_phonemes
@@ -37,7 +47,6 @@ __version__ = version_of("ttv-lipsync")  # pyproject.toml is the one source
 
 Box = tuple[int, int, int, int]  # x, y, w, h in frame pixels
 
-_OPTIONS = {"detect", "detect_every", "min_face", "max_open", "silence_rms", "cascade"}
 _MIN_DRAWN_OPEN = 0.04  # below this the mouth counts as closed and the frame is untouched
 
 
@@ -120,27 +129,41 @@ class VisemeLipSync(LipSyncer):
         summary="Weights-free viseme/envelope mouth animation in face regions (OpenCV).",
     )
 
+    class Options(ImplementationOptions):
+        detect: StrictBool = Field(
+            True,
+            description="Find faces with the Haar cascade when the clip carries no regions.",
+        )
+        detect_every: StrictInt = Field(
+            6, ge=1, le=10_000, description="Frames between two face detections."
+        )
+        min_face: StrictInt = Field(24, ge=8, le=4096, description="Smallest face side in pixels.")
+        max_open: StrictFloat = Field(
+            0.11,
+            ge=0.01,
+            le=0.5,
+            description="Widest mouth opening, as a fraction of the face height.",
+        )
+        silence_rms: StrictFloat = Field(
+            0.01,
+            ge=0.0,
+            le=0.5,
+            description="Loudness treated as silence (0.01 is about -40 dBFS).",
+        )
+        cascade: str | None = Field(
+            None, description="Path of another Haar cascade XML file; null: OpenCV's own."
+        )
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        unknown = sorted(set(options) - _OPTIONS)
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"lipsync 'viseme' does not take option(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(_OPTIONS))}",
-                module=PACKAGE,
-            )
-        self.detect = options.get("detect", True)
-        if not isinstance(self.detect, bool):
-            raise TTVError(
-                E_CONFIG_INVALID, "lipsync option detect must be true or false", module=PACKAGE
-            )
-        self.detect_every = int(self._num("detect_every", 6, 1, 10_000, integer=True))
-        self.min_face = int(self._num("min_face", 24, 8, 4096, integer=True))
-        self.max_open = self._num("max_open", 0.11, 0.01, 0.5)
-        self.silence_rms = self._num("silence_rms", 0.01, 0.0, 0.5)
-        cascade = options.get("cascade")
-        if cascade is not None and (not isinstance(cascade, str) or not Path(cascade).is_file()):
+        opts = self.opts
+        self.detect: bool = opts.detect
+        self.detect_every: int = opts.detect_every
+        self.min_face: int = opts.min_face
+        self.max_open: float = opts.max_open
+        self.silence_rms: float = opts.silence_rms
+        cascade = opts.cascade
+        if cascade is not None and not Path(cascade).is_file():
             raise TTVError(
                 E_DETECTOR_UNAVAILABLE,
                 f"lipsync cascade file not found: {cascade!r}",
@@ -148,22 +171,6 @@ class VisemeLipSync(LipSyncer):
             )
         self.cascade_path = cascade
         self._detector: Any = None
-
-    def _num(
-        self, key: str, default: float, lo: float, hi: float, *, integer: bool = False
-    ) -> float:
-        value = self.options.get(key, default)
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and lo <= value <= hi
-        if ok and integer and value != int(value):
-            ok = False
-        if not ok:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"lipsync option {key}={value!r} must be {'an integer' if integer else 'a number'}"
-                f" in {lo}..{hi}",
-                module=PACKAGE,
-            )
-        return float(value)
 
     # -- where -----------------------------------------------------------------------------
     def _cascade(self) -> Any | None:

@@ -29,21 +29,26 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 from ttv_contracts.errors import E_EXTRA_MISSING, E_OUT_OF_MEMORY, E_WEIGHTS_MISSING, TTVError
-from ttv_contracts.v1 import Clip, Keyframe, ModuleInfo, MotionGenerator, Needs, ShotSpec
+from ttv_contracts.v1 import (
+    Clip,
+    ImplementationOptions,
+    Keyframe,
+    ModuleInfo,
+    MotionGenerator,
+    Needs,
+    ShotSpec,
+)
 
 from . import __version__
-from ._options import as_float, as_int, bad_value, reject_unknown
-from .camera import CameraMotion, fit_to
-from .errors import E_GENERATION_FAILED, E_PIPELINE_LOAD, PACKAGE
+from .camera import CameraMotion, CameraOptions, fit_to
+from .errors import E_GENERATION_FAILED, E_OPTION_INVALID, E_PIPELINE_LOAD, PACKAGE
 
 NAME = "animatediff"
-MODES = ("video2video", "text2video")
-DEVICES = ("auto", "cpu", "cuda", "mps")
-DTYPES = ("auto", "float32", "float16", "bfloat16")
 
 
 def generation_size(
@@ -77,6 +82,58 @@ def _folder(option: str, raw: Any, what: str) -> Path:
     return path
 
 
+class AnimateDiffOptions(ImplementationOptions):
+    """Options of motion ``animatediff``."""
+
+    weights_path: str | Path | None = Field(
+        None,
+        description="Required: a local Stable Diffusion folder (diffusers format, SD 1.5 "
+        "family); missing is TTV-E020.",
+    )
+    adapter_path: str | Path | None = Field(
+        None,
+        description="Required: a local MotionAdapter folder (diffusers format); missing is "
+        "TTV-E020.",
+    )
+    mode: Literal["video2video", "text2video"] = Field(
+        "video2video",
+        description="video2video moves the keyframe with the camera generator and denoises "
+        "it; text2video generates from the prompt only.",
+    )
+    strength: StrictFloat = Field(
+        0.6, ge=0.05, le=1.0, description="How far video2video departs from the init video."
+    )
+    steps: StrictInt = Field(25, ge=1, le=500, description="Denoising steps.")
+    guidance_scale: StrictFloat = Field(
+        7.5, ge=0.0, le=50.0, description="Classifier-free guidance scale."
+    )
+    max_frames: StrictInt = Field(
+        16, ge=1, le=64, description="Frames generated at most; the extender fits the shot."
+    )
+    min_side: StrictInt = Field(
+        256, ge=8, le=4096, description="Short side generated at least (then resized)."
+    )
+    max_side: StrictInt = Field(
+        512, ge=8, le=4096, description="Long side generated at most (then resized)."
+    )
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field(
+        "auto", description="Torch device; auto picks CUDA, then MPS, then the CPU."
+    )
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = Field(
+        "auto", description="Torch dtype; auto is float16 on CUDA, float32 elsewhere."
+    )
+    camera: CameraOptions = Field(
+        default_factory=CameraOptions,
+        description="Options of the camera generator that makes the video2video init video.",
+    )
+
+    @model_validator(mode="after")
+    def _sides(self) -> AnimateDiffOptions:
+        if self.min_side > self.max_side:
+            raise ValueError(f"min_side ({self.min_side}) must be <= max_side ({self.max_side})")
+        return self
+
+
 class AnimateDiffMotion(MotionGenerator):
     """AnimateDiff (diffusers) with a MotionAdapter; image-to-video via video-to-video."""
 
@@ -94,57 +151,29 @@ class AnimateDiffMotion(MotionGenerator):
         ),
     )
 
-    OPTIONS = frozenset(
-        {
-            "weights_path",
-            "adapter_path",
-            "mode",
-            "strength",
-            "steps",
-            "guidance_scale",
-            "max_frames",
-            "min_side",
-            "max_side",
-            "device",
-            "dtype",
-            "camera",
-        }
-    )
+    Options = AnimateDiffOptions
+    option_error = E_OPTION_INVALID.code
 
     def __init__(self, **options: Any) -> None:
-        reject_unknown(NAME, options, set(self.OPTIONS))
         super().__init__(**options)
+        opts = self.opts
         self.weights_path = _folder(
-            "weights_path",
-            options.get("weights_path"),
-            "a Stable Diffusion folder (diffusers format)",
+            "weights_path", opts.weights_path, "a Stable Diffusion folder (diffusers format)"
         )
         self.adapter_path = _folder(
-            "adapter_path", options.get("adapter_path"), "a MotionAdapter folder (diffusers format)"
+            "adapter_path", opts.adapter_path, "a MotionAdapter folder (diffusers format)"
         )
-        self.mode = options.get("mode", "video2video")
-        if self.mode not in MODES:
-            raise bad_value(NAME, "mode", self.mode, " or ".join(MODES))
-        self.strength = as_float(NAME, "strength", options.get("strength", 0.6), 0.05, 1.0)
-        self.steps = as_int(NAME, "steps", options.get("steps", 25), 1, 500)
-        self.guidance_scale = as_float(
-            NAME, "guidance_scale", options.get("guidance_scale", 7.5), 0.0, 50.0
-        )
-        self.max_frames = as_int(NAME, "max_frames", options.get("max_frames", 16), 1, 64)
-        self.min_side = as_int(NAME, "min_side", options.get("min_side", 256), 8, 4096)
-        self.max_side = as_int(NAME, "max_side", options.get("max_side", 512), 8, 4096)
-        if self.min_side > self.max_side:
-            raise bad_value(NAME, "min_side", self.min_side, f"<= max_side ({self.max_side})")
-        self.device = options.get("device", "auto")
-        if self.device not in DEVICES:
-            raise bad_value(NAME, "device", self.device, f"one of {', '.join(DEVICES)}")
-        self.dtype = options.get("dtype", "auto")
-        if self.dtype not in DTYPES:
-            raise bad_value(NAME, "dtype", self.dtype, f"one of {', '.join(DTYPES)}")
-        camera = options.get("camera", {})
-        if not isinstance(camera, dict):
-            raise bad_value(NAME, "camera", camera, "a table of camera options")
-        self.camera = CameraMotion(**camera)  # builds the init video; validates its options
+        self.mode: str = opts.mode
+        self.strength: float = opts.strength
+        self.steps: int = opts.steps
+        self.guidance_scale: float = opts.guidance_scale
+        self.max_frames: int = opts.max_frames
+        self.min_side: int = opts.min_side
+        self.max_side: int = opts.max_side
+        self.device: str = opts.device
+        self.dtype: str = opts.dtype
+        # builds the init video; its options were validated as part of this model
+        self.camera = CameraMotion(**opts.camera.model_dump(exclude_unset=True))
         self._pipe: Any = None
         self._torch: Any = None
 

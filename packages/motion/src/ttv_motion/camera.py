@@ -39,13 +39,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import cv2
 import numpy as np
+from pydantic import Field, StrictFloat
 from ttv_contracts.v1 import (
     CameraMove,
     Clip,
+    ImplementationOptions,
     Keyframe,
     ModuleInfo,
     MotionGenerator,
@@ -54,8 +56,7 @@ from ttv_contracts.v1 import (
 )
 
 from . import __version__
-from ._options import as_float, bad_value, reject_unknown
-from .errors import PACKAGE
+from .errors import E_OPTION_INVALID, PACKAGE
 
 EASINGS: dict[str, Callable[[float], float]] = {
     "linear": lambda t: t,
@@ -72,6 +73,39 @@ MAX_SLOPE: dict[str, float] = {
 }
 INTERPOLATIONS = {"linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC}
 DEPTH_MOVES = frozenset({CameraMove.DOLLY_IN, CameraMove.DOLLY_OUT, CameraMove.PARALLAX})
+
+
+class CameraOptions(ImplementationOptions):
+    """Options of motion ``camera`` (and the ``camera`` table of ``animatediff``)."""
+
+    speed: StrictFloat = Field(
+        0.1,
+        ge=0.0,
+        le=2.0,
+        description="Travel per second at motion_scale = pace = 1 (fraction of the frame).",
+    )
+    max_travel: StrictFloat = Field(
+        0.25, ge=0.0, le=1.0, description="Cap on the travel of one shot."
+    )
+    easing: Literal["linear", "ease_in_out", "ease_in", "ease_out"] = Field(
+        "ease_in_out", description="Progress curve of the move."
+    )
+    interpolation: Literal["linear", "cubic"] = Field(
+        "cubic", description="Warp interpolation; linear is faster, slightly softer."
+    )
+    depth_ratio: StrictFloat = Field(
+        0.35,
+        ge=0.0,
+        le=1.0,
+        description="Far-layer speed relative to near (dolly, parallax).",
+    )
+    clip_seconds: StrictFloat = Field(
+        0.0,
+        ge=0.0,
+        le=3600.0,
+        description="At most this many seconds of motion (like a fixed-length video model); "
+        "the extender stretches the clip to the shot. 0 renders the full shot.",
+    )
 
 
 @dataclass(frozen=True)
@@ -301,33 +335,21 @@ class CameraMotion(MotionGenerator):
         ),
     )
 
-    OPTIONS = frozenset(
-        {"speed", "max_travel", "easing", "interpolation", "depth_ratio", "clip_seconds"}
-    )
+    Options = CameraOptions
+    option_error = E_OPTION_INVALID.code
 
     def __init__(self, **options: Any) -> None:
-        reject_unknown("camera", options, set(self.OPTIONS))
         super().__init__(**options)
-        self.speed = as_float("camera", "speed", options.get("speed", 0.1), 0.0, 2.0)
-        self.max_travel = as_float(
-            "camera", "max_travel", options.get("max_travel", 0.25), 0.0, 1.0
-        )
-        self.easing = options.get("easing", "ease_in_out")
-        if self.easing not in EASINGS:
-            raise bad_value("camera", "easing", self.easing, f"one of {', '.join(EASINGS)}")
-        interp = options.get("interpolation", "cubic")
-        if interp not in INTERPOLATIONS:
-            raise bad_value("camera", "interpolation", interp, "linear or cubic")
-        self.interpolation = INTERPOLATIONS[interp]
-        self.depth_ratio = as_float(
-            "camera", "depth_ratio", options.get("depth_ratio", 0.35), 0.0, 1.0
-        )
+        opts = self.opts
+        self.speed: float = opts.speed
+        self.max_travel: float = opts.max_travel
+        self.easing: str = opts.easing
+        self.interpolation = INTERPOLATIONS[opts.interpolation]
+        self.depth_ratio: float = opts.depth_ratio
         # Like a video model with a fixed clip length (AnimateDiff makes 16 frames): at most
         # this many seconds of motion, and the extender stretches the clip to the shot.
         # 0 (the default) renders the shot's full length.
-        self.clip_seconds = as_float(
-            "camera", "clip_seconds", options.get("clip_seconds", 0.0), 0.0, 3600.0
-        )
+        self.clip_seconds: float = opts.clip_seconds
 
     def path_for(self, spec: ShotSpec) -> CameraPath:
         d = spec.directives

@@ -23,25 +23,55 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import Field, model_validator
 from ttv_contracts import version_of
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
-from ttv_contracts.v1 import Beat, Lesson, ModuleInfo, NarrativePlanner, Shot, StoryPlan
+from ttv_contracts.errors import TTVError
+from ttv_contracts.v1 import (
+    Beat,
+    ImplementationOptions,
+    Lesson,
+    ModuleInfo,
+    NarrativePlanner,
+    Shot,
+    StoryPlan,
+)
 from ttv_contracts.v1.models import MAX_SHOTS
 
 from .errors import E_NARRATIVE_OPTION, E_TOO_MANY_SHOTS, PACKAGE
 
 VERSION = version_of("ttv-narrative")  # pyproject.toml is the one source
 
-DEFAULTS: dict[str, Any] = {
-    "min_words": 4,
-    "max_words": 30,
-    "words_per_second": 2.6,
-    "pad_s": 0.4,
-    "kind": "auto",  # "auto" | "story" | "lesson"
-    "cjk_chars_per_word": 2.0,
-}
+
+class NarrativeOptions(ImplementationOptions):
+    """Options of ``segmenter``."""
+
+    min_words: int = Field(4, ge=1, description="Fewest words in a shot (shorter ones merge).")
+    max_words: int = Field(
+        30,
+        ge=1,
+        le=400,
+        description="Most words in a shot (longer ones split); above 400 a shot would pass "
+        "the 600 s cap.",
+    )
+    words_per_second: float = Field(
+        2.6, ge=0.5, le=10, description="Speaking rate used to estimate a shot's duration."
+    )
+    pad_s: float = Field(0.4, ge=0, le=5, description="Pause added to every shot's duration.")
+    kind: Literal["auto", "story", "lesson"] = Field(
+        "auto", description="Beat structure: story or lesson beats; auto guesses from the text."
+    )
+    cjk_chars_per_word: float = Field(
+        2.0, gt=0, description="Characters counted as one word in Chinese, Japanese and Korean."
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> NarrativeOptions:
+        if self.min_words > self.max_words:
+            raise ValueError("need min_words <= max_words")
+        return self
+
 
 # pysbd is fed at most this many characters at once (its cost grows faster than linear).
 WINDOW_CHARS = 1000
@@ -150,40 +180,18 @@ class SentenceNarrative(NarrativePlanner):
         ),
     )
 
+    Options = NarrativeOptions
+    option_error = E_NARRATIVE_OPTION.code
+
     def __init__(self, **options: Any) -> None:
-        unknown = sorted(set(options) - set(DEFAULTS))
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"unknown narrative option(s) {unknown}; known: {sorted(DEFAULTS)}",
-                module=PACKAGE,
-            )
         super().__init__(**options)
-        opts = {**DEFAULTS, **options}
-        try:
-            self.min_words = int(opts["min_words"])
-            self.max_words = int(opts["max_words"])
-            self.words_per_second = float(opts["words_per_second"])
-            self.pad_s = float(opts["pad_s"])
-            self.cjk_chars_per_word = float(opts["cjk_chars_per_word"])
-        except (TypeError, ValueError) as exc:
-            raise TTVError(E_NARRATIVE_OPTION, f"narrative option has a wrong type: {exc}") from exc
-        self.kind = str(opts["kind"])
-        problems = []
-        if not 1 <= self.min_words <= self.max_words:
-            problems.append("need 1 <= min_words <= max_words")
-        if self.max_words > 400:
-            problems.append("max_words above 400 makes shots longer than the 600 s cap")
-        if not 0.5 <= self.words_per_second <= 10:
-            problems.append("words_per_second must be in 0.5..10")
-        if not 0 <= self.pad_s <= 5:
-            problems.append("pad_s must be in 0..5")
-        if self.cjk_chars_per_word <= 0:
-            problems.append("cjk_chars_per_word must be > 0")
-        if self.kind not in ("auto", "story", "lesson"):
-            problems.append("kind must be 'auto', 'story' or 'lesson'")
-        if problems:
-            raise TTVError(E_NARRATIVE_OPTION, "invalid narrative options: " + "; ".join(problems))
+        opts = self.opts
+        self.min_words: int = opts.min_words
+        self.max_words: int = opts.max_words
+        self.words_per_second: float = opts.words_per_second
+        self.pad_s: float = opts.pad_s
+        self.cjk_chars_per_word: float = opts.cjk_chars_per_word
+        self.kind: str = opts.kind
         self._segmenters: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ segmentation

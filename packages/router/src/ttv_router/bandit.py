@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from pydantic import Field
 from ttv_contracts import version_of
 from ttv_contracts.v1 import (
+    ImplementationOptions,
     ModuleInfo,
     Needs,
     RouteContext,
@@ -33,7 +35,7 @@ from ttv_contracts.v1 import (
     RouteRequest,
 )
 
-from .errors import E_CONFIG_INVALID, PACKAGE, TTVError
+from .errors import PACKAGE
 
 if TYPE_CHECKING:
     from .store import Store
@@ -41,14 +43,30 @@ if TYPE_CHECKING:
 __version__ = version_of("ttv-router")  # pyproject.toml is the one source
 
 PRESETS = ("draft", "standard", "high")
-_DEFAULTS: dict[str, Any] = {
-    "store_dir": None,
-    "seed": 0,
-    "decay": 0.98,
-    "latency_budget_s": 120.0,  # used when the request carries no time budget
-    "latency_weight": 0.3,
-    "pin_last": ("stub",),  # candidates kept at the end of every ranking (the safe fallback)
-}
+
+
+class BanditOptions(ImplementationOptions):
+    """Options of ``bandit``."""
+
+    store_dir: str | Path | None = Field(
+        None,
+        description="Folder of the SQLite outcome history (the pipeline gives one per "
+        "namespace); null learns in memory for this run only.",
+    )
+    seed: int = Field(0, description="Seed of the Thompson sampling draws.")
+    decay: float = Field(
+        0.98, ge=0.5, le=1.0, description="Exponential forgetting of past outcomes per event."
+    )
+    latency_budget_s: float = Field(
+        120.0, gt=0, description="Latency budget used when the request carries no time budget."
+    )
+    latency_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="Weight of latency against success in the reward."
+    )
+    pin_last: str | tuple[str, ...] | None = Field(
+        ("stub",),
+        description="Candidates kept at the end of every ranking (the safe fallback).",
+    )
 
 
 def size_class(ctx: RouteContext) -> str:
@@ -72,10 +90,6 @@ def bucket_of(ctx: RouteContext) -> str:
     return f"{ctx.device}|{size_class(ctx)}|{length_class(ctx)}"
 
 
-def _bad(message: str) -> TTVError:
-    return TTVError(E_CONFIG_INVALID, f"router bandit: {message}", module=PACKAGE)
-
-
 class BanditRouter(Router):
     """Thompson sampling over Beta posteriors per (slot, candidate, context bucket)."""
 
@@ -93,26 +107,18 @@ class BanditRouter(Router):
         ),
     )
 
+    Options = BanditOptions
+
     def __init__(self, **options: Any) -> None:
-        unknown = sorted(set(options) - set(_DEFAULTS))
-        if unknown:
-            raise _bad(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(_DEFAULTS)}")
-        merged = {**_DEFAULTS, **options}
-        super().__init__(**merged)
-        try:
-            self._seed = int(merged["seed"])
-            self._decay = float(merged["decay"])
-            self._budget = float(merged["latency_budget_s"])
-            self._lat_w = float(merged["latency_weight"])
-        except (TypeError, ValueError) as exc:
-            raise _bad(f"option has the wrong type ({exc})") from None
-        if not 0.5 <= self._decay <= 1.0:
-            raise _bad(f"decay must be within 0.5..1.0, got {self._decay}")
-        if self._budget <= 0 or not 0.0 <= self._lat_w <= 1.0:
-            raise _bad("latency_budget_s must be > 0 and latency_weight within 0..1")
-        pin = merged["pin_last"]
+        super().__init__(**options)
+        opts = self.opts
+        self._seed: int = opts.seed
+        self._decay: float = opts.decay
+        self._budget: float = opts.latency_budget_s
+        self._lat_w: float = opts.latency_weight
+        pin = opts.pin_last
         self._pin_last = (pin,) if isinstance(pin, str) else tuple(pin or ())
-        store_dir = merged["store_dir"]
+        store_dir = opts.store_dir
         self._store_dir = Path(store_dir) if store_dir else None
         self._store: Store | None = None
         self._calls: dict[tuple[str, str], int] = {}

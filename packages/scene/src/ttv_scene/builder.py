@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
 from ttv_contracts import version_of
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
+from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import (
     Cast,
+    ImplementationOptions,
     Location,
     ModuleInfo,
     Needs,
@@ -46,7 +48,26 @@ from .store import LocationStore, StoredLocation
 from .words import COLOURS, PLACES, TIME_LIGHT
 
 VERSION = version_of("ttv-scene")  # pyproject.toml is the one source
-OPTIONS = {"store_dir", "lock_timeout_s", "palette_size", "save_graph", "max_objects"}
+
+
+class SceneOptions(ImplementationOptions):
+    """Options of ``graph``."""
+
+    store_dir: str | Path | None = Field(
+        None,
+        description="Folder of the SQLite location store (the pipeline gives one per "
+        "namespace); null keeps places for this run only.",
+    )
+    lock_timeout_s: float = Field(
+        30.0, gt=0, description="Seconds to wait for another run's write lock."
+    )
+    palette_size: int = Field(4, ge=1, le=8, description="Colours per place.")
+    max_objects: int = Field(6, ge=0, le=50, description="Objects kept per shot.")
+    save_graph: bool = Field(
+        True, description="Write the scene graph JSON under store_dir/graphs/."
+    )
+
+
 #: Backdrop fields added in ttv-contracts 1.1; with contracts 1.0 they are left out.
 _BACKDROP_FIELDS = {"weather", "indoor_outdoor"} & set(SceneContext.model_fields)
 
@@ -114,31 +135,18 @@ class GraphScene(SceneBuilder):
         ),
     )
 
+    Options = SceneOptions
+    option_error = E_SCENE_OPTION.code
+
     def __init__(self, **options: Any) -> None:
-        unknown = sorted(set(options) - OPTIONS)
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"unknown scene option(s) {unknown}; known: {sorted(OPTIONS)}",
-                module=PACKAGE,
-            )
         super().__init__(**options)
-        try:
-            self.palette_size = int(options.get("palette_size", 4))
-            self.max_objects = int(options.get("max_objects", 6))
-            timeout = float(options.get("lock_timeout_s", 30.0))
-        except (TypeError, ValueError) as exc:
-            raise TTVError(E_SCENE_OPTION, f"scene option has a wrong type: {exc}") from exc
-        if not 1 <= self.palette_size <= 8:
-            raise TTVError(E_SCENE_OPTION, "palette_size must be in 1..8")
-        if not 0 <= self.max_objects <= 50:
-            raise TTVError(E_SCENE_OPTION, "max_objects must be in 0..50")
-        if timeout <= 0:
-            raise TTVError(E_SCENE_OPTION, "lock_timeout_s must be > 0")
-        store_dir = options.get("store_dir")
+        opts = self.opts
+        self.palette_size: int = opts.palette_size
+        self.max_objects: int = opts.max_objects
+        store_dir = opts.store_dir
         self.store_dir = Path(store_dir) if store_dir else None
-        self.store = LocationStore(store_dir, timeout) if store_dir else None
-        self.save_graph = bool(options.get("save_graph", True))
+        self.store = LocationStore(store_dir, opts.lock_timeout_s) if store_dir else None
+        self.save_graph: bool = opts.save_graph
         self.graph: Any = None  # networkx.MultiDiGraph of the last build
 
     def doctor(self) -> list[str]:

@@ -51,12 +51,14 @@ tail, A's last frame under B's head); its boxes are that clip's ``regions_at(0)`
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import numpy as np
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
+from pydantic import Field
+from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import (
     Clip,
+    ImplementationOptions,
     ModuleInfo,
     Needs,
     TransitionBlender,
@@ -67,6 +69,8 @@ from ttv_contracts.v1 import (
 from . import __version__
 from .easing import EASINGS, ease
 from .errors import E_OPTION_RANGE
+
+_Channel = Annotated[int, Field(ge=0, le=255)]
 
 PACKAGE = "ttv-transitions"
 
@@ -138,38 +142,25 @@ class ClassicTransitions(TransitionBlender):
         "frame counts unchanged.",
     )
 
-    _OPTIONS: ClassVar[set[str]] = {"duration_s", "fade_color"}
+    class Options(ImplementationOptions):
+        duration_s: float = Field(
+            0.5,
+            ge=0.0,
+            le=10.0,
+            allow_inf_nan=False,
+            description="Length pick() gives a dissolve or wipe between scenes; fades get "
+            "twice this, soft cuts within a scene half of it.",
+        )
+        fade_color: tuple[_Channel, _Channel, _Channel] = Field(
+            (0, 0, 0), description="Colour [r, g, b] (0..255) that pick() fades through."
+        )
+
+    option_error = E_OPTION_RANGE.code
 
     def __init__(self, **options: Any) -> None:
-        unknown = set(options) - self._OPTIONS
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"unknown option(s) for transitions 'classic': {', '.join(sorted(unknown))}",
-                module=PACKAGE,
-                hint=f"Known options: {', '.join(sorted(self._OPTIONS))}.",
-            )
         super().__init__(**options)
-        self.duration_s = float(options.get("duration_s", 0.5))
-        if not (0.0 <= self.duration_s <= 10.0) or not math.isfinite(self.duration_s):
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"duration_s must be within 0..10 seconds, got {options.get('duration_s')!r}",
-                module=PACKAGE,
-            )
-        color = options.get("fade_color", (0, 0, 0))
-        try:
-            rgb = tuple(int(c) for c in color)
-            ok = len(rgb) == 3 and all(0 <= c <= 255 for c in rgb)
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise TTVError(
-                E_OPTION_RANGE,
-                f"fade_color must be three integers 0..255, got {color!r}",
-                module=PACKAGE,
-            )
-        self.fade_color: tuple[int, int, int] = rgb  # type: ignore[assignment]
+        self.duration_s: float = self.opts.duration_s
+        self.fade_color: tuple[int, int, int] = self.opts.fade_color
 
     # ------------------------------------------------------------------ choosing
 

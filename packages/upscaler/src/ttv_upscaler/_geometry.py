@@ -3,62 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated
 
 import cv2
 import numpy as np
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
+from pydantic import Field
 from ttv_contracts.stubs import fit_box
-
-from .errors import PACKAGE
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-__all__ = ["Canvas", "check_options", "fit_box", "hex_rgb", "number_option", "unsharp"]
+__all__ = ["Canvas", "HexColor", "fit_box", "hex_rgb", "unsharp"]
 
 
-def check_options(impl: str, options: dict[str, Any], known: set[str]) -> None:
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise TTVError(
-            E_CONFIG_INVALID,
-            f"upscaler '{impl}' does not take option(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(known))}",
-            module=PACKAGE,
-        )
+#: A ``#rrggbb`` colour option (the letterbox background).
+HexColor = Annotated[str, Field(pattern=_HEX.pattern)]
 
 
-def number_option(
-    options: dict[str, Any],
-    key: str,
-    default: float,
-    lo: float,
-    hi: float,
-    *,
-    integer: bool = False,
-) -> float:
-    value = options.get(key, default)
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and lo <= value <= hi
-    if ok and integer and value != int(value):
-        ok = False
-    if not ok:
-        kind = "an integer" if integer else "a number"
-        raise TTVError(
-            E_CONFIG_INVALID,
-            f"upscaler option {key}={value!r} must be {kind} in {lo}..{hi}",
-            module=PACKAGE,
-        )
-    return float(value)
-
-
-def hex_rgb(options: dict[str, Any], key: str, default: str) -> tuple[int, int, int]:
-    value = options.get(key, default)
-    if not isinstance(value, str) or not _HEX.match(value):
-        raise TTVError(
-            E_CONFIG_INVALID,
-            f"upscaler option {key}={value!r} must be a #rrggbb colour",
-            module=PACKAGE,
-        )
+def hex_rgb(value: str) -> tuple[int, int, int]:
+    """``"#rrggbb"`` (already validated) as an RGB triple."""
     return tuple(int(value[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 

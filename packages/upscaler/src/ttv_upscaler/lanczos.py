@@ -15,21 +15,19 @@ Two modes (option ``mode``):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import cv2
 import numpy as np
+from pydantic import Field, StrictFloat
 from ttv_contracts import version_of
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
-from ttv_contracts.v1 import ModuleInfo, Needs, Upscaler
+from ttv_contracts.v1 import ImplementationOptions, ModuleInfo, Needs, Upscaler
 
-from ._geometry import Canvas, check_options, hex_rgb, number_option, unsharp
+from ._geometry import Canvas, HexColor, hex_rgb, unsharp
 from .errors import PACKAGE
 
 __version__ = version_of("ttv-upscaler")  # pyproject.toml is the one source
 
-_OPTIONS = {"sharpen", "sharpen_sigma", "background", "mode"}
-MODES = ("fast", "exact")
 #: Above this enlargement the source-side blur would be narrower than a pixel and stop
 #: sharpening; ``fast`` then sharpens after the resize, like ``exact``.
 _PRESHARPEN_MAX_SCALE = 4.0
@@ -58,19 +56,27 @@ class LanczosUpscaler(Upscaler):
         "mask; aspect ratio kept.",
     )
 
+    class Options(ImplementationOptions):
+        mode: Literal["fast", "exact"] = Field(
+            "fast",
+            description="fast: unsharp mask at the source size, then bicubic; exact: "
+            "Lanczos-4, then the unsharp mask at the output size.",
+        )
+        sharpen: StrictFloat = Field(
+            0.35, ge=0.0, le=3.0, description="Unsharp-mask amount; 0 turns it off."
+        )
+        sharpen_sigma: StrictFloat = Field(
+            1.0, ge=0.1, le=10.0, description="Blur radius of the mask, in output pixels."
+        )
+        background: HexColor = Field("#000000", description="Letterbox colour, #rrggbb.")
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        check_options("lanczos", dict(options), _OPTIONS)
-        self.sharpen = number_option(dict(options), "sharpen", 0.35, 0.0, 3.0)
-        self.sharpen_sigma = number_option(dict(options), "sharpen_sigma", 1.0, 0.1, 10.0)
-        self.background = hex_rgb(dict(options), "background", "#000000")
-        self.mode = options.get("mode", "fast")
-        if self.mode not in MODES:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"upscaler option mode={self.mode!r} must be one of {', '.join(MODES)}",
-                module=PACKAGE,
-            )
+        opts = self.opts
+        self.sharpen: float = opts.sharpen
+        self.sharpen_sigma: float = opts.sharpen_sigma
+        self.background = hex_rgb(opts.background)
+        self.mode: str = opts.mode
 
     def _upscale(
         self, frames: Iterator[np.ndarray], width: int, height: int

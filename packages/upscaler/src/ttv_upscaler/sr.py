@@ -17,20 +17,19 @@ from typing import Any
 
 import cv2
 import numpy as np
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator
 from ttv_contracts.errors import (
-    E_CONFIG_INVALID,
     E_EXTRA_MISSING,
     E_OUT_OF_MEMORY,
     E_WEIGHTS_MISSING,
     TTVError,
 )
-from ttv_contracts.v1 import ModuleInfo, Needs, Upscaler
+from ttv_contracts.v1 import ImplementationOptions, ModuleInfo, Needs, Upscaler
 
-from ._geometry import Canvas, check_options, hex_rgb, number_option, unsharp
+from ._geometry import Canvas, HexColor, hex_rgb, unsharp
 from .errors import E_MODEL_FAILED, E_MODEL_UNSUPPORTED, PACKAGE
 from .lanczos import __version__
 
-_OPTIONS = {"weights_path", "tile", "tile_overlap", "device", "half", "background", "sharpen"}
 _SUFFIXES = {".pth", ".pt", ".ckpt", ".safetensors"}
 
 
@@ -61,29 +60,49 @@ class SpandrelUpscaler(Upscaler):
         summary="Super-resolution models (Real-ESRGAN etc.) via spandrel, tiled; local weights.",
     )
 
+    class Options(ImplementationOptions):
+        weights_path: str | Path | None = Field(
+            None,
+            description="Required: a local .pth/.safetensors file of a model spandrel "
+            "supports (e.g. RealESRGAN_x4plus); missing is TTV-E020.",
+        )
+        tile: StrictInt = Field(
+            256, ge=0, le=8192, description="Input pixels per tile side; 0 runs whole frames."
+        )
+        tile_overlap: StrictInt = Field(
+            16, ge=0, le=512, description="Input pixels of context around each tile."
+        )
+        device: str = Field(
+            "auto",
+            min_length=1,
+            description="Torch device: auto (CUDA when available), cpu, cuda, cuda:1...",
+        )
+        half: StrictBool = Field(False, description="fp16 on CUDA when the model supports it.")
+        background: HexColor = Field("#000000", description="Letterbox colour, #rrggbb.")
+        sharpen: StrictFloat = Field(
+            0.0,
+            ge=0.0,
+            le=3.0,
+            description="Unsharp amount after the final resize (models sharpen already).",
+        )
+
+        @field_validator("tile")
+        @classmethod
+        def _tile(cls, value: int) -> int:
+            if 0 < value < 8:
+                raise ValueError("tile must be 0 or >= 8")
+            return value
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        opts = dict(options)
-        check_options("spandrel", opts, _OPTIONS)
-        self.tile = int(number_option(opts, "tile", 256, 0, 8192, integer=True))
-        if 0 < self.tile < 8:
-            raise TTVError(
-                E_CONFIG_INVALID, "upscaler option tile must be 0 or >= 8", module=PACKAGE
-            )
-        self.tile_overlap = int(number_option(opts, "tile_overlap", 16, 0, 512, integer=True))
-        self.sharpen = number_option(opts, "sharpen", 0.0, 0.0, 3.0)
-        self.background = hex_rgb(opts, "background", "#000000")
-        self.half = opts.get("half", False)
-        if not isinstance(self.half, bool):
-            raise TTVError(
-                E_CONFIG_INVALID, "upscaler option half must be true or false", module=PACKAGE
-            )
-        self.device_name = opts.get("device", "auto")
-        if not isinstance(self.device_name, str) or not self.device_name:
-            raise TTVError(
-                E_CONFIG_INVALID, "upscaler option device must be a string", module=PACKAGE
-            )
-        raw = opts.get("weights_path")
+        opts = self.opts
+        self.tile: int = opts.tile
+        self.tile_overlap: int = opts.tile_overlap
+        self.sharpen: float = opts.sharpen
+        self.background = hex_rgb(opts.background)
+        self.half: bool = opts.half
+        self.device_name: str = opts.device
+        raw = opts.weights_path
         if raw is None or raw == "":
             raise TTVError(
                 E_WEIGHTS_MISSING,

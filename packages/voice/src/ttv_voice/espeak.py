@@ -13,10 +13,12 @@ import re
 from typing import Any
 
 import numpy as np
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator
 from ttv_contracts import version_of
-from ttv_contracts.errors import E_CONFIG_INVALID, TTVError
+from ttv_contracts.errors import TTVError
 from ttv_contracts.v1 import (
     AudioClip,
+    ImplementationOptions,
     ModuleInfo,
     Needs,
     PhonemeTiming,
@@ -43,7 +45,37 @@ RATE_MIN, RATE_MAX = 80, 450  # eSpeak NG's accepted words-per-minute range
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_/.-]{0,63}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
-_OPTIONS = {"voice", "rate_scale", "volume", "word_gap_ms", "pitch_range", "normalize"}
+
+class EspeakOptions(ImplementationOptions):
+    """Options of ``espeak``."""
+
+    voice: str | None = Field(
+        None,
+        description="eSpeak voice used when the spec names none, e.g. en-gb or en-us+f2; "
+        "null: chosen from the spec's language and speaker.",
+    )
+    rate_scale: StrictFloat = Field(
+        1.0, ge=0.25, le=4.0, description="Multiplies every spec's rate_wpm."
+    )
+    volume: StrictInt = Field(100, ge=0, le=200, description="eSpeak amplitude.")
+    word_gap_ms: StrictInt = Field(
+        0, ge=0, le=1000, description="Extra pause between words (rounded to 10 ms)."
+    )
+    pitch_range: StrictInt = Field(
+        50, ge=0, le=100, description="Intonation range, 0 (monotone) to 100."
+    )
+    normalize: StrictBool = Field(
+        True,
+        description="Rewrite numbers, units, arrows, abbreviations, quotes and brackets into "
+        "words before synthesis (English voices).",
+    )
+
+    @field_validator("voice")
+    @classmethod
+    def _voice_name(cls, value: str | None) -> str | None:
+        if value is not None and not _NAME.match(value.split("+")[0]):
+            raise ValueError("not a voice name")
+        return value
 
 
 def _variant_for(spec: VoiceSpec) -> str:
@@ -85,51 +117,17 @@ class EspeakVoice(VoiceSynthesizer):
         summary="eSpeak NG speech synthesis through its C library (espeakng-loader wheel).",
     )
 
+    Options = EspeakOptions
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        unknown = sorted(set(options) - _OPTIONS)
-        if unknown:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"voice 'espeak' does not take option(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(_OPTIONS))}",
-                module=PACKAGE,
-            )
-        self.voice = self._opt_str("voice")
-        self.rate_scale = self._opt_num("rate_scale", 1.0, 0.25, 4.0)
-        self.volume = int(self._opt_num("volume", 100, 0, 200))
-        self.word_gap_ms = int(self._opt_num("word_gap_ms", 0, 0, 1000))
-        self.pitch_range = int(self._opt_num("pitch_range", 50, 0, 100))
-        self.normalize = self.options.get("normalize", True)
-        if not isinstance(self.normalize, bool):
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"voice option normalize={self.normalize!r} must be true or false",
-                module=PACKAGE,
-            )
-
-    # -- options ---------------------------------------------------------------------------
-    def _opt_str(self, key: str) -> str | None:
-        value = self.options.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not _NAME.match(value.split("+")[0]):
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"voice option {key}={value!r} is not a voice name",
-                module=PACKAGE,
-            )
-        return value
-
-    def _opt_num(self, key: str, default: float, lo: float, hi: float) -> float:
-        value = self.options.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-            raise TTVError(
-                E_CONFIG_INVALID,
-                f"voice option {key}={value!r} must be a number in {lo}..{hi}",
-                module=PACKAGE,
-            )
-        return float(value)
+        opts = self.opts
+        self.voice: str | None = opts.voice
+        self.rate_scale: float = opts.rate_scale
+        self.volume: int = opts.volume
+        self.word_gap_ms: int = opts.word_gap_ms
+        self.pitch_range: int = opts.pitch_range
+        self.normalize: bool = opts.normalize
 
     # -- voices --------------------------------------------------------------------------
     def _check_name(self, name: str) -> None:

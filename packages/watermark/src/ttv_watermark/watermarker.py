@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from pydantic import Field
 from ttv_contracts import version_of
 from ttv_contracts.v1 import (
+    ImplementationOptions,
     ModuleInfo,
     Needs,
     ProvenanceManifest,
@@ -24,37 +26,87 @@ from . import dctqim, provenance, pss
 from .errors import E_CONFIG_INVALID, E_VIDEO_UNREADABLE, PACKAGE, TTVError
 from .keys import ENV_VAR, key_id, load_private_key, load_public_key, raw_public
 from .store import ManifestStore
-from .visible import POSITIONS, VisibleMark
+from .visible import VisibleMark
 
 __version__ = version_of("ttv-watermark")  # pyproject.toml is the one source
 
 MARKS = ("pss", "dct-qim")
 
-_DEFAULTS: dict[str, Any] = {
-    "mark": "pss",  # pss: perceptual spread spectrum (0.2); dct-qim: the 0.1 block-DCT QIM mark
-    "gain": 1.0,  # pss: scales target and cap of the perceptual mask (detection needs no value)
-    # pss: "robust" (0.2 mask) or "ssim" (meets the quality thresholds on 640x360 lesson
-    # frames, weaker against re-encoding: issue 13)
-    "mask_shape": "robust",
-    "detect_legacy": True,  # pss: also try the dct-qim mark when no pss mark is found
-    "strength": 58.0,  # dct-qim: QIM step on the carrier DCT coefficients (PSNR ~39 dB at 58)
-    "store_dir": None,  # manifest store (soft binding); the integration passes <stores>/watermark
-    "key_path": None,
-    "trusted_public_key": None,
-    "embed_in_file": True,
-    "write_sidecar": True,
-    "verify_watermark": True,
-    "max_detect_frames": 48,
-    "sync_frames": 3,
-    "c2pa_cert_chain": None,  # PEM chain, leaf first (extra ttv-watermark[c2pa])
-    "c2pa_private_key": None,
-    "c2pa_alg": "es256",
-    "c2pa_trust_anchors": None,  # PEM CA certificates trusted when reading C2PA
-    "visible_text": None,
-    "visible_position": "bottom-right",
-    "visible_opacity": 0.6,
-    "visible_scale": 0.04,
-}
+_PathOption = str | Path | None
+
+
+class WatermarkOptions(ImplementationOptions):
+    """Options of ``dct-qim`` (README "Options" explains each mark)."""
+
+    mark: Literal["pss", "dct-qim"] = Field(
+        "pss",
+        description="pss: perceptual spread spectrum (0.2); dct-qim: the 0.1 block-DCT QIM mark.",
+    )
+    gain: float = Field(
+        1.0,
+        ge=0.25,
+        le=4.0,
+        description="pss: scales target and cap of the perceptual mask; detection needs no "
+        "matching value.",
+    )
+    mask_shape: Literal["robust", "ssim"] = Field(
+        "robust",
+        description="pss: robust (the 0.2 mask) or ssim (meets the quality thresholds on "
+        "640x360 lesson frames, weaker against re-encoding).",
+    )
+    detect_legacy: bool = Field(
+        True, description="pss: when no pss mark is found, also look for the 0.1 mark."
+    )
+    strength: float = Field(
+        58.0,
+        ge=8.0,
+        le=128.0,
+        description="dct-qim only: QIM step on the carrier DCT coefficients; detection must "
+        "use the embedding value.",
+    )
+    store_dir: _PathOption = Field(
+        None,
+        description="Manifest store directory (soft binding), set by the integration; null: "
+        "records are not stored.",
+    )
+    key_path: _PathOption = Field(
+        None,
+        description="Signing key PEM or key directory; null: the TTV_SIGNING_KEY variable.",
+    )
+    trusted_public_key: _PathOption = Field(
+        None,
+        description="Public key the signer must match at verify; null: the public half of "
+        "the signing key.",
+    )
+    embed_in_file: bool = Field(True, description="Append the uuid box to ISO-BMFF files.")
+    write_sidecar: bool = Field(True, description="Write <file>.provenance.json.")
+    verify_watermark: bool = Field(
+        True, description="Decode the video at verify and compare the mark with the manifest."
+    )
+    max_detect_frames: int = Field(48, ge=1, description="Frames read by detect and verify.")
+    sync_frames: int = Field(3, ge=1, description="Frames used for the alignment search.")
+    c2pa_cert_chain: _PathOption = Field(
+        None,
+        description="C2PA signing: PEM chain, leaf first (extra c2pa); set together with "
+        "c2pa_private_key.",
+    )
+    c2pa_private_key: _PathOption = Field(
+        None, description="C2PA signing key (PEM); set together with c2pa_cert_chain."
+    )
+    c2pa_alg: str = Field("es256", description="C2PA signing algorithm matching the leaf key.")
+    c2pa_trust_anchors: _PathOption = Field(
+        None, description="PEM CA certificates trusted when verifying C2PA."
+    )
+    visible_text: str | None = Field(
+        None, description="Optional visible label (OpenCV text, alpha-blended)."
+    )
+    visible_position: Literal["top-left", "top-right", "bottom-left", "bottom-right", "center"] = (
+        Field("bottom-right", description="Where the visible label goes.")
+    )
+    visible_opacity: float = Field(0.6, gt=0.0, le=1.0, description="Opacity of the visible label.")
+    visible_scale: float = Field(
+        0.04, gt=0.0, le=0.5, description="Visible label text height / frame height."
+    )
 
 
 def _bad(message: str) -> TTVError:
@@ -85,43 +137,26 @@ class DctQimWatermark(Watermarker):
         ),
     )
 
+    Options = WatermarkOptions
+
     def __init__(self, **options: Any) -> None:
-        unknown = sorted(set(options) - set(_DEFAULTS))
-        if unknown:
-            raise _bad(f"unknown option(s) {', '.join(unknown)}; known: {', '.join(_DEFAULTS)}")
-        merged = {**_DEFAULTS, **options}
-        super().__init__(**merged)
-        if merged["mark"] not in MARKS:
-            raise _bad(f"mark must be one of {', '.join(MARKS)}, got {merged['mark']!r}")
-        self._mark = str(merged["mark"])
-        if merged["mask_shape"] not in pss.SHAPES:
-            raise _bad(f"mask_shape must be one of {', '.join(pss.SHAPES)}")
-        self._shape = str(merged["mask_shape"])
-        try:
-            self._gain = float(merged["gain"])
-            self._delta = float(merged["strength"])
-            self._max_frames = int(merged["max_detect_frames"])
-            self._sync_frames = int(merged["sync_frames"])
-            opacity = float(merged["visible_opacity"])
-            vscale = float(merged["visible_scale"])
-        except (TypeError, ValueError) as exc:
-            raise _bad(f"option has the wrong type ({exc})") from None
-        if not 0.25 <= self._gain <= 4.0:
-            raise _bad(f"gain must be within 0.25..4, got {self._gain}")
-        if not 8.0 <= self._delta <= 128.0:
-            raise _bad(f"strength must be within 8..128, got {self._delta}")
-        if self._max_frames < 1 or self._sync_frames < 1:
-            raise _bad("max_detect_frames and sync_frames must be >= 1")
+        super().__init__(**options)
+        opts = self.opts
+        # the methods below read the options, defaults filled in, as a mapping
+        self.options = opts.model_dump()
+        self._mark: str = opts.mark
+        self._shape: str = opts.mask_shape
+        self._gain: float = opts.gain
+        self._delta: float = opts.strength
+        self._max_frames: int = opts.max_detect_frames
+        self._sync_frames: int = opts.sync_frames
         self._visible: VisibleMark | None = None
-        text = merged["visible_text"]
-        if text:
-            if merged["visible_position"] not in POSITIONS:
-                raise _bad(f"visible_position must be one of {', '.join(POSITIONS)}")
-            if not (0.0 < opacity <= 1.0 and 0.0 < vscale <= 0.5):
-                raise _bad("visible_opacity must be in (0, 1] and visible_scale in (0, 0.5]")
-            self._visible = VisibleMark(str(text), merged["visible_position"], opacity, vscale)
+        if opts.visible_text:
+            self._visible = VisibleMark(
+                opts.visible_text, opts.visible_position, opts.visible_opacity, opts.visible_scale
+            )
         self._embedders: dict[bytes, Any] = {}
-        store_dir = merged["store_dir"]
+        store_dir = opts.store_dir
         self.store: ManifestStore | None = ManifestStore(store_dir) if store_dir else None
 
     # ------------------------------------------------------------------ embedding
