@@ -6,7 +6,7 @@ import json
 
 import pytest
 from ttv_contracts.errors import catalog
-from ttv_contracts.v1 import SLOTS
+from ttv_contracts.v1 import CLUSTER_NAMES, SLOTS
 from ttv_ownership import site as site_mod
 from ttv_ownership.workspace import Workspace
 
@@ -33,13 +33,28 @@ def test_one_page_per_package_and_nav(built):
 def test_topology_is_generated_from_slots_and_entry_points(built):
     _s, pages = built
     topo = pages["architecture/topology.md"]
-    assert topo.count("```mermaid") == 2
+    # an overview and one top-down diagram per cluster: small enough to read at 1280 px
+    groups = {
+        cid: site_mod.slot_groups([s for s, v in SLOTS.items() if v[0] == cid])
+        for cid in CLUSTER_NAMES
+    }
+    assert groups["C"] == [["voice", "lipsync"], ["upscaler", "watermark"], ["router"]]
+    diagrams = 1 + sum(len(g) for g in groups.values())
+    assert topo.count("```mermaid") == topo.count("flowchart TB") == diagrams
+    for cid, cname in CLUSTER_NAMES.items():
+        assert f"## Cluster {cid} · {cname}" in topo
+    assert "### voice, lipsync" in topo and "### router" in topo
     for slot in SLOTS:
-        assert f'    {slot}["<b>{slot}</b>' in topo
+        assert f'  {slot}["<b>{slot}</b>' in topo
     assert 'narrative -- "StoryPlan" --> identity' in topo
+    # a type crossing clusters: an arrow to a rounded stand-in in one, from it in the other
+    assert 'extender -- "Clip" --> to_lipsync' in topo
+    assert 'from_extender -- "Clip" --> lipsync' in topo
+    assert 'cl_B -- "Clip<br/>frame stream" --> cl_C' in topo
     for pkg in Workspace(REPO).packages:
+        row = next(ln for ln in topo.splitlines() if ln.startswith(f"| [{pkg.name}]("))
         for ep in pkg.slot_entry_points:
-            assert f'"{ep.name}" --> slot_{ep.slot}' in topo
+            assert f"`{ep.name}` → {ep.slot}" in row
 
 
 def test_data_edges_follow_the_nearest_producer():

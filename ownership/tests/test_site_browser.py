@@ -216,3 +216,85 @@ def test_every_page_loads_cleanly_in_chromium(served, tmp_path):
     assert problems == [], "\n".join(problems[:20])
     assert broken == [], "broken internal links:\n" + "\n".join(broken[:20])
     assert len(list(shots.glob("*.png"))) == len(urls) + 1
+
+
+#: Open every shadow root: Material draws each mermaid SVG in a closed one, out of reach of
+#: the page's own queries. Test-only, in a context of its own.
+OPEN_SHADOWS = (
+    "{ const attach = Element.prototype.attachShadow;"
+    "  Element.prototype.attachShadow = function (init) {"
+    "    return attach.call(this, { ...init, mode: 'open' }); }; }"
+)
+#: Per diagram: how the SVG is scaled into the page and the smallest label as drawn (the
+#: label's computed font size times that scale), and whether anything scrolls sideways.
+MEASURE = """() => {
+  const article = document.querySelector("article").getBoundingClientRect();
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    articleRight: article.right,
+    diagrams: [...document.querySelectorAll("div.mermaid")].map((d) => {
+      const svg = d.shadowRoot && d.shadowRoot.querySelector("svg");
+      if (!svg) return null;
+      const box = svg.getBoundingClientRect();
+      const scale = box.width / svg.viewBox.baseVal.width;
+      const labels = [...svg.querySelectorAll(".nodeLabel, .edgeLabel, text")]
+        .filter((e) => e.textContent.trim());
+      const px = labels.map((e) => parseFloat(getComputedStyle(e).fontSize) * scale);
+      const small = labels.filter((e, i) => px[i] < 12).map((e) => e.textContent.trim());
+      // labels drawn over one another (innermost label elements, empty boxes left out)
+      const leaves = labels.filter((e) => !labels.some((o) => o !== e && e.contains(o)))
+        .map((e) => [e.textContent.trim(), e.getBoundingClientRect()])
+        .filter(([, r]) => r.width > 0 && r.height > 0);
+      const overlaps = [];
+      leaves.forEach(([a, ra], i) => leaves.slice(i + 1).forEach(([b, rb]) => {
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1) overlaps.push(`${a} / ${b}`);
+      }));
+      return { labels: labels.length, minPx: Math.min(...px), small, overlaps,
+               right: box.right, sideways: d.scrollWidth > d.clientWidth + 1 };
+    }),
+  };
+}"""
+
+
+def test_topology_is_legible_at_1280px(served, tmp_path):
+    """Every node and edge label of every topology diagram is drawn at 12 px or more in a
+    1280x800 window, no two labels overlap, and no diagram is wider than the content column."""
+    from ttv_contracts.v1 import CLUSTER_NAMES, SLOTS
+
+    site, base = served
+    expected = (
+        (site / "architecture" / "topology" / "index.html")
+        .read_text()
+        .count('<pre class="mermaid"')
+    )
+    assert expected >= 1 + len(CLUSTER_NAMES)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.add_init_script(OPEN_SHADOWS)
+        page = context.new_page()
+        page.goto(base + "architecture/topology/", wait_until="load")
+        page.wait_for_function(
+            f"() => document.querySelectorAll('div.mermaid').length === {expected} && "
+            "[...document.querySelectorAll('div.mermaid')].every("
+            "  (d) => d.shadowRoot && d.shadowRoot.querySelector('svg'))",
+            timeout=60_000,
+        )
+        got = page.evaluate(MEASURE)
+        shots = Path(os.environ.get("TTV_SITE_ARTIFACTS") or tmp_path) / "legibility"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "topology_1280x800.png"), full_page=True)
+        text = page.locator("article").inner_text()
+        browser.close()
+    assert got["scrollWidth"] <= got["innerWidth"], "the page scrolls sideways"
+    assert all(d is not None for d in got["diagrams"]), "a diagram has no SVG"
+    for i, d in enumerate(got["diagrams"]):
+        assert d["labels"] >= 3, f"diagram {i}: {d['labels']} labels"
+        assert d["small"] == [] and d["minPx"] >= 12, f"diagram {i}: {d}"
+        assert d["overlaps"] == [], f"diagram {i}: labels drawn over each other"
+        assert d["right"] <= got["articleRight"] + 1 and not d["sideways"], f"diagram {i}: {d}"
+    for slot in SLOTS:  # every slot is named in a diagram or the table beside them
+        assert slot in text

@@ -176,6 +176,31 @@ def external_inputs(slot: str) -> list[str]:
     return sorted(_types(SLOTS[slot][1]) - produced)
 
 
+def slot_groups(slots: list[str]) -> list[list[str]]:
+    """``slots`` split into groups connected by data edges or by feeding or reading the same
+    composed input (pipeline order kept); the runner's inputs and outputs do not connect."""
+    group = {s: i for i, s in enumerate(slots)}
+
+    def join(a: str, b: str) -> None:
+        if a in group and b in group and group[a] != group[b]:
+            old, new = group[b], group[a]
+            for s in group:
+                if group[s] == old:
+                    group[s] = new
+
+    for p, c, _t in data_edges():
+        join(p, c)
+    for composed in COMPOSED:
+        linked = [p for p, comp, _src in composed_edges() if comp == composed]
+        linked += [c for c, (_cl, cons, _p) in SLOTS.items() if composed in _types(cons)]
+        for other in linked[1:]:
+            join(linked[0], other)
+    out: dict[int, list[str]] = {}
+    for s in slots:
+        out.setdefault(group[s], []).append(s)
+    return list(out.values())
+
+
 def _md_escape(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -270,6 +295,8 @@ class Site:
 
     # ---- topology
     def topology(self) -> str:
+        """One small top-down diagram per cluster plus an overview, each legible at 1280 px
+        (the browser test measures its labels); the full facts sit in the tables below."""
         lines = [
             "# Pipeline topology",
             "",
@@ -280,37 +307,16 @@ class Site:
             "scene book and emotion track (DESIGN.md); other inputs no slot produces come from",
             "the runner (dotted), and outputs no slot reads go back to it.",
             "",
-            "```mermaid",
-            "flowchart LR",
-            '  runner(["integration runner"])',
+            "The overview shows the clusters; each cluster then has its own diagram, with the",
+            "slots of other clusters it exchanges data with as rounded boxes.",
+            "",
+            "## Overview",
+            "",
+            *self._overview_diagram(),
         ]
         for cid, cname in CLUSTER_NAMES.items():
-            lines.append(f'  subgraph {cid}["{cid} · {cname}"]')
-            for slot, (cl, _c, _p) in SLOTS.items():
-                if cl != cid:
-                    continue
-                names = ", ".join(i.name for i in self.impls.get(slot, []))
-                lines.append(f'    {slot}["<b>{slot}</b><br/>{names}"]')
-            lines.append("  end")
-        for p, c, t in data_edges():
-            lines.append(f'  {p} -- "{t}" --> {c}')
-        for composed in COMPOSED:
-            cid = _mermaid_id(composed).lower()
-            lines.append(f'  {cid}{{{{"{composed}<br/>composed by the runner"}}}}')
-            for p, comp, src in composed_edges():
-                if comp == composed:
-                    lines.append(f'  {p} -- "{src}" --> {cid}')
-            for consumer, (_cl, cons, _p) in SLOTS.items():
-                if composed in _types(cons):
-                    lines.append(f"  {cid} --> {consumer}")
-        for slot in SLOTS:
-            ext = external_inputs(slot)
-            if ext:
-                lines.append(f'  runner -. "{", ".join(ext)}" .-> {slot}')
-            out = collected_outputs(slot)
-            if out:
-                lines.append(f'  {slot} -. "{", ".join(out)}" .-> runner')
-        lines += ["```", "", "## Slots", ""]
+            lines += ["", f"## Cluster {cid} · {cname}", "", *self._cluster_diagram(cid)]
+        lines += ["", "## Slots", ""]
         lines += [
             "| slot | cluster | consumes | produces | implementations (first is preferred by config, the stub is the last fallback) |",
             "| --- | --- | --- | --- | --- |",
@@ -320,14 +326,122 @@ class Site:
             lines.append(
                 f"| {slot} | {cl} {CLUSTER_NAMES[cl]} | {_md_escape(cons)} | {_md_escape(prod)} | {impls} |"
             )
-        lines += ["", "## Packages and what they register", "", "```mermaid", "flowchart LR"]
+        lines += [
+            "",
+            "## Packages and what they register",
+            "",
+            "| package | version | registers (`ttv.<slot>` entry points) |",
+            "| --- | --- | --- |",
+        ]
         for pkg in self.ws.packages:
-            pid = _mermaid_id(pkg.name)
-            lines.append(f'  {pid}[["{pkg.name} {pkg.version}"]]')
-            for ep in pkg.slot_entry_points:
-                lines.append(f'  {pid} -- "{ep.name}" --> slot_{ep.slot}(("{ep.slot}"))')
-        lines += ["```", ""]
+            regs = ", ".join(f"`{ep.name}` → {ep.slot}" for ep in pkg.slot_entry_points)
+            lines.append(
+                f"| [{pkg.name}](../{self.page_of(pkg)}) | {pkg.version} | {regs or '-'} |"
+            )
+        lines.append("")
         return "\n".join(lines)
+
+    def _slot_node(self, slot: str) -> str:
+        names = [i.name for i in self.impls.get(slot, [])]
+        # two implementation names a line keeps the boxes narrow
+        rows = [", ".join(names[i : i + 2]) for i in range(0, len(names), 2)]
+        return f'{slot}["<b>{slot}</b><br/>{"<br/>".join(rows)}"]'
+
+    def _overview_diagram(self) -> list[str]:
+        cluster = {slot: spec[0] for slot, spec in SLOTS.items()}
+        lines = ["```mermaid", "flowchart TB", '  runner_in(["integration runner"])']
+        for cid, cname in CLUSTER_NAMES.items():
+            slots = [s for s, c in cluster.items() if c == cid]
+            rows = [", ".join(slots[i : i + 3]) for i in range(0, len(slots), 3)]
+            lines.append(f'  cl_{cid}["<b>{cid} · {cname}</b><br/>{"<br/>".join(rows)}"]')
+        between: dict[tuple[str, str], list[str]] = {}
+        for p, c, t in data_edges():
+            if cluster[p] != cluster[c]:
+                between.setdefault((f"cl_{cluster[p]}", f"cl_{cluster[c]}"), []).append(t)
+        for composed in COMPOSED:
+            cid = _mermaid_id(composed).lower()
+            lines.append(f'  {cid}{{{{"{composed}<br/>composed by the runner"}}}}')
+            for p, comp, src in composed_edges():
+                if comp == composed:
+                    between.setdefault((f"cl_{cluster[p]}", cid), []).append(src)
+            for _consumer, (cl, cons, _p) in SLOTS.items():
+                if composed in _types(cons):
+                    between.setdefault((cid, f"cl_{cl}"), [])
+        for (a, b), types in between.items():
+            label = "<br/>".join(dict.fromkeys(types))
+            lines.append(f'  {a} -- "{label}" --> {b}' if label else f"  {a} --> {b}")
+        ins: dict[str, list[str]] = {}
+        outs: dict[str, list[str]] = {}
+        for slot, cl in cluster.items():
+            ins.setdefault(cl, []).extend(external_inputs(slot))
+            outs.setdefault(cl, []).extend(collected_outputs(slot))
+        for cl, types in ins.items():
+            if types:
+                lines.append(f'  runner_in -. "{"<br/>".join(dict.fromkeys(types))}" .-> cl_{cl}')
+        if any(outs.values()):
+            lines.append('  runner_out(["integration runner (collects)"])')
+        for cl, types in outs.items():
+            if types:
+                lines.append(f'  cl_{cl} -. "{"<br/>".join(dict.fromkeys(types))}" .-> runner_out')
+        return [*lines, "```"]
+
+    def _cluster_diagram(self, cid: str) -> list[str]:
+        """One diagram per group of the cluster's slots that exchange data (voice → lipsync
+        and upscaler → watermark are drawn apart): side-by-side chains would make the diagram
+        too wide for the content column and shrink its labels."""
+        groups = slot_groups([s for s, spec in SLOTS.items() if spec[0] == cid])
+        if len(groups) == 1:
+            return self._slots_diagram(groups[0])
+        out: list[str] = []
+        for group in groups:
+            out += [f"### {', '.join(group)}", "", *self._slots_diagram(group), ""]
+        return out[:-1]
+
+    def _slots_diagram(self, mine: list[str]) -> list[str]:
+        cluster = {slot: spec[0] for slot, spec in SLOTS.items()}
+        lines = ["```mermaid", "flowchart TB"]
+        lines += [f"  {self._slot_node(slot)}" for slot in mine]
+        body: list[str] = []
+        for p, c, t in data_edges():
+            if p in mine and c in mine:
+                body.append(f'  {p} -- "{t}" --> {c}')
+            elif c in mine:  # from another cluster
+                lines.append(f'  from_{p}(["{p} (cluster {cluster[p]})"])')
+                body.append(f'  from_{p} -- "{t}" --> {c}')
+            elif p in mine:
+                lines.append(f'  to_{c}(["{c} (cluster {cluster[c]})"])')
+                body.append(f'  {p} -- "{t}" --> to_{c}')
+        for composed in COMPOSED:
+            comp_id = _mermaid_id(composed).lower()
+            sources = [(p, src) for p, comp, src in composed_edges() if comp == composed]
+            consumers = [c for c, (_cl, cons, _p) in SLOTS.items() if composed in _types(cons)]
+            if not any(p in mine for p, _ in sources) and not any(c in mine for c in consumers):
+                continue
+            lines.append(f'  {comp_id}{{{{"{composed}<br/>composed by the runner"}}}}')
+            body += [f'  {p} -- "{src}" --> {comp_id}' for p, src in sources if p in mine]
+            if not any(p in mine for p, _ in sources):
+                names = [src for _p, src in sources]
+                srcs = "<br/>".join(", ".join(names[i : i + 2]) for i in range(0, len(names), 2))
+                where = ", ".join(sorted({cluster[p] for p, _ in sources}))
+                lines.append(f'  from_cl_{comp_id}(["{srcs}<br/>(cluster {where})"])')
+                body.append(f"  from_cl_{comp_id} --> {comp_id}")
+            body += [f"  {comp_id} --> {c}" for c in consumers if c in mine]
+            elsewhere = [c for c in consumers if c not in mine]
+            if elsewhere and not any(c in mine for c in consumers):
+                where = ", ".join(sorted({cluster[c] for c in elsewhere}))
+                lines.append(f'  to_cl_{comp_id}(["{", ".join(elsewhere)}<br/>(cluster {where})"])')
+                body.append(f"  {comp_id} --> to_cl_{comp_id}")
+        # the runner twice, as the source of inputs (top) and where outputs go (bottom): one
+        # node with arrows both ways crosses the diagram and stacks its labels
+        ins = [(slot, external_inputs(slot)) for slot in mine if external_inputs(slot)]
+        outs = [(slot, collected_outputs(slot)) for slot in mine if collected_outputs(slot)]
+        if ins:
+            lines.append('  runner_in(["integration runner"])')
+            body += [f'  runner_in -. "{"<br/>".join(t)}" .-> {slot}' for slot, t in ins]
+        if outs:
+            lines.append('  runner_out(["integration runner (collects)"])')
+            body += [f'  {slot} -. "{"<br/>".join(t)}" .-> runner_out' for slot, t in outs]
+        return [*lines, *body, "```"]
 
     # ---- modules
     def modules_index(self) -> str:
