@@ -9,6 +9,8 @@ from ttv_contracts.errors import TTVError
 from ttv_contracts.testing import KeyframeConformance, sample_spec
 from ttv_contracts.v1 import CharacterRef
 from ttv_keyframe import AnimaticKeyframe
+from ttv_keyframe.animatic import figure_color
+from ttv_keyframe.scenery import TIMES, WEATHERS, View, interpret
 
 CAST = (
     CharacterRef(id="ravi", name="Ravi", descriptors=("old potter", "white beard"), seed=1),
@@ -98,6 +100,93 @@ def test_figure_stands_apart_from_a_night_backdrop_without_a_rim():
     tone = float(np.median(figure[cv2.erode(matte.astype(np.uint8), np.ones((5, 5))) > 0]))
     ring = (cv2.dilate(matte.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~matte
     assert np.mean(np.abs(backdrop[ring] - tone) >= 40) >= 0.6
+
+
+TOMAS = CharacterRef(id="tomas", name="Tomas", seed=1)
+LINA = CharacterRef(id="lina", name="Lina", seed=2)
+
+
+def _fills(kf) -> dict[str, tuple[int, int, int]]:
+    """Each character's fill colour, read from the middle of its head (flat: a 5x5 patch
+    there is one colour)."""
+    out = {}
+    for r in (r for r in kf.regions if r.kind == "face"):
+        cy, cx = r.y + r.h // 2, r.x + r.w // 2
+        patch = kf.image[cy - 2 : cy + 3, cx - 2 : cx + 3].reshape(-1, 3)
+        assert (patch == patch[0]).all(), f"{r.label}: the head is not one flat colour"
+        out[r.label] = tuple(int(v) for v in patch[0])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Issue 12 follow-up, seen in the lighthouse video: Lina was teal before the sky and
+        # near-black before the island, both "harbour at sunrise".
+        (
+            ("the island harbour at sunrise", (LINA,), 3),
+            ("the island harbour at sunrise", (TOMAS, LINA), 9),
+        ),
+        (
+            ("a lighthouse on a rocky island at dusk", (TOMAS,), 3),
+            ("a village street at sunset", (LINA, TOMAS), 5),
+        ),
+        (
+            ("a forest path at night", (TOMAS, LINA), 1),
+            ("a small house by the sea at night", (LINA,), 4),
+        ),
+        (
+            ("a meadow with flowers at noon", (LINA,), 2),
+            ("a river in the mountains at midday", (TOMAS, LINA), 7),
+        ),
+        (
+            ("the lamp room at the top of the lighthouse at night", (TOMAS,), 3),
+            ("a library at night", (LINA, TOMAS), 6),
+        ),
+    ],
+)
+def test_same_character_same_lighting_same_colour_wherever_it_stands(first, second):
+    """A character's colour depends only on who it is and the shot's lighting (time of day,
+    weather, inside/outside), never on where the figure stands or what is behind it: two
+    shots under the same lighting, with the figures at different places in front of different
+    backdrop objects (and a different palette), give each character exactly the same fill."""
+    palettes = (("#203040", "#d0c090", "#806040"), ("#a05020", "#304060", "#e0e0c0"))
+    shots = []
+    for (setting, cast, seed), palette in zip((first, second), palettes, strict=True):
+        s = spec(
+            setting=setting, characters=cast, seed=seed, palette=palette, width=480, height=270
+        )
+        shots.append((s, AnimaticKeyframe().render(s)))
+    (sa, a), (sb, b) = shots
+    va, vb = interpret(sa), interpret(sb)
+    assert (va.time, va.weather, va.indoor) == (vb.time, vb.weather, vb.indoor)
+    assert va.shapes != vb.shapes or sa.seed != sb.seed  # different backdrops
+    fa, fb = _fills(a), _fills(b)
+    for ref in (r for r in sa.characters if r.id in fb):
+        box_a = next(r for r in a.regions if r.kind == "body" and r.label == ref.id)
+        box_b = next(r for r in b.regions if r.kind == "body" and r.label == ref.id)
+        assert (box_a.x, box_a.y) != (box_b.x, box_b.y)  # it stands somewhere else
+        assert fa[ref.id] == fb[ref.id] == figure_color(ref, va)
+
+
+@pytest.mark.parametrize("pair", [(TOMAS, LINA), CAST])
+def test_characters_stay_distinguishable_under_every_lighting(pair):
+    """The lighting changes every character's tone the same way and keeps each one's hue,
+    so two characters that differ by day still differ under every time x weather x
+    inside/outside: at least 3/4 of their daylight colour distance, and clearly (>= 25) for
+    the lighthouse's Tomas and Lina, whose hues are 70 degrees apart."""
+    a, b = pair
+
+    def dist(view: View) -> float:
+        return float(np.linalg.norm(np.subtract(figure_color(a, view), figure_color(b, view))))
+
+    daylight = dist(View("day", "clear", False))
+    floor = 25.0 if pair == (TOMAS, LINA) else 0.0
+    for time in TIMES:
+        for weather in WEATHERS:
+            for indoor in (False, True):
+                d = dist(View(time, weather, indoor))
+                assert d >= max(0.75 * daylight, floor), (time, weather, indoor, d, daylight)
 
 
 def test_deterministic_and_seed_dependent():

@@ -6,9 +6,11 @@ What is drawn, back to front:
    out, with the objects the scene names drawn as simple shapes; layout from the setting
    and palette, details from ``spec.seed``;
 2. one silhouette per character (head + body, anti-aliased by supersampling; no rim: its
-   edge only blends figure and backdrop, and its tone is adjusted where the backdrop would
-   hide it); placement and size come from the seed, the character's seed and id; each head
-   is returned as a ``face`` region and each whole figure as a ``body`` region (label =
+   edge only blends figure and backdrop), in one flat colour that depends only on the
+   character (its identity hue) and the shot's lighting (:func:`figure_color`), never on
+   where it stands, so a character looks the same in every shot under the same light;
+   placement and size come from the seed, the character's seed and id; each head is
+   returned as a ``face`` region and each whole figure as a ``body`` region (label =
    character id).
 
 No text by default: captions, the setting and names are the compositor's (drawn at output
@@ -31,7 +33,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from pydantic import Field, StrictBool, StrictFloat, StrictInt
@@ -48,7 +49,7 @@ from ttv_contracts.v1 import (
 
 from . import __version__
 from .errors import E_FONT_UNREADABLE, E_OPTION_INVALID, PACKAGE
-from .scenery import interpret, paint
+from .scenery import View, ambient, interpret, paint
 
 MIN_TEXT_HEIGHT = 48  # below this frame height, labels and caption are dropped
 FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -56,10 +57,6 @@ FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 def hex_rgb(color: str) -> np.ndarray:
     return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
-
-
-def _mix(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
-    return a * (1.0 - t) + b * t
 
 
 def _stable_int(text: str) -> int:
@@ -169,18 +166,17 @@ class AnimaticKeyframe(KeyframeRenderer):
 
     def _render(self, spec: ShotSpec) -> Keyframe:
         w, h = spec.width, spec.height
-        rng = np.random.default_rng([spec.seed, 0x4B46])  # "KF": one stream per seed
         palette = [hex_rgb(c) for c in spec.palette] or [hex_rgb("#808080")]
         view = interpret(spec)
         layout_seed = _stable_int(spec.setting.strip().lower() + "|" + ",".join(spec.palette))
         # Characters stand in the boat when the setting is a boat at sea ("a fishing boat in a
         # storm"), not when a boat is merely seen ("Tomas saw the boat").
         aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.place
-        img, horizon, front = paint(
+        img, _horizon, front = paint(
             view, w, h, self.supersample, palette, layout_seed, spec.seed, aboard=aboard
         )
 
-        figures = self._layout(spec, horizon, palette, rng)
+        figures = self._layout(spec, view)
         image = Image.fromarray(img)
         if figures:
             image = self._draw_figures(image, figures)
@@ -207,9 +203,7 @@ class AnimaticKeyframe(KeyframeRenderer):
 
     # ------------------------------------------------------------------ layout
 
-    def _layout(
-        self, spec: ShotSpec, horizon: float, palette: list[np.ndarray], rng: np.random.Generator
-    ) -> list[Figure]:
+    def _layout(self, spec: ShotSpec, view: View) -> list[Figure]:
         chars = spec.characters[: self.max_characters]
         if len(spec.characters) > len(chars):
             self.note(
@@ -229,16 +223,13 @@ class AnimaticKeyframe(KeyframeRenderer):
             height = h * float(crng.uniform(0.48, 0.56))
             height = min(height, lane * 0.85 / 0.36)  # body width 0.36*height fits its lane
             feet = feet_base - float(crng.uniform(0.0, 0.05)) * h
-            hue = (_stable_int(ref.id) % 360) / 360.0
-            rgb = np.array(colorsys.hsv_to_rgb(hue, 0.45, 0.3), dtype=np.float32) * 255
-            tint = _mix(rgb, palette[0] * 0.4, 0.35)
             figures.append(
                 Figure(
                     ref=ref,
                     cx=cx,
                     feet=feet,
                     height=max(height, 4.0),
-                    color=tuple(int(v) for v in np.clip(tint, 0, 255)),
+                    color=figure_color(ref, view),
                 )
             )
         return figures
@@ -248,9 +239,8 @@ class AnimaticKeyframe(KeyframeRenderer):
         down onto the frame grid (anti-aliased edges without a font or vector library), then
         laid over the frame as one flat colour with that coverage as its alpha: an edge pixel
         is a blend of the figure and the backdrop behind it, never lighter or darker than
-        both (no rim, halo or fringe). The figure stays readable by its tone instead: its
-        colour is darkened or lightened until it stands apart from the backdrop around it
-        (:func:`_contrasting`)."""
+        both (no rim, halo or fringe). The figure stays readable by its tone instead, chosen
+        per lighting (:func:`figure_color`), never from the pixels around it."""
         s = self.supersample
         base = image.convert("RGBA")
         for fig in figures:
@@ -266,8 +256,7 @@ class AnimaticKeyframe(KeyframeRenderer):
             mask = Image.new("L", (pw * s, ph * s), 0)
             _silhouette(ImageDraw.Draw(mask), fig, s, -ox, -oy)
             cover = mask.resize((pw, ph), Image.Resampling.BOX)
-            color = _contrasting(fig.color, _ring_luma(base, np.asarray(cover), ox // s, oy // s))
-            layer = Image.new("RGBA", cover.size, (*color, 255))
+            layer = Image.new("RGBA", cover.size, (*fig.color, 255))
             layer.putalpha(cover)
             _composite_at(base, layer, ox // s, oy // s)
         return base.convert("RGB")
@@ -465,42 +454,51 @@ def _composite_at(base: Image.Image, layer: Image.Image, x: int, y: int) -> None
     base.alpha_composite(layer.crop((lx0, ly0, lx1, ly1)), dest=(x + lx0, y + ly0))
 
 
-#: Luma difference (0..255, Rec. 601) a figure should keep from the backdrop around it, and
-#: the share of that backdrop it should keep it from (the rest may be a like-toned object).
-FIGURE_CONTRAST = 40.0
-FIGURE_SEEN = 0.6
-#: How far a figure's colour may be darkened (scale) or lightened (mix toward white).
-_DARKER = tuple(float(k) for k in np.linspace(1.0, 0.15, 18))
-_LIGHTER = tuple(float(t) for t in np.linspace(0.0, 0.6, 13)[1:])
+#: Lighting levels (:func:`ttv_keyframe.scenery.ambient`, 0..1) that split the three figure
+#: tones. Measured on backdrops of every time x weather x inside/outside (160x90, 13
+#: settings, 2 seeds): in full daylight (>= DAYLIGHT: a clear or windy day, day snow or fog,
+#: a room by day) the identity colour (luma ~45-70) differs from ~75-100 % of the backdrop
+#: where figures stand by 40 luma; in dim light (dawn, dusk, an overcast or rainy day, a room
+#: at dawn or dusk) only a deep tone (luma ~24) does (~60-100 %); in dark light (< DARK:
+#: night, storms, rain at dawn or dusk, a room at night) only a lifted one (luma ~130,
+#: ~70-100 %).
+DAYLIGHT = 0.9
+DARK = 0.55
+#: (saturation of the hue, target luma) of the dim and dark tones.
+_DEEP = (0.85, 24.0)
+_LIFTED = (0.35, 130.0)
+#: Colour casts of the lifted tone: moonlight outside, lamplight in a room at night.
+_MOONLIGHT = np.array([0.92, 0.97, 1.1], np.float32)
+_LAMPLIGHT = np.array([1.08, 1.0, 0.85], np.float32)
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
-def _ring_luma(base: Image.Image, cover: np.ndarray, x: int, y: int) -> np.ndarray:
-    """Luma of the frame just outside a figure whose coverage ``cover`` lands at (x, y): a
-    band a few pixels wide around its silhouette (what its edge is seen against)."""
-    inside = (cover > 0).astype(np.uint8)
-    if not inside.any():
-        return np.zeros(0, np.float32)
-    grow = max(2, round(max(cover.shape) / 40))
-    ring = cv2.dilate(inside, np.ones((2 * grow + 1,) * 2, np.uint8)) & (1 - inside)
-    rgb = np.asarray(base, dtype=np.float32)[..., :3]
-    ys, xs = np.nonzero(ring)
-    ys, xs = ys + y, xs + x
-    keep = (ys >= 0) & (ys < rgb.shape[0]) & (xs >= 0) & (xs < rgb.shape[1])
-    return rgb[ys[keep], xs[keep]] @ _LUMA
+def identity_hue(ref: CharacterRef) -> float:
+    """The character's hue (0..1), from its id alone: the same in every shot."""
+    return (_stable_int(ref.id) % 360) / 360.0
 
 
-def _contrasting(color: tuple[int, int, int], around: np.ndarray) -> tuple[int, int, int]:
-    """``color``, or when less than ``FIGURE_SEEN`` of the backdrop ``around`` the figure
-    (lumas) differs from it by ``FIGURE_CONTRAST``, the nearest darker tone of the same hue
-    that reaches that share (a silhouette stays dark against a sky); failing that the
-    nearest lighter one (lifted off a night backdrop); failing both, the tone that comes
-    closest. A character keeps its own colour unless the backdrop would swallow it."""
-    c = np.asarray(color, np.float32)
-    if around.size == 0:
-        return color
-    tones = [c * k for k in _DARKER] + [c + (255.0 - c) * t for t in _LIGHTER]
-    seen = [float(np.mean(np.abs(around - float(v @ _LUMA)) >= FIGURE_CONTRAST)) for v in tones]
-    good = [i for i, sc in enumerate(seen) if sc >= FIGURE_SEEN]  # nearest darker, then lighter
-    best = tones[good[0] if good else int(np.argmax(seen))]  # tones[0] is the colour itself
-    return tuple(int(v) for v in np.clip(np.rint(best), 0, 255))
+def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
+    """A figure's flat colour: the character's identity hue at the tone its lighting calls
+    for, and nothing else (not the palette, not the backdrop behind it, not where the figure
+    stands), so the same character under the same lighting has the same colour in every
+    shot. The tone is picked per lighting level (:func:`ttv_keyframe.scenery.ambient`) so
+    that the figure stands apart from that lighting's backdrops in general:
+
+    - daylight: the identity colour itself (hue, saturation 0.45, value 0.3);
+    - dim (dawn, dusk, overcast): a deep tone of the same hue, a silhouette against the sky;
+    - dark (night, storm, a room at night): lifted to a pale tone of the same hue under a
+      moonlit (outside) or lamplit (inside) cast, off the dark backdrop.
+
+    Different characters keep different hues at every tone."""
+    hue = identity_hue(ref)
+    level = ambient(view)
+    if level >= DAYLIGHT:
+        rgb = np.array(colorsys.hsv_to_rgb(hue, 0.45, 0.3), np.float32) * 255
+    else:
+        sat, luma = _DEEP if level >= DARK else _LIFTED
+        rgb = np.array(colorsys.hsv_to_rgb(hue, sat, 1.0), np.float32)
+        if level < DARK:
+            rgb = rgb * (_LAMPLIGHT if view.indoor else _MOONLIGHT)
+        rgb = rgb * (luma / float(rgb @ _LUMA))
+    return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]

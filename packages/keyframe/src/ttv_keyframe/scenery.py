@@ -205,6 +205,26 @@ _TIME_LIGHT = {
 }
 _WEATHER_LIGHT = {"cloudy": 0.85, "rain": 0.68, "storm": 0.5, "snow": 0.95, "fog": 0.92}
 WARM_LIGHT = (255, 214, 140)
+_ROOM_LIGHT = {"day": 1.0, "dawn": 0.8, "dusk": 0.7, "night": 0.34}
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def outdoor_light(view: View) -> np.ndarray:
+    """RGB factor of the light outside at the view's time and weather. A floor on it: night
+    and storm scenes stay dark but their shapes readable."""
+    light = np.array(_TIME_LIGHT[view.time], np.float32)
+    return np.maximum(light * _WEATHER_LIGHT.get(view.weather, 1.0), 0.27)
+
+
+def room_light(view: View) -> float:
+    """How bright a room is at the view's time (a rainy or stormy sky dims it further)."""
+    return _ROOM_LIGHT[view.time] * (0.8 if view.weather in ("storm", "rain") else 1.0)
+
+
+def ambient(view: View) -> float:
+    """Brightness (0..1) of the light the characters stand in: the room's inside, the luma of
+    the outdoor light outside. Depends only on time of day, weather and inside/outside."""
+    return room_light(view) if view.indoor else float(outdoor_light(view) @ _LUMA)
 
 
 def _mix(a, b, t: float) -> np.ndarray:
@@ -244,9 +264,7 @@ class Painter:
         self.lay, self.rng = layout, detail
         self.horizon = horizon
         self.u = max(1.0, min(W, H) / 100.0)  # one "unit": 1 % of the short side
-        light = np.array(_TIME_LIGHT[view.time], np.float32)
-        # A floor on the light: night and storm scenes stay dark but their shapes readable.
-        self.light = np.maximum(light * _WEATHER_LIGHT.get(view.weather, 1.0), 0.27)
+        self.light = outdoor_light(view)
         self.sky_top, self.sky_hor = sky_colors(view.time, view.weather)
         if self.palette:  # the scene's palette tints the sky a little
             self.sky_top = _mix(self.sky_top, self.palette[0], 0.12)
@@ -852,9 +870,7 @@ class Painter:
         v = self.v
         W, H = self.W, self.H
         night = v.time == "night"
-        room = {"day": 1.0, "dawn": 0.8, "dusk": 0.7, "night": 0.34}[v.time] * (
-            0.8 if v.weather in ("storm", "rain") else 1.0
-        )
+        room = room_light(v)
         wall = _mix(
             (206, 186, 152), self.palette[1] if len(self.palette) > 1 else (206, 186, 152), 0.3
         )
