@@ -140,3 +140,21 @@ def test_test_timing_from_junit(tmp_path):
     )
     text = s.test_timing(pkg)
     assert "12 test cases (1 failed, 2 skipped) in 3.5 s" in text
+
+
+def test_module_pages_show_the_dependency_tree_and_its_size(built):
+    """Every package page: the dependency tree from uv.lock, each direct dependency a branch,
+    and the total installed size."""
+    import re
+
+    from ttv_ownership.deptree import normalize
+
+    _s, pages = built
+    for pkg in Workspace(REPO).packages:
+        page = pages[f"modules/{pkg.key}/index.md"]
+        assert "### Dependency tree" in page
+        tree = page.split("### Dependency tree", 1)[1].split("\n### ", 1)[0]
+        assert re.search(r"In all \*\*\d+ distributions\*\*", tree)
+        for dep in pkg.dependencies:
+            name = normalize(re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0])
+            assert f"\n- `{name}` " in tree, (pkg.name, name)

@@ -298,3 +298,39 @@ def test_topology_is_legible_at_1280px(served, tmp_path):
         assert d["right"] <= got["articleRight"] + 1 and not d["sideways"], f"diagram {i}: {d}"
     for slot in SLOTS:  # every slot is named in a diagram or the table beside them
         assert slot in text
+
+
+def test_a_module_page_shows_version_changelog_dependencies_size_and_example(served):
+    """Issue 15's per-package facts, as a reader sees them, for one module."""
+    from ttv_ownership.deptree import normalize
+    from ttv_ownership.release import latest_release, readme_example
+    from ttv_ownership.workspace import Workspace
+
+    _site, base = served
+    pkg = next(
+        p
+        for p in Workspace(REPO).packages
+        if p.rel.startswith("packages/") and readme_example(p) and latest_release(p)
+    )
+    direct = [normalize(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0]) for d in pkg.dependencies]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{base}modules/{pkg.key}/", wait_until="load")
+        article = page.locator("article")
+        text = article.inner_text()
+        headings = article.locator("h2, h3, h4").all_inner_texts()
+        tree = article.locator("h3#dependency-tree ~ ul").first.inner_text()
+        example = article.locator("h3#example + p + div pre, h3#example ~ div pre").first
+        example_text = example.inner_text()
+        browser.close()
+    assert f"version {pkg.version}" in text  # the one version source
+    assert any(h.startswith("Changelog") for h in headings)
+    assert f"Newest release {latest_release(pkg).version}" in text
+    assert any(h.startswith("Dependency tree") for h in headings)
+    for name in direct:  # every direct dependency heads a branch of the tree
+        assert re.search(rf"^{re.escape(name)} \S+ ", tree, re.M), (name, tree[:300])
+    assert re.search(r"Installed size of the package itself: \d+ KiB", text)
+    assert re.search(r"In all \d+ distributions, [\d.]+ (KiB|MiB) with the package itself", text)
+    first_line = next(ln for ln in readme_example(pkg).splitlines() if ln.strip())
+    assert first_line.strip() in example_text

@@ -334,8 +334,44 @@ def installed_size(pkg: Package) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), len(files)
 
 
-def site_section(pkg: Package) -> str:
-    """Install, version, dependencies, size, README example and newest release notes."""
+def dependency_tree_section(pkg: Package, ws: Workspace) -> list[str]:
+    """The package's dependency tree from uv.lock, each distribution's installed size, and the
+    total a plain ``pip install`` of the package adds."""
+    from . import deptree
+
+    lock = deptree.Lock.read(ws.root)
+    if lock is None:
+        return ["### Dependency tree", "", "No `uv.lock` in this checkout."]
+    members = {deptree.normalize(p.name): p for p in ws.packages}
+
+    def member_size(name: str) -> int | None:
+        return installed_size(members[name])[0] if name in members else None
+
+    def member_version(name: str) -> str | None:
+        return members[name].version if name in members else None
+
+    nodes = lock.tree(pkg.name, member_size, member_version)
+    every = deptree.closure(nodes)
+    own = installed_size(pkg)[0]
+    known = [n.size for n in every.values() if n.size is not None]
+    missing = len(every) - len(known)
+    lines = [
+        "### Dependency tree",
+        "",
+        f"What `pip install {pkg.name}` brings, as the workspace resolves it (`uv.lock`, "
+        "no extras), with each distribution's installed size where this site was built. "
+        f"In all **{len(every)} distributions**, "
+        f"**{deptree.human(own + sum(known))}** with the package itself"
+        + (f" ({missing} not installed here, not counted)" if missing else "")
+        + ".",
+        "",
+    ]
+    lines += deptree.markdown(nodes) or ["- (no dependencies)"]
+    return lines
+
+
+def site_section(pkg: Package, ws: Workspace | None = None) -> str:
+    """Install, version, dependencies (tree), size, README example and newest release notes."""
     size, n = installed_size(pkg)
     rel = latest_release(pkg)
     waiting = fragments(pkg)
@@ -357,6 +393,8 @@ def site_section(pkg: Package) -> str:
         lines += [f"| `{d}` | extra `{pkg.name}[{extra}]` |" for d in reqs]
     if not pkg.dependencies and not pkg.extras:
         lines.append("| (none) | |")
+    if ws is not None:
+        lines += ["", *dependency_tree_section(pkg, ws)]
     example = readme_example(pkg)
     if example:
         lines += [

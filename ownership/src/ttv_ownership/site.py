@@ -566,7 +566,8 @@ class Site:
             lines.append("No entry points.")
         from .release import site_section
 
-        lines += ["", site_section(pkg)]  # install, size, dependencies, example, changelog
+        # install, size, dependencies and their tree, example, changelog
+        lines += ["", site_section(pkg, self.ws)]
         lines += ["", "## Measured facts", "", markers.facts_block(self.ctx, pkg)]
         timing = self.test_timing(pkg)
         if timing:
