@@ -23,8 +23,25 @@ def _capacity_page() -> str:
     return module.page(ROOT)
 
 
+def _options_page() -> str:
+    """options.md: every installed implementation's options, from its options model."""
+    from ttv_integration.options_catalog import options_catalog, options_page
+
+    return options_page(options_catalog())
+
+
 _pages = pages(ROOT)
 _pages["reports/capacity.md"] = _capacity_page()
+_pages["options.md"] = _options_page()
+_options_nav = "- [Implementation options](options.md)\n"
+_before = "- [Repair catalog](repair-catalog.md)\n"
+_summary = _pages.get("SUMMARY.md", "")
+if _options_nav not in _summary:
+    _pages["SUMMARY.md"] = (
+        _summary.replace(_before, _options_nav + _before)
+        if _before in _summary
+        else _summary + _options_nav
+    )
 _bench_nav = "    - [Benchmarks](reports/bench.md)\n"
 if _bench_nav in _pages.get("SUMMARY.md", ""):
     _pages["SUMMARY.md"] = _pages["SUMMARY.md"].replace(

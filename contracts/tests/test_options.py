@@ -135,3 +135,18 @@ def test_describe_and_schema() -> None:
     schema = options_schema(Demo)
     assert schema["additionalProperties"] is False
     assert schema["properties"]["scale"]["maximum"] == 4.0
+
+
+def test_store_dir_given_by_the_pipeline_is_not_unknown() -> None:
+    """The pipeline passes ``store_dir`` to every class with ``needs.store``; one whose model
+    does not declare it (a stub subclass written before 1.3) keeps working."""
+    from ttv_contracts.v1 import ModuleInfo, Needs
+
+    class Stored(StubEmotion):
+        info = ModuleInfo(slot="emotion", name="stored", needs=Needs(store=True))
+
+    impl = Stored(store_dir="/tmp/x")
+    assert impl.options["store_dir"] == "/tmp/x" and impl.opts == NoOptions()
+    with pytest.raises(TTVError) as info:
+        StubEmotion(store_dir="/tmp/x")  # needs no store: an unknown option like any other
+    assert info.value.code == "TTV-E002"

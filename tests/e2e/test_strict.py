@@ -1,7 +1,9 @@
 """(Needs the workspace: real identity, scene and extender modules.) Runs never fail quietly: a module that starts failing degrades the run with exit 3 and a
 printed fallback (code, message, REPAIR pointer); ``--strict`` fails it with exit 1 naming
-the module. Faults from the issue: a corrupt identity store, a corrupt scene store, and a
-misconfigured extender."""
+the module. Faults from the issue: a corrupt identity store and a corrupt scene store. The
+issue's third fault, a misconfigured extender (an unknown option), is now caught before the
+run starts, from the extender's typed options model (exit 2, TTV-E002): see
+``test_options.py``."""
 
 from __future__ import annotations
 
@@ -46,12 +48,6 @@ FAULTS = {
         lambda tmp: _corrupt(tmp, "scene", "locations.sqlite3"),
         '[slots.scene]\nuse = "graph"\n',
         "ttv-scene",
-        None,
-    ),
-    "extender": (
-        lambda tmp: None,
-        '[slots.extender]\nuse = "slowmo"\noptions = { no_such_option = 1 }\n',
-        "ttv-extender",
         None,
     ),
 }

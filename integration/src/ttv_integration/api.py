@@ -58,17 +58,20 @@ def load_config(
 ) -> PipelineConfig:
     """A pipeline config: a profile name (``"default"``, ``"stub"``, ``"diffusers"``), a TOML
     file, or a :class:`PipelineConfig`; ``use`` pins implementations
-    (``{"emotion": "stub"}``) and keyword overrides set top-level fields (``width=128``,
+    (``{"emotion": "stub"}``, or with options ``{"interpolator": "flow:preset=medium"}``, the
+    ``--use`` form) and keyword overrides set top-level fields (``width=128``,
     ``strict=True``...). Invalid settings raise TTV-E002, unknown implementations TTV-E003
-    when the run starts."""
+    and options the implementation rejects TTV-E002 when the run starts."""
     from .config import load_config as _load
 
     if isinstance(config, PipelineConfig):
         if not use and not overrides:
             return config
+        from .config import use_slot
+
         data = config.model_dump(mode="json")
         for slot, name in (use or {}).items():
-            data["slots"][slot] = {**data["slots"].get(slot, {}), "use": name, "explicit": True}
+            data["slots"][slot] = use_slot(data["slots"].get(slot, {}), name, f"use {slot}")
         data.update(overrides)
         try:
             return PipelineConfig.model_validate(data)
@@ -79,6 +82,19 @@ def load_config(
     return _load(
         config if config is not None else "default", use=dict(use or {}), overrides=overrides
     )
+
+
+def _check_slot_options(config: PipelineConfig) -> None:
+    """Check every slot's configured options against its implementation's options model
+    (TTV-E002; TTV-E003 for an unknown implementation) before a run creates anything."""
+    from .chain import SlotChain
+    from .registry import Registry
+
+    registry = None
+    for slot, table in config.slots.items():
+        if table.options:
+            registry = registry or Registry()
+            SlotChain(slot, registry, config)
 
 
 def generate(
@@ -108,6 +124,7 @@ def generate(
 
     check_format(otio)
     cfg = load_config(config, use=use, **overrides)
+    _check_slot_options(cfg)
     the_lesson = load_lesson(lesson)
     pipeline = Pipeline(cfg, progress=progress)
     return pipeline.run(
@@ -154,6 +171,7 @@ def render_timeline(
         cfg = load_config(cfg or "default", use=use, **overrides)
     else:
         cfg = load_config(config, use=use, **overrides)
+    _check_slot_options(cfg)
     output = Path(output)
     check_output(output)
     if run_dir is None:

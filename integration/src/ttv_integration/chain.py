@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ttv_contracts.errors import (
+    E_CONFIG_INVALID,
     E_OUT_OF_MEMORY,
     E_STAGE_FAILED,
     E_STAGE_TIMEOUT,
@@ -19,6 +20,7 @@ from ttv_contracts.errors import (
     TTVError,
 )
 from ttv_contracts.v1 import FallbackRecord, SlotImplementation, StageRecord
+from ttv_contracts.v1.options import parse_options
 
 from .code_identity import code_digest
 from .config import AUTO, PipelineConfig
@@ -115,6 +117,26 @@ class SlotChain:
         self.fallbacks = rest
         self._instances: dict[str, SlotImplementation] = {}
         self.disabled: set[str] = set()
+        self._check_options()
+
+    def _check_options(self) -> None:
+        """The configured options against the primary's options model, before anything
+        runs: a bad option is the user's input error (TTV-E002, exit 2), not a fallback.
+        Options kept for an implementation that is not installed (the slot fell back to its
+        stub without the user naming it) are not checked: they are not used."""
+        if not self.cfg.options or (self.primary == "stub" and not self.cfg.explicit):
+            return
+        cls = self.registry.get(self.slot, self.primary).load()
+        try:
+            parse_options(cls, dict(self.cfg.options))
+        except TTVError as err:
+            own = f" ({err.code})" if err.code != E_CONFIG_INVALID.code else ""
+            raise TTVError(
+                E_CONFIG_INVALID,
+                f"options of slot '{self.slot}': {err.message}{own}",
+                module="ttv-integration",
+                hint=err.hint,
+            ) from None
 
     # ------------------------------------------------------------------ resolution
 

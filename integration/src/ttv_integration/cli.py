@@ -120,7 +120,13 @@ def _main(
 
 UseOpt = Annotated[
     list[str] | None,
-    typer.Option("--use", "-u", help="Override one slot: SLOT=IMPLEMENTATION (repeatable)."),
+    typer.Option(
+        "--use",
+        "-u",
+        help="Override one slot: SLOT=IMPLEMENTATION, or with options "
+        "SLOT=IMPLEMENTATION:KEY=VALUE,KEY=VALUE (values are JSON when they parse: 2, 0.5, "
+        "true, null, [0,0,0]; else text). Repeatable; `ttv schema --options` lists options.",
+    ),
 ]
 ConfigOpt = Annotated[
     str | None,
@@ -465,11 +471,38 @@ def schema(
     otio: Annotated[
         bool, typer.Option("--otio", help="The OpenTimelineIO metadata schema (version 1).")
     ] = False,
+    options: Annotated[
+        bool,
+        typer.Option(
+            "--options",
+            help="Every installed implementation's options: name, type, default, constraints, "
+            "description and JSON Schema, by slot.",
+        ),
+    ] = False,
 ) -> None:
     """Print (or export) the JSON Schemas of the v1 contract models (each ``$id`` is its URL on
-    the docs site); --otio: the schema of the ``ttv`` metadata in exported timelines."""
+    the docs site); --otio: the schema of the ``ttv`` metadata in exported timelines;
+    --options: the options each installed implementation takes (what ``--use
+    SLOT=IMPL:KEY=VALUE,...`` and ``[slots.<slot>.options]`` accept)."""
     from ttv_contracts.v1.schema import export_schemas, schemas
 
+    if options:
+        from .options_catalog import options_catalog
+
+        catalog = options_catalog()
+        if out is None:
+            typer.echo(json.dumps(catalog, indent=2, default=str))
+            return
+        for slot, entries in catalog.items():
+            for name, entry in entries.items():
+                target = out / "options" / slot / f"{name}.json"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(
+                    json.dumps(entry, indent=2, sort_keys=True, default=str) + "\n",
+                    encoding="utf-8",
+                )
+                typer.echo(str(target))
+        return
     if otio:
         from .otio_export import metadata_schema
 

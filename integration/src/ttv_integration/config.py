@@ -135,26 +135,115 @@ def _invalid(why: str, source: str) -> TTVError:
     )
 
 
+#: The ``--use`` form: ``SLOT=IMPLEMENTATION[:KEY=VALUE[,KEY=VALUE...]]``.
+USE_FORM = "SLOT=IMPLEMENTATION[:KEY=VALUE,...]"
+
+
+def _bad_use(message: str) -> TTVError:
+    return TTVError(
+        E_UNKNOWN_IMPL,
+        message,
+        module="ttv-integration",
+        hint=f"The form is {USE_FORM}, e.g. interpolator=flow:preset=medium,flow_scale=0.5.",
+    )
+
+
+def _split_top(text: str) -> list[str]:
+    """Split on commas outside quotes and brackets (so ``fade_color=[0,0,0]`` stays whole)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+        elif ch == '"':
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _option_value(raw: str) -> Any:
+    """A JSON value when ``raw`` parses as one (``2``, ``0.5``, ``true``, ``null``,
+    ``"text"``, ``[0, 0, 0]``), else the text itself (``medium``, ``/models/sd15``)."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def parse_impl_options(text: str, where: str = "--use") -> dict[str, Any]:
+    """``"preset=medium,flow_scale=0.5"`` -> ``{"preset": "medium", "flow_scale": 0.5}``.
+
+    Values are JSON when they parse, else plain strings; a dotted key sets a nested option
+    (``camera.speed=0.2`` -> ``{"camera": {"speed": 0.2}}``)."""
+    out: dict[str, Any] = {}
+    if not text.strip():
+        return out
+    for item in _split_top(text):
+        key, sep, raw = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise _bad_use(f"{where}: option {item.strip()!r} is not KEY=VALUE")
+        path = key.split(".")
+        if not all(p.isidentifier() for p in path):
+            raise _bad_use(f"{where}: option name {key!r} is not a name")
+        node = out
+        for part in path[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise _bad_use(f"{where}: option {key!r} conflicts with {part}={child!r}")
+            node = child
+        if path[-1] in node:
+            raise _bad_use(f"{where}: option {key!r} is given twice")
+        node[path[-1]] = _option_value(raw.strip())
+    return out
+
+
+def split_use(value: str, where: str = "--use") -> tuple[str, dict[str, Any]]:
+    """``"flow:preset=medium"`` -> ``("flow", {"preset": "medium"})``; ``"flow"`` ->
+    ``("flow", {})``. Implementation names never hold a colon."""
+    name, _, options = value.partition(":")
+    name = name.strip()
+    if not name:
+        raise _bad_use(f"{where}: no implementation name in {value!r}")
+    return name, parse_impl_options(options, where)
+
+
 def parse_use(items: list[str]) -> dict[str, str]:
-    """``["emotion=stub", ...]`` -> ``{"emotion": "stub"}``, with coded errors."""
+    """``["emotion=stub", "interpolator=flow:preset=medium"]`` -> ``{"emotion": "stub",
+    "interpolator": "flow:preset=medium"}``, with coded errors (the options part is checked
+    here and split off by :func:`load_config`)."""
     out: dict[str, str] = {}
     for item in items:
         slot, sep, name = item.partition("=")
         slot, name = slot.strip(), name.strip()
         if not sep or not slot or not name:
-            raise TTVError(
-                E_UNKNOWN_IMPL,
-                f"--use expects SLOT=IMPLEMENTATION, got {item!r}",
-                module="ttv-integration",
-            )
+            raise _bad_use(f"--use expects {USE_FORM}, got {item!r}")
         if slot not in SLOTS:
             raise TTVError(
                 E_UNKNOWN_IMPL,
                 f"--use names unknown slot '{slot}'. Slots: {', '.join(SLOTS)}.",
                 module="ttv-integration",
             )
+        split_use(name, f"--use {slot}")  # syntax errors now, before anything runs
         out[slot] = name
     return out
+
+
+def use_slot(table: dict[str, Any], value: str, where: str = "--use") -> dict[str, Any]:
+    """A slot table (as in ``[slots.<slot>]``) after ``--use`` names ``value``
+    (``name[:options]``): the options given are laid over the table's when it already names
+    that implementation (or ``auto``); options written for another implementation are
+    dropped."""
+    name, options = split_use(value, where)
+    keep = (table.get("options") or {}) if table.get("use", AUTO) in (name, AUTO) else {}
+    return {**table, "use": name, "explicit": True, "options": {**keep, **options}}
 
 
 def load_config(
@@ -197,7 +286,7 @@ def load_config(
             merged["explicit"] = table["use"] != AUTO
         slots[slot] = merged
     for slot, name in (use or {}).items():
-        slots[slot] = {**slots.get(slot, {}), "use": name, "explicit": True}
+        slots[slot] = use_slot(slots.get(slot, {}), name, f"--use {slot}")
     data.update(overrides or {})
     data["profile"] = chosen
     data["slots"] = slots

@@ -145,6 +145,11 @@ def options_error(impl_cls: type, exc: ValidationError, given: dict[str, Any]) -
 def parse_options(impl_cls: type[SlotImplementation], options: dict[str, Any]) -> BaseModel:
     """Validate ``options`` against ``impl_cls.Options``; coded errors only."""
     model = getattr(impl_cls, "Options", UndeclaredOptions)
+    needs = getattr(getattr(impl_cls, "info", None), "needs", None)
+    if "store_dir" in options and "store_dir" not in model.model_fields and needs and needs.store:
+        # the pipeline gives every store-keeping class its folder; a model that does not
+        # declare it (a stub subclass, say) still finds it in ``self.options``
+        options = {k: v for k, v in options.items() if k != "store_dir"}
     try:
         return model.model_validate(options)
     except ValidationError as exc:
@@ -152,6 +157,8 @@ def parse_options(impl_cls: type[SlotImplementation], options: dict[str, Any]) -
 
 
 def _type_name(schema: dict[str, Any]) -> str:
+    if "$ref" in schema:  # a nested options model: a table of its own options
+        return f"table ({schema['$ref'].rsplit('/', 1)[-1]})"
     if "enum" in schema:
         return " | ".join(json.dumps(v) for v in schema["enum"])
     if "const" in schema:
@@ -188,6 +195,16 @@ def _range(schema: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    try:
+        json.dumps(value)
+    except TypeError:
+        return str(value)
+    return value
+
+
 def options_schema(impl_cls: type) -> dict[str, Any]:
     """JSON schema of the class's options (an open object for an undeclared model)."""
     if not declares_options(impl_cls):
@@ -210,7 +227,10 @@ def describe_options(impl_cls: type) -> list[dict[str, Any]]:
         if "anyOf" in schema:  # a range on the non-null branch of ``X | None``
             inner = next((s for s in schema["anyOf"] if s.get("type") != "null"), schema)
         required = field.default is PydanticUndefined and field.default_factory is None
-        default = None if required else schema.get("default", field.get_default())
+        default = None
+        if not required:
+            value = field.get_default(call_default_factory=True)
+            default = schema.get("default", _jsonable(value))
         rows.append(
             {
                 "name": name,
