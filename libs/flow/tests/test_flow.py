@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import cv2
 import numpy as np
 import pytest
 from ttv_flow import PRESETS, BidirectionalFlow, cross_fade
@@ -49,3 +50,37 @@ def test_cross_fade_is_the_plain_blend() -> None:
     a = np.zeros((4, 4, 3), np.uint8)
     b = np.full((4, 4, 3), 200, np.uint8)
     assert int(cross_fade(a, b, 0.25)[0, 0, 0]) == 50
+
+
+def _grain(h: int, w: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return cv2.GaussianBlur(rng.integers(0, 256, (h, w), dtype=np.uint8), (0, 0), 1.5)
+
+
+def test_refinement_takes_the_halo_back_from_a_moving_object() -> None:
+    """DIS gives a moving object's motion to a band of background around it; the refinement
+    hands that band the background's (here zero) motion back and keeps the object's."""
+    h, w = 64, 96
+    ga = _grain(h, w, 1)
+    gb = ga.copy()
+    square = _grain(24, 24, 2)
+    ga[20:44, 30:54] = square
+    gb[20:44, 36:60] = square  # the square moves 6 px right over a still background
+    smeared = np.zeros((h, w, 2), np.float32)
+    smeared[16:48, 26:58, 0] = 6.0  # the square's motion, 4 px too far on every side
+    refined = BidirectionalFlow()._refine(smeared, ga, gb)
+    # above and below the square the background shows in both frames: it gets 0 back
+    band = np.concatenate([refined[16:20, 30:54, 0], refined[44:48, 30:54, 0]])
+    assert np.mean(np.abs(band) < 0.5) > 0.9
+    # the square keeps its motion
+    assert np.abs(refined[22:42, 32:52, 0] - 6.0).max() < 0.5
+    # far from the square nothing changes
+    assert (refined[:10] == 0).all() and (refined[54:] == 0).all()
+
+
+def test_refinement_leaves_a_right_flow_alone() -> None:
+    ga = _grain(40, 60, 3)
+    gb = np.roll(ga, 3, axis=1)  # a pan of 3 px
+    f = np.zeros((40, 60, 2), np.float32)
+    f[..., 0] = 3.0
+    assert np.array_equal(BidirectionalFlow()._refine(f, ga, gb), f)

@@ -70,6 +70,34 @@ def test_flow_follows_a_moving_object_better_than_blend():
     assert e_flow < e_blend / 3
 
 
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float32) - b.astype(np.float32)) ** 2))
+    return 10 * np.log10(255.0**2 / mse)
+
+
+def test_a_card_crossing_a_panning_background_keeps_its_edges():
+    """A textured card moving 24 px between input frames over a panning textured background,
+    at the 640x360 timeline size: the halo DIS leaves around a moving edge (background warped
+    with the card) costs dB here, and the flow refinement in ttv_flow removes it. Measured:
+    41.6 dB (38.4 dB without the refinement, 33.1 dB for a plain blend)."""
+    h, w, n = 360, 640, 7
+    bg = texture(h, w + 2 * n + 8, 1, sigma=1.5)
+    card = texture(h // 3, w // 4, 2, sigma=1.5)
+    truth = []
+    for i in range(n):
+        f = bg[:, i : i + w].copy()
+        x = w // 10 + 12 * i
+        f[h // 3 : 2 * h // 3, x : x + w // 4] = card
+        truth.append(f)
+    src = truth[::2]
+    flow = list(FlowInterpolator(pipelined=False).interpolate(iter(src), 12, 24))
+    blend = list(BlendInterpolator().interpolate(iter(src), 12, 24))
+    p_flow = np.mean([psnr(flow[k], truth[k]) for k in (1, 3, 5)])
+    p_blend = np.mean([psnr(blend[k], truth[k]) for k in (1, 3, 5)])
+    assert p_flow > 40.5
+    assert p_flow > p_blend + 6
+
+
 def test_blend_is_an_exact_cross_fade():
     a = np.full((4, 5, 3), 0, np.uint8)
     b = np.full((4, 5, 3), 200, np.uint8)
