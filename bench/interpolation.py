@@ -25,7 +25,13 @@ with FFmpeg's defaults otherwise (``mc_mode=aobmc``, ``me_mode=bidir``, ``me=epz
 YUV conversions. It is single-threaded, so ttv's interpolators are timed with
 ``cv2.setNumThreads(1)`` and ``flow`` with ``pipelined=False`` (no flow worker thread). Each method's best of ``rounds`` interleaved rounds counts.
 
-Run alone: ``python bench/interpolation.py [--rounds 2] [--clips pan natural]``.
+This is the one implementation of the interpolation bench: ``bench/run.py`` (``nox -s bench``)
+calls :func:`evaluate` and :func:`rows`, and the interpolator package's
+``packages/interpolator/bench/bench_interpolator.py`` is a front end to :func:`main` that
+also runs the other presets.
+
+Run alone: ``python bench/interpolation.py [--rounds 2] [--clips pan natural]
+[--methods flow flow-medium blend]``.
 """
 
 from __future__ import annotations
@@ -236,12 +242,23 @@ def run_minterpolate(src: np.ndarray) -> tuple[dict[int, np.ndarray], float]:
     return out, time.perf_counter() - t0
 
 
-def default_methods() -> dict[str, Any]:
+#: Methods the bench can run (``--methods``); ``flow`` is the default preset.
+METHODS = ("flow", "flow-medium", "flow-ultrafast", "blend")
+
+
+def make_methods(names: tuple[str, ...] = ("flow", "blend")) -> dict[str, Any]:
+    """ttv interpolators by bench name. Every ``flow`` runs with its flow worker thread off,
+    so that it runs on one core like minterpolate (pipelining only overlaps the flow with
+    downstream stages anyway)."""
     from ttv_interpolator import BlendInterpolator, FlowInterpolator
 
-    # the default preset; its flow worker thread off, so that it runs on one core like
-    # minterpolate (pipelining only overlaps the flow with downstream stages anyway)
-    return {"flow": FlowInterpolator(pipelined=False), "blend": BlendInterpolator()}
+    makers: dict[str, Callable[[], Any]] = {
+        "flow": lambda: FlowInterpolator(pipelined=False),
+        "flow-medium": lambda: FlowInterpolator(preset="medium", pipelined=False),
+        "flow-ultrafast": lambda: FlowInterpolator(preset="ultrafast", pipelined=False),
+        "blend": BlendInterpolator,
+    }
+    return {name: makers[name]() for name in names}
 
 
 def evaluate(
@@ -253,7 +270,7 @@ def evaluate(
     """{clip: {method: {psnr, ssim, seconds, fps}}}; minterpolate is ``"minterpolate"``."""
     import cv2
 
-    methods = methods or default_methods()
+    methods = methods or make_methods()
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
     results: dict[str, dict[str, dict[str, float]]] = {}
@@ -327,14 +344,32 @@ def _iter_print(results: dict[str, dict[str, dict[str, float]]]) -> Iterator[str
         )
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, methods: tuple[str, ...] = ("flow", "blend")) -> None:
+    """The command line; ``methods`` is the default of ``--methods``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--clips", nargs="*", choices=CLIPS, default=list(CLIPS))
+    ap.add_argument("--methods", nargs="*", choices=METHODS, default=list(methods))
     args = ap.parse_args(argv)
-    results = evaluate(make_clips(tuple(args.clips)), rounds=args.rounds, log=print)
+    results = evaluate(
+        make_clips(tuple(args.clips)),
+        make_methods(tuple(args.methods)),
+        rounds=args.rounds,
+        log=print,
+    )
     for line in _iter_print(results):
         print(line)
+    for clip, r in results.items():
+        ref = r["minterpolate"]
+        print(
+            f"{clip}: "
+            + ", ".join(
+                f"{m} {v['psnr'] - ref['psnr']:+.2f} dB x{ref['seconds'] / v['seconds']:.2f} speed"
+                for m, v in r.items()
+                if m != "minterpolate"
+            )
+            + " vs minterpolate"
+        )
 
 
 if __name__ == "__main__":
