@@ -202,3 +202,23 @@ def test_catalog_and_page_show_types_defaults_and_descriptions():
     assert '| `pace` | `"slow" or "fast"` | `"slow"` |  | How fast moods change. |' in page
     assert "| `gain` | `float` | `1.0` | `>= 0.5, <= 2` | Mood gain. |" in page
     assert "### emotion `stub`" in page and "Takes no options." in page
+
+
+def test_batch_checks_options_before_any_lesson(tmp_path, lesson_file):
+    out = tmp_path / "batch"
+    exit_code, said = _run(
+        [
+            "batch",
+            str(lesson_file.parent),
+            "-o",
+            str(out),
+            "--config",
+            "stub",
+            "--use",
+            "emotion=stub:foo=1",
+            "--quiet",
+        ]
+    )
+    assert exit_code == 2, said
+    assert "[TTV-E002]" in said and "foo" in said
+    assert not out.exists()

@@ -84,19 +84,6 @@ def load_config(
     )
 
 
-def _check_slot_options(config: PipelineConfig) -> None:
-    """Check every slot's configured options against its implementation's options model
-    (TTV-E002; TTV-E003 for an unknown implementation) before a run creates anything."""
-    from .chain import SlotChain
-    from .registry import Registry
-
-    registry = None
-    for slot, table in config.slots.items():
-        if table.options:
-            registry = registry or Registry()
-            SlotChain(slot, registry, config)
-
-
 def generate(
     lesson: LessonLike,
     output: str | Path,
@@ -119,12 +106,13 @@ def generate(
     ``resume=True`` continues ``run_dir``. Returns the run report: ``status`` is ``"ok"`` or
     ``"degraded"`` (a fallback was used); a failed run raises TTVError.
     """
+    from .chain import check_slot_options
     from .otio_export import check_format
     from .runner import Pipeline
 
     check_format(otio)
     cfg = load_config(config, use=use, **overrides)
-    _check_slot_options(cfg)
+    check_slot_options(cfg)
     the_lesson = load_lesson(lesson)
     pipeline = Pipeline(cfg, progress=progress)
     return pipeline.run(
@@ -159,6 +147,7 @@ def render_timeline(
     default: beside the timeline's source run) starts with the source run's cache, so only
     what the edit changed is computed; the report's stages show the cache hits.
     """
+    from .chain import check_slot_options
     from .otio_export import check_format
     from .otio_render import seed_cache
     from .rundir import new_run_id
@@ -171,7 +160,7 @@ def render_timeline(
         cfg = load_config(cfg or "default", use=use, **overrides)
     else:
         cfg = load_config(config, use=use, **overrides)
-    _check_slot_options(cfg)
+    check_slot_options(cfg)
     output = Path(output)
     check_output(output)
     if run_dir is None:

@@ -104,6 +104,15 @@ class StageStats:
         )
 
 
+def check_slot_options(config: PipelineConfig, registry: Registry | None = None) -> None:
+    """Check every slot's configured options against its implementation's options model
+    (TTV-E002; TTV-E003 for an unknown implementation) before a run creates anything."""
+    for slot, table in config.slots.items():
+        if table.options:
+            registry = registry or Registry()
+            SlotChain(slot, registry, config)
+
+
 class SlotChain:
     """Candidates for one slot: the chosen implementation, its fallbacks, the stub."""
 

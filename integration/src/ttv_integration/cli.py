@@ -601,8 +601,10 @@ def batch(
     Exit status: 0 all ok, 3 some degraded, 1 some failed, 2 bad input."""
     try:
         from .batch import RichBatchDisplay, discover_lessons, run_batch, summary_lines
+        from .chain import check_slot_options
 
         cfg = _config(config, use, strict=strict or None, namespace=namespace)
+        check_slot_options(cfg)
         total = len(discover_lessons(lessons_dir))
         display = None if quiet else RichBatchDisplay(total)
         report = run_batch(
