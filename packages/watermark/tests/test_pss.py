@@ -15,6 +15,7 @@ from ttv_watermark.quality import (
     SSIM_MIN,
     animatic_frame,
     blockiness_change,
+    blockiness_noise,
     psnr,
     ssim,
 )
@@ -35,7 +36,7 @@ def test_invisible_on_flat_animatic_frames(seed) -> None:
     out = next(DctQimWatermark().embed(iter([img]), PAYLOAD))
     assert psnr(img, out) >= PSNR_MIN_DB
     assert ssim(img, out) >= SSIM_MIN
-    assert blockiness_change(out, img) <= BLOCKINESS_MAX_CHANGE
+    assert abs(blockiness_change(out, img)) <= BLOCKINESS_MAX_CHANGE
 
 
 def rendered_frame(night: bool, seed: int) -> np.ndarray:
@@ -55,29 +56,69 @@ def rendered_frame(night: bool, seed: int) -> np.ndarray:
 @pytest.mark.parametrize("night", [False, True])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_invisible_on_rendered_640x360_frames(night, seed) -> None:
-    """Issue 13: the quality session applies the same thresholds to composited frames; the
-    ``robust`` mask (dark boost, whole edge cells at the texture ceiling) gives SSIM
-    0.976-0.986 here, ``mask_shape="ssim"`` meets them."""
+    """Issue 13: the quality session applies the same thresholds to composited frames, and
+    the default mark meets them (the 0.2 ``robust`` mask gave SSIM 0.976-0.986 here)."""
     img = rendered_frame(night, seed)
-    out = next(DctQimWatermark(mask_shape="ssim").embed(iter([img]), PAYLOAD))
+    out = next(DctQimWatermark().embed(iter([img]), PAYLOAD))
     assert psnr(img, out) >= PSNR_MIN_DB
     assert ssim(img, out) >= SSIM_MIN
-    assert blockiness_change(out, img) <= BLOCKINESS_MAX_CHANGE
+    assert abs(blockiness_change(out, img)) <= BLOCKINESS_MAX_CHANGE
+    old = next(DctQimWatermark(mask_shape="robust").embed(iter([img]), PAYLOAD))
+    assert ssim(img, old) < SSIM_MIN  # what the default replaced
 
 
-def test_rendered_640x360_clip_is_read() -> None:
-    src = pan(rendered_frame(False, 2), 6)
-    out = list(DctQimWatermark(mask_shape="ssim").embed(iter(src), PAYLOAD))
-    det = DctQimWatermark().detect(iter(out))
+def test_rendered_640x360_clip_is_read_after_the_pipeline_encode() -> None:
+    src = pan(rendered_frame(False, 2), 8)
+    out = list(DctQimWatermark().embed(iter(src), PAYLOAD))
+    det = DctQimWatermark().detect(iter(h264_roundtrip(out, 23)))
+    assert det.payload_hex == PAYLOAD.hex()
+
+
+def test_survives_low_bitrate_reencode() -> None:
+    """Issue 13: 720p at 0.5 Mb/s (libx264 through PyAV, the bench's attack, on a shorter
+    clip)."""
+    src = animatic_pan(1280, 720, n=12, seed=4)
+    out = list(DctQimWatermark().embed(iter(src), PAYLOAD))
+    det = DctQimWatermark().detect(iter(h264_roundtrip(out, bit_rate=500_000)))
     assert det.payload_hex == PAYLOAD.hex()
 
 
 def test_the_old_mark_fails_the_same_thresholds() -> None:
-    """The measure can see a block grid: the 0.1 mark's checker fails it."""
+    """The measure can see a block grid: the 0.1 mark's checker fails it, far above what the
+    measure reads with the grid shifted (its noise on this picture)."""
     img = animatic_frame(1280, 720, seed=0)
     out = next(DctQimWatermark(mark="dct-qim").embed(iter([img]), PAYLOAD))
-    assert blockiness_change(out, img) > BLOCKINESS_MAX_CHANGE
+    assert blockiness_change(out, img) > 0.5
     assert psnr(img, out) < PSNR_MIN_DB
+
+
+def test_the_02_layout_sat_on_the_block_grid() -> None:
+    """The 0.2 layout (240 work lines: 24-px cells at 720p) put every smooth cell border on
+    the 8-px grid: far less gradient energy across the grid than off it (about -80 %). The
+    two-sided measure calls that structure too; the jnd layout (212 lines) does not."""
+    img = animatic_frame(1280, 720, seed=1)
+    old = next(DctQimWatermark(mask_shape="robust").embed(iter([img]), PAYLOAD))
+    assert blockiness_change(old, img) < -0.5
+    new = next(DctQimWatermark().embed(iter([img]), PAYLOAD))
+    assert abs(blockiness_change(new, img)) <= BLOCKINESS_MAX_CHANGE
+
+
+def test_block_measure_is_defined_on_flat_frames() -> None:
+    """No 0/0: an unchanged frame reads 0, and a flat grey frame (no gradient at all in the
+    original) gets a finite value for a mark."""
+    img = np.full((360, 640, 3), 128, np.uint8)
+    assert blockiness_change(img, img) == 0.0
+    out = next(DctQimWatermark().embed(iter([img]), PAYLOAD))
+    assert abs(blockiness_change(out, img)) <= BLOCKINESS_MAX_CHANGE
+    assert 0.0 <= blockiness_noise(out, img) < 0.1
+
+
+def test_block_measure_pools_frames() -> None:
+    frames = [animatic_frame(640, 360, seed=s) for s in range(2)]
+    out = list(DctQimWatermark().embed(iter(frames), PAYLOAD))
+    pooled = blockiness_change(out, frames)
+    singles = [blockiness_change(o, f) for o, f in zip(out, frames, strict=True)]
+    assert min(singles) - 1e-9 <= pooled <= max(singles) + 1e-9
 
 
 def test_no_grid_in_the_added_signal() -> None:
@@ -125,6 +166,15 @@ def test_unmarked_video_has_no_payload(frames) -> None:
     det = DctQimWatermark().detect(iter(clip))
     assert det.payload_hex is None
     assert det.confidence == 0.0
+
+
+def test_02_pss_mark_still_detected() -> None:
+    """Videos marked by 0.2 (the robust mask on the 240-line layout) still read."""
+    src = animatic_pan(1280, 720, n=4, seed=6)
+    old = list(DctQimWatermark(mask_shape="robust").embed(iter(src), PAYLOAD))
+    det = DctQimWatermark().detect(iter(h264_roundtrip(old, 28)))
+    assert det.payload_hex == PAYLOAD.hex()
+    assert det.method.startswith("pss")
 
 
 def test_legacy_mark_still_detected() -> None:

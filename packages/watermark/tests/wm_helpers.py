@@ -30,14 +30,21 @@ def pan(frame: np.ndarray, n: int, step: int = 1) -> list[np.ndarray]:
     return [np.roll(frame, i * step, axis=1).copy() for i in range(n)]
 
 
-def h264_roundtrip(frames: list[np.ndarray], crf: int) -> list[np.ndarray]:
-    """Encode with libx264 (PyAV) at ``crf`` and decode again."""
+def h264_roundtrip(
+    frames: list[np.ndarray], crf: int | None = None, bit_rate: int | None = None
+) -> list[np.ndarray]:
+    """Encode with libx264 (PyAV) at ``crf``, or at an average ``bit_rate`` (b/s), and decode
+    again."""
     buf = io.BytesIO()
     with av.open(buf, "w", format="mp4") as out:
         s = out.add_stream("libx264", rate=24)
         s.width, s.height = frames[0].shape[1], frames[0].shape[0]
         s.pix_fmt = "yuv420p"
-        s.options = {"crf": str(crf), "preset": "veryfast"}
+        if bit_rate is not None:
+            s.bit_rate = bit_rate
+            s.options = {"preset": "veryfast"}
+        else:
+            s.options = {"crf": str(crf), "preset": "veryfast"}
         for f in frames:
             for p in s.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
                 out.mux(p)

@@ -11,32 +11,37 @@ frame's exact aspect, so every geometric quantity is relative to the frame size)
 * the work image is cut into ``CELL`` x ``CELL`` cells; each cell carries one code bit as the
   sign of its projection on ``PATTERN``: ``f(x) f(y)`` with ``f(t) = sin(2 pi t) sin(pi t)``
   over the cell. ``f`` and its slope are zero at the cell border, so cells join smoothly
-  (no edge, no block grid: nothing for the eye or a deblocking filter to find), and the
-  pattern has zero mean and zero first moments, so flat areas and linear gradients (sky)
-  do not interfere with it at all;
+  (no edge), and the pattern has zero mean and zero first moments, so flat areas and linear
+  gradients (sky) do not interfere with it at all. The default layout has ``WORK_HEIGHT`` =
+  212 lines, so a cell (27.2 px at 720p, 13.6 px at 360p) never lines up with the codecs'
+  8-px block grid; the 0.2 layout (240 lines) put every cell border of a 720p frame on it;
 * 128 code bits (RS(16, 8) over the 8-byte payload, whitened: the same code as ``dct-qim``)
   fill a tile of ``TILE_W`` x ``TILE_H`` cells by a fixed permutation; the tile repeats over
-  the frame (about 12 copies of every bit in a 16:9 frame);
-* **informed embedding**: the cell gets ``a * PATTERN`` with ``a`` just large enough that its
-  projection reaches the target ``TARGET * mask`` on the bit's side (``a = 0`` where the picture
-  already carries the bit), capped at ``CAP * mask``; ``mask`` is the local perceptual budget.
-  Shape ``robust`` (default, 0.2): ``FLAT_FLOOR + TEXTURE_GAIN * texture + DARK_GAIN *
-  max(0, 80 - luma)``, at most ``MASK_MAX`` (texture hides change, dark areas tolerate larger
-  code-value steps; bright flat sky gets the minimum). Shape ``ssim`` (issue 13; meets the
-  :mod:`.quality` thresholds on composited 640x360 lesson frames, but a weaker mark):
-  ``min(FLAT_FLOOR + TEXTURE_GAIN * texture, MASK_MAX)``, at most
+  the frame (about 9 copies of every bit in a 16:9 frame);
+* **informed embedding**: the cell's projection is brought to the target ``TARGET * mask`` on
+  the bit's side (no change where the picture already carries the bit), capped at ``CAP *
+  mask``; ``mask`` is the local perceptual budget.
+  Shape ``jnd`` (default, issue 13): the cell's pattern is multiplied *per pixel* by SSIM's
+  masking factor ``sqrt((2 var + C2) / C2)`` (flat pixels 1, texture and edge pixels more),
+  shrunk near black (SSIM's luminance term), so the change goes where SSIM and the eye
+  tolerate it; the cell's budget grows with texture only where the cell has no flat pixel
+  (caption text on a flat box does not get more); every amount scales with ``sqrt(height /
+  360)`` (SSIM's window is 1.5 output pixels while the cell grows with the frame); no pixel
+  moves by more than ``JND_DMAX * r`` levels. Meets the :mod:`.quality` thresholds on 720p
+  animatic frames and on the quality session's composited 640x360 lesson frames.
+  Shape ``robust`` (the 0.2 default, 240-line layout): ``FLAT_FLOOR + TEXTURE_GAIN * texture
+  + DARK_GAIN * max(0, 80 - luma)``, at most ``MASK_MAX``. Shape ``ssim`` (the 0.2 opt-in,
+  240-line layout): ``min(FLAT_FLOOR + TEXTURE_GAIN * texture, MASK_MAX)``, at most
   ``EDGE_MAX * sqrt(1 + 2 var / C2)`` where ``var`` is the local variance of the cell's
-  flattest pixel (a cell astride a lone edge, e.g. caption text on a flat box, has flat
-  pixels beside the edge where SSIM sees every change), shrunk near black by
-  ``sqrt(min(1, (2 mu^2 + C1) / DARK_REF))`` (SSIM's luminance term: night scenes), cap
+  flattest pixel, shrunk near black by ``sqrt(min(1, (2 mu^2 + C1) / DARK_REF))``, cap
   ``CAP_SSIM``;
 * the work-scale change is upsampled (bicubic, smooth) and added equally to R, G and B.
 
 Detection reads only signs, so it needs no strength value and ignores a brightness gain or
 offset. It resizes the frame to work scale for each candidate crop (0-12 %), finds the cell
 alignment and the crop by *tile coherence* (copies of the same bit agree only on the right
-grid), accumulates soft votes over frames, and finds the tile phase inside the Reed-Solomon
-decoder.
+grid) for both layouts (212 and 240 lines) and keeps the more coherent one, accumulates soft
+votes over frames, and finds the tile phase inside the Reed-Solomon decoder.
 """
 
 from __future__ import annotations
@@ -65,7 +70,16 @@ __all__ = [
     "slot_votes",
 ]
 
-WORK_HEIGHT = 240
+#: Work height of the ``jnd`` mark (default): a cell is 8 * 720 / 212 = 27.2 px at 720p and 13.6 px
+#: at 360p, so cell borders drift across the codecs' 8-px block grid instead of sitting on it
+#: (the 0.2 layout, 240 lines, put every cell border of a 720p frame on that grid: -80 % on
+#: :func:`.quality.blockiness_change`). Of 208-236 lines, 212 gave the smallest
+#: block-measure swing when the picture moves under the mark (212/360 and 212/720 are far from
+#: fractions with small denominators, so the cell rhythm does not beat with the 8-px grid).
+WORK_HEIGHT = 212
+#: Work height of the 0.2 marks (``robust``, ``ssim`` shapes); detection tries it second.
+LEGACY_WORK_HEIGHT = 240
+WORKS = (WORK_HEIGHT, LEGACY_WORK_HEIGHT)
 CELL = 8
 TILE_W, TILE_H = 16, 8
 assert TILE_W * TILE_H == CODE_BITS
@@ -83,7 +97,24 @@ DARK_GAIN = 0.03
 DARK_BELOW = 80.0
 #: Mask shapes: ``robust`` (0.2: dark boost, whole edge cells at ``MASK_MAX``) and ``ssim``
 #: (meets the :mod:`.quality` thresholds on composited 640x360 lesson frames, weaker mark).
-SHAPES = ("robust", "ssim")
+SHAPES = ("jnd", "robust", "ssim")
+#: ``jnd`` shape (default). Per pixel, the cell's pattern is multiplied by
+#: ``sqrt((2 var + C2) / C2)`` (SSIM's contrast term: a change costs ``~ v / (2 var + C2)``
+#: where the picture's local variance is ``var``; flat pixels get 1, texture and edge pixels
+#: more, at most ``JND_MMAX * r``), shrunk near black (``sqrt((2 mu^2 + C1) / JND_DARK_REF)``,
+#: SSIM's luminance term). The cell's budget is ``JND_FLOOR * r * min(1 + JND_TEXTURE * texture,
+#: JND_BMAX, sqrt(1 + 2 vmin / C2))`` (more only where the cell has no flat pixel). ``r =
+#: sqrt(height / 360)``: SSIM's window is a fixed 1.5 px while the mark scales with the frame,
+#: so a 720p frame carries sqrt(2) more for the same SSIM. Measured on the quality session's
+#: 640x360 lesson frames and the bench's 720p frames (issue 13).
+JND_FLOOR = 2.0
+JND_TEXTURE = 1.0
+JND_BMAX = 2.5
+JND_MMAX = 2.5
+JND_DARK_REF = 600.0
+JND_REF_HEIGHT = 360.0
+#: Largest change of one work-scale pixel, times ``r`` (code values).
+JND_DMAX = 8.0
 #: ``ssim`` shape. SSIM's luminance term: a mean shift ``d`` costs about
 #: ``d^2 / (2 mu^2 + C1)``, so near black (night scenes) the mask shrinks by
 #: ``sqrt((2 mu^2 + C1) / DARK_REF)`` (1 above mu ~30).
@@ -111,6 +142,7 @@ _f = np.sin(2 * np.pi * _t) * np.sin(np.pi * _t)
 PATTERN = np.outer(_f, _f).astype(np.float32)
 PATTERN /= np.linalg.norm(PATTERN)
 _PAT_FLAT = np.ascontiguousarray(PATTERN.ravel())
+_PAT_SQ = np.ascontiguousarray(_PAT_FLAT * _PAT_FLAT)
 
 _rng = np.random.default_rng(_LAYOUT_SEED)
 #: Tile slot (ty, tx) -> codeword bit index.
@@ -121,8 +153,13 @@ def luma(frame: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
 
 
-def work_width(width: int, height: int) -> int:
-    return max(CELL, round(width * WORK_HEIGHT / height))
+def work_height(shape: str) -> int:
+    """Work height of a mask shape's layout (``jnd``: 212 lines; ``robust``/``ssim``, the 0.2 marks: 240)."""
+    return WORK_HEIGHT if shape == "jnd" else LEGACY_WORK_HEIGHT
+
+
+def work_width(width: int, height: int, work: int = WORK_HEIGHT) -> int:
+    return max(CELL, round(width * work / height))
 
 
 def _cells(img: np.ndarray) -> np.ndarray:
@@ -155,12 +192,33 @@ def local_variance(yw: np.ndarray) -> np.ndarray:
     return np.maximum(cv2.GaussianBlur(yw * yw, (0, 0), VAR_SIGMA) - mu * mu, 0.0)
 
 
-def perceptual_mask(yw: np.ndarray, shape: str = "robust") -> np.ndarray:
-    """Per-cell perceptual budget of a work-scale luma image: (by, bx)."""
+def _cell_texture(yw: np.ndarray) -> np.ndarray:
     texture = np.abs(yw - cv2.GaussianBlur(yw, (0, 0), 1.5))
+    by, bx = yw.shape[0] // CELL, yw.shape[1] // CELL
+    return cv2.resize(texture[: by * CELL, : bx * CELL], (bx, by), interpolation=cv2.INTER_AREA)
+
+
+def jnd_maps(yw: np.ndarray, r: float) -> tuple[np.ndarray, np.ndarray]:
+    """``jnd`` shape: the per-pixel multiplier of the pattern (work scale, HxW) and the per-cell
+    budget (by, bx, before ``JND_FLOOR * r``) of a work-scale luma image."""
+    mu = cv2.GaussianBlur(yw, (0, 0), VAR_SIGMA)
+    var = np.maximum(cv2.GaussianBlur(yw * yw, (0, 0), VAR_SIGMA) - mu * mu, 0.0)
+    m = np.sqrt(var * (2.0 / SSIM_C2) + 1.0)
+    m *= np.sqrt(np.minimum((2.0 * mu * mu + SSIM_C1) * (1.0 / JND_DARK_REF), 1.0))
+    m = np.minimum(m, JND_MMAX * r).astype(np.float32)
+    vmin = _cells(var).min(axis=2)
+    budget = np.minimum(
+        np.minimum(1.0 + JND_TEXTURE * _cell_texture(yw), JND_BMAX),
+        np.sqrt(1.0 + vmin * (2.0 / SSIM_C2)),
+    )
+    return m, budget
+
+
+def perceptual_mask(yw: np.ndarray, shape: str = "robust") -> np.ndarray:
+    """Per-cell perceptual budget of a work-scale luma image (0.2 shapes): (by, bx)."""
     h, w = yw.shape
     by, bx = h // CELL, w // CELL
-    tex = cv2.resize(texture[: by * CELL, : bx * CELL], (bx, by), interpolation=cv2.INTER_AREA)
+    tex = _cell_texture(yw)
     lum = cv2.resize(yw[: by * CELL, : bx * CELL], (bx, by), interpolation=cv2.INTER_AREA)
     if shape == "robust":
         return _robust_mask(tex, lum)
@@ -174,7 +232,11 @@ class Embedder:
 
     bits: np.ndarray
     gain: float = 1.0
-    shape: str = "robust"
+    shape: str = "jnd"
+
+    @property
+    def work(self) -> int:
+        return work_height(self.shape)
 
     def signs(self, by: int, bx: int) -> np.ndarray:
         ys = np.arange(by) % TILE_H
@@ -184,19 +246,33 @@ class Embedder:
     def delta(self, frame: np.ndarray) -> np.ndarray:
         """The luma change for ``frame`` at full size (float32, HxW)."""
         h, w = frame.shape[:2]
-        ww = work_width(w, h)
-        yw = cv2.resize(luma(frame), (ww, WORK_HEIGHT), interpolation=cv2.INTER_AREA)
+        work = self.work
+        ww = work_width(w, h, work)
+        yw = cv2.resize(luma(frame), (ww, work), interpolation=cv2.INTER_AREA)
         cells = _cells(yw)
         by, bx = cells.shape[:2]
         host = cells @ _PAT_FLAT
-        mask = perceptual_mask(yw, self.shape)
-        cap = CAP if self.shape == "robust" else CAP_SSIM
         s = self.signs(by, bx)
         g = np.float32(self.gain)
-        amp = np.clip(g * TARGET * mask - s * host, 0.0, g * cap * mask) * s
-        d = np.zeros((WORK_HEIGHT, ww), np.float32)
+        if self.shape == "jnd":
+            r = float(np.sqrt(h / JND_REF_HEIGHT))
+            m, budget = jnd_maps(yw, r)
+            # projection of (pattern x m) on the pattern: the amplitude that reaches the target
+            kappa = np.maximum(_cells(m) @ _PAT_SQ, 1e-3)
+            mask = (g * JND_FLOOR * r) * budget
+            amp = np.clip((TARGET * mask - s * host) / kappa, 0.0, CAP * r * mask) * s
+        else:
+            m = None
+            mask = perceptual_mask(yw, self.shape)
+            cap = CAP if self.shape == "robust" else CAP_SSIM
+            amp = np.clip(g * TARGET * mask - s * host, 0.0, g * cap * mask) * s
+        d = np.zeros((work, ww), np.float32)
         blocks = amp[:, :, None, None].astype(np.float32) * PATTERN
         d[: by * CELL, : bx * CELL] = blocks.swapaxes(1, 2).reshape(by * CELL, bx * CELL)
+        if m is not None:
+            # no pixel moves by more than JND_DMAX * r levels: caption glyph edges are where
+            # the pattern is multiplied most and where the cell's host fights the bit hardest
+            d = np.clip(d * m, -JND_DMAX * r, JND_DMAX * r)
         return cv2.resize(d, (w, h), interpolation=cv2.INTER_CUBIC)
 
     def embed(self, frame: np.ndarray) -> np.ndarray:
@@ -219,13 +295,15 @@ class Sync:
     dy: int
     dx: int
     coherence: float = 0.0
+    work: int = WORK_HEIGHT
 
 
-def rescale(y: np.ndarray, crop: float) -> np.ndarray:
-    """Resize a luma image to work scale, assuming ``crop`` of the original height was cut
-    away (a centred or uncentred crop that kept the aspect)."""
+def rescale(y: np.ndarray, crop: float, work: int = WORK_HEIGHT) -> np.ndarray:
+    """Resize a luma image to work scale (``work`` lines for the uncropped original), assuming
+    ``crop`` of the original height was cut away (a centred or uncentred crop that kept the
+    aspect)."""
     h, w = y.shape
-    s = WORK_HEIGHT * (1.0 - crop) / h
+    s = work * (1.0 - crop) / h
     nh, nw = max(CELL, round(h * s)), max(CELL, round(w * s))
     interp = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
     return cv2.resize(y, (nw, nh), interpolation=interp)
@@ -288,15 +366,15 @@ def _best_alignment(denses: list[np.ndarray]) -> tuple[int, int, float]:
     return best
 
 
-def find_sync(lumas: list[np.ndarray]) -> Sync:
+def find_sync(lumas: list[np.ndarray], work: int = WORK_HEIGHT) -> Sync:
     """Crop scale (coarse-to-fine, first frame) and cell alignment (all given frames) that
-    maximise tile coherence."""
+    maximise tile coherence, for the layout of ``work`` lines."""
     first = lumas[0]
     scores: dict[float, float] = {}
 
     def score(crop: float) -> float:
         if crop not in scores:
-            scores[crop] = _best_alignment([_dense(rescale(first, crop))])[2]
+            scores[crop] = _best_alignment([_dense(rescale(first, crop, work))])[2]
         return scores[crop]
 
     best = max(CROP_COARSE, key=score)
@@ -304,14 +382,14 @@ def find_sync(lumas: list[np.ndarray]) -> Sync:
         if 0.0 <= crop < 0.5:
             score(round(crop, 4))
     crop = max(scores, key=lambda c: scores[c])
-    dy, dx, coh = _best_alignment([_dense(rescale(y, crop)) for y in lumas])
-    return Sync(crop, dy, dx, coh)
+    dy, dx, coh = _best_alignment([_dense(rescale(y, crop, work)) for y in lumas])
+    return Sync(crop, dy, dx, coh, work)
 
 
 def slot_votes(y: np.ndarray, sync: Sync) -> tuple[np.ndarray, float]:
     """Soft votes per tile slot of one frame, (2, TILE_H, TILE_W) = (sum, sum |.|), and the
     frame's tile coherence (how much of the mark survived in it)."""
-    g = _grid(_dense(rescale(y, sync.crop)), sync.dy, sync.dx)
+    g = _grid(_dense(rescale(y, sync.crop, sync.work)), sync.dy, sync.dx)
     if g.size == 0:
         return np.zeros((2, TILE_H, TILE_W)), 0.0
     soft = _soft(g)

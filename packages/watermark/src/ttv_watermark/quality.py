@@ -17,6 +17,8 @@ __all__ = [
     "animatic_frame",
     "blockiness",
     "blockiness_change",
+    "blockiness_noise",
+    "flat_area",
     "flat_boundaries",
     "psnr",
     "ssim",
@@ -25,7 +27,8 @@ __all__ = [
 #: Marked vs unmarked, on flat animatic frames (sky gradient, flat shapes, caption band).
 PSNR_MIN_DB = 42.0
 SSIM_MIN = 0.99
-#: Largest allowed relative change of :func:`blockiness` (marked vs unmarked frame).
+#: Largest allowed :func:`blockiness_change`, either way (the mark's gradient energy across
+#: the 8-px grid vs off it, on flat areas).
 BLOCKINESS_MAX_CHANGE = 0.05
 
 
@@ -66,37 +69,109 @@ def ssim(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(out))
 
 
-def blockiness(frame: np.ndarray, block: int = 8, flat: np.ndarray | None = None) -> float:
-    """Block-artefact measure: mean luma gradient energy (squared difference of neighbours)
-    across the ``block``-px grid lines divided by the mean across all other pixel boundaries
-    (both directions). ~1 for natural content; a block-DCT mark or codec blocking raises it."""
-    y = _luma(frame)
-    gx = np.diff(y, axis=1) ** 2  # boundary between column j and j+1 at index j
-    gy = np.diff(y, axis=0) ** 2
-    if flat is not None:  # only the boundaries that are flat in the reference frame
-        gx = np.where(flat[0], gx, np.nan)
-        gy = np.where(flat[1], gy, np.nan)
-    on_x = (np.arange(gx.shape[1]) % block) == block - 1
-    on_y = (np.arange(gy.shape[0]) % block) == block - 1
-    on = float(np.nansum(gx[:, on_x]) + np.nansum(gy[on_y, :]))
-    n_on = int(np.sum(~np.isnan(gx[:, on_x])) + np.sum(~np.isnan(gy[on_y, :])))
-    off = float(np.nansum(gx[:, ~on_x]) + np.nansum(gy[~on_y, :]))
-    n_off = int(np.sum(~np.isnan(gx[:, ~on_x])) + np.sum(~np.isnan(gy[~on_y, :])))
-    return (on / max(n_on, 1) + 1e-3) / (off / max(n_off, 1) + 1e-3)
+def _grid_energy(
+    y: np.ndarray, block: int, keep: np.ndarray | None, phase: int = 0
+) -> tuple[float, int, float, int]:
+    """Sum and count of squared neighbour differences across the ``block``-px grid lines
+    (shifted by ``phase`` px) and across every other pixel boundary (both directions), on
+    the pixels ``keep`` marks."""
+    on = off = 0.0
+    n_on = n_off = 0
+    for axis in (0, 1):
+        g = np.diff(y, axis=axis) ** 2  # boundary between index j and j+1 sits at index j
+        line = (np.arange(g.shape[axis]) % block) == (block - 1 + phase) % block
+        grid = np.zeros(g.shape, bool)
+        if axis == 0:
+            grid[line, :] = True
+        else:
+            grid[:, line] = True
+        if keep is None:
+            k = np.ones(g.shape, bool)
+        else:
+            k = keep[:-1] & keep[1:] if axis == 0 else keep[:, :-1] & keep[:, 1:]
+        on += float(g[k & grid].sum())
+        n_on += int((k & grid).sum())
+        off += float(g[k & ~grid].sum())
+        n_off += int((k & ~grid).sum())
+    return on, n_on, off, n_off
+
+
+def blockiness(frame: np.ndarray, block: int = 8, keep: np.ndarray | None = None) -> float:
+    """Block-grid ratio (GBIM-like, Wu & Yuen 1997): mean squared luma difference across the
+    ``block``-px grid lines over the mean across all other pixel boundaries (both
+    directions), optionally only on the pixels ``keep`` marks. ~1 without a grid; codec
+    blocking or a block-DCT mark raise it. Undefined (nan) where there is no gradient at all."""
+    on, n_on, off, n_off = _grid_energy(_luma(frame), block, keep)
+    if n_on == 0 or n_off == 0 or off <= 0.0:
+        return float("nan")
+    return (on / n_on) / (off / n_off)
 
 
 def flat_boundaries(original: np.ndarray, max_step: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel boundaries where the original changes by at most ``max_step`` luma levels (flat
-    areas and smooth gradients: where a block grid would show)."""
+    """Pixel boundaries where the original changes by at most ``max_step`` luma levels (kept
+    for callers of 0.2; the block measure now uses :func:`flat_area`)."""
     y = _luma(original)
     return np.abs(np.diff(y, axis=1)) <= max_step, np.abs(np.diff(y, axis=0)) <= max_step
 
 
-def blockiness_change(marked: np.ndarray, original: np.ndarray, block: int = 8) -> float:
-    """Relative change of :func:`blockiness` on the original's flat areas, marked vs original
-    (0.05 = 5 % more gradient energy on the grid, relative to off the grid)."""
-    flat = flat_boundaries(original)
-    return blockiness(marked, block, flat) / blockiness(original, block, flat) - 1.0
+def flat_area(original: np.ndarray, max_step: float = 2.0, margin: int = 4) -> np.ndarray:
+    """Pixels at least ``margin`` px from any luma step larger than ``max_step`` levels in the
+    original (flat areas and smooth gradients: where a block grid would show, away from the
+    picture's own edges, near which a perceptual mark is rightly stronger)."""
+    y = _luma(original)
+    step = np.maximum(
+        np.abs(np.diff(y, axis=1, append=y[:, -1:])), np.abs(np.diff(y, axis=0, append=y[-1:]))
+    )
+    busy = (step > max_step).astype(np.uint8)
+    if margin > 0:
+        busy = cv2.dilate(busy, np.ones((2 * margin + 1, 2 * margin + 1), np.uint8))
+    return busy == 0
+
+
+def blockiness_change(
+    marked: np.ndarray | list[np.ndarray],
+    original: np.ndarray | list[np.ndarray],
+    block: int = 8,
+) -> float:
+    """Block grid added by a mark: :func:`blockiness` of the luma *change* (marked minus
+    original) on the original's flat areas (:func:`flat_area`), minus 1; frames given as
+    lists are pooled (energies summed before the ratio).
+
+    0: the change has as much gradient energy across the 8-px grid as off it (no grid);
+    > 0: a block grid (the 0.1 block-DCT mark: about +70 % to +130 %); < 0: structure that
+    avoids the grid lines (the 0.2 pss mark, whose smooth cell borders all sat on them at
+    720p: about -80 %). Judged both ways: ``abs(change) <= BLOCKINESS_MAX_CHANGE``.
+
+    Why not the ratio of the marked frame's blockiness to the original's: on flat areas the
+    original has almost no gradient energy on or off the grid (sky quantisation steps), so
+    that ratio is ~0/0 and moves with the picture, not with the mark."""
+    return _pooled_change(marked, original, block, 0)
+
+
+def _pooled_change(marked, original, block: int, phase: int) -> float:
+    ms = marked if isinstance(marked, list) else [marked]
+    os_ = original if isinstance(original, list) else [original]
+    tot = np.zeros(4)
+    for m, o in zip(ms, os_, strict=True):
+        change = _luma(m) - _luma(o)
+        tot += np.array(_grid_energy(change, block, flat_area(o), phase))
+    on, n_on, off, n_off = tot
+    if n_on == 0 or n_off == 0 or off <= 0.0:
+        return 0.0  # no change on flat areas: nothing to see
+    return float((on / n_on) / (off / n_off) - 1.0)
+
+
+def blockiness_noise(
+    marked: np.ndarray | list[np.ndarray],
+    original: np.ndarray | list[np.ndarray],
+    block: int = 8,
+) -> float:
+    """The same statistic as :func:`blockiness_change` with the grid shifted by 1..7 px
+    (lines where no codec or mark grid sits): the largest magnitude it takes there. This is
+    what the measure reads by chance on this change and picture; a grid shows as a
+    :func:`blockiness_change` well above it (the 0.1 block-DCT mark reads +70 % to +130 %
+    against a few %)."""
+    return max(abs(_pooled_change(marked, original, block, p)) for p in range(1, block))
 
 
 def animatic_frame(width: int = 1280, height: int = 720, seed: int = 0) -> np.ndarray:

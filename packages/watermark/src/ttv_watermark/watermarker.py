@@ -49,10 +49,11 @@ class WatermarkOptions(ImplementationOptions):
         description="pss: scales target and cap of the perceptual mask; detection needs no "
         "matching value.",
     )
-    mask_shape: Literal["robust", "ssim"] = Field(
-        "robust",
-        description="pss: robust (the 0.2 mask) or ssim (meets the quality thresholds on "
-        "640x360 lesson frames, weaker against re-encoding).",
+    mask_shape: Literal["jnd", "robust", "ssim"] = Field(
+        "jnd",
+        description="pss: jnd (default: per-pixel SSIM-aware mask on a layout off the 8-px grid; "
+        "meets the invisibility thresholds on 720p animatic and 640x360 lesson frames), robust "
+        "(the 0.2 mask) or ssim (the 0.2 opt-in).",
     )
     detect_legacy: bool = Field(
         True, description="pss: when no pss mark is found, also look for the 0.1 mark."
@@ -202,7 +203,9 @@ class DctQimWatermark(Watermarker):
                 break
         if not head:
             return WatermarkDetection(frames_examined=0, method=method)
-        sync = pss.find_sync(head)
+        # The jnd layout (212 work lines) and the 0.2 one (240): the right one is the
+        # one whose cells agree with their copies (tile coherence); a wrong one scores ~0.8.
+        sync = max((pss.find_sync(head, work) for work in pss.WORKS), key=lambda s: s.coherence)
         per_frame = [pss.slot_votes(y, sync) for y in head]
         for frame in frames:
             if len(per_frame) >= self._max_frames:
