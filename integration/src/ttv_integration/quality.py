@@ -19,7 +19,8 @@ lesson at a small size and checks each decoded MP4:
   the mouth overlay, and they must lie inside a face box (plus a few pixels of codec
   slack) in every frame;
 * **watermark**: frames of the ``watermark=stub`` render are marked again with the configured
-  watermarker, and PSNR/SSIM/blockiness against the unmarked frames must meet the thresholds
+  watermarker, and PSNR and SSIM (worst frame) and the block-grid change (pooled over the
+  frames, judged both ways) against the unmarked frames must meet the thresholds
   ``ttv_watermark.quality`` exports (the same rule as the watermark's own bench).
 
 It writes ``reports/quality.json`` and one contact sheet per lesson
@@ -349,12 +350,16 @@ def check_watermark(reference: Path, run_cfg, samples: list[int]) -> dict[str, A
     worst = {
         "psnr": min(r["psnr"] for r in rows),
         "ssim": min(r["ssim"] for r in rows),
-        "blockiness_change": max(r["blockiness_change"] for r in rows),
+        "blockiness_change": max((r["blockiness_change"] for r in rows), key=abs),
     }
+    if hasattr(wq, "blockiness_noise"):  # ttv-watermark 0.3: pooled over the frames (one
+        # frame's flat areas are few at 640x360), with what the measure reads by chance
+        worst["blockiness_change"] = round(float(wq.blockiness_change(marked, frames)), 4)
+        worst["blockiness_noise"] = round(float(wq.blockiness_noise(marked, frames)), 4)
     ok = (
         worst["psnr"] >= wq.PSNR_MIN_DB
         and worst["ssim"] >= wq.SSIM_MIN
-        and worst["blockiness_change"] <= wq.BLOCKINESS_MAX_CHANGE
+        and abs(worst["blockiness_change"]) <= wq.BLOCKINESS_MAX_CHANGE
     )
     return {
         "implementation": name,
