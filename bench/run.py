@@ -261,7 +261,7 @@ def bench_orchestration(quick: bool, tmp: Path) -> list[dict[str, Any]]:
     from ttv_contracts.v1 import Lesson
     from ttv_integration import Pipeline, load_config
 
-    n_shots, size, repeats = (6, (320, 180), 3) if quick else (10, (640, 360), 5)
+    n_shots, size, repeats = (6, (320, 180), 5) if quick else (10, (640, 360), 5)
     data = make_lesson(n_shots)
     # The plain loop has no compositor; with burned-in text off the pipeline's compositor
     # passes frames through, so both sides do the same pixel work and the gap is orchestration.
