@@ -54,8 +54,9 @@ PRESETS: dict[str, int] = {
 }
 #: DIS settings on top of the OpenCV preset: (finest scale, descent iterations,
 #: variational refinement iterations, patch size, patch stride). ``fast`` searches one scale
-#: finer than OpenCV's FAST with fewer iterations and 4 px patches every 2 px (instead of 8
-#: every 4): sharper motion boundaries for about the same time (bench/interpolation.py).
+#: finer than OpenCV's FAST with fewer descent iterations and no variational refinement: the
+#: photometric refinement in ``pair`` places motion boundaries better, and the two together
+#: cost about what the old variational pass did (bench/interpolation.py).
 TUNING: dict[str, tuple[int, int, int, int, int]] = {"fast": (1, 12, 0, 8, 4)}
 
 #: DIS refuses images smaller than its patch pyramid; smaller frames are edge-padded to this.
