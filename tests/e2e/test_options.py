@@ -5,10 +5,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from ttv_contracts.errors import TTVError
@@ -17,20 +13,8 @@ from ttv_integration.config import load_config
 from ttv_integration.registry import Registry, installed_entry_points
 
 
-def _ttv(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TTV_STORE_DIR": str(tmp / "stores")}
-    return subprocess.run(
-        [sys.executable, "-m", "ttv_integration.cli", *args],
-        cwd=tmp,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def test_schema_options_covers_every_installed_implementation(tmp_path):
-    done = _ttv(tmp_path, "schema", "--options")
+def test_schema_options_covers_every_installed_implementation(tmp_path, ttv):
+    done = ttv(tmp_path, "schema", "--options")
     assert done.returncode == 0, done.stderr
     catalog = json.loads(done.stdout)
     listed = {(slot, name) for slot, entries in catalog.items() for name in entries}
@@ -73,10 +57,10 @@ def test_use_options_reach_the_real_implementation():
         ("extender=slowmo:max_slowdown=9", "(TTV-E230)"),
     ],
 )
-def test_bad_options_fail_before_the_run(tmp_path, use, says):
+def test_bad_options_fail_before_the_run(tmp_path, use, says, ttv):
     lesson = tmp_path / "lesson.json"
     lesson.write_text(json.dumps({"title": "t", "text": "Ravi shaped a bowl."}))
-    done = _ttv(
+    done = ttv(
         tmp_path, "generate", str(lesson), "-q", "-o", "o.mp4", "--runs-root", "r", "--use", use
     )
     assert done.returncode == 2, done.stdout + done.stderr
@@ -86,7 +70,7 @@ def test_bad_options_fail_before_the_run(tmp_path, use, says):
     assert not (tmp_path / "r").exists() and not (tmp_path / "o.mp4").exists()
 
 
-def test_a_misconfigured_extender_is_bad_input_strict_or_not(tmp_path):
+def test_a_misconfigured_extender_is_bad_input_strict_or_not(tmp_path, ttv):
     """The fault test_strict.py used to inject (an unknown extender option, once a degraded
     run) is the user's input error now: exit 2 with the known options, strict or not."""
     toml = tmp_path / "c.toml"
@@ -99,6 +83,6 @@ def test_a_misconfigured_extender_is_bad_input_strict_or_not(tmp_path):
     lesson = tmp_path / "lesson.json"
     lesson.write_text(json.dumps({"title": "t", "text": "Ravi shaped a bowl."}))
     for extra in ([], ["--strict"]):
-        done = _ttv(tmp_path, "generate", str(lesson), "-q", "-o", "o.mp4", "-c", str(toml), *extra)
+        done = ttv(tmp_path, "generate", str(lesson), "-q", "-o", "o.mp4", "-c", str(toml), *extra)
         assert done.returncode == 2, done.stdout + done.stderr
         assert "no_such_option" in done.stderr and known in " ".join(done.stderr.split())

@@ -8,26 +8,11 @@ run starts, from the extender's typed options model (exit 2, TTV-E002): see
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 SMALL = 'width = 128\nheight = 72\ntimeline_width = 64\ntimeline_height = 36\nprofile = "stub"\n'
-
-
-def _ttv(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TTV_STORE_DIR": str(tmp / "stores")}
-    return subprocess.run(
-        [sys.executable, "-m", "ttv_integration.cli", *args],
-        cwd=tmp,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def _corrupt(tmp: Path, slot: str, filename: str) -> None:
@@ -54,7 +39,7 @@ FAULTS = {
 
 
 @pytest.mark.parametrize("slot", sorted(FAULTS))
-def test_a_failing_module_is_loud_and_strict_fails(tmp_path, slot):
+def test_a_failing_module_is_loud_and_strict_fails(tmp_path, slot, ttv):
     breaker, extra, module, code = FAULTS[slot]
     lesson_file = tmp_path / "lesson.json"
     lesson_file.write_text(
@@ -73,7 +58,7 @@ def test_a_failing_module_is_loud_and_strict_fails(tmp_path, slot):
     cfg.write_text(SMALL + extra)
     common = ["generate", str(lesson_file), "-q", "--config", str(cfg)]
 
-    degraded = _ttv(tmp_path, *common, "-o", str(tmp_path / "a.mp4"), "--runs-root", "r1")
+    degraded = ttv(tmp_path, *common, "-o", str(tmp_path / "a.mp4"), "--runs-root", "r1")
     assert degraded.returncode == 3, degraded.stdout + degraded.stderr
     assert degraded.stdout.startswith("degraded wrote"), degraded.stdout
     line = next(x for x in degraded.stderr.splitlines() if x.startswith(f"fallback in {slot}"))
@@ -83,7 +68,7 @@ def test_a_failing_module_is_loud_and_strict_fails(tmp_path, slot):
     report = json.loads(next((tmp_path / "r1").glob("*/report.json")).read_text())
     assert report["status"] == "degraded"
 
-    strict = _ttv(tmp_path, *common, "-o", str(tmp_path / "b.mp4"), "--runs-root", "r2", "--strict")
+    strict = ttv(tmp_path, *common, "-o", str(tmp_path / "b.mp4"), "--runs-root", "r2", "--strict")
     assert strict.returncode == 1, strict.stdout + strict.stderr
     assert "strict run" in strict.stderr and module in strict.stderr, strict.stderr
     assert "Traceback" not in strict.stderr
