@@ -1,0 +1,67 @@
+"""(Needs OpenCV, as the quality session has.) The quality session's mouth check: a mouth
+inside its face box passes, a mouth-sized blob beside the face fails, and a few pixels of
+codec or flow spill beside a face are reported as spill, not as a fault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cv2")
+
+from ttv_integration.quality import MOUTH_MIN_BLOB, check_mouth  # noqa: E402
+
+W, H, N = 640, 360, 3
+FACE = (100, 100, 160, 160)  # x0, y0, x1, y1
+
+
+def _write(path: Path, frames: list[np.ndarray]) -> Path:
+    import av
+
+    with av.open(str(path), "w", format="matroska") as out:
+        stream = out.add_stream("libx264rgb", rate=24)
+        stream.width, stream.height, stream.pix_fmt = W, H, "rgb24"
+        stream.options = {"qp": "0"}  # lossless: the test controls every pixel
+        for f in frames:
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(f, format="rgb24")))
+        out.mux(stream.encode())
+    return path
+
+
+def _check(tmp_path: Path, x: int, y: int, w: int, h: int) -> dict:
+    plain = np.full((H, W, 3), 120, np.uint8)
+    marked = plain.copy()
+    marked[y : y + h, x : x + w] = 20  # a dark mouth-like blob
+    ref = _write(tmp_path / "ref.mkv", [plain] * N)
+    video = _write(tmp_path / "video.mkv", [marked] * N)
+    record = {"frames": [{"faces": {"ana": list(FACE)}}] * N}
+    return check_mouth(video, ref, record)
+
+
+def test_mouth_inside_the_face_passes(tmp_path):
+    r = _check(tmp_path, 115, 140, 24, 5)
+    assert r["ok"] and r["frames_with_mouth_motion"] == N
+    assert r["frames_outside_face"] == 0 and r["frames_with_spill"] == 0
+
+
+def test_mouth_beside_the_face_fails(tmp_path):
+    r = _check(tmp_path, 200, 140, 24, 5)  # 40 px right of the face box
+    assert not r["ok"]
+    assert r["frames_outside_face"] == N
+    assert r["examples"][0]["blob"] == 24 * 5
+
+
+def test_mouth_half_off_the_face_fails(tmp_path):
+    # 24 px wide, starting 8 px inside the box (+4 px slack): 12 columns x 5 rows outside
+    r = _check(tmp_path, 152, 140, 24, 5)
+    assert 12 * 5 >= MOUTH_MIN_BLOB
+    assert not r["ok"] and r["frames_outside_face"] == N
+
+
+def test_spill_beside_a_face_is_reported_not_a_fault(tmp_path):
+    r = _check(tmp_path, 166, 120, 4, 4)  # 16 px just past the slack, like codec spill
+    assert r["ok"]
+    assert r["frames_outside_face"] == 0 and r["frames_with_spill"] == N
+    assert r["spill_examples"][0]["blob"] == 16
