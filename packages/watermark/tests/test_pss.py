@@ -168,6 +168,22 @@ def test_unmarked_video_has_no_payload(frames) -> None:
     assert det.confidence == 0.0
 
 
+def test_verify_reads_frames_from_across_the_video(tmp_path) -> None:
+    """read_frames spreads its frames over the whole stream (each shot's picture and codec
+    errors differ, so they vote independently), and reads the first frames when the stream
+    is short."""
+    from ttv_watermark.video import read_frames
+    from wm_helpers import write_mp4
+
+    frames = [np.full((64, 96, 3), 4 * k, np.uint8) for k in range(60)]
+    video = tmp_path / "ramp.mp4"
+    write_mp4(video, frames, crf=0)
+    got = [round(f.mean() / 4) for f in read_frames(video, 6)]
+    assert got == [0, 10, 20, 30, 40, 50]
+    assert [round(f.mean() / 4) for f in read_frames(video, 6, spread=False)] == list(range(6))
+    assert len(list(read_frames(video, 100))) == 60
+
+
 def test_02_pss_mark_still_detected() -> None:
     """Videos marked by 0.2 (the robust mask on the 240-line layout) still read."""
     src = animatic_pan(1280, 720, n=4, seed=6)
