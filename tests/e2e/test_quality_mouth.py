@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("cv2")
 
-from ttv_integration.quality import MOUTH_MIN_BLOB, check_mouth  # noqa: E402
+from ttv_integration.quality import MOUTH_MIN_BLOB, check_mouth
 
 W, H, N = 640, 360, 3
 FACE = (100, 100, 160, 160)  # x0, y0, x1, y1
@@ -56,7 +56,7 @@ def test_mouth_beside_the_face_fails(tmp_path):
 def test_mouth_half_off_the_face_fails(tmp_path):
     # 24 px wide, starting 8 px inside the box (+4 px slack): 12 columns x 5 rows outside
     r = _check(tmp_path, 152, 140, 24, 5)
-    assert 12 * 5 >= MOUTH_MIN_BLOB
+    assert MOUTH_MIN_BLOB <= 12 * 5
     assert not r["ok"] and r["frames_outside_face"] == N
 
 
