@@ -132,7 +132,7 @@ class Pipeline:
                     if missing:
                         raise RuntimeError(f"stage {stage.name} did not write {missing}")
                     self._after(stage.name, state)
-            deliver_timeline(state.otio_timeline, self.otio_path, output)
+            deliver_timeline(state.otio, self.otio_path, output)
             report = self._deliver(state.video, output, state.cues)
         except TTVError as err:
             self._write_report(status="failed", error=err.to_dict())

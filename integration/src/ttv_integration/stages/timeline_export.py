@@ -37,8 +37,8 @@ def _run(ex, st) -> None:
         run_dir=str(st.rd.root),
         run_id=st.run_id,
     )
-    st.otio = otio_export.write(tl, st.rd.path("timeline.otio"))
-    st.otio_timeline = tl  # delivered from memory (retargeted), not read back from the file
+    otio_export.write(tl, st.rd.path("timeline.otio"))
+    st.otio = tl  # delivered from memory (retargeted), not read back from the file
 
 
 STAGE = Stage(
@@ -59,7 +59,7 @@ STAGE = Stage(
         "run_id",
         "report_now",
     ),
-    outputs=("otio", "otio_timeline"),
+    outputs=("otio",),
     run=_run,
     doc="timeline.otio: the cut as OpenTimelineIO, frame-exact against the MP4.",
 )
