@@ -105,10 +105,19 @@ class KeyframeArtifact:
 SPARSE_DELTA = 0.02
 
 
-def _frame_deltas(frames: np.ndarray) -> np.ndarray:
-    """Each frame minus the one before (uint8, wrapping); the first frame as it is."""
-    deltas = frames.copy()
-    np.subtract(frames[1:], frames[:-1], out=deltas[1:])
+def _held_shot_deltas(frames: np.ndarray) -> np.ndarray | None:
+    """Each frame minus the one before (uint8, wrapping; the first frame as it is) when the
+    clip is a held shot, else None: a camera move is given up on as soon as its differences
+    pass the :data:`SPARSE_DELTA` budget, after a frame or two, not after the whole clip."""
+    budget = SPARSE_DELTA * frames[1:].size
+    deltas = np.empty_like(frames)
+    deltas[0] = frames[0]
+    changed = 0
+    for i in range(1, len(frames)):
+        np.subtract(frames[i], frames[i - 1], out=deltas[i])
+        changed += np.count_nonzero(deltas[i])
+        if changed > budget:
+            return None
     return deltas
 
 
@@ -118,12 +127,11 @@ def encode_frames(frames: np.ndarray) -> bytes:
     n, h, w = frames.shape[:3]
     if n == 0 or w % 2 or h % 2:
         return b"NPZ0" + _npz(True, frames=frames)
-    deltas = _frame_deltas(frames)
-    if np.count_nonzero(deltas[1:]) <= SPARSE_DELTA * deltas[1:].size:
+    deltas = _held_shot_deltas(frames)
+    if deltas is not None:
         import zstandard
 
         return b"ZSD0" + zstandard.ZstdCompressor(level=1).compress(deltas.data)
-    del deltas
     import av
 
     buf = io.BytesIO()
