@@ -306,6 +306,10 @@ def wheels_lowest(session: nox.Session) -> None:
     _wheels(session, "lowest-direct")
 
 
+#: uv options that make it read this run's wheels of the workspace's own distributions
+REFRESH_OWN = [f"--refresh-package={name}" for name in MEMBERS]
+
+
 def _wheels(session: nox.Session, resolution: str) -> None:
     """Build every wheel with `uv build --no-sources`, install each module alone into a fresh
     venv outside the workspace, and run its tests there (the "pip install one module" use).
@@ -339,9 +343,12 @@ def _wheels(session: nox.Session, resolution: str) -> None:
             py = str(venv / "bin" / "python")
 
             def install(*specs: str, py: str = py) -> None:
+                # --refresh-package: uv caches a find-links wheel by name and version, so a
+                # wheel rebuilt with new code under an unchanged version (every commit between
+                # two releases) would be taken from the cache of an earlier run instead
                 session.run(
                     "uv", "pip", "install", "-q", "-p", py, "--find-links", str(dist),
-                    "--resolution", resolution, *specs, external=True,
+                    "--resolution", resolution, *REFRESH_OWN, *specs, external=True,
                 )  # fmt: skip
 
             install(str(wheel), *TEST_DEPS)

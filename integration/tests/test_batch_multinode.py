@@ -178,6 +178,8 @@ def test_killing_a_node_mid_batch_loses_nothing(tmp_path, cluster):
         if any(victim in log.read_text() for log in logs):
             cluster.kill("node1")  # node1 has just started a lesson
             killed = True
+            # all of it, workers included (Ray puts each worker in a process group of its own)
+            assert cluster.processes("node1") == []
         time.sleep(0.1)
     driver.join(timeout=600)
     assert killed, "node1 never started a lesson"

@@ -764,11 +764,35 @@ class RayNode:
         return self.process is not None and self.process.poll() is None
 
 
+def _session_members(sid: int) -> list[int]:
+    """Every live process of session ``sid`` but its leader (from /proc; empty elsewhere)."""
+    members = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        pid = int(entry.name)
+        if pid == sid:
+            continue
+        try:
+            if os.getsid(pid) == sid:
+                members.append(pid)
+        except (ProcessLookupError, PermissionError):
+            continue
+    return members
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process (a zombie, killed but not yet reaped, is not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
 class LoopbackRayCluster:
     """A Ray cluster of separate node processes on this machine, every one on 127.0.0.1: a
     head and ``len(nodes) - 1`` extra nodes, each started by its own ``ray start --block``
     with its own CPUs, GPUs and custom resources (one resource named after the node, so a
-    task can be pinned to it). Each node leads its own process group: :meth:`kill` takes a
+    task can be pinned to it). Each node leads its own session: :meth:`kill` takes a
     node down at once (raylet, workers and all, as a crashed machine would), :meth:`stop`
     ends every process the cluster started and nothing else (never ``ray stop``, which would
     end every Ray instance on the machine).
@@ -972,21 +996,24 @@ class LoopbackRayCluster:
     def node(self, name: str) -> RayNode:
         return next(n for n in self.nodes if n.name == name)
 
-    def processes(self) -> list[Any]:
-        """Every live process of this cluster (psutil), by process group, then by temp dir."""
+    def processes(self, name: str | None = None) -> list[Any]:
+        """Every live process of this cluster (psutil), by session, then by temp dir; with
+        ``name``, those of that node's session only."""
         import psutil
 
-        groups = set()
+        sessions = set()
         for node in self.nodes:
-            if node.process is not None:
-                groups.add(node.process.pid)
+            if node.process is not None and name in (None, node.name):
+                sessions.add(node.process.pid)
         found = []
         for proc in psutil.process_iter(["pid", "cmdline", "status"]):
             if proc.info["status"] == psutil.STATUS_ZOMBIE:
                 continue  # already dead, waiting for its (new) parent to reap it
             try:
-                if os.getpgid(proc.pid) in groups or (
-                    self.temp_dir and self.temp_dir in " ".join(proc.info["cmdline"] or ())
+                if os.getsid(proc.pid) in sessions or (
+                    name is None
+                    and self.temp_dir
+                    and self.temp_dir in " ".join(proc.info["cmdline"] or ())
                 ):
                     found.append(proc)
             except (ProcessLookupError, psutil.Error):
@@ -994,16 +1021,26 @@ class LoopbackRayCluster:
         return found
 
     def kill(self, name: str) -> None:
-        """Take one node down at once (SIGKILL to its whole process group), like a machine
-        that lost power. Its running lessons are lost and Ray runs them again elsewhere."""
+        """Take one node down at once, like a machine that lost power: SIGKILL to every
+        process of its session (raylet, agents and workers). Its running lessons are lost
+        and Ray runs them again elsewhere.
+
+        By session, not process group: Ray 2.60 starts each worker in a process group of its
+        own, so a worker outlives a ``killpg`` of its node and may finish its lesson and hand
+        the result straight to the driver, as if the node had never died."""
         import signal
 
         node = self.node(name)
         if node.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(node.process.pid, signal.SIGKILL)
+        members = _session_members(node.process.pid)
+        for pid in [*members, node.process.pid]:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         node.process.wait()
+        deadline = time.monotonic() + 5  # SIGKILL is delivered, not yet done: wait for it
+        while any(_alive(pid) for pid in members) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def stop(self) -> None:
         """Disconnect and end every process this cluster started (and only those)."""
