@@ -78,3 +78,36 @@ def test_wrong_frame_size_is_rejected_at_once(tmp_path):
         with pytest.raises(TTVError):
             w.write_frame(np.zeros((10, 10, 3), np.uint8))
         w.write_frame(np.zeros((48, 64, 3), np.uint8))
+
+
+@pytest.mark.parametrize(
+    ("share", "size", "threads"),
+    [
+        ("1", (1280, 720), 1),  # a batch worker's part of the machine caps the threads
+        ("2", (1280, 720), 2),
+        ("8", (1280, 720), 4),  # one thread per 640x360: more costs CPU for no time
+        ("8", (320, 180), 1),
+        ("2", (640, 360), 1),
+    ],
+)
+def test_encoder_threads_follow_frame_size_and_cpu_share(
+    tmp_path, monkeypatch, share, size, threads
+):
+    from ttv_integration.encoder import encoder_threads
+
+    monkeypatch.setenv("TTV_CPU_SHARE", share)
+    assert encoder_threads(*size) == threads
+    with Mp4Writer(tmp_path / "t.mp4", width=size[0], height=size[1], fps=24) as w:
+        assert w._v.thread_count == threads
+
+
+def test_batch_worker_takes_its_share_of_the_cpus(monkeypatch):
+    import os
+
+    from ttv_integration.batch import _init_local_worker
+    from ttv_integration.encoder import cpu_share
+
+    monkeypatch.delenv("TTV_CPU_SHARE", raising=False)
+    assert cpu_share() == len(os.sched_getaffinity(0))  # alone: the whole machine
+    _init_local_worker(None, 1)  # as the pool starts each of N workers on N cores
+    assert os.environ["TTV_CPU_SHARE"] == "1" and cpu_share() == 1

@@ -35,6 +35,34 @@ ASS_HEADER = (
     "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
 )
 AAC_FRAME = 1024
+#: pixels per libx264 thread: below about a 640x360 frame per thread, frame threading costs
+#: more CPU (lookahead and thread hand-offs) than it saves in wall time
+PIXELS_PER_THREAD = 640 * 360
+
+
+def cpu_share() -> int:
+    """CPUs this process may use: ``TTV_CPU_SHARE`` where a batch set it for its worker (the
+    machine's CPUs over its workers), else the CPUs this process may run on."""
+    import os
+
+    try:
+        share = int(os.environ.get("TTV_CPU_SHARE", "0"))
+    except ValueError:
+        share = 0
+    if share > 0:
+        return share
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def encoder_threads(width: int, height: int) -> int:
+    """libx264 threads for a frame size: one per :data:`PIXELS_PER_THREAD`, at most
+    :func:`cpu_share` (measured at 320x180: one thread gives the same wall time as x264's own
+    choice, with 10 % less CPU per lesson, and two workers of a batch no longer
+    oversubscribe the cores)."""
+    return max(1, min(cpu_share(), round(width * height / PIXELS_PER_THREAD)))
 
 
 def _ass_escape(text: str) -> str:
@@ -56,6 +84,7 @@ class Mp4Writer:
         metadata: dict[str, str] | None = None,
         pipelined: bool = True,
         queue_frames: int = 4,
+        threads: int | None = None,
     ) -> None:
         import av  # heavy-ish import kept out of CLI start-up
 
@@ -72,6 +101,7 @@ class Mp4Writer:
         self._v = self._c.add_stream("libx264", rate=fps)
         self._v.width, self._v.height, self._v.pix_fmt = width, height, "yuv420p"
         self._v.options = {"crf": str(crf), "preset": "veryfast"}
+        self._v.thread_count = threads or encoder_threads(width, height)
         self._a = self._c.add_stream("aac", rate=audio_rate)
         self._a.layout = "mono"
         self._s = self._c.add_stream("mov_text")
