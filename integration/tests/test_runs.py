@@ -70,3 +70,32 @@ def test_runs_clean_command(tmp_path, small_overrides, lesson_file):
 def test_parse_size():
     assert parse_size("2GB") == 2 * 1024**3 and parse_size("500M") == 500 * 1024**2
     assert parse_size("0") == 0 and parse_size("1.5k") == 1536
+
+
+def test_eviction_scans_the_runs_root_only_when_the_ledger_says_so(
+    tmp_path, small_overrides, lesson_file, monkeypatch
+):
+    import json
+
+    from ttv_integration import runs
+
+    scans = []
+    real_scan = runs.scan
+    monkeypatch.setattr(runs, "scan", lambda *a, **k: scans.append(a) or real_scan(*a, **k))
+    _run(tmp_path, small_overrides, lesson_file, "a")
+    assert len(scans) == 1  # no ledger yet: one full scan
+    ledger = json.loads((tmp_path / "runs" / runs.LEDGER).read_text())
+    a_bytes = real_scan(tmp_path / "runs")[0].cache_bytes
+    assert ledger["bytes"] >= a_bytes > 0  # the run added what it wrote
+    _run(tmp_path, small_overrides, lesson_file, "b")
+    assert len(scans) == 1  # fresh ledger, under budget: no walk of every run's cache
+    _run(tmp_path, small_overrides, lesson_file, "c", cache_budget_mb=0)
+    assert len(scans) == 2  # over budget: scanned, and the other runs' caches went
+    left = {r.path.name: r.cache_bytes for r in real_scan(tmp_path / "runs")}
+    assert left["a"] == left["b"] == 0 and left["c"] > 0
+    # a stale ledger is rescanned even under budget
+    stale = json.loads((tmp_path / "runs" / runs.LEDGER).read_text())
+    stale["scanned_at"] -= runs.EVICT_INTERVAL_S + 1
+    (tmp_path / "runs" / runs.LEDGER).write_text(json.dumps(stale))
+    _run(tmp_path, small_overrides, lesson_file, "d")
+    assert len(scans) == 3

@@ -197,8 +197,9 @@ class ArtifactCache:
                     data_path, meta_path = self._paths(stage, key, artifact)
                     _write_atomic(data_path, data)
                     meta = {"stage": stage, "key": key, "lineage": lineage, "header": header}
-                    _write_atomic(meta_path, header_json(meta))
-                    self.bytes_written += len(data)
+                    meta_bytes = header_json(meta)
+                    _write_atomic(meta_path, meta_bytes)
+                    self.bytes_written += len(data) + len(meta_bytes)
             except BaseException as exc:  # reported to the run at its next put or flush
                 self._error = exc
             finally:

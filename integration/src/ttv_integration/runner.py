@@ -25,7 +25,7 @@ from .encoder import srt
 from .executor import Executor, NullProgress
 from .registry import Registry
 from .rundir import RunDir, new_run_id
-from .runs import RunLock, evict
+from .runs import RunLock, maybe_evict, note_cache_bytes
 from .stages import State, pipeline_stages
 from .stages.render import fit_audio as _fit_audio  # noqa: F401  (bench and tests use it)
 from .stages.sequence import TimelineEdit
@@ -115,7 +115,7 @@ class Pipeline:
         # Keep the caches under the runs root within budget (least recently used first), on
         # the cache's writer thread while the run works.
         budget = self.config.cache_budget_mb * 1024 * 1024
-        cache.defer(lambda: evict(rd.root.parent, budget, keep=rd.root))
+        cache.defer(lambda: maybe_evict(rd.root.parent, budget, keep=rd.root))
         self.executor = ex = Executor(self.config, self.registry, cache, self.progress)
         try:
             with ex:
@@ -144,6 +144,7 @@ class Pipeline:
         finally:
             self.stats = ex.stats
             self.abandoned = ex.abandoned
+            note_cache_bytes(rd.root.parent, cache.bytes_written)
         return report
 
     # ------------------------------------------------------------------ report
