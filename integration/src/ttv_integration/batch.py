@@ -178,13 +178,6 @@ def _init_local_worker(queue: Any, cpu_share: int = 0) -> None:
         os.environ["TTV_CPU_SHARE"] = str(cpu_share)
 
 
-def _machine_cpus() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _ray_cpu_share() -> None:
     """In a Ray task: the CPUs Ray gave it, as this process's share (TTV_CPU_SHARE)."""
     try:
@@ -623,6 +616,8 @@ def run_local(
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    from .encoder import machine_cpus
+
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     attempts = {job.stem: 0 for job in jobs}
@@ -647,7 +642,7 @@ def run_local(
             initializer=_init_local_worker,
             # each worker's threads (libx264's) sized to its part of the machine: two workers
             # with the threads of one oversubscribe the cores (measured: 10 % more CPU a lesson)
-            initargs=(queue, max(1, _machine_cpus() // size)),
+            initargs=(queue, max(1, machine_cpus() // size)),
         ) as pool:
             running = {pool.submit(task, job.to_dict()): job for job in batch}
             while running:

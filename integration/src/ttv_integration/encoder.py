@@ -49,8 +49,13 @@ def cpu_share() -> int:
         share = int(os.environ.get("TTV_CPU_SHARE", "0"))
     except ValueError:
         share = 0
-    if share > 0:
-        return share
+    return share if share > 0 else machine_cpus()
+
+
+def machine_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the platform has one)."""
+    import os
+
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
