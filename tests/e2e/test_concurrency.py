@@ -44,7 +44,8 @@ def test_parallel_runs_share_nothing_but_intact_stores(tmp_path):
     results = [p.communicate(timeout=900) for p in procs]
     for p, (out, err) in zip(procs, results, strict=True):
         assert p.returncode == 0, out + err
-    run_dirs = sorted((tmp_path / "runs").iterdir())
+    # run directories only: the runs root also keeps its cache ledger (.cache-ledger.json)
+    run_dirs = sorted(p for p in (tmp_path / "runs").iterdir() if p.is_dir())
     assert len(run_dirs) == 3 and len({d.name for d in run_dirs}) == 3
     for i in range(3):
         assert (tmp_path / f"out{i}.mp4").stat().st_size > 0

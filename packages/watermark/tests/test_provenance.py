@@ -231,6 +231,67 @@ def test_init_keys_permissions_and_no_overwrite(tmp_path) -> None:
     assert priv.read_bytes() == before
 
 
+def test_a_creator_that_loses_the_race_gets_e331_and_the_winners_whole_pair(
+    tmp_path, monkeypatch
+) -> None:
+    """Another process creates the pair between our existence check and our publishing it
+    (several first runs at once): we never overwrite or half-write, and the pair on disk is
+    the other's, complete and matching."""
+    from ttv_watermark import keys as k
+
+    real_generate = k.Ed25519PrivateKey.generate
+    other = {}
+
+    def generate_while_another_creates():
+        if not other:
+            other["started"] = True  # (its own generate() is the real one)
+            other["paths"] = init_keys(tmp_path / "k")  # the other process wins meanwhile
+        return real_generate()
+
+    monkeypatch.setattr(k.Ed25519PrivateKey, "generate", generate_while_another_creates)
+    first_check = k.Path.exists
+    monkeypatch.setattr(
+        k.Path, "exists", lambda p: False if p.parent.name == "k" else first_check(p)
+    )
+    with pytest.raises(TTVError) as info:
+        init_keys(tmp_path / "k")
+    assert info.value.code == "TTV-E331"
+    priv, _pub = other["paths"]
+    loaded = k.load_private_key(priv)
+    assert k.key_id(loaded.public_key()) == k.key_id(k.load_public_key(tmp_path / "k"))
+    assert sorted(p.name for p in (tmp_path / "k").iterdir()) == sorted([PRIVATE_NAME, PUBLIC_NAME])
+
+
+def test_first_runs_at_once_share_one_user_key(tmp_path, monkeypatch) -> None:
+    """Eight first uses at once (threads released together): one key, every caller gets it,
+    no error, no staging folder left behind."""
+    import threading
+
+    from ttv_watermark import keys as k
+
+    monkeypatch.setenv("TTV_CONFIG_DIR", str(tmp_path / "cfg"))
+    barrier, got, errors = threading.Barrier(8), [], []
+
+    def first_use() -> None:
+        barrier.wait()
+        try:
+            got.append(k.ensure_user_key())
+        except Exception as exc:  # collected: the assertion below names it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(got)) == 1
+    directory = k.user_key_dir()
+    assert sorted(p.name for p in directory.iterdir()) == sorted([PRIVATE_NAME, PUBLIC_NAME])
+    assert k.key_id(k.load_private_key(got[0]).public_key()) == k.key_id(
+        k.load_public_key(directory)
+    )
+
+
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_group_readable_key_is_refused(keys, video) -> None:
     os.chmod(keys / PRIVATE_NAME, 0o644)

@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -44,38 +45,60 @@ def key_id(key: Ed25519PublicKey) -> str:
 def init_keys(directory: str | os.PathLike[str]) -> tuple[Path, Path]:
     """Create an Ed25519 pair in ``directory`` (private 0600, public 0644); never overwrite.
 
+    Safe against a concurrent creator (several first runs at once): the pair is written
+    whole in a private temporary folder, then published by hard links, which never replace
+    an existing file. The public key is linked first and is the claim: the process that
+    links it also links its private key; any other gets TTV-E331. A private key file, once
+    visible, is complete and has its public half beside it.
+
     Returns ``(private_path, public_path)``.
     """
+    import shutil
+    import tempfile
+
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     priv_path, pub_path = d / PRIVATE_NAME, d / PUBLIC_NAME
     existing = [p for p in (priv_path, pub_path) if p.exists()]
     if existing:
-        raise TTVError(
-            E_KEY_EXISTS,
-            f"key file {existing[0]} already exists; refusing to overwrite it",
-            module=PACKAGE,
-            hint="Move the old pair away first if you really mean to replace it.",
-        )
+        raise _exists(existing[0])
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    # O_EXCL + mode 0600 at creation: the private key is never readable by others, not even
-    # for an instant, and a racing writer cannot be overwritten.
-    fd = os.open(priv_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
-    os.chmod(priv_path, 0o600)
     pub = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    fd = os.open(pub_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pub)
+    staging = Path(tempfile.mkdtemp(prefix=".keys-", dir=d))  # mode 0700
+    try:
+        # mode 0600 at creation: the private key is never readable by others, not even for
+        # an instant
+        fd = os.open(staging / PRIVATE_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        os.chmod(staging / PRIVATE_NAME, 0o600)
+        fd = os.open(staging / PUBLIC_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pub)
+        try:
+            os.link(staging / PUBLIC_NAME, pub_path)
+        except FileExistsError:
+            raise _exists(pub_path) from None
+        os.link(staging / PRIVATE_NAME, priv_path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return priv_path, pub_path
+
+
+def _exists(path: Path) -> TTVError:
+    return TTVError(
+        E_KEY_EXISTS,
+        f"key file {path} already exists; refusing to overwrite it",
+        module=PACKAGE,
+        hint="Move the old pair away first if you really mean to replace it.",
+    )
 
 
 def user_key_dir() -> Path:
@@ -98,7 +121,10 @@ def ensure_user_key() -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         os.chmod(directory, 0o700)
         priv, _ = init_keys(directory)
-    except TTVError:  # another process created it a moment ago
+    except TTVError:  # another process is creating it this moment: wait for its private half
+        deadline = time.monotonic() + 10
+        while not private.is_file() and time.monotonic() < deadline:
+            time.sleep(0.01)
         if private.is_file():
             return private
         raise
