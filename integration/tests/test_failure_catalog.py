@@ -181,7 +181,7 @@ def test_module_built_for_another_contract_major(tmp_path, small_overrides, less
 
 
 def test_disk_full(tmp_path, small_overrides, lesson_file, monkeypatch):
-    from ttv_integration import cache
+    from ttv_integration import rundir  # where the cache's atomic writes open their files
 
     real_open = open
     calls = {"n": 0}
@@ -194,7 +194,7 @@ def test_disk_full(tmp_path, small_overrides, lesson_file, monkeypatch):
         return real_open(path, mode, *args, **kwargs)
 
     # The cache's background writer hits the full disk; the run fails at its next hand-off.
-    monkeypatch.setattr(cache, "open", full_disk_open, raising=False)
+    monkeypatch.setattr(rundir, "open", full_disk_open, raising=False)
     cfg = load_config(profile="stub", overrides=small_overrides)
     with pytest.raises(TTVError) as info:
         Pipeline(cfg).run(load_lesson(lesson_file), tmp_path / "o.mp4", run_dir=tmp_path / "run")
@@ -202,7 +202,7 @@ def test_disk_full(tmp_path, small_overrides, lesson_file, monkeypatch):
     saved = json.loads((tmp_path / "run" / "report.json").read_text())
     assert saved["status"] == "failed" and saved["error"]["code"] == "TTV-E042"
     # completed stages survive: a resume with space again reuses them
-    monkeypatch.setattr(cache, "open", real_open, raising=False)
+    monkeypatch.setattr(rundir, "open", real_open, raising=False)
     report = Pipeline(cfg).run(
         load_lesson(lesson_file), tmp_path / "o.mp4", run_dir=tmp_path / "run", resume=True
     )

@@ -27,6 +27,7 @@ from typing import Any
 from ttv_contracts.errors import E_DISK_FULL, E_OUTPUT_UNWRITABLE, TTVError
 
 from .artifacts import Artifact, header_json
+from .rundir import write_atomic
 
 #: slot -> "implementation@version" of everything an artifact was made from.
 Lineage = dict[str, str]
@@ -38,17 +39,6 @@ class _Entry:
     lineage: Lineage
     nbytes: int
     pending: bool
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 class ArtifactCache:
@@ -195,10 +185,10 @@ class ArtifactCache:
                 if self._error is None:
                     data, header = artifact.encode(value)
                     data_path, meta_path = self._paths(stage, key, artifact)
-                    _write_atomic(data_path, data)
+                    write_atomic(data_path, data)
                     meta = {"stage": stage, "key": key, "lineage": lineage, "header": header}
                     meta_bytes = header_json(meta)
-                    _write_atomic(meta_path, meta_bytes)
+                    write_atomic(meta_path, meta_bytes)
                     self.bytes_written += len(data) + len(meta_bytes)
             except BaseException as exc:  # reported to the run at its next put or flush
                 self._error = exc

@@ -15,6 +15,7 @@ once the queue is full, so memory stays bounded.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 import time
@@ -43,8 +44,6 @@ PIXELS_PER_THREAD = 640 * 360
 def cpu_share() -> int:
     """CPUs this process may use: ``TTV_CPU_SHARE`` where a batch set it for its worker (the
     machine's CPUs over its workers), else the CPUs this process may run on."""
-    import os
-
     try:
         share = int(os.environ.get("TTV_CPU_SHARE", "0"))
     except ValueError:
@@ -54,8 +53,6 @@ def cpu_share() -> int:
 
 def machine_cpus() -> int:
     """CPUs this process may run on (its affinity mask where the platform has one)."""
-    import os
-
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

@@ -44,6 +44,23 @@ def _disk_error(exc: OSError, path: Path) -> TTVError:
     )
 
 
+def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write ``path`` whole or not at all: a temporary file beside it, then a rename (no
+    temporary file is left behind on failure). ``durable`` also fsyncs, for files that must
+    survive a power cut, not just a killed process."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 class RunDir:
     """Files of one run. ``cache/`` holds stage artifacts (see :mod:`.cache`)."""
 
@@ -74,17 +91,9 @@ class RunDir:
         """Atomic (temporary file, then rename). ``durable`` also fsyncs, for files that must
         survive a power cut, not just a killed process (the final report, provenance)."""
         target = self.path(relative)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                if durable:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            write_atomic(target, data, durable=durable)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise _disk_error(exc, target) from None
         return target
 

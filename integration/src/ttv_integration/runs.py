@@ -158,11 +158,10 @@ def _read_ledger(root: Path) -> dict[str, float]:
 
 
 def _write_ledger(root: Path, ledger: dict[str, float]) -> None:
-    path = Path(root) / LEDGER
-    tmp = path.with_name(f".{LEDGER}.{os.getpid()}.tmp")
-    with contextlib.suppress(OSError):
-        tmp.write_text(json.dumps(ledger), encoding="utf-8")
-        os.replace(tmp, path)
+    from .rundir import write_atomic
+
+    with contextlib.suppress(OSError):  # without a ledger the next run scans: nothing is lost
+        write_atomic(Path(root) / LEDGER, json.dumps(ledger).encode())
 
 
 def maybe_evict(root: Path, budget_bytes: int, *, keep: Path | None = None) -> list[RunInfo]:
