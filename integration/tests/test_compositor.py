@@ -241,3 +241,36 @@ def test_render_draws_captions_from_the_cues(tmp_path, lesson_file):
     Pipeline(off).run(lesson, tmp_path / "b.mp4", run_dir=tmp_path / "run-b")
     doc = json.loads((tmp_path / "run-b" / "overlay.json").read_text())
     assert not any("caption" in f["boxes"] for f in doc["frames"])
+
+
+# ---------------------------------------------------------------------------- blending
+
+
+def test_blit_is_exact_alpha_blending_with_clipping():
+    """The integer blit equals round(frame * (1 - a) + rgb * a) for every alpha, and clips
+    a sprite that hangs over the frame's edge."""
+    rng = np.random.default_rng(7)
+    comp = make(width=64, height=48)
+    sprite = rng.integers(0, 256, (20, 30, 4), dtype=np.uint8)
+    sprite[..., 3] = np.arange(600).reshape(20, 30) % 256  # every alpha value
+    for x0, y0 in ((5, 6), (-7, -3), (50, 40)):
+        frame = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+        want = frame.astype(np.float64)
+        fx0, fy0, fx1, fy1 = max(0, x0), max(0, y0), min(64, x0 + 30), min(48, y0 + 20)
+        sp = sprite[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0].astype(np.float64)
+        a = sp[..., 3:4] / 255.0
+        want[fy0:fy1, fx0:fx1] = np.floor(want[fy0:fy1, fx0:fx1] * (1 - a) + sp[..., :3] * a + 0.5)
+        comp._blit(frame, sprite, Box(x0, y0, x0 + 30, y0 + 20))
+        assert np.array_equal(frame, want.astype(np.uint8)), (x0, y0)
+
+
+def test_label_blocks_are_measured_once_per_text():
+    comp = make()
+    calls = []
+    real = comp.chain.width
+    comp.chain.width = lambda text, size: calls.append(text) or real(text, size)
+    first = comp._block("Kitchen", 0.046, "label", 200.0)
+    n = len(calls)
+    assert n > 0
+    assert comp._block("Kitchen", 0.046, "label", 200.0) is first
+    assert len(calls) == n

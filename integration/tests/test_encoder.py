@@ -111,3 +111,49 @@ def test_batch_worker_takes_its_share_of_the_cpus(monkeypatch):
     assert cpu_share() == len(os.sched_getaffinity(0))  # alone: the whole machine
     _init_local_worker(None, 1)  # as the pool starts each of N workers on N cores
     assert os.environ["TTV_CPU_SHARE"] == "1" and cpu_share() == 1
+
+
+@pytest.mark.parametrize(("share", "pipelined"), [("1", False), ("2", True)])
+def test_writer_pipelines_only_with_a_second_core(tmp_path, monkeypatch, share, pipelined):
+    """A batch worker with one core encodes inline (a second thread would only add hand-offs);
+    with two or more, the encoder runs on its own thread."""
+    monkeypatch.setenv("TTV_CPU_SHARE", share)
+    with Mp4Writer(tmp_path / "p.mp4", width=64, height=48, fps=24) as w:
+        assert (w._worker is not None) is pipelined
+        w.write_frame(np.zeros((48, 64, 3), np.uint8))
+
+
+def test_a_long_audio_span_does_not_hold_the_caller(tmp_path):
+    """A shot's audio is one queue entry: while the encoder is busy, the caller can go on
+    making frames (one entry per AAC frame filled the queue and held it)."""
+    import threading
+
+    busy = threading.Event()
+    release = threading.Event()
+    w = Mp4Writer(tmp_path / "a.mp4", width=64, height=48, fps=24, pipelined=True, queue_frames=2)
+    real = w._encode_audio
+
+    def slow(samples, pts):
+        busy.set()
+        release.wait(10)
+        real(samples, pts)
+
+    w._encode_audio = slow
+    done = threading.Event()
+
+    def caller() -> None:
+        w.write_audio(np.zeros(48000 * 5, np.float32))  # 234 AAC frames
+        w.write_audio(np.zeros(48000, np.float32))
+        done.set()
+
+    thread = threading.Thread(target=caller)
+    thread.start()
+    try:
+        assert busy.wait(10)
+        assert done.wait(5), "write_audio waited for the encoder"
+    finally:
+        release.set()
+        thread.join(10)
+    w.write_frame(np.zeros((48, 64, 3), np.uint8))
+    w.close()
+    assert probe(tmp_path / "a.mp4")["duration_s"] > 5.9

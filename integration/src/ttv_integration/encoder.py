@@ -2,14 +2,17 @@
 
 Frames and audio are encoded as they arrive; nothing holds the whole video.
 
-By default (``pipelined=True``) the encoding runs on a worker thread behind a small bounded
-queue: ``write_frame`` copies the frame into an ``av.VideoFrame`` and returns, and the
-RGB -> YUV conversion, libx264 and the muxer (all of which release the GIL) run while the
-caller makes the next frame. Every operation (frame, audio, cue) goes through the same queue
-in call order, so the encoders and the muxer see exactly what the synchronous writer gives
-them (same packets, wherever libx264 itself is deterministic). An error on the
-worker is raised by the next call (or ``close()``); a stalled encoder blocks the caller
-once the queue is full, so memory stays bounded.
+With more than one core to use (:func:`cpu_share`; ``pipelined=None``, the default) the
+encoding runs on a worker thread behind a small bounded queue; a batch worker holding one
+core encodes inline, where a second thread would only add hand-offs. Pipelined,
+``write_frame`` copies the frame into an ``av.VideoFrame`` and returns, and the RGB -> YUV
+conversion, libx264, the AAC encoder and the muxer (all of which release the GIL) run while
+the caller makes the next frame; a span of audio (a shot's) is one queue entry. Every
+operation (frame, audio, cue) goes through the same queue in call order, so the encoders and
+the muxer see exactly what the synchronous writer gives them (same packets, wherever libx264
+itself is deterministic). An error on the worker is raised by the next call (or
+``close()``); a stalled encoder blocks the caller once the queue is full, so memory stays
+bounded.
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ class Mp4Writer:
         audio_rate: int = 48000,
         crf: int = 23,
         metadata: dict[str, str] | None = None,
-        pipelined: bool = True,
+        pipelined: bool | None = None,
         queue_frames: int = 4,
         threads: int | None = None,
     ) -> None:
@@ -120,6 +123,8 @@ class Mp4Writer:
         self._closed = False
         self._queue: queue.Queue | None = None
         self._worker: threading.Thread | None = None
+        if pipelined is None:
+            pipelined = cpu_share() > 1
         if pipelined:
             self._queue = queue.Queue(maxsize=max(1, int(queue_frames)))
             self._worker = threading.Thread(target=self._work, daemon=True, name="ttv-encoder")
@@ -149,9 +154,12 @@ class Mp4Writer:
         """Append mono float32 samples at ``audio_rate``; encoded in AAC-sized frames."""
         buf = np.concatenate([self._audio_buf, np.asarray(samples, np.float32)])
         n = (buf.shape[0] // AAC_FRAME) * AAC_FRAME
-        for start in range(0, n, AAC_FRAME):
-            self._submit(self._encode_audio, buf[start : start + AAC_FRAME], self.samples)
-            self.samples += AAC_FRAME
+        if n:
+            # one job for the whole span: a shot's audio is hundreds of AAC frames, and one
+            # queue entry each would hold the caller at the queue until the encoder had
+            # encoded all but the last few
+            self._submit(self._encode_audio, buf[:n], self.samples)
+            self.samples += n
         self._audio_buf = buf[n:]
 
     def add_cue(self, cue: SubtitleCue) -> None:
@@ -228,12 +236,16 @@ class Mp4Writer:
         self._pending_cues.append(cue)
         self._flush_cues()
 
-    def _encode_audio(self, chunk: np.ndarray, pts: int) -> None:
-        af = self._av.AudioFrame.from_ndarray(chunk[None, :], format="flt", layout="mono")
-        af.sample_rate = self.audio_rate
-        af.pts = pts
-        af.time_base = Fraction(1, self.audio_rate)
-        self._mux(self._a.encode(af))
+    def _encode_audio(self, samples: np.ndarray, pts: int) -> None:
+        """Encode ``samples`` in AAC frames of :data:`AAC_FRAME` (the last one short only at
+        :meth:`close`)."""
+        for start in range(0, samples.shape[0], AAC_FRAME):
+            chunk = samples[None, start : start + AAC_FRAME]
+            af = self._av.AudioFrame.from_ndarray(chunk, format="flt", layout="mono")
+            af.sample_rate = self.audio_rate
+            af.pts = pts + start
+            af.time_base = Fraction(1, self.audio_rate)
+            self._mux(self._a.encode(af))
 
     def _flush_cues(self) -> None:
         tb = self._s.time_base

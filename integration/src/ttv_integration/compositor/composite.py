@@ -197,6 +197,9 @@ class Compositor:
         self._dropped: dict[str, int] = {}
         self._sprite = lru_cache(maxsize=256)(self._make_sprite)
         self._caption_cache: dict[int, tuple[np.ndarray, Box] | None] = {}
+        self._block_cache: dict[tuple[str, float, str, float], np.ndarray] = {}
+        # per sprite (by id; the sprite is kept alive in the value): its blend terms
+        self._blend_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ text blocks
 
@@ -224,6 +227,14 @@ class Compositor:
         return np.asarray(img, dtype=np.uint8)
 
     def _block(self, text: str, rel: float, kind: str, max_w: float) -> np.ndarray:
+        """The sprite of a one-line label or tag (measured once per text, not per frame)."""
+        key = (text, rel, kind, max_w)
+        sprite = self._block_cache.get(key)
+        if sprite is None:
+            sprite = self._block_cache[key] = self._make_block(text, rel, kind, max_w)
+        return sprite
+
+    def _make_block(self, text: str, rel: float, kind: str, max_w: float) -> np.ndarray:
         size = self._px(rel)
         self._missing |= self.chain.missing(text)
         pad = max(2, round(size * self.style.pad))
@@ -355,19 +366,34 @@ class Compositor:
                 )
         return {k: b.as_list() for k, b in out.items()}
 
+    def _blend_terms(self, sprite: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``255 - alpha`` and ``rgb * alpha + 127`` of a sprite, in uint16, computed once per
+        sprite: a blit is then integer arithmetic on the covered pixels only."""
+        entry = self._blend_cache.get(id(sprite))
+        if entry is None or entry[0] is not sprite:
+            alpha = sprite[..., 3:4].astype(np.uint16)
+            entry = (sprite, 255 - alpha, sprite[..., :3].astype(np.uint16) * alpha + 127)
+            self._blend_cache[id(sprite)] = entry
+        return entry[1], entry[2]
+
     def _blit(self, frame: np.ndarray, sprite: np.ndarray, box: Box) -> None:
+        """Alpha-blend ``sprite`` onto ``frame`` at ``box``: ``round(frame * (1 - a) + rgb * a)``
+        with ``a = alpha / 255``, exact in integers (``(x + 127) // 255`` as
+        ``(y + 1 + (y >> 8)) >> 8``, exact for every 16-bit ``y``)."""
         x0, y0 = round(box.x0), round(box.y0)
         h, w = sprite.shape[:2]
         fx0, fy0 = max(0, x0), max(0, y0)
         fx1, fy1 = min(self.w, x0 + w), min(self.h, y0 + h)
         if fx1 <= fx0 or fy1 <= fy0:
             return
-        sp = sprite[fy0 - y0 : fy1 - y0, fx0 - x0 : fx1 - x0]
-        alpha = sp[..., 3:4].astype(np.float32) / 255.0
-        region = frame[fy0:fy1, fx0:fx1].astype(np.float32)
-        frame[fy0:fy1, fx0:fx1] = (region * (1 - alpha) + sp[..., :3] * alpha + 0.5).astype(
-            np.uint8
-        )
+        inv_alpha, premul = self._blend_terms(sprite)
+        sy, sx = slice(fy0 - y0, fy1 - y0), slice(fx0 - x0, fx1 - x0)
+        acc = frame[fy0:fy1, fx0:fx1].astype(np.uint16)
+        acc *= inv_alpha[sy, sx]
+        acc += premul[sy, sx]  # at most 255 * 255 + 127: no overflow
+        acc += (acc >> 8) + 1
+        acc >>= 8
+        frame[fy0:fy1, fx0:fx1] = acc
 
     def run(self, frames: Iterator[np.ndarray], total_in: int) -> Iterator[np.ndarray]:
         """Composite every frame of ``frames`` (output frames, in order)."""

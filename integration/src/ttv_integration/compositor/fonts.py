@@ -89,6 +89,7 @@ class FontChain:
                 "ttv-integration)"
             )
         self.maps = [_cmap(f.path) for f in self.faces]
+        self._lengths: dict[tuple[int, int, str], float] = {}
 
     def face_for(self, ch: str) -> int | None:
         if _invisible(ch):
@@ -130,14 +131,22 @@ class FontChain:
         x = 0.0
         extra = size * WORD_SPACE
         for i, part in self.runs(text):
-            font = self.font(i, size)
             for n, piece in enumerate(part.split(" ")):
                 if n:
-                    x += font.getlength(" ") + extra
+                    x += self._length(i, size, " ") + extra
                 if piece:
                     yield x, i, piece
-                    x += font.getlength(piece)
+                    x += self._length(i, size, piece)
         yield x, -1, ""
+
+    def _length(self, face: int, size: int, piece: str) -> float:
+        """Advance width of one piece, measured once (wrapping a caption measures each trial
+        line, and the lines share their words)."""
+        key = (face, size, piece)
+        length = self._lengths.get(key)
+        if length is None:
+            length = self._lengths[key] = self.font(face, size).getlength(piece)
+        return length
 
     def width(self, text: str, size: int) -> float:
         return list(self._pieces(text, size))[-1][0]
