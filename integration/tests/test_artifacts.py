@@ -82,3 +82,16 @@ def test_clip_and_patch_artifacts_round_trip():
     pa = PatchArtifact()
     back = pa.decode(*pa.encode(patch))
     assert np.array_equal(back.apply(clip).frames, blended)
+
+
+def test_patch_finds_changed_frames_across_comparison_blocks():
+    """``between`` compares in blocks of about 8 MB: changes in the first, a middle and the
+    last block are all found, and nothing else."""
+    frames = np.zeros((120, 180, 320, 3), np.uint8)  # 48 frames a block
+    new = frames.copy()
+    for i in (0, 50, 119):
+        new[i, 90, 160, 1] = 1
+    patch = FramePatch.between(Clip(frames=frames, fps=12), Clip(frames=new, fps=12))
+    assert patch.indices == (0, 50, 119)
+    same = FramePatch.between(Clip(frames=frames, fps=12), Clip(frames=frames, fps=12))
+    assert same.indices == ()

@@ -209,9 +209,21 @@ class FramePatch:
 
     @classmethod
     def between(cls, base: Clip, new: Clip) -> FramePatch:
-        changed = [
-            i for i in range(new.num_frames) if not np.array_equal(base.frames[i], new.frames[i])
-        ]
+        if new.frames is base.frames:
+            changed: list[int] = []
+        else:  # one comparison per block of frames, not a Python call per frame
+            n = new.num_frames
+            if base.frames.shape[1:] != new.frames.shape[1:] or base.num_frames < n:
+                changed = list(range(n))
+            else:
+                changed = []
+                step = max(1, (8 << 20) // max(1, new.frames[0].nbytes))  # about 8 MB at a time
+                for a in range(0, n, step):
+                    b = min(n, a + step)
+                    diff = base.frames[a:b] != new.frames[a:b]
+                    changed.extend(
+                        a + int(i) for i in np.flatnonzero(diff.reshape(b - a, -1).any(1))
+                    )
         frames = new.frames[changed] if changed else new.frames[:0]
         return cls(fps=new.fps, indices=tuple(changed), frames=frames)
 
