@@ -12,9 +12,9 @@ from typing import Any
 
 from ttv_contracts import version_of
 
-from ._malloc import limit_arenas
+from . import _malloc
 
-limit_arenas()  # before any thread allocates: see _malloc
+_malloc.APPLIED = _malloc.limit_arenas()  # before any thread allocates: see _malloc
 
 __version__ = version_of("ttv-integration")  # pyproject.toml is the one source
 

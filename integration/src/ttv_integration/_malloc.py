@@ -22,6 +22,9 @@ import sys
 #: mallopt parameter number of M_ARENA_MAX (glibc malloc.h)
 M_ARENA_MAX = -8
 
+#: whether importing ttv_integration capped the arenas (set by the package's __init__)
+APPLIED = False
+
 
 def limit_arenas(arenas: int = 1) -> bool:
     """Cap glibc's malloc arenas at ``arenas``; True when the cap was set."""
