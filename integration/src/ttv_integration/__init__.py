@@ -12,9 +12,7 @@ from typing import Any
 
 from ttv_contracts import version_of
 
-from . import _malloc
-
-_malloc.APPLIED = _malloc.limit_arenas()  # before any thread allocates: see _malloc
+from . import _malloc  # noqa: F401  (caps malloc arenas before any thread allocates)
 
 __version__ = version_of("ttv-integration")  # pyproject.toml is the one source
 

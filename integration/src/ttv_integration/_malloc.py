@@ -22,9 +22,6 @@ import sys
 #: mallopt parameter number of M_ARENA_MAX (glibc malloc.h)
 M_ARENA_MAX = -8
 
-#: whether importing ttv_integration capped the arenas (set by the package's __init__)
-APPLIED = False
-
 
 def limit_arenas(arenas: int = 1) -> bool:
     """Cap glibc's malloc arenas at ``arenas``; True when the cap was set."""
@@ -37,3 +34,7 @@ def limit_arenas(arenas: int = 1) -> bool:
     except (OSError, AttributeError):  # not glibc
         return False
     return bool(mallopt(M_ARENA_MAX, int(arenas)))
+
+
+#: whether importing ttv_integration capped the arenas
+APPLIED = limit_arenas()

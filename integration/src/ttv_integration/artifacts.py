@@ -202,6 +202,21 @@ def header_json(header: dict[str, Any]) -> bytes:
     return json.dumps(header, sort_keys=True).encode()
 
 
+def _changed_frames(base: np.ndarray, new: np.ndarray) -> list[int]:
+    """Indices of the frames of ``new`` that differ from ``base``'s, compared about 8 MB at a
+    time (one numpy comparison per block, not a Python call per frame)."""
+    n = len(new)
+    if base.shape[1:] != new.shape[1:] or len(base) < n:
+        return list(range(n))
+    changed: list[int] = []
+    step = max(1, (8 << 20) // max(1, new[0].nbytes))
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        differs = (base[a:b] != new[a:b]).reshape(b - a, -1).any(1)
+        changed.extend(a + int(i) for i in np.flatnonzero(differs))
+    return changed
+
+
 @dataclass(frozen=True)
 class FramePatch:
     """The frames of a clip that differ from another clip (its base), by index.
@@ -215,21 +230,7 @@ class FramePatch:
 
     @classmethod
     def between(cls, base: Clip, new: Clip) -> FramePatch:
-        if new.frames is base.frames:
-            changed: list[int] = []
-        else:  # one comparison per block of frames, not a Python call per frame
-            n = new.num_frames
-            if base.frames.shape[1:] != new.frames.shape[1:] or base.num_frames < n:
-                changed = list(range(n))
-            else:
-                changed = []
-                step = max(1, (8 << 20) // max(1, new.frames[0].nbytes))  # about 8 MB at a time
-                for a in range(0, n, step):
-                    b = min(n, a + step)
-                    diff = base.frames[a:b] != new.frames[a:b]
-                    changed.extend(
-                        a + int(i) for i in np.flatnonzero(diff.reshape(b - a, -1).any(1))
-                    )
+        changed = [] if new.frames is base.frames else _changed_frames(base.frames, new.frames)
         frames = new.frames[changed] if changed else new.frames[:0]
         return cls(fps=new.fps, indices=tuple(changed), frames=frames)
 
