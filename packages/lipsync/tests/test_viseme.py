@@ -60,6 +60,28 @@ def test_loud_audio_moves_the_mouth_region_only() -> None:
     assert out.frames[:, y : y + h, x : x + w].mean() < clip.frames[:, y : y + h, x : x + w].mean()
 
 
+@pytest.mark.parametrize(("skin", "lit"), [((30, 14, 52), True), ((150, 120, 110), False)])
+def test_the_opening_stands_out_from_any_face(skin, lit) -> None:
+    """A deep dawn/dusk figure tone (luma ~24): a dark opening would be ~18 levels off the
+    skin and invisible, so it is lit; a mid-tone face keeps a dark opening. Either way the
+    opening differs from the skin by at least MIN_MOUTH_CONTRAST luma."""
+    from ttv_lipsync.viseme import _LUMA, MIN_MOUTH_CONTRAST
+
+    frames = np.full((12, 60, 80, 3), 200, np.uint8)
+    frames[:, FACE.y : FACE.y + FACE.h, FACE.x : FACE.x + FACE.w] = skin
+    clip = Clip(frames=frames, fps=12, regions=(FACE,))
+    out = VisemeLipSync(detect=False).sync(clip, tone(1.0))
+    x, y, w, h = mouth_box_for_face((FACE.x, FACE.y, FACE.w, FACE.h))
+    luma = out.frames[:, y : y + h, x : x + w].astype(np.float32) @ _LUMA
+    skin_luma = float(np.array(skin, np.float32) @ _LUMA)
+    # the opening's core (the pixels furthest from the skin) in every open frame
+    furthest = np.abs(luma - skin_luma).reshape(12, -1).max(axis=1)
+    assert (furthest >= MIN_MOUTH_CONTRAST - 1).all(), furthest
+    direction = np.sign(luma - skin_luma).reshape(12, -1)
+    core = np.abs(luma - skin_luma).reshape(12, -1) >= MIN_MOUTH_CONTRAST - 1
+    assert ((direction[core] > 0) == lit).all(), "lit on the dark face, dark on the mid one"
+
+
 def test_silent_audio_leaves_every_frame_unchanged() -> None:
     clip = clip_with(12)
     impl = VisemeLipSync()
