@@ -106,6 +106,31 @@ def test_every_time_of_day_changes_the_day(time):
     assert hist_distance(render(), render(time_of_day=time)) > 0.3
 
 
+@pytest.mark.parametrize(
+    ("setting", "prompt", "other"),
+    [
+        ("a cold playground outside the school", "they ran across the icy playground", None),
+        ("a meadow on a winter morning", "they walked to school", "a meadow on a spring morning"),
+    ],
+)
+def test_winter_lays_snow_on_the_ground_under_a_clear_sky(setting, prompt, other):
+    """A season, not a weather (kettle_race drew "the icy playground" and "a winter
+    morning" on green summer grass): the ground turns white, the sky stays clear."""
+    summer = render(setting=other or setting, prompt="they ran across it")
+    winter = render(setting=setting, prompt=prompt)
+    view = interpret(spec(setting=setting, prompt=prompt, weather="unknown"))
+    assert view.winter and view.weather == "clear" and view.snow_cover
+    ground_summer, ground_winter = summer[2 * H // 3 :], winter[2 * H // 3 :]
+    assert luma(ground_winter) > luma(ground_summer) + 60
+    assert ground_winter[..., 1].mean() - ground_winter[..., 2].mean() < 10  # not green
+    assert luma(winter[: H // 4]) == pytest.approx(luma(summer[: H // 4]), abs=25)  # same sky
+
+
+def test_winter_shows_through_a_window():
+    room = dict(setting="a school kitchen", indoor_outdoor="indoor")
+    assert hist_distance(render(**room), render(**room, prompt="on a winter morning")) > 0.01
+
+
 def test_night_sky_is_dark_and_day_sky_is_blue():
     day, night = render(), render(time_of_day="night")
     sky_day, sky_night = day[: H // 3].astype(float), night[: H // 3].astype(float)

@@ -53,6 +53,9 @@ _WEATHER_WORDS = {
     "cloudy": "cloud clouds cloudy overcast grey gray",
     "clear": "sunny clear cloudless calm sunshine",
 }
+#: Words that put a shot in winter: snow lies on the ground (and roofs and pines) whatever
+#: the weather; a season, not snowfall ("a kitchen on a winter morning" is not snowing).
+_WINTER_WORDS = _wordset("winter winters wintry wintertime icy frosty")
 _INDOOR_WORDS = _wordset(
     """room kitchen bedroom hall attic basement cellar workshop studio office classroom
     library lab laboratory museum theatre theater hospital bakery cafe restaurant shop store
@@ -131,6 +134,12 @@ class View:
     shapes: frozenset[str] = frozenset()
     inferred: tuple[str, ...] = ()  # attributes that came from words, not from the spec
     place: frozenset[str] = frozenset()  # the shapes the setting itself names
+    winter: bool = False  # a winter word in the setting or the shot's text
+
+    @property
+    def snow_cover(self) -> bool:
+        """Snow lies on the ground, roofs and pines (it is snowing, or it is winter)."""
+        return self.winter or self.weather == "snow"
 
     @property
     def sea(self) -> bool:
@@ -179,7 +188,8 @@ def interpret(spec) -> View:
     for shape in list(shapes):
         shapes.update(_EXPANDS.get(shape, ()))
     place = frozenset(_WORD_SHAPE[w] for w in setting if w in _WORD_SHAPE)
-    return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred), place)
+    winter = any(w in _WINTER_WORDS for w in (*setting, *prompt))
+    return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred), place, winter)
 
 
 # --------------------------------------------------------------------------- colours
@@ -483,8 +493,8 @@ class Painter:
 
     def land(self, x0, hz, x1, y1) -> None:
         v = self.v
-        grass = np.array((236, 240, 248) if v.weather == "snow" else (92, 140, 70), np.float32)
-        if self.palette and v.weather != "snow":
+        grass = np.array((236, 240, 248) if v.snow_cover else (92, 140, 70), np.float32)
+        if self.palette and not v.snow_cover:
             grass = _mix(grass, self.palette[-1], 0.3)
         w = x1 - x0
         far = _mix(self.lit(grass), self.sky_hor, 0.5)
@@ -512,7 +522,7 @@ class Painter:
             half = w * self.lay.uniform(0.2, 0.3)
             peak = (cx, hz - hh)
             self.d.polygon([(cx - half, hz + self.u), peak, (cx + half, hz + self.u)], fill=rock)
-            cap = 0.55 if self.v.weather == "snow" else 0.32
+            cap = 0.55 if self.v.snow_cover else 0.32
             f = cap
             self.d.polygon(
                 [
@@ -751,7 +761,7 @@ class Painter:
             )
         )
         self.rect((cx - w / 2, ground - size * 0.7, cx + w / 2, ground), fill=wall)
-        roof = self.lit((150, 62, 48) if v.weather != "snow" else (238, 240, 246))
+        roof = self.lit((238, 240, 246) if v.snow_cover else (150, 62, 48))
         self.d.polygon([(cx - w * 0.6, ground - size * 0.68), (cx, ground - size * 1.15),
                         (cx + w * 0.6, ground - size * 0.68)], fill=roof)  # fmt: skip
         self.rect(
@@ -774,7 +784,7 @@ class Painter:
         self.d.polygon([(cx - size * 0.05, ground), (cx - size * 0.03 + lean * 0.5, ground - size * 0.5),
                         (cx + size * 0.03 + lean * 0.5, ground - size * 0.5), (cx + size * 0.05, ground)],
                        fill=trunk)  # fmt: skip
-        if v.weather == "snow" or "mountain" in v.shapes:  # a pine
+        if v.snow_cover or "mountain" in v.shapes:  # a pine
             green = self.lit((46, 96, 62))
             for k in range(3):
                 y = ground - size * (0.25 + 0.25 * k)
@@ -783,7 +793,7 @@ class Painter:
                     [(cx - hw + lean, y), (cx + lean, y - size * 0.4), (cx + hw + lean, y)],
                     fill=green,
                 )
-                if v.weather == "snow":
+                if v.snow_cover:
                     self.d.polygon([(cx - hw * 0.45 + lean, y - size * 0.22), (cx + lean, y - size * 0.4),
                                     (cx + hw * 0.45 + lean, y - size * 0.22)], fill=self.lit((245, 247, 252)))  # fmt: skip
             return
@@ -898,7 +908,9 @@ class Painter:
         else:
             wx = W * (0.58 if "workshop" in v.shapes or "bench" in v.shapes else 0.62)
             panes = [(wx, H * 0.14, wx + W * 0.26, H * 0.48)]
-        outside = View(v.time, v.weather, False, self._outside_shapes(), v.inferred)
+        outside = View(
+            v.time, v.weather, False, self._outside_shapes(), v.inferred, winter=v.winter
+        )
         for box in panes:
             bx0, by0, bx1, by1 = (round(c) for c in box)
             if bx1 - bx0 < 2 or by1 - by0 < 2:
@@ -1000,7 +1012,7 @@ class Painter:
                        fill=body)  # fmt: skip
         self.d.arc((cx - size * 0.35, base - size * 1.15, cx + size * 0.35, base - size * 0.55), 180, 360,
                    fill=self.lit((60, 60, 64)), width=max(1, int(size * 0.08)))  # fmt: skip
-        if self.v.weather == "snow" or self.v.time in ("dawn", "night"):  # steam
+        if self.v.snow_cover or self.v.time in ("dawn", "night"):  # steam
             for k in range(3):
                 y = base - size * (1.2 + 0.3 * k)
                 self.d.ellipse((cx + size * (0.8 + 0.1 * k), y - size * 0.12, cx + size * (1.05 + 0.1 * k), y + size * 0.12),
