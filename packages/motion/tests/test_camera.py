@@ -316,3 +316,47 @@ def test_static_shot_has_no_track_and_repeated_labels_fall_back_to_unions():
     clip = impl.animate(spec, Keyframe(image=texture(96, 64), regions=twice))
     assert clip.tracks == () and len(clip.regions) == 2
     assert any("repeat a label" in n for n in impl.drain_notes())
+
+
+# -- figure cut-outs on a real animatic keyframe ---------------------------------------------
+
+
+def _kitchen():
+    """kettle_race's kitchen keyframe (ttv-keyframe's animatic, 640x360) and its regions:
+    three flat figures in front of cabinets, a wall and a window."""
+    import json
+    from pathlib import Path
+
+    from PIL import Image
+
+    data = Path(__file__).parent / "data"
+    image = np.asarray(Image.open(data / "kitchen_keyframe.png").convert("RGB"))
+    regions = tuple(
+        Region.model_validate(r) for r in json.loads((data / "kitchen_regions.json").read_text())
+    )
+    return image, regions
+
+
+def test_figures_are_cut_out_inside_their_bodies_without_the_room():
+    """GrabCut from a guessed box took whole cabinets, a wall and a window with the figures,
+    and parallax tore them across the opening shot of kettle_race; the face box as sure
+    foreground carried its background corners with the head."""
+    from ttv_motion.camera import cut_figures
+
+    image, regions = _kitchen()
+    figures = cut_figures(image, regions)
+    assert len(figures) == 3
+    for fig in figures:
+        face = regions[fig.region_index]
+        body = next(r for r in regions if r.kind == "body" and r.label == face.label)
+        inside = np.zeros(fig.mask.shape, bool)
+        inside[body.y - 3 : body.y + body.h + 3, body.x - 3 : body.x + body.w + 3] = True
+        cut = fig.mask > 0.5
+        assert cut[~inside].sum() == 0, face.label
+        # the silhouette itself is what is cut: its flat colour covers most of the cut
+        colour = image[face.y + face.h // 2, face.x + face.w // 2].astype(int)
+        same = np.abs(image.astype(int) - colour).max(axis=2) <= 12
+        assert (same & cut).sum() >= 0.9 * cut.sum(), face.label
+        assert (same & inside & ~cut).sum() <= 0.02 * (same & inside).sum(), face.label
+        # a round head: its box's corners are the room behind it
+        assert not cut[face.y + 1, face.x + 1] and not cut[face.y + 1, face.x + face.w - 2]

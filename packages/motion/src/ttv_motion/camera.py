@@ -8,7 +8,7 @@ Moves (``ShotSpec.directives.camera``):
 - ``dolly_in``/``dolly_out`` and ``parallax``: a 2.5-D move over a simple foreground /
   background split. The background is a ground plane whose near-ness grows from 45 % of
   the height (far) to 95 % (near); each face region's body is cut out with OpenCV GrabCut
-  and moved as a card standing on the ground at its feet's depth; the hole it leaves is
+  (inside the keyframe's ``body`` region for that face where it gives one) and moved as a card standing on the ground at its feet's depth; the hole it leaves is
   filled by Telea inpainting. Far things move (or grow) ``depth_ratio`` times as fast as
   near ones;
 - ``static`` (or ``motion_scale`` 0): the keyframe is held.
@@ -238,19 +238,38 @@ def _composite_card(
     roi[:] = (roi * (1.0 - a3) + layer * a3 + 0.5).astype(np.uint8)
 
 
+def _body_box(face: Region, regions: tuple[Region, ...], w: int, h: int) -> tuple[int, ...]:
+    """The box a figure's body fills: the keyframe's own ``body`` region of the same label
+    holding the face (2 px of margin), else the box a standing figure under that face would
+    fill (a guess, much wider than the figure)."""
+    fx, fy = face.x + face.w / 2, face.y + face.h / 2
+    for r in regions:
+        holds = r.x <= fx <= r.x + r.w and r.y <= fy <= r.y + r.h
+        if r.kind == "body" and r.label == face.label and holds:
+            return (max(0, r.x - 2), max(0, r.y - 2), min(w, r.x + r.w + 2), min(h, r.y + r.h + 2))
+    return (
+        max(0, int(face.x - 0.9 * face.w)),
+        max(0, int(face.y - 1.5 * face.h)),  # room for a name tag or hat above the head
+        min(w, math.ceil(face.x + 1.9 * face.w)),
+        min(h, math.ceil(face.y + 4.0 * face.h)),  # head ~ 1/4 of a standing figure
+    )
+
+
 def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
-    """Segment a body under each face region with GrabCut (initialised with the body box a
-    standing figure under that face would fill) and give it the ground depth of its feet."""
+    """Segment a body under each face region with GrabCut and give it the ground depth of its
+    feet. GrabCut starts from the figure's body box (the keyframe's ``body`` region where it
+    gives one, else a guess), with the middle of the face as sure foreground, and only the
+    part connected to the face is kept. From the guessed box alone, on kettle_race's kitchen,
+    GrabCut took whole cabinets, a wall and a window with the figures, and the camera's
+    parallax tore them across the frame; the face's full box as sure foreground carried its
+    corners of background with the head."""
     h, w = image.shape[:2]
     ground = ground_depth(h)
     figures = []
     for k, r in enumerate(regions):
         if r.kind != "face":
             continue
-        x0 = max(0, int(r.x - 0.9 * r.w))
-        x1 = min(w, math.ceil(r.x + 1.9 * r.w))
-        y0 = max(0, int(r.y - 1.5 * r.h))  # room for a name tag or hat above the head
-        y1 = min(h, math.ceil(r.y + 4.0 * r.h))  # head ~ 1/4 of a standing figure
+        x0, y0, x1, y1 = _body_box(r, regions, w, h)
         if x1 - x0 < 4 or y1 - y0 < 4:
             continue
         # GrabCut on a crop with a margin of probable background around the body box.
@@ -259,14 +278,17 @@ def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
         crop = np.ascontiguousarray(image[cy0:cy1, cx0:cx1][..., ::-1])  # GrabCut wants BGR
         mask = np.full(crop.shape[:2], cv2.GC_BGD, np.uint8)
         mask[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0] = cv2.GC_PR_FGD
-        fx0, fy0 = r.x - cx0, r.y - cy0  # the face itself is surely foreground
-        mask[max(0, fy0) : fy0 + r.h, max(0, fx0) : fx0 + r.w] = cv2.GC_FGD
+        # the middle of the face is surely foreground (its box's corners may not be)
+        centre = (round(r.x + r.w / 2 - cx0), round(r.y + r.h / 2 - cy0))
+        axes = (max(1, round(r.w * 0.3)), max(1, round(r.h * 0.3)))
+        cv2.ellipse(mask, centre, axes, 0, 0, 360, int(cv2.GC_FGD), -1)
         fg = np.zeros(crop.shape[:2], np.float32)
         if min(crop.shape[:2]) >= 8:
             bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
             try:
                 cv2.grabCut(crop, mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
                 fg = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
+                fg *= _connected_to(fg, centre)
             except cv2.error:
                 fg[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0] = 1.0
         else:
@@ -286,6 +308,15 @@ def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
         )
     figures.sort(key=lambda f: f.depth)  # far figures first, near ones composited on top
     return figures
+
+
+def _connected_to(fg: np.ndarray, point: tuple[int, int]) -> np.ndarray:
+    """1 where ``fg`` is connected (8-neighbourhood) to ``point`` (x, y), else 0."""
+    _, labels = cv2.connectedComponents((fg > 0).astype(np.uint8), connectivity=8)
+    x = min(max(point[0], 0), fg.shape[1] - 1)
+    y = min(max(point[1], 0), fg.shape[0] - 1)
+    label = labels[y, x]
+    return (labels == label).astype(np.float32) if label else np.zeros_like(fg)
 
 
 def clean_plate(image: np.ndarray, figures: list[Figure]) -> np.ndarray:
