@@ -34,10 +34,45 @@ def _pan(n: int = 12, h: int = 36, w: int = 64) -> np.ndarray:
 def test_held_shot_is_stored_as_frame_differences_exactly():
     frames = _held()
     data = encode_frames(frames)
-    assert data[:4] == b"ZSD0"
+    assert data[:4] == b"ZSD1"
     assert len(data) < frames.nbytes / 8
     out = decode_frames(data, frames.shape)
     assert out.dtype == np.uint8 and np.array_equal(out, frames)
+
+
+def test_repeated_frames_cost_a_flag_and_moved_ones_round_trip():
+    """A still (a keyframe held for the shot) stores its first frame only; a clip where
+    only some frames move (a mouth that opens and closes) keeps exactly those."""
+    still = np.repeat(rng.integers(0, 256, (1, 36, 64, 3), dtype=np.uint8), 40, axis=0)
+    one = encode_frames(still[:1])
+    data = encode_frames(still)
+    assert data[:4] == b"ZSD1" and len(data) - len(one) <= 8  # 39 more frames: 5 flag bytes
+    assert np.array_equal(decode_frames(data, still.shape), still)
+    mouth = still.copy()
+    mouth[5:9, 20:24, 30:36] = 17  # opens at frame 5, closes at frame 9
+    mouth[30, 0, 0] ^= 1  # one byte flips for one frame
+    # frame bytes a multiple of 8 (compared as words), and not (34 x 62 x 3 = 6324)
+    for clip in (mouth, np.ascontiguousarray(mouth[:, :34, :62])):
+        data = encode_frames(clip)
+        assert data[:4] == b"ZSD1"
+        assert np.array_equal(decode_frames(data, clip.shape), clip), clip.shape
+
+
+def test_caches_written_with_every_difference_still_decode():
+    """``ZSD0`` (every frame's difference stored) from caches written before ``ZSD1``."""
+    import zstandard
+
+    frames = _held()
+    deltas = frames.copy()
+    deltas[1:] = frames[1:] - frames[:-1]
+    data = b"ZSD0" + zstandard.ZstdCompressor(level=1).compress(deltas.data)
+    assert np.array_equal(decode_frames(data, frames.shape), frames)
+
+
+def test_a_frame_count_that_disagrees_is_refused():
+    frames = _held()
+    with pytest.raises(ValueError):
+        decode_frames(encode_frames(frames), (len(frames) + 1, *frames.shape[1:]))
 
 
 def test_camera_move_is_stored_as_lossless_h264_exactly():

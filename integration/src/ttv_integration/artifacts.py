@@ -4,7 +4,8 @@ Frames are stored losslessly and compressed, by content:
 
 * a clip whose frames barely change (a held shot: only a mouth or a flicker moves; at most
   :data:`SPARSE_DELTA` of the bytes differ from the frame before) is its frame-to-frame
-  differences, Zstandard level 1 (``ZSD0``). On the kettle_race and potter shots at 640x360
+  differences, Zstandard level 1 (``ZSD1``; a frame that repeats the one before is one
+  flag bit, not a frame of zeros to compress). On the kettle_race and potter shots at 640x360
   this was as fast as the H.264 codec below (about 1 ms a frame) and as small; on small
   frames it is several times faster (no per-frame codec set-up), and it runs without
   Python's GIL, so it does not slow the render thread it runs beside;
@@ -105,26 +106,75 @@ class KeyframeArtifact:
 SPARSE_DELTA = 0.02
 
 
-def _held_shot_deltas(frames: np.ndarray) -> np.ndarray | None:
-    """Each frame minus the one before (uint8, wrapping; the first frame as it is) when the
-    clip is a held shot, else None: a camera move is given up on as soon as its differences
-    pass the :data:`SPARSE_DELTA` budget, not after the whole clip. The differences are taken
-    in blocks that double (1, 2, 4, ... frames): a handful of numpy calls per clip, not a
-    Python step per frame on the writer thread, and at most twice the work a frame-by-frame
+#: the differences are taken in one reused scratch buffer of about this many bytes
+DELTA_SCRATCH_BYTES = 4 << 20
+
+
+def _moved(deltas: np.ndarray) -> np.ndarray:
+    """Per frame of ``deltas``: does any byte differ from zero."""
+    rows = deltas.reshape(len(deltas), -1)
+    if rows.shape[1] % 8 == 0:  # as 8-byte words: an eighth of the comparisons
+        rows = rows.view(np.uint64)
+    return rows.any(axis=1)
+
+
+def _held_shot_zstd(frames: np.ndarray) -> bytes | None:
+    """A held shot as ``ZSD1`` data, or None for a camera move.
+
+    The data is the frame count, one flag per frame (does it differ from the frame before),
+    then Zstandard level 1 over the first frame and the differences (uint8, wrapping) of the
+    flagged frames only: a frame that repeats the one before costs a bit. The differences are
+    taken in blocks that double (1, 2, 4, ... frames, up to a reused scratch buffer) and the
+    clip is given up on as soon as they pass the :data:`SPARSE_DELTA` budget, not after the
+    whole clip: a handful of numpy calls per clip, at most twice the work a frame-by-frame
     pass does before it gives up."""
+    import zstandard
+
+    n = len(frames)
     budget = SPARSE_DELTA * frames[1:].size
-    deltas = np.empty_like(frames)
-    deltas[0] = frames[0]
+    most = max(1, min(n - 1, DELTA_SCRATCH_BYTES // max(1, frames[0].nbytes)))
+    scratch = np.empty((most, *frames.shape[1:]), np.uint8)
+    flags = np.zeros(n, bool)
+    flags[0] = True
+    z = zstandard.ZstdCompressor(level=1).compressobj()
+    parts = [z.compress(np.ascontiguousarray(frames[0]).data)]
     changed = 0
     start, block = 1, 1
-    while start < len(frames):
-        stop = min(len(frames), start + block)
-        np.subtract(frames[start:stop], frames[start - 1 : stop - 1], out=deltas[start:stop])
-        changed += np.count_nonzero(deltas[start:stop])
+    while start < n:
+        stop = min(n, start + block)
+        deltas = scratch[: stop - start]
+        np.subtract(frames[start:stop], frames[start - 1 : stop - 1], out=deltas)
+        count = np.count_nonzero(deltas)
+        changed += count
         if changed > budget:
             return None
-        start, block = stop, block * 2
-    return deltas
+        if count:
+            moved = _moved(deltas)
+            flags[start:stop] = moved
+            kept = deltas if moved.all() else np.ascontiguousarray(deltas[moved])
+            parts.append(z.compress(kept.data))
+        start, block = stop, min(block * 2, most)
+    parts.append(z.flush())
+    return n.to_bytes(4, "little") + np.packbits(flags).tobytes() + b"".join(parts)
+
+
+def _unheld(data: bytes, shape: tuple[int, ...]) -> np.ndarray:
+    """Frames back from :func:`_held_shot_zstd`'s data (``ZSD1``, after the magic)."""
+    import zstandard
+
+    n = int.from_bytes(data[:4], "little")
+    if n != shape[0]:
+        raise ValueError(f"data holds {n} frames, expected {shape[0]}")
+    nflag = (n + 7) // 8
+    flags = np.unpackbits(np.frombuffer(data[4 : 4 + nflag], np.uint8), count=n).astype(bool)
+    frame = int(np.prod(shape[1:]))
+    size = int(flags.sum()) * frame
+    raw = zstandard.ZstdDecompressor().decompress(data[4 + nflag :], max_output_size=size)
+    if len(raw) != size:
+        raise ValueError(f"decoded {len(raw)} bytes, expected {size}")
+    deltas = np.zeros(shape, np.uint8)
+    deltas[flags] = np.frombuffer(raw, np.uint8).reshape(-1, *shape[1:])
+    return np.cumsum(deltas, axis=0, dtype=np.uint8)  # wraps as the differences did
 
 
 def encode_frames(frames: np.ndarray) -> bytes:
@@ -133,11 +183,9 @@ def encode_frames(frames: np.ndarray) -> bytes:
     n, h, w = frames.shape[:3]
     if n == 0 or w % 2 or h % 2:
         return b"NPZ0" + _npz(True, frames=frames)
-    deltas = _held_shot_deltas(frames)
-    if deltas is not None:
-        import zstandard
-
-        return b"ZSD0" + zstandard.ZstdCompressor(level=1).compress(deltas.data)
+    held = _held_shot_zstd(frames)
+    if held is not None:
+        return b"ZSD1" + held
     import av
 
     buf = io.BytesIO()
@@ -157,7 +205,9 @@ def encode_frames(frames: np.ndarray) -> bytes:
 def decode_frames(data: bytes, shape: tuple[int, ...]) -> np.ndarray:
     if data[:4] == b"NPZ0":
         return _unnpz(data[4:])["frames"]
-    if data[:4] == b"ZSD0":
+    if data[:4] == b"ZSD1":
+        return _unheld(data[4:], shape)
+    if data[:4] == b"ZSD0":  # every difference stored (caches written before ZSD1)
         import zstandard
 
         size = int(np.prod(shape))
