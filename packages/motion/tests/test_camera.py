@@ -327,10 +327,8 @@ def _kitchen():
     import json
     from pathlib import Path
 
-    from PIL import Image
-
     data = Path(__file__).parent / "data"
-    image = np.asarray(Image.open(data / "kitchen_keyframe.png").convert("RGB"))
+    image = cv2.cvtColor(cv2.imread(str(data / "kitchen_keyframe.png")), cv2.COLOR_BGR2RGB)
     regions = tuple(
         Region.model_validate(r) for r in json.loads((data / "kitchen_regions.json").read_text())
     )

@@ -8,8 +8,9 @@ Moves (``ShotSpec.directives.camera``):
 - ``dolly_in``/``dolly_out`` and ``parallax``: a 2.5-D move over a simple foreground /
   background split. The background is a ground plane whose near-ness grows from 45 % of
   the height (far) to 95 % (near); each face region's body is cut out with OpenCV GrabCut
-  (inside the keyframe's ``body`` region for that face where it gives one) and moved as a card standing on the ground at its feet's depth; the hole it leaves is
-  filled by Telea inpainting. Far things move (or grow) ``depth_ratio`` times as fast as
+  (inside the keyframe's ``body`` region for that face where it gives one) and moved as a
+  card standing on the ground at its feet's depth; the hole it leaves is filled by Telea
+  inpainting. Far things move (or grow) ``depth_ratio`` times as fast as
   near ones;
 - ``static`` (or ``motion_scale`` 0): the keyframe is held.
 
