@@ -160,20 +160,27 @@ def _held_shot_zstd(frames: np.ndarray) -> bytes | None:
 
 def _unheld(data: bytes, shape: tuple[int, ...]) -> np.ndarray:
     """Frames back from :func:`_held_shot_zstd`'s data (``ZSD1``, after the magic)."""
-    import zstandard
-
     n = int.from_bytes(data[:4], "little")
     if n != shape[0]:
         raise ValueError(f"data holds {n} frames, expected {shape[0]}")
     nflag = (n + 7) // 8
     flags = np.unpackbits(np.frombuffer(data[4 : 4 + nflag], np.uint8), count=n).astype(bool)
-    frame = int(np.prod(shape[1:]))
-    size = int(flags.sum()) * frame
-    raw = zstandard.ZstdDecompressor().decompress(data[4 + nflag :], max_output_size=size)
+    return _undelta(data[4 + nflag :], flags, shape)
+
+
+def _undelta(payload: bytes, flags: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Frames from the Zstandard-compressed differences of the ``flags``-ed frames (the
+    first frame as it is); every other frame repeats the one before."""
+    import zstandard
+
+    size = int(flags.sum()) * int(np.prod(shape[1:]))
+    raw = zstandard.ZstdDecompressor().decompress(payload, max_output_size=size)
     if len(raw) != size:
         raise ValueError(f"decoded {len(raw)} bytes, expected {size}")
-    deltas = np.zeros(shape, np.uint8)
-    deltas[flags] = np.frombuffer(raw, np.uint8).reshape(-1, *shape[1:])
+    deltas = np.frombuffer(raw, np.uint8).reshape(-1, *shape[1:])
+    if not flags.all():
+        deltas, stored = np.zeros(shape, np.uint8), deltas
+        deltas[flags] = stored
     return np.cumsum(deltas, axis=0, dtype=np.uint8)  # wraps as the differences did
 
 
@@ -208,14 +215,7 @@ def decode_frames(data: bytes, shape: tuple[int, ...]) -> np.ndarray:
     if data[:4] == b"ZSD1":
         return _unheld(data[4:], shape)
     if data[:4] == b"ZSD0":  # every difference stored (caches written before ZSD1)
-        import zstandard
-
-        size = int(np.prod(shape))
-        raw = zstandard.ZstdDecompressor().decompress(data[4:], max_output_size=size)
-        if len(raw) != size:
-            raise ValueError(f"decoded {len(raw)} bytes, expected {size}")
-        deltas = np.frombuffer(raw, np.uint8).reshape(shape)
-        return np.cumsum(deltas, axis=0, dtype=np.uint8)  # wraps as the differences did
+        return _undelta(data[4:], np.ones(shape[0], bool), shape)
     import av
 
     out = np.empty(shape, np.uint8)
