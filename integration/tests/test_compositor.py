@@ -141,6 +141,47 @@ def test_sidecar_records_every_frame(tmp_path):
     assert doc["fonts"][:2] == ["noto-sans", "fira-sans"]
 
 
+def test_sidecar_streams_records_and_forgets_shots_behind(tmp_path):
+    """Records go to overlay.json as soon as the next shot's regions are in (a transition
+    blends its faces in), and shots two behind leave the feed: nothing grows with length."""
+    n_shots, per = 6, 4
+    feed = RegionFeed(
+        [i * per for i in range(n_shots)], [per] * n_shots, (320, 180), [2] * (n_shots - 1)
+    )
+    face = Region(x=10, y=10, w=10, h=10, label="a")
+    comp = make(
+        cues=[CueSpan(0, 0.0, 10.0, "one")],
+        shots=[ShotText(names=(("a", "Ada"),))] * n_shots,
+        feed=feed,
+        sidecar=tmp_path / "overlay.json",
+    )
+    held = []
+
+    def source():  # the render adds each shot to the feed before its frames
+        for i in range(n_shots):
+            feed.add(i, FakeClip((face,), per, (160, 90)))
+            for _ in range(2 * per):  # output frames: 12 -> 24 fps
+                held.append(len(feed._shots))
+                yield np.full((180, 320, 3), 90, np.uint8)
+
+    frames = list(comp.run(source(), total_in=n_shots * per))
+    doc = json.loads((tmp_path / "overlay.json").read_text())
+    assert len(doc["frames"]) == len(frames) == n_shots * per * 2
+    shots = [f["shot"] for f in doc["frames"]]
+    assert shots == [i for i in range(n_shots) for _ in range(2 * per)]
+    # a 2-frame cut: a shot's last frame shows the next shot's face, the next shot's first
+    # frame shows this one's
+    for i in range(n_shots - 1):
+        mine = [f for f in doc["frames"] if f["shot"] == i]
+        theirs = [f for f in doc["frames"] if f["shot"] == i + 1]
+        assert mine[-1]["blended_faces"] == {f"{i + 1}:a": [20, 20, 40, 40]}
+        assert (
+            theirs[0]["blended_faces"] == theirs[1]["blended_faces"] == {f"{i}:a": [20, 20, 40, 40]}
+        )
+    assert "notes" in doc and comp.frames == []  # written, not kept
+    assert max(held) <= 3, held
+
+
 # ---------------------------------------------------------------------------- regions
 
 

@@ -4,7 +4,8 @@ A stage's output goes into a memory tier at once (later stages read it from ther
 written to disk by one background thread at low CPU priority, compressed by its
 :mod:`~ttv_integration.artifacts` codec. The memory tier is bounded: past its budget the least
 recently used artifact that is already on disk is dropped, and a producer that outruns the
-writer waits (back-pressure) instead of growing memory with the video's length.
+writer by more than :data:`WRITE_BEHIND_MB` waits (back-pressure) instead of growing memory
+with the video's length.
 
 Each artifact's ``.meta.json`` is written last (the commit marker) and records its lineage:
 which implementation, at which version, made it and everything it was made from. A resumed
@@ -29,6 +30,11 @@ from ttv_contracts.errors import E_DISK_FULL, E_OUTPUT_UNWRITABLE, TTVError
 from .artifacts import Artifact, header_json
 from .rundir import write_atomic
 
+#: Unwritten artifacts held at once, at most (MiB; never more than the memory budget). The
+#: writer runs at low priority, so while the render keeps both cores busy it falls behind;
+#: this bound keeps a long video's memory flat (the stream waits for the writer instead).
+WRITE_BEHIND_MB = 64
+
 #: slot -> "implementation@version" of everything an artifact was made from.
 Lineage = dict[str, str]
 
@@ -39,14 +45,24 @@ class _Entry:
     lineage: Lineage
     nbytes: int
     pending: bool
+    discard: bool = False  # dropped while its write was pending: forget it once written
 
 
 class ArtifactCache:
     """``cache/<stage>/<key><suffix>`` plus ``<key>.meta.json``, with a memory tier."""
 
-    def __init__(self, root: Path, *, memory_budget_mb: int = 512, persist: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        memory_budget_mb: int = 512,
+        persist: bool = True,
+        write_behind_mb: int = WRITE_BEHIND_MB,
+    ) -> None:
         self.root = Path(root)
         self.budget = memory_budget_mb * 1024 * 1024
+        # Unwritten bytes allowed at once: a producer that outruns the writer waits here.
+        self.write_behind = min(self.budget, write_behind_mb * 1024 * 1024)
         self.persist = persist
         self._mem: OrderedDict[tuple[str, str], _Entry] = OrderedDict()
         self._used = 0
@@ -118,9 +134,9 @@ class ArtifactCache:
         if write:
             self._ensure_writer()
             self._queue.put((stage, key, artifact, value, lineage))
-            # Back-pressure: wait while unwritten artifacts alone exceed the budget.
+            # Back-pressure: wait while unwritten artifacts exceed the write-behind budget.
             with self._lock:
-                while self._pending_bytes() > self.budget and self._error is None:
+                while self._pending_bytes() > self.write_behind and self._error is None:
                     self._lock.wait(0.5)
 
     def _remember(
@@ -148,10 +164,15 @@ class ArtifactCache:
             self._used -= entry.nbytes
 
     def drop(self, stage: str, key: str) -> None:
-        """Forget an in-memory artifact that is not needed again (it stays on disk)."""
+        """Forget an in-memory artifact that is not needed again (it stays on disk; one whose
+        write is still pending is forgotten as soon as it is written)."""
         with self._lock:
             entry = self._mem.get((stage, key))
-            if entry is not None and not entry.pending:
+            if entry is None:
+                return
+            if entry.pending:
+                entry.discard = True
+            else:
                 del self._mem[(stage, key)]
                 self._used -= entry.nbytes
 
@@ -197,6 +218,9 @@ class ArtifactCache:
                     entry = self._mem.get((stage, key))
                     if entry is not None and entry.value is value:
                         entry.pending = False
+                        if entry.discard:
+                            del self._mem[(stage, key)]
+                            self._used -= entry.nbytes
                     self._evict()
                     self._lock.notify_all()
 

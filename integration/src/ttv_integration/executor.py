@@ -104,6 +104,91 @@ class Worker:
         return self._thread.is_alive()
 
 
+class Ahead:
+    """Iterate ``items`` on a producer thread, at most ``window`` items ahead of the reader.
+
+    The streaming render reads the shots through this: the next shot is lip-synced and
+    blended while the render encodes the current one, and only ``window`` finished shots wait
+    in memory. An error in the producer is raised to the reader, marked as an upstream
+    stage's (``_ttv_upstream``), so the render does not blame one of its own links. While
+    the reader waits, ``on_wait`` is called every 0.1 s (the render's watchdog: upstream
+    calls have their own budgets). :meth:`close` stops the producer; the executor closes any
+    left open when it closes."""
+
+    _END = object()
+
+    def __init__(
+        self,
+        items: Iterator[Any],
+        window: int = 2,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
+        self._items = items
+        self._queue: queue.Queue = queue.Queue(maxsize=max(1, window))
+        self._stop = threading.Event()
+        self._on_wait = on_wait
+        self._done = False
+        self._thread = threading.Thread(target=self._produce, daemon=True, name="ttv-ahead")
+        self._thread.start()
+
+    def _offer(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self) -> None:
+        try:
+            for item in self._items:
+                if not self._offer((item, None)):
+                    return
+            self._offer((self._END, None))
+        except BaseException as exc:  # handed to the reader
+            with contextlib.suppress(AttributeError):
+                exc._ttv_upstream = True
+            self._offer((self._END, exc))
+        finally:
+            with contextlib.suppress(Exception):
+                self._items.close()  # type: ignore[attr-defined]
+
+    def __iter__(self) -> Ahead:
+        return self
+
+    def __next__(self) -> Any:
+        if self._done:
+            raise StopIteration
+        while True:
+            try:
+                item, exc = self._queue.get(timeout=0.1)
+                break
+            except queue.Empty:
+                if self._on_wait is not None:
+                    self._on_wait()
+                if not self._thread.is_alive() and self._queue.empty():
+                    self._done = True
+                    raise StopIteration from None
+        if exc is not None:
+            self._done = True
+            raise exc
+        if item is self._END:
+            self._done = True
+            raise StopIteration
+        return item
+
+    def close(self, wait_s: float = 0.5) -> bool:
+        """Stop the producer (after the call it is in, if any); False while it still runs."""
+        self._done = True
+        self._stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        self._thread.join(wait_s)
+        return not self._thread.is_alive()
+
+
 @dataclass(frozen=True)
 class Ref:
     """A stage output in the cache: which stage, which key, and what made it."""
@@ -145,6 +230,7 @@ class Executor:
         self._rankings: dict[str, list[str]] = {}
         self._learn_errors: list[str] = []
         self.abandoned: list[str] = []
+        self._aheads: list[Ahead] = []
         for slot, chain in self.chains.items():
             if chain.skipped:
                 self.stage_stats(f"select:{slot}", slot).notes.extend(chain.skipped)
@@ -159,6 +245,10 @@ class Executor:
 
     def close(self) -> None:
         """Stop every worker thread, release every instance, finish the cache's writes."""
+        for producer in self._aheads:
+            if not producer.close(wait_s=5.0):
+                self.abandoned.append("ahead")
+        self._aheads.clear()
         for (slot, name), impl in list(self._instances.items()):
             worker = self._workers.get((slot, name))
             if worker is not None and worker.alive:
@@ -439,6 +529,15 @@ class Executor:
 
     # ------------------------------------------------------------------ streaming
 
+    def ahead(
+        self, items: Iterator[Any], window: int = 2, on_wait: Callable[[], None] | None = None
+    ) -> Ahead:
+        """``items`` produced on a thread this executor owns, ``window`` ahead of the reader."""
+        self._aheads = [a for a in self._aheads if a._thread.is_alive()]
+        producer = Ahead(items, window, on_wait)
+        self._aheads.append(producer)
+        return producer
+
     def stream(
         self,
         stage: Any,
@@ -494,6 +593,10 @@ class Executor:
             self.progress.finish(stage.name)
             if culprit is None:
                 break
+            if getattr(watch.error, "_ttv_upstream", False):  # a stage the render pulled from
+                if isinstance(watch.error, TTVError):
+                    raise watch.error
+                raise as_ttv_error(watch.error, "ttv-integration", stage.name) from watch.error
             if culprit not in slots or picks[culprit] == "stub":
                 raise TTVError(
                     E_STAGE_FAILED,
@@ -543,6 +646,10 @@ class RenderWatch:
         except BaseException as exc:
             self.error = exc
 
+    def touch(self) -> None:
+        """Progress elsewhere (an upstream stage the stream waits for): not a stall."""
+        self.last_progress = time.monotonic()
+
     def cancel(self) -> None:
         """Make the stream stop at its next frame (a stalled link cannot be interrupted)."""
         self._cancelled = True
@@ -580,4 +687,4 @@ class RenderWatch:
         return time.monotonic() - self.last_progress
 
 
-__all__ = ["Executor", "NullProgress", "Ref", "RenderWatch", "StrictFailure", "Worker"]
+__all__ = ["Ahead", "Executor", "NullProgress", "Ref", "RenderWatch", "StrictFailure", "Worker"]

@@ -3,7 +3,9 @@
 Stages live in :mod:`ttv_integration.stages` (one file each) and run in the order their data
 flow gives: narrative -> identity -> scene -> emotion -> voice (fixes the timeline) ->
 shot specs -> keyframe / motion / extender / lipsync (per shot) -> cuts -> transitions ->
-cues -> render (interpolator -> upscaler -> watermark -> encoder) -> sign. The
+cues -> render (interpolator -> upscaler -> watermark -> encoder) -> sign. The per-shot
+stages and transitions are made when the render pulls each shot (one shot ahead, on a
+producer thread), so the render starts after the first cut. The
 :class:`~ttv_integration.executor.Executor` does every call, cache lookup and fallback.
 """
 

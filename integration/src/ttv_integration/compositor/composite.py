@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -100,6 +101,13 @@ class RegionFeed:
             tracks = None
         self._shots[shot] = (tracks, tuple(clip.regions), clip.size)
 
+    def has(self, shot: int) -> bool:
+        return shot in self._shots
+
+    def forget(self, shot: int) -> None:
+        """A shot no frame still to come needs (the render has moved past its neighbours)."""
+        self._shots.pop(shot, None)
+
     def locate(self, frame: int) -> tuple[int, int]:
         """(shot index, frame within the shot) of a timeline frame."""
         i = max(0, bisect.bisect_right(self.starts, frame) - 1)
@@ -142,6 +150,18 @@ class RegionFeed:
             if d > 0 and local < d // 2:
                 out.append((shot - 1, self.counts[shot - 1] - 1))
         return out
+
+
+#: entries kept by each of the compositor's sprite caches
+CACHE_ENTRIES = 16
+
+
+def _keep(cache: OrderedDict, key: Any, value: Any) -> None:
+    """Store ``value`` as the most recently used entry; drop the oldest past CACHE_ENTRIES."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > CACHE_ENTRIES:
+        cache.popitem(last=False)
 
 
 def _wrap(chain: FontChain, words: list[str], size: int, max_w: float) -> list[str]:
@@ -195,11 +215,15 @@ class Compositor:
         self.notes: list[str] = []
         self._missing: set[str] = set()
         self._dropped: dict[str, int] = {}
-        self._sprite = lru_cache(maxsize=256)(self._make_sprite)
-        self._caption_cache: dict[int, tuple[np.ndarray, Box] | None] = {}
-        self._block_cache: dict[tuple[str, float, str, float], np.ndarray] = {}
+        self._sprite = lru_cache(maxsize=CACHE_ENTRIES)(self._make_sprite)
+        # Bounded, least recently used first out: cues come in order, so a long video's
+        # captions must not pile up (at 720p a caption and its blend terms are about 1 MB).
+        self._caption_cache: OrderedDict[int, tuple[np.ndarray, Box] | None] = OrderedDict()
+        self._block_cache: OrderedDict[tuple[str, float, str, float], np.ndarray] = OrderedDict()
         # per sprite (by id; the sprite is kept alive in the value): its blend terms
-        self._blend_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._blend_cache: OrderedDict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
 
     # ------------------------------------------------------------------ text blocks
 
@@ -231,7 +255,8 @@ class Compositor:
         key = (text, rel, kind, max_w)
         sprite = self._block_cache.get(key)
         if sprite is None:
-            sprite = self._block_cache[key] = self._make_block(text, rel, kind, max_w)
+            sprite = self._make_block(text, rel, kind, max_w)
+        _keep(self._block_cache, key, sprite)
         return sprite
 
     def _make_block(self, text: str, rel: float, kind: str, max_w: float) -> np.ndarray:
@@ -245,6 +270,7 @@ class Compositor:
 
     def _caption(self, cue_pos: int) -> tuple[np.ndarray, Box] | None:
         if cue_pos in self._caption_cache:
+            self._caption_cache.move_to_end(cue_pos)
             return self._caption_cache[cue_pos]
         cue = self.cues[cue_pos]
         st = self.style
@@ -266,7 +292,7 @@ class Compositor:
         if not box.inside(self.safe):  # more text than the safe area holds: still whole
             self.notes.append(f"cue {cue.index}: caption larger than the title-safe area")
         out = (sprite, box)
-        self._caption_cache[cue_pos] = out
+        _keep(self._caption_cache, cue_pos, out)
         return out
 
     # ------------------------------------------------------------------ per frame
@@ -373,7 +399,7 @@ class Compositor:
         if entry is None or entry[0] is not sprite:
             alpha = sprite[..., 3:4].astype(np.uint16)
             entry = (sprite, 255 - alpha, sprite[..., :3].astype(np.uint16) * alpha + 127)
-            self._blend_cache[id(sprite)] = entry
+        _keep(self._blend_cache, id(sprite), entry)
         return entry[1], entry[2]
 
     def _blit(self, frame: np.ndarray, sprite: np.ndarray, box: Box) -> None:
@@ -396,23 +422,88 @@ class Compositor:
         frame[fy0:fy1, fx0:fx1] = acc
 
     def run(self, frames: Iterator[np.ndarray], total_in: int) -> Iterator[np.ndarray]:
-        """Composite every frame of ``frames`` (output frames, in order)."""
-        self._last_src = max(0, total_in - 1)
-        self.frames = []
-        for k, frame in enumerate(frames):
-            if not (self.captions or self.labels):
-                yield frame
-                continue
-            draws, record = self.overlay(k)
-            self.frames.append(record)
-            if draws:
-                frame = np.array(frame, dtype=np.uint8, copy=True)
-                for sprite, box in draws:
-                    self._blit(frame, sprite, box)
-            yield frame
-        self._finish()
+        """Composite every frame of ``frames`` (output frames, in order).
 
-    def _finish(self) -> None:
+        Each frame's record goes to the sidecar as soon as both neighbouring shots are loaded
+        (a transition's faces come from them), and a shot's regions are forgotten once no
+        frame still to come needs them: memory does not grow with the video's length."""
+        self._last_src = max(0, total_in - 1)
+        self.frames = []  # every record, kept in memory only when there is no sidecar file
+        self._pending: list[dict] = []  # records waiting for the next shot's regions
+        self.recorded = 0
+        self._forgotten = 0  # shots below this have left the feed
+        out = self._open_sidecar()
+        try:
+            for k, frame in enumerate(frames):
+                if not (self.captions or self.labels):
+                    yield frame
+                    continue
+                draws, record = self.overlay(k)
+                self._pending.append(record)
+                self._write_ready(out, final=False)
+                if draws:
+                    frame = np.array(frame, dtype=np.uint8, copy=True)
+                    for sprite, box in draws:
+                        self._blit(frame, sprite, box)
+                yield frame
+            self._finish(out)
+        finally:
+            if out is not None:
+                out.close()
+
+    def _open_sidecar(self):
+        if self.sidecar is None:
+            return None
+        out = self.sidecar.with_suffix(".tmp").open("w", encoding="utf-8")
+        head = {
+            "version": VERSION,
+            "width": self.w,
+            "height": self.h,
+            "fps": self.fps,
+            "title_safe": self.safe.as_list(),
+            "captions": self.captions,
+            "labels": self.labels,
+            "fonts": [f.slug for f in self.chain.faces],
+            "cues": [
+                {"index": c.index, "start_s": c.start_s, "end_s": c.end_s, "text": c.text}
+                for c in self.cues
+            ],
+        }
+        out.write(json.dumps(head, separators=(",", ":"))[:-1] + ',"frames":[')
+        return out
+
+    def _write_ready(self, out, *, final: bool) -> None:
+        """Write the records whose shot's neighbours are loaded (all of them when ``final``),
+        with the faces a transition blends in from those neighbours (for the mouth check)."""
+        n = 0
+        last = len(self.feed.counts) - 1
+        for rec in self._pending:
+            shot = rec["shot"]
+            if not final and shot < last and not self.feed.has(shot + 1):
+                break
+            extra = {}
+            for other, local in self.feed.neighbours(shot, rec["local"]):
+                for lab, kind, b in self.feed.regions(other, local):
+                    if kind == "face":
+                        extra[f"{other}:{lab}"] = b.as_list()
+            if extra:
+                rec["blended_faces"] = extra
+            if out is not None:
+                out.write(("," if self.recorded else "") + json.dumps(rec, separators=(",", ":")))
+            else:
+                self.frames.append(rec)
+            self.recorded += 1
+            n += 1
+        if n:
+            del self._pending[:n]
+            # Frames still to come belong to the last shot written or later (more of its frames
+            # may follow), so a shot two back from it is unused.
+            upcoming = self._pending[0]["shot"] if self._pending else shot
+            while self._forgotten < upcoming - 1:
+                self.feed.forget(self._forgotten)
+                self._forgotten += 1
+
+    def _finish(self, out) -> None:
         if self._missing:
             chars = "".join(sorted(self._missing))
             self.notes.append(
@@ -420,32 +511,8 @@ class Compositor:
             )
         for key, n in sorted(self._dropped.items()):
             self.notes.append(f"name tag {key!r} left out of {n} frame(s): no free place")
-        # Faces of the neighbouring shot blended in by a transition (for the mouth check).
-        for rec in self.frames:
-            extra = {}
-            for shot, local in self.feed.neighbours(rec["shot"], rec["local"]):
-                for lab, kind, b in self.feed.regions(shot, local):
-                    if kind == "face":
-                        extra[f"{shot}:{lab}"] = b.as_list()
-            if extra:
-                rec["blended_faces"] = extra
-        if self.sidecar is not None:
-            doc = {
-                "version": VERSION,
-                "width": self.w,
-                "height": self.h,
-                "fps": self.fps,
-                "title_safe": self.safe.as_list(),
-                "captions": self.captions,
-                "labels": self.labels,
-                "fonts": [f.slug for f in self.chain.faces],
-                "cues": [
-                    {"index": c.index, "start_s": c.start_s, "end_s": c.end_s, "text": c.text}
-                    for c in self.cues
-                ],
-                "notes": self.notes,
-                "frames": self.frames,
-            }
-            tmp = self.sidecar.with_suffix(".tmp")
-            tmp.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
-            tmp.replace(self.sidecar)
+        self._write_ready(out, final=True)
+        if out is not None and self.sidecar is not None:
+            out.write('],"notes":' + json.dumps(self.notes) + "}")
+            out.close()
+            self.sidecar.with_suffix(".tmp").replace(self.sidecar)

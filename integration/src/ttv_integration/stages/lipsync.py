@@ -1,6 +1,8 @@
-"""Clip + AudioClip -> Clip with mouth motion, per shot. Pulls each shot's keyframe, motion
-and extension on demand, one shot at a time, so memory holds one shot's frames at most; a
-shot whose lip-synced clip is cached needs none of them."""
+"""Clip + AudioClip -> Clip with mouth motion, per shot, made when the render first needs it.
+
+Each shot pulls its keyframe, motion and extension on demand, so memory holds a shot's frames
+only while the render needs them; a shot whose lip-synced clip is cached needs none of them
+(its makers are credited from the artifact's lineage)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from ttv_contracts.v1 import LipSyncer
 from ..artifacts import ClipArtifact
 from ..executor import Ref
 from . import extender, keyframe, motion, voice
-from .base import Stage
+from .base import PerShot, Stage
 
 UPSTREAM = (keyframe.STAGE, motion.STAGE, extender.STAGE)
 
@@ -18,19 +20,21 @@ def _run(ex, st) -> None:
     for stage in (*UPSTREAM, STAGE):
         ex.stage_stats(stage.name, stage.slot)
         ex.progress.start(stage.name, len(st.specs))
-    refs = []
-    for i, spec in enumerate(st.specs):
-        aref = st.audio[i]
-        key = ex.key(STAGE, st.extended.key(i), aref.key, spec.characters)
-        lineage = ex.cached_lineage(STAGE, key)
-        if lineage is not None:  # the whole shot is done: credit the makers, compute nothing
+
+    def key(i: int) -> str:
+        return ex.key(STAGE, st.extended.key(i), st.audio[i].key, st.specs[i].characters)
+
+    def get(i: int):
+        spec, aref, k = st.specs[i], st.audio[i], key(i)
+        hit = ex.cache.get(STAGE.name, k, STAGE.artifact)
+        if hit is not None:  # the whole shot is done: credit the makers, compute nothing
+            clip, lineage = hit
             for stage in (*UPSTREAM, STAGE):
                 ex.reused(stage, lineage)
                 ex.progress.advance(stage.name)
-            refs.append(Ref(STAGE.name, key, lineage))
-            continue
+            return clip, Ref(STAGE.name, k, lineage)
 
-        def compute(i=i, spec=spec, aref=aref):
+        def compute():
             clip, eref = st.extended.get(i)
             for stage in UPSTREAM:
                 ex.progress.advance(stage.name)
@@ -38,16 +42,21 @@ def _run(ex, st) -> None:
             synced = ex.call(STAGE, clip, audio, spec.characters, num_frames=clip.num_frames)
             return synced, (eref, aref)
 
-        _, ref = ex.produce(STAGE, key, compute)
+        clip, ref = ex.produce(STAGE, k, compute)
         # Consumed: free the shot's frames now (the lip-synced clip is what stays).
         ex.cache.drop(keyframe.STAGE.name, st.keyframes.key(i))
         ex.cache.drop(motion.STAGE.name, st.motion.key(i))
         ex.cache.drop(extender.STAGE.name, st.extended.key(i))
-        refs.append(ref)
         ex.progress.advance(STAGE.name)
+        return clip, ref
+
+    st.lipsync = PerShot(key, get)
+
+
+def finish(ex) -> None:
+    """The shots are all synced (the render consumed them): close the group's progress."""
     for stage in (*UPSTREAM, STAGE):
         ex.progress.finish(stage.name)
-    st.lipsync = refs
 
 
 STAGE = Stage(

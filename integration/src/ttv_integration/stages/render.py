@@ -1,7 +1,9 @@
 """The streaming render: timeline frames -> interpolator -> upscaler -> watermark -> H.264.
 
-Frames stream through (memory does not grow with the video's length); audio and subtitle
-cues are written shot by shot on the same timeline. The executor runs the stream under its
+Frames stream through (memory does not grow with the video's length). The shots themselves
+are lip-synced and blended as the render pulls them, on a producer thread one shot ahead
+(:meth:`~ttv_integration.executor.Executor.ahead`); audio and subtitle cues are written shot
+by shot on the same timeline. The executor runs the stream under its
 watchdog and restarts it on the next candidate when a link fails or stalls.
 """
 
@@ -24,8 +26,11 @@ from ttv_contracts.v1 import (
 
 from .. import compositor
 from ..encoder import Mp4Writer, srt
-from . import transitions, voice
+from . import voice
 from .base import Link, Stage
+
+#: finished shots (lip-synced, cuts blended) that may wait for the render at once
+SHOTS_AHEAD = 2
 
 LINKS = (
     Link("interpolator", FrameInterpolator.interpolate),
@@ -58,7 +63,7 @@ def _run(ex, st) -> None:
     rd = st.rd
     key = ex.key(
         STAGE,
-        [r.key for r in st.final],
+        st.final.keys,
         [r.key for r in st.audio],
         cfg.width,
         cfg.height,
@@ -68,7 +73,7 @@ def _run(ex, st) -> None:
         [cfg.burn_captions, cfg.burn_labels, cfg.title_safe, compositor.VERSION],
     )
     upstream: dict[str, str] = {}
-    for ref in (*st.final, *st.audio):
+    for ref in st.audio:
         upstream.update(ref.lineage)
     video, marker = rd.path("video.mp4"), rd.path("video.key")
     for link in LINKS:
@@ -81,6 +86,7 @@ def _run(ex, st) -> None:
             done = {}
         if done.get("key") == key:
             lineage = done.get("lineage", {})
+            st.final.credit(lineage)  # the shots it holds were made earlier, not now
             for link in LINKS:
                 ex.reused(_link_stage(link), lineage)
             encode.reused += 1
@@ -90,7 +96,7 @@ def _run(ex, st) -> None:
     total_in = sum(t.num_frames for t in st.timeline)
     total_out = output_frame_count(total_in, cfg.timeline_fps, cfg.fps)
     payload = WatermarkPayload(run_id=st.run_id, content_digest=st.lesson.digest())
-    attempt = {"n": 0}
+    attempt: dict = {"n": 0}
 
     def run_once(impls, watch) -> None:
         attempt["n"] += 1
@@ -108,15 +114,22 @@ def _run(ex, st) -> None:
         comp, feed = compositor.for_render(cfg, st, rd.path("overlay.json"))
         attempt["compositor"] = comp
 
+        # The shots are lip-synced and blended on a producer thread, one shot ahead of the
+        # frames being encoded: the render starts after the first cut, not after the last.
+        shots = ex.ahead(st.final.clips(), window=SHOTS_AHEAD, on_wait=watch.touch)
+        lineage = attempt["lineage"] = dict(upstream)
+
         def source():
             for i, (t, aref, cue) in enumerate(zip(st.timeline, st.audio, st.cues, strict=True)):
+                clip, ref = next(shots)
+                lineage.update(ref.lineage)
                 a0 = t.start_frame * cfg.audio_rate // cfg.timeline_fps
                 a1 = (t.start_frame + t.num_frames) * cfg.audio_rate // cfg.timeline_fps
                 audio = ex.load(voice.STAGE, aref)
                 skip = t.trim_in * cfg.audio_rate // cfg.timeline_fps  # a trimmed head
                 writer.write_audio(fit_audio(audio, cfg.audio_rate, skip + a1 - a0)[skip:])
                 writer.add_cue(cue)
-                clip = transitions.final_clip(ex, st, i)
+                ex.cache.drop(voice.STAGE.name, aref.key)  # on disk; nothing else reads it now
                 feed.add(i, clip)
                 yield from clip.frames
 
@@ -145,6 +158,8 @@ def _run(ex, st) -> None:
         except BaseException:
             writer.abort()
             raise
+        finally:
+            shots.close()
 
     picks, watch = ex.stream(STAGE, total_in, run_once)
     for old in rd.root.glob("render-*.mp4"):
@@ -161,7 +176,7 @@ def _run(ex, st) -> None:
             f"wrote {watch.frames_written} frames, the timeline needs {total_out}",
             module="ttv-integration",
         )
-    lineage = dict(upstream)
+    lineage = dict(attempt["lineage"])
     for link in LINKS:
         name = picks[link.slot]
         lineage[link.slot] = f"{name}@{ex.version(link.slot, name)}"
