@@ -97,7 +97,10 @@ def test_kill_and_resume(tmp_path, reference, slot, at):
     second = _run(lesson, out, run_dir, slot, at, True)
     assert second.returncode == 0, second.stderr
     stages = json.loads(second.stdout.strip().splitlines()[-1])
-    # Stages run in groups; the per-shot group interleaves its four stages shot by shot.
+    # Stages run in groups; the per-shot group interleaves its four stages shot by shot. The
+    # render pulls shots through lip-sync and transitions one shot ahead; with this lesson's
+    # two shots both are synced before the first blend and blended before output frame 10,
+    # so the groups stay ordered here (a longer lesson interleaves them with the render).
     groups = [
         ["narrative"],
         ["identity"],
