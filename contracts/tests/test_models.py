@@ -66,3 +66,18 @@ def test_schemas_export(tmp_path):
     assert {p.stem for p in paths} == set(schemas())
     lesson = json.loads((tmp_path / "Lesson.json").read_text())
     assert "title" in lesson["properties"]
+
+
+def test_season_is_optional_and_checked():
+    """contracts 1.3: SceneContext.season and ShotSpec.season default to unknown (a 1.0
+    producer still validates) and take only the four seasons."""
+    from ttv_contracts.testing import sample_spec
+    from ttv_contracts.v1 import SceneContext
+
+    ctx = SceneContext(shot_index=0, location_id="a", setting="a field", palette=("#102030",))
+    assert ctx.season == "unknown" and sample_spec().season == "unknown"
+    assert ctx.model_copy(update={"season": "winter"}).season == "winter"
+    with pytest.raises(ValidationError):
+        SceneContext(
+            shot_index=0, location_id="a", setting="a field", palette=("#102030",), season="wet"
+        )

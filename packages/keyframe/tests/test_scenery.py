@@ -131,6 +131,19 @@ def test_winter_shows_through_a_window():
     assert hist_distance(render(**room), render(**room, prompt="on a winter morning")) > 0.01
 
 
+def test_the_scenes_season_brings_winter_to_a_shot_that_does_not_say_it():
+    """kettle_race's last shot, "a quiet classroom after the bell", is the same winter day:
+    the scene carries the season (contracts 1.3 ``season``) and the window shows snow."""
+    room = dict(setting="a quiet classroom after the bell", indoor_outdoor="indoor")
+    assert not interpret(spec(**room)).winter
+    assert interpret(spec(**room, season="winter")).winter
+    assert hist_distance(render(**room), render(**room, season="winter")) > 0.01
+    field = dict(setting="a field behind the school", prompt="they ran across it")
+    ground = render(**field, season="winter")[2 * H // 3 :]
+    assert luma(ground) > luma(render(**field)[2 * H // 3 :]) + 60
+    assert np.array_equal(render(**field, season="summer"), render(**field))
+
+
 def test_night_sky_is_dark_and_day_sky_is_blue():
     day, night = render(), render(time_of_day="night")
     sky_day, sky_night = day[: H // 3].astype(float), night[: H // 3].astype(float)

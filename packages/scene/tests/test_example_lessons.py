@@ -149,3 +149,28 @@ def test_calm_is_weather_only_of_the_sky_sea_or_day():
 def test_time_adverbs_and_symbols_end_a_noun_phrase():
     assert "window" in analyze("So the rain on your window today may once have been ice.").objects
     assert "steam" in analyze("The water turned → steam in a minute.").objects
+
+
+def test_the_season_holds_through_the_lesson():
+    """Winter is named once, in the kitchen's setting; the playground and the classroom after
+    the bell are the same winter day (their backdrops must not turn green)."""
+    assert [c.season for c in build(KETTLE_RACE).shots] == ["winter"] * 4
+    assert [c.season for c in build(LIGHTHOUSE).shots] == ["unknown"] * 9
+    # the opening shots take the first season named; another one named takes over
+    book = build(
+        (
+            (None, "The lambs were born on the farm."),
+            (None, "That spring the river flooded the lower field."),
+            (None, "By midsummer the hay stood high."),
+            (None, "The children swam every evening."),
+        )
+    )
+    assert [c.season for c in book.shots] == ["spring", "spring", "summer", "summer"]
+
+
+def test_season_words_that_are_not_a_season():
+    assert analyze("The spring of the old clock snapped.").season is None
+    assert analyze("Water bubbled from a spring in the rocks.").season is None
+    assert analyze("The leaves began to fall from the trees.").season is None  # a verb
+    assert analyze("In spring the lambs were born.").season == "spring"
+    assert analyze("a wintry harbour", phrase=True).season == "winter"

@@ -157,6 +157,9 @@ TimeOfDay = Literal["dawn", "day", "dusk", "night", "unknown"]
 Weather = Literal["clear", "cloudy", "rain", "storm", "snow", "fog", "wind", "unknown"]
 #: Whether a shot happens inside or outside (contracts 1.1).
 IndoorOutdoor = Literal["indoor", "outdoor", "unknown"]
+#: The season a shot happens in (contracts 1.3): winter draws snow on the ground whatever the
+#: sky does ("a kitchen on a winter morning" is not snowing). "unknown" when the text names none.
+Season = Literal["spring", "summer", "autumn", "winter", "unknown"]
 
 
 class Location(Model):
@@ -182,6 +185,8 @@ class SceneContext(Model):
     # contracts 1.1, optional: backdrop attributes for the frame makers
     weather: Weather = "unknown"
     indoor_outdoor: IndoorOutdoor = "unknown"
+    # contracts 1.3, optional: the season, carried through the lesson until another is named
+    season: Season = "unknown"
 
 
 class SceneBook(Model):
@@ -304,6 +309,7 @@ class ShotSpec(Model):
     weather: Weather = "unknown"
     indoor_outdoor: IndoorOutdoor = "unknown"
     objects: tuple[str, ...] = ()
+    season: Season = "unknown"  # contracts 1.3, optional (from SceneContext.season)
 
     @property
     def duration_s(self) -> float:

@@ -11,6 +11,14 @@ from ..rundir import digest
 from .base import Stage
 
 
+def _season(scene) -> str:
+    """The scene's season for the prompt, unless the setting already says it."""
+    season = getattr(scene, "season", "unknown")
+    if season == "unknown" or season in scene.setting.lower():
+        return ""
+    return season
+
+
 def compose(cfg, plan, cast, book, track, t, narration: str | None = None) -> ShotSpec:
     shot = plan.shots[t.index]
     narration = shot.narration if narration is None else narration
@@ -23,6 +31,7 @@ def compose(cfg, plan, cast, book, track, t, narration: str | None = None) -> Sh
         for p in (
             scene.setting,
             scene.time_of_day if scene.time_of_day != "unknown" else "",
+            _season(scene),
             looks,
             f"{cue.emotion.value} mood",
             narration,
@@ -50,6 +59,7 @@ def compose(cfg, plan, cast, book, track, t, narration: str | None = None) -> Sh
         weather=scene.weather,
         indoor_outdoor=scene.indoor_outdoor,
         objects=tuple(scene.objects),
+        season=getattr(scene, "season", "unknown"),
     )
 
 

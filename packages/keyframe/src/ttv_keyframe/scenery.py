@@ -134,7 +134,7 @@ class View:
     shapes: frozenset[str] = frozenset()
     inferred: tuple[str, ...] = ()  # attributes that came from words, not from the spec
     place: frozenset[str] = frozenset()  # the shapes the setting itself names
-    winter: bool = False  # a winter word in the setting or the shot's text
+    winter: bool = False  # the scene's season, or a winter word in the setting or the text
 
     @property
     def snow_cover(self) -> bool:
@@ -188,7 +188,10 @@ def interpret(spec) -> View:
     for shape in list(shapes):
         shapes.update(_EXPANDS.get(shape, ()))
     place = frozenset(_WORD_SHAPE[w] for w in setting if w in _WORD_SHAPE)
-    winter = any(w in _WINTER_WORDS for w in (*setting, *prompt))
+    # the scene's season (contracts 1.3) carries winter to shots that do not say it
+    winter = getattr(spec, "season", "unknown") == "winter" or any(
+        w in _WINTER_WORDS for w in (*setting, *prompt)
+    )
     return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred), place, winter)
 
 

@@ -198,6 +198,42 @@ class ShotAnalysis:
     explicit_io: str | None = None  # only an explicit "inside"/"outside"/"indoors"/"outdoors"
     sky: bool = False  # sky or weather named (outdoor when nothing says indoor)
     objects: list[str] = field(default_factory=list)
+    season: str | None = None  # the first season named ("a winter morning": winter)
+
+
+#: Season words. "fall" is left out (a verb far more often than a season), and "spring" counts
+#: only where it reads as a time ("in spring", "a spring morning"), not water or a coil.
+SEASON_WORDS = {
+    "winter": "winter",
+    "winters": "winter",
+    "wintry": "winter",
+    "wintertime": "winter",
+    "midwinter": "winter",
+    "summer": "summer",
+    "summers": "summer",
+    "summertime": "summer",
+    "midsummer": "summer",
+    "autumn": "autumn",
+    "autumns": "autumn",
+    "autumnal": "autumn",
+    "springtime": "spring",
+}
+_SPRING_BEFORE = {"in", "this", "that", "last", "next", "early", "late", "every", "one"}
+_SEASON_AFTER = {"morning", "day", "days", "afternoon", "evening", "night", "break", "holidays"}
+
+
+def _season(words: list[str], skip: list[bool]) -> str | None:
+    for i, w in enumerate(words):
+        if skip[i]:
+            continue
+        if w in SEASON_WORDS:
+            return SEASON_WORDS[w]
+        if w == "spring":
+            prev = words[i - 1] if i else ""
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if prev in _SPRING_BEFORE or nxt in _SEASON_AFTER:
+                return "spring"
+    return None
 
 
 def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list[list[bool]]]:
@@ -525,6 +561,8 @@ def analyze(
         tags = [t for _, t in toks]
         if result.time is None:
             result.time = _time(words, tags, masks[si])
+        if result.season is None:
+            result.season = _season(words, masks[si])
         c, gone = _weather(words, tags, masks[si])
         cats |= c
         gone_all |= {(si, g) for g in gone}

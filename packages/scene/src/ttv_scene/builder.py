@@ -68,8 +68,8 @@ class SceneOptions(ImplementationOptions):
     )
 
 
-#: Backdrop fields added in ttv-contracts 1.1; with contracts 1.0 they are left out.
-_BACKDROP_FIELDS = {"weather", "indoor_outdoor"} & set(SceneContext.model_fields)
+#: Backdrop fields added in ttv-contracts 1.1 (season: 1.3); older contracts leave them out.
+_BACKDROP_FIELDS = {"weather", "indoor_outdoor", "season"} & set(SceneContext.model_fields)
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
 _TIME_PHRASE = re.compile(
@@ -116,6 +116,7 @@ class _ShotInfo:
     weather: str | None = None
     indoor_outdoor: str | None = None
     sky: bool = False
+    season: str | None = None
 
 
 class GraphScene(SceneBuilder):
@@ -212,7 +213,7 @@ class GraphScene(SceneBuilder):
             said = analysis.analyze(shot.narration, people)
             place = _Place(said.place.key, said.place.name) if said.place else None
             time, weather, io = said.time, said.weather, said.indoor_outdoor
-            sky = said.sky
+            sky, season = said.sky, said.season
             if shot.setting and shot.setting.strip():
                 # a setting is a noun phrase: its first place phrase is the place, and that
                 # phrase's head decides inside/outside ("the lamp room at the top of the
@@ -221,6 +222,7 @@ class GraphScene(SceneBuilder):
                 place = self.setting_place(shot.setting)
                 head = analysis.place_in_setting(shot.setting)
                 time = given.time or time
+                season = given.season or season
                 weather = given.weather or weather
                 if given.explicit_io:
                     io = given.explicit_io  # "a cold playground outside the school"
@@ -234,6 +236,7 @@ class GraphScene(SceneBuilder):
             objects = [o for o in said.objects if not place or o != place.key]
             info = _ShotInfo(place, shot.setting, time, objects[: self.max_objects])
             info.weather, info.indoor_outdoor, info.sky = weather, io, sky
+            info.season = season
             infos.append(info)
         # carry places, times, weather and inside/outside forward; opening shots take the
         # first place named
@@ -241,8 +244,13 @@ class GraphScene(SceneBuilder):
             slugify(plan.title), plan.title
         )
         place, time, weather, io = first, None, None, None
+        # a season holds for the whole lesson until another is named (the opening shots take
+        # the first one named: "that winter" in shot 3 was winter in shot 1 too)
+        season = next((i.season for i in infos if i.season), None)
         setting: str | None = None
         for info in infos:
+            season = info.season or season
+            info.season = season
             # weather carries within a scene; a new scene (another explicit setting) that is
             # in another place or at another time of day starts with none unless it names
             # some ("the island harbour at sunrise" after a storm at night). Narration alone
@@ -324,6 +332,7 @@ class GraphScene(SceneBuilder):
                 time_of_day=time,
                 weather=info.weather or "unknown",
                 indoor_outdoor=info.indoor_outdoor or "unknown",
+                season=info.season or "unknown",
                 beat=shot.beat.value,
             )
             g.add_edge(node, f"location:{look.id}", key="at")
@@ -341,6 +350,7 @@ class GraphScene(SceneBuilder):
             backdrop = {
                 "weather": info.weather or "unknown",
                 "indoor_outdoor": info.indoor_outdoor or "unknown",
+                "season": info.season or "unknown",
             }
             contexts.append(
                 SceneContext(
