@@ -254,6 +254,43 @@ def test_tag_sits_near_its_face():
     assert tag.y1 <= face.y0 and abs(tag.cx - face.cx) < 1  # straight above the head
 
 
+def test_tag_of_a_face_at_the_frame_edge_stays_just_above_it():
+    """kettle_race, frame 600: Lucía's face at the right edge (1128-1250 of 1280). Centred
+    above it the tag leaves the title-safe area, and the next candidates (beside her own
+    body) are taken; the tag went to the ring further out, 80 px up and 80 px left, over the
+    sky. It slides sideways into the safe area instead, right above her head."""
+    frame = Box(0, 0, 1280, 720)
+    safe = safe_area(1280, 720, 0.1)
+    face = Box(1128, 224, 1250, 346)
+    fig = Figure("luc-a", "Lucía", face, Box(1096, 224, 1280, 684))
+    layout = Placer(safe, gap=5.76).place([fig], None, None, {"luc-a": (104, 67)}, step=40)
+    tag = layout.tags["luc-a"]
+    assert tag.inside(safe) and tag.inside(frame)
+    assert face.y0 - 12 <= tag.y1 <= face.y0  # just above the head, not a head higher
+    assert tag.x0 < face.x1 and tag.x1 > face.x0  # over the head, not beside it
+
+
+def test_a_tag_moves_nearer_only_once_the_nearer_place_stays_free():
+    """Sticky, not stuck: a tag pushed out by a caption comes back above the head once the
+    caption has been gone for SETTLE_FRAMES frames, and not before (no hopping)."""
+    frame = Box(0, 0, 640, 360)
+    safe = safe_area(640, 360, 0.1)
+    face = Box(300, 150, 340, 190)
+    fig = Figure("a", "Ana", face, figure_box(face, frame))
+    placer = Placer(safe, gap=3)
+    blocker = Box(250, 110, 390, 146)  # a caption right where the tag would go
+
+    def tag(caption):
+        return placer.place([fig], caption, None, {"a": (60, 18)}, step=28).tags["a"]
+
+    pushed = tag(blocker)
+    assert abs(pushed.cx - face.cx) > 1  # moved aside (beside the head)
+    placed = [tag(None) for _ in range(Placer.SETTLE_FRAMES + 2)]
+    assert all(t == pushed for t in placed[: Placer.SETTLE_FRAMES - 1])
+    assert abs(placed[-1].cx - face.cx) < 1 and placed[-1].y1 <= face.y0  # back above
+    assert placed[-1] == placed[-2]  # and stays
+
+
 # ---------------------------------------------------------------------------- render
 
 

@@ -34,7 +34,7 @@ from ttv_contracts.v1.tracks import fit_regions, sample_track
 from .fonts import FontChain
 from .layout import Box, Figure, Placer, figure_box, safe_area
 
-VERSION = "4"
+VERSION = "5"  # bump when the drawing or the layout changes (it keys the render cache)
 
 
 @dataclass(frozen=True)
@@ -210,6 +210,7 @@ class Compositor:
         self.safe = safe_area(width, height, title_safe)
         self.frame_box = Box(0, 0, width, height)
         self.placer = Placer(self.safe, gap=max(2.0, height * 0.008))
+        self._placed_shot = -1
         self.sidecar = sidecar
         self.frames: list[dict] = []
         self.notes: list[str] = []
@@ -322,6 +323,9 @@ class Compositor:
         pos = min(k * self.fps_in / self.fps, float(self._last_src))
         src = min(math.floor(pos + 1e-9), self._last_src)
         shot, local = self.feed.locate(src)
+        if shot != self._placed_shot:  # a cut: nothing on screen to keep in place
+            self.placer.reset()
+            self._placed_shot = shot
         between = pos - src  # 0 on a source frame, else a blend of src and src + 1
         frac = between if local + 1 < self.feed.counts[shot] else 0.0
         straddles = between > 1e-9 and local + 1 >= self.feed.counts[shot]

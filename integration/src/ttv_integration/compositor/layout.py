@@ -131,16 +131,27 @@ def label_candidates(size: tuple[float, float], safe: Box, step: float) -> list[
     return out
 
 
-def tag_candidates(size: tuple[float, float], fig: Figure, gap: float) -> list[Box]:
-    """Positions around the face, nearest first: above, above-left/right, beside the head,
-    then the same ring further out."""
+def tag_candidates(
+    size: tuple[float, float], fig: Figure, gap: float, safe: Box | None = None
+) -> list[Box]:
+    """Positions around the face, nearest first: above (slid sideways into the safe area for
+    a face near its edge), above-left/right, beside the head, then the same ring further
+    out."""
     w, h = size
     f = fig.face
     out = []
     for k in range(4):
         d = gap + k * (h + gap)
+        above = Box(f.cx - w / 2, f.y0 - d - h, f.cx + w / 2, f.y0 - d)
+        out.append(above)
+        if safe is not None:
+            # a face at the frame's edge: still straight above, as far in as the edge allows
+            # (not a ring further out on the diagonal, a head's height away). Always listed,
+            # so a candidate's index (what the placer keeps between frames) means one place.
+            x0 = min(max(above.x0, safe.x0), safe.x1 - w)
+            inward = x0 < f.x1 + w / 2 and x0 + w > f.x0 - w / 2  # over, or next to, the head
+            out.append(Box(x0, above.y0, x0 + w, above.y1) if inward else above)
         out += [
-            Box(f.cx - w / 2, f.y0 - d - h, f.cx + w / 2, f.y0 - d),  # above
             Box(f.x0 - w - d, f.y0 - d - h, f.x0 - d, f.y0 - d),  # above left
             Box(f.x1 + d, f.y0 - d - h, f.x1 + d + w, f.y0 - d),  # above right
         ]
@@ -155,23 +166,43 @@ def tag_candidates(size: tuple[float, float], fig: Figure, gap: float) -> list[B
 class Placer:
     """Greedy placement of label and tags for a sequence of frames (sticky between frames)."""
 
+    #: frames a nearer place must stay free before a tag or label moves to it (0.5 s at 24
+    #: fps): text does not hop between places, and does not stay far once the way is clear
+    SETTLE_FRAMES = 12
+
     def __init__(self, safe: Box, gap: float) -> None:
         self.safe = safe
         self.gap = gap
         self._last: dict[str, int] = {}
+        self._nearer: dict[str, int] = {}  # frames a nearer candidate has been free
+
+    def reset(self) -> None:
+        """A new shot: a new picture, so every place is chosen afresh (nothing to stick to)."""
+        self._last.clear()
+        self._nearer.clear()
 
     def _pick(self, key: str, cands: list[Box], obstacles: list[Box]) -> Box | None:
-        order = list(range(len(cands)))
+        best = next(
+            (i for i, c in enumerate(cands) if _free(c, self.safe, obstacles, self.gap)), None
+        )
         last = self._last.get(key)
-        if last is not None and last < len(cands):
-            order.remove(last)
-            order.insert(0, last)
-        for i in order:
-            if _free(cands[i], self.safe, obstacles, self.gap):
-                self._last[key] = i
-                return cands[i]
-        self._last.pop(key, None)
-        return None
+        keep = (
+            last is not None
+            and last < len(cands)
+            and best is not None
+            and best < last
+            and _free(cands[last], self.safe, obstacles, self.gap)
+        )
+        if keep:  # sticky: move nearer only once the nearer place has stayed free a while
+            self._nearer[key] = self._nearer.get(key, 0) + 1
+            if self._nearer[key] < self.SETTLE_FRAMES:
+                return cands[last]
+        self._nearer.pop(key, None)
+        if best is None:
+            self._last.pop(key, None)
+            return None
+        self._last[key] = best
+        return cands[best]
 
     def place(
         self,
@@ -196,7 +227,8 @@ class Placer:
             size = tag_sizes.get(fig.key)
             if size is None:
                 continue
-            box = self._pick(f"tag:{fig.key}", tag_candidates(size, fig, self.gap), obstacles)
+            cands = tag_candidates(size, fig, self.gap, self.safe)
+            box = self._pick(f"tag:{fig.key}", cands, obstacles)
             if box is None:
                 out.dropped.append(fig.key)
                 continue
