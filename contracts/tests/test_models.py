@@ -81,3 +81,14 @@ def test_season_is_optional_and_checked():
         SceneContext(
             shot_index=0, location_id="a", setting="a field", palette=("#102030",), season="wet"
         )
+
+
+def test_keyframe_background_is_optional_and_the_images_size():
+    """contracts 1.3: Keyframe.background, the picture without its figures."""
+    from ttv_contracts.v1 import Keyframe
+
+    image = np.zeros((8, 12, 3), np.uint8)
+    assert Keyframe(image=image).background is None
+    assert Keyframe(image=image, background=image.copy()).background.shape == (8, 12, 3)
+    with pytest.raises(ValidationError, match="same picture"):
+        Keyframe(image=image, background=np.zeros((8, 10, 3), np.uint8))

@@ -130,3 +130,25 @@ def test_patch_finds_changed_frames_across_comparison_blocks():
     assert patch.indices == (0, 50, 119)
     same = FramePatch.between(Clip(frames=frames, fps=12), Clip(frames=frames, fps=12))
     assert same.indices == ()
+
+
+def test_keyframe_artifact_keeps_the_background():
+    """A cached keyframe keeps its background (contracts 1.3): a resumed run's camera move
+    reveals the same backdrop as the first run's."""
+    from ttv_contracts.v1 import Keyframe, Region
+    from ttv_integration.artifacts import KeyframeArtifact
+
+    image = rng.integers(0, 256, (36, 64, 3), dtype=np.uint8)
+    regions = (Region(x=4, y=5, w=10, h=10, label="ana"),)
+    art = KeyframeArtifact()
+    for kf in (
+        Keyframe(image=image, regions=regions),
+        Keyframe(image=image, regions=regions, background=image // 2),
+    ):
+        back = art.decode(*art.encode(kf))
+        assert np.array_equal(back.image, kf.image) and back.regions == kf.regions
+        if kf.background is None:
+            assert back.background is None
+        else:
+            assert np.array_equal(back.background, kf.background)
+        assert art.nbytes(kf) == image.nbytes * (1 if kf.background is None else 2)

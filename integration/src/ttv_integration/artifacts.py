@@ -91,13 +91,22 @@ class KeyframeArtifact:
     suffix: str = ".npz"
 
     def encode(self, value: Keyframe) -> tuple[bytes, dict[str, Any]]:
-        return _npz(True, image=value.image), value.model_dump(mode="json", exclude={"image"})
+        arrays = {"image": value.image}
+        background = getattr(value, "background", None)  # contracts 1.3
+        if background is not None:
+            arrays["background"] = background
+        header = value.model_dump(mode="json", exclude={"image", "background"})
+        return _npz(True, **arrays), header
 
     def decode(self, data: bytes, header: dict[str, Any]) -> Keyframe:
-        return Keyframe(image=_unnpz(data)["image"], **header)
+        arrays = _unnpz(data)
+        if "background" in arrays:
+            return Keyframe(image=arrays["image"], background=arrays["background"], **header)
+        return Keyframe(image=arrays["image"], **header)
 
     def nbytes(self, value: Keyframe) -> int:
-        return int(value.image.nbytes)
+        background = getattr(value, "background", None)
+        return int(value.image.nbytes) + (int(background.nbytes) if background is not None else 0)
 
 
 #: A clip is stored as Zstandard-compressed frame differences when at most this fraction of

@@ -50,6 +50,27 @@ def test_each_character_has_a_body_region_holding_its_face():
         assert b.h > 3 * face.h
 
 
+@pytest.mark.parametrize(
+    "setting", ["a busy school kitchen on a winter morning", "a small fishing boat in a storm"]
+)
+def test_the_background_is_the_picture_without_its_figures(setting):
+    """contracts 1.3 ``Keyframe.background``: the backdrop the figures were drawn on (the
+    boat's hull in front of them too), so a camera move can reveal what is really behind
+    them instead of inpainting it. It is the figure-less render of the same shot."""
+    impl = AnimaticKeyframe()
+    kf = impl.render(spec(setting=setting))
+    empty = impl.render(spec(setting=setting, characters=()))
+    assert kf.background is not None and empty.background is None  # nothing to take away
+    assert np.array_equal(kf.background, empty.image)
+    differs = np.abs(kf.image.astype(int) - kf.background.astype(int)).max(axis=2) > 0
+    inside = np.zeros(differs.shape, bool)
+    for r in kf.regions:
+        if r.kind == "body":
+            inside[r.y : r.y + r.h, r.x : r.x + r.w] = True
+            assert differs[r.y : r.y + r.h, r.x : r.x + r.w].mean() > 0.2  # the figure
+    assert not (differs & ~inside).any()  # and nothing else
+
+
 def test_face_regions_cover_the_silhouette_head():
     """The head is drawn in the character colour: the region's centre is not backdrop."""
     impl = AnimaticKeyframe()

@@ -321,6 +321,18 @@ class Keyframe(Model):
 
     image: Frame
     regions: tuple[Region, ...] = ()
+    # contracts 1.3, optional: the same picture without its figures (what a camera move
+    # reveals behind them), from a maker that draws the backdrop first; None otherwise
+    background: Frame | None = None
+
+    @model_validator(mode="after")
+    def _background_fits(self) -> Keyframe:
+        if self.background is not None and self.background.shape != self.image.shape:
+            raise ValueError(
+                f"background is {self.background.shape}, the image {self.image.shape}: "
+                "a keyframe's background must be the same picture without its figures"
+            )
+        return self
 
 
 def region_key(r: Region) -> tuple[str, str]:

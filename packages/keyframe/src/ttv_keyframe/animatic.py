@@ -178,12 +178,17 @@ class AnimaticKeyframe(KeyframeRenderer):
 
         figures = self._layout(spec, view)
         image = Image.fromarray(img)
+        plate = image.copy()  # the backdrop alone: what a camera move reveals behind figures
         if figures:
             image = self._draw_figures(image, figures)
         if front is not None:  # what stands in front of the figures (their boat's hull)
+            layer = Image.fromarray(front, "RGBA")
             base = image.convert("RGBA")
-            base.alpha_composite(Image.fromarray(front, "RGBA"))
+            base.alpha_composite(layer)
             image = base.convert("RGB")
+            base = plate.convert("RGBA")
+            base.alpha_composite(layer)
+            plate = base.convert("RGB")
         draw = ImageDraw.Draw(image)
         text_ok = h >= MIN_TEXT_HEIGHT and w >= MIN_TEXT_HEIGHT
         if self.labels and text_ok:
@@ -197,8 +202,11 @@ class AnimaticKeyframe(KeyframeRenderer):
             self.note(f"caption left out: {w}x{h} frame is too small for readable text")
         faces = [r for r in (_face_region(fig, w, h) for fig in figures) if r is not None]
         bodies = [r for r in (_body_region(fig, w, h) for fig in figures) if r is not None]
+        extra = {}
+        if figures and "background" in Keyframe.model_fields:  # contracts 1.3
+            extra["background"] = np.asarray(plate, dtype=np.uint8).copy()
         return Keyframe(
-            image=np.asarray(image, dtype=np.uint8).copy(), regions=tuple(faces + bodies)
+            image=np.asarray(image, dtype=np.uint8).copy(), regions=tuple(faces + bodies), **extra
         )
 
     # ------------------------------------------------------------------ layout

@@ -9,8 +9,9 @@ Moves (``ShotSpec.directives.camera``):
   background split. The background is a ground plane whose near-ness grows from 45 % of
   the height (far) to 95 % (near); each face region's body is cut out with OpenCV GrabCut
   (inside the keyframe's ``body`` region for that face where it gives one) and moved as a
-  card standing on the ground at its feet's depth; the hole it leaves is filled by Telea
-  inpainting. Far things move (or grow) ``depth_ratio`` times as fast as
+  card standing on the ground at its feet's depth; the hole it leaves shows the keyframe's
+  own background where it gives one (contracts 1.3: the animatic does), else Telea
+  inpainting (which smears the colours around the hole into it). Far things move (or grow) ``depth_ratio`` times as fast as
   near ones;
 - ``static`` (or ``motion_scale`` 0): the keyframe is held.
 
@@ -320,11 +321,17 @@ def _connected_to(fg: np.ndarray, point: tuple[int, int]) -> np.ndarray:
     return (labels == label).astype(np.float32) if label else np.zeros_like(fg)
 
 
-def clean_plate(image: np.ndarray, figures: list[Figure]) -> np.ndarray:
-    """The keyframe with the figures removed (OpenCV Telea inpainting): what the far layer
-    shows where a figure has moved away."""
+def clean_plate(
+    image: np.ndarray, figures: list[Figure], background: np.ndarray | None = None
+) -> np.ndarray:
+    """The keyframe with the figures removed: what the far layer shows where a figure has
+    moved away. The keyframe's own background where it gives one (contracts 1.3: a maker
+    that draws the backdrop first knows exactly what is behind its figures); otherwise
+    guessed by OpenCV Telea inpainting, which smears the colours around the hole into it."""
     if not figures:
         return image
+    if background is not None and background.shape == image.shape:
+        return background
     hole = (np.max([f.mask for f in figures], axis=0) > 0.05).astype(np.uint8) * 255
     hole = cv2.dilate(hole, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
     radius = max(3, min(image.shape[:2]) // 60)
@@ -403,7 +410,10 @@ class CameraMotion(MotionGenerator):
             n = max(1, min(n, round(self.clip_seconds * spec.fps)))
             if n < spec.num_frames:
                 self.note(f"short clip: {n} of {spec.num_frames} frames (clip_seconds)")
-        frames, regions, tracks = self.render(image, regions, path, n)
+        background = getattr(keyframe, "background", None)  # contracts 1.3
+        if background is not None:
+            background = fit_to(background, spec.width, spec.height)[0]
+        frames, regions, tracks = self.render(image, regions, path, n, background=background)
         return Clip(frames=frames, fps=spec.fps, regions=regions, tracks=tracks)
 
     def fitted(
@@ -432,11 +442,17 @@ class CameraMotion(MotionGenerator):
         return image, tuple(moved)
 
     def render(
-        self, image: np.ndarray, regions: tuple[Region, ...], path: CameraPath, n: int
+        self,
+        image: np.ndarray,
+        regions: tuple[Region, ...],
+        path: CameraPath,
+        n: int,
+        background: np.ndarray | None = None,
     ) -> tuple[np.ndarray, tuple[Region, ...], tuple[tuple[Region, ...], ...]]:
         """``n`` frames of ``path`` over ``image`` (already the output size), the regions as
         the union of where they are over those frames, and where they are in each frame
-        (``()`` when they do not move)."""
+        (``()`` when they do not move). ``background``: the image without its figures, the
+        far layer of a 2.5-D move where the keyframe gives one (else it is inpainted)."""
         h, w = image.shape[:2]
         frames = np.empty((n, h, w, 3), np.uint8)
         if path.is_static or n == 1:
@@ -452,7 +468,9 @@ class CameraMotion(MotionGenerator):
         # 2.5-D: the ground is a plane whose near-ness grows down the frame (one remap per
         # frame, per-row pose); figures are cut-out cards standing on it at their feet's depth.
         figures = cut_figures(image, regions)
-        plate = clean_plate(image, figures)
+        plate = clean_plate(image, figures, background)
+        if plate is not background and figures:
+            self.note("no keyframe background: the far layer behind the figures is inpainted")
         depth = ground_depth(h)[:, None]
         c0x, c0y = (w - 1) / 2, (h - 1) / 2
         gx = np.arange(w, dtype=np.float32)[None, :] - np.float32(c0x)
