@@ -92,3 +92,14 @@ def test_keyframe_background_is_optional_and_the_images_size():
     assert Keyframe(image=image, background=image.copy()).background.shape == (8, 12, 3)
     with pytest.raises(ValidationError, match="same picture"):
         Keyframe(image=image, background=np.zeros((8, 10, 3), np.uint8))
+
+
+def test_keyframe_ground_is_a_fraction_of_the_height():
+    from ttv_contracts.v1 import Keyframe
+
+    image = np.zeros((8, 12, 3), np.uint8)
+    assert Keyframe(image=image).ground is None
+    assert Keyframe(image=image, ground=0.7).ground == 0.7
+    for bad in (0.0, 1.0, 1.5, -0.1):
+        with pytest.raises(ValidationError):
+            Keyframe(image=image, ground=bad)

@@ -71,6 +71,28 @@ def test_the_background_is_the_picture_without_its_figures(setting):
     assert not (differs & ~inside).any()  # and nothing else
 
 
+def test_the_ground_line_is_the_floor_inside_and_the_horizon_outside():
+    """contracts 1.3 ``Keyframe.ground``: where the ground begins, for camera moves that must
+    keep walls and cupboards upright. The floor meets the wall at 70 % of the height in every
+    room; outside it is the horizon, where the land or sea starts under the sky."""
+    from ttv_keyframe.scenery import FLOOR
+
+    impl = AnimaticKeyframe()
+    room = impl.render(spec(setting="a busy school kitchen", indoor_outdoor="indoor"))
+    assert room.ground == FLOOR == 0.7
+    image = room.image.astype(int)
+    floor_row = round(FLOOR * 180)
+    # the wall above the line and the floor below it are different surfaces
+    assert np.abs(image[floor_row - 8].mean(0) - image[floor_row + 8].mean(0)).sum() > 30
+    field = impl.render(spec(setting="a field by the sea", indoor_outdoor="outdoor"))
+    assert 0.5 < field.ground < 0.66
+    sky, land = (
+        field.image[: round(field.ground * 180) - 4],
+        field.image[round(field.ground * 180) + 4 :],
+    )
+    assert sky[..., 2].mean() > land[..., 2].mean()  # blue sky above the line
+
+
 def test_face_regions_cover_the_silhouette_head():
     """The head is drawn in the character colour: the region's centre is not backdrop."""
     impl = AnimaticKeyframe()

@@ -401,3 +401,22 @@ def test_the_far_layer_is_the_keyframes_own_background_where_it_gives_one():
     assert exact == 0, (exact, guessed)
     assert guessed > 300, (exact, guessed)  # the inpainted hole: what the fix removes
     assert any("inpainted" in n for n in impl.drain_notes())
+
+
+def test_upright_things_above_the_keyframes_ground_line_are_not_sheared():
+    """kettle_race's kitchen dolly slanted the cupboards' vertical edges: everything below
+    45 % of the height moved as floor. A keyframe that gives its ground line (contracts 1.3
+    ``ground``: a room's floor at 70 %) keeps what stands above it upright."""
+    w, h = 320, 192
+    image = np.full((h, w, 3), 200, np.uint8)
+    image[:, 30:32] = 0  # a cupboard's edge, top to bottom
+    impl, spec = moving(CameraMove.DOLLY_IN, n=48, w=w, h=h, scale=1.0, depth_ratio=0.3)
+
+    def edge_spread(kf: Keyframe) -> float:
+        last = impl.animate(spec, kf).frames[-1].astype(float).mean(axis=2)
+        rows = range(int(0.47 * h), int(0.68 * h))
+        xs = [float(np.argmin(last[y, : w // 2])) for y in rows]  # the dark edge in each row
+        return max(xs) - min(xs)
+
+    assert edge_spread(Keyframe(image=image, ground=0.7)) <= 1.0
+    assert edge_spread(Keyframe(image=image)) >= 3.0  # the default ground plane shears it

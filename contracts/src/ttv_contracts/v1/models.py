@@ -324,6 +324,9 @@ class Keyframe(Model):
     # contracts 1.3, optional: the same picture without its figures (what a camera move
     # reveals behind them), from a maker that draws the backdrop first; None otherwise
     background: Frame | None = None
+    # contracts 1.3, optional: where the ground (a floor, land, the sea) begins, as a fraction
+    # of the height from the top; above it things stand upright (walls, cupboards, the sky)
+    ground: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
 
     @model_validator(mode="after")
     def _background_fits(self) -> Keyframe:

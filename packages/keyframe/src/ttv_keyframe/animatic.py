@@ -49,7 +49,7 @@ from ttv_contracts.v1 import (
 
 from . import __version__
 from .errors import E_FONT_UNREADABLE, E_OPTION_INVALID, PACKAGE
-from .scenery import View, ambient, interpret, paint
+from .scenery import FLOOR, View, ambient, interpret, paint
 
 MIN_TEXT_HEIGHT = 48  # below this frame height, labels and caption are dropped
 FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -172,7 +172,7 @@ class AnimaticKeyframe(KeyframeRenderer):
         # Characters stand in the boat when the setting is a boat at sea ("a fishing boat in a
         # storm"), not when a boat is merely seen ("Tomas saw the boat").
         aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.place
-        img, _horizon, front = paint(
+        img, horizon, front = paint(
             view, w, h, self.supersample, palette, layout_seed, spec.seed, aboard=aboard
         )
 
@@ -205,6 +205,8 @@ class AnimaticKeyframe(KeyframeRenderer):
         extra = {}
         if figures and "background" in Keyframe.model_fields:  # contracts 1.3
             extra["background"] = np.asarray(plate, dtype=np.uint8).copy()
+        if "ground" in Keyframe.model_fields:  # contracts 1.3: the floor line, or the horizon
+            extra["ground"] = round(FLOOR if view.indoor else min(0.95, horizon / h), 4)
         return Keyframe(
             image=np.asarray(image, dtype=np.uint8).copy(), regions=tuple(faces + bodies), **extra
         )

@@ -229,6 +229,10 @@ def outdoor_light(view: View) -> np.ndarray:
     return np.maximum(light * _WEATHER_LIGHT.get(view.weather, 1.0), 0.27)
 
 
+#: Where a room's floor meets its wall, as a fraction of the height (Keyframe.ground indoors).
+FLOOR = 0.7
+
+
 def room_light(view: View) -> float:
     """How bright a room is at the view's time (a rainy or stormy sky dims it further)."""
     return _ROOM_LIGHT[view.time] * (0.8 if view.weather in ("storm", "rain") else 1.0)
@@ -894,7 +898,7 @@ class Painter:
         self.light = np.array([1.0, 0.95, 0.85] if room < 0.75 else [1.0, 1.0, 1.0]) * max(
             room, 0.5
         )
-        floor_y = H * 0.7
+        floor_y = H * FLOOR
         self.gradient((0, 0, W, floor_y), _rgb(wall * room * 0.85), _rgb(wall * room))
         fl = np.array((128, 84, 52), np.float32)
         self.gradient((0, floor_y, W, H), _rgb(fl * room * 0.9), _rgb(fl * room * 0.6))

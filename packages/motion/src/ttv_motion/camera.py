@@ -6,8 +6,9 @@ Moves (``ShotSpec.directives.camera``):
   by ``1 + travel``, sliding across the keyframe (a rotation of the camera: no parallax);
 - ``zoom_in``/``zoom_out``: the window's magnification goes from 1 to ``1 + travel`` (or back);
 - ``dolly_in``/``dolly_out`` and ``parallax``: a 2.5-D move over a simple foreground /
-  background split. The background is a ground plane whose near-ness grows from 45 % of
-  the height (far) to 95 % (near); each face region's body is cut out with OpenCV GrabCut
+  background split. The background is a ground plane whose near-ness grows from the
+  keyframe's ``ground`` line (contracts 1.3; 45 % of the height without one) to 95 % (near),
+  so what stands above the line (walls, cupboards, the sky) moves upright with the far layer; each face region's body is cut out with OpenCV GrabCut
   (inside the keyframe's ``body`` region for that face where it gives one) and moved as a
   card standing on the ground at its feet's depth; the hole it leaves shows the keyframe's
   own background where it gives one (contracts 1.3: the animatic does), else Telea
@@ -196,10 +197,14 @@ GROUND_START, GROUND_END = (
 )  # rows (fraction of height) where the ground ramps far -> near
 
 
-def ground_depth(height: int) -> np.ndarray:
-    """Near-ness of each row in [0, 1]: far above 45 % of the height, near at 95 %."""
+def ground_depth(height: int, start: float = GROUND_START) -> np.ndarray:
+    """Near-ness of each row in [0, 1]: far above ``start`` (by default 45 % of the height;
+    the keyframe's own ``ground`` line where it gives one), near at 95 % (or a fifth of the
+    height below a lower ground line). Above the ground line things stand upright and move
+    as the far layer: a kitchen's cupboards are not sheared like floor."""
+    end = max(GROUND_END, start + 0.2)
     ys = (np.arange(height, dtype=np.float32) + 0.5) / height
-    return np.clip((ys - GROUND_START) / (GROUND_END - GROUND_START), 0.0, 1.0)
+    return np.clip((ys - start) / (end - start), 0.0, 1.0)
 
 
 @dataclass
@@ -257,7 +262,9 @@ def _body_box(face: Region, regions: tuple[Region, ...], w: int, h: int) -> tupl
     )
 
 
-def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
+def cut_figures(
+    image: np.ndarray, regions: tuple[Region, ...], ground: float = GROUND_START
+) -> list[Figure]:
     """Segment a body under each face region with GrabCut and give it the ground depth of its
     feet. GrabCut starts from the figure's body box (the keyframe's ``body`` region where it
     gives one, else a guess), with the middle of the face as sure foreground, and only the
@@ -266,7 +273,7 @@ def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
     parallax tore them across the frame; the face's full box as sure foreground carried its
     corners of background with the head."""
     h, w = image.shape[:2]
-    ground = ground_depth(h)
+    near = ground_depth(h, ground)
     figures = []
     for k, r in enumerate(regions):
         if r.kind != "face":
@@ -306,7 +313,7 @@ def cut_figures(image: np.ndarray, regions: tuple[Region, ...]) -> list[Figure]:
         rows = np.nonzero(full.max(axis=1) > 0.01)[0]
         box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
         figures.append(
-            Figure(mask=full, depth=float(ground[min(h - 1, feet)]), region_index=k, box=box)
+            Figure(mask=full, depth=float(near[min(h - 1, feet)]), region_index=k, box=box)
         )
     figures.sort(key=lambda f: f.depth)  # far figures first, near ones composited on top
     return figures
@@ -344,17 +351,23 @@ def lerp_pose(far: Pose, near: Pose, d: float) -> Pose:
     return Pose(1 / s, far.cx + (near.cx - far.cx) * d, far.cy + (near.cy - far.cy) * d)
 
 
+def cover(w: int, h: int, width: int, height: int) -> tuple[float, int, int, int, int]:
+    """How a ``w`` x ``h`` picture covers ``width`` x ``height``: the scale, the scaled size
+    and the top-left corner of the centred crop in it."""
+    s = max(width / w, height / h)
+    nw, nh = max(width, round(w * s)), max(height, round(h * s))
+    return s, nw, nh, (nw - width) // 2, (nh - height) // 2
+
+
 def fit_to(image: np.ndarray, width: int, height: int) -> tuple[np.ndarray, float, float, float]:
     """Scale ``image`` to cover ``width`` x ``height`` and centre-crop it; returns the image
     and the (scale, dx, dy) that maps old coordinates to new ones."""
     h, w = image.shape[:2]
     if (w, h) == (width, height):
         return image, 1.0, 0.0, 0.0
-    s = max(width / w, height / h)
-    nw, nh = max(width, round(w * s)), max(height, round(h * s))
+    s, nw, nh, x0, y0 = cover(w, h, width, height)
     interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
     big = cv2.resize(image, (nw, nh), interpolation=interp)
-    x0, y0 = (nw - width) // 2, (nh - height) // 2
     return np.ascontiguousarray(big[y0 : y0 + height, x0 : x0 + width]), s, -x0, -y0
 
 
@@ -413,7 +426,14 @@ class CameraMotion(MotionGenerator):
         background = getattr(keyframe, "background", None)  # contracts 1.3
         if background is not None:
             background = fit_to(background, spec.width, spec.height)[0]
-        frames, regions, tracks = self.render(image, regions, path, n, background=background)
+        ground = getattr(keyframe, "ground", None)  # contracts 1.3
+        if ground is not None:  # the cover-fit may crop rows: the line moves with them
+            kh, kw = keyframe.image.shape[:2]
+            s, _, _, _, y0 = cover(kw, kh, spec.width, spec.height)
+            ground = min(0.95, max(0.05, (ground * kh * s - y0) / spec.height))
+        frames, regions, tracks = self.render(
+            image, regions, path, n, background=background, ground=ground
+        )
         return Clip(frames=frames, fps=spec.fps, regions=regions, tracks=tracks)
 
     def fitted(
@@ -448,11 +468,14 @@ class CameraMotion(MotionGenerator):
         path: CameraPath,
         n: int,
         background: np.ndarray | None = None,
+        ground: float | None = None,
     ) -> tuple[np.ndarray, tuple[Region, ...], tuple[tuple[Region, ...], ...]]:
         """``n`` frames of ``path`` over ``image`` (already the output size), the regions as
         the union of where they are over those frames, and where they are in each frame
         (``()`` when they do not move). ``background``: the image without its figures, the
-        far layer of a 2.5-D move where the keyframe gives one (else it is inpainted)."""
+        far layer of a 2.5-D move where the keyframe gives one (else it is inpainted).
+        ``ground``: where the ground begins (fraction of the height; default 0.45)."""
+        start = GROUND_START if ground is None else ground
         h, w = image.shape[:2]
         frames = np.empty((n, h, w, 3), np.uint8)
         if path.is_static or n == 1:
@@ -467,11 +490,11 @@ class CameraMotion(MotionGenerator):
             return frames, *self._carry(regions, path, n, {}, [])
         # 2.5-D: the ground is a plane whose near-ness grows down the frame (one remap per
         # frame, per-row pose); figures are cut-out cards standing on it at their feet's depth.
-        figures = cut_figures(image, regions)
+        figures = cut_figures(image, regions, start)
         plate = clean_plate(image, figures, background)
         if plate is not background and figures:
             self.note("no keyframe background: the far layer behind the figures is inpainted")
-        depth = ground_depth(h)[:, None]
+        depth = ground_depth(h, start)[:, None]
         c0x, c0y = (w - 1) / 2, (h - 1) / 2
         gx = np.arange(w, dtype=np.float32)[None, :] - np.float32(c0x)
         gy = np.arange(h, dtype=np.float32)[:, None] - np.float32(c0y)
@@ -487,10 +510,16 @@ class CameraMotion(MotionGenerator):
                 pose = lerp_pose(far, near, fig.depth)
                 _composite_card(frames[i], image, fig, pose, self.interpolation)
         depths = {f.region_index: f.depth for f in figures}
-        return frames, *self._carry(regions, path, n, depths, figures)
+        return frames, *self._carry(regions, path, n, depths, figures, start)
 
     def region_depth(
-        self, k: int, r: Region, h: int, depths: dict[int, float], figures: list[Figure]
+        self,
+        k: int,
+        r: Region,
+        h: int,
+        depths: dict[int, float],
+        figures: list[Figure],
+        ground: float = GROUND_START,
     ) -> float:
         """Depth a region moves at: its own figure's; else that of the nearest figure whose
         cut-out holds the region's centre (a mouth or body box on a figure); else the ground
@@ -502,7 +531,7 @@ class CameraMotion(MotionGenerator):
             x0, y0, x1, y1 = fig.box
             if x0 <= cx < x1 and y0 <= cy < y1:
                 return fig.depth
-        return float(ground_depth(h)[min(h - 1, max(0, r.y + r.h // 2))])
+        return float(ground_depth(h, ground)[min(h - 1, max(0, r.y + r.h // 2))])
 
     def region_boxes(
         self, r: Region, path: CameraPath, n: int, depth: float
@@ -526,6 +555,7 @@ class CameraMotion(MotionGenerator):
         n: int,
         depths: dict[int, float],
         figures: list[Figure],
+        ground: float = GROUND_START,
     ) -> tuple[tuple[Region, ...], tuple[tuple[Region, ...], ...]]:
         """The regions as (union over the clip, per-frame track): each region moves with the
         figure cut for it (or the one it sits on), or with the ground plane at its height.
@@ -534,7 +564,8 @@ class CameraMotion(MotionGenerator):
         union = []
         per_frame: list[list[Region]] = [[] for _ in range(n)]
         for k, r in enumerate(regions):
-            boxes = self.region_boxes(r, path, n, self.region_depth(k, r, h, depths, figures))
+            depth = self.region_depth(k, r, h, depths, figures, ground)
+            boxes = self.region_boxes(r, path, n, depth)
             box = _clip_box(
                 min(b[0] for b in boxes),
                 min(b[1] for b in boxes),
