@@ -578,6 +578,13 @@ class InterpolatorConformance(SlotConformance):
         first = next(impl.interpolate(iter(frames), 12, 24))
         assert np.abs(first.astype(int) - frames[0].astype(int)).mean() < 2.0
 
+    def test_holds_across_a_hard_cut(self, impl) -> None:
+        # contracts 1.3: nothing is synthesised between two shots; the old one holds
+        frames = sample_frames(8)
+        out = list(impl.interpolate(iter(frames), 12, 24, cuts=[4]))
+        assert len(out) == 16
+        assert np.array_equal(out[7], frames[3])
+
     def test_rejects_an_extra_frame(self, impl) -> None:
         def one_more(out: Iterator[np.ndarray], *_: Any) -> Iterator[np.ndarray]:
             last = None

@@ -8,6 +8,7 @@ few) underscore methods. Validation lives here so no implementation can forget i
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -452,18 +453,40 @@ class FrameInterpolator(SlotImplementation):
     """Streaming frame-rate conversion by an exact ratio (see :mod:`..timeline`).
 
     Frames only: region tracks (contracts 1.2) do not pass through here. The integration maps
-    the timeline's track by the same ratio with :func:`..tracks.resample_track`."""
+    the timeline's track by the same ratio with :func:`..tracks.resample_track`.
+
+    ``cuts`` (contracts 1.3) are the input frame indices where a new shot starts with a hard
+    cut. Nothing is synthesised across one: every output that lies between the last frame of
+    the old shot and the first frame of the new one holds the old shot's last frame, so the
+    cut falls exactly where it falls in the input. The base class enforces this for every
+    implementation (a flow that finds the same background on both sides of a cut would
+    otherwise morph one shot's figures into the other's for a frame)."""
 
     slot = "interpolator"
 
     def interpolate(
-        self, frames: Iterable[np.ndarray], fps_in: int, fps_out: int
+        self,
+        frames: Iterable[np.ndarray],
+        fps_in: int,
+        fps_out: int,
+        cuts: Iterable[int] = (),
     ) -> Iterator[np.ndarray]:
         if not (
             isinstance(fps_in, int) and isinstance(fps_out, int) and fps_in > 0 and fps_out > 0
         ):
             raise _invalid_input(self, f"fps must be positive ints, got {fps_in!r} -> {fps_out!r}")
-        counter = _Counter(validated_stream(frames, where="interpolator input"))
+        try:
+            cut_set = frozenset(cuts)
+        except TypeError:
+            raise _invalid_input(self, f"cuts must be frame indices, got {cuts!r}") from None
+        bad = sorted(
+            repr(c) for c in cut_set if isinstance(c, bool) or not isinstance(c, int) or c < 1
+        )
+        if bad:
+            raise _invalid_input(self, f"cuts must be ints >= 1, got {', '.join(bad)}")
+        counter = _Counter(
+            validated_stream(frames, where="interpolator input"), keep={c - 1 for c in cut_set}
+        )
         produced = 0
         size = None
         for frame in self._interpolate(counter, fps_in, fps_out):
@@ -475,11 +498,25 @@ class FrameInterpolator(SlotImplementation):
                 size = frame.shape
             elif frame.shape != size:
                 raise _invalid_output(self, "output frame size changed mid-stream")
+            if cut_set:
+                base, rem = divmod(produced * fps_in, fps_out)
+                if rem and base + 1 in cut_set:  # between two shots: hold the old one
+                    held = counter.held(base)
+                    if held is None:
+                        raise _invalid_output(self, "made an output past the end of its input")
+                    frame = held
+                    if frame.shape != size:
+                        raise _invalid_output(self, "output frame size differs from the input's")
             produced += 1
             yield frame
         unread = _drain(counter)
         if unread:
             raise _invalid_output(self, f"stopped reading its input: {unread} frame(s) left unread")
+        late = sorted(c for c in cut_set if c >= counter.count)
+        if late:
+            raise _invalid_input(
+                self, f"cut at frame {late[0]}, but the stream has {counter.count} frames"
+            )
         expected = output_frame_count(counter.count, fps_in, fps_out)
         if produced != expected:
             raise _invalid_output(
@@ -496,26 +533,54 @@ class FrameInterpolator(SlotImplementation):
 
 def _drain(counter: _Counter) -> int:
     """Pull what an implementation left unread; how many frames that was."""
-    before = counter.count
+    before = counter.passed
     for _ in counter:
         pass
     return counter.count - before
 
 
 class _Counter:
-    """Iterator wrapper that counts what passed through it."""
+    """Iterator wrapper that counts what passed through it, and holds on to the frames at the
+    indices in ``keep`` until :meth:`held` asks for them (or for a later one)."""
 
-    def __init__(self, it: Iterator[np.ndarray]) -> None:
+    def __init__(self, it: Iterator[np.ndarray], keep: Iterable[int] = ()) -> None:
         self._it = it
-        self.count = 0
+        self.count = 0  # frames read from the source, including any read ahead
+        self._keep = frozenset(keep)
+        self._kept: dict[int, np.ndarray] = {}
+        self._ahead: deque[np.ndarray] = deque()  # read for held(), not yet passed on
 
     def __iter__(self) -> _Counter:
         return self
 
     def __next__(self) -> np.ndarray:
+        if self._ahead:
+            return self._ahead.popleft()
+        return self._read()
+
+    def _read(self) -> np.ndarray:
         item = next(self._it)
+        if self.count in self._keep:
+            self._kept[self.count] = item
         self.count += 1
         return item
+
+    @property
+    def passed(self) -> int:
+        """Frames handed on to the reader."""
+        return self.count - len(self._ahead)
+
+    def held(self, index: int) -> np.ndarray | None:
+        """Frame ``index`` (one of ``keep``), or None past the end; frames kept before it are
+        let go."""
+        while index not in self._kept:  # asked before the implementation read that far
+            try:
+                self._ahead.append(self._read())
+            except StopIteration:
+                return None
+        for old in [i for i in self._kept if i < index]:
+            del self._kept[old]
+        return self._kept[index]
 
 
 # ----------------------------------------------------------------- cluster C: Production

@@ -18,6 +18,7 @@ from ttv_contracts.errors import E_AV_MISMATCH, TTVError
 from ttv_contracts.v1 import (
     AudioClip,
     FrameInterpolator,
+    TransitionKind,
     Upscaler,
     Watermarker,
     WatermarkPayload,
@@ -52,6 +53,17 @@ def fit_audio(audio: AudioClip, rate: int, n: int) -> np.ndarray:
     return out
 
 
+def hard_cuts(timeline, cut_specs) -> list[int]:
+    """Timeline frame indices where a shot starts with a hard cut (nothing blended across it),
+    for the interpolator, which must not synthesise frames across them."""
+    cuts, start = [], 0
+    for t, spec in zip(timeline[:-1], cut_specs, strict=True):
+        start += t.num_frames
+        if spec.kind == TransitionKind.CUT or spec.duration_frames == 0:
+            cuts.append(start)
+    return cuts
+
+
 def _av_version() -> str:
     import av
 
@@ -61,6 +73,7 @@ def _av_version() -> str:
 def _run(ex, st) -> None:
     cfg = ex.config
     rd = st.rd
+    cuts = hard_cuts(st.timeline, st.cut_specs)
     key = ex.key(
         STAGE,
         st.final.keys,
@@ -71,6 +84,7 @@ def _run(ex, st) -> None:
         cfg.crf,
         cfg.audio_rate,
         [cfg.burn_captions, cfg.burn_labels, cfg.title_safe, compositor.VERSION],
+        {"hard_cuts": cuts},  # held across by the interpolator (contracts 1.3)
     )
     upstream: dict[str, str] = {}
     for ref in st.audio:
@@ -136,7 +150,9 @@ def _run(ex, st) -> None:
         stream = watch.track("source", source())
         stream = watch.track(
             "interpolator",
-            FrameInterpolator.interpolate(impls["interpolator"], stream, cfg.timeline_fps, cfg.fps),
+            FrameInterpolator.interpolate(
+                impls["interpolator"], stream, cfg.timeline_fps, cfg.fps, cuts=cuts
+            ),
         )
         stream = watch.track(
             "upscaler", Upscaler.upscale(impls["upscaler"], stream, cfg.width, cfg.height)
