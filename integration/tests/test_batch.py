@@ -192,3 +192,17 @@ def test_discovery_gives_unique_stems(tmp_path, names):
     (tmp_path / ".hidden.json").write_text("{}")
     stems = [s for s, _ in discover_lessons(tmp_path)]
     assert len(stems) == len(set(stems)) == len(names)
+
+
+def test_longest_lessons_start_first_and_results_keep_the_lesson_order(tmp_path, stub_config):
+    from ttv_integration.batch import longest_first, make_jobs
+
+    lessons = tmp_path / "sized"
+    lessons.mkdir()
+    for stem, words in (("a", 4), ("b", 40), ("c", 12), ("d", 40)):
+        (lessons / f"{stem}.txt").write_text(" ".join(["Word"] * words) + ".")
+    jobs = make_jobs(lessons, tmp_path / "o", stub_config)
+    assert [j.stem for j in jobs] == ["a", "b", "c", "d"]
+    assert [j.stem for j in longest_first(jobs)] == ["b", "d", "c", "a"]  # ties keep order
+    gone = jobs[0].__class__(**{**jobs[0].to_dict(), "source": str(tmp_path / "missing")})
+    assert longest_first([gone, *jobs])[-1] is gone  # unreadable: no size, last

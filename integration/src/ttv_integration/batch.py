@@ -134,6 +134,20 @@ def make_jobs(lessons_dir: Path, out_dir: Path, config: PipelineConfig) -> list[
     ]
 
 
+def longest_first(jobs: list[LessonJob]) -> list[LessonJob]:
+    """``jobs`` with the longest lessons first (by source size, a proxy for narration
+    length; ties keep their order): the last lessons to start are the shortest, so the
+    workers finish together instead of one running alone at the end (LPT scheduling)."""
+
+    def size(job: LessonJob) -> int:
+        try:
+            return Path(job.source).stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(jobs, key=size, reverse=True)
+
+
 # ============================================================================ the worker
 
 
@@ -668,7 +682,7 @@ def run_local(
         return lost, [job for job in broken if job.stem not in started]
 
     suspects: list[LessonJob] = []
-    todo = list(jobs)
+    todo = longest_first(jobs)
     while todo or suspects:
         if todo:
             lost, unstarted = run_pool(todo, workers)
@@ -1162,7 +1176,7 @@ def run_ray(
         config_ref = ray.put(jobs[0].config) if jobs else None
         batch_id = f"{os.getpid()}-{time.time_ns()}"
         results: dict[str, dict[str, Any]] = {}
-        todo = list(jobs)
+        todo = longest_first(jobs)
         running: dict[Any, LessonJob] = {}
         while todo or running:
             while todo and len(running) < max(1, workers):
