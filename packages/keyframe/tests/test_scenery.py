@@ -328,3 +328,56 @@ def test_characters_at_sea_with_a_boat_stand_in_it():
         a.image[face.y : face.y + face.h, face.x : face.x + face.w],
         b.image[face.y : face.y + face.h, face.x : face.x + face.w],
     )
+
+
+# ---------------------------------------------------------------- objects and figures
+
+
+def _roof_columns(img: np.ndarray) -> np.ndarray:
+    """Columns holding the house's red roof (day light): red well above green and blue."""
+    rgb = img.astype(np.int16)
+    red = (rgb[..., 0] - rgb[..., 1] > 50) & (rgb[..., 0] - rgb[..., 2] > 60)
+    return np.flatnonzero(red.any(axis=0))
+
+
+def test_a_house_stands_clear_of_the_figures_where_there_is_room():
+    from ttv_keyframe.scenery import paint
+
+    view = interpret(spec(setting="the house"))
+    assert "house" in view.shapes
+    palette = [np.array([128, 128, 128])]
+    free, *_ = paint(view, W, H, 1, palette, 7, 3)
+    cols = _roof_columns(free) / W
+    assert cols.size and 0.5 < cols.min() < cols.max() < 0.95  # drawn at 0.62..0.8
+    kept, *_ = paint(view, W, H, 1, palette, 7, 3, keep_clear=((0.45, 0.95),))
+    cols = _roof_columns(kept) / W
+    assert cols.size and cols.max() < 0.45  # moved beside the figure, not behind it
+
+
+def test_no_roof_grows_out_of_a_head_in_a_two_character_shot():
+    people = (
+        CharacterRef(id="ravi", name="Ravi", seed=1),
+        CharacterRef(id="mira", name="Mira", seed=2),
+    )
+    for seed in range(6):
+        s = spec(setting="the house", characters=people, seed=seed, width=320, height=180)
+        kf = AnimaticKeyframe().render(s)
+        cols = _roof_columns(kf.background)  # the backdrop alone: no figure reads as a roof
+        bodies = [r for r in kf.regions if r.kind == "body"]
+        assert cols.size and len(bodies) == 2
+        for r in bodies:
+            assert not ((cols >= r.x) & (cols < r.x + r.w)).any(), (seed, r)
+
+
+def test_the_ground_plane_starts_below_a_house_that_stands_below_the_horizon():
+    from ttv_keyframe.scenery import paint
+
+    palette = [np.array([128, 128, 128])]
+    _, bare, _ = paint(interpret(spec(setting="a meadow")), W, H, 1, palette, 7, 3)
+    _, house, _ = paint(interpret(spec(setting="the house")), W, H, 1, palette, 7, 3)
+    assert house == pytest.approx(bare + 0.06 * H)  # the house's base, not the horizon
+    kf = AnimaticKeyframe().render(spec(setting="the house"))
+    cols = _roof_columns(kf.image)
+    door = kf.image[:, cols.min() : cols.max() + 1].astype(int)
+    brown = np.flatnonzero(((door[..., 0] - door[..., 2] > 30) & (door[..., 1] < 90)).any(axis=1))
+    assert brown.size and brown.max() <= kf.ground * H + 1  # the door stands above the plane

@@ -86,6 +86,12 @@ class Figure:
         return self.cx - r, self.head_cy - r, self.cx + r, self.head_cy + r
 
 
+#: half a figure's body width, as a fraction of its height (the lane fit in ``_layout``)
+FIGURE_HALF_WIDTH = 0.18
+#: half the width of a figure's body region (arms out), as a fraction of its height
+BODY_HALF_WIDTH = 0.2
+
+
 class AnimaticKeyframe(KeyframeRenderer):
     """Storyboard frame drawn with Pillow and numpy: the honest CPU default (no model)."""
 
@@ -172,11 +178,26 @@ class AnimaticKeyframe(KeyframeRenderer):
         # Characters stand in the boat when the setting is a boat at sea ("a fishing boat in a
         # storm"), not when a boat is merely seen ("Tomas saw the boat").
         aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.place
-        img, horizon, front = paint(
-            view, w, h, self.supersample, palette, layout_seed, spec.seed, aboard=aboard
-        )
-
         figures = self._layout(spec, view)
+        gap = 0.01 * w  # a little air between a figure and what stands behind it
+        spans = tuple(
+            (
+                (f.cx - BODY_HALF_WIDTH * f.height - gap) / w,
+                (f.cx + BODY_HALF_WIDTH * f.height + gap) / w,
+            )
+            for f in figures
+        )
+        img, ground_row, front = paint(
+            view,
+            w,
+            h,
+            self.supersample,
+            palette,
+            layout_seed,
+            spec.seed,
+            aboard=aboard,
+            keep_clear=spans,
+        )
         image = Image.fromarray(img)
         plate = image.copy()  # the backdrop alone: what a camera move reveals behind figures
         if figures:
@@ -205,8 +226,9 @@ class AnimaticKeyframe(KeyframeRenderer):
         extra = {}
         if figures and "background" in Keyframe.model_fields:  # contracts 1.3
             extra["background"] = np.asarray(plate, dtype=np.uint8).copy()
-        if "ground" in Keyframe.model_fields:  # contracts 1.3: the floor line, or the horizon
-            extra["ground"] = round(FLOOR if view.indoor else min(0.95, horizon / h), 4)
+        if "ground" in Keyframe.model_fields:  # contracts 1.3: the floor line, or outdoors the
+            # horizon (lower where a house or tree stands below it)
+            extra["ground"] = round(FLOOR if view.indoor else min(0.95, ground_row / h), 4)
         return Keyframe(
             image=np.asarray(image, dtype=np.uint8).copy(), regions=tuple(faces + bodies), **extra
         )
@@ -231,7 +253,7 @@ class AnimaticKeyframe(KeyframeRenderer):
             crng = np.random.default_rng([spec.seed, ref.seed, _stable_int(ref.id), i])
             cx = w * 0.08 + lane * (i + 0.5) + float(crng.uniform(-0.18, 0.18)) * lane
             height = h * float(crng.uniform(0.48, 0.56))
-            height = min(height, lane * 0.85 / 0.36)  # body width 0.36*height fits its lane
+            height = min(height, lane * 0.85 / (2 * FIGURE_HALF_WIDTH))  # the body fits its lane
             feet = feet_base - float(crng.uniform(0.0, 0.05)) * h
             figures.append(
                 Figure(
@@ -402,7 +424,7 @@ def _face_region(fig: Figure, w: int, h: int) -> Region | None:
 
 def _body_region(fig: Figure, w: int, h: int) -> Region | None:
     """The whole figure, head to feet (``kind="body"``): where a name tag may go."""
-    x0, x1 = fig.cx - fig.height * 0.2, fig.cx + fig.height * 0.2
+    x0, x1 = fig.cx - fig.height * BODY_HALF_WIDTH, fig.cx + fig.height * BODY_HALF_WIDTH
     y0, y1 = fig.head_cy - fig.head_r, fig.feet
     xi0, yi0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
     xi1, yi1 = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))

@@ -289,6 +289,8 @@ class Painter:
         self.img = Image.new("RGB", (W, H))
         self.d = ImageDraw.Draw(self.img, "RGBA")
         self.aboard = False  # the characters are on the boat: draw its hull in front of them
+        self.keep_clear: tuple[tuple[float, float], ...] = ()  # the figures' spans (fractions)
+        self.stands = 0.0  # the lowest base row of an upright object (house, tree, lighthouse)
         self.front: Image.Image | None = None  # RGBA layer drawn over the figures
 
     # ------------------------------------------------------------ helpers
@@ -371,17 +373,27 @@ class Painter:
             self.river(x0, hz, x1, y1)
         if "path" in v.shapes and not v.sea:
             self.river(x0, hz, x1, y1, path=True)
-        # Objects, back to front.
+        # Objects, back to front; where the upright ones stand (the ground plane starts below
+        # them: a camera move must not shear a house whose base is below the horizon).
+        full = w == self.W  # the whole frame, not the view through a window
+        stands: list[float] = []
         if "house" in v.shapes:
-            self.house(x0 + w * self.lay.uniform(0.62, 0.8), hz + h * 0.06, h * 0.2)
+            half = 0.72 * h * 0.2 / w  # the roof's half width (house(): 0.6 * 1.2 * size)
+            fx = self.lay.uniform(0.62, 0.8)
+            if full:
+                fx = self.clear_spot(fx, half)
+            self.house(x0 + w * fx, hz + h * 0.06, h * 0.2)
+            stands.append(hz + h * 0.06)
         if "forest" in v.shapes:  # a far row of trees first
             for k in range(9):
                 fx = (k + 0.5) / 9 + self.lay.uniform(-0.03, 0.03)
                 self.tree(x0 + w * fx, hz + h * 0.03, h * self.lay.uniform(0.2, 0.26))
+            stands.append(hz + h * 0.03)
         if "tree" in v.shapes:
             for k, fx in enumerate((0.1, 0.9, 0.33)):
                 self.tree(x0 + w * (fx + self.lay.uniform(-0.04, 0.04)), hz + h * (0.08 + 0.04 * k),
                           h * (0.3 - 0.05 * k))  # fmt: skip
+                stands.append(hz + h * (0.08 + 0.04 * k))
         if "flower" in v.shapes and not v.sea:
             self.flowers(x0, x1, y1, h)
         light_x = None
@@ -391,6 +403,9 @@ class Painter:
             self.island(light_x, hz, w, h)
             if "lighthouse" in v.shapes:
                 self.lighthouse(light_x, hz + h * 0.03, h * 0.55, y0)
+                stands.append(hz + h * 0.03)
+        if full and stands:
+            self.stands = max(self.stands, *stands)
         if "harbour" in v.shapes or "beach" in v.shapes:
             self.shore(x0, x1, y1, h, quay="harbour" in v.shapes)
         rough = v.sea and v.weather in ("storm", "wind", "rain")
@@ -758,6 +773,19 @@ class Painter:
                 [*zip(xs, top, strict=True), (x1, y1), (x0, y1)],
                 fill=self.lit((222, 200, 150)),
             )
+
+    def clear_spot(self, fx: float, half: float) -> float:
+        """Where an object ``2 * half`` wide (fractions of the width) stands: at ``fx`` when
+        that is clear of every figure, else at the clear place nearest to it, else where it
+        hides least of them."""
+
+        def hidden(c: float) -> float:
+            return sum(max(0.0, min(c + half, b) - max(c - half, a)) for a, b in self.keep_clear)
+
+        if not self.keep_clear or hidden(fx) == 0.0:
+            return fx
+        spots = np.linspace(half, 1.0 - half, 97)
+        return float(min(spots, key=lambda c: (hidden(c), abs(c - fx))))
 
     def house(self, cx, ground, size) -> None:
         v = self.v
@@ -1166,20 +1194,26 @@ def paint(
     layout_seed: int,
     seed: int,
     aboard: bool = False,
+    keep_clear: tuple[tuple[float, float], ...] = (),
 ) -> tuple[np.ndarray, float, np.ndarray | None]:
-    """The backdrop (uint8 h x w x 3), the horizon row in output pixels, and a layer to draw
-    over the figures (uint8 h x w x 4 RGBA) or None. ``aboard``: the shot has characters and
-    a boat at sea, so they stand in the boat (its hull is the front layer)."""
+    """The backdrop (uint8 h x w x 3), the ground row in output pixels (where the ground plane
+    begins: the horizon, or the base of the lowest house, tree or lighthouse standing below
+    it, so that a camera move keeps them upright), and a layer to draw over the figures
+    (uint8 h x w x 4 RGBA) or None. ``aboard``: the shot has characters and
+    a boat at sea, so they stand in the boat (its hull is the front layer). ``keep_clear``:
+    the figures' spans across the width, as fractions (x0, x1); a house stands in a gap
+    between them where there is one, not behind a head."""
     W, H = w * s, h * s
     layout = np.random.default_rng([layout_seed, 0x5C])
     detail = np.random.default_rng([seed, 0x4B46])
     horizon = H * (float(layout.uniform(0.54, 0.62)) + float(detail.uniform(-0.02, 0.02)))
     painter = Painter(view, W, H, palette, layout, detail, horizon)
     painter.aboard = aboard
+    painter.keep_clear = tuple(keep_clear)
     big = painter.paint()
     img = big if s == 1 else np.asarray(Image.fromarray(big).resize((w, h), Image.Resampling.BOX))
     front = None
     if painter.front is not None:
         layer = painter.front if s == 1 else painter.front.resize((w, h), Image.Resampling.BOX)
         front = np.ascontiguousarray(np.asarray(layer))
-    return np.ascontiguousarray(img), horizon / s, front
+    return np.ascontiguousarray(img), max(horizon, painter.stands) / s, front
