@@ -182,6 +182,26 @@ def test_sidecar_streams_records_and_forgets_shots_behind(tmp_path):
     assert max(held) <= 3, held
 
 
+def test_sidecar_marks_the_frames_that_straddle_a_hard_cut(tmp_path):
+    """Between two shots, the quality check excuses a blend's flow warp but not a hard cut,
+    where the interpolator holds the old shot (contracts 1.3)."""
+    per = 4
+    feed = RegionFeed([0, per, 2 * per], [per] * 3, (320, 180), [0, 2])  # a hard cut, a blend
+    comp = make(shots=[ShotText()] * 3, feed=feed, sidecar=tmp_path / "overlay.json")
+
+    def source():
+        for i in range(3):
+            feed.add(i, FakeClip((), per, (160, 90)))
+            for _ in range(2 * per):
+                yield np.full((180, 320, 3), 90, np.uint8)
+
+    list(comp.run(source(), total_in=3 * per))
+    frames = json.loads((tmp_path / "overlay.json").read_text())["frames"]
+    straddle = {f["k"]: f["hard_cut"] for f in frames if f["straddles_cut"]}
+    assert straddle == {2 * per - 1: True, 4 * per - 1: False}
+    assert not any(f["hard_cut"] for f in frames if not f["straddles_cut"])
+
+
 # ---------------------------------------------------------------------------- regions
 
 

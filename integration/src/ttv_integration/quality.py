@@ -323,10 +323,12 @@ def check_mouth(video: Path, reference: Path, record: dict) -> dict[str, Any]:
             }
             if biggest < min_blob:
                 spill.append(row)
-            # an output frame between the last frame of one shot and the first of the next is
-            # the interpolator's blend across a cut; a flow warp there moves whole figures,
-            # so boxes cannot bound it: counted apart (and reported), not as a mouth fault
-            elif fr.get("straddles_cut"):
+            # an output frame between the last frame of one shot and the first of the next,
+            # where a transition blends them, is the interpolator's blend across the cut; a
+            # flow warp there moves whole figures, so boxes cannot bound it: counted apart
+            # (and reported), not as a mouth fault. Across a hard cut the old shot is held
+            # (contracts 1.3), so a change outside its faces there is a fault like any other.
+            elif fr.get("straddles_cut") and not fr.get("hard_cut"):
                 at_cut.append(row)
             else:
                 bad.append(row)

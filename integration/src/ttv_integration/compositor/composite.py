@@ -369,6 +369,11 @@ class Compositor:
             "figures": {f.key: f.body.as_list() for f in figures},
             "faces": self._faces(shot, local, between),
             "straddles_cut": straddles,
+            # across a hard cut the interpolator holds the old shot (contracts 1.3): the frame
+            # is that shot's last, never a blend of two
+            "hard_cut": straddles
+            and shot < len(self.feed.cut_frames)
+            and self.feed.cut_frames[shot] == 0,
             "dropped": list(layout.dropped),
         }
         return draws, record
