@@ -294,7 +294,8 @@ def test_a_box_leaving_the_frame_is_clipped_then_dropped():
     the frame, and frames where nothing of it shows carry no box for it."""
     w, h = 96, 64
     impl, spec = moving(CameraMove.ZOOM_IN, n=12, w=w, h=h, scale=1.0, pace=4.0)
-    edge = Region(x=0, y=20, w=6, h=10, label="ravi")
+    # a body box: the camera keeps faces in frame (keep_faces), not what else a region marks
+    edge = Region(x=0, y=20, w=6, h=10, label="ravi", kind="body")
     clip = impl.animate(spec, Keyframe(image=texture(w, h), regions=(edge,)))
     assert clip.tracks[0] == (edge,)
     present = [bool(t) for t in clip.tracks]
@@ -420,3 +421,41 @@ def test_upright_things_above_the_keyframes_ground_line_are_not_sheared():
 
     assert edge_spread(Keyframe(image=image, ground=0.7)) <= 1.0
     assert edge_spread(Keyframe(image=image)) >= 3.0  # the default ground plane shears it
+
+
+@pytest.mark.parametrize(
+    "move",
+    [CameraMove.PAN_LEFT, CameraMove.PAN_RIGHT, CameraMove.TILT_UP, CameraMove.ZOOM_IN],
+)
+def test_a_window_move_keeps_a_face_near_the_edge_whole(move):
+    """kettle_race's playground pan cut Lucía's head in half at its start: the travel is cut
+    so that the window holds every face, with some air, for the whole move."""
+    w, h = 160, 96
+    impl, spec = moving(move, n=10, w=w, h=h, scale=1.0, pace=4.0)
+    box = (6, 6, 12, 12)  # near the top-left corner: every one of these moves would lose it
+    wanted = impl.path_for(spec)
+    assert wanted.travel > 0.2
+    clip = impl.animate(spec, _marked_keyframe(w, h, box))
+    assert any("to keep every face in frame" in n for n in impl.drain_notes())
+    moved = False
+    first = None
+    for frame in clip.frames:
+        red = (frame[..., 0] > 200) & (frame[..., 1] < 110)
+        ys, xs = np.nonzero(red)
+        assert xs.size and xs.min() > 0 and ys.min() > 0, "the face touches the frame's edge"
+        first = (xs.mean(), ys.mean()) if first is None else first
+        moved = moved or abs(xs.mean() - first[0]) + abs(ys.mean() - first[1]) > 0.5
+    assert moved, "the camera should still move, only less far"
+
+
+def test_faces_in_the_middle_keep_the_full_travel():
+    from ttv_motion.camera import keep_faces
+
+    impl, spec = moving(CameraMove.PAN_RIGHT, n=10, w=160, h=96, scale=1.0, pace=4.0)
+    path = impl.path_for(spec)
+    middle = [Region(x=70, y=40, w=16, h=16, label="a")]
+    assert keep_faces(path, middle) == path
+    edge = [Region(x=150, y=40, w=8, h=8, label="a")]
+    assert keep_faces(path, edge).travel < path.travel
+    dolly = path.__class__(**{**path.__dict__, "move": CameraMove.DOLLY_IN})
+    assert keep_faces(dolly, edge) == dolly  # figures move as cards: not a window move

@@ -18,7 +18,9 @@ Moves (``ShotSpec.directives.camera``):
 
 ``travel`` (fraction of the frame) is ``motion_scale * pace * speed * duration`` capped at
 ``max_travel``: a longer shot moves further at the same speed until the cap, after which it
-moves more slowly. Progress follows an easing curve (``ease_in_out`` by default), so a move
+moves more slowly. Window moves (pans, tilts, zooms, the near layer of a parallax) then cut
+it so that the window holds every face the keyframe shows whole (:func:`keep_faces`), with a
+note. Progress follows an easing curve (``ease_in_out`` by default), so a move
 starts and ends at rest; the largest step between two frames is at most
 ``travel * frame size * max_slope(easing) / (num_frames - 1)`` pixels (the tests check it).
 
@@ -41,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import cv2
@@ -189,6 +191,50 @@ class CameraPath:
         near = Pose(1.0 + a * q, c0x, c0y)
         far = Pose(1.0 + a * r * q, c0x, c0y) if m in DEPTH_MOVES else near
         return far, near
+
+
+#: air kept around a face when a window move keeps it in frame, as a fraction of its size
+FACE_MARGIN = 0.25
+
+#: window moves whose window is the whole picture: a face the window loses is cut
+WINDOW_MOVES = {
+    CameraMove.PAN_LEFT,
+    CameraMove.PAN_RIGHT,
+    CameraMove.PARALLAX,
+    CameraMove.TILT_UP,
+    CameraMove.TILT_DOWN,
+    CameraMove.ZOOM_IN,
+    CameraMove.ZOOM_OUT,
+}
+
+
+def keep_faces(path: CameraPath, faces: list[Region]) -> CameraPath:
+    """``path`` with its travel cut so that the window holds every face (with
+    :data:`FACE_MARGIN` around it) for the whole move: a camera operator keeps the
+    characters in frame. Pans (and the near layer of a parallax) and tilts slide a window
+    ``1 / (1 + travel)`` of the frame from one edge to the other, so the faces must lie
+    within that much of both edges; zooms narrow it about the centre. Dolly moves, whose
+    figures move as cards of their own, are left as they are, and so are faces the keyframe
+    already cuts at its edge."""
+    w, h = path.width, path.height
+    # a face the keyframe already cuts at its edge cannot be kept whole: it does not count
+    faces = [f for f in faces if f.x > 0 and f.y > 0 and f.x + f.w < w and f.y + f.h < h]
+    if path.is_static or not faces or path.move not in WINDOW_MOVES:
+        return path
+    x0 = max(0.0, min(f.x - FACE_MARGIN * f.w for f in faces))
+    x1 = min(float(w), max(f.x + f.w * (1 + FACE_MARGIN) for f in faces))
+    y0 = max(0.0, min(f.y - FACE_MARGIN * f.h for f in faces))
+    y1 = min(float(h), max(f.y + f.h * (1 + FACE_MARGIN) for f in faces))
+    m = path.move
+    if m in (CameraMove.PAN_LEFT, CameraMove.PAN_RIGHT, CameraMove.PARALLAX):
+        zmax = w / max(x1, w - x0)
+    elif m in (CameraMove.TILT_UP, CameraMove.TILT_DOWN):
+        zmax = h / max(y1, h - y0)
+    else:
+        cx, cy = w / 2, h / 2
+        zmax = min(w / (2 * max(cx - x0, x1 - cx)), h / (2 * max(cy - y0, y1 - cy)))
+    travel = max(0.0, zmax - 1.0)
+    return path if path.travel <= travel else replace(path, travel=travel)
 
 
 GROUND_START, GROUND_END = (
@@ -417,7 +463,13 @@ class CameraMotion(MotionGenerator):
 
     def _animate(self, spec: ShotSpec, keyframe: Keyframe) -> Clip:
         image, regions = self.fitted(keyframe, spec.width, spec.height)
-        path = self.path_for(spec)
+        wanted = self.path_for(spec)
+        path = keep_faces(wanted, [r for r in regions if r.kind == "face"])
+        if path.travel < wanted.travel:
+            self.note(
+                f"{wanted.move.value}: travel {wanted.travel:.2f} -> {path.travel:.2f} to keep "
+                "every face in frame"
+            )
         n = spec.num_frames
         if self.clip_seconds:
             n = max(1, min(n, round(self.clip_seconds * spec.fps)))
