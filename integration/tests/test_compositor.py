@@ -187,7 +187,9 @@ def test_sidecar_marks_the_frames_that_straddle_a_hard_cut(tmp_path):
     where the interpolator holds the old shot (contracts 1.3)."""
     per = 4
     feed = RegionFeed([0, per, 2 * per], [per] * 3, (320, 180), [0, 2])  # a hard cut, a blend
-    comp = make(shots=[ShotText()] * 3, feed=feed, sidecar=tmp_path / "overlay.json")
+    comp = make(
+        shots=[ShotText()] * 3, feed=feed, sidecar=tmp_path / "overlay.json", hard_after={0}
+    )
 
     def source():
         for i in range(3):

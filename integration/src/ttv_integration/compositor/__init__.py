@@ -26,9 +26,10 @@ __all__ = [
 ]
 
 
-def for_render(cfg, st, sidecar=None) -> tuple[Compositor, RegionFeed]:
+def for_render(cfg, st, sidecar=None, hard_after=()) -> tuple[Compositor, RegionFeed]:
     """The compositor for one render of the pipeline state ``st`` (timeline, cues, specs,
-    cut specs), and the region feed its source fills with each shot's final clip."""
+    cut specs), and the region feed its source fills with each shot's final clip.
+    ``hard_after``: the shots followed by a hard cut (marked in the sidecar's records)."""
     feed = RegionFeed(
         [t.start_frame for t in st.timeline],
         [t.num_frames for t in st.timeline],
@@ -52,5 +53,6 @@ def for_render(cfg, st, sidecar=None) -> tuple[Compositor, RegionFeed]:
         labels=cfg.burn_labels,
         title_safe=cfg.title_safe,
         sidecar=sidecar,
+        hard_after=hard_after,
     )
     return comp, feed

@@ -21,7 +21,7 @@ import bisect
 import json
 import math
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -198,8 +198,10 @@ class Compositor:
         style: Style | None = None,
         chain: FontChain | None = None,
         sidecar: Path | None = None,
+        hard_after: Collection[int] = (),
     ) -> None:
         self.w, self.h, self.fps, self.fps_in = width, height, fps, fps_in
+        self.hard_after = frozenset(hard_after)  # shots followed by a hard cut
         self.cues = sorted(cues, key=lambda c: c.start_s)
         self._starts = [c.start_s for c in self.cues]
         self.shots = list(shots)
@@ -371,9 +373,7 @@ class Compositor:
             "straddles_cut": straddles,
             # across a hard cut the interpolator holds the old shot (contracts 1.3): the frame
             # is that shot's last, never a blend of two
-            "hard_cut": straddles
-            and shot < len(self.feed.cut_frames)
-            and self.feed.cut_frames[shot] == 0,
+            "hard_cut": straddles and shot in self.hard_after,
             "dropped": list(layout.dropped),
         }
         return draws, record

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from itertools import accumulate
 
 import numpy as np
 from ttv_contracts.errors import E_AV_MISMATCH, TTVError
@@ -53,15 +54,20 @@ def fit_audio(audio: AudioClip, rate: int, n: int) -> np.ndarray:
     return out
 
 
+def hard_after(cut_specs) -> list[int]:
+    """The shots followed by a hard cut (nothing blended across it)."""
+    return [
+        i
+        for i, spec in enumerate(cut_specs)
+        if spec.kind == TransitionKind.CUT or spec.duration_frames == 0
+    ]
+
+
 def hard_cuts(timeline, cut_specs) -> list[int]:
-    """Timeline frame indices where a shot starts with a hard cut (nothing blended across it),
-    for the interpolator, which must not synthesise frames across them."""
-    cuts, start = [], 0
-    for t, spec in zip(timeline[:-1], cut_specs, strict=True):
-        start += t.num_frames
-        if spec.kind == TransitionKind.CUT or spec.duration_frames == 0:
-            cuts.append(start)
-    return cuts
+    """Timeline frame indices where a shot starts with a hard cut, for the interpolator,
+    which must not synthesise frames across them."""
+    ends = list(accumulate(t.num_frames for t in timeline))
+    return [ends[i] for i in hard_after(cut_specs)]
 
 
 def _av_version() -> str:
@@ -125,7 +131,9 @@ def _run(ex, st) -> None:
             metadata={"title": st.lesson.title, "comment": f"ttv run {st.run_id}"},
         )
         watch.output = tmp
-        comp, feed = compositor.for_render(cfg, st, rd.path("overlay.json"))
+        comp, feed = compositor.for_render(
+            cfg, st, rd.path("overlay.json"), hard_after=hard_after(st.cut_specs)
+        )
         attempt["compositor"] = comp
 
         # The shots are lip-synced and blended on a producer thread, one shot ahead of the

@@ -378,12 +378,12 @@ class Painter:
         full = w == self.W  # the whole frame, not the view through a window
         stands: list[float] = []
         if "house" in v.shapes:
-            half = 0.72 * h * 0.2 / w  # the roof's half width (house(): 0.6 * 1.2 * size)
+            size, base = h * 0.2, hz + h * 0.06
             fx = self.lay.uniform(0.62, 0.8)
-            if full:
-                fx = self.clear_spot(fx, half)
-            self.house(x0 + w * fx, hz + h * 0.06, h * 0.2)
-            stands.append(hz + h * 0.06)
+            if full:  # the roof's half width, house(): 0.6 * 1.2 * size
+                fx = self.clear_spot(fx, 0.72 * size / w)
+            self.house(x0 + w * fx, base, size)
+            stands.append(base)
         if "forest" in v.shapes:  # a far row of trees first
             for k in range(9):
                 fx = (k + 0.5) / 9 + self.lay.uniform(-0.03, 0.03)
@@ -391,9 +391,9 @@ class Painter:
             stands.append(hz + h * 0.03)
         if "tree" in v.shapes:
             for k, fx in enumerate((0.1, 0.9, 0.33)):
-                self.tree(x0 + w * (fx + self.lay.uniform(-0.04, 0.04)), hz + h * (0.08 + 0.04 * k),
-                          h * (0.3 - 0.05 * k))  # fmt: skip
-                stands.append(hz + h * (0.08 + 0.04 * k))
+                base = hz + h * (0.08 + 0.04 * k)
+                self.tree(x0 + w * (fx + self.lay.uniform(-0.04, 0.04)), base, h * (0.3 - 0.05 * k))
+                stands.append(base)
         if "flower" in v.shapes and not v.sea:
             self.flowers(x0, x1, y1, h)
         light_x = None
