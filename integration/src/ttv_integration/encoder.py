@@ -93,6 +93,12 @@ class Mp4Writer:
     ) -> None:
         import av  # heavy-ish import kept out of CLI start-up
 
+        if width % 2 or height % 2 or width <= 0 or height <= 0:
+            raise TTVError(
+                E_ENCODE_FAILED,
+                f"frame size {width}x{height}: H.264 4:2:0 needs even, positive sizes",
+                module="ttv-integration",
+            )
         self._av = av
         self.path = Path(path)
         try:
@@ -117,6 +123,11 @@ class Mp4Writer:
         self._audio_buf = np.zeros(0, np.float32)
         self._pending_cues: list[SubtitleCue] = []
         self._size = (height, width)
+        self._video_tb = Fraction(1, fps)
+        self._audio_tb = Fraction(1, audio_rate)
+        import cv2
+
+        self._cv2 = cv2
         #: seconds spent converting, encoding and muxing (on the worker when pipelined)
         self.encode_seconds = 0.0
         self._error: BaseException | None = None
@@ -140,11 +151,12 @@ class Mp4Writer:
                 module="ttv-integration",
             )
         # from_ndarray copies the pixels: the caller may reuse its array at once
-        vf = self._av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
-        vf.pts = self.frames
-        vf.time_base = Fraction(1, self.fps)
+        # RGB -> BT.601 limited-range YUV 4:2:0, the matrix and range libswscale uses, in
+        # OpenCV (SIMD, without the GIL): a new array, so the caller may reuse its own at
+        # once; libswscale's rgb24 path cost about 70 us a frame more at 320x180
+        planes = self._cv2.cvtColor(np.ascontiguousarray(frame), self._cv2.COLOR_RGB2YUV_I420)
+        self._submit(self._encode_video, planes, self.frames)
         self.frames += 1
-        self._submit(self._encode_video, vf)
 
     def write_frames(self, frames: Iterable[np.ndarray]) -> None:
         for frame in frames:
@@ -228,24 +240,29 @@ class Mp4Writer:
                             self._queue.get_nowait()
         worker.join(timeout)
 
-    def _encode_video(self, vf) -> None:
+    def _encode_video(self, planes: np.ndarray, pts: int) -> None:
+        vf = self._av.VideoFrame.from_ndarray(planes, format="yuv420p")
+        vf.pts = pts
+        vf.time_base = self._video_tb
         self._mux(self._v.encode(vf))
-        self._flush_cues()
+        if self._pending_cues:
+            self._flush_cues()
 
     def _add_cue(self, cue: SubtitleCue) -> None:
         self._pending_cues.append(cue)
         self._flush_cues()
 
     def _encode_audio(self, samples: np.ndarray, pts: int) -> None:
-        """Encode ``samples`` in AAC frames of :data:`AAC_FRAME` (the last one short only at
-        :meth:`close`)."""
-        for start in range(0, samples.shape[0], AAC_FRAME):
-            chunk = samples[None, start : start + AAC_FRAME]
-            af = self._av.AudioFrame.from_ndarray(chunk, format="flt", layout="mono")
-            af.sample_rate = self.audio_rate
-            af.pts = pts + start
-            af.time_base = Fraction(1, self.audio_rate)
-            self._mux(self._a.encode(af))
+        """Encode ``samples`` (a whole number of :data:`AAC_FRAME` frames, or the short rest
+        at :meth:`close`) as one frame: PyAV's encoder cuts it into the encoder's frames in C,
+        the same frames one Python call each would give (measured: 16 % less CPU)."""
+        af = self._av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(samples[None]), format="flt", layout="mono"
+        )
+        af.sample_rate = self.audio_rate
+        af.pts = pts
+        af.time_base = self._audio_tb
+        self._mux(self._a.encode(af))
 
     def _flush_cues(self) -> None:
         tb = self._s.time_base
