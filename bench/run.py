@@ -844,6 +844,23 @@ def _stage_seconds(reports: list[dict]) -> dict[str, float]:
     return {k: round(v / count, 4) for k, v in totals.items()} if count else {}
 
 
+def _pool_ceiling(usage: dict[int, list[tuple[float, float]]]) -> str:
+    """What bounds local x2, from the CPU the workers used: one worker alone already keeps
+    ``cpu/wall`` cores busy (its encoder thread and the shot producer run beside the render),
+    so two workers on two cores can give at most ``2 x wall(x1) / cpu(x2)``, where
+    ``cpu(x2)`` is the CPU the same lessons need in workers of one core each."""
+    if not usage[1] or not usage[2]:
+        return ""
+    wall1, cpu1 = min(usage[1])
+    wall2, cpu2 = min(usage[2])
+    return (
+        f"one worker alone kept {cpu1 / wall1:.2f} cores busy ({cpu1:.1f} s CPU in "
+        f"{wall1:.1f} s); two workers kept {cpu2 / wall2:.2f} of 2 busy ({cpu2:.1f} s CPU in "
+        f"{wall2:.1f} s); on 2 cores two workers can give at most 2 x {wall1:.1f} / "
+        f"{cpu2:.1f} = {2 * wall1 / cpu2:.2f}x one worker (fastest run of each)"
+    )
+
+
 def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
     """Lessons per minute of the process pool with 1 and 2 workers, and of a local Ray
     instance with 2 workers, on the same stub lessons; each against local x1 of this run.
@@ -864,14 +881,23 @@ def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
     )
     counter = iter(range(1000))
     reports: list[dict] = []
+    #: (wall s, CPU s of the pool's worker processes) of each local run, by worker count
+    usage: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
 
     def lpm(executor: str, workers: int) -> float:
+        import resource
+
         out = tmp / f"batch-{executor}-{workers}-{next(counter)}"
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         report = run_batch(lessons, out, cfg, executor=executor, workers=workers)
         wall = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         assert report["counts"]["failed"] == 0, report
         reports.append(report)
+        if executor == "local":  # the pool's workers are this process's children, reaped
+            cpu = r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
+            usage[workers].append((wall, cpu))
         return n / wall * 60
 
     # interleaved and repeated: the best of each (least disturbed by other load)
@@ -904,6 +930,7 @@ def bench_batch(quick: bool, tmp: Path) -> list[dict[str, Any]]:
             unit="lessons/min",
         ),
     ]
+    rows[1]["note"] = _pool_ceiling(usage)
     if importlib.util.find_spec("ray") is None:
         rows.append(
             {"name": "batch: ray x2", "skipped": "ray is not installed (ttv-integration[ray])"}
