@@ -355,3 +355,36 @@ def test_caption_text_stays_in_the_title_safe_area(margin):
     assert xs.size > 50, "no caption glyphs found"
     assert xs.min() >= margin * w - 1 and xs.max() <= (1 - margin) * w + 1
     assert ys.max() <= (1 - margin) * h + 1
+
+
+@pytest.mark.parametrize(
+    ("descriptors", "scale"),
+    [
+        (("young girl",), 0.72),
+        (("granddaughter", "auburn hair"), 0.72),
+        (("schoolboy",), 0.72),
+        (("young woman",), 1.0),  # an adult word wins
+        (("old potter", "elderly man"), 1.0),
+        (("girl", "grown woman"), 1.0),
+        ((), 1.0),  # nothing said: adult size
+    ],
+)
+def test_figure_scale_reads_the_descriptors(descriptors, scale):
+    from ttv_keyframe.animatic import figure_scale
+
+    assert figure_scale(CharacterRef(id="x", name="X", descriptors=descriptors)) == scale
+
+
+def test_a_child_is_drawn_smaller_than_an_adult_in_every_shot():
+    """Mira ("young girl") beside Ravi ("old potter"): her head and body are about 0.72 of
+    his, shot after shot (each figure's own size varies a little with the seed)."""
+    for seed in range(6):
+        kf = AnimaticKeyframe().render(spec(seed=seed))
+        bodies = {r.label: r for r in kf.regions if r.kind == "body"}
+        faces = {r.label: r for r in kf.regions if r.kind == "face"}
+        assert 0.6 < bodies["mira"].h / bodies["ravi"].h < 0.85, seed
+        assert faces["mira"].h < faces["ravi"].h, seed
+        # the smaller figure still stands on the ground: its feet are as low as an adult's
+        assert (
+            abs((bodies["mira"].y + bodies["mira"].h) - (bodies["ravi"].y + bodies["ravi"].h)) < 12
+        )

@@ -9,7 +9,8 @@ What is drawn, back to front:
    edge only blends figure and backdrop), in one flat colour that depends only on the
    character (its identity hue) and the shot's lighting (:func:`figure_color`), never on
    where it stands, so a character looks the same in every shot under the same light;
-   placement and size come from the seed, the character's seed and id; each head is
+   placement and size come from the seed, the character's seed and id (a child, by its
+   descriptors, is drawn smaller: :func:`figure_scale`); each head is
    returned as a ``face`` region and each whole figure as a ``body`` region (label =
    character id).
 
@@ -27,6 +28,7 @@ font covers Latin text; give ``font_path`` (a local TrueType/OpenType file) for 
 from __future__ import annotations
 
 import colorsys
+import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -252,7 +254,7 @@ class AnimaticKeyframe(KeyframeRenderer):
         for i, ref in enumerate(chars):
             crng = np.random.default_rng([spec.seed, ref.seed, _stable_int(ref.id), i])
             cx = w * 0.08 + lane * (i + 0.5) + float(crng.uniform(-0.18, 0.18)) * lane
-            height = h * float(crng.uniform(0.48, 0.56))
+            height = h * float(crng.uniform(0.48, 0.56)) * figure_scale(ref)
             height = min(height, lane * 0.85 / (2 * FIGURE_HALF_WIDTH))  # the body fits its lane
             feet = feet_base - float(crng.uniform(0.0, 0.05)) * h
             figures.append(
@@ -503,6 +505,38 @@ _LIFTED = (0.35, 130.0)
 _MOONLIGHT = np.array([0.92, 0.97, 1.1], np.float32)
 _LAMPLIGHT = np.array([1.08, 1.0, 0.85], np.float32)
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+#: Words in a character's descriptors that make it a child (drawn smaller) and words that
+#: make it an adult whatever else is said ("a young woman"). A word list, not a classifier:
+#: a descriptor it does not know leaves the figure at adult size.
+_CHILD_WORDS = frozenset(
+    [
+        "child",
+        "kid",
+        "girl",
+        "boy",
+        "baby",
+        "toddler",
+        "granddaughter",
+        "grandson",
+        "schoolgirl",
+        "schoolboy",
+    ]
+)
+_ADULT_WORDS = frozenset(
+    ["man", "woman", "adult", "elderly", "grandfather", "grandmother", "mother", "father"]
+)
+#: A child's height against an adult's drawn in the same place.
+CHILD_SCALE = 0.72
+
+
+def figure_scale(ref: CharacterRef) -> float:
+    """How tall the character is drawn against an adult: :data:`CHILD_SCALE` when its
+    descriptors (from the identity slot: "girl", "granddaughter", ...) say it is a child and
+    none says it is an adult, else 1. From the descriptors alone, so the same in every shot."""
+    words = {w for d in ref.descriptors for w in re.findall(r"[a-z]+", d.lower())}
+    return CHILD_SCALE if words & _CHILD_WORDS and not words & _ADULT_WORDS else 1.0
 
 
 def identity_hue(ref: CharacterRef) -> float:
