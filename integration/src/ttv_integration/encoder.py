@@ -4,10 +4,11 @@ Frames and audio are encoded as they arrive; nothing holds the whole video.
 
 With more than one core to use (:func:`cpu_share`; ``pipelined=None``, the default) the
 encoding runs on a worker thread behind a small bounded queue; a batch worker holding one
-core encodes inline, where a second thread would only add hand-offs. Pipelined,
-``write_frame`` copies the frame into an ``av.VideoFrame`` and returns, and the RGB -> YUV
-conversion, libx264, the AAC encoder and the muxer (all of which release the GIL) run while
-the caller makes the next frame; a span of audio (a shot's) is one queue entry. Every
+core encodes inline, where a second thread would only add hand-offs. ``write_frame``
+converts the RGB frame to YUV 4:2:0 planes (OpenCV, a new array: the caller may reuse its
+own at once); pipelined, libx264, the AAC encoder and the muxer (all of which release the
+GIL) then run while the caller makes the next frame; a span of audio (a shot's) is one
+queue entry. Every
 operation (frame, audio, cue) goes through the same queue in call order, so the encoders and
 the muxer see exactly what the synchronous writer gives them (same packets, wherever libx264
 itself is deterministic). An error on the worker is raised by the next call (or
