@@ -388,3 +388,65 @@ def test_a_child_is_drawn_smaller_than_an_adult_in_every_shot():
         assert (
             abs((bodies["mira"].y + bodies["mira"].h) - (bodies["ravi"].y + bodies["ravi"].h)) < 12
         )
+
+
+DAY = View(time="day", weather="clear", indoor=False)
+
+
+@pytest.mark.parametrize(
+    ("descriptors", "expected"),
+    [
+        (("old potter", "white hair"), (236, 236, 230)),
+        (("auburn-haired girl",), (145, 60, 35)),
+        (("bald", "black hair"), None),  # bald wins: nothing drawn
+        (("teal hair",), None),  # a colour the word list does not know
+        (("white beard",), None),  # a beard is not hair on the head
+        ((), None),
+    ],
+)
+def test_hair_colour_comes_from_the_descriptors(descriptors, expected):
+    from ttv_keyframe.animatic import hair_color
+
+    ref = CharacterRef(id="x", name="X", descriptors=descriptors)
+    assert hair_color(ref, DAY) == expected
+
+
+def test_hair_dims_with_the_light_like_the_figure():
+    from ttv_keyframe.animatic import hair_color
+
+    ref = CharacterRef(id="x", name="X", descriptors=("white hair",))
+    luma = [
+        float(np.array(hair_color(ref, View(time=t, weather="clear", indoor=False))) @ LUMA)
+        for t in ("day", "dusk")
+    ]
+    assert luma[0] > 200 and luma[1] < 0.6 * luma[0]
+
+
+LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def test_named_hair_is_drawn_on_the_crown_and_clear_of_the_mouth():
+    """Ravi's white hair is light on top of his head, the mouth's lower third of the face
+    stays his figure colour; Mira, with no hair named, has one colour over her whole head."""
+    cast = (
+        CharacterRef(id="ravi", name="Ravi", descriptors=("old potter", "white hair"), seed=1),
+        CharacterRef(id="mira", name="Mira", descriptors=("young girl",), seed=2),
+    )
+    view = interpret(spec(characters=cast, time_of_day="day", weather="clear"))
+    for seed in range(3):
+        s = spec(characters=cast, time_of_day="day", weather="clear", seed=seed)
+        kf = AnimaticKeyframe().render(s)
+        faces = {r.label: r for r in kf.regions if r.kind == "face"}
+        for ref in cast:
+            f = faces[ref.id]
+            crown = kf.image[f.y + 1 : f.y + max(2, f.h // 6), f.x + f.w // 3 : f.x + 2 * f.w // 3]
+            mouth = kf.image[
+                f.y + 2 * f.h // 3 : f.y + f.h - 2, f.x + f.w // 3 : f.x + 2 * f.w // 3
+            ]
+            body = np.array(figure_color(ref, view), float)
+            assert np.abs(mouth.reshape(-1, 3) - body).max() <= 2, (ref.id, seed)
+            crown_luma = float(crown.reshape(-1, 3).mean(axis=0) @ LUMA)
+            if ref.id == "ravi":
+                assert crown_luma > 170, seed
+            else:
+                assert abs(crown_luma - float(body @ LUMA)) < 3, seed

@@ -10,7 +10,8 @@ What is drawn, back to front:
    character (its identity hue) and the shot's lighting (:func:`figure_color`), never on
    where it stands, so a character looks the same in every shot under the same light;
    placement and size come from the seed, the character's seed and id (a child, by its
-   descriptors, is drawn smaller: :func:`figure_scale`); each head is
+   descriptors, is drawn smaller: :func:`figure_scale`; hair a descriptor names is drawn
+   on the top of the head in that colour: :func:`hair_color`); each head is
    returned as a ``face`` region and each whole figure as a ``body`` region (label =
    character id).
 
@@ -74,6 +75,8 @@ class Figure:
     feet: float
     height: float
     color: tuple[int, int, int]
+    #: the hair's colour under the shot's light (:func:`hair_color`), or None: no hair drawn
+    hair: tuple[int, int, int] | None = None
 
     @property
     def head_r(self) -> float:
@@ -264,6 +267,7 @@ class AnimaticKeyframe(KeyframeRenderer):
                     feet=feet,
                     height=max(height, 4.0),
                     color=figure_color(ref, view),
+                    hair=hair_color(ref, view),
                 )
             )
         return figures
@@ -293,6 +297,13 @@ class AnimaticKeyframe(KeyframeRenderer):
             layer = Image.new("RGBA", cover.size, (*fig.color, 255))
             layer.putalpha(cover)
             _composite_at(base, layer, ox // s, oy // s)
+            if fig.hair is not None:
+                mask = Image.new("L", (pw * s, ph * s), 0)
+                _hair(ImageDraw.Draw(mask), fig, s, -ox, -oy)
+                cover = mask.resize((pw, ph), Image.Resampling.BOX)
+                layer = Image.new("RGBA", cover.size, (*fig.hair, 255))
+                layer.putalpha(cover)
+                _composite_at(base, layer, ox // s, oy // s)
         return base.convert("RGB")
 
     # ------------------------------------------------------------------ text
@@ -478,6 +489,17 @@ def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: f
         )
 
 
+def _hair(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """The hair: the head less a face oval set low in it, so the hair covers the crown
+    (:data:`HAIR_DEPTH` of the radius deep) and thins down the sides to about the middle;
+    the lower half of the head, where the mouth goes, stays face."""
+    r = fig.head_r * s
+    cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
+    fy, fry, frx = cy + 0.3 * r, (1.3 - HAIR_DEPTH) * r, 0.82 * r
+    draw.ellipse((cx - frx, fy - fry, cx + frx, fy + fry), fill=0)
+
+
 def _composite_at(base: Image.Image, layer: Image.Image, x: int, y: int) -> None:
     """alpha_composite ``layer`` onto ``base`` at (x, y), clipping at the frame edges."""
     bw, bh = base.size
@@ -537,6 +559,53 @@ def figure_scale(ref: CharacterRef) -> float:
     none says it is an adult, else 1. From the descriptors alone, so the same in every shot."""
     words = {w for d in ref.descriptors for w in re.findall(r"[a-z]+", d.lower())}
     return CHILD_SCALE if words & _CHILD_WORDS and not words & _ADULT_WORDS else 1.0
+
+
+#: Hair colours a descriptor may name ("white hair", "auburn-haired"), as drawn in full
+#: daylight. A word list, not a classifier: a colour it does not know draws no hair.
+HAIR_COLOURS: dict[str, tuple[int, int, int]] = {
+    "white": (236, 236, 230),
+    "silver": (200, 202, 206),
+    "grey": (160, 160, 160),
+    "gray": (160, 160, 160),
+    "blond": (222, 190, 110),
+    "blonde": (222, 190, 110),
+    "golden": (214, 170, 70),
+    "fair": (220, 196, 140),
+    "ginger": (196, 96, 40),
+    "red": (170, 60, 30),
+    "auburn": (145, 60, 35),
+    "brown": (100, 64, 36),
+    "dark": (40, 30, 26),
+    "black": (24, 22, 22),
+}
+#: How deep the hair is on the crown, as a fraction of the head's radius.
+HAIR_DEPTH = 0.35
+#: The hair's brightness under each lighting level (as the figure's tone, :func:`figure_color`):
+#: full in daylight, dimmed in dim light, lifted toward the figure's pale tone in the dark.
+_HAIR_DIM = 0.5
+_HAIR_DARK = 0.6
+
+
+def hair_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
+    """The colour of the character's hair under the shot's light, from the first descriptor
+    that names one (``"white hair"``, ``"auburn-haired"``), or None ("bald", or nothing
+    said): from the descriptors and the lighting alone, so the same in every shot under the
+    same light."""
+    for descriptor in ref.descriptors:
+        text = descriptor.lower()
+        if "bald" in text:
+            return None
+        match = re.search(r"([a-z]+)[- ]hair", text)
+        if match and match.group(1) in HAIR_COLOURS:
+            rgb = np.array(HAIR_COLOURS[match.group(1)], np.float32)
+            level = ambient(view)
+            if level < DAYLIGHT:
+                rgb = rgb * (_HAIR_DIM if level >= DARK else _HAIR_DARK)
+                if level < DARK:
+                    rgb = rgb * (_LAMPLIGHT if view.indoor else _MOONLIGHT)
+            return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
+    return None
 
 
 def identity_hue(ref: CharacterRef) -> float:
