@@ -65,3 +65,16 @@ def test_spill_beside_a_face_is_reported_not_a_fault(tmp_path):
     assert r["ok"]
     assert r["frames_outside_face"] == 0 and r["frames_with_spill"] == N
     assert r["spill_examples"][0]["blob"] == 16
+
+
+def test_a_chroma_only_change_is_not_a_mouth(tmp_path):
+    """The encoder's 4:2:0 chroma can turn a tiny detail's colour in one render and not the
+    other (a white flower pink); a mouth always changes luma. A mouth-sized change of hue at
+    the same luma beside the face is neither motion nor a fault."""
+    plain = np.full((H, W, 3), 120, np.uint8)
+    tinted = plain.copy()
+    tinted[140:145, 200:224] = (160, 100, 127)  # luma 121 against 120; a channel moves 40
+    ref = _write(tmp_path / "ref.mkv", [plain] * N)
+    video = _write(tmp_path / "video.mkv", [tinted] * N)
+    r = check_mouth(video, ref, {"frames": [{"faces": {"ana": list(FACE)}}] * N})
+    assert r["frames_with_mouth_motion"] == 0 and r["frames_outside_face"] == 0
