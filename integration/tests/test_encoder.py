@@ -225,3 +225,38 @@ def test_audio_spans_of_any_length_keep_every_sample(tmp_path):
     assert tone.size <= decoded.size <= tone.size + 2 * 1024
     spectrum = np.abs(np.fft.rfft(decoded[4096 : 4096 + rate]))
     assert abs(int(np.argmax(spectrum)) - 440) <= 1
+
+
+def test_a_span_of_audio_encodes_as_its_aac_frames_one_by_one(tmp_path):
+    """A span handed over as one frame gives the packets that feeding the AAC encoder one
+    1024-sample frame at a time gives (the writer's old way), the short last frame included."""
+    import io
+    from fractions import Fraction
+
+    import av
+
+    rng = np.random.default_rng(1)
+    tone = (rng.standard_normal(48000 * 3) * 0.1).astype(np.float32)
+    spans = [tone[: 1024 * 50], tone[1024 * 50 : 1024 * 120], tone[1024 * 120 :]]
+    with Mp4Writer(tmp_path / "a.mp4", width=64, height=48, fps=24, pipelined=False) as w:
+        for span in spans:
+            w.write_audio(span)
+        w.write_frame(np.zeros((48, 64, 3), np.uint8))
+    ours = [data for _, data in _packets(tmp_path / "a.mp4")["audio"]]
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp4") as c:
+        a = c.add_stream("aac", rate=48000)
+        a.layout = "mono"
+        for start in range(0, tone.size, 1024):
+            f = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(tone[None, start : start + 1024]), format="flt", layout="mono"
+            )
+            f.sample_rate, f.pts, f.time_base = 48000, start, Fraction(1, 48000)
+            for p in a.encode(f):
+                c.mux(p)
+        for p in a.encode(None):
+            c.mux(p)
+    (tmp_path / "b.mp4").write_bytes(buf.getvalue())
+    theirs = [data for _, data in _packets(tmp_path / "b.mp4")["audio"]]
+    assert len(ours) > 100 and ours == theirs

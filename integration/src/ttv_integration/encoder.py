@@ -8,10 +8,9 @@ core encodes inline, where a second thread would only add hand-offs. ``write_fra
 converts the RGB frame to YUV 4:2:0 planes (OpenCV, a new array: the caller may reuse its
 own at once); pipelined, libx264, the AAC encoder and the muxer (all of which release the
 GIL) then run while the caller makes the next frame; a span of audio (a shot's) is one
-queue entry. Every
-operation (frame, audio, cue) goes through the same queue in call order, so the encoders and
-the muxer see exactly what the synchronous writer gives them (same packets, wherever libx264
-itself is deterministic). An error on the worker is raised by the next call (or
+queue entry. Every operation (frame, audio, cue) goes through the same queue in call order,
+so the encoders and the muxer see exactly what the synchronous writer gives them (same
+packets, wherever libx264 itself is deterministic). An error on the worker is raised by the next call (or
 ``close()``); a stalled encoder blocks the caller once the queue is full, so memory stays
 bounded.
 """
@@ -151,7 +150,6 @@ class Mp4Writer:
                 f"frame {frame.shape} does not match {self._size}",
                 module="ttv-integration",
             )
-        # from_ndarray copies the pixels: the caller may reuse its array at once
         # RGB -> BT.601 limited-range YUV 4:2:0, the matrix and range libswscale uses, in
         # OpenCV (SIMD, without the GIL): a new array, so the caller may reuse its own at
         # once; libswscale's rgb24 path cost about 70 us a frame more at 320x180
