@@ -291,17 +291,12 @@ class AnimaticKeyframe(KeyframeRenderer):
             # Draw on the frame grid (origin snapped to a multiple of s), then area-average.
             ox, oy = x0 - x0 % s, y0 - y0 % s
             pw, ph = (x1 - ox) // s + 1, (y1 - oy) // s + 1
-            mask = Image.new("L", (pw * s, ph * s), 0)
-            _silhouette(ImageDraw.Draw(mask), fig, s, -ox, -oy)
-            cover = mask.resize((pw, ph), Image.Resampling.BOX)
-            layer = Image.new("RGBA", cover.size, (*fig.color, 255))
-            layer.putalpha(cover)
-            _composite_at(base, layer, ox // s, oy // s)
-            if fig.hair is not None:
+            shapes = [(_silhouette, fig.color)] + ([(_hair, fig.hair)] if fig.hair else [])
+            for shape, color in shapes:  # the body, then the hair over its head
                 mask = Image.new("L", (pw * s, ph * s), 0)
-                _hair(ImageDraw.Draw(mask), fig, s, -ox, -oy)
+                shape(ImageDraw.Draw(mask), fig, s, -ox, -oy)
                 cover = mask.resize((pw, ph), Image.Resampling.BOX)
-                layer = Image.new("RGBA", cover.size, (*fig.hair, 255))
+                layer = Image.new("RGBA", cover.size, (*color, 255))
                 layer.putalpha(cover)
                 _composite_at(base, layer, ox // s, oy // s)
         return base.convert("RGB")
