@@ -10,9 +10,9 @@ own at once); pipelined, libx264, the AAC encoder and the muxer (all of which re
 GIL) then run while the caller makes the next frame; a span of audio (a shot's) is one
 queue entry. Every operation (frame, audio, cue) goes through the same queue in call order,
 so the encoders and the muxer see exactly what the synchronous writer gives them (same
-packets, wherever libx264 itself is deterministic). An error on the worker is raised by the next call (or
-``close()``); a stalled encoder blocks the caller once the queue is full, so memory stays
-bounded.
+packets, wherever libx264 itself is deterministic). An error on the worker is raised by the
+next call (or ``close()``); a stalled encoder blocks the caller once the queue is full, so
+memory stays bounded.
 """
 
 from __future__ import annotations

@@ -548,6 +548,12 @@ _ADULT_WORDS = frozenset(
 CHILD_SCALE = 0.72
 
 
+def _night_cast(view: View) -> np.ndarray:
+    """The colour cast of dark light on a figure and its hair: lamplight in a room,
+    moonlight outside."""
+    return _LAMPLIGHT if view.indoor else _MOONLIGHT
+
+
 def figure_scale(ref: CharacterRef) -> float:
     """How tall the character is drawn against an adult: :data:`CHILD_SCALE` when its
     descriptors (from the identity slot: "girl", "granddaughter", ...) say it is a child and
@@ -598,7 +604,7 @@ def hair_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
             if level < DAYLIGHT:
                 rgb = rgb * (_HAIR_DIM if level >= DARK else _HAIR_DARK)
                 if level < DARK:
-                    rgb = rgb * (_LAMPLIGHT if view.indoor else _MOONLIGHT)
+                    rgb = rgb * _night_cast(view)
             return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
     return None
 
@@ -629,6 +635,6 @@ def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
         sat, luma = _DEEP if level >= DARK else _LIFTED
         rgb = np.array(colorsys.hsv_to_rgb(hue, sat, 1.0), np.float32)
         if level < DARK:
-            rgb = rgb * (_LAMPLIGHT if view.indoor else _MOONLIGHT)
+            rgb = rgb * _night_cast(view)
         rgb = rgb * (luma / float(rgb @ _LUMA))
     return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
