@@ -364,6 +364,22 @@ def test_blit_is_exact_alpha_blending_with_clipping():
         assert np.array_equal(frame, want.astype(np.uint8)), (x0, y0)
 
 
+def test_blit_is_exact_for_every_frame_value_alpha_and_colour():
+    """Every (frame value, alpha, colour) triple, 256**3 of them: the blit gives
+    ``floor(frame * (1 - a) + rgb * a + 0.5)`` exactly (its float32 division has no ties)."""
+    comp = make(width=256, height=256)
+    values = np.arange(256, dtype=np.int64)
+    for alpha in range(256):
+        sprite = np.empty((256, 256, 4), np.uint8)
+        sprite[..., :3] = values[None, :, None]  # colour along x
+        sprite[..., 3] = alpha
+        frame = np.repeat(values.astype(np.uint8)[:, None, None], 256, axis=1).repeat(3, axis=2)
+        comp._blit(frame, sprite, Box(0, 0, 256, 256))
+        num = values[:, None] * (255 - alpha) + values[None, :] * alpha  # frame along y
+        want = (2 * num + 255) // 510  # floor(num / 255 + 1/2), in integers
+        assert np.array_equal(frame[..., 0], want.astype(np.uint8)), alpha
+
+
 def test_label_blocks_are_measured_once_per_text():
     comp = make()
     calls = []

@@ -94,12 +94,18 @@ class RegionFeed:
         self.out_w, self.out_h = out_size
         self.cut_frames = list(cut_frames)  # transition length after each shot
         self._shots: dict[int, tuple[Any, tuple, tuple[int, int]]] = {}
+        #: answers of :meth:`regions` for the last few positions: a frame asks for the same
+        #: position up to four times (its figures, its faces, its record's neighbours)
+        self._answers: OrderedDict[tuple[int, float], tuple[tuple[str, str, Box], ...]] = (
+            OrderedDict()
+        )
 
     def add(self, shot: int, clip: Any) -> None:
         tracks = getattr(clip, "tracks", None) or None
         if tracks is not None and len(tracks) != clip.num_frames:
             tracks = None
         self._shots[shot] = (tracks, tuple(clip.regions), clip.size)
+        self._answers.clear()
 
     def has(self, shot: int) -> bool:
         return shot in self._shots
@@ -107,6 +113,7 @@ class RegionFeed:
     def forget(self, shot: int) -> None:
         """A shot no frame still to come needs (the render has moved past its neighbours)."""
         self._shots.pop(shot, None)
+        self._answers.clear()
 
     def locate(self, frame: int) -> tuple[int, int]:
         """(shot index, frame within the shot) of a timeline frame."""
@@ -123,14 +130,22 @@ class RegionFeed:
             return static
         return tuple(sample_track(tracks, [pos])[0])
 
-    def regions(self, shot: int, pos: float) -> list[tuple[str, str, Box]]:
+    def regions(self, shot: int, pos: float) -> tuple[tuple[str, str, Box], ...]:
         """(label, kind, box in output pixels) at position ``pos`` (frames, may be
         fractional) of a loaded shot."""
+        key = (shot, pos)
+        answer = self._answers.get(key)
+        if answer is not None:
+            return answer
         entry = self._shots.get(shot)
         if entry is None:
-            return []
+            return ()
         regs = fit_regions(self._raw(shot, pos), entry[2], (self.out_w, self.out_h))
-        return [(r.label, r.kind, Box(r.x, r.y, r.x + r.w, r.y + r.h)) for r in regs]
+        answer = tuple((r.label, r.kind, Box(r.x, r.y, r.x + r.w, r.y + r.h)) for r in regs)
+        self._answers[key] = answer
+        if len(self._answers) > 8:
+            self._answers.popitem(last=False)
+        return answer
 
     def neighbours(self, shot: int, local: int) -> list[tuple[int, int]]:
         """Frames of adjacent shots blended into this frame by a transition (the classic
@@ -223,6 +238,9 @@ class Compositor:
         # captions must not pile up (at 720p a caption and its blend terms are about 1 MB).
         self._caption_cache: OrderedDict[int, tuple[np.ndarray, Box] | None] = OrderedDict()
         self._block_cache: OrderedDict[tuple[str, float, str, float], np.ndarray] = OrderedDict()
+        import cv2  # kept out of CLI start-up (the compositor is imported by the render)
+
+        self._cv2 = cv2
         # per sprite (by id; the sprite is kept alive in the value): its blend terms
         self._blend_cache: OrderedDict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = (
             OrderedDict()
@@ -402,33 +420,38 @@ class Compositor:
         return {k: b.as_list() for k, b in out.items()}
 
     def _blend_terms(self, sprite: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``255 - alpha`` and ``rgb * alpha + 127`` of a sprite, in uint16, computed once per
-        sprite: a blit is then integer arithmetic on the covered pixels only."""
+        """``255 - alpha`` (one per channel) and ``rgb * alpha`` of a sprite, in uint16,
+        computed once per sprite: a blit is then integer arithmetic on the covered pixels."""
         entry = self._blend_cache.get(id(sprite))
         if entry is None or entry[0] is not sprite:
-            alpha = sprite[..., 3:4].astype(np.uint16)
-            entry = (sprite, 255 - alpha, sprite[..., :3].astype(np.uint16) * alpha + 127)
+            alpha = sprite[..., 3:4]
+            inv = np.repeat(255 - alpha, 3, axis=2).astype(np.uint16)
+            entry = (sprite, inv, sprite[..., :3].astype(np.uint16) * alpha)
         _keep(self._blend_cache, id(sprite), entry)
         return entry[1], entry[2]
 
     def _blit(self, frame: np.ndarray, sprite: np.ndarray, box: Box) -> None:
         """Alpha-blend ``sprite`` onto ``frame`` at ``box``: ``round(frame * (1 - a) + rgb * a)``
-        with ``a = alpha / 255``, exact in integers (``(x + 127) // 255`` as
-        ``(y + 1 + (y >> 8)) >> 8``, exact for every 16-bit ``y``)."""
+        with ``a = alpha / 255``, exact: ``frame * (255 - alpha) + rgb * alpha`` in uint16,
+        then divided by 255 and rounded in OpenCV (4x faster than all in numpy, measured on
+        a caption at 320x180). The quotient of an integer by 255 is never a half, so the
+        rounding has no ties, and float32 is far inside the 1/510 margin (checked for every
+        frame value, alpha and colour in the tests)."""
         x0, y0 = round(box.x0), round(box.y0)
         h, w = sprite.shape[:2]
         fx0, fy0 = max(0, x0), max(0, y0)
         fx1, fy1 = min(self.w, x0 + w), min(self.h, y0 + h)
         if fx1 <= fx0 or fy1 <= fy0:
             return
+        cv2 = self._cv2
         inv_alpha, premul = self._blend_terms(sprite)
         sy, sx = slice(fy0 - y0, fy1 - y0), slice(fx0 - x0, fx1 - x0)
-        acc = frame[fy0:fy1, fx0:fx1].astype(np.uint16)
-        acc *= inv_alpha[sy, sx]
-        acc += premul[sy, sx]  # at most 255 * 255 + 127: no overflow
-        acc += (acc >> 8) + 1
-        acc >>= 8
-        frame[fy0:fy1, fx0:fx1] = acc
+        region = frame[fy0:fy1, fx0:fx1]
+        # uint16 products in numpy (OpenCV's uint8 x uint8 -> uint16 multiply is 4x slower);
+        # the sum is at most 255 * 255: no overflow
+        acc = np.multiply(region, inv_alpha[sy, sx])
+        cv2.add(acc, premul[sy, sx], dst=acc)
+        region[...] = cv2.convertScaleAbs(acc, alpha=1 / 255)
 
     def run(self, frames: Iterator[np.ndarray], total_in: int) -> Iterator[np.ndarray]:
         """Composite every frame of ``frames`` (output frames, in order).

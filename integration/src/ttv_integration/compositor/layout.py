@@ -20,7 +20,9 @@ candidate stays free, so tags do not hop between positions as the camera moves.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -121,14 +123,17 @@ def _free(box: Box, safe: Box, obstacles: list[Box], gap: float) -> bool:
     return box.inside(safe) and not any(box.overlaps(o, gap) for o in obstacles)
 
 
-def label_candidates(size: tuple[float, float], safe: Box, step: float) -> list[Box]:
+@lru_cache(maxsize=64)
+def label_candidates(size: tuple[float, float], safe: Box, step: float) -> tuple[Box, ...]:
+    """Places for a label of ``size``: four rows down from the safe area's top, each at the
+    left, centre and right (made once per size: a label keeps its size for a shot)."""
     w, h = size
     out = []
     for row in range(4):
         y = safe.y0 + row * step
         for x in (safe.x0, safe.cx - w / 2, safe.x1 - w):
             out.append(Box(x, y, x + w, y + h))
-    return out
+    return tuple(out)
 
 
 def tag_candidates(
@@ -181,7 +186,7 @@ class Placer:
         self._last.clear()
         self._nearer.clear()
 
-    def _pick(self, key: str, cands: list[Box], obstacles: list[Box]) -> Box | None:
+    def _pick(self, key: str, cands: Sequence[Box], obstacles: list[Box]) -> Box | None:
         best = next(
             (i for i, c in enumerate(cands) if _free(c, self.safe, obstacles, self.gap)), None
         )
