@@ -247,3 +247,54 @@ def test_a_bare_surname_finds_the_titled_person_in_the_store(tmp_path: Path):
     assert rao.id == mr.id
     (dr,) = CorefIdentity(store_dir=store).resolve(plan_of("Dr. Rao came in.")).characters
     assert dr.id != mr.id  # another title, another person, as within one story
+
+
+@pytest.mark.parametrize("boy", ["Kofi", "Tunde"])  # a male name, and one the dictionary lacks
+def test_a_clause_with_its_own_subject_leaves_the_sentence_subject_to_its_object(boy):
+    """The kettle race lesson: "Lucía ran outside, Amara chased her" is Lucía, never the boy
+    named in an earlier sentence; his gender comes from the "he" the story gives him (the
+    vote once gave him "she", and a "woman" descriptor, from that "her")."""
+    plan = plan_of(
+        f"Amara, {boy} and Lucía were racing to see which kettle would boil first.",
+        f"Suddenly the tall kettle whistled, and {boy} shouted that the water was boiling!",
+        f"Lucía grabbed the notebook and ran outside, Amara chased her across the playground, "
+        f"and {boy} sprinted after them, laughing so hard that he nearly slipped on the ice.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people[boy].pronouns == "he" and "man" in people[boy].descriptors
+    assert people["Lucía"].pronouns == people["Amara"].pronouns == "she"
+    mentions = CorefIdentity().mentions(plan)
+    ents = {(m.shot, m.text): m.entity for m in mentions}
+    assert ents[(2, "her")] == ents[(2, "Lucía")]
+    assert ents[(2, "he")] == ents[(2, boy)]
+    # each mention carries the pronouns its person gets (what the evaluation scores)
+    said = {m.entity: m.pronouns for m in mentions if not m.entity.startswith("group:")}
+    assert said == {ents[(0, "Amara")]: "she", ents[(0, boy)]: "he", ents[(0, "Lucía")]: "she"}
+    assert {m.pronouns for m in mentions if m.entity.startswith("group:")} <= {""}
+
+
+def test_the_counted_plural_is_the_people_named_together():
+    """ "Amara, Kofi and Lucía ... the three friends" is those three: the group's mentions
+    link and its members are in its shot (the kettle race's last shot once showed only
+    Amara). A count that does not fit, or an indefinite "three friends", is a group of its
+    own and puts nobody in the shot."""
+
+    def cast_and_groups(last: str) -> tuple[dict[str, object], dict[str, str]]:
+        plan = plan_of(
+            "Amara, Kofi and Lucía raced three kettles, and they wrote every guess down.",
+            "Kofi shouted that the tall kettle was boiling.",
+            last,
+        )
+        groups = {m.text: m.entity for m in CorefIdentity().mentions(plan) if m.kind != "name"}
+        return by_name(CorefIdentity().resolve(plan)), groups
+
+    people, groups = cast_and_groups("Later the three friends agreed that the small one won.")
+    assert [people[n].shots for n in ("Amara", "Kofi", "Lucía")] == [(0, 2), (0, 1, 2), (0, 2)]
+    assert groups["three friends"] == groups["they"]
+    for last, surface in (
+        ("Later the two friends agreed that the small one won.", "two friends"),
+        ("Later three friends agreed that the small one won.", "three friends"),
+    ):
+        people, groups = cast_and_groups(last)
+        assert [people[n].shots for n in ("Amara", "Kofi", "Lucía")] == [(0,), (0, 1), (0,)]
+        assert groups[surface] != groups["they"]

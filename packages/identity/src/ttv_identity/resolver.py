@@ -160,6 +160,10 @@ def dictionary_gender(first_name: str) -> str:
     )
 
 
+#: The counts a definite plural may give its people ("the three friends").
+COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
 def stable_seed(key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"ttv-identity\x1f{key}".encode()).digest()[:4], "big")
 
@@ -228,8 +232,10 @@ class ResolvedMention:
     start: int  # character offsets in the shot's narration
     end: int
     text: str
-    kind: str  # "name" | "role" | "pronoun"
+    kind: str  # "name" | "role" | "pronoun" | "group"
     entity: str
+    #: the pronouns the cast gives this mention's person ("he", "she", "they"); "" for a group
+    pronouns: str = ""
 
 
 class _UnionFind:
@@ -964,9 +970,42 @@ class CorefIdentity(IdentityResolver):
                     close(chain, saw_and, sent)
                     chain, saw_and = [(start, end, ref)], False
             close(chain, saw_and, sent)
+        self._count_the_named(toks, groups, events)
         for lst in events.values():
             lst.sort(key=lambda x: x[0])
         return groups, events
+
+    @staticmethod
+    def _count_the_named(
+        toks: list[Token], groups: list[Group], events: dict[int, list[tuple[int, Any]]]
+    ) -> None:
+        """A definite plural that counts its people ("the three friends", "the two girls")
+        is the latest group of that many people named together before it ("Amara, Kofi and
+        Lucía ... the three friends"): its mentions join that group, so its members are in
+        its shots. Without such a group it stays a group of its own."""
+        named = {
+            id(g): min(pos for lst in events.values() for pos, x in lst if x is g)
+            for g in groups
+            if g.members
+        }
+        for grp in [g for g in groups if g.mentions and not g.members]:
+            first = grp.mentions[0]
+            words = [t.lower for t in toks[max(0, first.start - 1) : first.end]]
+            if "the" not in words[:2]:
+                continue
+            count = COUNT_WORDS.get(words[words.index("the") + 1])
+            before = [
+                (named[id(g)], g)
+                for g in groups
+                if g.members and len(g.members) == count and named[id(g)] < first.start
+            ]
+            if not before:
+                continue
+            target = max(before, key=lambda pg: pg[0])[1]
+            target.mentions.extend(grp.mentions)
+            groups.remove(grp)
+            for lst in events.values():
+                lst[:] = [(pos, target if x is grp else x) for pos, x in lst]
 
     def _vote(
         self,
@@ -1000,15 +1039,21 @@ class CorefIdentity(IdentityResolver):
                 taken = {k for k, v in claimed[t.sent].items() if v != g}
                 same = [c for pos, c in sent_mentions.get(t.sent, []) if pos < i]
                 if kind == "object":
-                    own_subject = any(
+                    pronoun_subject = any(
                         toks[j].lower in SUBJECT_PRONOUNS and clause[j] == clause[i]
                         for j in range(max(0, i - 8), i)
                     )
-                    if _round == 0 and own_subject:
+                    if _round == 0 and pronoun_subject:
                         continue  # "...and she thanked him": too ambiguous to vote on
                     # an object pronoun is not its own clause's subject ("Ravi smiled at
                     # her"), nor the sentence's subject when its clause has no other
-                    # ("Mira, his granddaughter, lived with him")
+                    # ("Mira, his granddaughter, lived with him"); a clause with a subject
+                    # of its own leaves the sentence's subject free ("Lucia ran outside,
+                    # Amara chased her": her = Lucia), as in pronoun resolution
+                    own_subject = pronoun_subject or any(
+                        pos < i and clause[pos] == clause[i]
+                        for pos, _c in sent_mentions.get(t.sent, [])
+                    )
                     first = sent_mentions[t.sent][0][1] if sent_mentions.get(t.sent) else None
                     same = [
                         c
@@ -1128,11 +1173,15 @@ class CorefIdentity(IdentityResolver):
                         break
             people.sort(key=lambda c: c.first.start)
         assigned, groups = self._resolve_pronouns(toks, people, group_mentions)
-        # A group's pronouns put its known members in those shots ("Ravi and Mira ... They").
+        # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
+        # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
             for i in g.pronouns:
                 for c in g.members:
                     c.shots.add(toks[i].shot)
+            for m in g.mentions:
+                for c in g.members:
+                    c.shots.add(m.shot)
         # Keys are unique within a story: a second "Rao" (Mrs. beside Mr.) is "name:rao#2".
         keys: dict[int, str] = {}
         used: dict[str, int] = {}
@@ -1152,14 +1201,20 @@ class CorefIdentity(IdentityResolver):
         a = self._analyze(plan)
         toks = a.toks
 
-        def span(start: int, end: int, _text: str, kind: str, entity: str) -> ResolvedMention:
+        def span(
+            start: int, end: int, _text: str, kind: str, entity: str, pronouns: str = ""
+        ) -> ResolvedMention:
             first, last = toks[start], toks[end - 1]
             text = plan.shots[first.shot].narration[first.start : last.end]
-            return ResolvedMention(first.shot, first.start, last.end, text, kind, entity)
+            return ResolvedMention(first.shot, first.start, last.end, text, kind, entity, pronouns)
 
-        out = [span(m.start, m.end, m.surface, m.kind, a.keys[id(c)]) for c in a.people
+        def said(c: Cluster) -> str:  # as the cast (without a store) gives it
+            return self._story_pronouns(c) or c.pronouns
+
+        out = [span(m.start, m.end, m.surface, m.kind, a.keys[id(c)], said(c)) for c in a.people
                for m in c.mentions]  # fmt: skip
-        out += [span(i, i + 1, toks[i].text, "pronoun", a.keys[id(c)]) for i, c in a.assigned]
+        out += [span(i, i + 1, toks[i].text, "pronoun", a.keys[id(c)], said(c))
+                for i, c in a.assigned]  # fmt: skip
         for g in a.groups:
             label = f"group:{g.key}"
             out += [span(m.start, m.end, m.surface, "group", label) for m in g.mentions]
