@@ -84,3 +84,59 @@ def test_refinement_leaves_a_right_flow_alone() -> None:
     f = np.zeros((40, 60, 2), np.float32)
     f[..., 0] = 3.0
     assert np.array_equal(BidirectionalFlow()._refine(f, ga, gb), f)
+
+
+def _still_bar(shift: int = 0) -> np.ndarray:
+    """A flat wall with a dark vertical bar (a window frame's edge), brightened by ``shift``
+    (a dissolve's slow change)."""
+    img = np.full((48, 64, 3), 150, np.uint8)
+    img[:, 20:26] = 70
+    return cv2.add(img, np.full_like(img, shift))
+
+
+def _forged_pair(a: np.ndarray, b: np.ndarray, f01: np.ndarray, f10: np.ndarray):
+    from ttv_flow import PairFlow
+
+    ones = np.ones(a.shape[:2], np.float32)
+    ga, gb = (cv2.cvtColor(x, cv2.COLOR_RGB2GRAY) for x in (a, b))
+    return PairFlow(f01, f10, ones, ones, True, ga, gb)
+
+
+def test_fallback_blends_where_a_noisy_flow_drags_a_still_edge() -> None:
+    """Kettle race, frame 781: in a dissolve DIS gave the flat wall beside a window frame a
+    5 px flow one way and none the other; warped, the frame's edge showed up on the wall as
+    a dark smudge that neither input frame has. Where the two warps disagree by more than
+    the frames do, the output is the plain blend."""
+    a, b = _still_bar(0), _still_bar(10)
+    f01 = np.zeros((48, 64, 2), np.float32)
+    f01[:, 18:40, 0] = 8.0  # noise: the bar and the wall right of it "move" right...
+    f10 = np.zeros_like(f01)  # ...while nothing moves the other way
+    pair = _forged_pair(a, b, f01, f10)
+    blend = cross_fade(a, b, 0.5).astype(int)
+    follow = BidirectionalFlow(fallback=False).synthesize(a, b, 0.5, pair).astype(int)
+    guarded = BidirectionalFlow().synthesize(a, b, 0.5, pair).astype(int)
+    wall = np.s_[:, 27:34]  # flat wall right of the bar in both frames
+    assert np.abs(follow[wall] - blend[wall]).max() > 30  # the ghost of the bar
+    assert np.abs(guarded[wall] - blend[wall]).max() <= 2
+    assert np.abs(guarded - blend).max() <= 6  # everywhere (the ramp leaves the edge a few levels)
+
+
+def test_fallback_keeps_a_moving_object_where_both_warps_agree() -> None:
+    """A textured square moving 8 px over a textured still background, with its true flows:
+    the two warps agree, so the fallback changes nothing of the motion-compensated frame."""
+    h, w = 64, 96
+    bg = np.dstack([_grain(h, w, 4)] * 3)
+    square = np.dstack([_grain(24, 24, 5)] * 3)
+    a, b = bg.copy(), bg.copy()
+    a[20:44, 30:54] = square
+    b[20:44, 38:62] = square
+    f01 = np.zeros((h, w, 2), np.float32)
+    f01[20:44, 30:54, 0] = 8.0
+    f10 = np.zeros_like(f01)
+    f10[20:44, 38:62, 0] = -8.0
+    pair = _forged_pair(a, b, f01, f10)
+    follow = BidirectionalFlow(fallback=False).synthesize(a, b, 0.5, pair).astype(int)
+    guarded = BidirectionalFlow().synthesize(a, b, 0.5, pair).astype(int)
+    inside = np.s_[22:42, 36:54]  # the square at t = 0.5 (x 34..58), away from its edges
+    assert np.abs(guarded[inside] - square[2:22, 2:20].astype(int)).mean() < 3
+    assert np.abs(guarded - follow).mean() < 1.0

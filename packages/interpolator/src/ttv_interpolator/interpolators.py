@@ -99,6 +99,10 @@ class FlowInterpolator(PairwiseInterpolator):
     * ``occlusion`` (bool, default true): invert the flow to each output time and weight
       the two warped frames by visibility; false uses the linear-motion flow estimates and
       blends the two warped frames by ``t`` alone.
+    * ``fallback`` (bool, default true): where the two frames warped to the output time
+      disagree by more than the two frames themselves do (the flow is noise there: a
+      dissolve, flat wall beside a moving head), shrink the flow toward a plain blend of the
+      two frames at that pixel instead of dragging still edges into ghosts.
     * ``pipelined`` (bool, default true): when raising the frame rate (every input pair is
       then used), the flow of the next pair is computed on a worker thread while this pair's
       outputs are synthesised and go downstream (OpenCV releases the GIL, so the stages
@@ -134,6 +138,11 @@ class FlowInterpolator(PairwiseInterpolator):
             description="Weight the two warped frames by visibility (forward-backward "
             "consistency); false blends them by t alone.",
         )
+        fallback: StrictBool = Field(
+            True,
+            description="Blend the two frames plainly where the two warps disagree more than "
+            "the frames do (unreliable flow); false always follows the flow.",
+        )
         pipelined: StrictBool = Field(
             True,
             description="When raising the frame rate, compute the next pair's flow on a "
@@ -147,7 +156,10 @@ class FlowInterpolator(PairwiseInterpolator):
         opts = self.opts
         self.pipelined = opts.pipelined
         self._flow = BidirectionalFlow(
-            preset=opts.preset, flow_scale=opts.flow_scale, occlusion=opts.occlusion
+            preset=opts.preset,
+            flow_scale=opts.flow_scale,
+            occlusion=opts.occlusion,
+            fallback=opts.fallback,
         )
         self._cache: tuple[np.ndarray, np.ndarray, PairFlow] | None = None
         self._pool: ThreadPoolExecutor | None = None
