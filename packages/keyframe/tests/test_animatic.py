@@ -450,3 +450,68 @@ def test_named_hair_is_drawn_on_the_crown_and_clear_of_the_mouth():
                 assert crown_luma > 170, seed
             else:
                 assert abs(crown_luma - float(body @ LUMA)) < 3, seed
+
+
+KOFI = CharacterRef(id="kofi", name="Kofi", descriptors=("man", "wearing a rust-red coat"))
+LUCIA = CharacterRef(id="luc-a", name="Lucía", descriptors=("woman", "wearing a teal jacket"))
+
+
+@pytest.mark.parametrize(
+    ("descriptors", "expected"),
+    [
+        (("old potter", "wearing a cream coat"), (255, 253, 208)),
+        (("wearing an olive-green tunic",), (110, 130, 40)),
+        (("girl", "wearing her red scarf"), (200, 30, 30)),
+        (("wearing a tartan kilt",), None),  # a pattern the word list does not know
+        (("red hair",), None),  # hair is not clothing
+        ((), None),
+    ],
+)
+def test_clothing_colour_comes_from_the_descriptors(descriptors, expected):
+    from ttv_keyframe.animatic import clothing_color
+
+    assert clothing_color(CharacterRef(id="x", name="X", descriptors=descriptors)) == expected
+
+
+def test_a_figure_is_drawn_in_the_colour_it_wears():
+    """The identity slot dresses each character ("wearing a rust-red coat"); the figure
+    takes that colour's hue at the tone of its lighting (the kettle race's Kofi and Lucía
+    were two similar greens from their id hashes while wearing rust-red and teal)."""
+    r, g, b = figure_color(KOFI, DAY)
+    assert r > g + 20 and g > b  # a dark rust red
+    r, g, b = figure_color(LUCIA, DAY)
+    assert g > r + 30 and b > r + 30  # a dark teal
+    bare = CharacterRef(id="kofi", name="Kofi", descriptors=("man",))
+    assert figure_color(bare, DAY) != figure_color(KOFI, DAY)  # else its identity hue
+    # a cream coat has no hue to draw: the identity hue stays (drawn nearly grey, the
+    # lighthouse's Tomas all but vanished into the lamp-lit room)
+    cream = CharacterRef(id="kofi", name="Kofi", descriptors=("man", "wearing a cream coat"))
+    for view in (DAY, View("night", "clear", True), View("dusk", "clear", False)):
+        assert figure_color(cream, view) == figure_color(bare, view)
+
+
+@pytest.mark.parametrize(
+    ("pair", "floor"),
+    [
+        ((KOFI, LUCIA), 50.0),
+        (
+            (
+                CharacterRef(id="ravi", name="Ravi", descriptors=("wearing a cream coat",)),
+                CharacterRef(id="mira", name="Mira", descriptors=("wearing an olive-green tunic",)),
+            ),
+            25.0,
+        ),
+    ],
+)
+def test_different_clothes_stay_apart_under_every_lighting(pair, floor):
+    """Two characters dressed differently differ under every time x weather x inside/outside
+    by at least ``floor`` (RGB distance): the kettle race's rust-red and teal by 63 or more,
+    the potter's Ravi (cream: his identity hue) and olive-green Mira by 27 or more (by
+    their id hues alone they were 24 and 12)."""
+    a, b = pair
+    for time in TIMES:
+        for weather in WEATHERS:
+            for indoor in (False, True):
+                view = View(time, weather, indoor)
+                d = float(np.linalg.norm(np.subtract(figure_color(a, view), figure_color(b, view))))
+                assert d >= floor, (time, weather, indoor, d)

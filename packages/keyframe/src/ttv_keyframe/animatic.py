@@ -7,7 +7,8 @@ What is drawn, back to front:
    and palette, details from ``spec.seed``;
 2. one silhouette per character (head + body, anti-aliased by supersampling; no rim: its
    edge only blends figure and backdrop), in one flat colour that depends only on the
-   character (its identity hue) and the shot's lighting (:func:`figure_color`), never on
+   character (the hue of the clothing its descriptors name, "wearing a teal jacket", else
+   its identity hue) and the shot's lighting (:func:`figure_color`), never on
    where it stands, so a character looks the same in every shot under the same light;
    placement and size come from the seed, the character's seed and id (a child, by its
    descriptors, is drawn smaller: :func:`figure_scale`; hair a descriptor names is drawn
@@ -609,16 +610,88 @@ def hair_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
     return None
 
 
+#: Clothing colours a descriptor may name ("wearing a rust-red coat"): the identity slot's
+#: palette and plain colour words, as RGB. A word list, not a classifier: a colour it does
+#: not know leaves the figure in its identity hue.
+CLOTHING_COLOURS: dict[str, tuple[int, int, int]] = {
+    # the identity slot's palette (ttv-identity: CLOTH_COLOURS)
+    "indigo": (75, 0, 130),
+    "rust-red": (183, 65, 14),
+    "mustard-yellow": (225, 173, 1),
+    "olive-green": (110, 130, 40),
+    "sky-blue": (135, 206, 235),
+    "plum": (142, 69, 133),
+    "charcoal": (54, 69, 79),
+    "cream": (255, 253, 208),
+    "teal": (0, 128, 128),
+    "terracotta": (226, 114, 91),
+    # plain colour words
+    "red": (200, 30, 30),
+    "scarlet": (255, 36, 0),
+    "crimson": (220, 20, 60),
+    "maroon": (128, 0, 0),
+    "orange": (240, 130, 20),
+    "yellow": (230, 200, 30),
+    "gold": (212, 175, 55),
+    "golden": (212, 175, 55),
+    "green": (30, 140, 50),
+    "blue": (30, 60, 200),
+    "navy": (20, 30, 100),
+    "purple": (120, 40, 160),
+    "violet": (140, 70, 200),
+    "pink": (240, 120, 170),
+    "brown": (120, 70, 30),
+    "white": (240, 240, 240),
+    "black": (25, 25, 25),
+    "grey": (128, 128, 128),
+    "gray": (128, 128, 128),
+}
+_WEARING = re.compile(
+    r"\bwearing\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)?([a-z]+(?:-[a-z]+)*)\s"
+)
+#: A clothing colour's saturation that draws the figure at the usual saturation of its tone.
+_CLOTHING_SAT = 0.6
+#: Below this saturation a clothing colour (cream, charcoal, white, grey, black) has no hue
+#: to draw, and the figure keeps its identity hue: drawn nearly grey, a cream coat all but
+#: vanished into the lamp-lit room of the lighthouse lesson, as the tone (not the hue) is
+#: what the lighting levels were measured for.
+_CLOTHING_MIN_SAT = 0.35
+
+
+def clothing_color(ref: CharacterRef) -> tuple[int, int, int] | None:
+    """The colour of what the character wears, from the first descriptor that names a known
+    one ("wearing a rust-red coat", from the identity slot), else None."""
+    for d in ref.descriptors:
+        match = _WEARING.search(d.lower() + " ")
+        if match and match.group(1) in CLOTHING_COLOURS:
+            return CLOTHING_COLOURS[match.group(1)]
+    return None
+
+
 def identity_hue(ref: CharacterRef) -> float:
     """The character's hue (0..1), from its id alone: the same in every shot."""
     return (_stable_int(ref.id) % 360) / 360.0
 
 
+def figure_hue(ref: CharacterRef) -> tuple[float, float]:
+    """(hue 0..1, saturation factor) of the figure: its clothing's when a descriptor names a
+    known clothing colour with a hue (saturation >= ``_CLOTHING_MIN_SAT``; the factor
+    follows the colour's saturation, up to 4/3), else the identity hue at factor 1 (also
+    for cream, charcoal, white, grey or black clothes). From the descriptors and id alone:
+    the same in every shot."""
+    rgb = clothing_color(ref)
+    if rgb is not None:
+        hue, sat, _value = colorsys.rgb_to_hsv(*(v / 255.0 for v in rgb))
+        if sat >= _CLOTHING_MIN_SAT:
+            return hue, min(4.0 / 3.0, sat / _CLOTHING_SAT)
+    return identity_hue(ref), 1.0
+
+
 def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
-    """A figure's flat colour: the character's identity hue at the tone its lighting calls
-    for, and nothing else (not the palette, not the backdrop behind it, not where the figure
-    stands), so the same character under the same lighting has the same colour in every
-    shot. The tone is picked per lighting level (:func:`ttv_keyframe.scenery.ambient`) so
+    """A figure's flat colour: the character's hue (its clothing's, else its identity hue:
+    :func:`figure_hue`) at the tone its lighting calls for, and nothing else (not the
+    palette, not the backdrop behind it, not where the figure stands), so the same character
+    under the same lighting has the same colour in every shot. The tone is picked per lighting level (:func:`ttv_keyframe.scenery.ambient`) so
     that the figure stands apart from that lighting's backdrops in general:
 
     - daylight: the identity colour itself (hue, saturation 0.45, value 0.3);
@@ -627,13 +700,13 @@ def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
       moonlit (outside) or lamplit (inside) cast, off the dark backdrop.
 
     Different characters keep different hues at every tone."""
-    hue = identity_hue(ref)
+    hue, factor = figure_hue(ref)
     level = ambient(view)
     if level >= DAYLIGHT:
-        rgb = np.array(colorsys.hsv_to_rgb(hue, 0.45, 0.3), np.float32) * 255
+        rgb = np.array(colorsys.hsv_to_rgb(hue, 0.45 * factor, 0.3), np.float32) * 255
     else:
         sat, luma = _DEEP if level >= DARK else _LIFTED
-        rgb = np.array(colorsys.hsv_to_rgb(hue, sat, 1.0), np.float32)
+        rgb = np.array(colorsys.hsv_to_rgb(hue, min(1.0, sat * factor), 1.0), np.float32)
         if level < DARK:
             rgb = rgb * _night_cast(view)
         rgb = rgb * (luma / float(rgb @ _LUMA))
