@@ -99,10 +99,11 @@ class FlowInterpolator(PairwiseInterpolator):
     * ``occlusion`` (bool, default true): invert the flow to each output time and weight
       the two warped frames by visibility; false uses the linear-motion flow estimates and
       blends the two warped frames by ``t`` alone.
-    * ``fallback`` (bool, default true): where the two frames warped to the output time
-      disagree by more than the two frames themselves do (the flow is noise there: a
-      dissolve, flat wall beside a moving head), shrink the flow toward a plain blend of the
-      two frames at that pixel instead of dragging still edges into ghosts.
+    * ``fallback`` (bool, default true; acts with ``occlusion`` on): where the two frames
+      warped to the output time disagree by more than the two frames themselves do (the
+      flow is noise there: a dissolve, flat wall beside a moving head), shrink the flow
+      toward a plain blend of the two frames at that pixel instead of dragging still edges
+      into ghosts.
     * ``pipelined`` (bool, default true): when raising the frame rate (every input pair is
       then used), the flow of the next pair is computed on a worker thread while this pair's
       outputs are synthesised and go downstream (OpenCV releases the GIL, so the stages
@@ -141,7 +142,7 @@ class FlowInterpolator(PairwiseInterpolator):
         fallback: StrictBool = Field(
             True,
             description="Blend the two frames plainly where the two warps disagree more than "
-            "the frames do (unreliable flow); false always follows the flow.",
+            "the frames do (unreliable flow; with occlusion on); false always follows the flow.",
         )
         pipelined: StrictBool = Field(
             True,
