@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ttv_contracts.v1 import Beat, Shot, StoryPlan
 from ttv_identity import CorefIdentity
+from ttv_identity.text import FEMALE_PRONOUNS, MALE_PRONOUNS
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "coref_eval.jsonl"
@@ -63,17 +64,13 @@ def links(entities: dict[object, str]) -> set[frozenset]:
     return {frozenset(p) for ms in by_entity.values() for p in combinations(ms, 2)}
 
 
-MALE = {"he", "him", "his", "himself"}
-FEMALE = {"she", "her", "hers", "herself"}
-
-
 def gold_pronouns(item: dict) -> dict[str, str]:
     """Each gold entity the passage calls "he" or "she" (the majority of those mentions)."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for m in item["mentions"]:
         word = m["text"].lower()
-        if word in MALE | FEMALE:
-            votes[m["entity"]]["he" if word in MALE else "she"] += 1
+        if word in MALE_PRONOUNS | FEMALE_PRONOUNS:
+            votes[m["entity"]]["he" if word in MALE_PRONOUNS else "she"] += 1
     out = {}
     for entity, v in votes.items():
         if v["he"] != v["she"]:

@@ -691,10 +691,11 @@ def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
     """A figure's flat colour: the character's hue (its clothing's, else its identity hue:
     :func:`figure_hue`) at the tone its lighting calls for, and nothing else (not the
     palette, not the backdrop behind it, not where the figure stands), so the same character
-    under the same lighting has the same colour in every shot. The tone is picked per lighting level (:func:`ttv_keyframe.scenery.ambient`) so
-    that the figure stands apart from that lighting's backdrops in general:
+    under the same lighting has the same colour in every shot. The tone is picked per
+    lighting level (:func:`ttv_keyframe.scenery.ambient`) so that the figure stands apart
+    from that lighting's backdrops in general:
 
-    - daylight: the identity colour itself (hue, saturation 0.45, value 0.3);
+    - daylight: the hue itself (saturation 0.45 times the clothing's factor, value 0.3);
     - dim (dawn, dusk, overcast): a deep tone of the same hue, a silhouette against the sky;
     - dark (night, storm, a room at night): lifted to a pale tone of the same hue under a
       moonlit (outside) or lamplit (inside) cast, off the dark backdrop.
