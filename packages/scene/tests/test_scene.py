@@ -81,6 +81,19 @@ def test_places_times_and_continuity(builder):
     assert [loc.id for loc in book.locations] == ["river", "busy-market"]
 
 
+def test_a_lesson_that_names_no_place_puts_no_time_to_its_title(builder):
+    """An expository lesson names no place: its title stands in for one, and the label stays
+    the title ("How Leaves Make Food, day" was drawn); "inside the leaf" is no room."""
+    plan = plan_of(
+        "Plants make their own food.",
+        "Inside the leaf, chlorophyll captures energy from sunlight.",
+    )
+    book = builder.build(plan, Cast())
+    assert [c.setting for c in book.shots] == ["The Potter", "The Potter"]
+    assert book.shots[1].time_of_day == "day"  # the sunlight still lights it
+    assert book.shots[1].indoor_outdoor != "indoor"
+
+
 def test_explicit_settings_share_a_place_across_times(builder):
     plan = plan_of(
         ("The tide goes out.", "a quiet beach at dawn", 0),

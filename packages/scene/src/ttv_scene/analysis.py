@@ -556,6 +556,13 @@ def analyze(
     gone_all: set[tuple[int, int]] = set()
     cats: set[str] = set()
     explicit_io: str | None = None
+    # "inside the leaf", "inside the box": inside a thing that is no place (no building, no
+    # room) says nothing of walls and a roof; "inside the cottage" and "ran inside" do
+    within_thing = {
+        (ph.sentence, ph.start - 1)
+        for ph in phrases
+        if ph.prep in {"inside", "within"} and ph.lemma not in PLACES and not ph.skipped
+    }
     for si, toks in enumerate(sentences):
         words = [w.lower() for w, _ in toks]
         tags = [t for _, t in toks]
@@ -573,7 +580,7 @@ def analyze(
             if w in SKY_WORDS and i not in gone and tags[i].startswith(("NN", "JJ", "VB")):
                 result.sky = True
             if explicit_io is None and prev not in {"the", "a", "its", "their", "his", "her"}:
-                if w in {"inside", "indoors"}:
+                if w in {"inside", "indoors"} and (si, i) not in within_thing:
                     explicit_io = "indoor"
                 elif w in {"outside", "outdoors"}:
                     explicit_io = "outdoor"

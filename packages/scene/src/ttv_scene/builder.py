@@ -117,6 +117,7 @@ class _ShotInfo:
     indoor_outdoor: str | None = None
     sky: bool = False
     season: str | None = None
+    untitled: bool = False  # no shot names a place: the lesson's title stands in for one
 
 
 class GraphScene(SceneBuilder):
@@ -240,9 +241,10 @@ class GraphScene(SceneBuilder):
             infos.append(info)
         # carry places, times, weather and inside/outside forward; opening shots take the
         # first place named
-        first = next((i.place for i in infos if i.place), None) or _Place(
-            slugify(plan.title), plan.title
-        )
+        first = next((i.place for i in infos if i.place), None)
+        untitled = first is None
+        if first is None:
+            first = _Place(slugify(plan.title), plan.title)
         place, time, weather, io = first, None, None, None
         # a season holds for the whole lesson until another is named (the opening shots take
         # the first one named: "that winter" in shot 3 was winter in shot 1 too)
@@ -276,6 +278,7 @@ class GraphScene(SceneBuilder):
             elif info.sky and io != "indoor":
                 io = "outdoor"  # the sky is named and nothing says we are inside
             info.indoor_outdoor = io
+            info.untitled = untitled
         return infos
 
     def _build(self, plan: StoryPlan, cast: Cast) -> SceneBook:
@@ -319,8 +322,11 @@ class GraphScene(SceneBuilder):
             assert info.place is not None
             look = looks[info.place.key]
             time = info.time or "unknown"
+            # a place named by the title alone is no place: no time of day is put to it
             setting = info.setting or (
-                f"{info.place.name}, {time}" if time != "unknown" else info.place.name
+                f"{info.place.name}, {time}"
+                if time != "unknown" and not info.untitled
+                else info.place.name
             )
             node = f"shot:{shot.index}"
             chars = tuple(c.id for c in cast.in_shot(shot.index))
