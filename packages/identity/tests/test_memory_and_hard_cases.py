@@ -298,3 +298,46 @@ def test_the_counted_plural_is_the_people_named_together():
         people, groups = cast_and_groups(last)
         assert [people[n].shots for n in ("Amara", "Kofi", "Lucía")] == [(0,), (0, 1), (0,)]
         assert groups[surface] != groups["they"]
+
+
+def test_an_animal_is_described_as_the_animal_it_is():
+    """A fable's crow was described as "crow, woman, dark brown hair, wearing a sky-blue
+    coat", and drawn as a woman in a coat. An animal's descriptors are its noun phrase alone:
+    no person word, no hair, no clothes."""
+    people = by_name(
+        CorefIdentity().resolve(
+            plan_of(
+                "A crow sat on a high branch with a piece of cheese in her beak.",
+                "A hungry fox walked under the tree and looked up at her.",
+                "Peter was a naughty little rabbit, and Mr. McGregor chased him.",
+            )
+        )
+    )
+    assert people["the crow"].descriptors == ("crow",)
+    assert people["the hungry fox"].descriptors == ("hungry fox",)
+    assert people["Peter"].descriptors == ("naughty little rabbit",)
+    mcgregor = people["Mr. McGregor"].descriptors
+    assert "man" in mcgregor and any(d.endswith(" hair") for d in mcgregor)  # a person still
+
+
+def test_what_is_said_beside_a_name_gives_its_age():
+    """ "Grandpa Joe" and "old Mr. Okafor" were drawn as men in their prime, and "his
+    grandsons Leo and Sam" as grown men: a title's role, an age word before a name and a
+    plural role before a list of names now reach the descriptors."""
+    people = by_name(
+        CorefIdentity().resolve(
+            plan_of(
+                "On Saturday, Grandpa Joe took his grandsons Leo and Sam to the market.",
+                "Inside, old Mr. Okafor lit the lamp, and Grandma Rosa made tea.",
+                "Joe gave each boy three coins, and Leo thanked him.",
+            )
+        )
+    )
+    assert "elderly man" in people["Grandpa Joe"].descriptors
+    assert "elderly man" in people["Mr. Okafor"].descriptors
+    assert "elderly woman" in people["Grandma Rosa"].descriptors
+    for boy in ("Leo", "Sam"):
+        assert people[boy].descriptors[:2] == ("grandson", "boy")
+    # a role before a single name is the ordinary apposition; a list needs two names
+    one = by_name(CorefIdentity().resolve(plan_of("Her friends Ana went home.")))
+    assert "friend" not in " ".join(one["Ana"].descriptors)

@@ -183,6 +183,7 @@ class Mention:
     title: bool = False
     title_role: str | None = None
     title_word: str | None = None  # canonical title ("doctor" for "Dr.")
+    role_hint: str | None = None  # a plural apposition's role: "his grandsons Leo and Sam"
 
 
 @dataclass(eq=False)
@@ -471,7 +472,38 @@ class CorefIdentity(IdentityResolver):
                     i += 1
                 continue
             i += 1
+        self._name_ages_and_roles(toks, out)
         return out
+
+    @staticmethod
+    def _name_ages_and_roles(toks: list[Token], mentions: list[Mention]) -> None:
+        """What is said of a named person right beside the name: an age word before it ("old
+        Mr. Okafor", "little Tom") and a plural role before a list of names ("his grandsons
+        Leo and Sam": each is a grandson). Both were lost: the grandsons were drawn as men."""
+        by_start = {m.start: m for m in mentions}
+        for m in mentions:
+            if m.kind != "name" or m.adjectives or m.start == 0:
+                continue
+            before = toks[m.start - 1]
+            if before.sent == toks[m.start].sent and before.lower in AGE_OLD | AGE_YOUNG:
+                m.adjectives = (before.lower,)
+        for m in mentions:
+            if m.kind != "group" or m.key not in ROLE_NOUNS or m.key in PLAIN_PERSON_NOUNS:
+                continue
+            names: list[Mention] = []
+            nxt = by_start.get(m.end)
+            while nxt is not None and nxt.kind == "name":
+                names.append(nxt)
+                sep = toks[nxt.end].lower if nxt.end < len(toks) else ""
+                if sep == "," and nxt.end + 1 < len(toks) and toks[nxt.end + 1].lower == "and":
+                    nxt = by_start.get(nxt.end + 2)  # "Leo, Sam, and Ana"
+                elif sep in {",", "and"}:
+                    nxt = by_start.get(nxt.end + 1)
+                else:
+                    nxt = None
+            if len(names) >= 2:
+                for name in names:
+                    name.role_hint = m.key
 
     # ---------------------------------------------------------------- links
 
@@ -1101,7 +1133,14 @@ class CorefIdentity(IdentityResolver):
     def _describe(c: Cluster, key: str) -> list[str]:
         roles = c.roles()
         adjs = list(dict.fromkeys(a for m in c.mentions for a in m.adjectives))[:2]
-        role_nouns = [m.key for m in roles]
+        # role nouns, then the roles names carry: a title's ("Grandpa Joe": grandpa) and a
+        # plural apposition's ("his grandsons Leo and Sam": grandson)
+        role_nouns = list(
+            dict.fromkeys(
+                [m.key for m in roles]
+                + [r for m in c.mentions for r in (m.title_role, m.role_hint) if r]
+            )
+        )
         old = bool(set(adjs) & AGE_OLD) or bool(set(role_nouns) & OLD_ROLES)
         young = bool(set(role_nouns) & CHILD_ROLES)
         if c.pronouns == "he":
@@ -1112,6 +1151,10 @@ class CorefIdentity(IdentityResolver):
             person = "elderly person" if old else "child" if young else "person"
         descriptors: list[str] = []
         main_role = next((r for r in role_nouns if r not in PLAIN_PERSON_NOUNS), None)
+        if main_role in ANIMAL_NOUNS:
+            # a fable's crow is a crow: no "woman", no hair, no coat (drawn as a woman in a
+            # sky-blue coat with dark brown hair before this)
+            return [" ".join([*adjs, main_role])]
         if main_role:
             descriptors.append(" ".join([*adjs, main_role]))
             descriptors.append(person)
