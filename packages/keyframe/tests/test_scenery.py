@@ -244,6 +244,68 @@ def test_unknown_attributes_are_inferred_from_the_setting_then_the_prompt():
     assert (bare.time, bare.weather, bare.indoor) == ("day", "clear", False)
 
 
+def test_what_the_prompt_says_of_the_characters_is_not_the_scene():
+    """A character's look is in the prompt ("dark brown hair", "a grey coat"): it made a
+    fable's forest night and cloudy wherever the crow stood (seen in a rendered fable)."""
+    crow = CharacterRef(
+        id="crow",
+        name="the crow",
+        descriptors=("crow", "woman", "dark brown hair", "wearing a grey coat"),
+        seed=1,
+    )
+    unknown = {"time_of_day": "unknown", "weather": "unknown", "indoor_outdoor": "unknown"}
+    prompt = (
+        "forest, the crow: crow, woman, dark brown hair, wearing a grey coat, calm mood, "
+        "A crow sat on a high branch with a piece of cheese in her beak."
+    )
+    v = interpret(spec(setting="forest", prompt=prompt, characters=(crow,), **unknown))
+    assert (v.time, v.weather) == ("day", "clear")
+    # the narration itself still speaks: of the hour, and of the sky
+    said = interpret(
+        spec(
+            setting="forest",
+            prompt=prompt + " It was dark and grey.",
+            characters=(crow,),
+            **unknown,
+        )
+    )
+    assert (said.time, said.weather) == ("night", "cloudy")
+    # a colour or a thing after "dark" / "grey" describes that thing
+    things = interpret(
+        spec(
+            setting="a yard",
+            prompt="a dark green door, dark clouds and a grey stone wall",
+            **unknown,
+        )
+    )
+    assert things.time == "day" and things.weather == "cloudy"  # the clouds, not the stone
+
+
+@pytest.mark.parametrize("time", ["day", "dawn", "night"])
+def test_a_desert_has_sand_underfoot_not_grass(time):
+    """ "The desert at sunrise" was drawn as green hills."""
+
+    def ground(setting):
+        img = render(setting=setting, time_of_day=time, width=320, height=180)
+        return img[150:175].reshape(-1, 3).astype(float).mean(axis=0)
+
+    r, g, b = ground("the desert")
+    mr, mg, _ = ground("a meadow")
+    assert r - g > mr - mg + 10  # warmer than the grass under the same light
+    if time != "night":  # by moonlight every ground is dark and blue
+        assert r > g > b and r - b > 25  # sandy: red over green over blue
+        assert mg > mr  # the meadow stays green
+
+
+def test_a_leaf_or_a_plant_is_drawn_as_vegetation():
+    """A lesson on how leaves make food showed an empty meadow: "leaf" is a tree's, "plant"
+    a small plant, drawn with the flowers."""
+    assert "tree" in interpret(spec(objects=("leaf",))).shapes
+    assert "flower" in interpret(spec(objects=("plant", "water"))).shapes
+    bare, leafy = render(objects=("water",)), render(objects=("leaf", "plant"))
+    assert hist_distance(bare, leafy) > 0.02
+
+
 def test_inferred_words_render_like_explicit_attributes():
     words = render(
         setting="a small fishing boat in a storm at night",

@@ -80,7 +80,7 @@ SHAPES: dict[str, str] = {
     "tool": "tool tools hammer saw chisel wrench spanner axe",
     "pot": "pot pots vase jar jug bowl",
     "wheel": "wheel",
-    "tree": "tree trees oak pine orchard",
+    "tree": "tree trees oak pine orchard leaf leaves",  # a leaf: on its tree
     "forest": "forest forests wood woods jungle",
     "kitchen": "kitchen kitchens bakery stove oven",
     "kettle": "kettle kettles teapot",
@@ -92,12 +92,13 @@ SHAPES: dict[str, str] = {
     "harbour": "harbour harbor port quay pier dock",
     "island": "island isle reef",
     "beach": "beach shore coast sand",
+    "desert": "desert deserts dune dunes",  # no drawing of its own: the ground is sand
     "rock": "rock rocks rocky cliff cliffs boulder",
     "sun": "sun sunlight",
     "moon": "moon",
     "star": "star stars",
     "table": "table tables desk",
-    "flower": "flower flowers rose roses daisy daisies tulip tulips blossom garden",
+    "flower": "flower flowers rose roses daisy daisies tulip tulips blossom garden plant plants",
     "path": "path paths road track trail lane",
     "book": "book books library bookshelf page",
 }
@@ -109,6 +110,8 @@ _EXPANDS = {
     "forest": ("tree",),
     "kitchen": ("kettle",),
 }
+#: the ground of a desert, in full daylight
+SAND = (214, 182, 120)
 _SEA_SHAPES = {"sea", "boat", "lighthouse", "harbour", "island", "beach"}
 
 
@@ -116,12 +119,39 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
+#: "dark" and "grey" describe a thing, not the hour or the sky, when a colour or one of these
+#: nouns follows ("dark brown feathers", "a grey coat", "dark clouds" are not night).
+_MODIFIED = _wordset(
+    """red orange yellow green blue purple pink brown black white grey gray silver gold
+    hair eyes skin fur feathers feather coat cloak jacket dress shirt scarf hat suit wood
+    stone stones rock rocks wall walls water shape shapes corner corners eyed haired skinned
+    cat dog horse bird crow raven cloud clouds"""
+)
+_MODIFIERS = frozenset({"dark", "grey", "gray"})
+
+
 def _first(words: Iterable[str], table: dict[str, str]) -> str | None:
     lookup = {w: k for k, ws in table.items() for w in ws.split()}
-    for w in words:
+    words = list(words)
+    for i, w in enumerate(words):
         if w in lookup:
+            if w in _MODIFIERS and i + 1 < len(words) and words[i + 1] in _MODIFIED:
+                continue
             return lookup[w]
     return None
+
+
+def _scene_text(spec) -> str:
+    """The prompt without what it says of the characters: their names and descriptors (the
+    integration's prompt lists each present character's look) describe people, not the
+    place ("dark brown hair" is not night, "a grey coat" is not a cloudy sky), and nor does a
+    mood ("calm mood" is not a clear sky)."""
+    text = re.sub(r"\b[a-z]+ mood\b", " ", spec.prompt, flags=re.I)
+    for ch in getattr(spec, "characters", ()):
+        for phrase in sorted((*ch.descriptors, ch.name), key=len, reverse=True):
+            if phrase:
+                text = text.replace(phrase, " ")
+    return text
 
 
 @dataclass(frozen=True)
@@ -156,7 +186,7 @@ class View:
 
 def interpret(spec) -> View:
     """The View of a ShotSpec: spec attributes first, then setting words, then prompt words."""
-    setting, prompt = _words(spec.setting), _words(spec.prompt)
+    setting, prompt = _words(spec.setting), _words(_scene_text(spec))
     time = getattr(spec, "time_of_day", "unknown")
     weather = getattr(spec, "weather", "unknown")
     inout = getattr(spec, "indoor_outdoor", "unknown")
@@ -516,6 +546,8 @@ class Painter:
     def land(self, x0, hz, x1, y1) -> None:
         v = self.v
         grass = np.array((236, 240, 248) if v.snow_cover else (92, 140, 70), np.float32)
+        if "desert" in v.shapes and not v.snow_cover:
+            grass = np.array(SAND, np.float32)  # a desert's ground (green hills were drawn)
         if self.palette and not v.snow_cover:
             grass = _mix(grass, self.palette[-1], 0.3)
         w = x1 - x0
