@@ -14,7 +14,8 @@ What is drawn, back to front:
    descriptors, is drawn smaller: :func:`figure_scale`; hair a descriptor names is drawn
    on the top of the head in that colour: :func:`hair_color`); each head is
    returned as a ``face`` region and each whole figure as a ``body`` region (label =
-   character id).
+   character id); an animal character (descriptors naming one, ``animals.py``) is drawn as
+   a bird or a four-legged beast in profile instead, up-stage of the caption band.
 
 No text by default: captions, the setting and names are the compositor's (drawn at output
 resolution after camera moves and transitions). Storyboard mode (``labels=True``,
@@ -51,7 +52,8 @@ from ttv_contracts.v1 import (
     ShotSpec,
 )
 
-from . import __version__
+from . import __version__, animals
+from .animals import Animal, animal_of
 from .errors import E_FONT_UNREADABLE, E_OPTION_INVALID, PACKAGE
 from .scenery import FLOOR, View, ambient, interpret, paint
 
@@ -78,20 +80,46 @@ class Figure:
     color: tuple[int, int, int]
     #: the hair's colour under the shot's light (:func:`hair_color`), or None: no hair drawn
     hair: tuple[int, int, int] | None = None
+    #: an animal character (:func:`ttv_keyframe.animals.animal_of`), drawn in profile
+    animal: Animal | None = None
+    #: which way an animal faces: 1 right, -1 left (towards the frame's middle)
+    facing: int = 1
+
+    def _head(self) -> tuple[float, ...]:
+        assert self.animal is not None
+        return animals.head(self.animal.plan, self.facing, self.cx, self.feet, self.height)
 
     @property
     def head_r(self) -> float:
-        return self.height * 0.13
+        return self._head()[2] if self.animal else self.height * 0.13
 
     @property
     def head_cy(self) -> float:
-        return self.feet - self.height + self.head_r
+        return self._head()[1] if self.animal else self.feet - self.height + self.head_r
+
+    @property
+    def head_cx(self) -> float:
+        return self._head()[0] if self.animal else self.cx
 
     def face_box(self) -> tuple[float, float, float, float]:
+        if self.animal:
+            return animals.face_box(self.animal.plan, self.facing, self.cx, self.feet, self.height)  # type: ignore[return-value]
         r = self.head_r
         return self.cx - r, self.head_cy - r, self.cx + r, self.head_cy + r
 
+    def box(self) -> tuple[float, float, float, float]:
+        """The whole figure (arms out, or beak or snout to tail): its body region."""
+        if self.animal:
+            return animals.extent(  # type: ignore[return-value]
+                self.animal.plan, self.facing, self.cx, self.feet, self.height, self.animal.ears
+            )
+        half = self.height * BODY_HALF_WIDTH
+        return self.cx - half, self.head_cy - self.head_r, self.cx + half, self.feet
 
+
+#: the lowest an animal's face may come down, as a fraction of the frame's height: above
+#: the bottom band where captions are burned in (a person's face is far higher)
+ANIMAL_FACE_LINE = 0.62
 #: half a figure's body width, as a fraction of its height (the lane fit in ``_layout``)
 FIGURE_HALF_WIDTH = 0.18
 #: half the width of a figure's body region (arms out), as a fraction of its height
@@ -186,13 +214,7 @@ class AnimaticKeyframe(KeyframeRenderer):
         aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.place
         figures = self._layout(spec, view)
         gap = 0.01 * w  # a little air between a figure and what stands behind it
-        spans = tuple(
-            (
-                (f.cx - BODY_HALF_WIDTH * f.height - gap) / w,
-                (f.cx + BODY_HALF_WIDTH * f.height + gap) / w,
-            )
-            for f in figures
-        )
+        spans = tuple(((f.box()[0] - gap) / w, (f.box()[2] + gap) / w) for f in figures)
         img, ground_row, front = paint(
             view,
             w,
@@ -258,9 +280,16 @@ class AnimaticKeyframe(KeyframeRenderer):
         for i, ref in enumerate(chars):
             crng = np.random.default_rng([spec.seed, ref.seed, _stable_int(ref.id), i])
             cx = w * 0.08 + lane * (i + 0.5) + float(crng.uniform(-0.18, 0.18)) * lane
-            height = h * float(crng.uniform(0.48, 0.56)) * figure_scale(ref)
-            height = min(height, lane * 0.85 / (2 * FIGURE_HALF_WIDTH))  # the body fits its lane
+            animal = animal_of(ref.descriptors)
+            scale = animal.size if animal else figure_scale(ref)
+            half = animals.half_width(animal.plan) if animal else FIGURE_HALF_WIDTH
+            height = h * float(crng.uniform(0.48, 0.56)) * scale
+            height = min(height, lane * 0.85 / (2 * half))  # the body fits its lane
             feet = feet_base - float(crng.uniform(0.0, 0.05)) * h
+            if animal is not None:
+                # up-stage, so that its face is above the caption band, as a person's is
+                # (a fable's crow stood where the caption covered it whole)
+                feet = min(feet, h * ANIMAL_FACE_LINE + animals.face_drop(animal.plan) * height)
             figures.append(
                 Figure(
                     ref=ref,
@@ -268,7 +297,9 @@ class AnimaticKeyframe(KeyframeRenderer):
                     feet=feet,
                     height=max(height, 4.0),
                     color=figure_color(ref, view),
-                    hair=hair_color(ref, view),
+                    hair=None if animal else hair_color(ref, view),
+                    animal=animal,
+                    facing=1 if cx <= w / 2 else -1,
                 )
             )
         return figures
@@ -284,10 +315,10 @@ class AnimaticKeyframe(KeyframeRenderer):
         base = image.convert("RGBA")
         for fig in figures:
             pad = 2 * s
-            r = fig.head_r * s
-            x0 = int(fig.cx * s - fig.height * s * 0.3) - pad
-            y0 = int(fig.head_cy * s - r) - pad
-            x1 = int(np.ceil(fig.cx * s + fig.height * s * 0.3)) + pad
+            bx0, by0, bx1, _ = fig.box()
+            x0 = int(bx0 * s - fig.height * s * 0.1) - pad
+            y0 = int(by0 * s) - pad
+            x1 = int(np.ceil(bx1 * s + fig.height * s * 0.1)) + pad
             y1 = int(np.ceil(fig.feet * s)) + pad
             # Draw on the frame grid (origin snapped to a multiple of s), then area-average.
             ox, oy = x0 - x0 % s, y0 - y0 % s
@@ -316,7 +347,7 @@ class AnimaticKeyframe(KeyframeRenderer):
         pad = max(2, size // 4)
         box_w = max(widths) + 2 * pad
         box_h = sum(_line_height(f) for _, f in lines) + 2 * pad
-        x0 = float(np.clip(fig.cx - box_w / 2, 1, max(1, w - box_w - 1)))
+        x0 = float(np.clip(fig.head_cx - box_w / 2, 1, max(1, w - box_w - 1)))
         y0 = float(np.clip(fig.head_cy - fig.head_r * 1.3 - box_h, top, max(top, h - box_h - 1)))
         draw.rounded_rectangle(
             (x0, y0, x0 + box_w, y0 + box_h), radius=pad, fill=(250, 248, 240), outline=(40, 40, 40)
@@ -433,8 +464,7 @@ def _face_region(fig: Figure, w: int, h: int) -> Region | None:
 
 def _body_region(fig: Figure, w: int, h: int) -> Region | None:
     """The whole figure, head to feet (``kind="body"``): where a name tag may go."""
-    x0, x1 = fig.cx - fig.height * BODY_HALF_WIDTH, fig.cx + fig.height * BODY_HALF_WIDTH
-    y0, y1 = fig.head_cy - fig.head_r, fig.feet
+    x0, y0, x1, y1 = fig.box()
     xi0, yi0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
     xi1, yi1 = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))
     if xi1 - xi0 < 1 or yi1 - yi0 < 1:
@@ -443,7 +473,12 @@ def _body_region(fig: Figure, w: int, h: int) -> Region | None:
 
 
 def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
-    """Head, neck, torso, arms and legs of one figure, into a mask (scale ``s``, offset)."""
+    """Head, neck, torso, arms and legs of one figure, into a mask (scale ``s``, offset); an
+    animal's body plan instead (:func:`ttv_keyframe.animals.draw`)."""
+    if fig.animal is not None:
+        a = fig.animal
+        animals.draw(draw, a.plan, fig.facing, fig.cx, fig.feet, fig.height, s, dx, dy, a.ears)
+        return
     hh = fig.height * s
     r = fig.head_r * s
     cx, cy, feet = fig.cx * s + dx, fig.head_cy * s + dy, fig.feet * s + dy
@@ -679,12 +714,34 @@ def figure_hue(ref: CharacterRef) -> tuple[float, float]:
     follows the colour's saturation, up to 4/3), else the identity hue at factor 1 (also
     for cream, charcoal, white, grey or black clothes). From the descriptors and id alone:
     the same in every shot."""
+    animal = animal_of(ref.descriptors)
+    if animal is not None:
+        return _animal_hue(ref, animal)
     rgb = clothing_color(ref)
     if rgb is not None:
         hue, sat, _value = colorsys.rgb_to_hsv(*(v / 255.0 for v in rgb))
         if sat >= _CLOTHING_MIN_SAT:
             return hue, min(4.0 / 3.0, sat / _CLOTHING_SAT)
     return identity_hue(ref), 1.0
+
+
+#: The least saturation factor of an animal's colour: a crow or a grey wolf keeps a trace
+#: of hue, so that its tone still parts it from the backdrop (as measured for figures).
+_ANIMAL_MIN_FACTOR = 0.3
+
+
+def _animal_hue(ref: CharacterRef, animal: Animal) -> tuple[float, float]:
+    """An animal's (hue, saturation factor): a colour word its descriptors say ("a white
+    rabbit"), else its usual colour (:data:`ttv_keyframe.animals.ANIMALS`), else the identity
+    hue. Grey and black animals are drawn in a muted tone, not in a vivid identity hue."""
+    words = [w for d in ref.descriptors for w in re.findall(r"[a-z]+(?:-[a-z]+)*", d.lower())]
+    rgb = next((CLOTHING_COLOURS[w] for w in words if w in CLOTHING_COLOURS), animal.rgb)
+    if rgb is None:
+        return identity_hue(ref), 1.0
+    hue, sat, _value = colorsys.rgb_to_hsv(*(v / 255.0 for v in rgb))
+    if sat < 0.05:  # black, white or grey: no hue of its own
+        hue = identity_hue(ref)
+    return hue, min(4.0 / 3.0, max(_ANIMAL_MIN_FACTOR, sat / _CLOTHING_SAT))
 
 
 def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:

@@ -1,0 +1,221 @@
+"""Animal characters for the animatic: a fable's crow is drawn as a bird, its fox on four legs.
+
+The identity slot describes an animal character by its animal noun ("crow", "hungry fox"),
+without a person word, hair or clothes. This module reads that noun from the descriptors
+(:func:`animal_of`) and draws one of two body plans in profile, facing the frame's middle:
+
+* ``bird``: an oval body, a round head with a beak, a tail and two thin legs;
+* ``beast``: a long body on four legs, a round head with a snout and two ears, a tail.
+
+A word list, not a classifier: an animal it does not know (a snake, say) is drawn as a
+person, and the renderer says so in a note. Geometry is in units of the figure's height
+``H`` (feet to the top of the head or ears), from the feet at ``(cx, feet)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PIL import ImageDraw
+
+
+@dataclass(frozen=True)
+class Animal:
+    name: str
+    plan: str  # "bird" or "beast"
+    #: height drawn against an adult person's: storybook proportions (a crow reads at 0.42),
+    #: not nature's
+    size: float
+    #: the animal's usual colour in daylight (its hue and saturation are drawn at the tone the
+    #: shot's light calls for, as a person's clothes are), or None: the identity hue
+    rgb: tuple[int, int, int] | None
+    #: a beast's ears: 1 pointed, up to the figure's height; 0 none (a tortoise, a frog); 1.3
+    #: long (a rabbit's reach 1.3 H)
+    ears: float = 1.0
+
+
+def _table() -> dict[str, Animal]:
+    rows = {
+        # birds
+        "crow": ("bird", 0.42, (38, 38, 44)),
+        "raven": ("bird", 0.45, (30, 30, 40)),
+        "owl": ("bird", 0.45, (125, 90, 55)),
+        "robin": ("bird", 0.34, (160, 90, 60)),
+        "sparrow": ("bird", 0.32, (140, 110, 80)),
+        "bird": ("bird", 0.36, None),
+        "duck": ("bird", 0.4, (150, 120, 60)),
+        "duckling": ("bird", 0.28, (230, 200, 60)),
+        "goose": ("bird", 0.5, (200, 200, 190)),
+        "hen": ("bird", 0.4, (170, 100, 50)),
+        "rooster": ("bird", 0.46, (180, 60, 40)),
+        "parrot": ("bird", 0.4, (40, 170, 60)),
+        "peacock": ("bird", 0.55, (30, 90, 170)),
+        "eagle": ("bird", 0.5, (110, 75, 45)),
+        # four-legged (and the small six- or eight-legged, drawn as a small beast)
+        "fox": ("beast", 0.5, (200, 95, 35)),
+        "wolf": ("beast", 0.62, (120, 120, 128)),
+        "dog": ("beast", 0.52, (150, 100, 60)),
+        "puppy": ("beast", 0.36, (170, 120, 70)),
+        "cat": ("beast", 0.4, None),
+        "kitten": ("beast", 0.3, None),
+        "mouse": ("beast", 0.24, (130, 120, 110)),
+        "rat": ("beast", 0.26, (110, 100, 95)),
+        "rabbit": ("beast", 0.34, (150, 115, 80)),
+        "hare": ("beast", 0.42, (160, 120, 80)),
+        "squirrel": ("beast", 0.3, (160, 90, 40)),
+        "lion": ("beast", 0.85, (200, 160, 80)),
+        "lioness": ("beast", 0.8, (200, 165, 95)),
+        "tiger": ("beast", 0.85, (220, 120, 30)),
+        "leopard": ("beast", 0.75, (210, 170, 80)),
+        "panther": ("beast", 0.75, (40, 40, 48)),
+        "jackal": ("beast", 0.5, (170, 130, 80)),
+        "bear": ("beast", 0.9, (100, 65, 40)),
+        "horse": ("beast", 0.95, (120, 80, 50)),
+        "donkey": ("beast", 0.8, (130, 125, 120)),
+        "deer": ("beast", 0.8, (160, 110, 60)),
+        "goat": ("beast", 0.6, (190, 180, 160)),
+        "pig": ("beast", 0.55, (230, 160, 160)),
+        "piglet": ("beast", 0.35, (235, 170, 170)),
+        "monkey": ("beast", 0.5, (130, 90, 60)),
+        "camel": ("beast", 1.05, (200, 160, 100)),
+        "elephant": ("beast", 1.15, (130, 130, 138)),
+        "crocodile": ("beast", 0.32, (80, 110, 50)),
+        "tortoise": ("beast", 0.3, (100, 110, 60)),
+        "turtle": ("beast", 0.3, (70, 120, 70)),
+        "frog": ("beast", 0.24, (60, 140, 50)),
+        "toad": ("beast", 0.24, (110, 110, 60)),
+        "ant": ("beast", 0.2, (60, 40, 30)),
+        "grasshopper": ("beast", 0.22, (90, 150, 50)),
+        "spider": ("beast", 0.22, (50, 45, 45)),
+        "bee": ("beast", 0.2, (220, 170, 40)),
+    }
+    ears = {"rabbit": 1.3, "hare": 1.3, "donkey": 1.2}
+    ears |= dict.fromkeys(["tortoise", "turtle", "frog", "toad", "crocodile", "ant", "bee"], 0.0)
+    ears |= dict.fromkeys(["spider", "grasshopper", "elephant", "monkey", "bear", "pig"], 0.0)
+    ears |= {"piglet": 0.0}
+    return {k: Animal(k, *v, ears=ears.get(k, 1.0)) for k, v in rows.items()}
+
+
+ANIMALS: dict[str, Animal] = _table()
+#: Words that make a character a person whatever animal word is also said ("a fox-hunting
+#: man"); the identity slot gives an animal none of them.
+_PERSON_WORDS = frozenset(
+    {
+        *("man", "woman", "boy", "girl", "child", "person", "lady", "gentleman", "elderly"),
+        *("mother", "father", "grandfather", "grandmother", "king", "queen", "prince"),
+        *("princess", "farmer"),
+    }
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+def animal_of(descriptors: tuple[str, ...] | list[str]) -> Animal | None:
+    """The animal a character's descriptors name ("crow", "hungry fox"), or None for a
+    person (no animal word, or a person word beside it)."""
+    words = [w for d in descriptors for w in _WORD.findall(d.lower())]
+    if _PERSON_WORDS.intersection(words):
+        return None
+    for w in words:
+        if w in ANIMALS:
+            return ANIMALS[w]
+        if w.endswith("s") and w[:-1] in ANIMALS:
+            return ANIMALS[w[:-1]]
+    return None
+
+
+# --------------------------------------------------------------------------- geometry
+
+#: (head centre x from cx, head centre y above the feet, head radius), in units of H
+_HEAD = {"bird": (0.2, 0.74, 0.17), "beast": (0.55, 0.74, 0.2)}
+#: how far the figure reaches either side of cx (beak or snout ahead, tail behind), in H
+_REACH = {"bird": (0.56, 0.56), "beast": (0.96, 0.78)}
+
+
+def head(plan: str, facing: int, cx: float, feet: float, height: float) -> tuple[float, ...]:
+    """(x, y, r) of the head circle."""
+    hx, hy, r = _HEAD[plan]
+    return cx + facing * hx * height, feet - hy * height, r * height
+
+
+def face_drop(plan: str) -> float:
+    """How far above the feet the bottom of the face is, in units of H."""
+    _, hy, r = _HEAD[plan]
+    return hy - r
+
+
+def face_box(plan: str, facing: int, cx: float, feet: float, height: float) -> tuple[float, ...]:
+    """The head with its beak or snout: where the lip-sync puts the mouth (the lower middle of
+    this box lies under the snout, on the beak)."""
+    x, y, r = head(plan, facing, cx, feet, height)
+    ahead = r + (0.17 if plan == "bird" else 0.2) * height
+    x0, x1 = (x - r, x + ahead) if facing > 0 else (x - ahead, x + r)
+    return x0, y - r, x1, y + r
+
+
+def extent(
+    plan: str, facing: int, cx: float, feet: float, height: float, ears: float = 1.0
+) -> tuple[float, ...]:
+    """The whole figure's box (x0, y0, x1, y1): long ears reach above ``height``."""
+    ahead, behind = _REACH[plan]
+    top = feet - max(1.0, ears) * height
+    if facing > 0:
+        return cx - behind * height, top, cx + ahead * height, feet
+    return cx - ahead * height, top, cx + behind * height, feet
+
+
+def half_width(plan: str) -> float:
+    """The larger reach either side of cx, in H (how wide a lane the figure needs)."""
+    return max(_REACH[plan])
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def draw(
+    canvas: ImageDraw.ImageDraw,
+    plan: str,
+    facing: int,
+    cx: float,
+    feet: float,
+    height: float,
+    s: int,
+    dx: float,
+    dy: float,
+    ears: float = 1.0,
+) -> None:
+    """The animal's silhouette into a mask (scale ``s``, offset ``dx, dy``)."""
+    H = height * s
+    X, F = cx * s + dx, feet * s + dy
+
+    def px(u: float) -> float:  # along the facing direction
+        return X + facing * u * H
+
+    def poly(points: list[tuple[float, float]]) -> None:
+        canvas.polygon([(px(u), F - v * H) for u, v in points], fill=255)
+
+    def oval(u0: float, v0: float, u1: float, v1: float) -> None:
+        xs = sorted((px(u0), px(u1)))
+        canvas.ellipse((xs[0], F - v1 * H, xs[1], F - v0 * H), fill=255)
+
+    hx, hy, r = _HEAD[plan]
+    if plan == "bird":
+        oval(-0.3, 0.16, 0.3, 0.66)  # body
+        oval(hx - r, hy - r, hx + r, hy + r)  # head
+        poly([(hx + r * 0.7, hy + 0.05), (hx + r + 0.17, hy - 0.02), (hx + r * 0.7, hy - 0.07)])
+        poly([(-0.2, 0.5), (-0.56, 0.3), (-0.5, 0.22), (-0.16, 0.3)])  # tail
+        for u in (-0.06, 0.08):  # legs
+            poly([(u - 0.015, 0.2), (u + 0.015, 0.2), (u + 0.015, 0.0), (u - 0.015, 0.0)])
+        poly([(0.08, 0.0), (0.18, 0.0), (0.18, 0.02), (0.08, 0.02)])  # a foot ahead
+        return
+    oval(-0.55, 0.3, 0.5, 0.68)  # body
+    for u in (-0.42, -0.26, 0.24, 0.38):  # legs
+        poly([(u - 0.045, 0.4), (u + 0.045, 0.4), (u + 0.04, 0.0), (u - 0.04, 0.0)])
+    poly([(0.3, 0.6), (hx, hy - 0.1), (hx, hy + 0.12), (0.38, 0.68)])  # neck
+    oval(hx - r, hy - r, hx + r, hy + r)  # head
+    oval(hx + r * 0.3, hy - 0.11, hx + r + 0.2, hy + 0.03)  # snout
+    for u in (-0.09, 0.06) if ears > 0 else ():  # up to the figure's height, or above it
+        lean = 0.04 * (ears - 1.0) / 0.3  # long ears lean back
+        tip = (hx + u + 0.01 - lean, ears)
+        poly([(hx + u - 0.05, hy + r * 0.7), tip, (hx + u + 0.06, hy + r * 0.6)])
+    poly([(-0.5, 0.58), (-0.78, 0.5), (-0.76, 0.42), (-0.5, 0.48)])  # tail
