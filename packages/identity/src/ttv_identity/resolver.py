@@ -55,6 +55,7 @@ from .text import (
     APPOSITION_VERBS,
     CALENDAR_WORDS,
     CAUSATIVE_VERBS,
+    CHILD_ADJECTIVES,
     CHILD_ROLES,
     CLOSED_CLASS,
     CONTRASTIVE,
@@ -1054,6 +1055,14 @@ class CorefIdentity(IdentityResolver):
                 if m.gender:
                     c.votes[m.gender] += 2.0
         lexical = {id(c): dict(c.votes) for c in clusters}
+        # a title or a gendered role noun settles it: "Mr. Haddad" is never the "her" of the
+        # next sentences (three of them once outvoted his title, and he became a woman)
+        fixed = {
+            id(c): g
+            for c in clusters
+            for g, other in (("he", "she"), ("she", "he"))
+            if lexical[id(c)][g] > 0 and lexical[id(c)][other] == 0
+        }
         possessed = {m.start: c for c in clusters for m in c.mentions if m.kind == "role"}
         decided: dict[int, str] = {}
         for _round in range(2):
@@ -1095,16 +1104,18 @@ class CorefIdentity(IdentityResolver):
                 elif t.lower in {"his", "her"} and i in possessed:
                     # "his granddaughter": the possessor is not the possessed
                     same = [c for c in same if c is not possessed[i]]
-                window = {
-                    c for c in same if decided.get(id(c), g) in (g, "they") and id(c) not in taken
-                }
+
+                def fits(c: Cluster, g: str = g, taken: set[int] = taken) -> bool:
+                    return (
+                        decided.get(id(c), g) in (g, "they")
+                        and fixed.get(id(c), g) == g
+                        and id(c) not in taken
+                    )
+
+                window = {c for c in same if fits(c)}
                 s = t.sent - 1
                 while not window and s >= 0 and t.sent - s <= 3:
-                    window = {
-                        c
-                        for _pos, c in sent_mentions.get(s, [])
-                        if decided.get(id(c), g) in (g, "they") and id(c) not in taken
-                    }
+                    window = {c for _pos, c in sent_mentions.get(s, []) if fits(c)}
                     s -= 1
                 if len(window) > 1:
                     # several candidates: the name dictionary may tell them apart ("Sara
@@ -1142,7 +1153,11 @@ class CorefIdentity(IdentityResolver):
             )
         )
         old = bool(set(adjs) & AGE_OLD) or bool(set(role_nouns) & OLD_ROLES)
-        young = bool(set(role_nouns) & CHILD_ROLES)
+        # "little Maya", "the tiny boy": little is a child's word ("the little old woman"
+        # is old: old is decided first)
+        young = bool(set(role_nouns) & CHILD_ROLES) or (
+            bool(set(adjs) & CHILD_ADJECTIVES) and not old
+        )
         if c.pronouns == "he":
             person = "elderly man" if old else "boy" if young else "man"
         elif c.pronouns == "she":

@@ -340,6 +340,8 @@ CONTRASTIVE = {"elder", "older", "eldest", "younger", "youngest", "first", "seco
                "other", "another"}  # fmt: skip
 AGE_OLD = {"old", "elderly", "aged", "ancient", "grey-haired", "white-haired"}
 AGE_YOUNG = {"young", "little", "small", "tiny", "teenage"}
+# Of these, the ones that make a person a child ("little Maya"; "young Tom" may be grown up).
+CHILD_ADJECTIVES = {"little", "tiny"}
 CHILD_ROLES = {
     "boy",
     "girl",
