@@ -131,3 +131,13 @@ def test_an_animal_has_no_hair_drawn():
     face = regions(kf, "face")["fox"]
     head = kf.image[face.y : face.y + face.h // 2, face.x : face.x + face.w].reshape(-1, 3)
     assert not (head.astype(int).sum(axis=1) > 600).any()  # no white crown
+
+
+def test_a_tortoise_carries_a_shell_and_holds_its_head_low():
+    """A tortoise on a fox's body read as a small dog: it is a dome on stubby legs."""
+    tortoise = CharacterRef(id="t", name="the tortoise", descriptors=("slow tortoise",), seed=1)
+    kf = AnimaticKeyframe().render(spec((tortoise, RAVI)))
+    face, body = regions(kf, "face")["t"], regions(kf, "body")["t"]
+    assert body.w > 1.3 * body.h
+    assert face.y > body.y + 0.35 * body.h  # held low, not on top (a beast: 0.06)
+    assert animal_of(tortoise.descriptors).form == "shell"

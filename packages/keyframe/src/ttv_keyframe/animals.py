@@ -33,6 +33,13 @@ class Animal:
     #: a beast's ears: 1 pointed, up to the figure's height; 0 none (a tortoise, a frog); 1.3
     #: long (a rabbit's reach 1.3 H)
     ears: float = 1.0
+    #: a domed shell for a body, on short legs, the head held low (a tortoise, a turtle)
+    shell: bool = False
+
+    @property
+    def form(self) -> str:
+        """The body plan drawn: ``bird``, ``beast``, or ``shell`` (a beast under a shell)."""
+        return "shell" if self.shell else self.plan
 
 
 def _table() -> dict[str, Animal]:
@@ -94,7 +101,8 @@ def _table() -> dict[str, Animal]:
     ears |= dict.fromkeys(["tortoise", "turtle", "frog", "toad", "crocodile", "ant", "bee"], 0.0)
     ears |= dict.fromkeys(["spider", "grasshopper", "elephant", "monkey", "bear", "pig"], 0.0)
     ears |= {"piglet": 0.0}
-    return {k: Animal(k, *v, ears=ears.get(k, 1.0)) for k, v in rows.items()}
+    shelled = {"tortoise", "turtle"}
+    return {k: Animal(k, *v, ears=ears.get(k, 1.0), shell=k in shelled) for k, v in rows.items()}
 
 
 ANIMALS: dict[str, Animal] = _table()
@@ -127,9 +135,11 @@ def animal_of(descriptors: tuple[str, ...] | list[str]) -> Animal | None:
 # --------------------------------------------------------------------------- geometry
 
 #: (head centre x from cx, head centre y above the feet, head radius), in units of H
-_HEAD = {"bird": (0.2, 0.74, 0.17), "beast": (0.55, 0.74, 0.2)}
+_HEAD = {"bird": (0.2, 0.74, 0.17), "beast": (0.55, 0.74, 0.2), "shell": (0.56, 0.44, 0.15)}
 #: how far the figure reaches either side of cx (beak or snout ahead, tail behind), in H
-_REACH = {"bird": (0.56, 0.56), "beast": (0.96, 0.78)}
+_REACH = {"bird": (0.56, 0.56), "beast": (0.96, 0.78), "shell": (0.74, 0.8)}
+#: how far a beak or snout reaches past the head, in H
+_SNOUT = {"bird": 0.17, "beast": 0.2, "shell": 0.03}
 
 
 def head(plan: str, facing: int, cx: float, feet: float, height: float) -> tuple[float, ...]:
@@ -148,7 +158,7 @@ def face_box(plan: str, facing: int, cx: float, feet: float, height: float) -> t
     """The head with its beak or snout: where the lip-sync puts the mouth (the lower middle of
     this box lies under the snout, on the beak)."""
     x, y, r = head(plan, facing, cx, feet, height)
-    ahead = r + (0.17 if plan == "bird" else 0.2) * height
+    ahead = r + _SNOUT[plan] * height
     x0, x1 = (x - r, x + ahead) if facing > 0 else (x - ahead, x + r)
     return x0, y - r, x1, y + r
 
@@ -184,7 +194,8 @@ def draw(
     dy: float,
     ears: float = 1.0,
 ) -> None:
-    """The animal's silhouette into a mask (scale ``s``, offset ``dx, dy``)."""
+    """The animal's silhouette into a mask (scale ``s``, offset ``dx, dy``); ``plan`` is the
+    animal's :attr:`Animal.form`."""
     H = height * s
     X, F = cx * s + dx, feet * s + dy
 
@@ -207,6 +218,16 @@ def draw(
         for u in (-0.06, 0.08):  # legs
             poly([(u - 0.015, 0.2), (u + 0.015, 0.2), (u + 0.015, 0.0), (u - 0.015, 0.0)])
         poly([(0.08, 0.0), (0.18, 0.0), (0.18, 0.02), (0.08, 0.02)])  # a foot ahead
+        return
+    if plan == "shell":  # a dome on stubby legs, the head low at the front
+        x0, x1 = sorted((px(-0.62), px(0.42)))
+        canvas.chord((x0, F - 0.98 * H, x1, F - 0.14 * H), 180, 360, fill=255)
+        oval(-0.66, 0.14, 0.46, 0.62)  # the shell's rim, down to the legs
+        for u in (-0.45, -0.2, 0.12, 0.3):
+            poly([(u - 0.05, 0.3), (u + 0.05, 0.3), (u + 0.05, 0.0), (u - 0.05, 0.0)])
+        poly([(0.3, 0.3), (hx, hy - 0.08), (hx, hy + 0.08), (0.34, 0.46)])  # neck
+        oval(hx - r, hy - r, hx + r, hy + r)  # head
+        poly([(-0.6, 0.4), (-0.78, 0.32), (-0.6, 0.3)])  # tail
         return
     oval(-0.55, 0.3, 0.5, 0.68)  # body
     for u in (-0.42, -0.26, 0.24, 0.38):  # legs

@@ -87,7 +87,7 @@ class Figure:
 
     def _head(self) -> tuple[float, ...]:
         assert self.animal is not None
-        return animals.head(self.animal.plan, self.facing, self.cx, self.feet, self.height)
+        return animals.head(self.animal.form, self.facing, self.cx, self.feet, self.height)
 
     @property
     def head_r(self) -> float:
@@ -103,7 +103,7 @@ class Figure:
 
     def face_box(self) -> tuple[float, float, float, float]:
         if self.animal:
-            return animals.face_box(self.animal.plan, self.facing, self.cx, self.feet, self.height)  # type: ignore[return-value]
+            return animals.face_box(self.animal.form, self.facing, self.cx, self.feet, self.height)  # type: ignore[return-value]
         r = self.head_r
         return self.cx - r, self.head_cy - r, self.cx + r, self.head_cy + r
 
@@ -111,7 +111,7 @@ class Figure:
         """The whole figure (arms out, or beak or snout to tail): its body region."""
         if self.animal:
             return animals.extent(  # type: ignore[return-value]
-                self.animal.plan, self.facing, self.cx, self.feet, self.height, self.animal.ears
+                self.animal.form, self.facing, self.cx, self.feet, self.height, self.animal.ears
             )
         half = self.height * BODY_HALF_WIDTH
         return self.cx - half, self.head_cy - self.head_r, self.cx + half, self.feet
@@ -282,14 +282,14 @@ class AnimaticKeyframe(KeyframeRenderer):
             cx = w * 0.08 + lane * (i + 0.5) + float(crng.uniform(-0.18, 0.18)) * lane
             animal = animal_of(ref.descriptors)
             scale = animal.size if animal else figure_scale(ref)
-            half = animals.half_width(animal.plan) if animal else FIGURE_HALF_WIDTH
+            half = animals.half_width(animal.form) if animal else FIGURE_HALF_WIDTH
             height = h * float(crng.uniform(0.48, 0.56)) * scale
             height = min(height, lane * 0.85 / (2 * half))  # the body fits its lane
             feet = feet_base - float(crng.uniform(0.0, 0.05)) * h
             if animal is not None:
                 # up-stage, so that its face is above the caption band, as a person's is
                 # (a fable's crow stood where the caption covered it whole)
-                feet = min(feet, h * ANIMAL_FACE_LINE + animals.face_drop(animal.plan) * height)
+                feet = min(feet, h * ANIMAL_FACE_LINE + animals.face_drop(animal.form) * height)
             figures.append(
                 Figure(
                     ref=ref,
@@ -477,7 +477,7 @@ def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: f
     animal's body plan instead (:func:`ttv_keyframe.animals.draw`)."""
     if fig.animal is not None:
         a = fig.animal
-        animals.draw(draw, a.plan, fig.facing, fig.cx, fig.feet, fig.height, s, dx, dy, a.ears)
+        animals.draw(draw, a.form, fig.facing, fig.cx, fig.feet, fig.height, s, dx, dy, a.ears)
         return
     hh = fig.height * s
     r = fig.head_r * s
