@@ -368,3 +368,18 @@ def test_little_before_a_name_is_a_child():
     old = by_name(CorefIdentity().resolve(plan_of("The little old woman, Ada, baked bread.")))
     assert old["Ada"].descriptors[0].endswith("elderly woman")  # old is decided first
     assert "girl" not in " ".join(old["Ada"].descriptors)
+
+
+def test_they_looks_back_three_sentences_across_shot_ends():
+    """Sentence numbers skip one at each shot's end, so "three sentences back" reached only
+    one real sentence across shots: "they" found nobody, and the astronomer was missing from
+    the shot where they packed up together."""
+    plan = plan_of(
+        "Ana set up her telescope while her student Tom unpacked the star charts.",
+        "She pointed at a bright red dot low in the sky.",
+        "By morning they had counted forty meteors, and Tom wrote the total down.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["Ana"].shots == (0, 1, 2) and people["Tom"].shots == (0, 2)
+    they = [m for m in CorefIdentity().mentions(plan) if m.text == "they"]
+    assert len(they) == 1 and they[0].entity.startswith("group:")

@@ -811,6 +811,8 @@ class CorefIdentity(IdentityResolver):
                 groups.append(implicit[key])
             return implicit[key]
 
+        sentences = sorted({t.sent for t in toks})
+
         def plural_referent(i: int, sent: int) -> Group | Cluster | None:
             singular_only = toks[i].lower == "themself"
             evs = [r for pos, r in events.get(sent, []) if pos < i]
@@ -831,8 +833,8 @@ class CorefIdentity(IdentityResolver):
                 )
                 if people[0].assigned["they"] or people[0].evidence == "they" or not before:
                     return people[0]
-            s = sent - 1
-            while s >= 0 and sent - s <= 3:
+            # the three sentences before (sentence numbers skip one at each shot's end)
+            for s in [x for x in sentences if x < sent][-3:][::-1]:
                 evs = [r for _pos, r in events.get(s, [])]
                 if evs and not singular_only:
                     return evs[-1]
@@ -841,7 +843,6 @@ class CorefIdentity(IdentityResolver):
                     return group_of(people)
                 if len(people) == 1 and eligible_they(people[0]):
                     return people[0]
-                s -= 1
             return None
 
         every = [
@@ -1055,6 +1056,7 @@ class CorefIdentity(IdentityResolver):
                 if m.gender:
                     c.votes[m.gender] += 2.0
         lexical = {id(c): dict(c.votes) for c in clusters}
+        sentences = sorted({t.sent for t in toks})
         # a title or a gendered role noun settles it: "Mr. Haddad" is never the "her" of the
         # next sentences (three of them once outvoted his title, and he became a woman)
         fixed = {
@@ -1113,10 +1115,10 @@ class CorefIdentity(IdentityResolver):
                     )
 
                 window = {c for c in same if fits(c)}
-                s = t.sent - 1
-                while not window and s >= 0 and t.sent - s <= 3:
+                for s in [x for x in sentences if x < t.sent][-3:][::-1]:  # real sentences
+                    if window:
+                        break
                     window = {c for _pos, c in sent_mentions.get(s, []) if fits(c)}
-                    s -= 1
                 if len(window) > 1:
                     # several candidates: the name dictionary may tell them apart ("Sara
                     # lent Daniel her bicycle"); it never outvotes the story on its own
