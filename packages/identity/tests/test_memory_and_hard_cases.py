@@ -383,3 +383,17 @@ def test_they_looks_back_three_sentences_across_shot_ends():
     assert people["Ana"].shots == (0, 1, 2) and people["Tom"].shots == (0, 2)
     they = [m for m in CorefIdentity().mentions(plan) if m.text == "they"]
     assert len(they) == 1 and they[0].entity.startswith("group:")
+
+
+def test_them_after_things_does_not_reach_back_for_people():
+    """ "He had planted seeds there, and the leaking water had watered them": them = the
+    seeds. Looking three sentences back for "them" found Ravi and Mira and put Mira into
+    the potter's seed shot; an object "them" looks one sentence back, a subject "they" three."""
+    plan = plan_of(
+        "Ravi was an old potter who lived by the river with his granddaughter Mira.",
+        "Mira noticed that the old potter never mended the pot.",
+        "Flowers grew all the way to the door.",
+        "He had planted seeds there, and the leaking water had watered them every day.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert 3 in people["Ravi"].shots and 3 not in people["Mira"].shots

@@ -833,8 +833,12 @@ class CorefIdentity(IdentityResolver):
                 )
                 if people[0].assigned["they"] or people[0].evidence == "they" or not before:
                     return people[0]
-            # the three sentences before (sentence numbers skip one at each shot's end)
-            for s in [x for x in sentences if x < sent][-3:][::-1]:
+            # the sentences before (sentence numbers skip one at each shot's end): three for
+            # a subject "they" ("By morning they packed up", two shots after the two were
+            # named), one for "them"/"their", which as often mean things ("He planted
+            # seeds, and the water watered them" is not the people of three sentences ago)
+            depth = 3 if toks[i].lower == "they" else 1
+            for s in [x for x in sentences if x < sent][-depth:][::-1]:
                 evs = [r for _pos, r in events.get(s, [])]
                 if evs and not singular_only:
                     return evs[-1]
