@@ -142,7 +142,12 @@ _REACH = {"bird": (0.56, 0.56), "beast": (0.96, 0.78), "shell": (0.74, 0.8)}
 _SNOUT = {"bird": 0.17, "beast": 0.2, "shell": 0.03}
 
 
-def head(plan: str, facing: int, cx: float, feet: float, height: float) -> tuple[float, ...]:
+Box4 = tuple[float, float, float, float]
+
+
+def head(
+    plan: str, facing: int, cx: float, feet: float, height: float
+) -> tuple[float, float, float]:
     """(x, y, r) of the head circle."""
     hx, hy, r = _HEAD[plan]
     return cx + facing * hx * height, feet - hy * height, r * height
@@ -154,7 +159,7 @@ def face_drop(plan: str) -> float:
     return hy - r
 
 
-def face_box(plan: str, facing: int, cx: float, feet: float, height: float) -> tuple[float, ...]:
+def face_box(plan: str, facing: int, cx: float, feet: float, height: float) -> Box4:
     """The head with its beak or snout: where the lip-sync puts the mouth (the lower middle of
     this box lies under the snout, on the beak)."""
     x, y, r = head(plan, facing, cx, feet, height)
@@ -165,7 +170,7 @@ def face_box(plan: str, facing: int, cx: float, feet: float, height: float) -> t
 
 def extent(
     plan: str, facing: int, cx: float, feet: float, height: float, ears: float = 1.0
-) -> tuple[float, ...]:
+) -> Box4:
     """The whole figure's box (x0, y0, x1, y1): long ears reach above ``height``."""
     ahead, behind = _REACH[plan]
     top = feet - max(1.0, ears) * height

@@ -85,7 +85,7 @@ class Figure:
     #: which way an animal faces: 1 right, -1 left (towards the frame's middle)
     facing: int = 1
 
-    def _head(self) -> tuple[float, ...]:
+    def _head(self) -> tuple[float, float, float]:
         assert self.animal is not None
         return animals.head(self.animal.form, self.facing, self.cx, self.feet, self.height)
 
@@ -103,16 +103,16 @@ class Figure:
 
     def face_box(self) -> tuple[float, float, float, float]:
         if self.animal:
-            return animals.face_box(self.animal.form, self.facing, self.cx, self.feet, self.height)  # type: ignore[return-value]
+            a = self.animal
+            return animals.face_box(a.form, self.facing, self.cx, self.feet, self.height)
         r = self.head_r
         return self.cx - r, self.head_cy - r, self.cx + r, self.head_cy + r
 
     def box(self) -> tuple[float, float, float, float]:
         """The whole figure (arms out, or beak or snout to tail): its body region."""
         if self.animal:
-            return animals.extent(  # type: ignore[return-value]
-                self.animal.form, self.facing, self.cx, self.feet, self.height, self.animal.ears
-            )
+            a = self.animal
+            return animals.extent(a.form, self.facing, self.cx, self.feet, self.height, a.ears)
         half = self.height * BODY_HALF_WIDTH
         return self.cx - half, self.head_cy - self.head_r, self.cx + half, self.feet
 
