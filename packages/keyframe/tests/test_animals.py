@@ -106,6 +106,9 @@ def test_an_animal_is_drawn_in_its_own_colour_under_the_shot_light():
     assert 0.03 < hue < 0.11 and sat > 0.4  # a fox is orange-brown
     _, crow_sat = _hue_sat(figure_color(CROW, day))
     assert crow_sat < 0.2  # a crow is near grey, not a vivid identity hue
+    ginger = CharacterRef(id="biscuit", name="Biscuit", descriptors=("ginger cat",), seed=1)
+    hue, sat = _hue_sat(figure_color(ginger, day))
+    assert 0.03 < hue < 0.11 and sat > 0.4  # a ginger cat is orange, not its identity hue
     white = CharacterRef(id="r", name="the rabbit", descriptors=("white rabbit",), seed=1)
     brown = CharacterRef(id="r", name="the rabbit", descriptors=("rabbit",), seed=1)
     assert figure_color(white, day) != figure_color(brown, day)  # the colour word wins

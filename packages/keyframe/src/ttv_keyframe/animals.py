@@ -106,6 +106,17 @@ def _table() -> dict[str, Animal]:
 
 
 ANIMALS: dict[str, Animal] = _table()
+#: Coat words a descriptor may give an animal ("a ginger cat", "a tabby"), as RGB in
+#: daylight; plain colour words ("a white rabbit") are the figure's clothing colours.
+FUR_COLOURS: dict[str, tuple[int, int, int]] = {
+    "ginger": (205, 110, 40),
+    "tabby": (140, 110, 80),
+    "tawny": (200, 150, 80),
+    "chestnut": (150, 75, 40),
+    "sandy": (210, 180, 120),
+    "spotted": (190, 160, 110),
+    "speckled": (160, 140, 110),
+}
 #: Words that make a character a person whatever animal word is also said ("a fox-hunting
 #: man"); the identity slot gives an animal none of them.
 _PERSON_WORDS = frozenset(

@@ -119,7 +119,7 @@ class Figure:
 
 #: the lowest an animal's face may come down, as a fraction of the frame's height: above
 #: the bottom band where captions are burned in (a person's face is far higher)
-ANIMAL_FACE_LINE = 0.62
+ANIMAL_FACE_LINE = 0.58
 #: half a figure's body width, as a fraction of its height (the lane fit in ``_layout``)
 FIGURE_HALF_WIDTH = 0.18
 #: half the width of a figure's body region (arms out), as a fraction of its height
@@ -731,11 +731,12 @@ _ANIMAL_MIN_FACTOR = 0.3
 
 
 def _animal_hue(ref: CharacterRef, animal: Animal) -> tuple[float, float]:
-    """An animal's (hue, saturation factor): a colour word its descriptors say ("a white
-    rabbit"), else its usual colour (:data:`ttv_keyframe.animals.ANIMALS`), else the identity
+    """An animal's (hue, saturation factor): a colour or coat word its descriptors say ("a
+    white rabbit", "a ginger cat"), else its usual colour (:data:`ttv_keyframe.animals.ANIMALS`), else the identity
     hue. Grey and black animals are drawn in a muted tone, not in a vivid identity hue."""
     words = [w for d in ref.descriptors for w in re.findall(r"[a-z]+(?:-[a-z]+)*", d.lower())]
-    rgb = next((CLOTHING_COLOURS[w] for w in words if w in CLOTHING_COLOURS), animal.rgb)
+    named = {**CLOTHING_COLOURS, **animals.FUR_COLOURS}
+    rgb = next((named[w] for w in words if w in named), animal.rgb)
     if rgb is None:
         return identity_hue(ref), 1.0
     hue, sat, _value = colorsys.rgb_to_hsv(*(v / 255.0 for v in rgb))
