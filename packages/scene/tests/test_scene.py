@@ -260,3 +260,19 @@ def test_doctor_reports_a_corrupt_store(tmp_path):
     (store / "locations.sqlite3").write_bytes(b"junk" * 100)
     (problem,) = GraphScene(store_dir=str(store)).doctor()
     assert problem.startswith("TTV-E121")
+
+
+def test_words_after_a_closing_quote_count(builder):
+    """The sentence splitter ends '"Look!" shouted Arjun at dawn' at "!", and the closing
+    quote opened a quotation in the next sentence: "shouted Arjun at dawn" was masked, and
+    the shot stayed at night. The peaks "outside the window" are seen from inside."""
+    plan = plan_of(
+        "Inside the carriage, the grandmother told stories while the train rattled at night.",
+        '"Look!" shouted Arjun at dawn, pointing at the snowy peaks outside the window.',
+    )
+    book = builder.build(plan, Cast())
+    assert [c.time_of_day for c in book.shots] == ["night", "dawn"]
+    assert [c.indoor_outdoor for c in book.shots] == ["indoor", "indoor"]
+    # a quotation inside one sentence is still left out ("It is night" is said, not shown)
+    said = builder.build(plan_of('She whispered "it is night now" and smiled at noon.'), Cast())
+    assert said.shots[0].time_of_day == "day"

@@ -240,6 +240,7 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
     """Noun phrases of every sentence, and a skip mask per token (quotes, depictions)."""
     out: list[Phrase] = []
     masks: list[list[bool]] = []
+    open_quote = False  # the sentence before ended inside a quotation
     for si, toks in enumerate(sentences):
         words = [w for w, _ in toks]
         lower = [w.lower() for w in words]
@@ -248,11 +249,17 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
         skip = [False] * n
         inside = False
         for i, w in enumerate(words):
-            if w in _QUOTES:
+            if w in _QUOTES and i == 0 and open_quote:
+                # '"Look!" shouted Arjun at dawn': the splitter ends the sentence at "!",
+                # and the closing quote starts the next one; it closes, it does not open
+                # (it masked "shouted Arjun at dawn", and the shot stayed at night)
+                skip[i] = True
+            elif w in _QUOTES:
                 inside = not inside
                 skip[i] = True
             elif inside:
                 skip[i] = True
+        open_quote = inside
         i = 0
         phrases: list[Phrase] = []
         while i < n:
@@ -558,10 +565,15 @@ def analyze(
     explicit_io: str | None = None
     # "inside the leaf", "inside the box": inside a thing that is no place (no building, no
     # room) says nothing of walls and a roof; "inside the cottage" and "ran inside" do
+    # ...and "the peaks outside the window" are seen from inside
     within_thing = {
         (ph.sentence, ph.start - 1)
         for ph in phrases
-        if ph.prep in {"inside", "within"} and ph.lemma not in PLACES and not ph.skipped
+        if not ph.skipped
+        and (
+            (ph.prep in {"inside", "within"} and ph.lemma not in PLACES)
+            or (ph.prep == "outside" and ph.lemma in {"window", "windowpane"})
+        )
     }
     for si, toks in enumerate(sentences):
         words = [w.lower() for w, _ in toks]
@@ -582,7 +594,7 @@ def analyze(
             if explicit_io is None and prev not in {"the", "a", "its", "their", "his", "her"}:
                 if w in {"inside", "indoors"} and (si, i) not in within_thing:
                     explicit_io = "indoor"
-                elif w in {"outside", "outdoors"}:
+                elif w in {"outside", "outdoors"} and (si, i) not in within_thing:
                     explicit_io = "outdoor"
     result.weather = weather_of(cats)
     result.explicit_io = explicit_io
