@@ -276,3 +276,16 @@ def test_words_after_a_closing_quote_count(builder):
     # a quotation inside one sentence is still left out ("It is night" is said, not shown)
     said = builder.build(plan_of('She whispered "it is night now" and smiled at noon.'), Cast())
     assert said.shots[0].time_of_day == "day"
+
+
+def test_a_railway_platform_is_a_place(builder):
+    """ "Snow was falling on the platform" named no place, so the opening shots took the
+    carriage of a later shot: a snowy platform was labelled "Carriage"."""
+    plan = plan_of(
+        "Priya boarded the night train with her grandmother.",
+        "Snow was falling on the platform.",
+        "Inside the carriage, the grandmother told stories.",
+    )
+    book = builder.build(plan, Cast())
+    assert [c.location_id for c in book.shots] == ["platform", "platform", "carriage"]
+    assert [c.indoor_outdoor for c in book.shots][1:] == ["outdoor", "indoor"]

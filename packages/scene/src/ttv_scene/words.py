@@ -51,6 +51,7 @@ PLACES: dict[str, str] = {
     "cafe": "#8b5e3c",
     "restaurant": "#8b4c39",
     "station": "#6f7c85",
+    "platform": "#7d8288",  # a railway platform: outside, where trains are boarded
     "house": "#b08b6b",
     "home": "#b08b6b",
     "cottage": "#a9805c",
