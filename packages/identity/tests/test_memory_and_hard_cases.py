@@ -397,3 +397,12 @@ def test_them_after_things_does_not_reach_back_for_people():
     )
     people = by_name(CorefIdentity().resolve(plan))
     assert 3 in people["Ravi"].shots and 3 not in people["Mira"].shots
+
+
+def test_a_first_word_before_a_preposition_is_an_adverb_not_a_name():
+    """ "Deep under the ground, rock melts into magma" made a character called Deep (a name
+    in the gender dictionary), drawn standing on the volcano lesson's hillside."""
+    cast = CorefIdentity().resolve(plan_of("Deep under the ground, rock melts into magma."))
+    assert cast.characters == ()
+    deep = by_name(CorefIdentity().resolve(plan_of("Deep walked to the river.", "He sat.")))
+    assert deep["Deep"].shots == (0, 1)  # a name where a verb follows it

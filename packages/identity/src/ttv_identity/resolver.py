@@ -49,6 +49,7 @@ from ttv_contracts.v1.models import slugify
 from .errors import E_IDENTITY_OPTION, PACKAGE
 from .store import DEFAULT_NAMESPACE, NAMESPACE, IdentityStore, StoredIdentity, age_of
 from .text import (
+    ADVERBIAL_PREPOSITIONS,
     AGE_OLD,
     AGE_YOUNG,
     ANIMAL_NOUNS,
@@ -332,6 +333,9 @@ class CorefIdentity(IdentityResolver):
             if not plain_cap(t):
                 return False  # a closed-class word, or used as an ordinary word elsewhere
             if t.sent_start and t.lower not in mid_caps:
+                nxt = toks[t.pos + 1].lower if t.pos + 1 < n else ""
+                if nxt in ADVERBIAL_PREPOSITIONS:
+                    return False  # "Deep under the ground, rock melts": not a person Deep
                 return (
                     dictionary_gender(t.text) != "they"
                     or t.lower in subject_of_person_verb

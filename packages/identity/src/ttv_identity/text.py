@@ -294,6 +294,12 @@ PERSON_VERBS = set(
 # Prepositions that put a following name in a place ("in Paris"); "at"/"to"/"from" are
 # left out because people follow them as often ("waved at Alex", "gave it to Mira").
 LOCATIVE = {"in", "near", "into", "across", "through", "inside", "toward", "towards", "around"}
+# A sentence's first word right before one of these is an adverb, not a name, when it is
+# not capitalised elsewhere ("Deep under the ground", "Far across the sea", "High above").
+ADVERBIAL_PREPOSITIONS = {
+    *("under", "below", "beneath", "above", "over", "across", "beyond", "inside", "within"),
+    *("behind", "among", "along", "through", "into", "down", "up", "out", "away"),
+}
 # Titles that also name a role, so "Dr. Lee" is later "the doctor".
 TITLE_ROLES = {
     "dr": "doctor",
