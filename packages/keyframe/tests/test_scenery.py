@@ -306,6 +306,23 @@ def test_a_leaf_or_a_plant_is_drawn_as_vegetation():
     assert hist_distance(bare, leafy) > 0.02
 
 
+def test_a_volcano_is_a_cone_and_erupts_when_lava_or_magma_is_named():
+    """A lesson on volcanoes showed snowy alps: a volcano is one cut-off cone, and with lava
+    or magma named it glows and pours lava (red-orange), with an ash plume."""
+
+    def lava_pixels(img):
+        r, g, b = (img[..., k].astype(int) for k in range(3))
+        return int(((r > 200) & (g < 140) & (b < 80)).sum())
+
+    dormant = interpret(spec(setting="a volcano", objects=("rock",)))
+    assert "volcano" in dormant.shapes and "mountain" not in dormant.shapes
+    assert "lava" in interpret(spec(setting="a volcano", objects=("magma",))).shapes
+    assert "lava" not in interpret(spec(objects=("ash", "fire"))).shapes  # a fire's ash
+    quiet = render(setting="a volcano", objects=("rock",), width=320, height=180)
+    erupting = render(setting="a volcano", objects=("magma",), width=320, height=180)
+    assert lava_pixels(quiet) == 0 and lava_pixels(erupting) > 150
+
+
 def test_inferred_words_render_like_explicit_attributes():
     words = render(
         setting="a small fishing boat in a storm at night",

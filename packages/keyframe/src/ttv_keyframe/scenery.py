@@ -86,7 +86,9 @@ SHAPES: dict[str, str] = {
     "kettle": "kettle kettles teapot",
     "board": "blackboard chalkboard board classroom",
     "house": "house houses cottage hut home village cabin farmhouse barn town",
-    "mountain": "mountain mountains peak peaks summit volcano alps",
+    "mountain": "mountain mountains peak peaks summit alps",
+    "volcano": "volcano volcanoes volcanic crater",  # a cone; erupting with lava, magma, ash
+    "lava": "lava magma eruption erupt erupts erupted erupting",
     "river": "river rivers stream brook creek riverbank",
     "sea": "sea seas ocean waves seaside",  # not "water": a watered flower is no sea
     "harbour": "harbour harbor port quay pier dock",
@@ -395,6 +397,8 @@ class Painter:
             self.lightning(sky_box)
         if "mountain" in v.shapes:
             self.mountains(x0, x1, hz)
+        if "volcano" in v.shapes or "lava" in v.shapes:
+            self.volcano(x0, x1, hz, erupting="lava" in v.shapes)
         if v.sea:
             self.sea(x0, hz, x1, y1)
         else:
@@ -589,6 +593,37 @@ class Painter:
                 ],
                 fill=snow,
             )
+
+    def volcano(self, x0, x1, hz, erupting: bool) -> None:
+        """One broad cone with a cut-off top (a volcano was drawn as snowy alps); erupting
+        ("lava", "magma", "erupts"), a red glow in the crater, lava down the flanks and an
+        ash plume."""
+        w = x1 - x0
+        cx = x0 + w * self.lay.uniform(0.4, 0.6)
+        hh, half, top = hz * 0.62, w * 0.32, w * 0.05
+        rock = self.lit(_mix((92, 80, 76), self.sky_hor, 0.2))
+        base = hz + self.u
+        self.d.polygon(
+            [(cx - half, base), (cx - top, hz - hh), (cx + top, hz - hh), (cx + half, base)],
+            fill=rock,
+        )
+        if not erupting:
+            return
+        lava = (236, 92, 28)
+        self.glow(cx, hz - hh, top * 2.5, (255, 120, 40), 0.5)
+        for side, reach in ((-1, 0.55), (1, 0.4), (-1, 0.25)):  # streams down the flanks
+            tip = (cx + side * half * reach, hz - hh * (1 - reach))
+            self.d.polygon(
+                [(cx + side * top * 0.2, hz - hh), (cx + side * top * 0.9, hz - hh), tip],
+                fill=lava,
+            )
+        ash = self.lit((96, 92, 92))
+        drift = 1 if self.lay.uniform() < 0.5 else -1  # the plume leans with the wind
+        for k in range(6):  # puffs rising from the crater, growing and drifting as they go
+            r = top * (0.8 + 0.3 * k)
+            py = hz - hh - top * (0.7 + 0.85 * k)
+            px = cx + drift * top * 0.55 * k + self.lay.uniform(-0.2, 0.2) * r
+            self.d.ellipse((px - r, py - r * 0.75, px + r, py + r * 0.75), fill=(*ash, 235))
 
     def sea(self, x0, hz, x1, y1) -> None:
         v = self.v
