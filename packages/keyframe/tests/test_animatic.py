@@ -9,7 +9,7 @@ from ttv_contracts.errors import TTVError
 from ttv_contracts.testing import KeyframeConformance, sample_spec
 from ttv_contracts.v1 import CharacterRef
 from ttv_keyframe import AnimaticKeyframe
-from ttv_keyframe.animatic import figure_color
+from ttv_keyframe.animatic import figure_color, hair_color
 from ttv_keyframe.scenery import TIMES, WEATHERS, View, interpret
 
 CAST = (
@@ -398,6 +398,7 @@ DAY = View(time="day", weather="clear", indoor=False)
     [
         (("old potter", "white hair"), (236, 236, 230)),
         (("auburn-haired girl",), (145, 60, 35)),
+        (("elderly man", "salt-and-pepper hair"), (128, 126, 122)),  # drew no hair before
         (("bald", "black hair"), None),  # bald wins: nothing drawn
         (("teal hair",), None),  # a colour the word list does not know
         (("white beard",), None),  # a beard is not hair on the head
@@ -409,6 +410,19 @@ def test_hair_colour_comes_from_the_descriptors(descriptors, expected):
 
     ref = CharacterRef(id="x", name="X", descriptors=descriptors)
     assert hair_color(ref, DAY) == expected
+
+
+#: The hair colours the identity slot gives (ttv-identity: HAIR and HAIR_OLD).
+IDENTITY_HAIR = (
+    *("black", "dark brown", "chestnut brown", "auburn", "sandy blond", "curly black"),
+    *("silver-grey", "white", "salt-and-pepper", "thinning grey"),
+)
+
+
+@pytest.mark.parametrize("hair", IDENTITY_HAIR)
+def test_every_hair_colour_the_identity_slot_gives_is_drawn(hair):
+    ref = CharacterRef(id="x", name="X", descriptors=("man", f"{hair} hair"))
+    assert hair_color(ref, DAY) is not None
 
 
 def test_hair_dims_with_the_light_like_the_figure():

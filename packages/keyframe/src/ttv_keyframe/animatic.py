@@ -605,6 +605,7 @@ HAIR_COLOURS: dict[str, tuple[int, int, int]] = {
     "silver": (200, 202, 206),
     "grey": (160, 160, 160),
     "gray": (160, 160, 160),
+    "salt-and-pepper": (128, 126, 122),  # one of the identity slot's older-hair colours
     "blond": (222, 190, 110),
     "blonde": (222, 190, 110),
     "golden": (214, 170, 70),
@@ -633,7 +634,7 @@ def hair_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
         text = descriptor.lower()
         if "bald" in text:
             return None
-        match = re.search(r"([a-z]+)[- ]hair", text)
+        match = re.search(r"((?:[a-z]+-and-)?[a-z]+)[- ]hair", text)
         if match and match.group(1) in HAIR_COLOURS:
             rgb = np.array(HAIR_COLOURS[match.group(1)], np.float32)
             level = ambient(view)
