@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import random
@@ -164,6 +165,14 @@ def dictionary_gender(first_name: str) -> str:
 
 #: The counts a definite plural may give its people ("the three friends").
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def sentences_before(sentences: list[int], sent: int, n: int) -> list[int]:
+    """The ``n`` sentences before ``sent``, nearest first. ``sentences`` are the story's
+    sentence numbers, sorted: they skip one at each shot's end, so "three back" is counted
+    in sentences, not in numbers."""
+    k = bisect.bisect_left(sentences, sent)
+    return sentences[max(0, k - n) : k][::-1]
 
 
 def stable_seed(key: str) -> int:
@@ -787,7 +796,8 @@ class CorefIdentity(IdentityResolver):
         pronouns = [
             (i, t) for i, t in enumerate(toks) if t.lower in MALE_PRONOUNS | FEMALE_PRONOUNS
         ]
-        self._vote(toks, clusters, sent_mentions, pronouns, clause)
+        sentences = sorted({t.sent for t in toks})
+        self._vote(toks, clusters, sent_mentions, pronouns, clause, sentences)
         groups, events = self._groups(toks, clusters, group_mentions, sent_mentions)
 
         def compatible(c: Cluster, g: str) -> bool:
@@ -815,8 +825,6 @@ class CorefIdentity(IdentityResolver):
                 groups.append(implicit[key])
             return implicit[key]
 
-        sentences = sorted({t.sent for t in toks})
-
         def plural_referent(i: int, sent: int) -> Group | Cluster | None:
             singular_only = toks[i].lower == "themself"
             evs = [r for pos, r in events.get(sent, []) if pos < i]
@@ -837,12 +845,11 @@ class CorefIdentity(IdentityResolver):
                 )
                 if people[0].assigned["they"] or people[0].evidence == "they" or not before:
                     return people[0]
-            # the sentences before (sentence numbers skip one at each shot's end): three for
-            # a subject "they" ("By morning they packed up", two shots after the two were
+            # the sentences before: three for a subject "they" ("By morning they packed up", two shots after the two were
             # named), one for "them"/"their", which as often mean things ("He planted
             # seeds, and the water watered them" is not the people of three sentences ago)
             depth = 3 if toks[i].lower == "they" else 1
-            for s in [x for x in sentences if x < sent][-depth:][::-1]:
+            for s in sentences_before(sentences, sent, depth):
                 evs = [r for _pos, r in events.get(s, [])]
                 if evs and not singular_only:
                     return evs[-1]
@@ -1056,15 +1063,16 @@ class CorefIdentity(IdentityResolver):
         sent_mentions: dict[int, list[tuple[int, Cluster]]],
         pronouns: list[tuple[int, Token]],
         clause: list[int],
+        sentences: list[int],
     ) -> None:
         """Decide each identity's pronouns once, from lexical gender and the pronouns whose
-        antecedent is unambiguous (one candidate in the nearest sentence that has any)."""
+        antecedent is unambiguous (one candidate in the nearest sentence that has any, of the
+        three before it: ``sentences``, the story's sorted sentence numbers)."""
         for c in clusters:
             for m in c.mentions:
                 if m.gender:
                     c.votes[m.gender] += 2.0
         lexical = {id(c): dict(c.votes) for c in clusters}
-        sentences = sorted({t.sent for t in toks})
         # a title or a gendered role noun settles it: "Mr. Haddad" is never the "her" of the
         # next sentences (three of them once outvoted his title, and he became a woman)
         fixed = {
@@ -1123,7 +1131,7 @@ class CorefIdentity(IdentityResolver):
                     )
 
                 window = {c for c in same if fits(c)}
-                for s in [x for x in sentences if x < t.sent][-3:][::-1]:  # real sentences
+                for s in sentences_before(sentences, t.sent, 3):
                     if window:
                         break
                     window = {c for _pos, c in sent_mentions.get(s, []) if fits(c)}
