@@ -214,7 +214,9 @@ class AnimaticKeyframe(KeyframeRenderer):
         aboard = bool(spec.characters[: self.max_characters]) and view.sea and "boat" in view.place
         figures = self._layout(spec, view)
         gap = 0.01 * w  # a little air between a figure and what stands behind it
-        spans = tuple(((f.box()[0] - gap) / w, (f.box()[2] + gap) / w) for f in figures)
+        spans = tuple(
+            ((x0 - gap) / w, (x1 + gap) / w) for x0, _, x1, _ in (f.box() for f in figures)
+        )
         img, ground_row, front = paint(
             view,
             w,
@@ -249,8 +251,8 @@ class AnimaticKeyframe(KeyframeRenderer):
         caption = spec.caption.strip()
         if self.caption and caption and not (text_ok and self._draw_caption(image, caption, w, h)):
             self.note(f"caption left out: {w}x{h} frame is too small for readable text")
-        faces = [r for r in (_face_region(fig, w, h) for fig in figures) if r is not None]
-        bodies = [r for r in (_body_region(fig, w, h) for fig in figures) if r is not None]
+        faces = [r for r in (_region(fig, "face", w, h) for fig in figures) if r is not None]
+        bodies = [r for r in (_region(fig, "body", w, h) for fig in figures) if r is not None]
         extra = {}
         if figures and "background" in Keyframe.model_fields:  # contracts 1.3
             extra["background"] = np.asarray(plate, dtype=np.uint8).copy()
@@ -453,23 +455,16 @@ def _wrap(text: str, font: FontT, max_w: float, max_lines: int) -> list[str]:
     return [ln for ln in lines if ln]
 
 
-def _face_region(fig: Figure, w: int, h: int) -> Region | None:
-    x0, y0, x1, y1 = fig.face_box()
+def _region(fig: Figure, kind: str, w: int, h: int) -> Region | None:
+    """The figure's face (``fig.face_box()``: lip-sync and motion) or its whole body (head
+    to feet, ``fig.box()``: where a name tag may go) as a Region in the frame, or None when
+    it lies outside it."""
+    x0, y0, x1, y1 = fig.face_box() if kind == "face" else fig.box()
     xi0, yi0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
     xi1, yi1 = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))
     if xi1 - xi0 < 1 or yi1 - yi0 < 1:
         return None
-    return Region(x=xi0, y=yi0, w=xi1 - xi0, h=yi1 - yi0, label=fig.ref.id, kind="face")
-
-
-def _body_region(fig: Figure, w: int, h: int) -> Region | None:
-    """The whole figure, head to feet (``kind="body"``): where a name tag may go."""
-    x0, y0, x1, y1 = fig.box()
-    xi0, yi0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
-    xi1, yi1 = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))
-    if xi1 - xi0 < 1 or yi1 - yi0 < 1:
-        return None
-    return Region(x=xi0, y=yi0, w=xi1 - xi0, h=yi1 - yi0, label=fig.ref.id, kind="body")
+    return Region(x=xi0, y=yi0, w=xi1 - xi0, h=yi1 - yi0, label=fig.ref.id, kind=kind)
 
 
 def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
@@ -726,6 +721,8 @@ def figure_hue(ref: CharacterRef) -> tuple[float, float]:
     return identity_hue(ref), 1.0
 
 
+#: The colour and coat words an animal's descriptors may say ("a white rabbit", "a ginger cat").
+_ANIMAL_COLOURS = {**CLOTHING_COLOURS, **animals.FUR_COLOURS}
 #: The least saturation factor of an animal's colour: a crow or a grey wolf keeps a trace
 #: of hue, so that its tone still parts it from the backdrop (as measured for figures).
 _ANIMAL_MIN_FACTOR = 0.3
@@ -733,11 +730,11 @@ _ANIMAL_MIN_FACTOR = 0.3
 
 def _animal_hue(ref: CharacterRef, animal: Animal) -> tuple[float, float]:
     """An animal's (hue, saturation factor): a colour or coat word its descriptors say ("a
-    white rabbit", "a ginger cat"), else its usual colour (:data:`ttv_keyframe.animals.ANIMALS`), else the identity
-    hue. Grey and black animals are drawn in a muted tone, not in a vivid identity hue."""
+    white rabbit", "a ginger cat"), else its usual colour
+    (:data:`ttv_keyframe.animals.ANIMALS`), else the identity hue. Grey and black animals
+    are drawn in a muted tone, not in a vivid identity hue."""
     words = [w for d in ref.descriptors for w in re.findall(r"[a-z]+(?:-[a-z]+)*", d.lower())]
-    named = {**CLOTHING_COLOURS, **animals.FUR_COLOURS}
-    rgb = next((named[w] for w in words if w in named), animal.rgb)
+    rgb = next((_ANIMAL_COLOURS[w] for w in words if w in _ANIMAL_COLOURS), animal.rgb)
     if rgb is None:
         return identity_hue(ref), 1.0
     hue, sat, _value = colorsys.rgb_to_hsv(*(v / 255.0 for v in rgb))
