@@ -51,6 +51,31 @@ def _is_busy(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _switch_to_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
+    """Put the file in WAL mode, waiting out other connections doing the same.
+
+    Changing the journal mode of a fresh rollback-journal file needs an exclusive lock, and
+    when two processes each hold a shared lock and both ask for it, SQLite answers BUSY at
+    once without calling the busy handler (it would be a deadlock). So a run that opened a
+    new store at the same moment as another failed with "database is locked" instead of
+    waiting. Read the mode first (a file already in WAL needs no lock to stay there) and
+    retry the switch with a growing pause until ``timeout_s`` has passed.
+    """
+    deadline = time.monotonic() + timeout_s
+    pause = 0.002
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 class StoreGuard:
     """Open one module's SQLite store safely.
 
@@ -119,7 +144,7 @@ class StoreGuard:
             raise self.busy(f"cannot open: {exc}") from exc
         try:
             conn.execute(f"PRAGMA busy_timeout={int(self.timeout_s * 1000)}")
-            conn.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(conn, self.timeout_s)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
             try:
