@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from pydantic import ValidationError
 from ttv_contracts.errors import E_LESSON_INVALID, TTVError
 from ttv_contracts.v1 import Lesson
@@ -18,7 +21,8 @@ def _fail(path: Path, why: str) -> TTVError:
         f"Lesson {path} cannot be used: {why}",
         module="ttv-integration",
         hint='A lesson is JSON: {"title": ..., "text": ...} or {"title": ..., "scenes": '
-        '[{"setting": ..., "text": ...}]}, or a .txt/.md file of plain text.',
+        '[{"setting": ..., "text": ...}]}, a .txt file of plain text, or a .md Markdown file '
+        "(first # heading as title).",
     )
 
 
@@ -31,6 +35,74 @@ def describe_validation(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+#: Block tokens whose text is not narrated: code is not read aloud, raw HTML and tables are
+#: layout, not prose.
+_SKIPPED_BLOCKS = ("fence", "code_block", "html_block", "table_open")
+
+
+def _inline_text(token: Token) -> str:
+    """The words of an inline token: emphasis, links and inline code reduced to their text;
+    images and inline HTML dropped."""
+    out: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def markdown_lesson(raw: str, stem: str) -> dict[str, str]:
+    """A Markdown lesson as ``{"title", "text"}`` (parsed with markdown-it-py, CommonMark).
+
+    The first top-level heading, when it comes before any prose, is the title (else the file
+    name is). Other headings end a paragraph and are not narrated: they name a section, they
+    are not a sentence of it. Paragraphs stay paragraphs, each list item becomes a ``- `` line
+    of a list paragraph (the planner reads one sentence per item), and emphasis, links and
+    inline code keep only their words. Code blocks, raw HTML, tables and images are not read
+    aloud.
+    """
+    tokens = MarkdownIt("commonmark").enable("table").parse(raw)
+    title: str | None = None
+    paragraphs: list[str] = []
+    items: list[str] = []
+    depth_skip: str | None = None
+    in_heading = ""
+    list_depth = 0
+    for token in tokens:
+        if depth_skip is not None:  # inside a table: skip to its end
+            if token.type == depth_skip:
+                depth_skip = None
+            continue
+        if token.type in _SKIPPED_BLOCKS:
+            if token.type == "table_open":
+                depth_skip = "table_close"
+            continue
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            if list_depth == 0 and items:
+                paragraphs.append("\n".join(f"- {it}" for it in items))
+                items = []
+        elif token.type == "heading_open":
+            in_heading = token.tag
+        elif token.type == "heading_close":
+            in_heading = ""
+        elif token.type == "inline":
+            text = _inline_text(token)
+            if not text:
+                continue
+            if in_heading:
+                if in_heading == "h1" and title is None and not paragraphs and not items:
+                    title = text
+            elif list_depth:
+                items.append(text)
+            else:
+                paragraphs.append(text)
+    return {"title": title or stem.replace("_", " ").title(), "text": "\n\n".join(paragraphs)}
+
+
 def parse_lesson(data: object, path: Path) -> Lesson:
     if not isinstance(data, dict):
         raise _fail(path, f"expected a JSON object, got {type(data).__name__}")
@@ -41,7 +113,8 @@ def parse_lesson(data: object, path: Path) -> Lesson:
 
 
 def load_lesson(path: str | Path) -> Lesson:
-    """Load a lesson from JSON (title + text or scenes) or plain text (.txt, .md)."""
+    """Load a lesson from JSON (title + text or scenes), plain text (.txt, titled after the
+    file name) or Markdown (.md, see :func:`markdown_lesson`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -55,7 +128,9 @@ def load_lesson(path: str | Path) -> Lesson:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(path, f"it is not readable UTF-8 text ({exc})") from None
-    if path.suffix.lower() in {".txt", ".md"}:
+    if path.suffix.lower() == ".md":
+        return parse_lesson(markdown_lesson(raw, path.stem), path)
+    if path.suffix.lower() == ".txt":
         return parse_lesson({"title": path.stem.replace("_", " ").title(), "text": raw}, path)
     try:
         data = json.loads(raw)
