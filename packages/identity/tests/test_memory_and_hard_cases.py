@@ -406,3 +406,33 @@ def test_a_first_word_before_a_preposition_is_an_adverb_not_a_name():
     assert cast.characters == ()
     deep = by_name(CorefIdentity().resolve(plan_of("Deep walked to the river.", "He sat.")))
     assert deep["Deep"].shots == (0, 1)  # a name where a verb follows it
+
+
+HOPE_AND_RIVER = (
+    "Hope and her friend River lived in a town called Summer.",
+    "Every morning Hope walked to school along the river.",
+    "River always waited for her at the bridge.",
+    "Hope found him in the park, feeding the ducks.",
+)
+
+
+def test_a_name_after_a_role_noun_is_a_name_even_when_also_an_ordinary_word():
+    """ "her friend River" with "along the river" elsewhere: River was no name (the story
+    uses the word lowercase), so "the friend" was a nameless character and "him" went to
+    the town, Summer, drawn as a man in three shots."""
+    people = by_name(CorefIdentity().resolve(plan_of(*HOPE_AND_RIVER)))
+    assert set(people) == {"Hope", "River"}
+    assert people["River"].shots == (0, 2, 3) and people["River"].pronouns == "he"
+    assert "friend" in people["River"].descriptors
+    named = by_name(CorefIdentity().resolve(plan_of("A boy named River swam in the river.")))
+    assert set(named) == {"River"}
+
+
+def test_what_a_place_is_called_is_not_a_person():
+    cast = CorefIdentity().resolve(plan_of("They sailed to an island called Tarrow."))
+    assert cast.characters == ()
+    # a known first name after "called", or a person noun before it, stays a person
+    people = by_name(CorefIdentity().resolve(plan_of("Ravi, now called Raj, sold pots.")))
+    assert "Ravi" in people
+    zorg = by_name(CorefIdentity().resolve(plan_of("A stranger called Zorg knocked.")))
+    assert "Zorg" in zorg

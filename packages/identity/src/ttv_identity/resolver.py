@@ -316,6 +316,36 @@ class CorefIdentity(IdentityResolver):
             and any(x.lower in ROLE_NOUNS for x in toks[k + 3 : k + 7])
         }  # ... or of an appositive: "Baloo, the sleepy brown bear,"
         cap_words = {t.lower for t in toks if t.is_cap}
+        # "her friend River", "a boy named River": a capitalised word right after a role noun
+        # (or "named"/"called" after one) is a name even where the story also uses it as an
+        # ordinary word ("along the river")
+        apposed = {
+            b.lower
+            for a, b in itertools.pairwise(toks)
+            if b.is_cap and not b.sent_start and a.lower in ROLE_NOUNS and a.text.islower()
+        } | {
+            c.lower
+            for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
+            if c.is_cap and b.lower in {"called", "named"} and a.lower in ROLE_NOUNS
+        }
+        # "a town called Summer", "a ship named Zephyr": what an ordinary noun that is no
+        # person is called, when the name dictionary does not know it as a first name, is the
+        # name of a place or a thing ("Ravi, now called Raj" and "the girl was called Nia"
+        # have no such noun before "called")
+        thing_names = {
+            c.lower
+            for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
+            if c.is_cap
+            and b.lower in {"called", "named"}
+            and a.text.isalpha()
+            and a.text.islower()
+            and a.lower not in ROLE_NOUNS
+            and a.lower not in CLOSED_CLASS
+            and a.lower not in APPOSITION_VERBS
+            and not a.lower.endswith("ly")
+            and c.lower not in apposed
+            and dictionary_gender(c.text) == "they"
+        }
         out: list[Mention] = []
         i, n = 0, len(toks)
 
@@ -324,7 +354,8 @@ class CorefIdentity(IdentityResolver):
                 t.is_cap
                 and t.lower not in CLOSED_CLASS
                 and t.lower not in CALENDAR_WORDS
-                and t.lower not in lower_vocab
+                and (t.lower not in lower_vocab or t.lower in apposed)
+                and t.lower not in thing_names
             )
 
         # first words of two-word names ("Marilla Cuthbert"), so that a sentence may start
