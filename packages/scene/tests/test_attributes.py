@@ -108,3 +108,16 @@ def test_plural_heads_are_singular():
         "fisherman",
         "hill",
     ]
+
+
+def test_a_character_named_like_a_place_is_no_place():
+    """ "One day River was not there" was set at "day river" (a river drawn, Hope gone):
+    River is the friend's name here, written capitalised; the river she walks along is not."""
+    cast = Cast(characters=(Character(id="river", name="River"),))
+    book = book_of(
+        "River always waited for her at the bridge.",
+        "One day River was not there.",
+        "She walked along the river.",
+        cast=cast,
+    )
+    assert [c.location_id for c in book.shots] == ["bridge", "bridge", "river"]

@@ -164,6 +164,7 @@ class Phrase:
     skipped: bool = False  # inside quotes or "a picture of ..."
     attached: bool = False  # "the room at the top of the lighthouse": modifies the phrase before
     before_verb: bool = False  # directly followed by a verb, whatever came before it
+    proper: bool = False  # the head is written capitalised ("River", "the Eagle")
 
     @property
     def name(self) -> str:
@@ -330,6 +331,7 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
                         subject=subject and prep is None,
                         before_verb=v < n and tags[v].startswith(("VB", "MD")),
                         skipped=skip[head],
+                        proper=words[head][:1].isupper(),
                     )
                 )
             i = max(k, i + 1)
@@ -556,7 +558,11 @@ def analyze(
         return result
     sentences = tag(text, sentences=not phrase)
     phrases, masks = _phrases(sentences)
-    result.place = _place_of(phrases)
+    # "One day River was not there": a character's name that is also a place noun is the
+    # character (it was read as a place, "day river")
+    result.place = _place_of(
+        [ph for ph in phrases if not (ph.proper and ph.lemma in people)] if people else phrases
+    )
     home = _home(sentences, masks)
     if home is not None and (result.place is None or result.place.role != "motion"):
         result.place = home
