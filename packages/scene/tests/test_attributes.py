@@ -121,3 +121,37 @@ def test_a_character_named_like_a_place_is_no_place():
         cast=cast,
     )
     assert [c.location_id for c in book.shots] == ["bridge", "bridge", "river"]
+
+
+def test_the_moon_is_a_place_to_stand_on_not_a_night():
+    """ "landed on the Moon" was night on grass (the moon a sky word); a cut to the orbiter and
+    back left the moonwalk "in orbit" (no place named in it)."""
+    cast = Cast(
+        characters=(
+            Character(id="neil", name="Neil Armstrong", shots=(0, 2)),
+            Character(id="michael", name="Michael Collins", shots=(1,)),
+        )
+    )
+    book = book_of(
+        "Neil Armstrong landed on the Moon.",
+        "Michael Collins stayed in orbit in the command module.",
+        "Armstrong climbed down the ladder and stepped onto the grey dust.",
+        cast=cast,
+    )
+    assert [c.location_id for c in book.shots] == ["moon", "orbit", "moon"]
+    assert [c.time_of_day for c in book.shots] == ["unknown"] * 3
+    sky = analyze("The moon does not make its own light.")
+    assert sky.place is None
+    assert analyze("They danced under the moon.").time == "night"
+
+
+def test_in_the_dark_of_a_cave_is_not_night():
+    book = book_of(
+        "Kai followed the turtle to a sandy cave.",
+        "Inside, tiny silver fish darted in the dark.",
+        "Kai swam back up to the boat.",
+    )
+    assert [c.time_of_day for c in book.shots] == ["unknown"] * 3
+    assert book.shots[1].indoor_outdoor == "indoor"
+    field = book_of("They walked across the field.", "They stumbled home in the dark.")
+    assert field.shots[1].time_of_day == "night"

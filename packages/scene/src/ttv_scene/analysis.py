@@ -200,6 +200,7 @@ class ShotAnalysis:
     sky: bool = False  # sky or weather named (outdoor when nothing says indoor)
     objects: list[str] = field(default_factory=list)
     season: str | None = None  # the first season named ("a winter morning": winter)
+    dark: bool = False  # the time is night only because the text says "in the dark"
 
 
 #: Season words. "fall" is left out (a verb far more often than a season), and "spring" counts
@@ -398,6 +399,9 @@ def _place_of(phrases: list[Phrase]) -> Place | None:
         elif key not in PLACES:
             prev = ph
             continue
+        if key in PLACES_BY_PREPOSITION and prep not in PLACES_BY_PREPOSITION[key]:
+            prev = ph  # "the moon does not make its own light": no place to stand on
+            continue
         if prep == "of":
             # "the edge of the forest": the place takes the role of the part before "of"
             if prev is None or prev.lemma not in PLACE_PARTS or prev.end + 1 != ph.start:
@@ -437,6 +441,15 @@ def _home(sentences: list[list[tuple[str, str]]], masks: list[list[bool]]) -> Pl
     return None
 
 
+#: What :func:`_time` returns for "in the dark" / "it was dark" (night outside a dark place).
+DARK = "dark"
+#: Words before "the moon" that make it a place to be, not a light in the sky.
+MOON_AS_PLACE = frozenset({"on", "to", "onto", "around", "orbiting", "orbit", "reach", "reached"})
+#: Places only after these prepositions ("landed on the Moon", "stayed in orbit"); as a
+#: subject or an object they are a thing in the sky ("the moon rose") or an idea.
+PLACES_BY_PREPOSITION = {"moon": MOON_AS_PLACE, "orbit": frozenset({"in", "into"})}
+
+
 def _time(words: list[str], tags: list[str], skip: list[bool]) -> str | None:
     weak: str | None = None
     n = len(words)
@@ -463,7 +476,9 @@ def _time(words: list[str], tags: list[str], skip: list[bool]) -> str | None:
             (prev == "the" and prev2 == "in")
             or (prev in {"was", "grew", "got", "became", "is", "getting"} and prev2 == "it")
         ):
-            return "night"
+            return DARK  # night, unless the place is dark by day (a cave): the builder decides
+        if w == "moon" and prev == "the" and prev2 in MOON_AS_PLACE:
+            continue  # "landed on the Moon": where they are, not a moon in a night sky
         if w in TIME_EXPLICIT:
             return TIME_EXPLICIT[w]
         if w == "sun":
@@ -586,6 +601,8 @@ def analyze(
         tags = [t for _, t in toks]
         if result.time is None:
             result.time = _time(words, tags, masks[si])
+            if result.time == DARK:
+                result.time, result.dark = "night", True
         if result.season is None:
             result.season = _season(words, masks[si])
         c, gone = _weather(words, tags, masks[si])

@@ -47,6 +47,9 @@ from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, PACKAGE
 from .store import LocationStore, StoredLocation
 from .words import COLOURS, PLACES, TIME_LIGHT
 
+#: Places dark whatever the hour: "in the dark" there says nothing of the time of day.
+DARK_PLACES = frozenset({"cave", "mine", "tunnel", "cellar", "basement", "dungeon", "burrow"})
+
 VERSION = version_of("ttv-scene")  # pyproject.toml is the one source
 
 
@@ -118,6 +121,7 @@ class _ShotInfo:
     sky: bool = False
     season: str | None = None
     untitled: bool = False  # no shot names a place: the lesson's title stands in for one
+    dark: bool = False  # the narration's only time cue is "in the dark"
 
 
 class GraphScene(SceneBuilder):
@@ -208,7 +212,9 @@ class GraphScene(SceneBuilder):
 
     # ---------------------------------------------------------------- build
 
-    def _shot_infos(self, plan: StoryPlan, people: set[str]) -> list[_ShotInfo]:
+    def _shot_infos(
+        self, plan: StoryPlan, people: set[str], cast: Cast | None = None
+    ) -> list[_ShotInfo]:
         infos: list[_ShotInfo] = []
         for shot in plan.shots:
             said = analysis.analyze(shot.narration, people)
@@ -238,6 +244,7 @@ class GraphScene(SceneBuilder):
             info = _ShotInfo(place, shot.setting, time, objects[: self.max_objects])
             info.weather, info.indoor_outdoor, info.sky = weather, io, sky
             info.season = season
+            info.dark = said.dark and time == "night" and said.time == "night"
             infos.append(info)
         # carry places, times, weather and inside/outside forward; opening shots take the
         # first place named
@@ -250,7 +257,17 @@ class GraphScene(SceneBuilder):
         # the first one named: "that winter" in shot 3 was winter in shot 1 too)
         season = next((i.season for i in infos if i.season), None)
         setting: str | None = None
-        for info in infos:
+        # where each character was last seen: a shot that names no place and whose people
+        # were all last somewhere else, together, cuts back to them there ("Collins stayed in
+        # orbit." then "Armstrong climbed down the ladder": Armstrong is on the Moon)
+        where: dict[str, str] = {}
+        known: dict[str, _Place] = {}
+        for shot, info in zip(plan.shots, infos, strict=True):
+            who = [c.id for c in cast.in_shot(shot.index)] if cast is not None else []
+            if info.place is None and not (info.setting and info.setting.strip()) and who:
+                last = {where.get(c) for c in who}
+                if len(last) == 1 and None not in last and place.key not in last:
+                    info.place = known[last.pop()]  # type: ignore[index]
             season = info.season or season
             info.season = season
             # weather carries within a scene; a new scene (another explicit setting) that is
@@ -266,6 +283,11 @@ class GraphScene(SceneBuilder):
                 setting = info.setting
             place = info.place or place
             info.place = place
+            known[place.key] = place
+            for c in who:
+                where[c] = place.key
+            if info.dark and place.key in DARK_PLACES:
+                info.time = None  # "in the dark" in a cave is the cave, not the night
             time = info.time or time
             info.time = time
             if info.weather and not (
@@ -288,7 +310,7 @@ class GraphScene(SceneBuilder):
         for ch in cast.characters:
             for alias in (ch.name, *ch.aliases):
                 people.update(w.lower() for w in _TOKEN.findall(alias) if w.isalpha())
-        infos = self._shot_infos(plan, people)
+        infos = self._shot_infos(plan, people, cast)
         looks: dict[str, StoredLocation] = {}
         for info in infos:
             assert info.place is not None

@@ -37,6 +37,8 @@ PLACES: dict[str, str] = {
     "cave": "#3b3631",
     "sky": "#87b5e5",
     "space": "#0b1026",
+    "orbit": "#0b1026",
+    "moon": "#9a9a96",  # "landed on the Moon": the grey lunar ground
     "village": "#a67c52",
     "town": "#8c7b6b",
     "city": "#6d6f78",
