@@ -289,3 +289,26 @@ def test_a_railway_platform_is_a_place(builder):
     book = builder.build(plan, Cast())
     assert [c.location_id for c in book.shots] == ["platform", "platform", "carriage"]
     assert [c.indoor_outdoor for c in book.shots][1:] == ["outdoor", "indoor"]
+
+
+def test_a_bare_building_setting_stays_inside_once_inside(builder):
+    """Setting "a mountain hut": "Inside the wooden hut, Erik lit a fire" was inside, and the
+    next shot, "Bjorn curled up by the stove", outside the hut; the blizzard scene after it
+    then carried the inside on (no place noun of its own said otherwise)."""
+    plan = plan_of(
+        ("Erik walked up the snowy pass.", "a snowy mountain pass at dawn", 0),
+        ("Inside the wooden hut, Erik lit a small fire.", "a mountain hut", 1),
+        ("Bjorn curled up by the stove.", "a mountain hut", 1),
+        ("In the afternoon a blizzard swept over the ridge.", "a blizzard on the ridge", 2),
+        ("A goat slept by the stove.", "a barn", 3),
+        ("The farmer painted the door red.", "an old barn", 4),
+    )
+    book = builder.build(plan, Cast())
+    assert [c.indoor_outdoor for c in book.shots] == [
+        "outdoor",
+        "indoor",
+        "indoor",
+        "outdoor",
+        "indoor",  # a stove is only ever inside
+        "outdoor",  # a bare building with nothing inside it is seen from outside
+    ]

@@ -44,9 +44,15 @@ from ttv_contracts.v1 import (
 
 from . import analysis
 from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, PACKAGE
+from .lexicon import BUILDINGS
 from .store import LocationStore, StoredLocation
 from .words import COLOURS, PLACES, TIME_LIGHT
 
+#: Things only ever inside (a word list): beside one, a bare building setting is its inside.
+INDOOR_THINGS = frozenset(
+    {"stove", "fireplace", "oven", "bed", "sofa", "couch", "cupboard", "shelf", "rug", "carpet",
+     "pillow", "crib", "cradle", "bathtub", "sink"}
+)  # fmt: skip
 #: Places dark whatever the hour: "in the dark" there says nothing of the time of day.
 DARK_PLACES = frozenset({"cave", "mine", "tunnel", "cellar", "basement", "dungeon", "burrow"})
 
@@ -122,6 +128,7 @@ class _ShotInfo:
     season: str | None = None
     untitled: bool = False  # no shot names a place: the lesson's title stands in for one
     dark: bool = False  # the narration's only time cue is "in the dark"
+    weak_io: bool = False  # inside/outside only from a bare building setting ("a mountain hut")
 
 
 class GraphScene(SceneBuilder):
@@ -220,6 +227,7 @@ class GraphScene(SceneBuilder):
             said = analysis.analyze(shot.narration, people)
             place = _Place(said.place.key, said.place.name) if said.place else None
             time, weather, io = said.time, said.weather, said.indoor_outdoor
+            weak_io = False
             sky, season = said.sky, said.season
             if shot.setting and shot.setting.strip():
                 # a setting is a noun phrase: its first place phrase is the place, and that
@@ -237,6 +245,11 @@ class GraphScene(SceneBuilder):
                     io = said.explicit_io  # the narration says "inside"
                 elif head is not None:
                     io = head.indoor_outdoor
+                    # "a mountain hut": a bare building could be seen from either side; the
+                    # scene's earlier shots or a thing that is only ever inside decide
+                    weak_io = head.key in BUILDINGS and head.prep is None
+                    if weak_io and set(said.objects) & INDOOR_THINGS:
+                        io, weak_io = "indoor", False  # "curled up by the stove"
                 elif given.indoor_outdoor:
                     io = given.indoor_outdoor
                 sky = sky or given.sky
@@ -245,6 +258,7 @@ class GraphScene(SceneBuilder):
             info.weather, info.indoor_outdoor, info.sky = weather, io, sky
             info.season = season
             info.dark = said.dark and time == "night" and said.time == "night"
+            info.weak_io = weak_io
             infos.append(info)
         # carry places, times, weather and inside/outside forward; opening shots take the
         # first place named
@@ -279,6 +293,8 @@ class GraphScene(SceneBuilder):
             jumped = info.time is not None and time is not None and info.time != time
             if new_scene and (moved or jumped):
                 weather = None
+            if new_scene and moved:
+                io = None  # "a blizzard on the ridge" after the hut is not inside the hut
             if info.setting and info.setting.strip():
                 setting = info.setting
             place = info.place or place
@@ -295,6 +311,8 @@ class GraphScene(SceneBuilder):
             ):
                 weather = info.weather  # a breeze does not end the rain
             info.weather = weather
+            if info.weak_io and not new_scene and io is not None:
+                info.indoor_outdoor = io  # "Bjorn curled up" in the hut Erik went inside
             if info.indoor_outdoor:
                 io = info.indoor_outdoor
             elif info.sky and io != "indoor":

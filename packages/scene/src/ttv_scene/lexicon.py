@@ -125,7 +125,7 @@ for _cat, _words in {
 #: Weather nouns that open out of doors when nothing says the shot is inside.
 SKY_WORDS = _set(
     """sun moon star stars sky skies cloud clouds rain snow fog mist wind lightning thunder
-    storm rainbow"""
+    storm rainbow blizzard snowstorm thunderstorm hail gale downpour drizzle"""
 )
 WEATHER_ENDED = frozenset(
     {"passed", "stopped", "lifted", "cleared", "ended", "eased", "died", "faded", "gone"}
