@@ -436,3 +436,18 @@ def test_what_a_place_is_called_is_not_a_person():
     assert "Ravi" in people
     zorg = by_name(CorefIdentity().resolve(plan_of("A stranger called Zorg knocked.")))
     assert "Zorg" in zorg
+
+
+def test_a_bare_quotation_is_spoken_by_the_last_speaker():
+    """ "Rest and drink water." after "'It is only a cold,' he said." left the doctor's
+    office empty: nobody is named in it, but the doctor's line goes on."""
+    plan = plan_of(
+        "Dr. Mensah listened to Lena's chest and smiled.",
+        '"It is only a cold," he said.',
+        '"Rest and drink water."',
+        '"Thank you," said Lena.',
+        "The rain stopped.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["Dr. Mensah"].shots == (0, 1, 2)
+    assert people["Lena"].shots == (0, 3)  # "Thank you" names its speaker; no one after it

@@ -28,6 +28,7 @@ import bisect
 import hashlib
 import itertools
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -161,6 +162,26 @@ def dictionary_gender(first_name: str) -> str:
     return {"male": "he", "mostly_male": "he", "female": "she", "mostly_female": "she"}.get(
         g, "they"
     )
+
+
+_QUOTE_MARKS = '"\u201c\u201d\u00ab\u00bb'
+_BARE_QUOTE = re.compile(rf"^\s*[{_QUOTE_MARKS}][^{_QUOTE_MARKS}]+[{_QUOTE_MARKS}]\s*$")
+
+
+def _continue_speakers(plan: StoryPlan, shots_of: list[set[int]]) -> None:
+    """A shot that is one bare quotation ("Rest and drink water.") with nobody in it is
+    spoken by whoever spoke in the shot before ("'It is only a cold,' he said."): the line
+    goes on, and the speaker stays in the picture (the doctor's office was left empty).
+    Only when the shot before holds a quotation and one or two people."""
+    narration = {shot.index: shot.narration for shot in plan.shots}
+    for shot in plan.shots:
+        if not _BARE_QUOTE.match(shot.narration) or any(shot.index in s for s in shots_of):
+            continue
+        before = narration.get(shot.index - 1, "")
+        speakers = [s for s in shots_of if shot.index - 1 in s]
+        if any(q in before for q in _QUOTE_MARKS) and 1 <= len(speakers) <= 2:
+            for s in speakers:
+                s.add(shot.index)
 
 
 #: The counts a definite plural may give its people ("the three friends").
@@ -1387,6 +1408,7 @@ class CorefIdentity(IdentityResolver):
                 merged[ident.id][2].update(c.shots)
             else:
                 merged[ident.id] = (ident, pronouns, set(c.shots))
+        _continue_speakers(plan, [shots for _i, _p, shots in merged.values()])
         characters = [
             Character(
                 id=ident.id,
