@@ -451,3 +451,15 @@ def test_a_bare_quotation_is_spoken_by_the_last_speaker():
     people = by_name(CorefIdentity().resolve(plan))
     assert people["Dr. Mensah"].shots == (0, 1, 2)
     assert people["Lena"].shots == (0, 3)  # "Thank you" names its speaker; no one after it
+
+
+def test_a_kind_of_person_after_for_like_or_as_is_no_one_in_the_story():
+    """ "He said it was one small step for a man." put "the man" beside Armstrong."""
+    plan = plan_of(
+        "Neil Armstrong stepped onto the grey dust.",
+        "He said it was one small step for a man.",
+        "As a boy, he had roared like a lion.",
+    )
+    assert set(by_name(CorefIdentity().resolve(plan))) == {"Neil Armstrong"}
+    people = by_name(CorefIdentity().resolve(plan_of("A man waited for the bus.")))
+    assert set(people) == {"the man"}

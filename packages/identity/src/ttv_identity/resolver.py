@@ -184,6 +184,10 @@ def _continue_speakers(plan: StoryPlan, shots_of: list[set[int]]) -> None:
                 s.add(shot.index)
 
 
+#: Words before "a <role noun>" that make it no one in the story but a kind of person or
+#: animal: "one small step for a man", "as a child she...", "he roared like a lion".
+GENERIC_BEFORE = frozenset({"for", "like", "as", "than"})
+
 #: The counts a definite plural may give its people ("the three friends").
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
@@ -505,7 +509,14 @@ class CorefIdentity(IdentityResolver):
                         ):
                             j += 2
                         phrase = " ".join([*adjs, noun])
-                        if noun in ROLE_NOUNS:
+                        if (
+                            t.lower in INDEFINITE
+                            and i > 0
+                            and toks[i - 1].lower in GENERIC_BEFORE
+                            and noun in ROLE_NOUNS
+                        ):
+                            pass  # "one small step for a man", "as a child", "like a lion"
+                        elif noun in ROLE_NOUNS:
                             out.append(
                                 Mention(
                                     "role",
