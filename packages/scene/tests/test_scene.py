@@ -312,3 +312,18 @@ def test_a_bare_building_setting_stays_inside_once_inside(builder):
         "indoor",  # a stove is only ever inside
         "outdoor",  # a bare building with nothing inside it is seen from outside
     ]
+
+
+def test_a_lesson_with_a_class_and_no_place_is_in_a_classroom(builder):
+    """Ms. Rivera's floating-and-sinking lesson names no place: it was drawn on a sunny
+    hillside, one shot (with "inside them") in a room."""
+    plan = plan_of(
+        "Ms. Rivera filled a large tank with water.",
+        '"What do you think will float?" she asked the class.',
+        "Omar held up an apple.",
+    )
+    book = builder.build(plan, Cast())
+    assert {c.location_id for c in book.shots} == {"classroom"}
+    assert {c.indoor_outdoor for c in book.shots} == {"indoor"}
+    mammals = builder.build(plan_of("Mammals are a class of animals."), Cast())
+    assert mammals.shots[0].location_id != "classroom"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import colorsys
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -129,6 +130,24 @@ class _ShotInfo:
     untitled: bool = False  # no shot names a place: the lesson's title stands in for one
     dark: bool = False  # the narration's only time cue is "in the dark"
     weak_io: bool = False  # inside/outside only from a bare building setting ("a mountain hut")
+
+
+#: Words that put a lesson naming no place in a classroom ("she asked the class"). A word
+#: list, not a classifier; "a class of animals" is no classroom, so "class" counts only after
+#: "the" or "our"/"her"/"his".
+_CLASS_CUES = frozenset({"classroom", "teacher", "students", "pupils", "classmates"})
+_CLASS_AFTER = frozenset({"the", "our", "her", "his", "their", "my"})
+
+
+def _in_class(plan: StoryPlan) -> bool:
+    """Whether a lesson that names no place happens in a classroom (a teacher, pupils)."""
+    for shot in plan.shots:
+        words = [w.lower() for w in _TOKEN.findall(shot.narration)]
+        if _CLASS_CUES.intersection(words) or any(
+            w == "class" and p in _CLASS_AFTER for p, w in itertools.pairwise(words)
+        ):
+            return True
+    return False
 
 
 class GraphScene(SceneBuilder):
@@ -263,10 +282,13 @@ class GraphScene(SceneBuilder):
         # carry places, times, weather and inside/outside forward; opening shots take the
         # first place named
         first = next((i.place for i in infos if i.place), None)
+        io: str | None = None
+        if first is None and _in_class(plan):
+            first, io = _Place("classroom", "classroom"), "indoor"
         untitled = first is None
         if first is None:
             first = _Place(slugify(plan.title), plan.title)
-        place, time, weather, io = first, None, None, None
+        place, time, weather = first, None, None
         # a season holds for the whole lesson until another is named (the opening shots take
         # the first one named: "that winter" in shot 3 was winter in shot 1 too)
         season = next((i.season for i in infos if i.season), None)
