@@ -436,6 +436,12 @@ def test_what_a_place_is_called_is_not_a_person():
     assert "Ravi" in people
     zorg = by_name(CorefIdentity().resolve(plan_of("A stranger called Zorg knocked.")))
     assert "Zorg" in zorg
+    # a person noun the role list lacked made Nefer a thing's name and the pyramid lesson
+    # had nobody in it: only a known place or thing noun before "named" does that
+    scribe = plan_of("A young scribe named Nefer counted every block.")
+    assert "Nefer" in by_name(CorefIdentity().resolve(scribe))
+    sculptor = plan_of("A sculptor named Tarek carved the stone.")
+    assert "Tarek" in by_name(CorefIdentity().resolve(sculptor))
 
 
 def test_a_bare_quotation_is_spoken_by_the_last_speaker():

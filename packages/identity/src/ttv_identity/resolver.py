@@ -79,6 +79,7 @@ from .text import (
     RENAME_VERBS,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
+    THING_NOUNS,
     TITLE_CANON,
     TITLE_ROLES,
     TITLES,
@@ -353,21 +354,14 @@ class CorefIdentity(IdentityResolver):
             for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
             if c.is_cap and b.lower in {"called", "named"} and a.lower in ROLE_NOUNS
         }
-        # "a town called Summer", "a ship named Zephyr": what an ordinary noun that is no
-        # person is called, when the name dictionary does not know it as a first name, is the
-        # name of a place or a thing ("Ravi, now called Raj" and "the girl was called Nia"
-        # have no such noun before "called")
+        # "a town called Summer", "a ship named Zephyr": what a place or a thing is called,
+        # when the name dictionary does not know it as a first name, names no person
         thing_names = {
             c.lower
             for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
             if c.is_cap
             and b.lower in {"called", "named"}
-            and a.text.isalpha()
-            and a.text.islower()
-            and a.lower not in ROLE_NOUNS
-            and a.lower not in CLOSED_CLASS
-            and a.lower not in APPOSITION_VERBS
-            and not a.lower.endswith("ly")
+            and a.lower in THING_NOUNS
             and c.lower not in apposed
             and dictionary_gender(c.text) == "they"
         }

@@ -215,7 +215,36 @@ ROLE_NOUNS: dict[str, str | None] = {
     "swindler": None,
     "puppet": None,
     "scarecrow": None,
+    "pharaoh": "he",
+    "scribe": None,
+    "astronaut": None,
+    "hiker": None,
+    "builder": None,
+    "diver": None,
+    "swimmer": None,
+    "runner": None,
+    "player": None,
+    "pirate": None,
+    "sheriff": None,
+    "detective": None,
+    "author": None,
+    "climber": None,
+    "visitor": None,
+    "guest": None,
+    "ranger": None,
+    "passenger": None,
+    "classmate": None,
+    "teammate": None,
+    "scholar": None,
 }
+#: Nouns of places and things (a word list): what one of them is "called" or "named" is the
+#: name of a place or a thing, not a person ("a town called Summer", "a ship named Zephyr").
+THING_NOUNS = set(
+    """town village city island country kingdom land planet world star ship boat train car
+    river mountain lake sea ocean forest wood farm school house street road place castle
+    valley hill cave desert galaxy book song game restaurant shop inn hotel tavern bakery
+    market station spaceship rocket boat company team club newspaper""".split()  # noqa: SIM905
+)
 # Animals that act in children's stories ("the fox praised her feathers"): characters too.
 ANIMAL_NOUNS = set(
     """fox crow hare tortoise turtle lion lioness mouse wolf rabbit dog puppy cat kitten ant
