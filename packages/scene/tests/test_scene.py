@@ -327,3 +327,24 @@ def test_a_lesson_with_a_class_and_no_place_is_in_a_classroom(builder):
     assert {c.indoor_outdoor for c in book.shots} == {"indoor"}
     mammals = builder.build(plan_of("Mammals are a class of animals."), Cast())
     assert mammals.shots[0].location_id != "classroom"
+
+
+def test_on_a_bus_or_a_space_station_is_inside_it(builder):
+    """ "Astronauts on the International Space Station" stood in open space, and "Lena felt
+    sick on the school bus" (setting "a school bus") on a hillside."""
+    plan = plan_of(
+        "Astronauts on the International Space Station float.",
+        "Yuki wakes up in a sleeping bag tied to the wall.",
+        ("Lena felt sick on the school bus.", "a school bus", 1),
+        ("The bus stopped.", "a school bus", 1),
+        ("A boy waited near the bus.", "a bus stop", 2),
+    )
+    book = builder.build(plan, Cast())
+    assert [c.indoor_outdoor for c in book.shots] == [
+        "indoor",
+        "indoor",
+        "indoor",
+        "indoor",
+        "outdoor",
+    ]
+    assert book.shots[0].location_id == "international-space-station"

@@ -172,6 +172,11 @@ class Phrase:
         return " ".join([*self.words[-3:-1], self.lemma])
 
 
+#: Vehicles one rides inside: "on the bus" is inside it (a boat's deck is not).
+BOARDED = frozenset({"bus", "train", "carriage", "spaceship", "spacecraft"})
+BOARDING_PREPOSITIONS = frozenset({"in", "inside", "into", "within", "on", "onto", "aboard"})
+
+
 @dataclass
 class Place:
     key: str
@@ -185,6 +190,9 @@ class Place:
             return "indoor" if self.prep in {"at", *INSIDE_PREPOSITIONS} else "outdoor"
         if self.key in INDOOR_PLACES:
             return "indoor"
+        if self.key in BOARDED or (self.key == "station" and "space" in self.name.split()):
+            # "on the bus", "aboard the space station": where passengers and crews are
+            return "indoor" if self.prep in BOARDING_PREPOSITIONS else "outdoor"
         if self.key in BUILDINGS:
             return "indoor" if self.prep in INSIDE_PREPOSITIONS else "outdoor"
         return "outdoor"

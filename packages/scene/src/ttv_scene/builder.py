@@ -267,7 +267,10 @@ class GraphScene(SceneBuilder):
                     # "a mountain hut": a bare building could be seen from either side; the
                     # scene's earlier shots or a thing that is only ever inside decide
                     weak_io = head.key in BUILDINGS and head.prep is None
-                    if weak_io and set(said.objects) & INDOOR_THINGS:
+                    if weak_io and said.place is not None and said.place.key == head.key:
+                        # "Lena felt sick on the school bus" in "a school bus": on it, inside
+                        io, weak_io = said.place.indoor_outdoor, False
+                    elif weak_io and set(said.objects) & INDOOR_THINGS:
                         io, weak_io = "indoor", False  # "curled up by the stove"
                 elif given.indoor_outdoor:
                     io = given.indoor_outdoor

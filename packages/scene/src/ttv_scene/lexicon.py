@@ -25,7 +25,7 @@ INDOOR_PLACES = _set(
 # ("in the cottage" is indoor, "near the cottage" outdoor, "at home" indoor).
 BUILDINGS = _set(
     """house home cottage hut tent barn stable castle palace tower lighthouse church temple
-    school station mill farmhouse shed train bus igloo inn hotel
+    school station mill farmhouse shed train bus igloo inn hotel spaceship spacecraft
     """
 )
 #: Vehicles are places in a prepositional phrase ("on the boat"), never as a subject

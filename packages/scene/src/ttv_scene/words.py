@@ -38,6 +38,8 @@ PLACES: dict[str, str] = {
     "sky": "#87b5e5",
     "space": "#0b1026",
     "orbit": "#0b1026",
+    "spaceship": "#c9ccd1",
+    "spacecraft": "#c9ccd1",
     "moon": "#9a9a96",  # "landed on the Moon": the grey lunar ground
     "village": "#a67c52",
     "town": "#8c7b6b",
@@ -98,6 +100,7 @@ PLACES: dict[str, str] = {
     "boat": "#8a5a3b",
     "ship": "#5a4a3a",
     "train": "#5b5f66",
+    "bus": "#d9a520",
     "factory": "#5e5b58",
     "mine": "#3e3a35",
     "volcano": "#5a3a32",
