@@ -116,6 +116,21 @@ CASES: list[tuple[str, dict]] = [
         "windy day, sun, trees",
         dict(setting="a windy hill", weather="wind", time_of_day="day", objects=("tree", "sun")),
     ),
+    (
+        "the Moon, night (lander, flag)",
+        dict(setting="moon", time_of_day="night", objects=("lander", "flag"), characters=(TOMAS,)),
+    ),
+    (
+        "space station, outside",
+        dict(setting="international space station", indoor_outdoor="outdoor", characters=(LINA,)),
+    ),
+    (
+        "space station, inside",
+        dict(setting="international space station", indoor_outdoor="indoor", characters=(LINA,)),
+    ),
+    ("sandy cave (inferred)", dict(setting="a sandy cave", characters=(TOMAS, LINA))),
+    ("school bus (inferred)", dict(setting="a school bus", characters=(LINA,))),
+    ("plane (inferred)", dict(setting="a plane over the sea", characters=(TOMAS,))),
 ]
 
 

@@ -145,6 +145,34 @@ def test_figure_stands_apart_from_a_night_backdrop_without_a_rim():
     assert np.mean(np.abs(backdrop[ring] - tone) >= 40) >= 0.6
 
 
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "the surface of the Moon",  # grey dust and a black sky: the daylight tone
+        "space, high above the Earth",  # black sky and the blue planet
+        "inside the space station",  # pale metal panels
+        "a sandy cave",  # dim rock: the lifted tone
+        "a dark cave at night",
+        "a school bus",  # seats and windows
+        "a train at dusk",
+        "a bus at night",
+        "a plane",
+    ],
+)
+@pytest.mark.parametrize("who", [0, 1])
+def test_figures_stand_apart_from_the_moon_space_caves_and_vehicles(setting, who):
+    """The lighting levels of the new places (:func:`ttv_keyframe.scenery.ambient`) pick a
+    tone that keeps figures readable there too: most of the backdrop around the figure
+    differs from its tone by 40 luma or more."""
+    impl = AnimaticKeyframe()
+    figure = _luma(impl.render(spec(setting=setting, characters=CAST[who : who + 1])).image)
+    backdrop = _luma(impl.render(spec(setting=setting, characters=())).image)
+    matte = np.abs(figure - backdrop) > 1.5
+    tone = float(np.median(figure[cv2.erode(matte.astype(np.uint8), np.ones((5, 5))) > 0]))
+    ring = (cv2.dilate(matte.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~matte
+    assert np.mean(np.abs(backdrop[ring] - tone) >= 40) >= 0.7
+
+
 TOMAS = CharacterRef(id="tomas", name="Tomas", seed=1)
 LINA = CharacterRef(id="lina", name="Lina", seed=2)
 

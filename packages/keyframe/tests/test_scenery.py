@@ -460,3 +460,187 @@ def test_the_ground_plane_starts_below_a_house_that_stands_below_the_horizon():
     door = kf.image[:, cols.min() : cols.max() + 1].astype(int)
     brown = np.flatnonzero(((door[..., 0] - door[..., 2] > 30) & (door[..., 1] < 90)).any(axis=1))
     assert brown.size and brown.max() <= kf.ground * H + 1  # the door stands above the plane
+
+
+# ---------------------------------------------------------------- the Moon, space, caves, vehicles
+
+UNKNOWN = {"time_of_day": "unknown", "weather": "unknown", "indoor_outdoor": "unknown"}
+
+
+def rgb_mean(img: np.ndarray) -> np.ndarray:
+    return img.reshape(-1, 3).astype(float).mean(axis=0)
+
+
+@pytest.mark.parametrize(
+    ("setting", "prompt", "world"),
+    [
+        ("moon", "Armstrong stepped onto the grey dust.", "moon"),
+        ("The First Steps on the Moon", "They landed on the Moon.", "moon"),
+        ("a field", "Astronauts walked on the lunar surface.", "moon"),
+        ("a meadow", "The moon rose over the hills.", "earth"),  # the moon in an Earth sky
+        ("a meadow", "The cow jumped over the moon.", "earth"),
+        ("the moon over the bay", "Tomas rowed home.", "earth"),  # a setting under the moon
+        ("the far side of the Moon", "It is never seen from Earth.", "moon"),
+        ("moon", "Michael Collins stayed in orbit in the command module.", "space"),
+        ("moon", "Back on Earth, millions of people watched on television.", "earth"),
+        ("space", "Astronauts float because they fall around the Earth.", "space"),
+        ("a station", "Yuki looks out of the window at the blue planet below.", "space"),
+        ("a parking space", "They left the car.", "earth"),
+        ("a garden", "There was no space between the trees.", "earth"),
+    ],
+)
+def test_the_world_comes_from_the_shots_words_then_its_setting(setting, prompt, world):
+    """The shot's own sentence first (a shot in orbit or back on Earth under a setting on the
+    Moon), then the setting; a bare "moon" or "space" in a sentence is the Earth's sky or a
+    gap, not another world."""
+    v = interpret(spec(setting=setting, prompt=f"{setting}, {prompt}", **UNKNOWN))
+    assert v.world == world
+
+
+def test_landed_on_the_moon_is_grey_dust_under_a_black_sky():
+    """Seen on a rendered lesson: "landed on the Moon" was green grass at night under a
+    crescent moon. The lunar surface is grey dust with craters under a black sky, whatever
+    the hour or the weather the scene says (no air: "grey dust" is no cloudy sky)."""
+    moon = dict(
+        setting="moon", prompt="moon, They landed on the Moon and stepped onto the grey dust."
+    )
+    v = interpret(spec(**moon, **UNKNOWN))
+    assert (v.world, v.weather, v.indoor) == ("moon", "clear", False)
+    img = render(**moon, time_of_day="night", weather="cloudy", width=320, height=180)
+    assert np.array_equal(img, render(**moon, width=320, height=180))  # not night, no clouds
+    ground, sky = img[150:175], img[:30]
+    r, g, b = rgb_mean(ground)
+    assert luma(ground) > 90 and max(abs(r - g), abs(g - b)) < 12  # light grey, not green
+    assert luma(sky) < 30  # black, not a night-blue gradient
+    grass = rgb_mean(render(setting="a meadow", width=320, height=180)[150:175])
+    assert grass[1] > grass[2] + 20  # (the meadow under the same light is green)
+
+
+def test_space_is_black_and_starry_with_the_earth_below():
+    space = dict(
+        setting="space", prompt="space, Astronauts float because they fall around the Earth."
+    )
+    img = render(**space, weather="rain", width=320, height=180)
+    assert np.array_equal(img, render(**space, width=320, height=180))  # no weather in space
+    top = img[:40]
+    assert luma(top) < 30
+    assert (top.max(axis=2) > 150).mean() > 0.002  # stars
+    r, g, b = rgb_mean(img[165:])
+    assert b > r + 40 and b > g  # the blue planet below
+
+
+def test_a_spacecraft_inside_is_a_metal_module_with_a_window_onto_space():
+    station = dict(
+        setting="international space station",
+        prompt="international space station, Yuki looks out of the window at the blue planet below.",
+        indoor_outdoor="indoor",
+    )
+    v = interpret(spec(**station))
+    assert v.indoor and v.kind == "spacecraft" and v.world == "space"
+    module = render(**station, width=320, height=180)
+    assert np.array_equal(module, render(**station, time_of_day="night", width=320, height=180))
+    room = render(setting="a room", indoor_outdoor="indoor", width=320, height=180)
+    fr, _, fb = rgb_mean(module[140:])
+    rr, _, rb = rgb_mean(room[140:])
+    assert abs(fr - fb) < 15 and rr - rb > 40  # a grey panel floor, not wooden boards
+    assert (luma_px(module[:90]) < 30).mean() > 0.02  # black space through the window
+    assert (luma_px(room[:90]) < 30).mean() < 0.005
+
+
+def luma_px(img: np.ndarray) -> np.ndarray:
+    return img.astype(np.float64) @ [0.299, 0.587, 0.114]
+
+
+def sky_blue(img: np.ndarray) -> float:
+    """The share of light-blue (sky) pixels."""
+    px = img.reshape(-1, 3).astype(int)
+    return float(((px[:, 2] > px[:, 0] + 30) & (luma_px(px) > 120)).mean())
+
+
+def test_a_cave_is_dim_rock_without_a_window_and_its_dark_is_not_night():
+    """ "Kai followed the turtle to a sandy cave" was a pink room with a plank floor and a
+    window onto a sunny field; "Inside, tiny silver fish darted in the dark" made it night
+    with a lamp. A cave is rock under an arch, always dim, with no window and no lamp."""
+    cave = dict(
+        setting="sandy cave", prompt="sandy cave, Inside, tiny silver fish darted in the dark."
+    )
+    v = interpret(spec(**cave, **UNKNOWN))
+    assert v.indoor and v.kind == "cave"
+    img = render(**cave, indoor_outdoor="indoor", width=320, height=180)
+    assert np.array_equal(img, render(**cave, indoor_outdoor="indoor", time_of_day="night",
+                                      width=320, height=180))  # fmt: skip
+    assert sky_blue(img) == 0.0  # no window
+    assert sky_blue(render(setting="a room", indoor_outdoor="indoor", width=320, height=180)) > 0.01
+    assert luma(img) < 70
+    from ttv_keyframe.animatic import DARK
+    from ttv_keyframe.scenery import ambient
+
+    assert ambient(v) < DARK  # figures take their lifted tone off the dark rock
+
+
+@pytest.mark.parametrize(
+    ("setting", "kind"),
+    [
+        ("a school bus", "bus"),
+        ("the train to the city", "train"),
+        ("the back seat of the car", "car"),
+        ("a plane over the sea", "plane"),
+    ],
+)
+def test_a_vehicle_is_drawn_from_inside_with_seats_and_windows(setting, kind):
+    """ "Lena felt sick on the school bus" was an open field. Inside a vehicle: seats in a
+    row under windows that show the outside (sky, for a plane among clouds)."""
+    v = interpret(spec(setting=setting, prompt=f"{setting}, Lena felt sick.", **UNKNOWN))
+    assert v.indoor and v.kind == kind
+    img = render(setting=setting, indoor_outdoor="indoor", width=320, height=180)
+    room = render(setting="a room", indoor_outdoor="indoor", width=320, height=180)
+    assert hist_distance(img, room) > 0.3
+    assert sky_blue(img[20:85]) > 0.05  # the windows show the outside
+    fr, _, fb = rgb_mean(img[155:])
+    assert abs(fr - fb) < 15  # no wooden floor under the seats
+
+
+@pytest.mark.parametrize(
+    "setting", ["the bus stop on the corner", "the train station square", "a car park"]
+)
+def test_a_place_beside_a_vehicle_is_not_inside_it(setting):
+    v = interpret(spec(setting=setting, prompt=setting, **UNKNOWN))
+    assert not v.indoor and v.kind == ""
+
+
+@pytest.mark.parametrize(
+    ("prompt", "indoor"),
+    [
+        ('"Apples have air inside them," she said.', False),
+        ("The seeds inside the apple are small.", False),
+        ("Water moves within it.", False),
+        ("Inside, tiny silver fish darted.", True),
+        ("They went inside the old cottage.", True),
+        ("She ran inside.", True),
+    ],
+)
+def test_inside_a_thing_is_not_indoors(prompt, indoor):
+    """ "Apples have air inside them" made one shot of a lesson indoor between outdoor ones:
+    "inside" before a pronoun, or a thing that is no place, says nothing of walls."""
+    v = interpret(spec(setting="Floating and Sinking", prompt=prompt, **UNKNOWN))
+    assert v.indoor is indoor
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"setting": "moon", "objects": ("lander", "flag")},
+        {"setting": "space", "objects": ("moon", "sun", "spacecraft")},
+        {"setting": "international space station", "indoor_outdoor": "outdoor"},
+        {"setting": "international space station", "indoor_outdoor": "indoor"},
+        {"setting": "a sandy cave", "indoor_outdoor": "indoor", "objects": ("lamp",)},
+        {"setting": "a school bus", "indoor_outdoor": "indoor", "time_of_day": "night"},
+        {"setting": "a plane", "indoor_outdoor": "indoor", "weather": "fog"},
+    ],
+)
+@pytest.mark.parametrize("size", [(16, 16), (4096, 16), (16, 1000), (33, 17)])
+def test_new_places_at_extreme_sizes_and_deterministic(size, attrs):
+    img = render(width=size[0], height=size[1], **attrs)
+    assert img.shape == (size[1], size[0], 3)
+    if size == (33, 17):
+        assert np.array_equal(img, render(width=size[0], height=size[1], **attrs))

@@ -7,7 +7,10 @@ defaults are day, clear, outdoor). Objects are the spec's ``objects`` plus the t
 setting names (the scene slot leaves the place's own head noun out of ``objects``: "a
 lighthouse on a rocky island" names no object, yet the lighthouse is the picture); when the
 spec carries no attributes at all (an older integration), the prompt's words count too.
-Words map to a fixed set of drawable shapes (``SHAPES``); other words are ignored.
+Words map to a fixed set of drawable shapes (``SHAPES``); other words are ignored. Word and
+phrase lists also say where the shot is (``View.world``: the Earth, the Moon's surface,
+space; the shot's own sentence first, then the setting) and what an inside is (``View.kind``:
+a room, a cave, a bus, train, car or plane, a spacecraft); the spec has no field for either.
 
 ``paint(view, ...)`` draws it with numpy gradients and Pillow shapes on a canvas
 ``supersample`` times the output size, then box-filters it down (anti-aliasing). Layout
@@ -103,6 +106,12 @@ SHAPES: dict[str, str] = {
     "flower": "flower flowers rose roses daisy daisies tulip tulips blossom garden plant plants",
     "path": "path paths road track trail lane",
     "book": "book books library bookshelf page",
+    "cave": "cave caves cavern caverns grotto",  # outside: a cliff with a dark cave mouth
+    "flag": "flag flags",
+    # a spacecraft seen from outside: a lander on the Moon, a capsule or (with "station")
+    # a space station in space, a rocket on Earth
+    "spacecraft": "lander landers rocket rockets spacecraft spaceship spaceships capsule module "
+    "shuttle satellite",
 }
 _WORD_SHAPE = {w: shape for shape, words in SHAPES.items() for w in words.split()}
 _EXPANDS = {
@@ -114,11 +123,121 @@ _EXPANDS = {
 }
 #: the ground of a desert, in full daylight
 SAND = (214, 182, 120)
+#: (zenith, horizon) of the airless sky over the Moon and in space: black, day or night
+SPACE_SKY = ((2, 2, 7), (9, 10, 20))
+#: the Earth's oceans seen from orbit: (at the limb, below)
+EARTH_OCEAN = ((128, 188, 244), (62, 132, 220))
+#: the Moon's grey dust in full sunlight
+REGOLITH = (166, 164, 160)
+#: the insides of vehicles: (wall, seat) colours; the seats are kept light enough (luma
+#: ~130) that a figure's daylight tone stands apart from them
+VEHICLES = ("bus", "train", "car", "plane")
+_VEHICLE_LOOK = {
+    "bus": ((228, 224, 206), (96, 140, 200)),
+    "train": ((224, 220, 210), (196, 112, 100)),
+    "car": ((206, 200, 192), (156, 144, 130)),
+    "plane": ((234, 234, 238), (104, 136, 192)),
+}
 _SEA_SHAPES = {"sea", "boat", "lighthouse", "harbour", "island", "beach"}
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
+
+
+# --------------------------------------------------------------------------- place kinds
+
+#: Worlds other than the Earth, as phrase lists (regular expressions, not a classifier).
+#: The Moon's *surface* needs more than the word: "the moon rose over the sea" is the moon in
+#: an Earth sky, "landed on the Moon" or "the lunar surface" is the ground underfoot. Space
+#: likewise: "in space", "orbit", "astronauts", "the blue planet below"; a bare "space" only
+#: as a setting's head ("space", "outer space"), never "a space between the trees".
+_WORLD_PHRASES = {
+    "earth": r"\b(?:back |down )?on earth\b|\bback to earth\b|\bsplash(?:ed)? ?down\b",
+    "moon": r"\b(?:on|onto|upon|to|reached|reach|reaches) the moon\b|\bmoon'?s surface\b"
+    r"|\b(?:surface|side) of the moon\b|\blunar\b|\bmoon ?(?:walk|walks|walked|walking|landing|landings"
+    r"|base|dust|buggy|rover)\b",
+    "space": r"\b(?:in|into|to|from|through|outer|deep) space\b|\bspace ?(?:station|stations"
+    r"|ship|ships|craft|walk|walks|suit|suits)\b|\bspacecraft\b|\borbit(?:s|ed|ing|al)?\b"
+    r"|\b(?:astro|cosmo)nauts?\b|\bweightless|\bzero gravity\b|\bblue planet\b"
+    r"|\b(?:planet|earth) below\b|\baround the earth\b",
+}
+_WORLD_RES = {k: re.compile(v) for k, v in _WORLD_PHRASES.items()}
+#: A setting is a place's name: one that *is* the Moon or space ("moon", "the Moon", "outer
+#: space") puts the shot there, where the same word in a sentence may not.
+_SETTING_WORLD = {
+    "moon": re.compile(r"^\W*(?:the\s+)?moon\s*(?:$|[,;(])"),
+    "space": re.compile(r"^\W*(?:the\s+)?space\s*(?:$|[,;(])"),
+}
+WORLDS = ("earth", "moon", "space")
+
+#: Places that are neither a room nor a landscape, as word lists: what the shot is inside
+#: when it is indoors. Each also counts as an indoor word (a bus, a cave) when the spec does
+#: not say; "station" is a spacecraft only in a space world (else a railway's or a bus's).
+_KIND_WORDS = {
+    "cave": "cave caves cavern caverns grotto grottoes",
+    "bus": "bus buses minibus",
+    "train": "train trains carriage carriages tram trams subway metro",
+    "car": "car taxi van",
+    "plane": "plane planes aeroplane airplane airliner cockpit",
+    "spacecraft": "spacecraft spaceship spaceships capsule module shuttle",
+}
+_WORD_KIND = {w: kind for kind, words in _KIND_WORDS.items() for w in words.split()}
+KINDS = ("", *_KIND_WORDS)
+#: A vehicle word before one of these is a place outside it ("the bus stop").
+_NOT_IN_VEHICLE = _wordset(
+    "stop stops station stations park parking track tracks platform platforms lane lanes"
+)
+#: After "inside"/"within", a pronoun names a thing, not a place ("air inside them"), and so
+#: does a noun phrase without a place word in it ("inside the leaf"); "went inside",
+#: "inside, it was dark" and "inside the old cottage" are indoors (word lists).
+_PRONOUNS = _wordset(
+    """it them him her me us you himself herself itself themselves everything something
+    everyone everybody anything nothing this that these those one each"""
+)
+_DETERMINERS = _wordset("the a an his her their its our my your this that these those every")
+_BUILDINGS = _wordset(
+    """house houses cottage hut home barn building church castle palace temple tower tent
+    igloo lighthouse station school mill shed greenhouse stable warehouse"""
+)
+
+
+def _place_words(text: str) -> list[str]:
+    """The words of ``text`` for the inside/outside scan: without an "inside" or "within"
+    that speaks of a thing ("apples have air inside them", "inside the leaf") and without a
+    vehicle word that names a place beside it ("the bus stop")."""
+    tokens = re.findall(r"[a-z]+|[^\sa-z]", text.lower())
+    places = _INDOOR_WORDS | _BUILDINGS | set(_WORD_KIND)
+    out = []
+    for i, tok in enumerate(tokens):
+        if not tok.isalpha():
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if tok in ("inside", "within") and nxt.isalpha():
+            if nxt in _PRONOUNS:
+                continue
+            if nxt in _DETERMINERS:
+                phrase = []
+                for t in tokens[i + 2 : i + 6]:
+                    if not t.isalpha():
+                        break
+                    phrase.append(t)
+                if not places.intersection(phrase):
+                    continue
+        if tok in _WORD_KIND and nxt in _NOT_IN_VEHICLE:
+            continue
+        out.append(tok)
+    return out
+
+
+def _world(setting: str, text: str) -> str:
+    """Where the shot is: the shot's own words first ("Collins stayed in orbit" under a
+    setting on the Moon; "back on Earth"), then its setting; the Earth unless one says."""
+    for words in (text.lower(), setting.lower()):
+        for world in ("earth", "moon", "space"):
+            if _WORLD_RES[world].search(words):
+                return world
+    return next((w for w, r in _SETTING_WORLD.items() if r.search(setting.lower())), "earth")
 
 
 #: "dark" and "grey" describe a thing, not the hour or the sky, when a colour or one of these
@@ -167,15 +286,21 @@ class View:
     inferred: tuple[str, ...] = ()  # attributes that came from words, not from the spec
     place: frozenset[str] = frozenset()  # the shapes the setting itself names
     winter: bool = False  # the scene's season, or a winter word in the setting or the text
+    world: str = "earth"  # WORLDS: the Earth, the Moon's surface, space (the sky and ground)
+    kind: str = ""  # KINDS: what the inside is ("" a room; a cave, a bus, a spacecraft ...)
+
+    @property
+    def earth(self) -> bool:
+        return self.world == "earth"
 
     @property
     def snow_cover(self) -> bool:
         """Snow lies on the ground, roofs and pines (it is snowing, or it is winter)."""
-        return self.winter or self.weather == "snow"
+        return self.earth and (self.winter or self.weather == "snow")
 
     @property
     def sea(self) -> bool:
-        return bool(self.shapes & _SEA_SHAPES) and "river" not in self.shapes
+        return self.earth and bool(self.shapes & _SEA_SHAPES) and "river" not in self.shapes
 
     @property
     def overcast(self) -> bool:
@@ -200,14 +325,31 @@ def interpret(spec) -> View:
     if weather not in WEATHERS:
         weather = _first(setting, _WEATHER_WORDS) or _first(prompt, _WEATHER_WORDS) or "clear"
         inferred.append("weather")
+    text = _scene_text(spec)
+    if spec.setting.strip():  # the shot's own words: the prompt without its setting
+        text = re.sub(re.escape(spec.setting.strip()), " ", text, flags=re.I)
+    world = _world(spec.setting, text)
+    # The first place word of the setting, then of the prompt, says inside or outside, and
+    # what the inside is (a room, a cave, a bus ...).
+    hit, kind = None, ""
+    for words in (_place_words(spec.setting), _place_words(_scene_text(spec))):
+        for w in words:
+            if w == "station" and world == "space":
+                hit, kind = w, "spacecraft"
+            elif w in _WORD_KIND or w in _INDOOR_WORDS or w in _OUTDOOR_WORDS:
+                hit, kind = w, _WORD_KIND.get(w, "")
+            else:
+                continue
+            break
+        if hit:
+            break
     if inout not in ("indoor", "outdoor"):
-        inout = "outdoor"
-        for words in (setting, prompt):
-            hit = next((w for w in words if w in _INDOOR_WORDS or w in _OUTDOOR_WORDS), None)
-            if hit:
-                inout = "indoor" if hit in _INDOOR_WORDS else "outdoor"
-                break
+        inout = "outdoor" if hit is None or (hit in _OUTDOOR_WORDS and not kind) else "indoor"
         inferred.append("indoor_outdoor")
+    if world != "earth":
+        weather = "clear"  # no air on the Moon or in space: no clouds, rain, fog or wind
+        if not kind and inout == "indoor":
+            kind = "spacecraft"  # a room on the Moon or in orbit is a spacecraft's module
     no_attributes = len(inferred) == 3 and not objects
     named = [w.lower() for o in objects for w in _words(o)] + setting
     if no_attributes:
@@ -219,12 +361,26 @@ def interpret(spec) -> View:
         shapes.update(_EXPANDS.get(w, ()))
     for shape in list(shapes):
         shapes.update(_EXPANDS.get(shape, ()))
+    if world == "space" and "station" in named:
+        shapes.add("station")  # drawn as a space station, not a capsule
+    if kind in ("cave", "spacecraft"):  # seen from outside: a cave mouth, the spacecraft
+        shapes.add(kind)
     place = frozenset(_WORD_SHAPE[w] for w in setting if w in _WORD_SHAPE)
     # the scene's season (contracts 1.3) carries winter to shots that do not say it
     winter = getattr(spec, "season", "unknown") == "winter" or any(
         w in _WINTER_WORDS for w in (*setting, *prompt)
     )
-    return View(time, weather, inout == "indoor", frozenset(shapes), tuple(inferred), place, winter)
+    return View(
+        time,
+        weather,
+        inout == "indoor",
+        frozenset(shapes),
+        tuple(inferred),
+        place,
+        winter and world == "earth",
+        world,
+        kind,
+    )
 
 
 # --------------------------------------------------------------------------- colours
@@ -256,7 +412,10 @@ _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 def outdoor_light(view: View) -> np.ndarray:
     """RGB factor of the light outside at the view's time and weather. A floor on it: night
-    and storm scenes stay dark but their shapes readable."""
+    and storm scenes stay dark but their shapes readable. On the Moon and in space the sun
+    shines unfiltered whatever the hour on Earth: full light."""
+    if not view.earth:
+        return np.ones(3, np.float32)
     light = np.array(_TIME_LIGHT[view.time], np.float32)
     return np.maximum(light * _WEATHER_LIGHT.get(view.weather, 1.0), 0.27)
 
@@ -265,14 +424,26 @@ def outdoor_light(view: View) -> np.ndarray:
 FLOOR = 0.7
 
 
+#: How bright a cave is inside, whatever the hour: dim (a cave's "dark" is the cave, not
+#: night), below animatic.DARK, so figures take their lifted tone off the dark rock.
+CAVE_LIGHT = 0.45
+
+
 def room_light(view: View) -> float:
-    """How bright a room is at the view's time (a rainy or stormy sky dims it further)."""
+    """How bright a room is at the view's time (a rainy or stormy sky dims it further); a
+    cave is always dim and a spacecraft's module always lit by its own lamps."""
+    if view.kind == "cave":
+        return CAVE_LIGHT
+    if view.kind == "spacecraft":
+        return 1.0
     return _ROOM_LIGHT[view.time] * (0.8 if view.weather in ("storm", "rain") else 1.0)
 
 
 def ambient(view: View) -> float:
     """Brightness (0..1) of the light the characters stand in: the room's inside, the luma of
-    the outdoor light outside. Depends only on time of day, weather and inside/outside."""
+    the outdoor light outside. Depends only on time of day, weather, inside/outside and the
+    kind of place: full light on the Moon, in space and in a spacecraft, ``CAVE_LIGHT`` in a
+    cave whatever the hour."""
     return room_light(view) if view.indoor else float(outdoor_light(view) @ _LUMA)
 
 
@@ -315,7 +486,9 @@ class Painter:
         self.u = max(1.0, min(W, H) / 100.0)  # one "unit": 1 % of the short side
         self.light = outdoor_light(view)
         self.sky_top, self.sky_hor = sky_colors(view.time, view.weather)
-        if self.palette:  # the scene's palette tints the sky a little
+        if not view.earth:  # no air: a black sky by day and night
+            self.sky_top, self.sky_hor = (np.array(c, np.float32) for c in SPACE_SKY)
+        elif self.palette:  # the scene's palette tints the sky a little
             self.sky_top = _mix(self.sky_top, self.palette[0], 0.12)
             self.sky_hor = _mix(self.sky_hor, self.palette[1 % len(self.palette)], 0.12)
         self.img = Image.new("RGB", (W, H))
@@ -367,11 +540,18 @@ class Painter:
     # ------------------------------------------------------------ the picture
 
     def paint(self) -> np.ndarray:
-        if self.v.indoor:
-            self.interior()
-        else:
+        v = self.v
+        if not v.indoor:
             self.exterior(0, 0, self.W, self.H)
-        if self.v.weather == "fog" and not self.v.indoor:
+        elif v.kind == "cave":
+            self.cave()
+        elif v.kind == "spacecraft":
+            self.module()
+        elif v.kind in VEHICLES:
+            self.vehicle()
+        else:
+            self.interior()
+        if v.weather == "fog" and not v.indoor and v.earth:
             self.fog()
         return np.asarray(self.img)
 
@@ -380,6 +560,12 @@ class Painter:
     def exterior(self, x0: int, y0: int, x1: int, y1: int) -> None:
         """The outdoor scene into the box (the whole frame, or a window's view)."""
         v = self.v
+        if v.world == "moon":
+            self.lunar(x0, y0, x1, y1)
+            return
+        if v.world == "space":
+            self.space(x0, y0, x1, y1)
+            return
         w, h = x1 - x0, y1 - y0
         hz = y0 + self.horizon * h / self.H
         if v.sea:
@@ -430,6 +616,17 @@ class Painter:
                 stands.append(base)
         if "flower" in v.shapes and not v.sea:
             self.flowers(x0, x1, y1, h)
+        if "cave" in v.shapes:
+            self.cave_mouth(x0, x1, hz, h)
+        if "spacecraft" in v.shapes:  # a rocket standing on its pad
+            size = h * 0.5
+            fx = self.lay.uniform(0.64, 0.84)
+            if full:
+                fx = self.clear_spot(fx, 0.2 * size / w)
+            self.rocket(x0 + w * fx, hz + h * 0.05, size)
+            stands.append(hz + h * 0.05)
+        if "flag" in v.shapes:
+            self.flag(x0 + w * self.lay.uniform(0.3, 0.45), hz + h * 0.12, h * 0.3)
         light_x = None
         if "lighthouse" in v.shapes or "island" in v.shapes or "rock" in v.shapes:
             side = 0.2 if self.lay.random() < 0.5 else 0.8
@@ -467,11 +664,15 @@ class Painter:
         if v.weather == "wind":
             self.wind((x0, y0, x1, hz))
 
-    def stars(self, box) -> None:
+    def stars(self, box, even: bool = False) -> None:
+        """Stars, thinning toward the horizon; ``even``: spread evenly and sparser (space)."""
         x0, y0, x1, y1 = box
-        n = int((x1 - x0) * (y1 - y0) / (self.u * self.u * 18)) + 3
+        n = int((x1 - x0) * (y1 - y0) / (self.u * self.u * (40 if even else 18))) + 3
         xs = self.rng.uniform(x0, x1, n)
-        ys = y0 + (y1 - y0) * self.rng.uniform(0, 1, n) ** 1.6 * 0.85
+        if even:
+            ys = self.rng.uniform(y0, y1, n)
+        else:
+            ys = y0 + (y1 - y0) * self.rng.uniform(0, 1, n) ** 1.6 * 0.85
         for x, y, b in zip(xs, ys, self.rng.uniform(0.4, 1.0, n), strict=True):
             r = self.u * (0.18 + 0.25 * b)
             self.d.ellipse((x - r, y - r, x + r, y + r), fill=(255, 250, 230, int(255 * b)))
@@ -975,6 +1176,495 @@ class Painter:
         fogc = self.sky_hor * np.float32(0.5) + np.float32(0.5 * 200) * (self.light.mean())
         self.img = Image.fromarray(np.clip(arr * (1 - a) + fogc * a + 0.5, 0, 255).astype(np.uint8))
         self.d = ImageDraw.Draw(self.img, "RGBA")
+
+    # ------------------------------------------------------------ the Moon and space
+
+    def lunar(self, x0, y0, x1, y1) -> None:
+        """The Moon's surface: a black sky with stars and the Earth in it, grey dust to a
+        near horizon with low lit hills, craters and rocks with black shadows. No air: no
+        haze, no weather, no sun or moon drawn by the hour; the dust is sunlit."""
+        v = self.v
+        w, h = x1 - x0, y1 - y0
+        hz = y0 + self.horizon * h / self.H
+        self.gradient((x0, y0, x1, hz + 1), self.sky_top, self.sky_hor)
+        self.stars((x0, y0, x1, hz), even=True)
+        self.earth_disc(x0 + w * self.lay.uniform(0.6, 0.84),
+                        y0 + (hz - y0) * self.lay.uniform(0.25, 0.45), max(2.0, min(w, h) * 0.075))  # fmt: skip
+        dust = np.array(REGOLITH, np.float32)
+        xs = np.linspace(x0, x1, 40)
+        uu = (xs - x0) / max(w, 1)
+        ph = self.lay.uniform(0, 2 * np.pi, 2)
+        ridge = hz - (y1 - hz) * (0.07 + 0.04 * np.sin(2 * np.pi * 1.3 * uu + ph[0])
+                                  + 0.025 * np.sin(2 * np.pi * 3.1 * uu + ph[1]))  # fmt: skip
+        self.d.polygon([*zip(xs, ridge, strict=True), (x1, y1), (x0, y1)], fill=_rgb(dust * 1.1))
+        self.gradient((x0, hz + self.u * 0.8, x1, y1), _rgb(dust), _rgb(dust * 0.76))
+        for k in range(9):  # craters, larger toward the viewer: lit rim, shadowed bowl
+            t = (k + self.lay.uniform(0.1, 0.9)) / 9
+            cy = hz + (y1 - hz) * (0.1 + 0.85 * t**1.3)
+            cx = x0 + w * self.lay.uniform(0.03, 0.97)
+            rx = w * (0.02 + 0.08 * t) * self.lay.uniform(0.7, 1.3)
+            ry = rx * (0.22 + 0.1 * t)
+            ground = dust * (1.0 - 0.24 * (cy - hz) / max(y1 - hz, 1))
+            self.d.ellipse((cx - rx * 1.1, cy - ry * 1.3, cx + rx * 1.1, cy + ry * 1.1),
+                           fill=_rgb(ground * 1.14))  # fmt: skip
+            self.d.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=_rgb(ground * 0.5))
+            self.d.ellipse((cx - rx * 0.8, cy - ry * 0.45, cx + rx * 0.95, cy + ry * 0.95),
+                           fill=_rgb(ground * 0.8))  # fmt: skip
+        for _ in range(7):  # rocks, each with its black shadow away from the sun
+            t = self.lay.uniform(0.25, 1.0)
+            cy = hz + (y1 - hz) * t
+            cx = x0 + w * self.lay.uniform(0.02, 0.98)
+            r = self.u * (0.5 + 2.2 * t) * w / self.W
+            ground = dust * (1.0 - 0.24 * t)
+            self.d.ellipse((cx, cy - r * 0.25, cx + r * 2.4, cy + r * 0.3), fill=_rgb(ground * 0.3))
+            self.d.ellipse((cx - r, cy - r * 0.8, cx + r, cy + r * 0.2), fill=_rgb(ground * 0.88))
+            self.d.ellipse((cx - r * 0.7, cy - r * 0.75, cx + r * 0.1, cy - r * 0.3),
+                           fill=_rgb(ground * 1.12))  # fmt: skip
+        full = w == self.W
+        if "spacecraft" in v.shapes:  # the lander
+            size = h * 0.36
+            fx = self.lay.uniform(0.64, 0.82)
+            if full:
+                fx = self.clear_spot(fx, 0.45 * size / w)
+            self.lander(x0 + w * fx, hz + h * 0.07, size)
+            if full:
+                self.stands = max(self.stands, hz + h * 0.07)
+        if "flag" in v.shapes:
+            self.flag(x0 + w * self.lay.uniform(0.3, 0.45), hz + h * 0.12, h * 0.3)
+
+    def space(self, x0, y0, x1, y1) -> None:
+        """Space: black and full of stars, the Earth's curve below (blue ocean, white
+        clouds, some land, a thin bright rim of air); the Moon if named, a spacecraft (a
+        station, else a capsule) if named."""
+        v = self.v
+        w, h = x1 - x0, y1 - y0
+        hz = y0 + self.horizon * h / self.H
+        self.gradient((x0, y0, x1, y1), self.sky_top, self.sky_hor)
+        self.stars((x0, y0, x1, y1), even=True)
+        if "moon" in v.shapes:
+            r = min(w, h) * 0.06
+            mx, my = x0 + w * self.lay.uniform(0.7, 0.88), y0 + h * self.lay.uniform(0.12, 0.25)
+            self.d.ellipse((mx - r, my - r, mx + r, my + r), fill=(204, 202, 196))
+            for dx, dy, f in ((-0.3, -0.2, 0.35), (0.25, 0.15, 0.28), (-0.1, 0.35, 0.2)):
+                self.d.ellipse((mx + (dx - f) * r, my + (dy - f) * r, mx + (dx + f) * r,
+                                my + (dy + f) * r), fill=(160, 158, 154))  # fmt: skip
+        if "sun" in v.shapes:
+            self.glow(x0 + w * 0.92, y0 + h * 0.1, min(w, h) * 0.12, (255, 250, 230), 0.9)
+        self.earth_limb(x0, x1, hz, y1)
+        if "station" in v.shapes:
+            self.station(x0 + w * self.lay.uniform(0.62, 0.8), y0 + h * 0.2, h * 0.2)
+        elif "spacecraft" in v.shapes:
+            self.capsule(x0 + w * self.lay.uniform(0.55, 0.75), y0 + h * 0.26, h * 0.26)
+
+    def earth_disc(self, cx, cy, r) -> None:
+        """The Earth seen from the Moon: a blue disc with land and clouds, its night side
+        in shadow (drawn on a small layer pasted through the disc's mask)."""
+        self.glow(cx, cy, r * 1.6, (70, 120, 220), 0.25)
+        n = max(2, math.ceil(2 * r))
+        layer = Image.new("RGB", (n, n), (52, 112, 206))
+        ld = ImageDraw.Draw(layer, "RGBA")
+        for dx, dy, f, c in ((-0.25, -0.1, 0.35, (92, 138, 78)), (0.3, 0.25, 0.28, (150, 132, 92)),
+                             (0.05, -0.5, 0.25, (240, 244, 250)), (0.2, 0.55, 0.22, (240, 244, 250)),
+                             (-0.35, 0.35, 0.2, (236, 240, 248))):  # fmt: skip
+            ld.ellipse(((1 + dx - f) * r, (1 + dy - f * 0.6) * r, (1 + dx + f) * r,
+                        (1 + dy + f * 0.6) * r), fill=c)  # fmt: skip
+        o = r * 1.35  # the night side: a dark rim on the side away from the sun
+        ld.ellipse((-o, -r * 0.1, 2 * r - o, 2 * r * 1.05), fill=(8, 12, 30, 225))
+        mask = Image.new("L", (n, n), 0)
+        ImageDraw.Draw(mask).ellipse((0, 0, n - 1, n - 1), fill=255)
+        self.img.paste(layer, (round(cx - r), round(cy - r)), mask)
+
+    def earth_limb(self, x0, x1, hz, y1) -> None:
+        """The Earth from orbit: a huge disc whose top is the horizon, bulging up."""
+        w = x1 - x0
+        R = w * 1.5
+        cx = x0 + w * self.lay.uniform(0.35, 0.65)
+        cy = hz + R
+        bx0, by0 = max(0, int(x0)), max(0, int(hz - self.u * 3))
+        bx1, by1 = min(self.W, math.ceil(x1)), min(self.H, math.ceil(y1))
+        if bx1 - bx0 < 2 or by1 - by0 < 2:
+            return
+        bw, bh = bx1 - bx0, by1 - by0
+        t = np.linspace(0, 1, bh, dtype=np.float32)[:, None, None] ** 0.7
+        # a light blue (luma ~120..170), so that a figure's daylight tone stands apart
+        ocean = _mix(EARTH_OCEAN[0], EARTH_OCEAN[1], t)
+        column = Image.fromarray(np.clip(ocean + 0.5, 0, 255).astype(np.uint8))
+        layer = column.resize((bw, bh), Image.Resampling.NEAREST)
+        ld = ImageDraw.Draw(layer, "RGBA")
+
+        def limb(x):  # the disc's top edge at x (layer rows)
+            return cy - math.sqrt(max(0.0, R * R - (x - cx) ** 2)) - by0
+
+        for k in range(14):  # land, then clouds, flattened by the curve toward the limb
+            x = bx0 + bw * self.lay.uniform(0, 1)
+            top = limb(x)
+            d = self.lay.uniform(0.05, 1.0) ** 1.5
+            y = top + (bh - top) * d
+            rx = w * self.lay.uniform(0.04, 0.1) * (0.5 + d)
+            ry = rx * (0.12 + 0.3 * d)
+            land = k < 4
+            color = (
+                ((86, 132, 74, 255) if k % 2 else (152, 134, 96, 255))
+                if land
+                else (244, 246, 250, 215)
+            )
+            ld.ellipse((x - bx0 - rx, y - ry, x - bx0 + rx, y + ry), fill=color)
+        mask = Image.new("L", (bw, bh), 0)
+        ImageDraw.Draw(mask).ellipse(
+            (cx - R - bx0, cy - R - by0, cx + R - bx0, cy + R - by0), fill=255
+        )
+        self.img.paste(layer, (bx0, by0), mask)
+        a = max(1, int(self.u * 3))  # the air: a bright thin rim and a faint glow above it
+        self.d.ellipse((cx - R - a * 0.5, cy - R - a * 0.5, cx + R + a * 0.5, cy + R + a * 0.5),
+                       outline=(90, 150, 255, 80), width=a)  # fmt: skip
+        self.d.ellipse((cx - R, cy - R, cx + R, cy + R), outline=(180, 220, 255, 220),
+                       width=max(1, int(self.u * 0.7)))  # fmt: skip
+
+    def lander(self, cx, base, size) -> None:
+        """A lunar lander: gold-foiled base on four splayed legs, an angular grey cabin."""
+        gold, dark_gold = self.lit((206, 164, 64)), self.lit((150, 112, 40))
+        grey, dark = self.lit((196, 196, 192)), self.lit((40, 40, 44))
+        lw = max(1, int(size * 0.025))
+        self.d.ellipse((cx - size * 0.1, base - size * 0.04, cx + size * 0.9, base + size * 0.06),
+                       fill=self.lit((30, 30, 32)))  # fmt: skip
+        body_y0, body_y1 = base - size * 0.55, base - size * 0.28
+        for fx in (-0.6, 0.6, -0.3, 0.3):  # legs and footpads
+            fx_ = cx + size * fx
+            self.d.line([(cx + size * fx * 0.5, body_y1), (fx_, base)], fill=grey, width=lw)
+            self.d.ellipse((fx_ - size * 0.06, base - size * 0.025, fx_ + size * 0.06, base + size * 0.015),
+                           fill=grey)  # fmt: skip
+        for k in range(4):  # the ladder on the front leg
+            y = body_y1 + (base - body_y1) * (k + 0.5) / 4
+            self.d.line([(cx - size * 0.34, y), (cx - size * 0.24, y)], fill=grey, width=lw)
+        self.d.polygon([(cx - size * 0.34, body_y1), (cx - size * 0.34, body_y0 + size * 0.04),
+                        (cx - size * 0.26, body_y0), (cx + size * 0.26, body_y0),
+                        (cx + size * 0.34, body_y0 + size * 0.04), (cx + size * 0.34, body_y1)],
+                       fill=gold)  # fmt: skip
+        self.rect((cx + size * 0.05, body_y0, cx + size * 0.34, body_y1), fill=dark_gold)
+        top = body_y0 - size * 0.38
+        self.d.polygon([(cx - size * 0.3, body_y0), (cx - size * 0.32, top + size * 0.12),
+                        (cx - size * 0.12, top), (cx + size * 0.2, top + size * 0.02),
+                        (cx + size * 0.3, top + size * 0.16), (cx + size * 0.28, body_y0)],
+                       fill=grey)  # fmt: skip
+        self.d.polygon([(cx - size * 0.22, top + size * 0.14), (cx - size * 0.08, top + size * 0.1),
+                        (cx - size * 0.1, top + size * 0.22)], fill=dark)  # fmt: skip
+        self.d.line([(cx + size * 0.15, top + size * 0.02), (cx + size * 0.22, top - size * 0.12)],
+                    fill=grey, width=lw)  # fmt: skip
+        self.d.chord((cx + size * 0.14, top - size * 0.2, cx + size * 0.32, top - size * 0.08), 0, 180,
+                     fill=grey)  # fmt: skip
+
+    def capsule(self, cx, cy, size) -> None:
+        """A spacecraft in orbit: a cone-shaped capsule on a cylinder with an engine bell."""
+        grey, shade, dark = (214, 214, 210), (150, 152, 156), (60, 60, 66)
+        self.rect((cx, cy - size * 0.22, cx + size * 0.9, cy + size * 0.22), fill=grey)
+        self.rect((cx, cy + size * 0.06, cx + size * 0.9, cy + size * 0.22), fill=shade)
+        self.d.polygon([(cx + size * 0.9, cy - size * 0.1), (cx + size * 1.15, cy - size * 0.2),
+                        (cx + size * 1.15, cy + size * 0.2), (cx + size * 0.9, cy + size * 0.1)],
+                       fill=dark)  # fmt: skip
+        self.d.polygon([(cx, cy - size * 0.26), (cx - size * 0.45, cy - size * 0.05),
+                        (cx - size * 0.45, cy + size * 0.05), (cx, cy + size * 0.26)], fill=grey)  # fmt: skip
+        self.d.ellipse(
+            (cx - size * 0.22, cy - size * 0.08, cx - size * 0.12, cy + size * 0.0), fill=dark
+        )
+
+    def station(self, cx, cy, size) -> None:
+        """A space station: a truss with modules in the middle and wings of solar panels."""
+        white, shade = (220, 220, 216), (150, 150, 156)
+        panel, grid = (44, 62, 124), (120, 110, 60)
+        lw = max(1, int(size * 0.03))
+        self.d.line([(cx - size * 1.3, cy), (cx + size * 1.3, cy)], fill=shade, width=lw * 2)
+        for side in (-1, 1):
+            for k in (0.75, 1.15):
+                px = cx + side * size * k
+                for dy in (-1, 1):
+                    box = (
+                        px - size * 0.16,
+                        cy + dy * size * 0.06,
+                        px + size * 0.16,
+                        cy + dy * size * 0.6,
+                    )
+                    self.rect(box, fill=panel, outline=grid, width=lw)
+                    self.d.line([(px, box[1]), (px, box[3])], fill=grid, width=lw)
+        self.rect(
+            (cx - size * 0.45, cy - size * 0.09, cx + size * 0.35, cy + size * 0.09), fill=white
+        )
+        self.rect(
+            (cx - size * 0.08, cy - size * 0.3, cx + size * 0.08, cy + size * 0.3), fill=white
+        )
+        self.rect(
+            (cx - size * 0.45, cy + size * 0.03, cx + size * 0.35, cy + size * 0.09), fill=shade
+        )
+        self.rect(
+            (cx + size * 0.15, cy - size * 0.42, cx + size * 0.22, cy - size * 0.1),
+            fill=(236, 236, 232),
+        )
+
+    def rocket(self, cx, base, size) -> None:
+        """A rocket standing on its launch pad."""
+        white, red, grey = (
+            self.lit((238, 238, 232)),
+            self.lit((200, 56, 44)),
+            self.lit((120, 120, 124)),
+        )
+        bw = size * 0.07
+        self.rect((cx - size * 0.2, base - size * 0.03, cx + size * 0.2, base), fill=grey)
+        self.rect((cx - bw, base - size * 0.8, cx + bw, base - size * 0.03), fill=white)
+        self.d.polygon([(cx - bw, base - size * 0.8), (cx, base - size), (cx + bw, base - size * 0.8)],
+                       fill=red)  # fmt: skip
+        for side in (-1, 1):
+            self.d.polygon([(cx + side * bw, base - size * 0.2), (cx + side * bw * 2.4, base - size * 0.03),
+                            (cx + side * bw, base - size * 0.03)], fill=red)  # fmt: skip
+        r = bw * 0.5
+        self.d.ellipse(
+            (cx - r, base - size * 0.62 - r, cx + r, base - size * 0.62 + r),
+            fill=self.lit((90, 140, 190)),
+        )
+
+    def flag(self, cx, base, size) -> None:
+        """A flag on a pole (a rod along its top, so it needs no wind); the palette's colours."""
+        c1 = self.palette[0] if self.palette else np.array((190, 50, 50), np.float32)
+        self.d.line(
+            [(cx, base), (cx, base - size)],
+            fill=self.lit((210, 210, 206)),
+            width=max(1, int(self.u * 0.5)),
+        )
+        fw, fh = size * 0.55, size * 0.34
+        self.rect((cx, base - size, cx + fw, base - size + fh), fill=self.lit(c1))
+        self.rect(
+            (cx, base - size + fh * 0.4, cx + fw, base - size + fh * 0.6),
+            fill=self.lit((240, 240, 236)),
+        )
+        self.d.line([(cx, base - size), (cx + fw, base - size)], fill=self.lit((210, 210, 206)),
+                    width=max(1, int(self.u * 0.4)))  # fmt: skip
+
+    def cave_mouth(self, x0, x1, hz, h) -> None:
+        """A rocky cliff on one side with the dark arch of a cave in it."""
+        w = x1 - x0
+        cx = x0 + w * (0.22 if self.lay.random() < 0.5 else 0.78)
+        half, top = w * 0.22, hz - h * 0.3
+        base = hz + h * 0.12
+        pts = [(cx - half, base), (cx - half * 0.8, top + h * 0.08), (cx - half * 0.3, top),
+               (cx + half * 0.4, top + h * 0.04), (cx + half * 0.9, top + h * 0.12), (cx + half, base)]  # fmt: skip
+        self.d.polygon(pts, fill=self.lit((116, 104, 92)))
+        self.d.line(pts[1:5], fill=self.lit((150, 138, 122)), width=max(1, int(self.u)))
+        r, rh = half * 0.45, h * 0.2
+        self.d.chord((cx - r, base - 2 * rh, cx + r, base), 180, 360, fill=self.lit((24, 20, 18)))
+
+    # ------------------------------------------------------------ caves, vehicles, spacecraft
+
+    def cave(self) -> None:
+        """Inside a cave: rock walls under a rough arch of darker rock with stalactites, a
+        sandy rock floor, dim light from the way in. No window; no lamp unless one is named."""
+        v = self.v
+        W, H, u = self.W, self.H, self.u
+        floor_y = H * FLOOR
+        rock = _mix((122, 106, 90), self.palette[0] if self.palette else (122, 106, 90), 0.15)
+        self.light = np.full(3, CAVE_LIGHT, np.float32)
+        back = rock * CAVE_LIGHT
+        self.gradient((0, 0, W, floor_y), _rgb(back * 0.7), _rgb(back * 1.05))
+        for _ in range(14):  # lumps of lighter and darker stone
+            cx, cy = W * self.lay.uniform(0, 1), floor_y * self.lay.uniform(0.1, 1.0)
+            r = H * self.lay.uniform(0.06, 0.16)
+            pts = [(cx + r * 1.4 * math.cos(a) * self.lay.uniform(0.7, 1.3),
+                    cy + r * math.sin(a) * self.lay.uniform(0.7, 1.3)) for a in np.linspace(0, 2 * np.pi, 7)[:-1]]  # fmt: skip
+            self.d.polygon(pts, fill=_rgb(back * self.lay.uniform(0.8, 1.15)))
+        sand = _mix(SAND, rock, 0.5) * CAVE_LIGHT
+        self.gradient((0, floor_y, W, H), _rgb(sand * 0.95), _rgb(sand * 0.7))
+        xs = np.linspace(0, W, 24)
+        edge = floor_y + self.lay.uniform(-1, 1, 24) * u * 1.2
+        self.d.line(
+            list(zip(xs, edge, strict=True)), fill=_rgb(back * 0.6), width=max(1, int(u * 0.8))
+        )
+        for _ in range(10):  # pebbles
+            px, py = (
+                W * self.lay.uniform(0, 1),
+                floor_y + (H - floor_y) * self.lay.uniform(0.1, 0.95),
+            )
+            r = u * self.lay.uniform(0.5, 1.5)
+            self.d.ellipse(
+                (px - r * 1.4, py - r * 0.6, px + r * 1.4, py + r * 0.6), fill=_rgb(back * 1.2)
+            )
+        side = 0.15 if self.lay.random() < 0.5 else 0.85  # light from the way in, behind us
+        self.glow(W * side, H * 0.2, H * 0.5, (150, 170, 190), 0.1)
+        arch = []  # the opening we look through: a rough arch, dark rock around it
+        for a in np.linspace(0, np.pi, 25):
+            j = 1 + self.lay.uniform(-0.04, 0.04)
+            arch.append(
+                (
+                    W * 0.5 + W * 0.47 * j * math.cos(a),
+                    H * 1.05 - H * 0.98 * j * math.sin(a) ** 0.55,
+                )
+            )
+        frame = _rgb(rock * CAVE_LIGHT * 0.42)
+        self.d.polygon([(0, H * 1.05), (0, 0), (W, 0), (W, H * 1.05), *arch], fill=frame)
+        for _ in range(6):  # stalactites hanging from the arch
+            k = int(self.lay.integers(6, 19))
+            (ax, ay), half = arch[k], W * self.lay.uniform(0.008, 0.018)
+            length = H * self.lay.uniform(0.05, 0.13)
+            self.d.polygon(
+                [(ax - half, ay - u), (ax + half, ay - u), (ax, ay + length)], fill=frame
+            )
+        if "lamp" in v.shapes:
+            self.lantern(W * 0.2, H * 0.5, H * 0.09)
+            self.glow(W * 0.2, H * 0.55, H * 0.35, WARM_LIGHT, 0.3)
+
+    def _window_view(self, view: View, w: int, h: int, horizon: float) -> Image.Image:
+        """``view`` painted as the outside seen through a ``w`` x ``h`` window."""
+        sub = Painter(view, w, h, self.palette, self.lay, self.rng, horizon)
+        sub.light = outdoor_light(view)
+        sub.exterior(0, 0, w, h)
+        if view.weather == "fog" and view.earth:
+            sub.fog()
+        return sub.img
+
+    def module(self) -> None:
+        """Inside a spacecraft: walls of pale metal panels with labels and a handrail, lamp
+        strips in the ceiling, a panelled floor, and a round window onto space and the Earth
+        (from a lander, the Moon's surface). Lit by its own lamps whatever the hour."""
+        v = self.v
+        W, H, u = self.W, self.H, self.u
+        floor_y = H * FLOOR
+        metal = _mix(
+            (208, 212, 216), self.palette[1] if len(self.palette) > 1 else (208, 212, 216), 0.1
+        )
+        self.light = np.ones(3, np.float32)
+        top = H * 0.09
+        self.gradient((0, 0, W, floor_y), _rgb(metal * 0.82), _rgb(metal))
+        labels = ((196, 64, 52), (60, 108, 186), (226, 186, 60), (80, 150, 96))
+        lw = max(1, int(u * 0.4))
+        for i in range(6):
+            for j in range(2):
+                px0, px1 = W * i / 6 + u * 0.6, W * (i + 1) / 6 - u * 0.6
+                py0 = top + (floor_y - top) * j / 2 + u * 0.6
+                py1 = top + (floor_y - top) * (j + 1) / 2 - u * 0.6
+                self.rect((px0, py0, px1, py1), fill=_rgb(metal * self.lay.uniform(0.9, 1.03)),
+                          outline=_rgb(metal * 0.62), width=lw)  # fmt: skip
+                if self.lay.random() < 0.4:
+                    lx, ly = (
+                        px0 + (px1 - px0) * self.lay.uniform(0.15, 0.6),
+                        py0 + (py1 - py0) * 0.2,
+                    )
+                    self.rect((lx, ly, lx + W * 0.03, ly + H * 0.025),
+                              fill=labels[int(self.lay.integers(0, len(labels)))])  # fmt: skip
+        self.rect((0, 0, W, top), fill=_rgb(metal * 0.7))
+        for x in (0.12, 0.6):
+            self.rect((W * x, top * 0.3, W * (x + 0.28), top * 0.75), fill=(250, 250, 244))
+        for k in range(2):  # cables along the wall
+            y = floor_y * (0.45 + 0.08 * k)
+            self.d.arc((-W * 0.1, y - H * 0.05, W * 0.5, y + H * 0.05), 0, 180, fill=_rgb(metal * 0.4),
+                       width=max(1, int(u * 0.6)))  # fmt: skip
+        rail = floor_y - H * 0.08  # a handrail along the wall
+        self.rect((0, rail - u * 0.6, W, rail + u * 0.6), fill=(118, 138, 170))
+        for x in np.linspace(W * 0.08, W * 0.92, 4):
+            self.rect((x - u * 0.5, rail, x + u * 0.5, rail + u * 2.5), fill=(118, 138, 170))
+        self.gradient((0, floor_y, W, H), _rgb(metal * 0.72), _rgb(metal * 0.56))
+        for k in range(1, 6):  # floor panel seams
+            xb = W * k / 6
+            self.d.line([(W / 2 + (xb - W / 2) * 0.8, floor_y), (xb + (xb - W / 2) * 0.3, H)],
+                        fill=_rgb(metal * 0.45), width=lw)  # fmt: skip
+        self.rect((0, floor_y - u * 1.2, W, floor_y), fill=_rgb(metal * 0.5))
+        # The round window: space and the Earth below, or the Moon's surface from a lander.
+        r = int(H * 0.17)
+        cx, cy = int(W * (0.7 if self.lay.random() < 0.5 else 0.3)), int(H * 0.33)
+        outside = View(v.time, "clear", False, v.shapes & {"moon", "sun"}, v.inferred,
+                       world="moon" if v.world == "moon" else "space")  # fmt: skip
+        if r >= 2:
+            view = self._window_view(outside, 2 * r, 2 * r, 2 * r * 0.62)
+            mask = Image.new("L", (2 * r, 2 * r), 0)
+            ImageDraw.Draw(mask).ellipse((0, 0, 2 * r - 1, 2 * r - 1), fill=255)
+            self.img.paste(view, (cx - r, cy - r), mask)
+        ring = max(1, int(u * 1.8))
+        self.d.ellipse((cx - r - ring, cy - r - ring, cx + r + ring, cy + r + ring),
+                       outline=_rgb(metal * 0.45), width=ring)  # fmt: skip
+        self.d.ellipse(
+            (cx - r, cy - r, cx + r, cy + r), outline=_rgb(metal * 1.08), width=max(1, ring // 2)
+        )
+
+    def vehicle(self) -> None:
+        """Inside a bus, train, car or plane, across the aisle: a ceiling with a light strip
+        and a handrail, windows showing the outside smeared by speed (a plane's small
+        rounded windows show sky and clouds), a row of seat backs, a ribbed floor; a bus has
+        yellow poles. Lit like a room at the view's time."""
+        v = self.v
+        W, H, u = self.W, self.H, self.u
+        floor_y = H * FLOOR
+        room = room_light(v)
+        wall, seat = (np.array(c, np.float32) for c in _VEHICLE_LOOK[v.kind])
+        self.light = np.array([1.0, 0.95, 0.85] if room < 0.75 else [1.0, 1.0, 1.0]) * max(
+            room, 0.5
+        )
+        self.gradient((0, 0, W, floor_y), _rgb(wall * room * 0.8), _rgb(wall * room))
+        self.rect((W * 0.1, H * 0.02, W * 0.9, H * 0.045), fill=self.lit((250, 250, 240), 1.2))
+        if room < 0.75:
+            self.glow(W * 0.5, H * 0.04, H * 0.3, WARM_LIGHT, 0.25)
+        dark = _rgb(np.array((70, 72, 78), np.float32) * max(room, 0.4))
+        if v.kind == "plane":
+            outside = View(
+                v.time, v.weather, False, frozenset({"cloud"}), v.inferred, winter=v.winter
+            )
+            self.rect((0, 0, W, H * 0.12), fill=self.lit(wall, 0.9))  # the overhead bins
+            self.d.line([(0, H * 0.12), (W, H * 0.12)], fill=dark, width=max(1, int(u * 0.5)))
+            for k in range(3):
+                bx0, by0 = round(W * (0.14 + 0.3 * k)), round(H * 0.18)
+                bw, bh = round(W * 0.12), round(H * 0.22)
+                if bw < 2 or bh < 2:
+                    continue
+                pane = self._window_view(outside, bw, bh, bh * 0.85)
+                mask = Image.new("L", (bw, bh), 0)
+                ImageDraw.Draw(mask).rounded_rectangle(
+                    (0, 0, bw - 1, bh - 1), radius=bw * 0.4, fill=255
+                )
+                self.img.paste(pane, (bx0, by0), mask)
+                self.d.rounded_rectangle((bx0, by0, bx0 + bw, by0 + bh), radius=bw * 0.4, outline=dark,
+                                         width=max(1, int(u * 0.8)))  # fmt: skip
+            seat_top = H * 0.44
+        else:
+            shapes = self._outside_shapes() or frozenset({"tree", "house"})
+            outside = View(v.time, v.weather, False, shapes, v.inferred, winter=v.winter)
+            y0, y1 = round(H * 0.12), round(H * 0.46)
+            if W >= 2 and y1 - y0 >= 2:
+                pane = self._window_view(outside, W, y1 - y0, (y1 - y0) * 0.55)
+                # passing by: the outside smeared along the road
+                pane = pane.resize((max(1, W // 10), y1 - y0), Image.Resampling.BILINEAR)
+                self.img.paste(pane.resize((W, y1 - y0), Image.Resampling.BILINEAR), (0, y0))
+            panes = 2 if v.kind == "car" else 3
+            fw = max(1, int(u * 1.4))
+            self.rect((0, y0 - fw, W, y0 + fw), fill=dark)
+            self.rect((0, y1 - fw, W, y1 + fw * 2), fill=dark)
+            for k in range(panes + 1):
+                x = W * k / panes
+                self.rect((x - fw * 1.5, y0, x + fw * 1.5, y1), fill=dark)
+            if v.kind in ("bus", "train"):  # a handrail with straps
+                self.d.line(
+                    [(0, H * 0.08), (W, H * 0.08)],
+                    fill=_rgb(wall * room * 0.6),
+                    width=max(1, int(u * 0.6)),
+                )
+                for k in range(6):
+                    x = W * (k + 0.5) / 6
+                    self.d.line([(x, H * 0.08), (x, H * 0.14)], fill=_rgb(wall * room * 0.6),
+                                width=max(1, int(u * 0.5)))  # fmt: skip
+                    self.d.ellipse((x - u, H * 0.14, x + u, H * 0.14 + u * 2), outline=_rgb(wall * room * 0.6),
+                                   width=max(1, int(u * 0.4)))  # fmt: skip
+            seat_top = H * 0.42
+        fl = np.array((150, 150, 146), np.float32)
+        self.gradient((0, floor_y, W, H), _rgb(fl * room * 0.9), _rgb(fl * room * 0.7))
+        for k in range(1, 7):  # the floor's ribs
+            y = floor_y + (H - floor_y) * (k / 7) ** 1.2
+            self.d.line([(0, y), (W, y)], fill=_rgb(fl * room * 0.6), width=max(1, int(u * 0.3)))
+        n = 2 if v.kind == "car" else 4
+        for k in range(n):
+            sx0, sx1 = W * (k + 0.1) / n, W * (k + 0.9) / n
+            leg = (sx0 + sx1) / 2
+            self.rect((leg - u, floor_y + H * 0.08, leg + u, floor_y + H * 0.14), fill=dark)
+            self.d.rounded_rectangle((sx0, seat_top, sx1, floor_y + H * 0.09), radius=u * 2.5,
+                                     fill=self.lit(seat))  # fmt: skip
+            head = (230, 230, 226) if v.kind == "train" else seat * 1.12
+            self.d.rounded_rectangle((sx0 + u, seat_top + u, sx1 - u, seat_top + H * 0.07), radius=u * 2,
+                                     fill=self.lit(head))  # fmt: skip
+        if v.kind == "bus":  # yellow poles at both ends
+            for x in (W * 0.025, W * 0.975):
+                self.rect((x - u * 0.8, 0, x + u * 0.8, H), fill=self.lit((232, 188, 40)))
 
     # ------------------------------------------------------------ inside
 
