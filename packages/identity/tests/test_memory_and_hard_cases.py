@@ -469,3 +469,27 @@ def test_a_kind_of_person_after_for_like_or_as_is_no_one_in_the_story():
     assert set(by_name(CorefIdentity().resolve(plan))) == {"Neil Armstrong"}
     people = by_name(CorefIdentity().resolve(plan_of("A man waited for the bus.")))
     assert set(people) == {"the man"}
+
+
+def _colour(ch) -> str:
+    return next(d for d in ch.descriptors if d.startswith("wearing ")).split()[2]
+
+
+def test_people_of_one_story_are_dressed_apart():
+    """Ms. Rivera and Omar were both in plum (their names' seeded colour), and so were
+    Grandma Lucia and Marco: two figures of one shot that read as one."""
+    from ttv_identity.resolver import _CLOTH_GROUP
+
+    alone = by_name(CorefIdentity().resolve(plan_of("Omar held up an apple.")))["Omar"]
+    plan = plan_of(
+        "Ms. Rivera filled a tank.",
+        "Omar held up an apple.",
+        "Priya, Ana, Tom and Lena watched.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    colours = [_colour(people[n]) for n in ("Ms. Rivera", "Omar", "Priya", "Ana", "Tom", "Lena")]
+    assert len({_CLOTH_GROUP[c] for c in colours}) == 6  # six groups, six people
+    assert _colour(alone) == "plum" and colours[0] == "plum" and colours[1] != "plum"
+    # the first to appear keeps the colour its name gives it in every lesson
+    again = by_name(CorefIdentity().resolve(plan_of("Ms. Rivera smiled.")))["Ms. Rivera"]
+    assert _colour(again) == colours[0]

@@ -148,6 +148,47 @@ CLOTH_COLOURS = (
     "terracotta",
 )
 GARMENTS = ("tunic", "jacket", "shawl", "coat", "shirt", "scarf")
+#: Clothing colours that read alike in a picture: two people of one story are dressed from
+#: different groups while there are groups left ("plum" and "indigo" are both purple).
+CLOTH_GROUPS = (
+    ("indigo", "plum"),
+    ("sky-blue", "teal"),
+    ("rust-red", "terracotta"),
+    ("mustard-yellow", "cream"),
+    ("olive-green",),
+    ("charcoal",),
+)
+_CLOTH_GROUP = {colour: n for n, group in enumerate(CLOTH_GROUPS) for colour in group}
+
+
+def _dress_apart(looks: list[list[str]], keys: list[str]) -> None:
+    """Give the people of one story clothes of different colours, in order of appearance.
+
+    Each look's colour comes from its key alone (the same name, the same clothes in every
+    lesson); two of one story could draw the same colour (Ms. Rivera and Omar both in plum,
+    Grandma Lucia and Marco too) and read as one. The first keeps its colour; a later one
+    whose colour group is taken moves to the first colour, in an order seeded by its key, of a
+    free group (or at least a free colour). Works on the ``wearing a <colour> <garment>``
+    descriptor; looks without one (animals) are left alone."""
+    taken: list[str] = []
+    for look, key in zip(looks, keys, strict=True):
+        at = next((k for k, d in enumerate(look) if d.startswith("wearing ")), None)
+        if at is None:
+            continue
+        words = look[at].split()
+        colour, garment = words[2], words[-1]
+        groups = {_CLOTH_GROUP[c] for c in taken}
+        if colour in taken or _CLOTH_GROUP.get(colour) in groups:
+            order = random.Random(stable_seed(key + "|cloth")).sample(
+                CLOTH_COLOURS, len(CLOTH_COLOURS)
+            )
+            colour = next(
+                (c for c in order if _CLOTH_GROUP[c] not in groups),
+                next((c for c in order if c not in taken), colour),
+            )
+            article = "an" if colour[0] in "aeiou" else "a"
+            look[at] = f"wearing {article} {colour} {garment}"
+        taken.append(colour)
 
 
 @lru_cache(maxsize=1)
@@ -1386,6 +1427,8 @@ class CorefIdentity(IdentityResolver):
         if not a.people:
             return Cast()
         found = [(c, self._found(c, a.keys[id(c)])) for c in a.people]
+        ordered = sorted(found, key=lambda cf: min(cf[0].shots, default=0))
+        _dress_apart([f.descriptors for _c, f in ordered], [f.key for _c, f in ordered])
         # Two different keys may slug to one id (e.g. "Ana" and "the ana"): make ids unique.
         seen: dict[str, int] = {}
         for _c, ident in found:
