@@ -493,3 +493,26 @@ def test_people_of_one_story_are_dressed_apart():
     # the first to appear keeps the colour its name gives it in every lesson
     again = by_name(CorefIdentity().resolve(plan_of("Ms. Rivera smiled.")))["Ms. Rivera"]
     assert _colour(again) == colours[0]
+
+
+def test_her_father_is_the_man_whose_daughter_she_is():
+    """ "His daughter Rose ... gave it to her father" drew a second man, "the father", beside
+    Rose instead of Farmer Jack."""
+    plan = plan_of(
+        "Farmer Jack walked to the barn.",
+        "His daughter Rose fed the chickens in the yard.",
+        "Rose picked a rose and gave it to her father.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert set(people) == {"Farmer Jack", "Rose"}
+    assert people["Farmer Jack"].shots == (0, 1, 2)
+    # with no tie said, "her father" is someone new
+    alone = by_name(CorefIdentity().resolve(plan_of("Rose gave a flower to her father.")))
+    assert set(alone) == {"Rose", "the father"}
+    # a tie of the wrong gender does not fold ("her mother" is not Jack)
+    mother = plan_of(
+        "Farmer Jack walked to the barn.",
+        "His daughter Rose fed the chickens.",
+        "Rose gave a flower to her mother.",
+    )
+    assert set(by_name(CorefIdentity().resolve(mother))) == {"Farmer Jack", "Rose", "the mother"}

@@ -230,6 +230,77 @@ def _continue_speakers(plan: StoryPlan, shots_of: list[set[int]]) -> None:
 #: animal: "one small step for a man", "as a child she...", "he roared like a lion".
 GENERIC_BEFORE = frozenset({"for", "like", "as", "than"})
 
+#: Kin nouns and the nouns for the other side of the tie ("his daughter Rose" ... "her
+#: father": the father is the man whose daughter she is). A word list.
+_PARENTS = ("father", "mother", "dad", "mum", "mom", "parent", "papa", "mama")
+_CHILDREN = ("son", "daughter", "child", "kid", "boy", "girl")
+_GRANDPARENTS = ("grandfather", "grandmother", "grandpa", "grandma", "grandparent")
+_GRANDCHILDREN = ("grandson", "granddaughter", "grandchild")
+_SIBLINGS = ("brother", "sister", "twin")
+KIN_INVERSE: dict[str, tuple[str, ...]] = {
+    **{k: _CHILDREN for k in _PARENTS},
+    **{k: _PARENTS for k in _CHILDREN},
+    **{k: _GRANDCHILDREN for k in _GRANDPARENTS},
+    **{k: _GRANDPARENTS for k in _GRANDCHILDREN},
+    **{k: _SIBLINGS for k in _SIBLINGS},
+    "wife": ("husband",),
+    "husband": ("wife",),
+    "uncle": ("nephew", "niece"),
+    "aunt": ("nephew", "niece"),
+    "nephew": ("uncle", "aunt"),
+    "niece": ("uncle", "aunt"),
+}
+
+
+def _merge_kin(
+    toks: list[Token],
+    people: list[Cluster],
+    assigned: list[tuple[int, Cluster]],
+    groups: list[Group],
+) -> list[Cluster]:
+    """Fold "her father" into the man whose daughter she was said to be.
+
+    "Farmer Jack ... His daughter Rose fed the chickens ... Rose gave it to her father": the
+    possessive ties Rose to Jack as his daughter, so her father is Jack, not a new man drawn
+    beside her. A person known only by possessed kin nouns ("her father") whose possessor is
+    someone's child (daughter, son...) of a person of the right gender joins that person.
+    """
+    owner = {i: c for i, c in assigned}
+    ties: dict[int, list[tuple[str, Cluster]]] = defaultdict(list)  # id(x) -> (kin, of whom)
+    for c in people:
+        for m in c.roles():
+            whose = owner.get(m.start) if toks[m.start].lower in {"his", "her"} else None
+            if whose is not None and whose is not c and m.key in KIN_INVERSE:
+                ties[id(c)].append((m.key, whose))
+    merged: dict[int, Cluster] = {}
+    for r in people:
+        if r.names() or not ties.get(id(r)):
+            continue
+        targets = set()
+        for kin, x in ties[id(r)]:
+            gender = ROLE_NOUNS.get(kin)
+            for their_kin, y in ties.get(id(x), []):
+                if (
+                    kin in KIN_INVERSE.get(their_kin, ())
+                    and y is not r
+                    and (gender is None or y.pronouns in (gender, "they"))
+                ):
+                    targets.add(id(y))
+                    target = y
+        if len(targets) == 1:
+            target.mentions = sorted(target.mentions + r.mentions, key=lambda m: m.start)
+            target.shots |= r.shots
+            merged[id(r)] = target
+    if not merged:
+        return people
+    for k, (i, c) in enumerate(assigned):
+        if id(c) in merged:
+            assigned[k] = (i, merged[id(c)])
+    for g in groups:
+        g.members = tuple(dict.fromkeys(merged.get(id(c), c) for c in g.members))
+    return [c for c in people if id(c) not in merged]
+
+
 #: The counts a definite plural may give its people ("the three friends").
 COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
@@ -1347,6 +1418,7 @@ class CorefIdentity(IdentityResolver):
                         break
             people.sort(key=lambda c: c.first.start)
         assigned, groups = self._resolve_pronouns(toks, people, group_mentions)
+        people = _merge_kin(toks, people, assigned, groups)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
