@@ -516,3 +516,48 @@ def test_her_father_is_the_man_whose_daughter_she_is():
         "Rose gave a flower to her mother.",
     )
     assert set(by_name(CorefIdentity().resolve(mother))) == {"Farmer Jack", "Rose", "the mother"}
+
+
+def test_family_words_used_as_names_are_people_of_their_gender():
+    """ "asked Dad" made a "person" called Dad with they/them, and "Mum cracked three eggs"
+    no one at all."""
+    plan = plan_of(
+        '"Who wants pancakes?" asked Dad.',
+        "Mum cracked three eggs into a bowl.",
+        "Grandma Lucia laughed.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert set(people) == {"Dad", "Mum", "Grandma Lucia"}
+    assert (people["Dad"].pronouns, people["Dad"].descriptors[:2]) == ("he", ("father", "man"))
+    assert (people["Mum"].pronouns, people["Mum"].descriptors[:2]) == ("she", ("mother", "woman"))
+
+
+def test_a_city_one_travels_to_is_no_person():
+    """ "she moved to Paris" made Paris a woman (a first name in the dictionary)."""
+    plan = plan_of(
+        "Marie Curie was born in Warsaw in 1867.",
+        "As a young woman, she moved to Paris to study physics.",
+    )
+    assert set(by_name(CorefIdentity().resolve(plan))) == {"Marie Curie"}
+    met = plan_of("Ana went to Paris.", "Paris smiled at Ana.")
+    assert set(by_name(CorefIdentity().resolve(met))) == {"Ana", "Paris"}  # a person verb wins
+
+
+def test_names_listed_after_a_plural_role_take_its_role_and_gender():
+    plan = plan_of(
+        "Two girls, Ama and Sofia, skipped with a long rope.",
+        "A boy called Jun kicked a ball.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["Ama"].pronouns == "she" and people["Ama"].descriptors[0] == "girl"
+    assert people["Sofia"].descriptors[0] == "girl"
+    assert set(people) == {"Ama", "Sofia", "Jun"}  # Jun is a name, not the month
+
+
+def test_what_something_is_is_no_new_person():
+    """ "The dragon is my friend," she said: "the friend" was drawn as a second woman."""
+    plan = plan_of("Elena laughed.", '"The dragon is my friend," she said.')
+    people = by_name(CorefIdentity().resolve(plan))
+    assert set(people) == {"Elena"} and people["Elena"].shots == (0, 1)
+    there = by_name(CorefIdentity().resolve(plan_of("There was an old woman who sang.")))
+    assert set(there) == {"the old woman"}

@@ -65,6 +65,7 @@ from .text import (
     DETERMINERS,
     FEMALE_PRONOUNS,
     INDEFINITE,
+    KIN_NAMES,
     LOCATIVE,
     MALE_PRONOUNS,
     OBJECT_PRONOUNS,
@@ -83,6 +84,7 @@ from .text import (
     TITLE_CANON,
     TITLE_ROLES,
     TITLES,
+    TRAVEL_VERBS,
     Token,
     tokenize,
 )
@@ -229,6 +231,19 @@ def _continue_speakers(plan: StoryPlan, shots_of: list[set[int]]) -> None:
 #: Words before "a <role noun>" that make it no one in the story but a kind of person or
 #: animal: "one small step for a man", "as a child she...", "he roared like a lion".
 GENERIC_BEFORE = frozenset({"for", "like", "as", "than"})
+
+
+def _predicate(toks: list[Token], m: Mention) -> bool:
+    """Whether role mention ``m`` is what something else "is" ("the dragon is my friend"),
+    not someone introduced ("there was an old woman", "it was a boy at the door")."""
+    return (
+        m.kind == "role"
+        and m.start > 1
+        and toks[m.start - 1].lower in APPOSITION_VERBS
+        and toks[m.start - 2].lower not in {"there", "it", "here", "this", "that", "who"}
+        and toks[m.start - 2].sent == m.sent
+    )
+
 
 #: Kin nouns and the nouns for the other side of the tie ("his daughter Rose" ... "her
 #: father": the father is the man whose daughter she is). A word list.
@@ -484,7 +499,7 @@ class CorefIdentity(IdentityResolver):
             return (
                 t.is_cap
                 and t.lower not in CLOSED_CLASS
-                and t.lower not in CALENDAR_WORDS
+                and (t.lower not in CALENDAR_WORDS or t.lower in apposed)  # "a boy called Jun"
                 and (t.lower not in lower_vocab or t.lower in apposed)
                 and t.lower not in thing_names
             )
@@ -544,6 +559,15 @@ class CorefIdentity(IdentityResolver):
                     )
                     i = k
                     continue
+            # a family word as a name ("asked Dad", "Mum cracked the eggs"); "Grandma Lucia"
+            # is a title and its name, above
+            if t.is_cap and t.lower in KIN_NAMES and not (t.sent_start and i + 1 < n
+                                                          and toks[i + 1].is_cap):  # fmt: skip
+                role = KIN_NAMES[t.lower]
+                out.append(Mention("name", i, i + 1, t.sent, t.shot, t.lower, t.text,
+                                   gender=ROLE_NOUNS[role], title_role=role))  # fmt: skip
+                i += 1
+                continue
             # a bare plural person noun ("Children came", "the villagers" is below)
             if (
                 t.lower in PLURAL_NOUNS
@@ -671,10 +695,12 @@ class CorefIdentity(IdentityResolver):
             if before.sent == toks[m.start].sent and before.lower in AGE_OLD | AGE_YOUNG:
                 m.adjectives = (before.lower,)
         for m in mentions:
-            if m.kind != "group" or m.key not in ROLE_NOUNS or m.key in PLAIN_PERSON_NOUNS:
+            if m.kind != "group" or m.key not in ROLE_NOUNS or m.key == "person":
                 continue
             names: list[Mention] = []
             nxt = by_start.get(m.end)
+            if nxt is None and m.end < len(toks) and toks[m.end].text == ",":
+                nxt = by_start.get(m.end + 1)  # "Two girls, Ama and Sofia, skipped"
             while nxt is not None and nxt.kind == "name":
                 names.append(nxt)
                 sep = toks[nxt.end].lower if nxt.end < len(toks) else ""
@@ -687,6 +713,8 @@ class CorefIdentity(IdentityResolver):
             if len(names) >= 2:
                 for name in names:
                     name.role_hint = m.key
+                    # "Two girls, Ama and Sofia": each is a girl, so each is a "she"
+                    name.gender = name.gender or ROLE_NOUNS[m.key]
 
     # ---------------------------------------------------------------- links
 
@@ -881,14 +909,23 @@ class CorefIdentity(IdentityResolver):
 
     @staticmethod
     def _is_person(c: Cluster, toks: list[Token], linked: bool) -> bool:
-        if c.roles() or any(m.title for m in c.mentions) or linked:
-            return True
+        if not linked and c.mentions and all(_predicate(toks, m) for m in c.mentions):
+            return False  # "The dragon is my friend": the friend is the dragon, no one new
+        if c.roles() or any(m.title or m.title_role for m in c.mentions) or linked:
+            return True  # a role, a title, a family word as a name ("Mum"), or linked
         names = c.names()
         after = [toks[m.end].lower for m in names if m.end < len(toks)]
         before = [toks[m.start - 1].lower for m in names if m.start > 0]
         person_verbs = sum(w in PERSON_VERBS or w in {"was", "is", "had"} for w in after)
         person_verbs += sum(w in PERSON_VERBS for w in before)  # "told Kwesi", "met Zara"
         places = sum(w in LOCATIVE for w in before)
+        # "moved to Paris", "came from Lagos": a place, whatever the name dictionary says
+        places += sum(
+            m.start > 1
+            and toks[m.start - 1].lower in {"to", "from", "toward", "towards"}
+            and toks[m.start - 2].lower in TRAVEL_VERBS
+            for m in names
+        )
         known = dictionary_gender(names[0].key.split()[0]) != "they"
         return person_verbs + int(known) > places
 

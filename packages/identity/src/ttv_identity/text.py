@@ -237,6 +237,20 @@ ROLE_NOUNS: dict[str, str | None] = {
     "teammate": None,
     "scholar": None,
 }
+#: Family words used as a name ("asked Dad", "Mum cracked three eggs"): the person the
+#: family calls so, with the role's gender (a word list).
+KIN_NAMES: dict[str, str] = {
+    **dict.fromkeys(("dad", "daddy", "papa", "pa", "pop"), "father"),
+    **dict.fromkeys(("mum", "mummy", "mom", "mommy", "mama", "ma"), "mother"),
+    **dict.fromkeys(("grandma", "granny", "nana", "nan", "gran", "grandmother"), "grandmother"),
+    **dict.fromkeys(("grandpa", "grandad", "granddad", "gramps", "grandfather"), "grandfather"),
+}
+#: Verbs of going after which "to X" or "from X" is a place ("moved to Paris").
+TRAVEL_VERBS = set(
+    """moved move moves went go goes travelled traveled travel flew fly sailed sail returned
+    return came come drove walked ran journeyed emigrated migrated fled escaped rode
+    hurried headed""".split()  # noqa: SIM905
+)
 #: Nouns of places and things (a word list): what one of them is "called" or "named" is the
 #: name of a place or a thing, not a person ("a town called Summer", "a ship named Zephyr").
 THING_NOUNS = set(
