@@ -155,3 +155,15 @@ def test_in_the_dark_of_a_cave_is_not_night():
     assert book.shots[1].indoor_outdoor == "indoor"
     field = book_of("They walked across the field.", "They stumbled home in the dark.")
     assert field.shots[1].time_of_day == "night"
+
+
+def test_a_named_city_one_is_born_in_or_moves_to_names_the_shot():
+    """ "born in Warsaw" and "moved to Paris" were set in the "cold shed" named three shots
+    later (the first place named carries back to the opening)."""
+    book = book_of(
+        "Marie Curie was born in Warsaw in 1867.",
+        "As a young woman, she moved to Paris to study physics.",
+        "Together they worked in a cold shed.",
+    )
+    assert [c.setting for c in book.shots] == ["Warsaw", "Paris", "cold shed"]
+    assert analyze("She smiled at Paris.").place is None  # no verb of living or going

@@ -20,6 +20,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from ttv_contracts.v1.models import slugify
+
 from .lexicon import (
     BUILDINGS,
     DAY_NOT_AFTER,
@@ -165,6 +167,8 @@ class Phrase:
     attached: bool = False  # "the room at the top of the lighthouse": modifies the phrase before
     before_verb: bool = False  # directly followed by a verb, whatever came before it
     proper: bool = False  # the head is written capitalised ("River", "the Eagle")
+    verb: str | None = None  # the verb before its preposition ("born" in "born in Warsaw")
+    text: str = ""  # the phrase as written, without its determiner ("New York")
 
     @property
     def name(self) -> str:
@@ -341,6 +345,10 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
                         before_verb=v < n and tags[v].startswith(("VB", "MD")),
                         skipped=skip[head],
                         proper=words[head][:1].isupper(),
+                        verb=lower[p - 1]
+                        if prep and p > 0 and tags[p - 1].startswith("VB")
+                        else None,
+                        text=" ".join(words[j:end]),
                     )
                 )
             i = max(k, i + 1)
@@ -365,6 +373,15 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
         out += phrases
         masks.append(skip)
     return out, masks
+
+
+#: Verbs after which "in/to/from/at" + a capitalised name is a place ("born in Warsaw").
+NAMED_PLACE_VERBS = frozenset(
+    """born lived live lives living grew moved move moves went go goes travelled traveled
+    travel flew fly sailed returned arrived arrive arrives settled worked studied stayed
+    died""".split()  # noqa: SIM905
+)
+_NAMED_PLACE_PREPS = frozenset({"in", "to", "from", "at"})
 
 
 def _place_of(phrases: list[Phrase]) -> Place | None:
@@ -405,6 +422,10 @@ def _place_of(phrases: list[Phrase]) -> Place | None:
             key = lemma(ph.words[-2])  # "the barn roof"
             name = " ".join([*ph.words[-3:-2], key])
         elif key not in PLACES:
+            if ph.proper and prep in _NAMED_PLACE_PREPS and ph.verb in NAMED_PLACE_VERBS:
+                # "born in Warsaw", "moved to Paris": a named place the word lists do not
+                # know; it names the shot (drawn as the default landscape)
+                locative.append(Place(slugify(ph.text), ph.text, prep, "locative"))
             prev = ph
             continue
         if key in PLACES_BY_PREPOSITION and prep not in PLACES_BY_PREPOSITION[key]:
