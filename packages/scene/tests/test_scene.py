@@ -314,7 +314,7 @@ def test_a_bare_building_setting_stays_inside_once_inside(builder):
     ]
 
 
-def test_a_lesson_with_a_class_and_no_place_is_in_a_classroom(builder):
+def test_a_lesson_with_a_class_and_no_place_is_in_a_classroom_and_baking_in_a_kitchen(builder):
     """Ms. Rivera's floating-and-sinking lesson names no place: it was drawn on a sunny
     hillside, one shot (with "inside them") in a room."""
     plan = plan_of(
@@ -327,6 +327,10 @@ def test_a_lesson_with_a_class_and_no_place_is_in_a_classroom(builder):
     assert {c.indoor_outdoor for c in book.shots} == {"indoor"}
     mammals = builder.build(plan_of("Mammals are a class of animals."), Cast())
     assert mammals.shots[0].location_id != "classroom"
+    bread = builder.build(
+        plan_of("First, wash your hands.", "Bake the bread in a hot oven."), Cast()
+    )
+    assert [(c.location_id, c.indoor_outdoor) for c in bread.shots] == [("kitchen", "indoor")] * 2
 
 
 def test_on_a_bus_or_a_space_station_is_inside_it(builder):

@@ -132,22 +132,27 @@ class _ShotInfo:
     weak_io: bool = False  # inside/outside only from a bare building setting ("a mountain hut")
 
 
-#: Words that put a lesson naming no place in a classroom ("she asked the class"). A word
-#: list, not a classifier; "a class of animals" is no classroom, so "class" counts only after
-#: "the" or "our"/"her"/"his".
-_CLASS_CUES = frozenset({"classroom", "teacher", "students", "pupils", "classmates"})
+#: Words that put a lesson naming no place in a room it implies (a word list, not a
+#: classifier): a teacher or "the class" a classroom, baking a kitchen. "a class of animals"
+#: is no classroom, so "class" counts only after "the" or a possessive.
+_IMPLIED_ROOMS = {
+    "classroom": frozenset({"classroom", "teacher", "students", "pupils", "classmates"}),
+    "kitchen": frozenset({"oven", "bake", "baked", "knead", "dough", "recipe", "saucepan"}),
+}
 _CLASS_AFTER = frozenset({"the", "our", "her", "his", "their", "my"})
 
 
-def _in_class(plan: StoryPlan) -> bool:
-    """Whether a lesson that names no place happens in a classroom (a teacher, pupils)."""
+def _implied_room(plan: StoryPlan) -> str | None:
+    """The room a lesson that names no place happens in (a teacher, pupils; an oven), if
+    its words imply one; the first one implied wins."""
     for shot in plan.shots:
         words = [w.lower() for w in _TOKEN.findall(shot.narration)]
-        if _CLASS_CUES.intersection(words) or any(
-            w == "class" and p in _CLASS_AFTER for p, w in itertools.pairwise(words)
-        ):
-            return True
-    return False
+        for room, cues in _IMPLIED_ROOMS.items():
+            if cues.intersection(words):
+                return room
+        if any(w == "class" and p in _CLASS_AFTER for p, w in itertools.pairwise(words)):
+            return "classroom"
+    return None
 
 
 class GraphScene(SceneBuilder):
@@ -286,8 +291,9 @@ class GraphScene(SceneBuilder):
         # first place named
         first = next((i.place for i in infos if i.place), None)
         io: str | None = None
-        if first is None and _in_class(plan):
-            first, io = _Place("classroom", "classroom"), "indoor"
+        room = _implied_room(plan) if first is None else None
+        if room is not None:
+            first, io = _Place(room, room), "indoor"
         untitled = first is None
         if first is None:
             first = _Place(slugify(plan.title), plan.title)
