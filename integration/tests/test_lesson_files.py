@@ -73,3 +73,20 @@ def test_markdown_with_only_headings_is_a_coded_error(tmp_path):
         load_lesson(path)
     assert info.value.code == "TTV-E001"
     assert ".md Markdown" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("bom.json", '{"title": "T", "text": "One line."}'),
+        ("bom.md", "# T\n\nOne line."),
+        ("bom.txt", "One line."),
+    ],
+)
+def test_a_byte_order_mark_is_not_part_of_the_lesson(tmp_path, name, body):
+    """Notepad saves UTF-8 with a BOM: the JSON lesson failed to parse (TTV-E001) and the
+    Markdown title became prose."""
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    lesson = load_lesson(path)
+    assert lesson.text == "One line." and "\ufeff" not in lesson.title

@@ -125,7 +125,7 @@ def load_lesson(path: str | Path) -> Lesson:
     if size > MAX_LESSON_BYTES:
         raise _fail(path, f"it is {size} bytes; the limit is {MAX_LESSON_BYTES}")
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is not text
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail(path, f"it is not readable UTF-8 text ({exc})") from None
     if path.suffix.lower() == ".md":
