@@ -131,6 +131,26 @@ CASES: list[tuple[str, dict]] = [
     ("sandy cave (inferred)", dict(setting="a sandy cave", characters=(TOMAS, LINA))),
     ("school bus (inferred)", dict(setting="a school bus", characters=(LINA,))),
     ("plane (inferred)", dict(setting="a plane over the sea", characters=(TOMAS,))),
+    ("pyramid, desert sand", dict(setting="the great pyramid near the Nile", characters=(TOMAS,))),
+    ("campfire, night (inferred)", dict(setting="the campfire at night", characters=(TOMAS, LINA))),
+    (
+        "inside the tent, night",
+        dict(
+            setting="inside the tent",
+            time_of_day="night",
+            indoor_outdoor="indoor",
+            characters=(LINA,),
+        ),
+    ),
+    ("under the sea (coral reef)", dict(setting="a coral reef", characters=(LINA,))),
+    (
+        "cows in a farmyard, dusk",
+        dict(setting="a farmyard at dusk where the cows were waiting", characters=(TOMAS,)),
+    ),
+    (
+        "railway station, night",
+        dict(setting="the railway station at night", characters=(TOMAS, LINA)),
+    ),
 ]
 
 

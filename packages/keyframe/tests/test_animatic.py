@@ -157,6 +157,13 @@ def test_figure_stands_apart_from_a_night_backdrop_without_a_rim():
         "a train at dusk",
         "a bus at night",
         "a plane",
+        "the campfire at night",  # a warm glow by the figures' feet
+        "inside the tent",  # lit canvas by day
+        "inside the tent at night",  # dark canvas and a lantern
+        "under the sea",  # blue water over sand: the deep tone
+        "under the sea at night",
+        "the great pyramid",  # sand and sunlit stone
+        "the railway station at night",  # a train with lit windows behind the figures
     ],
 )
 @pytest.mark.parametrize("who", [0, 1])
@@ -164,9 +171,9 @@ def test_figures_stand_apart_from_the_moon_space_caves_and_vehicles(setting, who
     """The lighting levels of the new places (:func:`ttv_keyframe.scenery.ambient`) pick a
     tone that keeps figures readable there too: most of the backdrop around the figure
     differs from its tone by 40 luma or more."""
-    impl = AnimaticKeyframe()
-    figure = _luma(impl.render(spec(setting=setting, characters=CAST[who : who + 1])).image)
-    backdrop = _luma(impl.render(spec(setting=setting, characters=())).image)
+    kf = AnimaticKeyframe().render(spec(setting=setting, characters=CAST[who : who + 1]))
+    # the backdrop painted behind this figure (a campfire stands clear of it)
+    figure, backdrop = _luma(kf.image), _luma(kf.background)
     matte = np.abs(figure - backdrop) > 1.5
     tone = float(np.median(figure[cv2.erode(matte.astype(np.uint8), np.ones((5, 5))) > 0]))
     ring = (cv2.dilate(matte.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~matte

@@ -644,3 +644,213 @@ def test_new_places_at_extreme_sizes_and_deterministic(size, attrs):
     assert img.shape == (size[1], size[0], 3)
     if size == (33, 17):
         assert np.array_equal(img, render(width=size[0], height=size[1], **attrs))
+
+
+# ---------------------------------------------------------------- deserts, camps, the sea bed
+
+
+def warm_bright(img: np.ndarray) -> np.ndarray:
+    """Firelight: bright orange-yellow pixels."""
+    px = img.astype(int)
+    return (
+        (px[..., 0] > 200) & (px[..., 1] > 90) & (px[..., 2] < 140) & (px[..., 0] > px[..., 2] + 90)
+    )
+
+
+def test_desert_sand_is_no_beach_and_the_pyramid_stands_in_it():
+    """ "They dragged the blocks across the desert sand" (objects: sand) was a beach by the
+    sea; "the pyramid" was not drawn at all. Sand is a desert's when the shot says desert;
+    a pyramid is sunlit sand-coloured stone above the horizon, on sand."""
+    egypt = dict(
+        setting="Building the Great Pyramid",
+        prompt="Building the Great Pyramid, They dragged the blocks across the desert sand.",
+        objects=("sand", "sledge"),
+    )
+    v = interpret(spec(**egypt, **UNKNOWN))
+    assert not v.sea and "beach" not in v.shapes and {"desert", "pyramid"} <= v.shapes
+    assert interpret(spec(objects=("sand",))).sea  # sand alone is still a beach's
+    img = render(**egypt, width=320, height=180)
+    px = img.astype(int)
+    sea = (px[..., 2] > px[..., 0] + 60) & (luma_px(px) < 120)  # deep blue water
+    assert sea[100:].mean() < 0.01
+    stone = (px[..., 0] > px[..., 2] + 50) & (luma_px(px) > 110)  # sand-coloured
+    assert stone[:90].mean() > 0.08  # the pyramid, above the horizon
+    desert = render(setting="the desert", width=320, height=180).astype(int)
+    assert ((desert[..., 0] > desert[..., 2] + 50) & (luma_px(desert) > 110))[:90].mean() < 0.02
+
+
+def test_the_nile_is_a_river_and_a_quarry_is_rock():
+    assert "river" in interpret(spec(objects=("the Nile",))).shapes
+    assert "rock" in interpret(spec(objects=("quarry",))).shapes
+
+
+def test_a_campfire_burns_by_the_figures_feet_and_lights_the_ground_at_night():
+    """ "Their uncle built a small campfire" and "the campfire at night" drew no fire."""
+    camp = dict(setting="the campfire at night", prompt="They toasted marshmallows.")
+    v = interpret(spec(**camp, **UNKNOWN))
+    assert "campfire" in v.shapes and not v.indoor and v.time == "night"
+    img = render(**camp, time_of_day="night", width=320, height=180)
+    plain = render(setting="a clearing", time_of_day="night", width=320, height=180)
+    assert warm_bright(img)[110:].sum() > 40 and warm_bright(plain).sum() == 0
+    # the ground around it is lit: warmer than the same ground without the fire
+    assert img[130:175, 100:220, 0].mean() > plain[130:175, 100:220, 0].mean() + 8
+
+
+@pytest.mark.parametrize(
+    ("attrs", "fire"),
+    [
+        ({"objects": ("fire engine",)}, False),
+        ({"objects": ("fire",)}, True),
+        ({"objects": ("bonfire",)}, True),
+        ({"setting": "a kitchen", "indoor_outdoor": "indoor", "objects": ("fire",)}, False),
+        ({"setting": "the fire station"}, False),
+    ],
+)
+def test_fire_words_in_other_senses_draw_no_campfire(attrs, fire):
+    assert ("campfire" in interpret(spec(**attrs)).shapes) is fire
+
+
+def test_inside_the_tent_is_sloping_canvas_without_a_window_or_ceiling_lamp():
+    """ "inside the tent" was a house room with a wooden floor, a window and a ceiling lamp."""
+    tent = dict(setting="inside the tent", prompt="inside the tent, Tom could not sleep.")
+    v = interpret(spec(**tent, **UNKNOWN))
+    assert v.indoor and v.kind == "tent"
+    assert interpret(spec(setting="the tent", indoor_outdoor="indoor")).kind == "tent"
+    pitched = interpret(spec(setting="a clearing", prompt="They pitched their tent.", **UNKNOWN))
+    assert not pitched.indoor and pitched.kind == ""  # a tent seen from outside
+    night = dict(indoor_outdoor="indoor", time_of_day="night", width=320, height=180)
+    img, room = render(**tent, **night), render(setting="a room", **night)
+    lamp = (luma_px(room[:60]) > 150).mean()
+    assert lamp > 0.02 and (luma_px(img[:60]) > 150).mean() < lamp / 20  # no ceiling lamp
+    day = dict(indoor_outdoor="indoor", time_of_day="day", width=320, height=180)
+    img, room = render(**tent, **day), render(setting="a room", **day)
+    assert sky_blue(room[:, 200:]) > 0.02  # the room's window
+    assert sky_blue(img[:, 200:]) == 0 and sky_blue(img[:, :120]) == 0  # only the flap, mid
+    r, g, _ = rgb_mean(img[150:])
+    assert g > r  # a groundsheet, not wooden boards
+
+
+@pytest.mark.parametrize(
+    ("setting", "prompt", "world"),
+    [
+        ("warm blue sea", "Kai put on her mask and dived into the warm blue sea.", "underwater"),
+        ("coral reef", "A green turtle swam slowly past.", "underwater"),
+        ("the bay", "They swam under the water to the rocks.", "underwater"),
+        ("the bay", "A crab walked along the seabed.", "underwater"),
+        ("the beach", "They swam in the sea.", "earth"),
+        ("the harbour", "They sailed on the sea.", "earth"),
+        ("the pool", "She dived into the pile of leaves.", "earth"),
+    ],
+)
+def test_under_the_water_is_its_own_world(setting, prompt, world):
+    assert interpret(spec(setting=setting, prompt=f"{setting}, {prompt}", **UNKNOWN)).world == world
+
+
+def test_under_the_sea_is_blue_water_over_sand_with_coral_not_a_sky():
+    """ "Kai dived into the warm blue sea. Below her, the coral reef glowed with orange and
+    purple colours" stood her on the sea's surface under a sunny sky."""
+    reef = dict(
+        setting="coral reef",
+        prompt="coral reef, Below her, the coral reef glowed with orange and purple colours.",
+        indoor_outdoor="outdoor",
+    )
+    v = interpret(spec(**reef))
+    assert v.world == "underwater" and not v.indoor and v.weather == "clear"
+    img = render(**reef, weather="rain", width=320, height=180)
+    assert np.array_equal(img, render(**reef, width=320, height=180))  # no weather down there
+    r, g, b = rgb_mean(img[10:90])
+    assert b > r + 60 and g > r + 40  # blue-green water, no sky or sun
+    surface = render(setting="the sea", width=320, height=180)
+    assert hist_distance(img, surface) > 0.3
+    px = img[100:].reshape(-1, 3).astype(int)
+    orange = (px[:, 0] > 180) & (px[:, 1] > 90) & (px[:, 1] < 170) & (px[:, 2] < 90)
+    purple = (px[:, 2] > px[:, 1] + 50) & (px[:, 0] > px[:, 1] + 30)
+    assert orange.sum() > 10 and purple.sum() > 10  # the coral in the colours said
+
+
+@pytest.mark.parametrize(
+    ("prompt", "flower"),
+    [
+        ("The moon rose over the hills.", False),
+        ("The sun rose and the mist rose from the lake.", False),
+        ("She rose from her chair.", False),
+        ("Mia picked a rose.", True),
+        ("There were red roses everywhere.", True),
+    ],
+)
+def test_rose_the_verb_is_no_flower(prompt, flower):
+    """ "The moon rose over the hills" drew a bed of flowers."""
+    v = interpret(spec(setting="a meadow at night", prompt=prompt, **UNKNOWN))
+    assert ("flower" in v.shapes) is flower
+
+
+def test_the_moon_rose_draws_the_same_picture_as_the_moon_shone():
+    a = render(setting="a meadow", prompt="The moon rose over the hills.", **UNKNOWN)
+    b = render(setting="a meadow", prompt="The moon shone over the hills.", **UNKNOWN)
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "herd"),
+    [
+        ("The cows were waiting to be milked.", ("cow",)),
+        ("His daughter fed the chickens in the yard.", ("chicken",)),
+        ("The sheep grazed while ducks swam by.", ("sheep", "duck")),
+        ("Three foxes and some puppies played.", ("fox", "puppy")),
+        ("At dawn the rooster crows.", ()),
+        ("A sheep stood alone.", ()),
+        ("The cow jumped over the moon.", ()),  # one animal: not a herd
+    ],
+)
+def test_plural_animals_are_a_herd(prompt, herd):
+    assert interpret(spec(setting="a farm", prompt=prompt, **UNKNOWN)).herd == herd
+
+
+def test_the_cows_are_drawn_small_behind_and_beside_the_characters():
+    """ "The cows were waiting to be milked" drew an empty field: the cows are drawn, two
+    to four, between the horizon and the characters' feet and clear of them."""
+    cast = (CharacterRef(id="jack", name="Jack", descriptors=("man",), seed=1),)
+    farm = dict(setting="barn", time_of_day="night", width=320, height=180)
+    kf = AnimaticKeyframe().render(
+        spec(**farm, prompt="barn, The cows were waiting to be milked.", characters=cast)
+    )
+    plain = AnimaticKeyframe().render(spec(**farm, prompt="barn, It was late.", characters=cast))
+    diff = np.abs(kf.background.astype(int) - plain.background.astype(int)).sum(axis=2) > 30
+    assert diff.sum() > 300  # the cows
+    ys, _ = np.nonzero(diff)
+    assert ys.max() < max(r.y + r.h for r in kf.regions if r.kind == "body")
+    body = next(r for r in kf.regions if r.kind == "body")
+    assert not diff[:, body.x : body.x + body.w].any()  # not behind the character
+    assert np.array_equal(  # deterministic
+        kf.image,
+        AnimaticKeyframe()
+        .render(spec(**farm, prompt="barn, The cows were waiting to be milked.", characters=cast))
+        .image,
+    )
+
+
+def test_a_railway_station_has_a_platform_and_a_train_and_a_fire_station_none():
+    assert "railway" in interpret(spec(setting="busy station, night")).shapes
+    assert "railway" not in interpret(spec(setting="the fire station")).shapes
+    img = render(setting="busy station, night", time_of_day="night", width=320, height=180)
+    plain = render(setting="a field", time_of_day="night", width=320, height=180)
+    assert hist_distance(img, plain) > 0.2
+    lit = (img[..., 0] > 220) & (img[..., 1] > 190) & (img[..., 2] > 110)
+    assert lit[60:130].mean() > 0.03  # the train's lit windows
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"setting": "the great pyramid", "objects": ("campfire", "tent", "railway")},
+        {"setting": "inside the tent", "indoor_outdoor": "indoor", "time_of_day": "night"},
+        {"setting": "under the sea", "prompt": "under the sea, fish and turtles swam"},
+        {"setting": "a farm", "prompt": "a farm, the cows and the birds"},
+    ],
+)
+@pytest.mark.parametrize("size", [(16, 16), (4096, 16), (16, 1000), (33, 17)])
+def test_newer_places_at_extreme_sizes_and_deterministic(size, attrs):
+    img = render(width=size[0], height=size[1], **attrs)
+    assert img.shape == (size[1], size[0], 3)
+    if size == (33, 17):
+        assert np.array_equal(img, render(width=size[0], height=size[1], **attrs))

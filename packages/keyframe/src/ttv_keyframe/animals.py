@@ -56,6 +56,7 @@ def _table() -> dict[str, Animal]:
         "goose": ("bird", 0.5, (200, 200, 190)),
         "hen": ("bird", 0.4, (170, 100, 50)),
         "rooster": ("bird", 0.46, (180, 60, 40)),
+        "chicken": ("bird", 0.38, (196, 150, 96)),
         "parrot": ("bird", 0.4, (40, 170, 60)),
         "peacock": ("bird", 0.55, (30, 90, 170)),
         "eagle": ("bird", 0.5, (110, 75, 45)),
@@ -82,6 +83,10 @@ def _table() -> dict[str, Animal]:
         "donkey": ("beast", 0.8, (130, 125, 120)),
         "deer": ("beast", 0.8, (160, 110, 60)),
         "goat": ("beast", 0.6, (190, 180, 160)),
+        "cow": ("beast", 0.95, (130, 96, 70)),
+        "calf": ("beast", 0.6, (150, 112, 80)),
+        "sheep": ("beast", 0.62, (228, 224, 210)),
+        "lamb": ("beast", 0.44, (236, 232, 220)),
         "pig": ("beast", 0.55, (230, 160, 160)),
         "piglet": ("beast", 0.35, (235, 170, 170)),
         "monkey": ("beast", 0.5, (130, 90, 60)),
@@ -100,7 +105,7 @@ def _table() -> dict[str, Animal]:
     ears = {"rabbit": 1.3, "hare": 1.3, "donkey": 1.2}
     ears |= dict.fromkeys(["tortoise", "turtle", "frog", "toad", "crocodile", "ant", "bee"], 0.0)
     ears |= dict.fromkeys(["spider", "grasshopper", "elephant", "monkey", "bear", "pig"], 0.0)
-    ears |= {"piglet": 0.0}
+    ears |= dict.fromkeys(["piglet", "sheep", "lamb", "cow", "calf"], 0.0)
     shelled = {"tortoise", "turtle"}
     return {k: Animal(k, *v, ears=ears.get(k, 1.0), shell=k in shelled) for k, v in rows.items()}
 

@@ -9,8 +9,11 @@ lighthouse on a rocky island" names no object, yet the lighthouse is the picture
 spec carries no attributes at all (an older integration), the prompt's words count too.
 Words map to a fixed set of drawable shapes (``SHAPES``); other words are ignored. Word and
 phrase lists also say where the shot is (``View.world``: the Earth, the Moon's surface,
-space; the shot's own sentence first, then the setting) and what an inside is (``View.kind``:
-a room, a cave, a bus, train, car or plane, a spacecraft); the spec has no field for either.
+space, under the sea; the shot's own sentence first, then the setting), what an inside is
+(``View.kind``: a room, a cave, a bus, train, car or plane, a spacecraft, a tent) and which
+animals the shot names in the plural (``View.herd``: "the cows were waiting"); the spec has
+no field for any of them. All of these are rule-based word lists for a fallback painter, not
+a language model: a word they do not list is not drawn.
 
 ``paint(view, ...)`` draws it with numpy gradients and Pillow shapes on a canvas
 ``supersample`` times the output size, then box-filters it down (anti-aliasing). Layout
@@ -92,17 +95,18 @@ SHAPES: dict[str, str] = {
     "mountain": "mountain mountains peak peaks summit alps",
     "volcano": "volcano volcanoes volcanic crater",  # a cone; erupting with lava, magma, ash
     "lava": "lava magma eruption erupt erupts erupted erupting",
-    "river": "river rivers stream brook creek riverbank",
+    "river": "river rivers stream brook creek riverbank nile",
     "sea": "sea seas ocean waves seaside",  # not "water": a watered flower is no sea
     "harbour": "harbour harbor port quay pier dock",
     "island": "island isle reef",
     "beach": "beach shore coast sand",
     "desert": "desert deserts dune dunes",  # no drawing of its own: the ground is sand
-    "rock": "rock rocks rocky cliff cliffs boulder",
+    "rock": "rock rocks rocky cliff cliffs boulder quarry quarries",
     "sun": "sun sunlight",
     "moon": "moon",
     "star": "star stars",
     "table": "table tables desk",
+    # "rose" only as a noun ("a rose", "red roses"), not the verb ("the moon rose"): _nouns
     "flower": "flower flowers rose roses daisy daisies tulip tulips blossom garden plant plants",
     "path": "path paths road track trail lane",
     "book": "book books library bookshelf page",
@@ -112,6 +116,14 @@ SHAPES: dict[str, str] = {
     # a space station in space, a rocket on Earth
     "spacecraft": "lander landers rocket rockets spacecraft spaceship spaceships capsule module "
     "shuttle satellite",
+    "pyramid": "pyramid pyramids",  # sunlit stone in a desert (the ground is sand)
+    # logs, flames and a warm glow on the ground; a bare "fire" only outdoors and not in a
+    # compound ("fire engine", "fire station"): _nouns
+    "campfire": "campfire campfires bonfire bonfires fire fires",
+    "tent": "tent tents",  # seen from outside; "inside the tent" is the tent kind
+    # a platform, the track and a train at it (on Earth; a "station" in space is a space
+    # station, a "fire station" none): _nouns
+    "railway": "railway railways platform platforms station stations",
 }
 _WORD_SHAPE = {w: shape for shape, words in SHAPES.items() for w in words.split()}
 _EXPANDS = {
@@ -120,7 +132,10 @@ _EXPANDS = {
     "classroom": ("table", "book"),
     "forest": ("tree",),
     "kitchen": ("kettle",),
+    "pyramid": ("desert",),
 }
+#: Words that make sand a desert's, not a beach's ("across the desert sand"): word list.
+_DESERT_WORDS = _wordset("desert deserts dune dunes pyramid pyramids oasis camel camels sahara")
 #: the ground of a desert, in full daylight
 SAND = (214, 182, 120)
 #: (zenith, horizon) of the airless sky over the Moon and in space: black, day or night
@@ -139,10 +154,54 @@ _VEHICLE_LOOK = {
     "plane": ((234, 234, 238), (104, 136, 192)),
 }
 _SEA_SHAPES = {"sea", "boat", "lighthouse", "harbour", "island", "beach"}
+#: under water: (at the surface, at the sea floor) in daylight; light blue enough that a
+#: figure's deep tone (luma ~24) stands apart from it
+WATER = ((118, 198, 224), (34, 112, 160))
+#: the light under water: blue-green, dimmer than the air (figures take their deep tone)
+UNDERWATER_LIGHT = (0.74, 0.9, 1.0)
+#: canvas of a tent, in daylight (seen from inside, lit through)
+CANVAS = (222, 184, 122)
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
+
+
+#: Words before "rose" that make it the flower, not the verb ("a rose", "red roses", "picked
+#: a rose"; "the moon rose" is no flower); after it, "rose bush", "rose garden" (word lists).
+_ROSE_BEFORE = _wordset(
+    """a the one two three her his their my your our its this that every each of red white
+    pink yellow wild single little small big beautiful lovely pretty climbing"""
+)
+_ROSE_AFTER = _wordset("bush bushes garden gardens petal petals bed beds hip hips")
+#: A "fire" before one of these is no campfire ("fire engine"); a "station" after one of
+#: these is no railway's ("fire station", "space station").
+_FIRE_COMPOUND = _wordset(
+    """engine engines station stations truck trucks alarm alarms brigade escape exit drill
+    hydrant fighter fighters man men place places works fly flies"""
+)
+_NOT_RAILWAY = _wordset(
+    """fire police petrol gas space power weather research polar radio television tv service
+    filling pumping lifeboat ranger bus coach"""
+)
+
+
+def _nouns(words: list[str], head: bool = False) -> list[str]:
+    """``words`` without the shape words that are something else here: "rose" as a verb,
+    "fire" in a compound, a "station" that is no railway's. ``head``: the first word is a
+    noun (an object's name), so a "rose" there is the flower."""
+    out = []
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i else ""
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w == "rose" and not ((head and i == 0) or prev in _ROSE_BEFORE or nxt in _ROSE_AFTER):
+            continue
+        if w in ("fire", "fires") and nxt in _FIRE_COMPOUND:
+            continue
+        if w in ("station", "stations") and prev in _NOT_RAILWAY:
+            continue
+        out.append(w)
+    return out
 
 
 # --------------------------------------------------------------------------- place kinds
@@ -161,6 +220,16 @@ _WORLD_PHRASES = {
     r"|ship|ships|craft|walk|walks|suit|suits)\b|\bspacecraft\b|\borbit(?:s|ed|ing|al)?\b"
     r"|\b(?:astro|cosmo)nauts?\b|\bweightless|\bzero gravity\b|\bblue planet\b"
     r"|\b(?:planet|earth) below\b|\baround the earth\b",
+    # Under water: diving or sinking *into* the water, being under or below its surface, the
+    # sea floor, a coral reef. Not "swam in the sea" (at the surface) or "sailed on the sea".
+    "underwater": r"\bunder ?water\b|\b(?:dive|dives|dived|diving|dove|swam|swim|swims"
+    r"|swimming|sank|sink|sinks|sinking|plunged?)(?: down| deep)? (?:into|under|beneath|below"
+    r"|to the bottom of)(?: the| a| an)?(?: [a-z]+){0,2}? (?:sea|seas|ocean|water|waters|waves"
+    r"|lake|river|pool|lagoon|deep|depths|reef)\b"
+    r"|\b(?:under|beneath|below) the (?:water|waters|sea|ocean|waves|surface)\b"
+    r"|\b(?:swam|swims|swim|swimming|sank|sinks|dived|dove) (?:down|to the bottom)\b"
+    r"|\bsea ?(?:bed|floor)\b|\bocean floor\b|\bbottom of the (?:sea|ocean|lake)\b"
+    r"|\bcoral\b|\bscuba\b|\bsnorkel",
 }
 _WORLD_RES = {k: re.compile(v) for k, v in _WORLD_PHRASES.items()}
 #: A setting is a place's name: one that *is* the Moon or space ("moon", "the Moon", "outer
@@ -169,7 +238,7 @@ _SETTING_WORLD = {
     "moon": re.compile(r"^\W*(?:the\s+)?moon\s*(?:$|[,;(])"),
     "space": re.compile(r"^\W*(?:the\s+)?space\s*(?:$|[,;(])"),
 }
-WORLDS = ("earth", "moon", "space")
+WORLDS = ("earth", "moon", "space", "underwater")
 
 #: Places that are neither a room nor a landscape, as word lists: what the shot is inside
 #: when it is indoors. Each also counts as an indoor word (a bus, a cave) when the spec does
@@ -181,6 +250,7 @@ _KIND_WORDS = {
     "car": "car taxi van",
     "plane": "plane planes aeroplane airplane airliner cockpit",
     "spacecraft": "spacecraft spaceship spaceships capsule module shuttle",
+    "tent": "tent tents",  # a place only after "in"/"inside" ("pitched their tent" is not)
 }
 _WORD_KIND = {w: kind for kind, words in _KIND_WORDS.items() for w in words.split()}
 KINDS = ("", *_KIND_WORDS)
@@ -226,17 +296,34 @@ def _place_words(text: str) -> list[str]:
                     continue
         if tok in _WORD_KIND and nxt in _NOT_IN_VEHICLE:
             continue
+        if _WORD_KIND.get(tok) == "tent" and not _after_in(tokens, i):
+            continue  # a tent seen ("pitched their tent in a clearing"), not its inside
         out.append(tok)
     return out
 
 
-def _world(setting: str, text: str) -> str:
+def _after_in(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i]`` follows "in", "inside", "into" or "within" in the same phrase
+    ("in the small tent", "inside their tent")."""
+    for t in reversed(tokens[max(0, i - 4) : i]):
+        if not t.isalpha():
+            return False
+        if t in ("in", "inside", "into", "within"):
+            return True
+    return False
+
+
+def _world(setting: str, text: str, full: str = "") -> str:
     """Where the shot is: the shot's own words first ("Collins stayed in orbit" under a
-    setting on the Moon; "back on Earth"), then its setting; the Earth unless one says."""
+    setting on the Moon; "back on Earth"), then its setting; the Earth unless one says.
+    ``full``: the shot's words with the setting left in, for a phrase that runs through it
+    ("dived into the warm blue sea" under the setting "warm blue sea"): under water only."""
     for words in (text.lower(), setting.lower()):
-        for world in ("earth", "moon", "space"):
+        for world in WORLDS:
             if _WORLD_RES[world].search(words):
                 return world
+    if _WORLD_RES["underwater"].search(full.lower()):
+        return "underwater"
     return next((w for w, r in _SETTING_WORLD.items() if r.search(setting.lower())), "earth")
 
 
@@ -288,6 +375,11 @@ class View:
     winter: bool = False  # the scene's season, or a winter word in the setting or the text
     world: str = "earth"  # WORLDS: the Earth, the Moon's surface, space (the sky and ground)
     kind: str = ""  # KINDS: what the inside is ("" a room; a cave, a bus, a spacecraft ...)
+    #: animals (``animals.ANIMALS`` names) the shot's words name in the plural ("the cows
+    #: were waiting"), drawn small in the backdrop, a few of each
+    herd: tuple[str, ...] = ()
+    #: colour words the shot's words say (RGB), for what has no colour of its own (coral)
+    colors: tuple[RGB, ...] = ()
 
     @property
     def earth(self) -> bool:
@@ -328,7 +420,7 @@ def interpret(spec) -> View:
     text = _scene_text(spec)
     if spec.setting.strip():  # the shot's own words: the prompt without its setting
         text = re.sub(re.escape(spec.setting.strip()), " ", text, flags=re.I)
-    world = _world(spec.setting, text)
+    world = _world(spec.setting, text, _scene_text(spec))
     # The first place word of the setting, then of the prompt, says inside or outside, and
     # what the inside is (a room, a cave, a bus ...).
     hit, kind = None, ""
@@ -346,14 +438,20 @@ def interpret(spec) -> View:
     if inout not in ("indoor", "outdoor"):
         inout = "outdoor" if hit is None or (hit in _OUTDOOR_WORDS and not kind) else "indoor"
         inferred.append("indoor_outdoor")
-    if world != "earth":
+    if inout == "indoor" and not kind and _TENT.intersection(setting):
+        kind = "tent"  # the spec says inside, the setting names a tent ("the tent")
+    if world == "underwater":
+        weather = "clear"  # no weather under water
+        if kind != "cave":  # a cave under water is a cave; else the open water
+            inout, kind = "outdoor", ""
+    elif world != "earth":
         weather = "clear"  # no air on the Moon or in space: no clouds, rain, fog or wind
         if not kind and inout == "indoor":
             kind = "spacecraft"  # a room on the Moon or in orbit is a spacecraft's module
     no_attributes = len(inferred) == 3 and not objects
-    named = [w.lower() for o in objects for w in _words(o)] + setting
+    named = [w for o in objects for w in _nouns(_words(o), head=True)] + _nouns(setting)
     if no_attributes:
-        named += prompt
+        named += _nouns(prompt)
     shapes: set[str] = set()
     for w in named:
         if w in _WORD_SHAPE:
@@ -361,11 +459,25 @@ def interpret(spec) -> View:
         shapes.update(_EXPANDS.get(w, ()))
     for shape in list(shapes):
         shapes.update(_EXPANDS.get(shape, ()))
-    if world == "space" and "station" in named:
+    raw = (
+        [w.lower() for o in objects for w in _words(o)]
+        + setting
+        + (prompt if no_attributes else [])
+    )
+    if world == "space" and "station" in raw:
         shapes.add("station")  # drawn as a space station, not a capsule
-    if kind in ("cave", "spacecraft"):  # seen from outside: a cave mouth, the spacecraft
+    if kind in ("cave", "spacecraft", "tent"):  # seen from outside: a cave mouth, the ...
         shapes.add(kind)
-    place = frozenset(_WORD_SHAPE[w] for w in setting if w in _WORD_SHAPE)
+    if world != "earth":
+        shapes.discard("railway")
+    if not indoor_fire_ok(inout, named):
+        shapes.discard("campfire")
+    # Sand is a desert's when the shot says desert (or pyramid) anywhere, not a beach's.
+    if _DESERT_WORDS.intersection((*named, *setting, *prompt)):
+        shapes.add("desert")
+        if {w for w in named if _WORD_SHAPE.get(w) == "beach"} <= {"sand"}:
+            shapes.discard("beach")
+    place = frozenset(_WORD_SHAPE[w] for w in _nouns(setting) if w in _WORD_SHAPE)
     # the scene's season (contracts 1.3) carries winter to shots that do not say it
     winter = getattr(spec, "season", "unknown") == "winter" or any(
         w in _WINTER_WORDS for w in (*setting, *prompt)
@@ -380,7 +492,77 @@ def interpret(spec) -> View:
         winter and world == "earth",
         world,
         kind,
+        _herd(prompt, spec),
+        tuple(_COLOURS[w] for w in dict.fromkeys(_words(text)) if w in _COLOURS),
     )
+
+
+#: Inside a room, a "fire" is the hearth's (not drawn), not a campfire.
+def indoor_fire_ok(inout: str, named: list[str]) -> bool:
+    """Whether a campfire the words name is drawn: outdoors, or named as one ("campfire")."""
+    return inout != "indoor" or bool({"campfire", "campfires", "bonfire", "bonfires"} & set(named))
+
+
+_TENT = _wordset("tent tents")
+#: Colour words and the colours they are drawn in (word list).
+_COLOURS: dict[str, RGB] = {
+    "red": (214, 64, 60),
+    "orange": (244, 140, 50),
+    "yellow": (240, 208, 70),
+    "green": (80, 170, 90),
+    "blue": (70, 120, 220),
+    "purple": (150, 84, 190),
+    "violet": (150, 84, 190),
+    "pink": (238, 120, 160),
+    "white": (236, 236, 230),
+}
+#: Plurals that do not end in "s", and the animal each names (``animals.ANIMALS``).
+_IRREGULAR = {
+    "geese": "goose",
+    "mice": "mouse",
+    "wolves": "wolf",
+    "sheep": "sheep",
+    "deer": "deer",
+    "cattle": "cow",
+    "oxen": "cow",
+    "calves": "calf",
+    "fish": "fish",
+    "fishes": "fish",
+}
+#: Before these, an animal word is singular ("a sheep") or a verb ("the rooster crows",
+#: "he ducks"): word lists.
+_SINGULAR = _wordset("a an one each every this that")
+_PRONOUN_SUBJECTS = _wordset("he she it who which that")
+#: At most this many kinds of animal are drawn, each 2-4 times.
+MAX_HERDS = 2
+
+
+def _herd(words: list[str], spec) -> tuple[str, ...]:
+    """The animals the shot's words name in the plural ("cows", "chickens", "sheep"), as
+    ``animals.ANIMALS`` names (and "fish", drawn only under water), first said first; none
+    a character of the shot is (it is drawn as a figure)."""
+    from .animals import ANIMALS, animal_of
+
+    cast = {a.name for a in (animal_of(c.descriptors) for c in spec.characters) if a}
+    found: list[str] = []
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i else ""
+        name = _IRREGULAR.get(w)
+        if name is None and len(w) > 3 and w.endswith("s"):
+            for stem in (w[:-1], w[:-2], w[:-3] + "y"):  # cows, foxes, puppies
+                if stem in ANIMALS:
+                    name = stem
+                    break
+        if name is None or name in found or name in cast:
+            continue
+        if prev in _PRONOUN_SUBJECTS or prev in ANIMALS or prev in _IRREGULAR:
+            continue  # "it bears", "the rooster crows"
+        if w in ("sheep", "deer", "fish") and prev in _SINGULAR:
+            continue
+        if name != "fish" and name not in ANIMALS:
+            continue
+        found.append(name)
+    return tuple(found[:MAX_HERDS])
 
 
 # --------------------------------------------------------------------------- colours
@@ -413,7 +595,11 @@ _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 def outdoor_light(view: View) -> np.ndarray:
     """RGB factor of the light outside at the view's time and weather. A floor on it: night
     and storm scenes stay dark but their shapes readable. On the Moon and in space the sun
-    shines unfiltered whatever the hour on Earth: full light."""
+    shines unfiltered whatever the hour on Earth: full light. Under water the light is
+    blue-green and dimmer (``UNDERWATER_LIGHT``), and dark at night."""
+    if view.world == "underwater":
+        light = np.array(UNDERWATER_LIGHT, np.float32)
+        return light * np.float32(0.4 if view.time == "night" else 1.0)
     if not view.earth:
         return np.ones(3, np.float32)
     light = np.array(_TIME_LIGHT[view.time], np.float32)
@@ -486,7 +672,9 @@ class Painter:
         self.u = max(1.0, min(W, H) / 100.0)  # one "unit": 1 % of the short side
         self.light = outdoor_light(view)
         self.sky_top, self.sky_hor = sky_colors(view.time, view.weather)
-        if not view.earth:  # no air: a black sky by day and night
+        if view.world == "underwater":  # the water from its surface down to the sea floor
+            self.sky_top, self.sky_hor = (np.array(c, np.float32) * self.light for c in WATER)
+        elif not view.earth:  # no air: a black sky by day and night
             self.sky_top, self.sky_hor = (np.array(c, np.float32) for c in SPACE_SKY)
         elif self.palette:  # the scene's palette tints the sky a little
             self.sky_top = _mix(self.sky_top, self.palette[0], 0.12)
@@ -495,6 +683,7 @@ class Painter:
         self.d = ImageDraw.Draw(self.img, "RGBA")
         self.aboard = False  # the characters are on the boat: draw its hull in front of them
         self.keep_clear: tuple[tuple[float, float], ...] = ()  # the figures' spans (fractions)
+        self.taken: list[tuple[float, float]] = []  # spans of houses and tents (fractions)
         self.stands = 0.0  # the lowest base row of an upright object (house, tree, lighthouse)
         self.front: Image.Image | None = None  # RGBA layer drawn over the figures
 
@@ -549,6 +738,8 @@ class Painter:
             self.module()
         elif v.kind in VEHICLES:
             self.vehicle()
+        elif v.kind == "tent":
+            self.tent_inside()
         else:
             self.interior()
         if v.weather == "fog" and not v.indoor and v.earth:
@@ -565,6 +756,9 @@ class Painter:
             return
         if v.world == "space":
             self.space(x0, y0, x1, y1)
+            return
+        if v.world == "underwater":
+            self.underwater(x0, y0, x1, y1)
             return
         w, h = x1 - x0, y1 - y0
         hz = y0 + self.horizon * h / self.H
@@ -593,6 +787,10 @@ class Painter:
             self.river(x0, hz, x1, y1)
         if "path" in v.shapes and not v.sea:
             self.river(x0, hz, x1, y1, path=True)
+        if "railway" in v.shapes and not v.sea:
+            self.railway(x0, x1, hz, y1)
+        if "pyramid" in v.shapes:
+            self.pyramids(x0, x1, hz, h)
         # Objects, back to front; where the upright ones stand (the ground plane starts below
         # them: a camera move must not shear a house whose base is below the horizon).
         full = w == self.W  # the whole frame, not the view through a window
@@ -604,6 +802,7 @@ class Painter:
                 fx = self.clear_spot(fx, 0.72 * size / w)
             self.house(x0 + w * fx, base, size)
             stands.append(base)
+            self.taken.append((fx - 0.72 * size / w, fx + 0.72 * size / w))
         if "forest" in v.shapes:  # a far row of trees first
             for k in range(9):
                 fx = (k + 0.5) / 9 + self.lay.uniform(-0.03, 0.03)
@@ -614,6 +813,14 @@ class Painter:
                 base = hz + h * (0.08 + 0.04 * k)
                 self.tree(x0 + w * (fx + self.lay.uniform(-0.04, 0.04)), base, h * (0.3 - 0.05 * k))
                 stands.append(base)
+        if "tent" in v.shapes and not v.sea:
+            size, base = h * 0.22, hz + h * 0.07
+            fx = self.lay.uniform(0.2, 0.4)
+            if full:
+                fx = self.clear_spot(fx, 0.6 * size / w)
+            self.tent(x0 + w * fx, base, size)
+            stands.append(base)
+            self.taken.append((fx - 0.8 * size / w, fx + 1.1 * size / w))
         if "flower" in v.shapes and not v.sea:
             self.flowers(x0, x1, y1, h)
         if "cave" in v.shapes:
@@ -650,6 +857,14 @@ class Painter:
                 bx = 0.62 if light_x < x0 + w / 2 else 0.38
             by = y1 - h * 0.2 if rough else hz + (y1 - hz) * (0.45 if v.sea else 0.55)
             self.boat(x0 + w * bx, by, h * (0.26 if rough else 0.2))
+        if v.herd and full and not v.sea:
+            self.herds(x0, x1, hz, y1)
+        if "campfire" in v.shapes and not v.sea:
+            # up-stage, in a gap between the characters: above the band where captions are
+            # burned in (by their feet it stood under the caption)
+            size = h * 0.11
+            fx = self.clear_spot(0.5, 0.8 * size / w) if full else 0.5
+            self.campfire(x0 + w * fx, hz + (y1 - hz) * 0.3, size)
         props = [
             p
             for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel", "kettle")
@@ -753,8 +968,8 @@ class Painter:
         grass = np.array((236, 240, 248) if v.snow_cover else (92, 140, 70), np.float32)
         if "desert" in v.shapes and not v.snow_cover:
             grass = np.array(SAND, np.float32)  # a desert's ground (green hills were drawn)
-        if self.palette and not v.snow_cover:
-            grass = _mix(grass, self.palette[-1], 0.3)
+        if self.palette and not v.snow_cover:  # (sand keeps its colour better: a desert)
+            grass = _mix(grass, self.palette[-1], 0.12 if "desert" in v.shapes else 0.3)
         w = x1 - x0
         far = _mix(self.lit(grass), self.sky_hor, 0.5)
         for depth, (amp, col) in enumerate(((0.14, far), (0.07, self.lit(grass, 0.92)))):
@@ -1176,6 +1391,361 @@ class Painter:
         fogc = self.sky_hor * np.float32(0.5) + np.float32(0.5 * 200) * (self.light.mean())
         self.img = Image.fromarray(np.clip(arr * (1 - a) + fogc * a + 0.5, 0, 255).astype(np.uint8))
         self.d = ImageDraw.Draw(self.img, "RGBA")
+
+    # ------------------------------------------------------------ deserts, camps, stations
+
+    def pyramids(self, x0, x1, hz, h) -> None:
+        """One great pyramid (and a smaller one beside it) of sunlit sand-coloured stone:
+        a lit face and a shaded face, courses of blocks as faint lines."""
+        w = x1 - x0
+        big = self.lay.uniform(0.58, 0.74)
+        for k, (fx, size) in enumerate(((big, 0.5), (big - 0.3 if big > 0.5 else big + 0.3, 0.3))):
+            cx, base = x0 + w * fx, hz + h * 0.03
+            half, top = h * size * 0.95, base - h * size
+            lit, shade = self.lit((226, 196, 138), 1.05), self.lit((168, 134, 84))
+            apex = (cx + half * 0.12, top)
+            self.d.polygon([(cx - half, base), apex, (cx + half * 0.35, base)], fill=lit)
+            self.d.polygon([(cx + half * 0.35, base), apex, (cx + half, base)], fill=shade)
+            line = (*self.lit((150, 118, 74)), 90)
+            for j in range(1, 6):
+                y = base - (base - top) * j / 6
+                t = (y - top) / max(base - top, 1)
+                xl, xr = apex[0] + (cx - half - apex[0]) * t, apex[0] + (cx + half - apex[0]) * t
+                self.d.line(
+                    [(xl, y), (xr, y)], fill=line, width=max(1, int(self.u * 0.25 / (k + 1)))
+                )
+
+    def campfire(self, cx, base, size) -> None:
+        """A campfire: a ring of stones, crossed logs and flames, with a warm glow that lights
+        the ground around it (strongest at dusk and night)."""
+        dark = self.v.time in ("night", "dusk") or self.light.mean() < 0.6
+        ground = (255, 150, 70, 70 if dark else 30)
+        self.d.ellipse((cx - size * 1.6, base - size * 0.32, cx + size * 1.6, base + size * 0.3),
+                       fill=ground)  # fmt: skip
+        self.d.ellipse((cx - size * 0.9, base - size * 0.16, cx + size * 0.9, base + size * 0.14),
+                       fill=(255, 170, 90, 60 if dark else 20))  # fmt: skip
+        wood, stone = (
+            self.lit((110, 70, 40), 1.6 if dark else 1.0),
+            self.lit((120, 116, 110), 1.6 if dark else 1.0),
+        )
+        lw = max(1, int(size * 0.14))
+        self.d.line(
+            [(cx - size * 0.55, base), (cx + size * 0.4, base - size * 0.25)], fill=wood, width=lw
+        )
+        self.d.line(
+            [(cx + size * 0.55, base), (cx - size * 0.4, base - size * 0.25)], fill=wood, width=lw
+        )
+        for k in range(7):  # stones in a ring (the front half)
+            a = math.pi * (k + 0.5) / 7
+            sx, sy = cx - math.cos(a) * size * 0.7, base + math.sin(a) * size * 0.12
+            r = size * 0.1
+            self.d.ellipse((sx - r * 1.3, sy - r, sx + r * 1.3, sy + r * 0.6), fill=stone)
+        for color, f in (((236, 84, 28), 1.0), ((252, 160, 40), 0.72), ((255, 232, 140), 0.42)):
+            hw, hh = size * 0.36 * f, size * 1.05 * f
+            y0 = base - size * 0.12
+            self.d.polygon([(cx - hw, y0), (cx - hw * 0.6, y0 - hh * 0.55), (cx - hw * 0.2, y0 - hh * 0.4),
+                            (cx, y0 - hh), (cx + hw * 0.3, y0 - hh * 0.5), (cx + hw * 0.6, y0 - hh * 0.7),
+                            (cx + hw, y0)], fill=color)  # fmt: skip
+        self.glow(cx, base - size * 0.4, size * (0.9 if dark else 0.5), (255, 150, 60),
+                  0.55 if dark else 0.25)  # fmt: skip
+
+    def tent(self, cx, base, size) -> None:
+        """A ridge tent seen from outside: two sloping sides, a dark triangular door (warm
+        light in it at dusk and night), guy lines."""
+        c = np.asarray(CANVAS, np.float32)
+        if self.palette:
+            c = _mix(c, self.palette[0], 0.25)
+        half, top = size * 0.75, base - size * 0.8
+        self.d.polygon([(cx - half, base), (cx, top), (cx + half * 0.25, top - size * 0.04),
+                        (cx + half * 1.3, base - size * 0.05), (cx + half * 1.1, base)],
+                       fill=self.lit(c * 0.75))  # fmt: skip
+        self.d.polygon([(cx - half, base), (cx, top), (cx + half, base)], fill=self.lit(c))
+        night = self.v.time in ("night", "dusk")
+        door = WARM_LIGHT if night else self.lit(c * 0.35)
+        self.d.polygon([(cx - half * 0.4, base), (cx, top + size * 0.2), (cx + half * 0.4, base)],
+                       fill=door)  # fmt: skip
+        if night:
+            self.glow(cx, base - size * 0.2, size * 0.4, WARM_LIGHT, 0.3)
+        rope = (*self.lit((80, 70, 60)), 160)
+        for dx in (-1.4, 1.4):
+            self.d.line([(cx, top), (cx + half * dx, base + size * 0.02)], fill=rope,
+                        width=max(1, int(self.u * 0.2)))  # fmt: skip
+
+    def railway(self, x0, x1, hz, y1) -> None:
+        """A railway station seen from its platform: the track on its bed across the middle
+        distance, a train standing at it (lit windows at dusk and night), a paved platform
+        with a yellow safety line in front, where the characters stand."""
+        w, h = x1 - x0, y1 - hz
+        plat = hz + h * 0.42
+        bed = self.lit((112, 104, 96))
+        self.rect((x0, hz + h * 0.12, x1, plat), fill=bed)
+        for k in range(2):  # rails
+            y = hz + h * (0.3 + 0.05 * k)
+            self.d.line(
+                [(x0, y), (x1, y)], fill=self.lit((70, 70, 76)), width=max(1, int(self.u * 0.5))
+            )
+        # the train: a long pale carriage with a stripe, windows and a dark roof
+        ty1 = hz + h * 0.3
+        ty0 = ty1 - h * 0.6 - (hz - (y1 - h)) * 0.0
+        body = self.lit((226, 226, 218))
+        self.rect((x0 - w * 0.02, ty0, x1 + w * 0.02, ty1), fill=body)
+        self.rect((x0 - w * 0.02, ty0 - h * 0.05, x1 + w * 0.02, ty0), fill=self.lit((90, 92, 100)))
+        stripe = self.palette[0] if self.palette else np.array((60, 110, 180), np.float32)
+        self.rect(
+            (x0 - w * 0.02, ty1 - h * 0.12, x1 + w * 0.02, ty1 - h * 0.08), fill=self.lit(stripe)
+        )
+        lit_win = self.v.time in ("night", "dusk") or self.v.weather == "storm"
+        win = WARM_LIGHT if lit_win else self.lit((120, 150, 176))
+        n = 7
+        for k in range(n):
+            wx0 = x0 + w * (k + 0.18) / n
+            self.rect((wx0, ty0 + h * 0.1, wx0 + w * 0.09, ty0 + h * 0.3), fill=win)
+            if k % 3 == 1:  # a door
+                dx = x0 + w * (k + 0.78) / n
+                self.rect((dx, ty0 + h * 0.08, dx + w * 0.035, ty1 - h * 0.02),
+                          fill=self.lit((150, 150, 146)))  # fmt: skip
+        # the platform: paving, a white edge and a yellow line back from it
+        stone = self.lit((176, 172, 164)) if not self.v.snow_cover else self.lit((232, 234, 240))
+        self.gradient((x0, plat, x1, y1), stone, np.asarray(stone, np.float32) * 0.82)
+        self.rect((x0, plat, x1, plat + h * 0.03), fill=self.lit((236, 232, 220)))
+        self.rect((x0, plat + h * 0.07, x1, plat + h * 0.09), fill=self.lit((236, 200, 50)))
+        self.stands = max(self.stands, plat) if w == self.W else self.stands
+
+    def herds(self, x0, x1, hz, y1) -> None:
+        """The animals the shot names in the plural: two to four of each, small and far
+        behind the characters (between the horizon and their feet), in the gaps between
+        them; birds ("birds") fly in the sky. Each in the animal's own colour at the
+        scene's light."""
+        from . import animals as zoo
+
+        w, h = x1 - x0, y1 - hz
+        mask = Image.new("L", (self.W, self.H), 0)
+        md = ImageDraw.Draw(mask)
+        row = 0
+        for name in self.v.herd:
+            if name == "fish":
+                continue  # drawn only under water
+            rng = np.random.default_rng([int(self.lay.integers(1 << 30)), row])
+            if name == "bird":  # a flock in the sky: wings as shallow arcs
+                col = (*self.lit((50, 50, 60)), 230)
+                for _ in range(int(rng.integers(3, 6))):
+                    bx, by = x0 + w * rng.uniform(0.1, 0.9), hz * rng.uniform(0.2, 0.6)
+                    r = self.u * rng.uniform(1.2, 2.0)
+                    self.d.line([(bx - r, by - r * 0.45), (bx - r * 0.4, by - r * 0.1), (bx, by),
+                                 (bx + r * 0.4, by - r * 0.1), (bx + r, by - r * 0.45)],
+                                fill=col, width=max(1, int(self.u * 0.35)))  # fmt: skip
+                row += 1
+                continue
+            animal = zoo.ANIMALS[name]
+            n = int(rng.integers(2, 5))
+            feet = hz + h * (0.16 + 0.1 * row)
+            height = self.H * 0.32 * min(1.0, animal.size) * (0.55 + 0.15 * row)
+            half = zoo.half_width(animal.form) * height / w
+            color = animal.rgb or (150, 130, 110)
+            # where it hides no character and no house or tent, apart from the others
+            blocked = (*self.keep_clear, *self.taken)
+            spots = rng.permutation(np.linspace(half, 1 - half, 31))
+            placed: list[float] = []
+            for spot in spots:
+                if len(placed) == n:
+                    break
+                if any(min(spot + half, b) > max(spot - half, a) for a, b in blocked):
+                    continue
+                if any(abs(spot - p) < half * 2.05 for p in placed):
+                    continue
+                placed.append(float(spot))
+            for spot in placed:
+                facing = 1 if rng.random() < 0.5 else -1
+                jitter = float(rng.uniform(-0.03, 0.03)) * h
+                zoo.draw(
+                    md,
+                    animal.form,
+                    facing,
+                    x0 + w * spot,
+                    feet + jitter,
+                    height,
+                    1,
+                    0,
+                    0,
+                    animal.ears,
+                )
+            # lifted a little in the dark (as a figure is), so that the herd stays readable
+            lift = min(2.2, 0.7 / max(float(self.light @ _LUMA), 0.1))
+            self.img.paste(self.lit(color, max(1.0, lift)), (0, 0, self.W, self.H), mask)
+            mask.paste(0, (0, 0, self.W, self.H))
+            row += 1
+
+    def tent_inside(self) -> None:
+        """Inside a ridge tent: two sloping canvas walls meeting at the ridge pole, the far
+        end with its door flap open onto the outside, a groundsheet for a floor. No window,
+        no ceiling lamp; a camping lantern on the groundsheet at dusk and night (or when a
+        lamp or torch is named)."""
+        v = self.v
+        W, H, u = self.W, self.H, self.u
+        floor_y = H * FLOOR
+        room = room_light(v)
+        c = np.asarray(CANVAS, np.float32)
+        if self.palette:
+            c = _mix(c, self.palette[0], 0.2)
+        self.light = np.array([1.0, 0.95, 0.85] if room < 0.75 else [1.0, 1.0, 1.0]) * max(
+            room, 0.5
+        )
+        lit = room * (1.0 if room >= 0.75 else 0.8)
+        apex, back_l, back_r = (W * 0.5, H * 0.1), (W * 0.3, floor_y), (W * 0.7, floor_y)
+        self.gradient((0, 0, W, H), _rgb(c * lit * 0.7), _rgb(c * lit * 0.95))
+        # the side walls: lighter panels, seams from the ridge down
+        self.d.polygon(
+            [(W * 0.5, -H * 0.4), apex, back_l, (-W * 0.2, H)], fill=_rgb(c * lit * 0.86)
+        )
+        self.d.polygon([(W * 0.5, -H * 0.4), apex, back_r, (W * 1.2, H)], fill=_rgb(c * lit * 0.74))
+        seam = _rgb(c * lit * 0.55)
+        lw = max(1, int(u * 0.4))
+        for t in (0.35, 0.65):
+            self.d.line([(W * 0.5, H * (0.1 - 0.5 * t)), (back_l[0] + (-W * 0.2 - back_l[0]) * t,
+                          floor_y + (H - floor_y) * t)], fill=seam, width=lw)  # fmt: skip
+            self.d.line([(W * 0.5, H * (0.1 - 0.5 * t)), (back_r[0] + (W * 1.2 - back_r[0]) * t,
+                          floor_y + (H - floor_y) * t)], fill=seam, width=lw)  # fmt: skip
+        # the far end: a canvas triangle, its door flap open onto the outside
+        self.d.polygon([apex, back_l, back_r], fill=_rgb(c * lit * 0.95))
+        door = [(W * 0.5, H * 0.24), (W * 0.4, floor_y), (W * 0.6, floor_y)]
+        dx0, dy0, dx1, dy1 = round(W * 0.4), round(H * 0.24), round(W * 0.6), round(floor_y)
+        outside = View(v.time, v.weather, False, self._outside_shapes() - {"tent"}, v.inferred,
+                       winter=v.winter)  # fmt: skip
+        if dx1 - dx0 >= 2 and dy1 - dy0 >= 2:
+            pane = self._window_view(outside, dx1 - dx0, dy1 - dy0, (dy1 - dy0) * 0.7)
+            mask = Image.new("L", (dx1 - dx0, dy1 - dy0), 0)
+            ImageDraw.Draw(mask).polygon([(p[0] - dx0, p[1] - dy0) for p in door], fill=255)
+            self.img.paste(pane, (dx0, dy0), mask)
+        flap = _rgb(c * lit * 0.62)  # the flaps, tied back either side
+        self.d.polygon([(W * 0.5, H * 0.24), (W * 0.4, floor_y), (W * 0.36, floor_y),
+                        (W * 0.43, H * 0.42)], fill=flap)  # fmt: skip
+        self.d.polygon([(W * 0.5, H * 0.24), (W * 0.6, floor_y), (W * 0.64, floor_y),
+                        (W * 0.57, H * 0.42)], fill=flap)  # fmt: skip
+        self.d.line(
+            [(W * 0.5, -H * 0.4), apex], fill=_rgb(c * lit * 0.45), width=max(1, int(u * 1.2))
+        )
+        # the groundsheet
+        sheet = np.array((122, 150, 116), np.float32) * lit
+        self.d.polygon([back_l, back_r, (W * 1.2, H), (-W * 0.2, H)], fill=_rgb(sheet))
+        self.d.line([back_l, back_r], fill=_rgb(sheet * 0.7), width=lw)
+        if "lamp" in v.shapes or v.time in ("night", "dusk"):
+            lx, ly = W * 0.16, H * 0.86
+            self.rect((lx - H * 0.03, ly - H * 0.02, lx + H * 0.03, ly), fill=(60, 50, 40))
+            self.lantern(lx, ly - H * 0.075, H * 0.08)
+            self.glow(lx, ly - H * 0.05, H * 0.35, WARM_LIGHT, 0.3)
+
+    def underwater(self, x0, y0, x1, y1) -> None:
+        """Under the sea: the water from the bright rippled surface above down to the blue
+        deep, light rays slanting down, a sandy sea floor with rocks, coral (in the colours
+        the shot says, else pink, orange and purple) and weed, fish, bubbles. Dark at night.
+        The characters stand (or float) on the sea floor."""
+        v = self.v
+        w, h = x1 - x0, y1 - y0
+        hz = y0 + self.horizon * h / self.H
+        full = w == self.W
+        self.gradient((x0, y0, x1, hz + 1), self.sky_top, self.sky_hor)
+        day = v.time != "night"
+        # the surface seen from below: a bright rippled band
+        xs = np.linspace(x0, x1, 40)
+        band = (
+            y0
+            + h * 0.04
+            + np.sin((xs - x0) / max(w, 1) * 2 * np.pi * 5 + self.lay.uniform(0, 6.28)) * h * 0.012
+        )
+        self.d.polygon([(x0, y0), (x1, y0), *zip(xs[::-1], band[::-1], strict=True)],
+                       fill=(*_rgb(np.asarray(self.sky_top) * 1.25 + 20), 230))  # fmt: skip
+        if day:  # light rays from above
+            for k in range(5):
+                rx = x0 + w * (0.08 + 0.2 * k + self.lay.uniform(-0.05, 0.05))
+                rw = w * self.lay.uniform(0.03, 0.06)
+                self.d.polygon([(rx, y0), (rx + rw, y0), (rx + rw * 3 + w * 0.12, hz), (rx + w * 0.12, hz)],
+                               fill=(230, 250, 255, 26))  # fmt: skip
+        # the sea floor: sand under blue water, rocks
+        sand = _mix(SAND, WATER[1], 0.4) * self.light
+        ph = self.lay.uniform(0, 6.28)
+        ridge = hz - (y1 - hz) * (
+            0.05 + 0.04 * np.sin((xs - x0) / max(w, 1) * 2 * np.pi * 1.5 + ph)
+        )
+        self.d.polygon([*zip(xs, ridge, strict=True), (x1, y1), (x0, y1)], fill=_rgb(sand * 0.92))
+        self.gradient((x0, hz + self.u * 2, x1, y1), _rgb(sand), _rgb(sand * 0.8))
+        rock = np.array((92, 104, 112), np.float32) * self.light
+        for _ in range(5):
+            t = self.lay.uniform(0.1, 0.9)
+            cx, cy = x0 + w * self.lay.uniform(0, 1), hz + (y1 - hz) * t
+            r = h * (0.02 + 0.04 * t)
+            self.d.ellipse((cx - r * 1.5, cy - r, cx + r * 1.5, cy + r * 0.4), fill=_rgb(rock))
+        # coral and weed in clumps along the floor, clear of the characters
+        colors = [np.asarray(c, np.float32) for c in v.colors] or [
+            np.array(c, np.float32) for c in ((240, 110, 130), (244, 146, 60), (150, 90, 196))
+        ]
+        spots = (0.07, 0.93, 0.3, 0.7, 0.5)
+        for k, fx in enumerate(spots):
+            size = h * (0.16 if k < 2 else 0.11)
+            if full:
+                fx = self.clear_spot(fx, 0.5 * size / w)
+                if k >= 2 and any(a < fx < b for a, b in self.keep_clear):
+                    continue
+            self.coral(
+                x0 + w * fx,
+                hz + (y1 - hz) * (0.3 + 0.12 * (k % 2)),
+                size,
+                colors[k % len(colors)],
+                k,
+            )
+        # fish and bubbles, in the water clear of the characters
+        fish = 7 + (4 if "fish" in v.herd else 0)
+        fcols = ((250, 200, 60), (244, 120, 60), (90, 170, 230), (240, 240, 236))
+        for k in range(fish):
+            fx = self.lay.uniform(0.05, 0.95)
+            if full and any(a - 0.03 < fx < b + 0.03 for a, b in self.keep_clear):
+                continue
+            fy = y0 + (hz - y0) * self.lay.uniform(0.2, 0.95)
+            s = h * self.lay.uniform(0.02, 0.035)
+            d = 1 if self.lay.random() < 0.5 else -1
+            col = self.lit(fcols[k % len(fcols)], 1.1)
+            cx = x0 + w * fx
+            self.d.ellipse((cx - s, fy - s * 0.5, cx + s, fy + s * 0.5), fill=col)
+            self.d.polygon([(cx - d * s * 0.8, fy), (cx - d * s * 1.6, fy - s * 0.55),
+                            (cx - d * s * 1.6, fy + s * 0.55)], fill=col)  # fmt: skip
+        for _ in range(14):
+            bx = self.rng.uniform(0.03, 0.97)
+            if full and any(a < bx < b for a, b in self.keep_clear):
+                continue
+            by = y0 + (hz - y0) * self.rng.uniform(0.1, 1.0)
+            r = self.u * self.rng.uniform(0.4, 1.0)
+            cx = x0 + w * bx
+            self.d.ellipse((cx - r, by - r, cx + r, by + r), outline=(236, 250, 255, 170),
+                           width=max(1, int(self.u * 0.25)))  # fmt: skip
+        if v.herd and full:
+            self.herds(x0, x1, hz, y1)
+
+    def coral(self, cx, base, size, color, k) -> None:
+        """A clump of coral: branching fingers (or a round brain coral) and a strand of weed."""
+        col = self.lit(color, 1.1)
+        dark = self.lit(np.asarray(color) * 0.7, 1.1)
+        lw = max(1, int(size * 0.09))
+        if k % 3 == 2:  # brain coral
+            self.d.chord((cx - size * 0.5, base - size * 0.6, cx + size * 0.5, base + size * 0.1), 180, 360,
+                         fill=col, outline=dark, width=max(1, lw // 2))  # fmt: skip
+        else:  # branches
+            for j, a in enumerate((-0.6, -0.25, 0.1, 0.45)):
+                tx, ty = (
+                    cx + math.sin(a) * size * 0.7,
+                    base - math.cos(a) * size * (0.85 + 0.1 * (j % 2)),
+                )
+                mx, my = cx + math.sin(a) * size * 0.3, base - size * 0.35
+                self.d.line([(cx, base), (mx, my), (tx, ty)], fill=col, width=lw)
+                self.d.line([(mx, my), (mx + (tx - mx) * 0.3 + size * 0.15, my - size * 0.3)], fill=col,
+                            width=max(1, lw * 2 // 3))  # fmt: skip
+                r = lw * 0.7
+                self.d.ellipse((tx - r, ty - r, tx + r, ty + r), fill=col)
+        weed = self.lit((60, 140, 90), 1.0)
+        wx = cx + size * (0.6 if k % 2 else -0.6)
+        pts = [
+            (wx + math.sin(t * 2.4 + k) * size * 0.1, base - size * 1.1 * t)
+            for t in np.linspace(0, 1, 8)
+        ]
+        self.d.line(pts, fill=weed, width=max(1, int(size * 0.07)))
 
     # ------------------------------------------------------------ the Moon and space
 
@@ -1724,6 +2294,8 @@ class Painter:
             if v.time in ("day", "dawn") and not v.overcast:  # sunlight falls on the floor
                 self.d.polygon([(x0, y1), (x1, y1), (x1 - W * 0.08, H), (x0 - W * 0.2, H)],
                                fill=(255, 240, 200, 40))  # fmt: skip
+        if v.herd:  # animals the shot names (a barn's cows), on the floor by the wall
+            self.herds(0, W, floor_y, H)
         # Furniture and things.
         if v.lamp_room:
             self.big_lamp(W * 0.5, floor_y + H * 0.02, H * 0.42)
