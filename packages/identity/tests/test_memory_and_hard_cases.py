@@ -561,3 +561,22 @@ def test_what_something_is_is_no_new_person():
     assert set(people) == {"Elena"} and people["Elena"].shots == (0, 1)
     there = by_name(CorefIdentity().resolve(plan_of("There was an old woman who sang.")))
     assert set(there) == {"the old woman"}
+
+
+def test_a_named_narrator_is_in_every_shot_that_says_i():
+    """ "My name is Sam, and I am nine years old": Sam was in the first shot only (a "man"),
+    and "my grandmother" and "Grandmother" were two grandmothers."""
+    plan = plan_of(
+        "My name is Sam, and I am nine years old.",
+        "I live in a small village by the sea with my grandmother.",
+        "Every morning I feed our goats before school.",
+        "Grandmother says the goats are smarter than me.",
+        '"I am hungry," said Nadia.',
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert set(people) == {"Sam", "Grandmother", "Nadia"}
+    assert people["Sam"].shots == (0, 1, 2, 3)  # not the quoted "I" of Nadia
+    assert people["Sam"].descriptors[0] == "boy"  # nine years old
+    assert people["Grandmother"].shots == (1, 3)
+    old = by_name(CorefIdentity().resolve(plan_of("Ravi, who was seventy years old, sang.")))
+    assert old["Ravi"].descriptors[0] == "elderly man"

@@ -267,6 +267,114 @@ KIN_INVERSE: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Ages that make a child (below) and an elderly person (at or above), in years.
+ADULT_YEARS, OLD_YEARS = 13, 65
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+     "ninety": 90}  # fmt: skip
+FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
+_QUOTES = {'"', "“", "”"}
+
+
+def _narrator(toks: list[Token], people: list[Cluster]) -> tuple[Cluster | None, list[int]]:
+    """A named first-person narrator ("My name is Sam", "I am Sam") is in every shot where
+    "I", "me" or "my" is said outside quotation marks. Returns the narrator and those token
+    positions."""
+    who: Cluster | None = None
+    start_of = {m.start: c for c in people for m in c.names()}
+    for k in range(len(toks) - 3):
+        w = [t.lower for t in toks[k : k + 4]]
+        at = None
+        if w[:3] == ["my", "name", "is"]:
+            at = k + 3
+        elif w[0] == "i" and w[1] in {"am", "'m"}:
+            at = k + 2
+        if at is not None and at in start_of:
+            who = start_of[at]
+            break
+    if who is None:
+        return None, []
+    positions: list[int] = []
+    inside, shot = False, -1
+    for t in toks:
+        if t.shot != shot:
+            inside, shot = False, t.shot
+        if t.text in _QUOTES:
+            inside = not inside
+        elif not inside and t.lower in FIRST_PERSON:
+            positions.append(t.pos)
+            who.shots.add(t.shot)
+    return who, positions
+
+
+def _ages(
+    toks: list[Token],
+    people: list[Cluster],
+    assigned: list[tuple[int, Cluster]],
+    narrator: Cluster | None,
+    narrated: list[int],
+) -> None:
+    """ "I am nine years old", "Ravi, who was seventy years old": a number of years old in
+    a sentence about one person gives that person's age."""
+    in_sentence: dict[int, set[int]] = defaultdict(set)
+    by_id = {id(c): c for c in people}
+    for c in people:
+        for m in c.mentions:
+            in_sentence[m.sent].add(id(c))
+    for i, c in assigned:
+        if id(c) in by_id:
+            in_sentence[toks[i].sent].add(id(c))
+    if narrator is not None:
+        for i in narrated:
+            in_sentence[toks[i].sent].add(id(narrator))
+    for k in range(len(toks) - 2):
+        if toks[k + 1].lower not in {"years", "year"} or toks[k + 2].lower != "old":
+            continue
+        n = toks[k].lower
+        years = int(n) if n.isdigit() else _NUMBER_WORDS.get(n)
+        who = in_sentence.get(toks[k].sent, set())
+        if years is not None and len(who) == 1:
+            by_id[next(iter(who))].years = years
+
+
+def _merge_kin_names(
+    people: list[Cluster], assigned: list[tuple[int, Cluster]], groups: list[Group]
+) -> list[Cluster]:
+    """ "I live with my grandmother. Grandmother says...": a family word used as a name is
+    the one person the story calls by that kin noun (they were drawn as two grandmothers)."""
+    merged: dict[int, Cluster] = {}
+    for a in people:
+        names = a.names()
+        if not names or any(m.key not in KIN_NAMES for m in names):
+            continue
+        kin = KIN_NAMES[names[0].key]
+        others = [
+            b
+            for b in people
+            if b is not a
+            and id(b) not in merged
+            and not b.names()
+            and any(KIN_NAMES.get(m.key, m.key) == kin for m in b.roles())
+        ]
+        if len(others) == 1:
+            b = others[0]
+            a.mentions = sorted(a.mentions + b.mentions, key=lambda m: m.start)
+            a.shots |= b.shots
+            merged[id(b)] = a
+    if not merged:
+        return people
+    for k, (i, c) in enumerate(assigned):
+        if id(c) in merged:
+            assigned[k] = (i, merged[id(c)])
+    for g in groups:
+        g.members = tuple(dict.fromkeys(merged.get(id(c), c) for c in g.members))
+    return [c for c in people if id(c) not in merged]
+
+
 def _merge_kin(
     toks: list[Token],
     people: list[Cluster],
@@ -358,6 +466,7 @@ class Cluster:
     pronouns: str = "they"
     evidence: str | None = None  # pronouns the story gives evidence for, else None
     assigned: dict[str, int] = field(default_factory=lambda: {"he": 0, "she": 0, "they": 0})
+    years: int | None = None  # an age the story gives ("I am nine years old")
 
     @property
     def first(self) -> Mention:
@@ -1377,11 +1486,15 @@ class CorefIdentity(IdentityResolver):
             )
         )
         old = bool(set(adjs) & AGE_OLD) or bool(set(role_nouns) & OLD_ROLES)
+        if c.years is not None:  # "nine years old" says more than any noun
+            old = c.years >= OLD_YEARS
         # "little Maya", "the tiny boy": little is a child's word ("the little old woman"
         # is old: old is decided first)
         young = bool(set(role_nouns) & CHILD_ROLES) or (
             bool(set(adjs) & CHILD_ADJECTIVES) and not old
         )
+        if c.years is not None:
+            young = c.years < ADULT_YEARS
         if c.pronouns == "he":
             person = "elderly man" if old else "boy" if young else "man"
         elif c.pronouns == "she":
@@ -1456,6 +1569,9 @@ class CorefIdentity(IdentityResolver):
             people.sort(key=lambda c: c.first.start)
         assigned, groups = self._resolve_pronouns(toks, people, group_mentions)
         people = _merge_kin(toks, people, assigned, groups)
+        people = _merge_kin_names(people, assigned, groups)
+        narrator, narrated = _narrator(toks, people)
+        _ages(toks, people, assigned, narrator, narrated)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
