@@ -9,11 +9,12 @@ import colorsys
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 from ttv_contracts.testing import sample_spec
 from ttv_contracts.v1 import CharacterRef
-from ttv_keyframe import AnimaticKeyframe
+from ttv_keyframe import AnimaticKeyframe, animals
 from ttv_keyframe.animals import ANIMALS, animal_of
-from ttv_keyframe.animatic import ANIMAL_FACE_LINE, figure_color
+from ttv_keyframe.animatic import ANIMAL_FACE_LINE, figure_color, patch_color
 from ttv_keyframe.scenery import TIMES, WEATHERS, View
 
 CROW = CharacterRef(id="crow", name="the crow", descriptors=("crow",), seed=1)
@@ -50,6 +51,9 @@ def regions(kf, kind):
         (("crow", "woman", "dark brown hair"), None, None),  # a person word wins
         (("old potter", "elderly man"), None, None),
         (("snake",), None, None),  # not in the list: drawn as a person
+        (("green dragon",), "dragon", "beast"),  # a fairy tale's, as the identity slot says
+        (("dragon",), "dragon", "beast"),
+        (("white unicorn",), "unicorn", "beast"),
     ],
 )
 def test_animal_of_reads_the_descriptors(descriptors, name, plan):
@@ -144,3 +148,87 @@ def test_a_tortoise_carries_a_shell_and_holds_its_head_low():
     assert body.w > 1.3 * body.h
     assert face.y > body.y + 0.35 * body.h  # held low, not on top (a beast: 0.06)
     assert animal_of(tortoise.descriptors).form == "shell"
+
+
+DRAGON = CharacterRef(id="dragon", name="the dragon", descriptors=("green dragon",), seed=6)
+UNICORN = CharacterRef(id="unicorn", name="the unicorn", descriptors=("white unicorn",), seed=7)
+
+
+def _mask(name: str, height: int = 100) -> np.ndarray:
+    """The animal's silhouette facing right, feet at the bottom of a 3H x 1.4H mask, cx at
+    the middle: (row from the feet up, column from cx) = (v * H, u * H)."""
+    a = ANIMALS[name]
+    im = Image.new("L", (3 * height, int(1.4 * height)), 0)
+    feet = im.size[1] - 1
+    animals.draw(ImageDraw.Draw(im), a.form, 1, 1.5 * height, feet, height, 1, 0, 0, a.ears,
+                 a.features)  # fmt: skip
+    return np.asarray(im) > 127
+
+
+def _at(mask: np.ndarray, u: float, v: float, height: int = 100) -> bool:
+    """Whether the silhouette covers the point ``u`` ahead of cx and ``v`` above the feet."""
+    return bool(mask[mask.shape[0] - 1 - int(v * height), int(1.5 * height + u * height)])
+
+
+def test_a_dragon_has_wings_a_long_tail_and_horns():
+    """A dragon is a beast with a bat wing over its back, a long tail to a spade tip and two
+    horns: not a dog."""
+    dragon, dog = _mask("dragon"), _mask("dog")
+    assert ANIMALS["dragon"].form == "dragon" and ANIMALS["dog"].form == "beast"
+    for u, v in ((-0.3, 0.9), (-0.1, 0.95), (-0.45, 0.88)):  # the wing, above the back
+        assert _at(dragon, u, v) and not _at(dog, u, v)
+    assert _at(dragon, -0.95, 0.38) and not _at(dog, -0.95, 0.38)  # the spade tip
+    hx = 0.64
+    assert _at(dragon, hx - 0.18, 0.955)  # a horn swept back
+    kf = AnimaticKeyframe().render(spec((DRAGON, RAVI)))
+    body = regions(kf, "body")["dragon"]
+    assert body.w > 1.6 * body.h  # long, tail and all
+
+
+def test_a_unicorn_is_a_horse_with_a_horn():
+    unicorn, horse = _mask("unicorn"), _mask("horse")
+    assert ANIMALS["unicorn"].form == "beast"
+    hx = 0.55
+    assert _at(unicorn, hx + 0.25, 1.08) and not _at(horse, hx + 0.25, 1.08)
+    assert (unicorn & ~horse).sum() < 0.08 * horse.sum()  # the horn is all that is added
+    kf = AnimaticKeyframe().render(spec((UNICORN, RAVI)))
+    body, face = regions(kf, "body")["unicorn"], regions(kf, "face")["unicorn"]
+    assert body.y < face.y - 0.1 * body.h  # the horn reaches above the head
+
+
+def test_fairy_tale_creatures_are_drawn_in_their_colours():
+    day = View("day", "clear", False)
+    hue, sat = _hue_sat(figure_color(DRAGON, day))
+    assert 0.25 < hue < 0.45 and sat > 0.3  # green
+    plain = CharacterRef(id="d", name="the dragon", descriptors=("dragon",), seed=1)
+    assert 0.25 < _hue_sat(figure_color(plain, day))[0] < 0.45  # green by default
+    red = CharacterRef(id="d", name="the dragon", descriptors=("red dragon",), seed=1)
+    hue = _hue_sat(figure_color(red, day))[0]
+    assert hue < 0.06 or hue > 0.94  # the colour word wins
+    assert _hue_sat(figure_color(UNICORN, day))[1] < 0.2  # white: a muted tone
+
+
+def test_farm_animals_are_not_drawn_as_dogs():
+    """The cow read as a dog: it has horns, a heavier body and patches; a sheep is woolly, a
+    hen has a comb."""
+    cow, dog = _mask("cow"), _mask("dog")
+    hx = 0.55
+    assert _at(cow, hx - 0.14, 0.96) and _at(cow, hx + 0.09, 0.96)  # two horns
+    assert cow.sum() > 1.1 * dog.sum()  # heavier
+    sheep = _mask("sheep")
+    assert _at(sheep, -0.35, 0.73) and not _at(dog, -0.35, 0.73)  # the fleece's bumps
+    hen, crow = _mask("hen"), _mask("crow")
+    assert _at(hen, 0.2, 0.74 + 0.17 + 0.05) and not _at(crow, 0.2, 0.74 + 0.17 + 0.05)
+    # the cow's patches: a second tone inside its body, apart from the first
+    kf = AnimaticKeyframe().render(
+        spec((CharacterRef(id="cow", name="Daisy", descriptors=("cow",), seed=1), RAVI))
+    )
+    body = regions(kf, "body")["cow"]
+    crop = kf.image[body.y : body.y + body.h, body.x : body.x + body.w].reshape(-1, 3)
+    colours = {tuple(c) for c in crop}
+    fill = figure_color(
+        CharacterRef(id="cow", name="Daisy", descriptors=("cow",), seed=1),
+        View("day", "clear", False),
+    )
+    assert fill in colours and patch_color(fill) in colours
+    assert abs(sum(patch_color(fill)) - sum(fill)) > 150

@@ -164,6 +164,7 @@ def test_figure_stands_apart_from_a_night_backdrop_without_a_rim():
         "under the sea at night",
         "the great pyramid",  # sand and sunlit stone
         "the railway station at night",  # a train with lit windows behind the figures
+        "the sleeper cabin of the night train",  # seats, dark windows with passing lights
     ],
 )
 @pytest.mark.parametrize("who", [0, 1])

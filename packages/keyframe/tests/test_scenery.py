@@ -740,6 +740,11 @@ def test_inside_the_tent_is_sloping_canvas_without_a_window_or_ceiling_lamp():
         ("the beach", "They swam in the sea.", "earth"),
         ("the harbour", "They sailed on the sea.", "earth"),
         ("the pool", "She dived into the pile of leaves.", "earth"),
+        # a bare "coral" is a colour or a necklace's, unless the sea is said too
+        ("the party", "She wore a coral necklace.", "earth"),
+        ("the ballroom", "Her coral-coloured dress swirled.", "earth"),
+        ("the lagoon", "Coral and bright fish were everywhere.", "underwater"),
+        ("the bay", "Fish hid among the corals.", "underwater"),
     ],
 )
 def test_under_the_water_is_its_own_world(setting, prompt, world):
@@ -800,6 +805,12 @@ def test_the_moon_rose_draws_the_same_picture_as_the_moon_shone():
         ("At dawn the rooster crows.", ()),
         ("A sheep stood alone.", ()),
         ("The cow jumped over the moon.", ()),  # one animal: not a herd
+        # a plural animal word as a verb after a noun phrase: no herd
+        ("The tree bears fruit.", ()),
+        ("The old apple tree bears sweet fruit every year.", ()),
+        ("The brown bears caught fish.", ("bear", "fish")),
+        ("The polar bears swam.", ("bear",)),
+        ("Bears and wolves lived in the woods.", ("bear", "wolf")),
     ],
 )
 def test_plural_animals_are_a_herd(prompt, herd):
@@ -854,3 +865,72 @@ def test_newer_places_at_extreme_sizes_and_deterministic(size, attrs):
     assert img.shape == (size[1], size[0], 3)
     if size == (33, 17):
         assert np.array_equal(img, render(width=size[0], height=size[1], **attrs))
+
+
+@pytest.mark.parametrize(
+    ("setting", "prompt", "objects", "kind"),
+    [
+        # the night train's cabin: a train inside, not a house room
+        ("cabin, night", "As the train crossed the mountains, Marco watched.", ("train",), "train"),
+        ("cabin, night", "Marco watched the peaks.", ("train",), "train"),
+        ("the sleeper cabin", "They boarded the night train.", (), "train"),
+        ("cabin", "The ship rolled on the waves.", (), "ship"),  # a room with a porthole
+        ("a log cabin in the woods", "They lit the stove.", (), ""),
+        ("cabin, night", "Their cabin had two narrow beds and a tiny window.", ("bed",), ""),
+    ],
+)
+def test_a_cabin_on_a_train_or_a_ship_is_its_inside(setting, prompt, objects, kind):
+    v = interpret(
+        spec(
+            setting=setting, prompt=f"{setting}, {prompt}", objects=objects, indoor_outdoor="indoor"
+        )
+    )
+    assert v.indoor and v.kind == kind
+
+
+def test_a_ships_cabin_has_a_round_window_onto_the_sea():
+    cabin = dict(setting="cabin", indoor_outdoor="indoor", width=320, height=180)
+    ship = render(prompt="cabin, the ship rolled.", **cabin)
+    room = render(prompt="cabin, the stove was warm.", **cabin)
+    assert not np.array_equal(ship, room)
+    # the porthole: sea blue in a round window, where the room has a square one
+    px, py, r = int(320 * 0.74), int(180 * 0.3), int(180 * 0.13)
+    disc = ship[py - r // 2 : py + r // 2, px - r // 2 : px + r // 2].astype(int)
+    assert (disc[..., 2] > disc[..., 0] + 20).mean() > 0.5
+    corner = ship[py - r + 2, px - r + 2].astype(int)  # outside the circle: the wall
+    assert not corner[2] > corner[0] + 20
+
+
+def _owls(prompt: str, objects=()) -> tuple[np.ndarray, np.ndarray]:
+    """The backdrop with the owls and without, at night, and where they differ."""
+    night = dict(setting="a clearing", time_of_day="night", width=320, height=180)
+    owls = render(prompt=f"a clearing, {prompt}", objects=objects, **night)
+    plain = render(prompt="a clearing, They listened.", objects=objects, **night)
+    return np.abs(owls.astype(int) - plain.astype(int)).sum(axis=2) > 30, owls
+
+
+def test_birds_fly_in_the_sky_when_no_tree_is_drawn():
+    """ "They listened to the owls" drew owls standing on the ground by the campfire."""
+    assert interpret(spec(prompt="They listened to the owls.", **UNKNOWN)).herd == ("owl",)
+    diff, _ = _owls("They listened to the owls.")
+    ys, _ = np.nonzero(diff)
+    assert diff.sum() > 20
+    assert ys.max() < 180 * 0.45  # in the sky, none on the ground
+
+
+def test_birds_sit_in_the_trees_when_trees_are_drawn():
+    diff, _ = _owls("They listened to the owls.", objects=("trees",))
+    ys, _ = np.nonzero(diff)
+    assert diff.sum() > 20
+    assert ys.max() < 180 * 0.62  # up in the trees, none on the ground
+    # on the tree crowns (the trees stand at the sides and a third of the way across), not
+    # in the open sky in the middle
+    assert not diff[:, 150:250].any()
+
+
+def test_a_hen_herd_stays_on_the_ground():
+    v = interpret(spec(prompt="She fed the hens.", **UNKNOWN))
+    assert v.herd == ("hen",)
+    from ttv_keyframe.animals import ANIMALS
+
+    assert not ANIMALS["hen"].flies and ANIMALS["owl"].flies and ANIMALS["crow"].flies

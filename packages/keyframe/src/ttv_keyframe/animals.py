@@ -7,6 +7,11 @@ without a person word, hair or clothes. This module reads that noun from the des
 * ``bird``: an oval body, a round head with a beak, a tail and two thin legs;
 * ``beast``: a long body on four legs, a round head with a snout and two ears, a tail.
 
+Two variants of the beast: a tortoise's ``shell`` (a dome on stubby legs, the head low) and
+a ``dragon`` (a fairy tale's: bat wings raised over its back, a long tail with a spade tip,
+two horns swept back from the head). Features drawn on a body plan (:attr:`Animal.features`):
+a unicorn's horn, a cow's horns and patches and heavier build, a sheep's wool, a hen's comb.
+
 A word list, not a classifier: an animal it does not know (a snake, say) is drawn as a
 person, and the renderer says so in a note. Geometry is in units of the figure's height
 ``H`` (feet to the top of the head or ears), from the feet at ``(cx, feet)``.
@@ -35,11 +40,37 @@ class Animal:
     ears: float = 1.0
     #: a domed shell for a body, on short legs, the head held low (a tortoise, a turtle)
     shell: bool = False
+    #: wings, horns and a long tail on a beast's body (a dragon)
+    wings: bool = False
+    #: what is drawn on the body plan: ``horn`` (one, on the brow: a unicorn), ``horns`` (two
+    #: short ones), ``patches`` (a second tone on the body: :func:`draw_patches`), ``heavy``
+    #: (a deeper body on thicker legs), ``wool`` (a bumpy fleece), ``comb`` (a hen's),
+    #: ``mane`` (a horse's, with a long hanging tail)
+    features: frozenset[str] = frozenset()
 
     @property
     def form(self) -> str:
-        """The body plan drawn: ``bird``, ``beast``, or ``shell`` (a beast under a shell)."""
-        return "shell" if self.shell else self.plan
+        """The body plan drawn: ``bird``, ``beast``, ``shell`` (a beast under a shell) or
+        ``dragon`` (a beast with wings)."""
+        return "shell" if self.shell else "dragon" if self.wings else self.plan
+
+    @property
+    def top(self) -> float:
+        """How high the figure reaches, in units of its height: long ears or a unicorn's
+        horn reach above it."""
+        return max(1.0, self.ears, HORN_TOP if "horn" in self.features else 1.0)
+
+    @property
+    def flies(self) -> bool:
+        """A bird that perches in trees or flies (an owl, a crow), not a farmyard or water
+        bird that walks (a hen, a duck): where a flock of it is drawn."""
+        return self.plan == "bird" and self.name not in _GROUND_BIRDS
+
+
+#: How high a unicorn's horn reaches, in units of the figure's height.
+HORN_TOP = 1.16
+#: Birds that walk the ground or swim: a flock of them stays on the ground.
+_GROUND_BIRDS = frozenset({"duck", "duckling", "goose", "hen", "rooster", "chicken", "peacock"})
 
 
 def _table() -> dict[str, Animal]:
@@ -83,7 +114,7 @@ def _table() -> dict[str, Animal]:
         "donkey": ("beast", 0.8, (130, 125, 120)),
         "deer": ("beast", 0.8, (160, 110, 60)),
         "goat": ("beast", 0.6, (190, 180, 160)),
-        "cow": ("beast", 0.95, (130, 96, 70)),
+        "cow": ("beast", 0.95, (236, 232, 224)),  # white, black patches
         "calf": ("beast", 0.6, (150, 112, 80)),
         "sheep": ("beast", 0.62, (228, 224, 210)),
         "lamb": ("beast", 0.44, (236, 232, 220)),
@@ -101,13 +132,35 @@ def _table() -> dict[str, Animal]:
         "grasshopper": ("beast", 0.22, (90, 150, 50)),
         "spider": ("beast", 0.22, (50, 45, 45)),
         "bee": ("beast", 0.2, (220, 170, 40)),
+        # a fairy tale's
+        "dragon": ("beast", 1.1, (60, 140, 60)),
+        "unicorn": ("beast", 0.95, (240, 240, 236)),
     }
     ears = {"rabbit": 1.3, "hare": 1.3, "donkey": 1.2}
     ears |= dict.fromkeys(["tortoise", "turtle", "frog", "toad", "crocodile", "ant", "bee"], 0.0)
     ears |= dict.fromkeys(["spider", "grasshopper", "elephant", "monkey", "bear", "pig"], 0.0)
     ears |= dict.fromkeys(["piglet", "sheep", "lamb", "cow", "calf"], 0.0)
+    ears["dragon"] = 0.0  # horns instead
     shelled = {"tortoise", "turtle"}
-    return {k: Animal(k, *v, ears=ears.get(k, 1.0), shell=k in shelled) for k, v in rows.items()}
+    features = {
+        "unicorn": {"horn", "mane"},
+        "horse": {"mane"},
+        **{k: {"horns", "patches", "heavy"} for k in ("cow", "calf")},
+        "goat": {"horns"},
+        **{k: {"wool"} for k in ("sheep", "lamb")},
+        **{k: {"comb"} for k in ("hen", "rooster", "chicken")},
+    }
+    return {
+        k: Animal(
+            k,
+            *v,
+            ears=ears.get(k, 1.0),
+            shell=k in shelled,
+            wings=k == "dragon",
+            features=frozenset(features.get(k, ())),
+        )
+        for k, v in rows.items()
+    }
 
 
 ANIMALS: dict[str, Animal] = _table()
@@ -151,11 +204,16 @@ def animal_of(descriptors: tuple[str, ...] | list[str]) -> Animal | None:
 # --------------------------------------------------------------------------- geometry
 
 #: (head centre x from cx, head centre y above the feet, head radius), in units of H
-_HEAD = {"bird": (0.2, 0.74, 0.17), "beast": (0.55, 0.74, 0.2), "shell": (0.56, 0.44, 0.15)}
+_HEAD = {
+    "bird": (0.2, 0.74, 0.17),
+    "beast": (0.55, 0.74, 0.2),
+    "shell": (0.56, 0.44, 0.15),
+    "dragon": (0.64, 0.8, 0.15),
+}
 #: how far the figure reaches either side of cx (beak or snout ahead, tail behind), in H
-_REACH = {"bird": (0.56, 0.56), "beast": (0.96, 0.78), "shell": (0.74, 0.8)}
+_REACH = {"bird": (0.56, 0.56), "beast": (0.96, 0.78), "shell": (0.74, 0.8), "dragon": (1.02, 1.0)}
 #: how far a beak or snout reaches past the head, in H
-_SNOUT = {"bird": 0.17, "beast": 0.2, "shell": 0.03}
+_SNOUT = {"bird": 0.17, "beast": 0.2, "shell": 0.03, "dragon": 0.22}
 
 
 Box4 = tuple[float, float, float, float]
@@ -187,7 +245,8 @@ def face_box(plan: str, facing: int, cx: float, feet: float, height: float) -> B
 def extent(
     plan: str, facing: int, cx: float, feet: float, height: float, ears: float = 1.0
 ) -> Box4:
-    """The whole figure's box (x0, y0, x1, y1): long ears reach above ``height``."""
+    """The whole figure's box (x0, y0, x1, y1): long ears or a horn (``ears``:
+    :attr:`Animal.top`) reach above ``height``."""
     ahead, behind = _REACH[plan]
     top = feet - max(1.0, ears) * height
     if facing > 0:
@@ -214,9 +273,10 @@ def draw(
     dx: float,
     dy: float,
     ears: float = 1.0,
+    features: frozenset[str] = frozenset(),
 ) -> None:
     """The animal's silhouette into a mask (scale ``s``, offset ``dx, dy``); ``plan`` is the
-    animal's :attr:`Animal.form`."""
+    animal's :attr:`Animal.form`, ``features`` its :attr:`Animal.features`."""
     H = height * s
     X, F = cx * s + dx, feet * s + dy
 
@@ -235,6 +295,10 @@ def draw(
         oval(-0.3, 0.16, 0.3, 0.66)  # body
         oval(hx - r, hy - r, hx + r, hy + r)  # head
         poly([(hx + r * 0.7, hy + 0.05), (hx + r + 0.17, hy - 0.02), (hx + r * 0.7, hy - 0.07)])
+        if "comb" in features:  # a hen's comb: three lobes on the crown, a wattle below
+            for u, lift in ((-0.06, 0.0), (0.0, 0.025), (0.06, 0.0)):
+                oval(hx + u - 0.045, hy + r - 0.04 + lift, hx + u + 0.045, hy + r + 0.05 + lift)
+            oval(hx + r * 0.45, hy - r - 0.05, hx + r * 0.45 + 0.06, hy - r + 0.06)
         poly([(-0.2, 0.5), (-0.56, 0.3), (-0.5, 0.22), (-0.16, 0.3)])  # tail
         for u in (-0.06, 0.08):  # legs
             poly([(u - 0.015, 0.2), (u + 0.015, 0.2), (u + 0.015, 0.0), (u - 0.015, 0.0)])
@@ -250,9 +314,19 @@ def draw(
         oval(hx - r, hy - r, hx + r, hy + r)  # head
         poly([(-0.6, 0.4), (-0.78, 0.32), (-0.6, 0.3)])  # tail
         return
-    oval(-0.55, 0.3, 0.5, 0.68)  # body
+    if plan == "dragon":
+        _dragon(poly, oval, hx, hy, r)
+        return
+    heavy = "heavy" in features
+    oval(*((-0.58, 0.26, 0.52, 0.72) if heavy else (-0.55, 0.3, 0.5, 0.68)))  # body
+    if "wool" in features:  # a fleece: bumps along the back and the rump
+        for k in range(7):
+            u = -0.5 + k * 0.15
+            oval(u - 0.085, 0.56, u + 0.085, 0.74)
+        oval(-0.62, 0.36, -0.44, 0.62)
+    leg = 0.06 if heavy else 0.045
     for u in (-0.42, -0.26, 0.24, 0.38):  # legs
-        poly([(u - 0.045, 0.4), (u + 0.045, 0.4), (u + 0.04, 0.0), (u - 0.04, 0.0)])
+        poly([(u - leg, 0.4), (u + leg, 0.4), (u + leg - 0.005, 0.0), (u - leg + 0.005, 0.0)])
     poly([(0.3, 0.6), (hx, hy - 0.1), (hx, hy + 0.12), (0.38, 0.68)])  # neck
     oval(hx - r, hy - r, hx + r, hy + r)  # head
     oval(hx + r * 0.3, hy - 0.11, hx + r + 0.2, hy + 0.03)  # snout
@@ -260,4 +334,61 @@ def draw(
         lean = 0.04 * (ears - 1.0) / 0.3  # long ears lean back
         tip = (hx + u + 0.01 - lean, ears)
         poly([(hx + u - 0.05, hy + r * 0.7), tip, (hx + u + 0.06, hy + r * 0.6)])
+    if "horn" in features:  # a unicorn's, long, from the brow forward and up
+        poly([(hx + 0.07, hy + 0.17), (hx + 0.3, HORN_TOP), (hx + 0.15, hy + 0.12)])
+    if "mane" in features:  # down the back of the neck, and a long tail hanging
+        poly([(hx - 0.14, hy + 0.15), (0.2, 0.74), (0.26, 0.62), (hx - 0.06, hy + 0.04)])
+        poly([(-0.5, 0.62), (-0.7, 0.5), (-0.72, 0.22), (-0.62, 0.26), (-0.5, 0.48)])
+    if "horns" in features:  # two short horns on the crown, curving out
+        poly([(hx - 0.1, hy + 0.15), (hx - 0.17, 0.98), (hx - 0.03, hy + 0.18)])
+        poly([(hx + 0.02, hy + 0.18), (hx + 0.1, 0.98), (hx + 0.09, hy + 0.15)])
     poly([(-0.5, 0.58), (-0.78, 0.5), (-0.76, 0.42), (-0.5, 0.48)])  # tail
+
+
+def _dragon(poly, oval, hx: float, hy: float, r: float) -> None:
+    """A dragon on four short legs: a bat wing raised over its back (scalloped between the
+    finger tips), a tail that sweeps down and back to a spade tip, a long neck, a long
+    snout and two horns swept back."""
+    # the tail: tapering, down and back, then up to a spade
+    line = [(-0.42, 0.5, 0.08), (-0.62, 0.36, 0.055), (-0.8, 0.28, 0.035), (-0.9, 0.34, 0.02)]
+    poly([(u, v + w) for u, v, w in line] + [(u, v - w) for u, v, w in reversed(line)])
+    poly([(-0.86, 0.34), (-1.0, 0.46), (-0.99, 0.3), (-0.92, 0.28)])  # the spade
+    oval(-0.5, 0.26, 0.42, 0.64)  # body
+    for u in (-0.36, -0.2, 0.14, 0.28):  # legs, with a claw ahead
+        poly([(u - 0.055, 0.4), (u + 0.055, 0.4), (u + 0.05, 0.0), (u - 0.05, 0.0)])
+        poly([(u - 0.05, 0.05), (u + 0.1, 0.0), (u - 0.05, 0.0)])
+    poly([(0.2, 0.46), (hx - 0.06, hy - 0.12), (hx + 0.02, hy + 0.06), (0.34, 0.64)])  # neck
+    oval(hx - r, hy - r, hx + r, hy + r)  # head
+    oval(hx + r * 0.2, hy - 0.1, hx + r + 0.22, hy + 0.02)  # snout
+    poly([(hx - 0.1, hy + 0.1), (hx - 0.26, 0.98), (hx - 0.03, hy + 0.14)])  # horns
+    poly([(hx - 0.02, hy + 0.14), (hx - 0.1, 1.0), (hx + 0.05, hy + 0.13)])
+    # the wing: from the shoulder up to the wrist, out to the finger tips, scalloped back
+    poly(
+        [
+            (0.12, 0.58), (0.0, 0.86), (-0.06, 1.0), (-0.34, 0.98), (-0.64, 0.92), (-0.44, 0.82),
+            (-0.56, 0.66), (-0.34, 0.68), (-0.3, 0.56), (-0.1, 0.5),
+        ]
+    )  # fmt: skip
+
+
+def draw_patches(
+    canvas: ImageDraw.ImageDraw,
+    plan: str,
+    facing: int,
+    cx: float,
+    feet: float,
+    height: float,
+    s: int,
+    dx: float,
+    dy: float,
+    features: frozenset[str] = frozenset(),
+) -> None:
+    """A patched coat's patches (a cow's), into a mask: ovals inside the beast's body, to be
+    laid over the silhouette in a second tone. Nothing for an animal without patches."""
+    if plan != "beast" or "patches" not in features:
+        return
+    H = height * s
+    X, F = cx * s + dx, feet * s + dy
+    for u0, v0, u1, v1 in ((-0.42, 0.4, -0.16, 0.62), (0.02, 0.34, 0.26, 0.54)):
+        xs = sorted((X + facing * u0 * H, X + facing * u1 * H))
+        canvas.ellipse((xs[0], F - v1 * H, xs[1], F - v0 * H), fill=255)

@@ -112,7 +112,7 @@ class Figure:
         """The whole figure (arms out, or beak or snout to tail): its body region."""
         if self.animal:
             a = self.animal
-            return animals.extent(a.form, self.facing, self.cx, self.feet, self.height, a.ears)
+            return animals.extent(a.form, self.facing, self.cx, self.feet, self.height, a.top)
         half = self.height * BODY_HALF_WIDTH
         return self.cx - half, self.head_cy - self.head_r, self.cx + half, self.feet
 
@@ -326,6 +326,8 @@ class AnimaticKeyframe(KeyframeRenderer):
             ox, oy = x0 - x0 % s, y0 - y0 % s
             pw, ph = (x1 - ox) // s + 1, (y1 - oy) // s + 1
             shapes = [(_silhouette, fig.color)] + ([(_hair, fig.hair)] if fig.hair else [])
+            if fig.animal is not None and "patches" in fig.animal.features:
+                shapes.append((_patches, patch_color(fig.color)))
             for shape, color in shapes:  # the body, then the hair over its head
                 mask = Image.new("L", (pw * s, ph * s), 0)
                 shape(ImageDraw.Draw(mask), fig, s, -ox, -oy)
@@ -472,7 +474,9 @@ def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: f
     animal's body plan instead (:func:`ttv_keyframe.animals.draw`)."""
     if fig.animal is not None:
         a = fig.animal
-        animals.draw(draw, a.form, fig.facing, fig.cx, fig.feet, fig.height, s, dx, dy, a.ears)
+        animals.draw(
+            draw, a.form, fig.facing, fig.cx, fig.feet, fig.height, s, dx, dy, a.ears, a.features
+        )
         return
     hh = fig.height * s
     r = fig.head_r * s
@@ -513,6 +517,23 @@ def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: f
             ],
             fill=255,
         )
+
+
+def _patches(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """A patched animal's patches (a cow's), inside its body."""
+    a = fig.animal
+    assert a is not None
+    animals.draw_patches(
+        draw, a.form, fig.facing, fig.cx, fig.feet, fig.height, s, dx, dy, a.features
+    )
+
+
+def patch_color(color: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The second tone of a patched coat: lighter patches on a dark figure (the daylight and
+    dim tones), dark patches on a light one (the lifted tone at night)."""
+    c = np.asarray(color, np.float32)
+    out = c + (255.0 - c) * 0.55 if float(c @ _LUMA) < 100 else c * 0.35
+    return tuple(int(v) for v in np.clip(np.rint(out), 0, 255))  # type: ignore[return-value]
 
 
 def _hair(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:

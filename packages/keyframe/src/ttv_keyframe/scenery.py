@@ -229,8 +229,14 @@ _WORLD_PHRASES = {
     r"|\b(?:under|beneath|below) the (?:water|waters|sea|ocean|waves|surface)\b"
     r"|\b(?:swam|swims|swim|swimming|sank|sinks|dived|dove) (?:down|to the bottom)\b"
     r"|\bsea ?(?:bed|floor)\b|\bocean floor\b|\bbottom of the (?:sea|ocean|lake)\b"
-    r"|\bcoral\b|\bscuba\b|\bsnorkel",
+    r"|\bcoral ?reefs?\b|\bcorals\b|\bscuba\b|\bsnorkel",
 }
+#: A bare "coral" is a colour or a necklace's ("a coral dress") unless the shot also says
+#: one of these: then it is the sea's, under water.
+_CORAL = re.compile(r"\bcoral\b")
+_CORAL_SEA = _wordset(
+    "sea seas ocean water waters fish fishes reef reefs lagoon diver divers dived diving snorkel"
+)
 _WORLD_RES = {k: re.compile(v) for k, v in _WORLD_PHRASES.items()}
 #: A setting is a place's name: one that *is* the Moon or space ("moon", "the Moon", "outer
 #: space") puts the shot there, where the same word in a sentence may not.
@@ -253,7 +259,13 @@ _KIND_WORDS = {
     "tent": "tent tents",  # a place only after "in"/"inside" ("pitched their tent" is not)
 }
 _WORD_KIND = {w: kind for kind, words in _KIND_WORDS.items() for w in words.split()}
-KINDS = ("", *_KIND_WORDS)
+#: "ship": a ship's cabin, a room with a porthole onto the sea (no word of its own: a
+#: "cabin" where the shot names a ship, :data:`_CABIN_WORDS`)
+KINDS = ("", *_KIND_WORDS, "ship")
+#: A cabin is a room (a log cabin) unless the shot names a train (a sleeper's cabin: the
+#: train kind) or a ship (a ship's cabin: the ship kind), in its words, setting or objects.
+_CABIN_WORDS = _wordset("cabin cabins")
+_SHIP_WORDS = _wordset("ship ships boat boats ferry ferries liner steamer yacht voyage deck")
 #: A vehicle word before one of these is a place outside it ("the bus stop").
 _NOT_IN_VEHICLE = _wordset(
     "stop stops station stations park parking track tracks platform platforms lane lanes"
@@ -323,6 +335,9 @@ def _world(setting: str, text: str, full: str = "") -> str:
             if _WORLD_RES[world].search(words):
                 return world
     if _WORLD_RES["underwater"].search(full.lower()):
+        return "underwater"
+    said = f"{full} {text} {setting}".lower()
+    if _CORAL.search(said) and _CORAL_SEA.intersection(_words(said)):
         return "underwater"
     return next((w for w, r in _SETTING_WORLD.items() if r.search(setting.lower())), "earth")
 
@@ -435,6 +450,12 @@ def interpret(spec) -> View:
             break
         if hit:
             break
+    if hit in _CABIN_WORDS and not kind:  # a sleeper's or a ship's cabin, not a log cabin
+        said = {*setting, *_words(_scene_text(spec)), *(w for o in objects for w in _words(o))}
+        if any(_WORD_KIND.get(w) == "train" for w in said):
+            kind = "train"
+        elif _SHIP_WORDS.intersection(said):
+            kind = "ship"
     if inout not in ("indoor", "outdoor"):
         inout = "outdoor" if hit is None or (hit in _OUTDOOR_WORDS and not kind) else "indoor"
         inferred.append("indoor_outdoor")
@@ -533,6 +554,35 @@ _IRREGULAR = {
 #: "he ducks"): word lists.
 _SINGULAR = _wordset("a an one each every this that")
 _PRONOUN_SUBJECTS = _wordset("he she it who which that")
+#: Animal plurals that are also verbs ("the tree bears fruit", "she ducks", "it dogs him"),
+#: and the words after which such a word starts a noun phrase, not a verb ("the brown bears",
+#: "three bears"), or ends one ("bears and wolves", "bears ate"): word lists.
+_VERB_PLURALS = _wordset("bears ducks dogs cows crows rats foxes parrots monkeys squirrels hounds")
+_ADJECTIVES = _wordset(
+    """two three four five six seven many few some several little big small great old young
+    wild brown black white grey gray polar teddy baby mother father hungry sleepy angry
+    friendly fierce giant tiny huge other"""
+)
+_JOINING = _wordset("while when as then because if so though after before until")
+_NOT_AN_OBJECT = _wordset(
+    """and or but in on at with of to from for by into onto near under over were are was is
+    had have ate sat ran came went slept lay stood lived looked walked"""
+)
+
+
+def _verb_after_subject(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` follows a noun phrase subject ("the tree") and comes before its
+    object ("fruit", "a basket"): a verb, not a plural noun."""
+    start = next((j for j in range(i - 2, max(-1, i - 5), -1) if words[j] in _DETERMINERS), None)
+    if start is None or words[i - 1] in _ADJECTIVES:
+        return False
+    phrase = words[start + 1 : i]  # "tree", "old apple tree": no verb or joining word in it
+    if any(w in _NOT_AN_OBJECT or w in _JOINING or w.endswith("ed") for w in phrase):
+        return False
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    return bool(nxt) and nxt not in _NOT_AN_OBJECT and not nxt.endswith(("ed", "ing"))
+
+
 #: At most this many kinds of animal are drawn, each 2-4 times.
 MAX_HERDS = 2
 
@@ -557,6 +607,8 @@ def _herd(words: list[str], spec) -> tuple[str, ...]:
             continue
         if prev in _PRONOUN_SUBJECTS or prev in ANIMALS or prev in _IRREGULAR:
             continue  # "it bears", "the rooster crows"
+        if w in _VERB_PLURALS and _verb_after_subject(words, i):
+            continue  # "the tree bears fruit"
         if w in ("sheep", "deer", "fish") and prev in _SINGULAR:
             continue
         if name != "fish" and name not in ANIMALS:
@@ -684,6 +736,8 @@ class Painter:
         self.aboard = False  # the characters are on the boat: draw its hull in front of them
         self.keep_clear: tuple[tuple[float, float], ...] = ()  # the figures' spans (fractions)
         self.taken: list[tuple[float, float]] = []  # spans of houses and tents (fractions)
+        #: where a bird may sit: the tops of the trees' crowns (x, y, the tree's size)
+        self.perches: list[tuple[float, float, float]] = []
         self.stands = 0.0  # the lowest base row of an upright object (house, tree, lighthouse)
         self.front: Image.Image | None = None  # RGBA layer drawn over the figures
 
@@ -1302,7 +1356,10 @@ class Painter:
         self.d.polygon([(cx - size * 0.05, ground), (cx - size * 0.03 + lean * 0.5, ground - size * 0.5),
                         (cx + size * 0.03 + lean * 0.5, ground - size * 0.5), (cx + size * 0.05, ground)],
                        fill=trunk)  # fmt: skip
-        if v.snow_cover or "mountain" in v.shapes:  # a pine
+        top = cx + lean * 2.0
+        if v.snow_cover or "mountain" in v.shapes:  # a pine: its top, the lowest tier's ends
+            self.perches += [(top, ground - size * 1.15, size), (cx - size * 0.24 + lean,
+                             ground - size * 0.28, size), (cx + size * 0.24 + lean, ground - size * 0.28, size)]  # fmt: skip
             green = self.lit((46, 96, 62))
             for k in range(3):
                 y = ground - size * (0.25 + 0.25 * k)
@@ -1315,6 +1372,9 @@ class Painter:
                     self.d.polygon([(cx - hw * 0.45 + lean, y - size * 0.22), (cx + lean, y - size * 0.4),
                                     (cx + hw * 0.45 + lean, y - size * 0.22)], fill=self.lit((245, 247, 252)))  # fmt: skip
             return
+        self.perches += [(cx + lean * 2.1, ground - size * 1.1, size),  # the crown's top
+                         (cx - size * 0.2 + lean * 1.75, ground - size * 0.76, size),
+                         (cx + size * 0.2 + lean * 1.76, ground - size * 0.77, size)]  # fmt: skip
         green = np.array((70, 128, 58), np.float32)
         if v.weather == "fog":
             green = _mix(green, (150, 150, 150), 0.3)
@@ -1526,6 +1586,15 @@ class Painter:
             if name == "fish":
                 continue  # drawn only under water
             rng = np.random.default_rng([int(self.lay.integers(1 << 30)), row])
+            flyer = name == "bird" or zoo.ANIMALS[name].flies
+            if flyer and self.perches and not self.v.indoor:  # sitting in the trees
+                self.perched(zoo.ANIMALS[name], rng, mask, md)
+                row += 1
+                continue
+            if flyer and name != "bird" and not self.v.indoor:  # owls, crows: in the sky
+                self.flock(zoo.ANIMALS[name], rng, x0, w, hz)
+                row += 1
+                continue
             if name == "bird":  # a flock in the sky: wings as shallow arcs
                 col = (*self.lit((50, 50, 60)), 230)
                 for _ in range(int(rng.integers(3, 6))):
@@ -1554,26 +1623,57 @@ class Painter:
                 if any(abs(spot - p) < half * 2.05 for p in placed):
                     continue
                 placed.append(float(spot))
+            drawn = []
             for spot in placed:
                 facing = 1 if rng.random() < 0.5 else -1
                 jitter = float(rng.uniform(-0.03, 0.03)) * h
-                zoo.draw(
-                    md,
-                    animal.form,
-                    facing,
-                    x0 + w * spot,
-                    feet + jitter,
-                    height,
-                    1,
-                    0,
-                    0,
-                    animal.ears,
-                )
+                where = (facing, x0 + w * spot, feet + jitter, height)
+                zoo.draw(md, animal.form, *where, 1, 0, 0, animal.ears, animal.features)
+                drawn.append(where)
             # lifted a little in the dark (as a figure is), so that the herd stays readable
             lift = min(2.2, 0.7 / max(float(self.light @ _LUMA), 0.1))
             self.img.paste(self.lit(color, max(1.0, lift)), (0, 0, self.W, self.H), mask)
             mask.paste(0, (0, 0, self.W, self.H))
+            if "patches" in animal.features:  # a cow's: dark patches on a light coat
+                for where in drawn:
+                    zoo.draw_patches(md, animal.form, *where, 1, 0, 0, animal.features)
+                patch = (40, 36, 34) if sum(color) > 384 else (230, 226, 216)
+                self.img.paste(self.lit(patch, max(1.0, lift)), (0, 0, self.W, self.H), mask)
+                mask.paste(0, (0, 0, self.W, self.H))
             row += 1
+
+    def _bird_color(self, animal) -> RGB:
+        """A bird's colour at the scene's light: dark against a lit sky, lifted to a pale
+        tone in the dark (owls at night), as a figure is."""
+        lift = min(2.2, 0.7 / max(float(self.light @ _LUMA), 0.1))
+        rgb = np.asarray(self.lit(animal.rgb or (150, 130, 110), max(1.0, lift)), np.float32)
+        if ambient(self.v) < 0.55:
+            rgb = rgb * (150.0 / max(float(rgb @ _LUMA), 1.0))
+        return _rgb(rgb)
+
+    def perched(self, animal, rng, mask, md) -> None:
+        """Two to four birds sitting on the tops of the trees' crowns, facing either way."""
+        from . import animals as zoo
+
+        spots = rng.permutation(len(self.perches))[: int(rng.integers(2, 5))]
+        for k in spots:
+            x, y, size = self.perches[int(k)]
+            facing = 1 if rng.random() < 0.5 else -1
+            height = size * 0.24 * min(1.0, animal.size / 0.4)
+            zoo.draw(md, "bird", facing, x, y + height * 0.05, height, 1, 0, 0)
+        self.img.paste(self._bird_color(animal), (0, 0, self.W, self.H), mask)
+        mask.paste(0, (0, 0, self.W, self.H))
+
+    def flock(self, animal, rng, x0, w, hz) -> None:
+        """Birds of a kind flying in the sky, wings as arcs, in the bird's colour: dark
+        against a lit sky, lifted to a pale tone against a dark one (owls at night)."""
+        col = (*self._bird_color(animal), 235)
+        for _ in range(int(rng.integers(3, 6))):
+            bx, by = x0 + w * rng.uniform(0.1, 0.9), hz * rng.uniform(0.2, 0.6)
+            r = self.u * rng.uniform(2.0, 3.0)
+            self.d.line([(bx - r, by - r * 0.45), (bx - r * 0.4, by - r * 0.1), (bx, by),
+                         (bx + r * 0.4, by - r * 0.1), (bx + r, by - r * 0.45)],
+                        fill=col, width=max(1, int(self.u * 0.6)))  # fmt: skip
 
     def tent_inside(self) -> None:
         """Inside a ridge tent: two sloping canvas walls meeting at the ridge pole, the far
@@ -2197,6 +2297,12 @@ class Painter:
                 # passing by: the outside smeared along the road
                 pane = pane.resize((max(1, W // 10), y1 - y0), Image.Resampling.BILINEAR)
                 self.img.paste(pane.resize((W, y1 - y0), Image.Resampling.BILINEAR), (0, y0))
+                if v.kind == "train" and v.time == "night":  # lights passing in the dark
+                    for _ in range(4):
+                        lx = W * self.lay.uniform(0.0, 0.9)
+                        ly = y0 + (y1 - y0) * self.lay.uniform(0.45, 0.85)
+                        self.d.line([(lx, ly), (lx + W * self.lay.uniform(0.04, 0.12), ly)],
+                                    fill=(255, 214, 140), width=max(1, int(u * 0.5)))  # fmt: skip
             panes = 2 if v.kind == "car" else 3
             fw = max(1, int(u * 1.4))
             self.rect((0, y0 - fw, W, y0 + fw), fill=dark)
@@ -2273,6 +2379,9 @@ class Painter:
         outside = View(
             v.time, v.weather, False, self._outside_shapes(), v.inferred, winter=v.winter
         )
+        if v.kind == "ship":  # a ship's cabin: a porthole onto the sea
+            self.porthole(W * 0.74, H * 0.3, H * 0.13, outside, outdoor_light)
+            panes = []
         for box in panes:
             bx0, by0, bx1, by1 = (round(c) for c in box)
             if bx1 - bx0 < 2 or by1 - by0 < 2:
@@ -2339,6 +2448,25 @@ class Painter:
             )
             self.lantern(lx, H * 0.24, H * 0.09)
             self.glow(lx, H * 0.3, H * 0.45, WARM_LIGHT, 0.38)
+
+    def porthole(self, cx, cy, r, outside: View, light) -> None:
+        """A ship's round window: the sea outside, in a thick brass ring."""
+        room = room_light(self.v)
+        r = max(1, round(r))
+        cx, cy = round(cx), round(cy)
+        if r >= 2:
+            sea = View(outside.time, outside.weather, False, outside.shapes | {"sea"},
+                       outside.inferred, winter=outside.winter)  # fmt: skip
+            view = Painter(sea, 2 * r, 2 * r, self.palette, self.lay, self.rng, 2 * r * 0.5)
+            view.light = light
+            view.exterior(0, 0, 2 * r, 2 * r)
+            mask = Image.new("L", (2 * r, 2 * r), 0)
+            ImageDraw.Draw(mask).ellipse((0, 0, 2 * r - 1, 2 * r - 1), fill=255)
+            self.img.paste(view.img, (cx - r, cy - r), mask)
+        ring = max(1, int(self.u * 1.6))
+        brass = np.array((176, 136, 60), np.float32) * max(room, 0.5)
+        self.d.ellipse((cx - r - ring, cy - r - ring, cx + r + ring, cy + r + ring),
+                       outline=_rgb(brass), width=ring)  # fmt: skip
 
     def kitchen(self, x0, x1, floor_y, H) -> None:
         """Cupboards on the wall, a counter with doors, a stove with a kettle on it."""
