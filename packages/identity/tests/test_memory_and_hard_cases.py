@@ -558,7 +558,9 @@ def test_what_something_is_is_no_new_person():
     """ "The dragon is my friend," she said: "the friend" was drawn as a second woman."""
     plan = plan_of("Elena laughed.", '"The dragon is my friend," she said.')
     people = by_name(CorefIdentity().resolve(plan))
-    assert set(people) == {"Elena"} and people["Elena"].shots == (0, 1)
+    assert set(people) == {"Elena", "the dragon"} and people["Elena"].shots == (0, 1)
+    # the speaker is not the dragon she names: "she" went to it, and it became a "she"
+    assert people["the dragon"].pronouns == "they"
     there = by_name(CorefIdentity().resolve(plan_of("There was an old woman who sang.")))
     assert set(there) == {"the old woman"}
 

@@ -280,6 +280,20 @@ FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 _QUOTES = {'"', "“", "”"}
 
 
+def _quoted(toks: list[Token]) -> set[int]:
+    """Positions of the tokens inside quotation marks (each shot starts outside)."""
+    out: set[int] = set()
+    inside, shot = False, -1
+    for t in toks:
+        if t.shot != shot:
+            inside, shot = False, t.shot
+        if t.text in _QUOTES:
+            inside = not inside
+        elif inside:
+            out.add(t.pos)
+    return out
+
+
 def _narrator(toks: list[Token], people: list[Cluster]) -> tuple[Cluster | None, list[int]]:
     """A named first-person narrator ("My name is Sam", "I am Sam") is in every shot where
     "I", "me" or "my" is said outside quotation marks. Returns the narrator and those token
@@ -298,16 +312,9 @@ def _narrator(toks: list[Token], people: list[Cluster]) -> tuple[Cluster | None,
             break
     if who is None:
         return None, []
-    positions: list[int] = []
-    inside, shot = False, -1
-    for t in toks:
-        if t.shot != shot:
-            inside, shot = False, t.shot
-        if t.text in _QUOTES:
-            inside = not inside
-        elif not inside and t.lower in FIRST_PERSON:
-            positions.append(t.pos)
-            who.shots.add(t.shot)
+    quoted = _quoted(toks)
+    positions = [t.pos for t in toks if t.lower in FIRST_PERSON and t.pos not in quoted]
+    who.shots.update(toks[i].shot for i in positions)
     return who, positions
 
 
@@ -1102,6 +1109,7 @@ class CorefIdentity(IdentityResolver):
                 cid += 1
             clause.append(cid)
         self._clause = clause
+        quoted = _quoted(toks)
         sent_mentions: dict[int, list[tuple[int, Cluster]]] = defaultdict(list)
         for c in clusters:
             for m in c.mentions:
@@ -1112,7 +1120,7 @@ class CorefIdentity(IdentityResolver):
             (i, t) for i, t in enumerate(toks) if t.lower in MALE_PRONOUNS | FEMALE_PRONOUNS
         ]
         sentences = sorted({t.sent for t in toks})
-        self._vote(toks, clusters, sent_mentions, pronouns, clause, sentences)
+        self._vote(toks, clusters, sent_mentions, pronouns, clause, sentences, quoted)
         groups, events = self._groups(toks, clusters, group_mentions, sent_mentions)
 
         def compatible(c: Cluster, g: str) -> bool:
@@ -1198,6 +1206,10 @@ class CorefIdentity(IdentityResolver):
             g = "he" if t.lower in MALE_PRONOUNS else "she"
             kind = self._pronoun_kind(toks, i)
             entries = [(pos, c) for pos, c in sent_mentions.get(sent, []) if pos < i]
+            if i not in quoted:
+                # '"The dragon is my friend," she said': the speaker is not someone named in
+                # the words she says
+                entries = [(pos, c) for pos, c in entries if pos not in quoted]
             barred: set[Cluster] = set()  # an object pronoun's own clause subject
             if kind == "object":
                 # not its own clause's subject ("Ravi smiled at her", "Juan paid him"), nor
@@ -1379,6 +1391,7 @@ class CorefIdentity(IdentityResolver):
         pronouns: list[tuple[int, Token]],
         clause: list[int],
         sentences: list[int],
+        quoted: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> None:
         """Decide each identity's pronouns once, from lexical gender and the pronouns whose
         antecedent is unambiguous (one candidate in the nearest sentence that has any, of the
@@ -1411,7 +1424,11 @@ class CorefIdentity(IdentityResolver):
                 # "She called the woodpeckers, and they pecked his nose": the one person
                 # "She" already took in this sentence is not also "his"
                 taken = {k for k, v in claimed[t.sent].items() if v != g}
-                same = [c for pos, c in sent_mentions.get(t.sent, []) if pos < i]
+                same = [
+                    c
+                    for pos, c in sent_mentions.get(t.sent, [])
+                    if pos < i and (i in quoted or pos not in quoted)
+                ]
                 if kind == "object":
                     pronoun_subject = any(
                         toks[j].lower in SUBJECT_PRONOUNS and clause[j] == clause[i]
