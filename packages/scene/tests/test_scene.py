@@ -352,3 +352,17 @@ def test_on_a_bus_or_a_space_station_is_inside_it(builder):
         "outdoor",
     ]
     assert book.shots[0].location_id == "international-space-station"
+
+
+def test_a_cabin_after_a_train_is_the_train_cabin(builder):
+    """ "boarded the night train ... Their cabin had two narrow beds": drawn as a house room,
+    since neither the cabin's shot nor its label said train."""
+    plan = plan_of(
+        "Lucia and Marco boarded the night train at the busy station.",
+        "Their cabin had two narrow beds and a tiny window.",
+        "Lucia told him stories.",
+    )
+    book = builder.build(plan, Cast())
+    assert [c.setting.split(",")[0] for c in book.shots[1:]] == ["train cabin", "train cabin"]
+    hut = builder.build(plan_of("They slept in a log cabin in the woods."), Cast())
+    assert "train" not in hut.shots[0].setting.lower()

@@ -49,6 +49,8 @@ from .lexicon import BUILDINGS
 from .store import LocationStore, StoredLocation
 from .words import COLOURS, PLACES, TIME_LIGHT
 
+#: Vehicles with cabins: a cabin after one of them is named is that vehicle's cabin.
+_CABIN_VEHICLES = ("train", "ship", "boat", "plane", "spaceship")
 #: Things only ever inside (a word list): beside one, a bare building setting is its inside.
 INDOOR_THINGS = frozenset(
     {"stove", "fireplace", "oven", "bed", "sofa", "couch", "cupboard", "shelf", "rug", "carpet",
@@ -307,7 +309,18 @@ class GraphScene(SceneBuilder):
         # orbit." then "Armstrong climbed down the ladder": Armstrong is on the Moon)
         where: dict[str, str] = {}
         known: dict[str, _Place] = {}
+        vehicle: str | None = None  # the last vehicle the narration named
         for shot, info in zip(plan.shots, infos, strict=True):
+            words = {w.lower() for w in _TOKEN.findall(shot.narration)}
+            vehicle = next((v for v in _CABIN_VEHICLES if v in words), vehicle)
+            if (
+                info.place is not None
+                and info.place.key in {"cabin", "compartment"}
+                and vehicle is not None
+                and vehicle not in info.place.name
+            ):
+                # "boarded the night train ... Their cabin had two beds": the train's cabin
+                info.place = _Place(info.place.key, f"{vehicle} {info.place.name}")
             who = [c.id for c in cast.in_shot(shot.index)] if cast is not None else []
             if info.place is None and not (info.setting and info.setting.strip()) and who:
                 last = {where.get(c) for c in who}
