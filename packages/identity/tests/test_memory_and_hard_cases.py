@@ -582,3 +582,17 @@ def test_a_named_narrator_is_in_every_shot_that_says_i():
     assert people["Grandmother"].shots == (1, 3)
     old = by_name(CorefIdentity().resolve(plan_of("Ravi, who was seventy years old, sang.")))
     assert old["Ravi"].descriptors[0] == "elderly man"
+
+
+def test_everyone_is_the_people_seen_so_far():
+    """ "Everyone sat down at the table" was an empty kitchen."""
+    plan = plan_of(
+        '"Who wants pancakes?" asked Dad.',
+        "Mia and her little brother Leo ran into the kitchen.",
+        "Mum cracked three eggs into a bowl.",
+        "Soon everyone sat down at the table.",
+        '"Everyone loves pancakes," said Leo.',
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert {n for n, c in people.items() if 3 in c.shots} == {"Dad", "Mia", "Leo", "Mum"}
+    assert {n for n, c in people.items() if 4 in c.shots} == {"Leo"}  # inside quotes: words

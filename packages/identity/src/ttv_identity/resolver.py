@@ -280,6 +280,23 @@ FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 _QUOTES = {'"', "“", "”"}
 
 
+#: Words for all the people of the story so far, and how many of them a shot shows at most.
+EVERYONE = {"everyone", "everybody"}
+EVERYONE_AT_MOST = 4
+
+
+def _everyone(toks: list[Token], people: list[Cluster]) -> None:
+    """ "Everyone sat down at the table": the people seen so far (the most recent
+    ``EVERYONE_AT_MOST``) are in that shot (the family's kitchen was empty)."""
+    quoted = _quoted(toks)
+    shots = sorted({t.shot for t in toks if t.lower in EVERYONE and t.pos not in quoted})
+    for shot in shots:
+        seen = [(max(s for s in c.shots if s < shot), c) for c in people
+                if any(s < shot for s in c.shots)]  # fmt: skip
+        for _last, c in sorted(seen, key=lambda sc: -sc[0])[:EVERYONE_AT_MOST]:
+            c.shots.add(shot)
+
+
 def _quoted(toks: list[Token]) -> set[int]:
     """Positions of the tokens inside quotation marks (each shot starts outside)."""
     out: set[int] = set()
@@ -1589,6 +1606,7 @@ class CorefIdentity(IdentityResolver):
         people = _merge_kin_names(people, assigned, groups)
         narrator, narrated = _narrator(toks, people)
         _ages(toks, people, assigned, narrator, narrated)
+        _everyone(toks, people)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
