@@ -365,6 +365,31 @@ def _ages(
             by_id[next(iter(who))].years = years
 
 
+def _absorb(keep: Cluster, other: Cluster, merged: dict[int, Cluster]) -> None:
+    """Fold ``other``'s mentions and shots into ``keep`` and note it in ``merged``."""
+    keep.mentions = sorted(keep.mentions + other.mentions, key=lambda m: m.start)
+    keep.shots |= other.shots
+    merged[id(other)] = keep
+
+
+def _repoint(
+    people: list[Cluster],
+    assigned: list[tuple[int, Cluster]],
+    groups: list[Group],
+    merged: dict[int, Cluster],
+) -> list[Cluster]:
+    """The people without the ones folded into others; pronouns and groups that pointed at
+    a folded person point at the one it joined."""
+    if not merged:
+        return people
+    for k, (i, c) in enumerate(assigned):
+        if id(c) in merged:
+            assigned[k] = (i, merged[id(c)])
+    for g in groups:
+        g.members = tuple(dict.fromkeys(merged.get(id(c), c) for c in g.members))
+    return [c for c in people if id(c) not in merged]
+
+
 def _merge_kin_names(
     people: list[Cluster], assigned: list[tuple[int, Cluster]], groups: list[Group]
 ) -> list[Cluster]:
@@ -385,18 +410,8 @@ def _merge_kin_names(
             and any(KIN_NAMES.get(m.key, m.key) == kin for m in b.roles())
         ]
         if len(others) == 1:
-            b = others[0]
-            a.mentions = sorted(a.mentions + b.mentions, key=lambda m: m.start)
-            a.shots |= b.shots
-            merged[id(b)] = a
-    if not merged:
-        return people
-    for k, (i, c) in enumerate(assigned):
-        if id(c) in merged:
-            assigned[k] = (i, merged[id(c)])
-    for g in groups:
-        g.members = tuple(dict.fromkeys(merged.get(id(c), c) for c in g.members))
-    return [c for c in people if id(c) not in merged]
+            _absorb(a, others[0], merged)
+    return _repoint(people, assigned, groups, merged)
 
 
 def _merge_kin(
@@ -435,17 +450,8 @@ def _merge_kin(
                     targets.add(id(y))
                     target = y
         if len(targets) == 1:
-            target.mentions = sorted(target.mentions + r.mentions, key=lambda m: m.start)
-            target.shots |= r.shots
-            merged[id(r)] = target
-    if not merged:
-        return people
-    for k, (i, c) in enumerate(assigned):
-        if id(c) in merged:
-            assigned[k] = (i, merged[id(c)])
-    for g in groups:
-        g.members = tuple(dict.fromkeys(merged.get(id(c), c) for c in g.members))
-    return [c for c in people if id(c) not in merged]
+            _absorb(target, r, merged)
+    return _repoint(people, assigned, groups, merged)
 
 
 #: The counts a definite plural may give its people ("the three friends").

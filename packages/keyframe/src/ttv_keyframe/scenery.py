@@ -1596,13 +1596,7 @@ class Painter:
                 row += 1
                 continue
             if name == "bird":  # a flock in the sky: wings as shallow arcs
-                col = (*self.lit((50, 50, 60)), 230)
-                for _ in range(int(rng.integers(3, 6))):
-                    bx, by = x0 + w * rng.uniform(0.1, 0.9), hz * rng.uniform(0.2, 0.6)
-                    r = self.u * rng.uniform(1.2, 2.0)
-                    self.d.line([(bx - r, by - r * 0.45), (bx - r * 0.4, by - r * 0.1), (bx, by),
-                                 (bx + r * 0.4, by - r * 0.1), (bx + r, by - r * 0.45)],
-                                fill=col, width=max(1, int(self.u * 0.35)))  # fmt: skip
+                self.wings((*self.lit((50, 50, 60)), 230), rng, x0, w, hz, (1.2, 2.0), 0.35)
                 row += 1
                 continue
             animal = zoo.ANIMALS[name]
@@ -1667,13 +1661,17 @@ class Painter:
     def flock(self, animal, rng, x0, w, hz) -> None:
         """Birds of a kind flying in the sky, wings as arcs, in the bird's colour: dark
         against a lit sky, lifted to a pale tone against a dark one (owls at night)."""
-        col = (*self._bird_color(animal), 235)
+        self.wings((*self._bird_color(animal), 235), rng, x0, w, hz, (2.0, 3.0), 0.6)
+
+    def wings(self, col, rng, x0, w, hz, size: tuple[float, float], width: float) -> None:
+        """Three to five birds in flight above the horizon ``hz``: shallow arcs ``size``
+        units across (a range), ``width`` units thick."""
         for _ in range(int(rng.integers(3, 6))):
             bx, by = x0 + w * rng.uniform(0.1, 0.9), hz * rng.uniform(0.2, 0.6)
-            r = self.u * rng.uniform(2.0, 3.0)
+            r = self.u * rng.uniform(*size)
             self.d.line([(bx - r, by - r * 0.45), (bx - r * 0.4, by - r * 0.1), (bx, by),
                          (bx + r * 0.4, by - r * 0.1), (bx + r, by - r * 0.45)],
-                        fill=col, width=max(1, int(self.u * 0.6)))  # fmt: skip
+                        fill=col, width=max(1, int(self.u * width)))  # fmt: skip
 
     def tent_inside(self) -> None:
         """Inside a ridge tent: two sloping canvas walls meeting at the ridge pole, the far
