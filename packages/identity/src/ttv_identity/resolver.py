@@ -277,7 +277,7 @@ _NUMBER_WORDS = {
 } | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
      "ninety": 90}  # fmt: skip
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
-_QUOTES = {'"', "“", "”"}
+_QUOTES = frozenset(_QUOTE_MARKS)
 
 
 #: Words for all the people of the story so far, and how many of them a shot shows at most.
