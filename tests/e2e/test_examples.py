@@ -146,3 +146,19 @@ def test_the_extender_stretches_short_clips_in_a_default_run(tmp_path):
     assert stages["extender"]["implementation"] == "slowmo"
     assert any(n.startswith(("slowed", "held")) for n in stages["extender"]["notes"]), stages
     assert any("short clip" in n for n in stages["motion"]["notes"])
+
+
+def test_a_markdown_lesson_is_narrated_without_its_markup(tmp_path):
+    """examples/lessons/space_station.md: "# Living in Space" was the first caption and a
+    narrated line, "## A day on the station" the fourth."""
+    lesson = ROOT / "examples" / "lessons" / "space_station.md"
+    out = tmp_path / "space.mp4"
+    args = ["--config", str(small_config(tmp_path, "default")), "--runs-root", str(tmp_path / "r")]
+    done = ttv("generate", str(lesson), "-o", str(out), "-q", "--strict", *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = check_video(out, tmp_path / "r")
+    assert report["lesson_title"] == "Living in Space"
+    captions = out.with_suffix(".srt").read_text(encoding="utf-8")
+    assert "Yuki wakes up in a sleeping bag" in captions and "straw." in captions
+    for markup in ("#", "**", "- Yuki", "A day on the station"):
+        assert markup not in captions
