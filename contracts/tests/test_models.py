@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -103,3 +104,16 @@ def test_keyframe_ground_is_a_fraction_of_the_height():
     for bad in (0.0, 1.0, 1.5, -0.1):
         with pytest.raises(ValidationError):
             Keyframe(image=image, ground=bad)
+
+
+def test_slugify_folds_accents_and_keeps_other_scripts_apart():
+    """ "Lucía" was "luc-a" and "Łódź" "d"; every Cyrillic, Greek or Chinese name was "x",
+    so two such characters shared an id until a "-2" told them apart."""
+    from ttv_contracts.v1.models import slugify
+
+    assert slugify("Lucía") == "lucia" and slugify("Łódź") == "lodz"
+    assert slugify("São Paulo") == "sao-paulo" and slugify("Straße") == "strasse"
+    moscow, athens = slugify("Москва"), slugify("Αθήνα")
+    assert moscow != athens and moscow.startswith("u-") and slugify("Москва") == moscow
+    assert re.fullmatch(r"[a-z0-9][a-z0-9_-]*", moscow)
+    assert slugify("") == "x" and slugify("Ravi the Potter") == "ravi-the-potter"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 
@@ -650,7 +651,25 @@ class RunReport(Model):
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+#: Latin letters that Unicode does not decompose into an ASCII letter and a mark.
+_FOLD = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae",
+     "œ": "oe", "þ": "th"}
+)  # fmt: skip
+
+
 def slugify(text: str, *, max_len: int = 40) -> str:
-    """A stable id fragment: lower-case ASCII letters, digits and dashes."""
-    slug = _SLUG.sub("-", text.lower()).strip("-")[:max_len].strip("-")
-    return slug or "x"
+    """A stable id fragment: lower-case ASCII letters, digits and dashes.
+
+    Accented Latin letters fold to their base letter ("Lucía" -> "lucia", "Łódź" -> "lodz";
+    they were dropped: "luc-a", "d"). Text with no letter or digit that folds (Москва,
+    Αθήνα, 北京) gets ``u-`` and a hash of the text, so two such names stay two ids (they
+    were all "x")."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    slug = _SLUG.sub("-", folded).strip("-")[:max_len].strip("-")
+    if slug:
+        return slug
+    if text.strip():
+        return "u-" + hashlib.sha256(text.strip().encode()).hexdigest()[:8]
+    return "x"
