@@ -596,3 +596,18 @@ def test_everyone_is_the_people_seen_so_far():
     people = by_name(CorefIdentity().resolve(plan))
     assert {n for n, c in people.items() if 3 in c.shots} == {"Dad", "Mia", "Leo", "Mum"}
     assert {n for n, c in people.items() if 4 in c.shots} == {"Leo"}  # inside quotes: words
+
+
+def test_someone_who_is_not_there_is_not_in_the_shot():
+    """ "One day River was not there" drew River; "the fox was gone" drew the fox."""
+    plan = plan_of(
+        "River always waited for Hope at the bridge.",
+        "One day River was not there.",
+        "Ana saw a small fox.",
+        "In the morning the fox was gone, but its tracks were in the mud.",
+        "The fox was gone, and Ana looked for it.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["River"].shots == (0,)
+    assert 3 not in people["the small fox"].shots
+    assert 4 in people["Ana"].shots

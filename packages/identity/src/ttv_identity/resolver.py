@@ -297,6 +297,44 @@ def _everyone(toks: list[Token], people: list[Cluster]) -> None:
             c.shots.add(shot)
 
 
+#: What follows a person who is not in the picture: "River was not there", "the fox was
+#: gone" (token sequences; a word list, not a parser).
+ABSENCE = (
+    ("was", "not", "there"),
+    ("wasn't", "there"),
+    ("was", "nowhere"),
+    ("was", "gone"),
+    ("had", "gone"),
+    ("was", "missing"),
+    ("had", "disappeared"),
+    ("disappeared",),
+    ("had", "vanished"),
+    ("vanished",),
+)
+
+
+def _absent(toks: list[Token], people: list[Cluster], assigned: list[tuple[int, Cluster]]) -> None:
+    """A person whose every mention in a shot says they are not there ("One day River was
+    not there", "In the morning the fox was gone") is not drawn in that shot."""
+    words = [t.lower for t in toks]
+
+    def away(end: int) -> bool:
+        k = end + (end < len(words) and words[end] in {"still", "already"})
+        return any(tuple(words[k : k + len(p)]) == p for p in ABSENCE)
+
+    said: dict[tuple[int, int], list[bool]] = defaultdict(list)  # (id, shot) -> away?
+    for c in people:
+        for m in c.mentions:
+            said[id(c), m.shot].append(away(m.end))
+    for i, c in assigned:
+        said[id(c), toks[i].shot].append(away(i + 1))
+    for c in people:
+        for shot in list(c.shots):
+            flags = said.get((id(c), shot))
+            if flags and all(flags):
+                c.shots.discard(shot)
+
+
 def _quoted(toks: list[Token]) -> set[int]:
     """Positions of the tokens inside quotation marks (each shot starts outside)."""
     out: set[int] = set()
@@ -1613,6 +1651,7 @@ class CorefIdentity(IdentityResolver):
         narrator, narrated = _narrator(toks, people)
         _ages(toks, people, assigned, narrator, narrated)
         _everyone(toks, people)
+        _absent(toks, people, assigned)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
