@@ -90,3 +90,13 @@ def test_a_byte_order_mark_is_not_part_of_the_lesson(tmp_path, name, body):
     path.write_bytes(b"\xef\xbb\xbf" + body.encode())
     lesson = load_lesson(path)
     assert lesson.text == "One line." and "\ufeff" not in lesson.title
+
+
+def test_markdown_front_matter_is_not_narrated():
+    """Jekyll/Hugo/Obsidian front matter was read out as "title: Volcanoes tags: ..."."""
+    raw = '---\ntitle: "Volcanoes"\ntags: [earth, science]\n---\n# Fire Mountains\n\nLava is hot.\n'
+    assert markdown_lesson(raw, "notes") == {"title": "Volcanoes", "text": "Lava is hot."}
+    no_title = markdown_lesson("---\ntags: [x]\n---\n\n# Fire Mountains\n\nLava.", "notes")
+    assert no_title == {"title": "Fire Mountains", "text": "Lava."}
+    rule = markdown_lesson("Lava is hot.\n\n---\n\nAsh is grey.", "notes")  # a rule, not YAML
+    assert rule["text"] == "Lava is hot.\n\nAsh is grey."

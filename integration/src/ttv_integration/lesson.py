@@ -40,6 +40,9 @@ def describe_validation(exc: ValidationError) -> str:
 _SKIPPED_BLOCKS = ("fence", "code_block", "html_block", "table_open")
 
 
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
 def _inline_text(token: Token) -> str:
     """The words of an inline token: emphasis, links and inline code reduced to their text;
     images and inline HTML dropped."""
@@ -55,15 +58,23 @@ def _inline_text(token: Token) -> str:
 def markdown_lesson(raw: str, stem: str) -> dict[str, str]:
     """A Markdown lesson as ``{"title", "text"}`` (parsed with markdown-it-py, CommonMark).
 
-    The first top-level heading, when it comes before any prose, is the title (else the file
-    name is). Other headings end a paragraph and are not narrated: they name a section, they
-    are not a sentence of it. Paragraphs stay paragraphs, each list item becomes a ``- `` line
+    A YAML front matter block's ``title:`` is the title, else the first top-level heading
+    when it comes before any prose, else the file name; front matter is never narrated.
+    Headings end a paragraph and are not narrated: they name a section, they are not a
+    sentence of it. Paragraphs stay paragraphs, each list item becomes a ``- `` line
     of a list paragraph (the planner reads one sentence per item), and emphasis, links and
     inline code keep only their words. Code blocks, raw HTML, tables and images are not read
     aloud.
     """
-    tokens = MarkdownIt("commonmark").enable("table").parse(raw)
     title: str | None = None
+    # YAML front matter (Jekyll, Hugo, Obsidian): "---", key: value lines, "---"; its title
+    # names the lesson, and none of it is narrated (it was read out as a paragraph)
+    front = _FRONT_MATTER.match(raw)
+    if front:
+        raw = raw[front.end() :]
+        found = re.search(r"^title:[ \t]*(.+?)[ \t]*$", front.group(1), re.M)
+        title = found.group(1).strip("'\"") if found else None
+    tokens = MarkdownIt("commonmark").enable("table").parse(raw)
     paragraphs: list[str] = []
     items: list[str] = []
     depth_skip: str | None = None
