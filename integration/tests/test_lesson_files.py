@@ -100,3 +100,18 @@ def test_markdown_front_matter_is_not_narrated():
     assert no_title == {"title": "Fire Mountains", "text": "Lava."}
     rule = markdown_lesson("Lava is hot.\n\n---\n\nAsh is grey.", "notes")  # a rule, not YAML
     assert rule["text"] == "Lava is hot.\n\nAsh is grey."
+
+
+def test_a_text_lesson_s_short_first_line_is_its_title(tmp_path):
+    """ "Volcanoes" on a line of its own was narrated as the first shot, and the lesson was
+    titled after its file name."""
+    from ttv_integration.lesson import text_lesson
+
+    assert text_lesson("Volcanoes\n\nLava is hot. Ash is grey.\n", "notes") == {
+        "title": "Volcanoes",
+        "text": "Lava is hot. Ash is grey.\n",
+    }
+    prose = "Lava is hot.\n\nAsh is grey."  # a sentence is no title
+    assert text_lesson(prose, "my_notes") == {"title": "My Notes", "text": prose}
+    alone = "Volcanoes erupt"  # one line and nothing after it: the lesson itself
+    assert text_lesson(alone, "v") == {"title": "V", "text": alone}

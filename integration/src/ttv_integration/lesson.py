@@ -114,6 +114,21 @@ def markdown_lesson(raw: str, stem: str) -> dict[str, str]:
     return {"title": title or stem.replace("_", " ").title(), "text": "\n\n".join(paragraphs)}
 
 
+_TITLE_LINE = re.compile(r"\A[ \t]*([^\n]{1,80}?)[ \t]*\r?\n[ \t]*\r?\n(?=\s*\S)")
+
+
+def text_lesson(raw: str, stem: str) -> dict[str, str]:
+    """A plain-text lesson as ``{"title", "text"}``: a short first line standing alone (at
+    most eight words, no closing punctuation, a blank line after it) is the title, as in
+    most text files; otherwise the file name is, and every line is narrated."""
+    first = _TITLE_LINE.match(raw)
+    if first:
+        line = first.group(1).strip()
+        if len(line.split()) <= 8 and line[-1] not in ".!?…:;,\"”'":
+            return {"title": line, "text": raw[first.end() :]}
+    return {"title": stem.replace("_", " ").title(), "text": raw}
+
+
 def parse_lesson(data: object, path: Path) -> Lesson:
     if not isinstance(data, dict):
         raise _fail(path, f"expected a JSON object, got {type(data).__name__}")
@@ -124,8 +139,8 @@ def parse_lesson(data: object, path: Path) -> Lesson:
 
 
 def load_lesson(path: str | Path) -> Lesson:
-    """Load a lesson from JSON (title + text or scenes), plain text (.txt, titled after the
-    file name) or Markdown (.md, see :func:`markdown_lesson`)."""
+    """Load a lesson from JSON (title + text or scenes), plain text (.txt, see
+    :func:`text_lesson`) or Markdown (.md, see :func:`markdown_lesson`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -142,7 +157,7 @@ def load_lesson(path: str | Path) -> Lesson:
     if path.suffix.lower() == ".md":
         return parse_lesson(markdown_lesson(raw, path.stem), path)
     if path.suffix.lower() == ".txt":
-        return parse_lesson({"title": path.stem.replace("_", " ").title(), "text": raw}, path)
+        return parse_lesson(text_lesson(raw, path.stem), path)
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
