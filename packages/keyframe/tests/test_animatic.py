@@ -165,6 +165,9 @@ def test_figure_stands_apart_from_a_night_backdrop_without_a_rim():
         "the great pyramid",  # sand and sunlit stone
         "the railway station at night",  # a train with lit windows behind the figures
         "the sleeper cabin of the night train",  # seats, dark windows with passing lights
+        "an autumn forest at dusk",  # orange crowns, browner grass, fallen leaves
+        "an orchard on a spring morning",  # blossom, light fresh grass and flowers
+        "a spring meadow with trees and flowers at dusk",
     ],
 )
 @pytest.mark.parametrize("who", [0, 1])
@@ -179,6 +182,32 @@ def test_figures_stand_apart_from_the_moon_space_caves_and_vehicles(setting, who
     tone = float(np.median(figure[cv2.erode(matte.astype(np.uint8), np.ones((5, 5))) > 0]))
     ring = (cv2.dilate(matte.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~matte
     assert np.mean(np.abs(backdrop[ring] - tone) >= 40) >= 0.7
+
+
+def _ring_apart(kf) -> float:
+    """The share of the backdrop around the figure whose luma differs from the figure's tone
+    by 40 or more."""
+    figure, backdrop = _luma(kf.image), _luma(kf.background)
+    matte = np.abs(figure - backdrop) > 1.5
+    tone = float(np.median(figure[cv2.erode(matte.astype(np.uint8), np.ones((5, 5))) > 0]))
+    ring = (cv2.dilate(matte.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~matte
+    return float(np.mean(np.abs(backdrop[ring] - tone) >= 40))
+
+
+@pytest.mark.parametrize("season", ["autumn", "spring"])
+@pytest.mark.parametrize(
+    "setting", ["a park with trees and fallen leaves", "a meadow with trees", "a forest at dusk"]
+)
+@pytest.mark.parametrize("who", [0, 1])
+def test_a_season_keeps_figures_as_readable_as_summer(season, setting, who):
+    """Autumn's leaves and spring's blossom and flowers do not make a figure harder to read
+    than summer's green does in the same place (a day meadow's green is itself below the 0.7
+    of the places above: the daylight tone is close to its grass)."""
+    kw = dict(setting=setting, characters=CAST[who : who + 1])
+    summer = AnimaticKeyframe().render(spec(**kw, season="summer"))
+    other = AnimaticKeyframe().render(spec(**kw, season=season))
+    assert not np.array_equal(summer.background, other.background)
+    assert _ring_apart(other) >= _ring_apart(summer) - 0.02
 
 
 TOMAS = CharacterRef(id="tomas", name="Tomas", seed=1)

@@ -144,6 +144,83 @@ def test_the_scenes_season_brings_winter_to_a_shot_that_does_not_say_it():
     assert np.array_equal(render(**field, season="summer"), render(**field))
 
 
+@pytest.mark.parametrize(
+    ("season", "setting", "prompt", "expected"),
+    [
+        ("autumn", "a park", "they walked", "autumn"),
+        ("fall", "a park", "they walked", "autumn"),  # not a contracts value; taken as autumn
+        ("spring", "a park", "they walked", "spring"),
+        ("summer", "a park", "it was autumn", "summer"),  # the spec's season wins
+        ("unknown", "an autumn park", "they walked", "autumn"),
+        ("unknown", "a park", "they kicked the fallen leaves", "autumn"),
+        ("unknown", "a meadow on a spring morning", "they walked", "spring"),
+        ("unknown", "a meadow", "in spring the lambs were born", "spring"),
+        ("unknown", "the orchard in springtime", "they walked", "spring"),
+        ("unknown", "a park", "on a summer afternoon", "summer"),
+        ("unknown", "a park", "the leaves fall from the trees", ""),  # "fall" is a verb here
+        ("unknown", "a well in the hills", "they drank from a spring of clear water", ""),
+        ("unknown", "a park", "the cat made a spring for the ball", ""),
+        ("winter", "a park", "in spring", ""),  # winter is View.winter: snow, no season colour
+        ("autumn", "the surface of the Moon", "they walked", ""),  # no trees on the Moon
+    ],
+)
+def test_the_season_comes_from_the_spec_then_the_words(season, setting, prompt, expected):
+    assert interpret(spec(season=season, setting=setting, prompt=prompt)).season == expected
+
+
+TREES = dict(setting="a meadow", objects=("tree",), prompt="they walked")
+
+
+def _orange(img: np.ndarray) -> int:
+    """Pixels that are orange, red or yellow (autumn leaves): red well above blue, not below
+    green, and bright enough to be no shadow."""
+    r, g, b = (img[..., k].astype(int) for k in range(3))
+    return int(((r >= g) & (r > b + 60) & (r > 120)).sum())
+
+
+def _blossom(img: np.ndarray) -> int:
+    """Pale pink and white dots: bright, red at least blue (the sky's whites are bluish)."""
+    r, g, b = (img[..., k].astype(int) for k in range(3))
+    return int(((r > 225) & (g > 190) & (r >= b) & (r - b < 40)).sum())
+
+
+@pytest.mark.parametrize("time", ["day", "dusk"])
+def test_autumn_turns_the_crowns_orange_and_the_grass_browner(time):
+    """The same trees, summer and autumn: autumn's crowns are orange, red and yellow where
+    summer's are green, and its grass is browner (redder against its green)."""
+    summer = render(**TREES, season="summer", time_of_day=time)
+    autumn = render(**TREES, season="autumn", time_of_day=time)
+    assert np.array_equal(summer, render(**TREES, time_of_day=time))  # summer: the default
+    assert _orange(autumn) > _orange(summer) + 0.01 * H * W
+    if time != "day":  # (at dusk the sky's orange light leaves summer's crowns no green)
+        return
+    # the crowns: above the horizon, green in summer and changed well beyond the hills' tint
+    top_s, top_a = summer[: H // 2].astype(int), autumn[: H // 2].astype(int)
+    green = (top_s[..., 1] > top_s[..., 0] + 20) & (top_s[..., 1] > top_s[..., 2] + 20)
+    crowns = green & (np.abs(top_a - top_s).max(axis=-1) > 40)
+    assert crowns.sum() > 0.01 * H * W
+    assert np.mean(top_a[crowns][:, 0] > top_a[crowns][:, 1]) > 0.7  # orange-dominant
+    grass_s, grass_a = summer[4 * H // 5 :].astype(float), autumn[4 * H // 5 :].astype(float)
+    ratio = lambda g: g[..., 0].mean() / g[..., 1].mean()  # noqa: E731
+    assert ratio(grass_a) > ratio(grass_s) + 0.08
+
+
+def test_spring_puts_blossom_on_the_crowns_and_fresher_grass():
+    summer = render(**TREES, season="summer")
+    spring = render(**TREES, season="spring")
+    assert _blossom(spring) > _blossom(summer) + 0.002 * H * W
+    grass_s, grass_p = summer[4 * H // 5 :].astype(float), spring[4 * H // 5 :].astype(float)
+    assert grass_p[..., 1].mean() > grass_s[..., 1].mean() + 15  # lighter, greener
+    assert luma(grass_p) > luma(grass_s) + 10
+
+
+@pytest.mark.parametrize("season", ["spring", "autumn"])
+def test_seasons_are_deterministic_and_show_through_a_window(season):
+    assert np.array_equal(render(**TREES, season=season), render(**TREES, season=season))
+    room = dict(setting="a school kitchen", indoor_outdoor="indoor", objects=("tree",))
+    assert not np.array_equal(render(**room), render(**room, season=season))
+
+
 def test_night_sky_is_dark_and_day_sky_is_blue():
     day, night = render(), render(time_of_day="night")
     sky_day, sky_night = day[: H // 3].astype(float), night[: H // 3].astype(float)

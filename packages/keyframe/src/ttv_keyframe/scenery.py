@@ -62,6 +62,31 @@ _WEATHER_WORDS = {
 #: Words that put a shot in winter: snow lies on the ground (and roofs and pines) whatever
 #: the weather; a season, not snowfall ("a kitchen on a winter morning" is not snowing).
 _WINTER_WORDS = _wordset("winter winters wintry wintertime icy frosty")
+#: The other seasons, where the spec leaves the season unknown: words that say it (a bare
+#: "fall" is a verb, so only the spec's season says fall). "spring" is the season only next
+#: to a word that makes it one ("a spring morning", "in spring"), not a well or a leap.
+_SEASON_WORDS = {
+    "autumn": _wordset("autumn autumns autumnal"),
+    "spring": _wordset("springtime"),
+    "summer": _wordset("summer summers summertime midsummer"),
+}
+_SPRING_BEFORE = _wordset("in this last next early late every each")
+_SPRING_AFTER = _wordset(
+    """morning mornings day days afternoon evening night sun sunshine rain showers shower
+    breeze air weather time term holiday holidays garden meadow meadows flowers blossom
+    lamb lambs"""
+)
+#: Leaves that say autumn where the words name no season ("the fallen leaves").
+_AUTUMN_LEAVES = re.compile(r"\b(?:fallen|falling|golden|autumn|red|orange|crunchy|dry) leaves\b")
+#: What the seasons look like outdoors on the Earth (the default is summer's green):
+#: autumn's crowns in orange, red and yellow (a little green left), browner grass and a few
+#: leaves on it; spring's fresher, lighter grass, crowns with pale pink and white blossom and
+#: a few flowers in the grass.
+AUTUMN_LEAVES = ((214, 100, 36), (186, 58, 34), (230, 170, 50), (200, 128, 40), (128, 120, 48))
+AUTUMN_GRASS = (148, 136, 72)
+SPRING_GRASS = (124, 182, 84)
+SPRING_CROWN = (96, 156, 72)
+BLOSSOM = ((250, 214, 226), (255, 250, 250), (244, 186, 206))
 _INDOOR_WORDS = _wordset(
     """room kitchen bedroom hall attic basement cellar workshop studio office classroom
     library lab laboratory museum theatre theater hospital bakery cafe restaurant shop store
@@ -395,6 +420,9 @@ class View:
     herd: tuple[str, ...] = ()
     #: colour words the shot's words say (RGB), for what has no colour of its own (coral)
     colors: tuple[RGB, ...] = ()
+    #: SEASONS but winter (that is ``winter``): "spring" and "autumn" colour the trees and the
+    #: grass outdoors; "" (unknown) and "summer" are the default green
+    season: str = ""
 
     @property
     def earth(self) -> bool:
@@ -503,6 +531,7 @@ def interpret(spec) -> View:
     winter = getattr(spec, "season", "unknown") == "winter" or any(
         w in _WINTER_WORDS for w in (*setting, *prompt)
     )
+    season = _season(getattr(spec, "season", "unknown"), setting, prompt)
     return View(
         time,
         weather,
@@ -515,7 +544,33 @@ def interpret(spec) -> View:
         kind,
         _herd(prompt, spec),
         tuple(_COLOURS[w] for w in dict.fromkeys(_words(text)) if w in _COLOURS),
+        season if world == "earth" and not winter else "",
     )
+
+
+#: the seasons a View draws; a spec's "fall" is autumn
+SEASONS = ("spring", "summer", "autumn")
+
+
+def _season(said: str, setting: list[str], prompt: list[str]) -> str:
+    """The spec's season (contracts 1.3) when it says one, else the first season the setting
+    and then the prompt name ("" when none; winter is :attr:`View.winter`)."""
+    said = "autumn" if said == "fall" else said
+    if said in SEASONS:
+        return said
+    for words in (setting, prompt):
+        for i, w in enumerate(words):
+            if w == "spring" and (
+                (i and words[i - 1] in _SPRING_BEFORE)
+                or (i + 1 < len(words) and words[i + 1] in _SPRING_AFTER)
+            ):
+                return "spring"
+            for season, table in _SEASON_WORDS.items():
+                if w in table:
+                    return season
+        if _AUTUMN_LEAVES.search(" ".join(words)):
+            return "autumn"
+    return ""
 
 
 #: Inside a room, a "fire" is the hearth's (not drawn), not a campfire.
@@ -1022,6 +1077,10 @@ class Painter:
         grass = np.array((236, 240, 248) if v.snow_cover else (92, 140, 70), np.float32)
         if "desert" in v.shapes and not v.snow_cover:
             grass = np.array(SAND, np.float32)  # a desert's ground (green hills were drawn)
+        elif v.season == "autumn":
+            grass = _mix(grass, AUTUMN_GRASS, 0.45)
+        elif v.season == "spring":
+            grass = _mix(grass, SPRING_GRASS, 0.7)
         if self.palette and not v.snow_cover:  # (sand keeps its colour better: a desert)
             grass = _mix(grass, self.palette[-1], 0.12 if "desert" in v.shapes else 0.3)
         w = x1 - x0
@@ -1039,6 +1098,28 @@ class Painter:
             poly = [*zip(xs, top, strict=True), (x1, y1), (x0, y1)]
             self.d.polygon(poly, fill=_rgb(col))
         self.gradient((x0, hz + self.u * 3, x1, y1), self.lit(grass), self.lit(grass, 0.7))
+        if v.season in ("autumn", "spring") and "desert" not in v.shapes:
+            self.season_ground(x0, hz, x1, y1)
+
+    def season_ground(self, x0, hz, x1, y1) -> None:
+        """A few fallen leaves (autumn) or small flowers (spring) on the grass, larger and
+        denser toward the front; placed by the ground's own seed (the layout's is kept)."""
+        rng = np.random.default_rng([round(x0), round(hz), round(x1), round(y1), 0x5EA5])
+        autumn = self.v.season == "autumn"
+        n = max(4, int((x1 - x0) * (y1 - hz) / (self.u * self.u * (120 if autumn else 160))))
+        t = rng.uniform(0.08, 1.0, n) ** 0.7  # depth: 0 the horizon, 1 the bottom edge
+        xs, ys = rng.uniform(x0, x1, n), hz + (y1 - hz) * t
+        picks = rng.integers(0, 1 << 16, n)
+        for x, y, d, k in zip(xs, ys, t, picks, strict=True):
+            r = self.u * (0.25 + 0.6 * d)
+            if autumn:
+                c = self.lit(AUTUMN_LEAVES[k % 4], 0.9 + 0.1 * (k % 3))
+                a = (k >> 3) % 3 - 1  # a leaf lies tilted: an ellipse stretched left or right
+                self.d.ellipse((x - r * (1.2 + 0.4 * a), y - r * 0.6, x + r * (1.2 - 0.4 * a), y + r * 0.6),
+                               fill=c)  # fmt: skip
+            else:
+                c = self.lit(((250, 246, 236), (250, 214, 64), (236, 150, 196))[k % 3])
+                self.d.ellipse((x - r * 0.8, y - r * 0.8, x + r * 0.8, y + r * 0.8), fill=c)
 
     def mountains(self, x0, x1, hz) -> None:
         w = x1 - x0
@@ -1375,16 +1456,43 @@ class Painter:
         self.perches += [(cx + lean * 2.1, ground - size * 1.1, size),  # the crown's top
                          (cx - size * 0.2 + lean * 1.75, ground - size * 0.76, size),
                          (cx + size * 0.2 + lean * 1.76, ground - size * 0.77, size)]  # fmt: skip
-        green = np.array((70, 128, 58), np.float32)
-        if v.weather == "fog":
-            green = _mix(green, (150, 150, 150), 0.3)
-        for k, (dx, dy, r) in enumerate(
-            ((0, -0.72, 0.3), (-0.2, -0.55, 0.22), (0.2, -0.56, 0.22), (0, -0.92, 0.2))
-        ):
+        green = np.array(SPRING_CROWN if v.season == "spring" else (70, 128, 58), np.float32)
+        fog = 0.3 if v.weather == "fog" else 0.0
+        if fog:
+            green = _mix(green, (150, 150, 150), fog)
+        # autumn: each blob of the crown its own leaf colour, picked by the tree's place
+        pick = int(abs(cx) * 7 + abs(ground) * 3)
+        blobs = ((0, -0.72, 0.3), (-0.2, -0.55, 0.22), (0.2, -0.56, 0.22), (0, -0.92, 0.2))
+        for k, (dx, dy, r) in enumerate(blobs):
             px, py, pr = cx + dx * size + lean * (1.2 - dy), ground + dy * size, r * size
-            self.d.ellipse(
-                (px - pr, py - pr, px + pr, py + pr), fill=self.lit(green, 0.85 + 0.06 * k)
-            )
+            c = green
+            if v.season == "autumn":
+                c = _mix(AUTUMN_LEAVES[(pick + 2 * k) % len(AUTUMN_LEAVES)], (150, 150, 150), fog)
+            self.d.ellipse((px - pr, py - pr, px + pr, py + pr), fill=self.lit(c, 0.85 + 0.06 * k))
+        if v.season in ("autumn", "spring"):
+            self.crown_dots(cx + lean * 1.9, ground - size * 0.72, size, pick)
+
+    def crown_dots(self, cx, cy, size, pick: int) -> None:
+        """Dots over a round crown: pale blossom (spring) or leaves of a second colour and a
+        few falling ones (autumn), placed by the tree's own position."""
+        rng = np.random.default_rng([pick, 0xB10])
+        autumn = self.v.season == "autumn"
+        n = 10 if autumn else 16
+        ang, rad = rng.uniform(0, 2 * np.pi, n), size * 0.34 * np.sqrt(rng.uniform(0, 1, n))
+        r = max(self.u * 0.3, size * 0.028)
+        for k, (a, d) in enumerate(zip(ang, rad, strict=True)):
+            x, y = cx + d * math.cos(a), cy + d * math.sin(a) * 0.9
+            if autumn:
+                c = self.lit(AUTUMN_LEAVES[(pick + k) % 4], 1.05)
+            else:
+                c = self.lit(BLOSSOM[k % len(BLOSSOM)])
+            self.d.ellipse((x - r, y - r, x + r, y + r), fill=c)
+        if autumn:  # a few leaves on their way down
+            for k in range(3):
+                x = cx + size * rng.uniform(-0.45, 0.45)
+                y = cy + size * rng.uniform(0.3, 0.65)
+                c = self.lit(AUTUMN_LEAVES[(pick + k + 1) % 4])
+                self.d.ellipse((x - r * 1.3, y - r * 0.7, x + r * 1.3, y + r * 0.7), fill=c)
 
     def prop(self, kind: str, cx, ground, h) -> None:
         """Small things standing on the ground or floor (also used outside)."""
@@ -1708,7 +1816,7 @@ class Painter:
         door = [(W * 0.5, H * 0.24), (W * 0.4, floor_y), (W * 0.6, floor_y)]
         dx0, dy0, dx1, dy1 = round(W * 0.4), round(H * 0.24), round(W * 0.6), round(floor_y)
         outside = View(v.time, v.weather, False, self._outside_shapes() - {"tent"}, v.inferred,
-                       winter=v.winter)  # fmt: skip
+                       winter=v.winter, season=v.season)  # fmt: skip
         if dx1 - dx0 >= 2 and dy1 - dy0 >= 2:
             pane = self._window_view(outside, dx1 - dx0, dy1 - dy0, (dy1 - dy0) * 0.7)
             mask = Image.new("L", (dx1 - dx0, dy1 - dy0), 0)
@@ -2268,7 +2376,13 @@ class Painter:
         dark = _rgb(np.array((70, 72, 78), np.float32) * max(room, 0.4))
         if v.kind == "plane":
             outside = View(
-                v.time, v.weather, False, frozenset({"cloud"}), v.inferred, winter=v.winter
+                v.time,
+                v.weather,
+                False,
+                frozenset({"cloud"}),
+                v.inferred,
+                winter=v.winter,
+                season=v.season,
             )
             self.rect((0, 0, W, H * 0.12), fill=self.lit(wall, 0.9))  # the overhead bins
             self.d.line([(0, H * 0.12), (W, H * 0.12)], fill=dark, width=max(1, int(u * 0.5)))
@@ -2288,7 +2402,9 @@ class Painter:
             seat_top = H * 0.44
         else:
             shapes = self._outside_shapes() or frozenset({"tree", "house"})
-            outside = View(v.time, v.weather, False, shapes, v.inferred, winter=v.winter)
+            outside = View(
+                v.time, v.weather, False, shapes, v.inferred, winter=v.winter, season=v.season
+            )
             y0, y1 = round(H * 0.12), round(H * 0.46)
             if W >= 2 and y1 - y0 >= 2:
                 pane = self._window_view(outside, W, y1 - y0, (y1 - y0) * 0.55)
@@ -2375,7 +2491,13 @@ class Painter:
             wx = W * (0.58 if "workshop" in v.shapes or "bench" in v.shapes else 0.62)
             panes = [(wx, H * 0.14, wx + W * 0.26, H * 0.48)]
         outside = View(
-            v.time, v.weather, False, self._outside_shapes(), v.inferred, winter=v.winter
+            v.time,
+            v.weather,
+            False,
+            self._outside_shapes(),
+            v.inferred,
+            winter=v.winter,
+            season=v.season,
         )
         if v.kind == "ship":  # a ship's cabin: a porthole onto the sea
             self.porthole(W * 0.74, H * 0.3, H * 0.13, outside, outdoor_light)
@@ -2454,7 +2576,7 @@ class Painter:
         cx, cy = round(cx), round(cy)
         if r >= 2:
             sea = View(outside.time, outside.weather, False, outside.shapes | {"sea"},
-                       outside.inferred, winter=outside.winter)  # fmt: skip
+                       outside.inferred, winter=outside.winter, season=outside.season)  # fmt: skip
             view = Painter(sea, 2 * r, 2 * r, self.palette, self.lay, self.rng, 2 * r * 0.5)
             view.light = light
             view.exterior(0, 0, 2 * r, 2 * r)
