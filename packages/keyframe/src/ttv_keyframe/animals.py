@@ -262,6 +262,40 @@ def half_width(plan: str) -> float:
 # --------------------------------------------------------------------------- drawing
 
 
+class _Pen:
+    """Fills a mask in a figure's units: ``u`` along the facing direction from ``cx``, ``v``
+    up from the feet, both times its height (scale ``s``, offset ``dx, dy``)."""
+
+    def __init__(
+        self,
+        canvas: ImageDraw.ImageDraw,
+        facing: int,
+        cx: float,
+        feet: float,
+        height: float,
+        s: int,
+        dx: float,
+        dy: float,
+    ) -> None:
+        self.canvas, self.facing = canvas, facing
+        self.H = height * s
+        self.X, self.F = cx * s + dx, feet * s + dy
+
+    def _box(self, u0: float, v0: float, u1: float, v1: float) -> Box4:
+        x0, x1 = sorted((self.X + self.facing * u0 * self.H, self.X + self.facing * u1 * self.H))
+        return x0, self.F - v1 * self.H, x1, self.F - v0 * self.H
+
+    def poly(self, points: list[tuple[float, float]]) -> None:
+        X, F, H, f = self.X, self.F, self.H, self.facing
+        self.canvas.polygon([(X + f * u * H, F - v * H) for u, v in points], fill=255)
+
+    def oval(self, u0: float, v0: float, u1: float, v1: float) -> None:
+        self.canvas.ellipse(self._box(u0, v0, u1, v1), fill=255)
+
+    def chord(self, u0: float, v0: float, u1: float, v1: float, start: int, end: int) -> None:
+        self.canvas.chord(self._box(u0, v0, u1, v1), start, end, fill=255)
+
+
 def draw(
     canvas: ImageDraw.ImageDraw,
     plan: str,
@@ -277,19 +311,8 @@ def draw(
 ) -> None:
     """The animal's silhouette into a mask (scale ``s``, offset ``dx, dy``); ``plan`` is the
     animal's :attr:`Animal.form`, ``features`` its :attr:`Animal.features`."""
-    H = height * s
-    X, F = cx * s + dx, feet * s + dy
-
-    def px(u: float) -> float:  # along the facing direction
-        return X + facing * u * H
-
-    def poly(points: list[tuple[float, float]]) -> None:
-        canvas.polygon([(px(u), F - v * H) for u, v in points], fill=255)
-
-    def oval(u0: float, v0: float, u1: float, v1: float) -> None:
-        xs = sorted((px(u0), px(u1)))
-        canvas.ellipse((xs[0], F - v1 * H, xs[1], F - v0 * H), fill=255)
-
+    pen = _Pen(canvas, facing, cx, feet, height, s, dx, dy)
+    poly, oval = pen.poly, pen.oval
     hx, hy, r = _HEAD[plan]
     if plan == "bird":
         oval(-0.3, 0.16, 0.3, 0.66)  # body
@@ -305,8 +328,7 @@ def draw(
         poly([(0.08, 0.0), (0.18, 0.0), (0.18, 0.02), (0.08, 0.02)])  # a foot ahead
         return
     if plan == "shell":  # a dome on stubby legs, the head low at the front
-        x0, x1 = sorted((px(-0.62), px(0.42)))
-        canvas.chord((x0, F - 0.98 * H, x1, F - 0.14 * H), 180, 360, fill=255)
+        pen.chord(-0.62, 0.14, 0.42, 0.98, 180, 360)
         oval(-0.66, 0.14, 0.46, 0.62)  # the shell's rim, down to the legs
         for u in (-0.45, -0.2, 0.12, 0.3):
             poly([(u - 0.05, 0.3), (u + 0.05, 0.3), (u + 0.05, 0.0), (u - 0.05, 0.0)])
@@ -387,8 +409,6 @@ def draw_patches(
     laid over the silhouette in a second tone. Nothing for an animal without patches."""
     if plan != "beast" or "patches" not in features:
         return
-    H = height * s
-    X, F = cx * s + dx, feet * s + dy
-    for u0, v0, u1, v1 in ((-0.42, 0.4, -0.16, 0.62), (0.02, 0.34, 0.26, 0.54)):
-        xs = sorted((X + facing * u0 * H, X + facing * u1 * H))
-        canvas.ellipse((xs[0], F - v1 * H, xs[1], F - v0 * H), fill=255)
+    pen = _Pen(canvas, facing, cx, feet, height, s, dx, dy)
+    pen.oval(-0.42, 0.4, -0.16, 0.62)
+    pen.oval(0.02, 0.34, 0.26, 0.54)

@@ -1815,8 +1815,7 @@ class Painter:
         self.d.polygon([apex, back_l, back_r], fill=_rgb(c * lit * 0.95))
         door = [(W * 0.5, H * 0.24), (W * 0.4, floor_y), (W * 0.6, floor_y)]
         dx0, dy0, dx1, dy1 = round(W * 0.4), round(H * 0.24), round(W * 0.6), round(floor_y)
-        outside = View(v.time, v.weather, False, self._outside_shapes() - {"tent"}, v.inferred,
-                       winter=v.winter, season=v.season)  # fmt: skip
+        outside = self._seen_outside(self._outside_shapes() - {"tent"})
         if dx1 - dx0 >= 2 and dy1 - dy0 >= 2:
             pane = self._window_view(outside, dx1 - dx0, dy1 - dy0, (dy1 - dy0) * 0.7)
             mask = Image.new("L", (dx1 - dx0, dy1 - dy0), 0)
@@ -2284,6 +2283,12 @@ class Painter:
             self.lantern(W * 0.2, H * 0.5, H * 0.09)
             self.glow(W * 0.2, H * 0.55, H * 0.35, WARM_LIGHT, 0.3)
 
+    def _seen_outside(self, shapes: frozenset[str]) -> View:
+        """What a window of this inside shows: the outdoors at its time, weather and season,
+        with ``shapes``."""
+        v = self.v
+        return View(v.time, v.weather, False, shapes, v.inferred, winter=v.winter, season=v.season)
+
     def _window_view(self, view: View, w: int, h: int, horizon: float) -> Image.Image:
         """``view`` painted as the outside seen through a ``w`` x ``h`` window."""
         sub = Painter(view, w, h, self.palette, self.lay, self.rng, horizon)
@@ -2375,15 +2380,7 @@ class Painter:
             self.glow(W * 0.5, H * 0.04, H * 0.3, WARM_LIGHT, 0.25)
         dark = _rgb(np.array((70, 72, 78), np.float32) * max(room, 0.4))
         if v.kind == "plane":
-            outside = View(
-                v.time,
-                v.weather,
-                False,
-                frozenset({"cloud"}),
-                v.inferred,
-                winter=v.winter,
-                season=v.season,
-            )
+            outside = self._seen_outside(frozenset({"cloud"}))
             self.rect((0, 0, W, H * 0.12), fill=self.lit(wall, 0.9))  # the overhead bins
             self.d.line([(0, H * 0.12), (W, H * 0.12)], fill=dark, width=max(1, int(u * 0.5)))
             for k in range(3):
@@ -2402,9 +2399,7 @@ class Painter:
             seat_top = H * 0.44
         else:
             shapes = self._outside_shapes() or frozenset({"tree", "house"})
-            outside = View(
-                v.time, v.weather, False, shapes, v.inferred, winter=v.winter, season=v.season
-            )
+            outside = self._seen_outside(shapes)
             y0, y1 = round(H * 0.12), round(H * 0.46)
             if W >= 2 and y1 - y0 >= 2:
                 pane = self._window_view(outside, W, y1 - y0, (y1 - y0) * 0.55)
@@ -2490,15 +2485,7 @@ class Painter:
         else:
             wx = W * (0.58 if "workshop" in v.shapes or "bench" in v.shapes else 0.62)
             panes = [(wx, H * 0.14, wx + W * 0.26, H * 0.48)]
-        outside = View(
-            v.time,
-            v.weather,
-            False,
-            self._outside_shapes(),
-            v.inferred,
-            winter=v.winter,
-            season=v.season,
-        )
+        outside = self._seen_outside(self._outside_shapes())
         if v.kind == "ship":  # a ship's cabin: a porthole onto the sea
             self.porthole(W * 0.74, H * 0.3, H * 0.13, outside, outdoor_light)
             panes = []
@@ -2506,13 +2493,8 @@ class Painter:
             bx0, by0, bx1, by1 = (round(c) for c in box)
             if bx1 - bx0 < 2 or by1 - by0 < 2:
                 continue
-            view = Painter(outside, bx1 - bx0, by1 - by0, self.palette, self.lay, self.rng,
-                           (by1 - by0) * 0.55)  # fmt: skip
-            view.light = outdoor_light
-            view.exterior(0, 0, bx1 - bx0, by1 - by0)
-            if v.weather == "fog":
-                view.fog()
-            self.img.paste(view.img, (bx0, by0))
+            pane = self._window_view(outside, bx1 - bx0, by1 - by0, (by1 - by0) * 0.55)
+            self.img.paste(pane, (bx0, by0))
             frame = _rgb(np.array((90, 64, 44), np.float32) * max(room, 0.5))
             x0, y0, x1, y1 = box
             lw = max(1, int(self.u * 1.2))
