@@ -285,10 +285,9 @@ EVERYONE = {"everyone", "everybody"}
 EVERYONE_AT_MOST = 4
 
 
-def _everyone(toks: list[Token], people: list[Cluster]) -> None:
+def _everyone(toks: list[Token], people: list[Cluster], quoted: set[int]) -> None:
     """ "Everyone sat down at the table": the people seen so far (the most recent
     ``EVERYONE_AT_MOST``) are in that shot (the family's kitchen was empty)."""
-    quoted = _quoted(toks)
     shots = sorted({t.shot for t in toks if t.lower in EVERYONE and t.pos not in quoted})
     for shot in shots:
         seen = [(max(s for s in c.shots if s < shot), c) for c in people
@@ -349,7 +348,9 @@ def _quoted(toks: list[Token]) -> set[int]:
     return out
 
 
-def _narrator(toks: list[Token], people: list[Cluster]) -> tuple[Cluster | None, list[int]]:
+def _narrator(
+    toks: list[Token], people: list[Cluster], quoted: set[int]
+) -> tuple[Cluster | None, list[int]]:
     """A named first-person narrator ("My name is Sam", "I am Sam") is in every shot where
     "I", "me" or "my" is said outside quotation marks. Returns the narrator and those token
     positions."""
@@ -367,7 +368,6 @@ def _narrator(toks: list[Token], people: list[Cluster]) -> tuple[Cluster | None,
             break
     if who is None:
         return None, []
-    quoted = _quoted(toks)
     positions = [t.pos for t in toks if t.lower in FIRST_PERSON and t.pos not in quoted]
     who.shots.update(toks[i].shot for i in positions)
     return who, positions
@@ -1161,7 +1161,11 @@ class CorefIdentity(IdentityResolver):
         return list(dict.fromkeys(out))
 
     def _resolve_pronouns(
-        self, toks: list[Token], clusters: list[Cluster], group_mentions: list[Mention]
+        self,
+        toks: list[Token],
+        clusters: list[Cluster],
+        group_mentions: list[Mention],
+        quoted: set[int],
     ) -> tuple[list[tuple[int, Cluster]], list[Group]]:
         clause = []
         cid = 0
@@ -1170,7 +1174,6 @@ class CorefIdentity(IdentityResolver):
                 cid += 1
             clause.append(cid)
         self._clause = clause
-        quoted = _quoted(toks)
         sent_mentions: dict[int, list[tuple[int, Cluster]]] = defaultdict(list)
         for c in clusters:
             for m in c.mentions:
@@ -1452,7 +1455,7 @@ class CorefIdentity(IdentityResolver):
         pronouns: list[tuple[int, Token]],
         clause: list[int],
         sentences: list[int],
-        quoted: set[int] = frozenset(),  # type: ignore[assignment]
+        quoted: set[int],
     ) -> None:
         """Decide each identity's pronouns once, from lexical gender and the pronouns whose
         antecedent is unambiguous (one candidate in the nearest sentence that has any, of the
@@ -1645,12 +1648,13 @@ class CorefIdentity(IdentityResolver):
                         people.append(c)
                         break
             people.sort(key=lambda c: c.first.start)
-        assigned, groups = self._resolve_pronouns(toks, people, group_mentions)
+        quoted = _quoted(toks)  # positions inside quotation marks, for every rule below
+        assigned, groups = self._resolve_pronouns(toks, people, group_mentions, quoted)
         people = _merge_kin(toks, people, assigned, groups)
         people = _merge_kin_names(people, assigned, groups)
-        narrator, narrated = _narrator(toks, people)
+        narrator, narrated = _narrator(toks, people, quoted)
         _ages(toks, people, assigned, narrator, narrated)
-        _everyone(toks, people)
+        _everyone(toks, people, quoted)
         _absent(toks, people, assigned)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
