@@ -152,3 +152,72 @@ def test_keyframe_artifact_keeps_the_background():
         else:
             assert np.array_equal(back.background, kf.background)
         assert art.nbytes(kf) == image.nbytes * (1 if kf.background is None else 2)
+
+
+def _speech_like(n: int = 48000) -> np.ndarray:
+    """16-bit samples as float32 (what eSpeak gives): voiced words with breath noise,
+    and pauses between them."""
+    noise = np.random.default_rng(3)
+    t = np.arange(n) / 22050
+    wave = 0.4 * np.sin(2 * np.pi * 140 * t) * np.sin(2 * np.pi * 3 * t) ** 2
+    wave += 0.005 * noise.standard_normal(n)
+    wave[(np.arange(n) // 4000) % 3 == 2] = 0.0  # a pause after every two words
+    return (np.clip(np.rint(wave * 32767), -32768, 32767) / 32768).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [
+        np.zeros(0, np.float32),
+        np.array([0.0, -0.0, 1.0, -1.0, 1e-38, -3e-45], np.float32),
+        rng.uniform(-1, 1, 5001).astype(np.float32),
+    ],
+    ids=["empty", "edge-values", "random"],
+)
+def test_audio_round_trips_bit_for_bit(samples):
+    from ttv_contracts.v1 import AudioClip
+    from ttv_integration.artifacts import AUDIO_MAGIC, AudioArtifact
+
+    art = AudioArtifact()
+    data, header = art.encode(AudioClip(samples=samples, sample_rate=22050))
+    assert data[:4] == AUDIO_MAGIC
+    back = art.decode(data, header)
+    assert back.sample_rate == 22050
+    assert back.samples.dtype == np.float32 and back.samples.flags.writeable
+    assert back.samples.tobytes() == samples.tobytes()  # -0.0 and denormals included
+
+
+def test_speech_audio_is_stored_in_under_half_its_raw_size():
+    """Regrouping the bytes by significance lets Zstandard drop the zero low bytes of
+    16-bit speech (0.37 of the raw size on 56 s of eSpeak narration); the old entry, a
+    plain ``.npz``, kept all of it."""
+    from ttv_contracts.v1 import AudioClip
+    from ttv_integration.artifacts import AudioArtifact
+
+    speech = _speech_like()
+    data, _ = AudioArtifact().encode(AudioClip(samples=speech, sample_rate=22050))
+    assert len(data) < 0.5 * speech.nbytes, len(data) / speech.nbytes
+
+
+def test_audio_cached_as_npz_before_still_decodes():
+    import io
+
+    from ttv_integration.artifacts import AudioArtifact
+
+    speech = _speech_like(1000)
+    buf = io.BytesIO()
+    np.savez(buf, samples=speech)
+    header = {"sample_rate": 22050}
+    back = AudioArtifact().decode(buf.getvalue(), header)
+    assert back.samples.tobytes() == speech.tobytes()
+
+
+def test_a_truncated_audio_entry_is_refused():
+    from ttv_contracts.v1 import AudioClip
+    from ttv_integration.artifacts import AudioArtifact
+
+    art = AudioArtifact()
+    data, header = art.encode(AudioClip(samples=_speech_like(1000), sample_rate=22050))
+    bad = data[:4] + (2000).to_bytes(8, "little") + data[12:]
+    with pytest.raises(ValueError):
+        art.decode(bad, header)
