@@ -39,6 +39,12 @@ ASS_HEADER = (
     "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
 )
 AAC_FRAME = 1024
+#: FFmpeg's native AAC encoder with its ``fast`` coder, not the default ``twoloop``: on 56 s
+#: of eSpeak narration at the default bit rate it took 3.5x less CPU (0.33 s against 1.13 s)
+#: and scored better (PESQ wideband 4.29 against 3.89, SNR 31.1 dB against 22.6 dB); the
+#: bench's ``audio encode`` row measures it at each run. On a pure tone (the stub voice) the
+#: fast coder costs a little more (0.41 s against 0.35 s for 48 s).
+AAC_OPTIONS = {"aac_coder": "fast"}
 #: pixels per libx264 thread: below about a 640x360 frame per thread, frame threading costs
 #: more CPU (lookahead and thread hand-offs) than it saves in wall time
 PIXELS_PER_THREAD = 640 * 360
@@ -115,6 +121,7 @@ class Mp4Writer:
         self._v.thread_count = threads or encoder_threads(width, height)
         self._a = self._c.add_stream("aac", rate=audio_rate)
         self._a.layout = "mono"
+        self._a.options = dict(AAC_OPTIONS)
         self._s = self._c.add_stream("mov_text")
         self._s.codec_context.subtitle_header = ASS_HEADER.encode()
         self.fps, self.audio_rate = fps, audio_rate
