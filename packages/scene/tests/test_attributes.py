@@ -167,3 +167,40 @@ def test_a_named_city_one_is_born_in_or_moves_to_names_the_shot():
     )
     assert [c.setting for c in book.shots] == ["Warsaw", "Paris", "cold shed"]
     assert analyze("She smiled at Paris.").place is None  # no verb of living or going
+
+
+def test_a_place_named_with_a_season_stays_in_that_season():
+    """'Summer brings long days at the beach': the spring before it and the autumn and
+    winter after it are not at the beach (the title stands in); the snow of winter does not
+    carry into the spring that comes again."""
+    book = book_of(
+        "In spring, flowers bloom and birds build nests.",
+        "Summer brings long, hot days at the beach.",
+        "In autumn, the leaves turn orange and fall from the trees.",
+        "Winter is cold, and snow covers the ground.",
+        "Then spring comes again.",
+    )
+    assert [c.location_id for c in book.shots] == ["lesson", "beach", "lesson", "lesson", "lesson"]
+    assert [c.season for c in book.shots] == ["spring", "summer", "autumn", "winter", "spring"]
+    assert [c.weather for c in book.shots] == ["unknown", "unknown", "unknown", "snow", "unknown"]
+    assert book.shots[2].objects == ("leaf", "tree")  # "turn orange" is a colour
+    assert book.shots[4].objects == ()  # spring the season is no object
+
+
+def test_a_place_named_without_a_season_carries_through_the_seasons():
+    book = book_of(
+        "Ana and her father lived by the sea.",
+        "In winter, storms came.",
+        "In spring, the fishing boats went out again.",
+    )
+    assert [c.location_id for c in book.shots] == ["sea", "sea", "sea"]
+    assert [c.weather for c in book.shots] == ["unknown", "storm", "unknown"]
+
+
+def test_spring_is_a_season_only_where_it_reads_as_one():
+    assert analyze("Then spring comes again.").season == "spring"
+    assert analyze("When spring arrived, the snow melted.").season == "spring"
+    assert analyze("The spring is broken.").season is None
+    assert analyze("Water came from a spring in the hill.").season is None
+    assert "orange" in analyze("She peeled an orange.").objects
+    assert "rose" in analyze("Kay and Gerda grew roses in boxes.").objects

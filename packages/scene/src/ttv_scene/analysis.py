@@ -232,8 +232,21 @@ SEASON_WORDS = {
     "autumnal": "autumn",
     "springtime": "spring",
 }
+#: Things whose name is also a colour, and the verbs after which it is the colour ("the
+#: leaves turn orange", "the sky was peach")
+COLOUR_THINGS = frozenset({"orange", "lime", "peach", "plum", "cherry", "lemon", "olive",
+                           "chocolate", "cream", "gold", "silver", "coral", "rose"})  # fmt: skip
+LINKING_VERBS = frozenset({"turn", "turns", "turned", "turning", "is", "are", "was", "were",
+                           "become", "becomes", "became", "look", "looks", "looked", "grow",
+                           "grows", "grew", "go", "goes", "went", "glow", "glows", "glowed"})  # fmt: skip
 _SPRING_BEFORE = {"in", "this", "that", "last", "next", "early", "late", "every", "one"}
 _SEASON_AFTER = {"morning", "day", "days", "afternoon", "evening", "night", "break", "holidays"}
+#: "Then spring comes again", "when spring arrived": spring as the subject of a season's verb,
+#: unless an article or a possessive makes it a thing ("the spring is broken", "a spring is")
+_SPRING_VERBS = {"comes", "came", "arrives", "arrived", "returns", "returned", "brings",
+                 "brought", "is", "was"}  # fmt: skip
+_THING_BEFORE = {"a", "an", "the", "its", "his", "her", "their", "my", "our", "your", "hot",
+                 "water", "mountain", "box", "metal", "coiled", "bed"}  # fmt: skip
 
 
 def _season(words: list[str], skip: list[bool]) -> str | None:
@@ -246,6 +259,8 @@ def _season(words: list[str], skip: list[bool]) -> str | None:
             prev = words[i - 1] if i else ""
             nxt = words[i + 1] if i + 1 < len(words) else ""
             if prev in _SPRING_BEFORE or nxt in _SEASON_AFTER:
+                return "spring"
+            if nxt in _SPRING_VERBS and prev not in _THING_BEFORE:
                 return "spring"
     return None
 
@@ -668,6 +683,12 @@ def analyze(
             continue  # "it would rain"
         if any(t[0].lower() == "o" for t in toks[max(0, ph.head - 2) : ph.head]):
             continue  # "nine o'clock"
+        if w == "spring" and result.season == "spring":
+            continue  # "In spring, ...": the season, not water or a coil
+        if w in COLOUR_THINGS and ph.head == ph.start and ph.start > 0:
+            said = toks[ph.head][0].lower()
+            if said == w and toks[ph.start - 1][0].lower() in LINKING_VERBS:
+                continue  # "the leaves turn orange": a colour, not the fruit ("grew roses")
         if w not in result.objects:
             result.objects.append(w)
     return result

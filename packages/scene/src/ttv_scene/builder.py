@@ -297,9 +297,19 @@ class GraphScene(SceneBuilder):
         if room is not None:
             first, io = _Place(room, room), "indoor"
         untitled = first is None
+        title_place = _Place(slugify(plan.title), plan.title)
         if first is None:
-            first = _Place(slugify(plan.title), plan.title)
+            first = title_place
         place, time, weather = first, None, None
+        # A place named together with a season belongs to that season: "Summer brings long
+        # days at the beach" sets neither the spring before it nor the autumn after it at the
+        # beach (those shots, naming no place, are in no place: the title stands in). A place
+        # named without a season carries on through every season ("They lived by the sea. In
+        # winter, storms came.").
+        named = [i.season for i in infos]  # as each shot names it, before carrying
+        first_at = next((k for k, i in enumerate(infos) if i.place), None)
+        place_season = named[first_at] if first_at is not None else None
+        opening_season: str | None = None
         # a season holds for the whole lesson until another is named (the opening shots take
         # the first one named: "that winter" in shot 3 was winter in shot 1 too)
         season = next((i.season for i in infos if i.season), None)
@@ -310,7 +320,7 @@ class GraphScene(SceneBuilder):
         where: dict[str, str] = {}
         known: dict[str, _Place] = {}
         vehicle: str | None = None  # the last vehicle the narration named
-        for shot, info in zip(plan.shots, infos, strict=True):
+        for k, (shot, info) in enumerate(zip(plan.shots, infos, strict=True)):
             words = {w.lower() for w in _TOKEN.findall(shot.narration)}
             vehicle = next((v for v in _CABIN_VEHICLES if v in words), vehicle)
             if (
@@ -326,6 +336,23 @@ class GraphScene(SceneBuilder):
                 last = {where.get(c) for c in who}
                 if len(last) == 1 and None not in last and place.key not in last:
                     info.place = known[last.pop()]  # type: ignore[index]
+            said_season = named[k]
+            if first_at is not None and k < first_at:
+                opening_season = said_season or opening_season
+                if opening_season and place_season and opening_season != place_season:
+                    info.place = info.place or title_place  # "In spring ..." before the beach
+            elif (
+                info.place is None
+                and said_season
+                and place_season
+                and said_season != place_season
+                and not (info.setting and info.setting.strip())
+            ):
+                info.place, place_season = title_place, None  # "In autumn ..." after it
+            elif info.place is not None:
+                place_season = said_season
+            if said_season and season and said_season != season:
+                weather = None  # "Then spring comes again" after snow in winter
             season = info.season or season
             info.season = season
             # weather carries within a scene; a new scene (another explicit setting) that is
@@ -362,7 +389,7 @@ class GraphScene(SceneBuilder):
             elif info.sky and io != "indoor":
                 io = "outdoor"  # the sky is named and nothing says we are inside
             info.indoor_outdoor = io
-            info.untitled = untitled
+            info.untitled = untitled or place.key == title_place.key
         return infos
 
     def _build(self, plan: StoryPlan, cast: Cast) -> SceneBook:
