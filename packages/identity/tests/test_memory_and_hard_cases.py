@@ -611,3 +611,50 @@ def test_someone_who_is_not_there_is_not_in_the_shot():
     assert people["River"].shots == (0,)
     assert 3 not in people["the small fox"].shots
     assert 4 in people["Ana"].shots
+
+
+def test_common_nouns_that_start_a_sentence_are_no_people():
+    """ "Mist floated over the water" drew a woman called Mist, "Birds carried seeds" a
+    person called Birds, and "Everyone sang" a person called Everyone."""
+    plan = plan_of(
+        "Before sunrise, Grandpa Joe and his grandson Eli rowed onto the lake.",
+        "Mist floated over the still water.",
+        "Birds carried seeds to the new island.",
+        "Everyone sang as Noor's mum carried in a cake.",
+        "Hope smiled at Eli.",  # a common noun the name dictionary knows, before a person verb
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert set(people) == {"Grandpa Joe", "Eli", "Noor", "the mum", "Hope"}
+    assert people["Hope"].shots == (4,)
+
+
+def test_a_title_after_a_verb_of_singing_or_reading_is_no_person():
+    plan = plan_of(
+        "Everyone sang Happy Birthday as Mum carried in the cake.",
+        "Later, Leo read Treasure Island in bed.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert not {"Happy", "Happy Birthday", "Treasure", "Treasure Island"} & set(people)
+    assert {"Mum", "Leo"} <= set(people)
+
+
+def test_a_word_said_inside_quotation_marks_is_no_person():
+    """'"Patience," whispered Grandpa Joe' drew a woman called Patience beside him."""
+    plan = plan_of(
+        "Eli held his fishing rod very still.",
+        '"Patience," whispered Grandpa Joe.',
+        '"Where is Mia?" asked Eli.',
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert "Patience" not in people
+    assert people["Grandpa Joe"].shots == (1,)
+    assert "Mia" in people  # a name that is no common noun is still someone talked about
+
+
+def test_an_ordinal_birthday_gives_the_age():
+    plan = plan_of(
+        "Noor woke up early because it was her eighth birthday.",
+        "Her grandfather Omar turned the music up.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert "girl" in people["Noor"].descriptors

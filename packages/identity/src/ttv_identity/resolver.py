@@ -194,6 +194,22 @@ def _dress_apart(looks: list[list[str]], keys: list[str]) -> None:
 
 
 @lru_cache(maxsize=1)
+def common_nouns() -> frozenset[str]:
+    """Lower-case words that Brill's lexicon (shipped with TextBlob: Brown corpus and Penn
+    Treebank) tags first as common nouns: "mist", "birds", "everyone", "patience". A word
+    the first-name dictionary knows ("hope", "grace") stays a possible name."""
+    from importlib.resources import files
+
+    out: set[str] = set()
+    text = (files("textblob") / "en" / "en-lexicon.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, _, tags = line.partition(" ")
+        if word.islower() and tags.split()[:1] in (["NN"], ["NNS"]):
+            out.add(word)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
 def _name_detector() -> Any:
     import gender_guesser.detector as gd
 
@@ -276,6 +292,20 @@ _NUMBER_WORDS = {
     )
 } | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
      "ninety": 90}  # fmt: skip
+_ORDINALS = {
+    w: n
+    for n, w in enumerate(
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+         "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+         "seventeenth", "eighteenth", "nineteenth", "twentieth"],
+        start=1,
+    )
+}  # fmt: skip
+POSSESSIVES = frozenset({"her", "his", "my", "their", "your"})
+#: Verbs after which capitalised words are a title (a song, a book, a film)
+TITLE_VERBS = frozenset({"sang", "sing", "sings", "singing", "sung", "read", "reads", "reading",
+                         "watched", "watch", "watches", "watching", "hummed", "hum", "hums",
+                         "humming", "whistled", "recited"})  # fmt: skip
 FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 _QUOTES = frozenset(_QUOTE_MARKS)
 
@@ -398,6 +428,16 @@ def _ages(
             continue
         n = toks[k].lower
         years = int(n) if n.isdigit() else _NUMBER_WORDS.get(n)
+        who = in_sentence.get(toks[k].sent, set())
+        if years is not None and len(who) == 1:
+            by_id[next(iter(who))].years = years
+    # "it was her eighth birthday", "on his 10th birthday"
+    for k in range(1, len(toks) - 1):
+        if toks[k + 1].lower != "birthday" or toks[k - 1].lower not in POSSESSIVES:
+            continue
+        years = _ORDINALS.get(toks[k].lower)
+        if years is None and re.fullmatch(r"\d{1,3}(st|nd|rd|th)", toks[k].lower):
+            years = int(toks[k].lower[:-2])
         who = in_sentence.get(toks[k].sent, set())
         if years is not None and len(who) == 1:
             by_id[next(iter(who))].years = years
@@ -669,12 +709,22 @@ class CorefIdentity(IdentityResolver):
             and c.lower not in apposed
             and dictionary_gender(c.text) == "they"
         }
+        # "Everyone sang Happy Birthday", "she read Matilda": capitalised words right after a
+        # verb of singing, reading or watching are a title, not a person
+        titled: set[int] = set()
+        for k, t in enumerate(toks):
+            if t.lower in TITLE_VERBS:
+                j = k + 1
+                while j < len(toks) and toks[j].is_cap and not toks[j].sent_start:
+                    titled.add(j)
+                    j += 1
         out: list[Mention] = []
         i, n = 0, len(toks)
 
         def plain_cap(t: Token) -> bool:
             return (
                 t.is_cap
+                and t.pos not in titled
                 and t.lower not in CLOSED_CLASS
                 and (t.lower not in CALENDAR_WORDS or t.lower in apposed)  # "a boy called Jun"
                 and (t.lower not in lower_vocab or t.lower in apposed)
@@ -699,11 +749,16 @@ class CorefIdentity(IdentityResolver):
                 nxt = toks[t.pos + 1].lower if t.pos + 1 < n else ""
                 if nxt in ADVERBIAL_PREPOSITIONS:
                     return False  # "Deep under the ground, rock melts": not a person Deep
-                return (
-                    dictionary_gender(t.text) != "they"
-                    or t.lower in subject_of_person_verb
-                    or t.lower in name_parts
-                )
+                known = dictionary_gender(t.text) != "they"
+                if t.lower in name_parts:
+                    return True
+                if t.lower in common_nouns():
+                    # "Mist floated over the water", "Birds carried seeds": a common noun
+                    # that starts a sentence and is never written capitalised elsewhere is a
+                    # name only if the name dictionary knows it and a person's verb follows
+                    # ("Hope smiled")
+                    return known and t.lower in subject_of_person_verb
+                return known or t.lower in subject_of_person_verb
             return True
 
         while i < n:
@@ -1649,6 +1704,16 @@ class CorefIdentity(IdentityResolver):
                         break
             people.sort(key=lambda c: c.first.start)
         quoted = _quoted(toks)  # positions inside quotation marks, for every rule below
+        # '"Patience," whispered Grandpa Joe': a word that is a common noun, named only
+        # inside quotation marks and never with a role or title, is a word said, not a person
+        people = [
+            c
+            for c in people
+            if c.roles()
+            or any(m.title or m.title_role for m in c.mentions)
+            or any(m.start not in quoted for m in c.mentions)
+            or not all(m.key in common_nouns() for m in c.names())
+        ]
         assigned, groups = self._resolve_pronouns(toks, people, group_mentions, quoted)
         people = _merge_kin(toks, people, assigned, groups)
         people = _merge_kin_names(people, assigned, groups)
