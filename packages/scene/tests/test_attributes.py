@@ -204,3 +204,20 @@ def test_spring_is_a_season_only_where_it_reads_as_one():
     assert analyze("Water came from a spring in the hill.").season is None
     assert "orange" in analyze("She peeled an orange.").objects
     assert "rose" in analyze("Kay and Gerda grew roses in boxes.").objects
+
+
+def test_what_a_map_or_a_picture_shows_is_not_where_the_shot_is():
+    """ "It showed the town as it was a hundred years ago, with a river where the main
+    street is now" moved the library scene out to the main street."""
+    book = book_of(
+        "Tom stayed late at the town library to finish his homework.",
+        "Behind a dusty book about ships, Tom found an old folded map.",
+        "It showed the town as it was a hundred years ago, with a river where the main "
+        "street is now.",
+        "The photo shows a sunny beach.",
+        "The librarian showed Tom the way to the garden.",
+    )
+    assert [c.location_id for c in book.shots[:4]] == ["town-library"] * 4
+    assert [c.indoor_outdoor for c in book.shots[:4]] == ["indoor"] * 4
+    assert book.shots[2].objects == () and "beach" not in book.shots[3].objects
+    assert book.shots[4].location_id == "garden"  # a person showing the way moves the shot

@@ -383,11 +383,30 @@ def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list
                 for m in range(b.start, b.end):
                     skip[m] = True
                 b.skipped = True
+        # "It showed the town as it was a hundred years ago", "The map shows a river": what
+        # a picture, a map or "it" shows is not where the shot is
+        for v in range(1, n):
+            if lower[v] not in DEPICTION_VERBS or skip[v]:
+                continue
+            subject = next(
+                (ph for ph in reversed(phrases) if ph.end <= v and ph.sentence == si), None
+            )
+            by_it = lower[v - 1] in {"it", "this", "that"} and (v == 1 or tags[v - 2] != "IN")
+            if by_it or (subject is not None and subject.end == v and
+                         subject.lemma in REPRESENTATIONS):  # fmt: skip
+                for m in range(v + 1, n):
+                    skip[m] = True
+                break
         for ph in phrases:
             ph.skipped = ph.skipped or skip[ph.head]
         out += phrases
         masks.append(skip)
     return out, masks
+
+
+#: Verbs after which a picture's or a map's contents follow (see :func:`_phrases`).
+DEPICTION_VERBS = frozenset({"showed", "shows", "show", "shown", "depicted", "depicts",
+                             "pictured", "pictures", "illustrated", "illustrates"})  # fmt: skip
 
 
 #: Verbs after which "in/to/from/at" + a capitalised name is a place ("born in Warsaw").
