@@ -658,3 +658,17 @@ def test_an_ordinal_birthday_gives_the_age():
     )
     people = by_name(CorefIdentity().resolve(plan))
     assert "girl" in people["Noor"].descriptors
+
+
+def test_together_they_are_the_people_of_the_sentences_before():
+    """ "Together they spread the map" after Tom and Mrs. Okafor, each named in a sentence
+    of their own, was an empty library."""
+    plan = plan_of(
+        "Behind a dusty book, Tom found an old folded map.",
+        "It showed the town as it was a hundred years ago.",
+        '"Where did you find that?" asked Mrs. Okafor.',
+        "Together they spread the map on a table under the lamp.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert 3 in people["Tom"].shots and 3 in people["Mrs. Okafor"].shots
+    assert people["Tom"].pronouns == "he"  # a group, not a singular "they" for Tom

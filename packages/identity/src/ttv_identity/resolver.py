@@ -1291,15 +1291,25 @@ class CorefIdentity(IdentityResolver):
             # named), one for "them"/"their", which as often mean things ("He planted
             # seeds, and the water watered them" is not the people of three sentences ago)
             depth = 3 if toks[i].lower == "they" else 1
-            for s in sentences_before(sentences, sent, depth):
+            # "Together they spread the map": "together" makes the people of the sentences
+            # before one group even when no sentence names two of them
+            together = any(
+                toks[j].lower == "together" and toks[j].sent == sent
+                for j in range(max(0, i - 2), min(len(toks), i + 6))
+            )
+            seen: list[Cluster] = []
+            for s in sentences_before(sentences, sent, max(depth, 5) if together else depth):
                 evs = [r for _pos, r in events.get(s, [])]
                 if evs and not singular_only:
                     return evs[-1]
                 people = list(dict.fromkeys(c for _pos, c in sent_mentions.get(s, [])))
                 if len(people) >= 2 and not singular_only:
                     return group_of(people)
-                if len(people) == 1 and eligible_they(people[0]):
+                if len(people) == 1 and eligible_they(people[0]) and not together:
                     return people[0]
+                seen += [c for c in reversed(people) if c not in seen]
+            if together and len(seen) >= 2 and not singular_only:
+                return group_of(sorted(seen[:2], key=lambda c: c.first.start))
             return None
 
         every = [
