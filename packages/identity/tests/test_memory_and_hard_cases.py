@@ -672,3 +672,30 @@ def test_together_they_are_the_people_of_the_sentences_before():
     people = by_name(CorefIdentity().resolve(plan))
     assert 3 in people["Tom"].shots and 3 in people["Mrs. Okafor"].shots
     assert people["Tom"].pronouns == "he"  # a group, not a singular "they" for Tom
+
+
+def test_the_clothes_a_story_states_are_the_clothes_drawn():
+    """ "Mia wore a cream dress. Her brother Leo wore a dark blue coat." dressed Mia in plum
+    and Leo in cream."""
+    plan = plan_of(
+        "Mia rode her white horse across the green meadow.",
+        "Mia wore a cream dress.",
+        "Her brother Leo wore a dark blue coat.",
+        "An old woman in a white apron waved at them.",
+        "Sam put on a red hat.",  # a hat does not colour a figure
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert "wearing a cream dress" in people["Mia"].descriptors
+    assert "wearing a navy coat" in people["Leo"].descriptors
+    assert "wearing a white apron" in people["the old woman"].descriptors
+    assert not any("red" in d for d in people["Sam"].descriptors)
+
+
+def test_stated_clothes_keep_their_colour_and_the_others_keep_away_from_it():
+    from ttv_identity.resolver import CLOTH_GROUPS, _dress_apart
+
+    looks = [["wearing a plum coat"], ["wearing a plum dress"], ["wearing an indigo shawl"]]
+    _dress_apart(looks, ["a", "b", "c"], frozenset({1}))
+    assert looks[1] == ["wearing a plum dress"]  # stated: never moved
+    purple = next(g for g in CLOTH_GROUPS if "plum" in g)
+    assert looks[0][0].split()[2] not in purple and looks[2][0].split()[2] not in purple

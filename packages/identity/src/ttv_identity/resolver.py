@@ -150,6 +150,61 @@ CLOTH_COLOURS = (
     "terracotta",
 )
 GARMENTS = ("tunic", "jacket", "shawl", "coat", "shirt", "scarf")
+#: Colour words a story may dress someone in ("Mia wore a cream dress"), with "dark"/"light"
+#: forms, as the descriptor writes them (the words the keyframe slot draws)
+STATED_COLOURS = frozenset(
+    {"red", "scarlet", "crimson", "maroon", "orange", "yellow", "gold", "golden", "green",
+     "blue", "navy", "purple", "violet", "pink", "brown", "white", "black", "grey", "gray",
+     "cream", "indigo", "plum", "teal", "charcoal", "terracotta"}
+)  # fmt: skip
+_DARK_LIGHT = {("dark", "blue"): "navy", ("light", "blue"): "sky-blue",
+               ("pale", "blue"): "sky-blue", ("dark", "red"): "maroon",
+               ("dark", "green"): "olive-green", ("dark", "grey"): "charcoal",
+               ("dark", "gray"): "charcoal", ("pale", "yellow"): "cream"}  # fmt: skip
+#: What covers the body (a hat or shoes do not colour a figure)
+BODY_GARMENTS = frozenset(
+    {"dress", "coat", "jacket", "shirt", "sweater", "jumper", "cloak", "robe", "tunic",
+     "skirt", "apron", "uniform", "suit", "gown", "hoodie", "raincoat", "t-shirt", "vest",
+     "shawl", "cape", "overalls", "blouse", "cardigan", "kimono", "sari", "poncho", "parka",
+     "pinafore", "frock", "smock"}
+)  # fmt: skip
+_WEAR_VERBS = frozenset({"wore", "wears", "wearing", "dressed", "had", "put"})
+
+
+def _stated_clothes(toks: list[Token], at: int) -> str | None:
+    """The colour and garment a story dresses someone in, read from the words right after
+    the token ``at`` (a mention's end or a pronoun): "wore a cream dress", "was wearing her
+    dark blue coat", "dressed in a red cloak", "in a green jacket" ("colour garment")."""
+    k = at
+    while k < len(toks) and toks[k].lower in {"was", "is", "were", "always", "often", "still"}:
+        k += 1
+    if k >= len(toks):
+        return None
+    if toks[k].lower in _WEAR_VERBS:
+        k += 1
+        if k < len(toks) and toks[k].lower in {"in", "on"}:
+            k += 1
+    elif toks[k].lower != "in":
+        return None
+    else:
+        k += 1
+    if k < len(toks) and toks[k].lower in {"a", "an", "the", "her", "his", "their", "my"}:
+        k += 1
+    words = [t.lower for t in toks[k : k + 4]]
+    for n, w in enumerate(words):
+        if w in BODY_GARMENTS:
+            colours = [x for x in words[:n] if x in STATED_COLOURS]
+            if not colours:
+                return None
+            colour = colours[-1]
+            before = words[words.index(colour) - 1] if words.index(colour) > 0 else ""
+            colour = _DARK_LIGHT.get((before, colour), colour)
+            return f"{colour} {w}"
+        if not w.isalpha() and "-" not in w:
+            return None
+    return None
+
+
 #: Clothing colours that read alike in a picture: two people of one story are dressed from
 #: different groups while there are groups left ("plum" and "indigo" are both purple).
 CLOTH_GROUPS = (
@@ -163,7 +218,9 @@ CLOTH_GROUPS = (
 _CLOTH_GROUP = {colour: n for n, group in enumerate(CLOTH_GROUPS) for colour in group}
 
 
-def _dress_apart(looks: list[list[str]], keys: list[str]) -> None:
+def _dress_apart(
+    looks: list[list[str]], keys: list[str], fixed: frozenset[int] = frozenset()
+) -> None:
     """Give the people of one story clothes of different colours, in order of appearance.
 
     Each look's colour comes from its key alone (the same name, the same clothes in every
@@ -171,15 +228,21 @@ def _dress_apart(looks: list[list[str]], keys: list[str]) -> None:
     Grandma Lucia and Marco too) and read as one. The first keeps its colour; a later one
     whose colour group is taken moves to the first colour, in an order seeded by its key, of a
     free group (or at least a free colour). Works on the ``wearing a <colour> <garment>``
-    descriptor; looks without one (animals) are left alone."""
-    taken: list[str] = []
-    for look, key in zip(looks, keys, strict=True):
+    descriptor; looks without one (animals) are left alone, and so are the ``fixed`` looks
+    (clothes the story states), whose colours the others keep away from."""
+    taken: list[str] = [
+        looks[n][at].split()[2]
+        for n in sorted(fixed)
+        for at in [next((k for k, d in enumerate(looks[n]) if d.startswith("wearing ")), None)]
+        if at is not None
+    ]
+    for n, (look, key) in enumerate(zip(looks, keys, strict=True)):
         at = next((k for k, d in enumerate(look) if d.startswith("wearing ")), None)
-        if at is None:
+        if at is None or n in fixed:
             continue
         words = look[at].split()
         colour, garment = words[2], words[-1]
-        groups = {_CLOTH_GROUP[c] for c in taken}
+        groups = {_CLOTH_GROUP[c] for c in taken if c in _CLOTH_GROUP}
         if colour in taken or _CLOTH_GROUP.get(colour) in groups:
             order = random.Random(stable_seed(key + "|cloth")).sample(
                 CLOTH_COLOURS, len(CLOTH_COLOURS)
@@ -575,6 +638,7 @@ class Cluster:
     evidence: str | None = None  # pronouns the story gives evidence for, else None
     assigned: dict[str, int] = field(default_factory=lambda: {"he": 0, "she": 0, "they": 0})
     years: int | None = None  # an age the story gives ("I am nine years old")
+    clothes: str | None = None  # what the story dresses them in ("cream dress")
 
     @property
     def first(self) -> Mention:
@@ -1661,8 +1725,11 @@ class CorefIdentity(IdentityResolver):
         rng = random.Random(stable_seed(key))
         descriptors.append(f"{rng.choice(HAIR_OLD if old else HAIR)} hair")
         colour = rng.choice(CLOTH_COLOURS)
+        garment = rng.choice(GARMENTS)
+        if c.clothes:  # "Mia wore a cream dress"
+            colour, garment = c.clothes.split(" ", 1)
         article = "an" if colour[0] in "aeiou" else "a"
-        descriptors.append(f"wearing {article} {colour} {rng.choice(GARMENTS)}")
+        descriptors.append(f"wearing {article} {colour} {garment}")
         return descriptors
 
     @staticmethod
@@ -1731,6 +1798,13 @@ class CorefIdentity(IdentityResolver):
         _ages(toks, people, assigned, narrator, narrated)
         _everyone(toks, people, quoted)
         _absent(toks, people, assigned)
+        # "Mia wore a cream dress", "She was wearing her dark blue coat": the first clothes
+        # the story states for a person, after one of its mentions or pronouns
+        after: list[tuple[int, Cluster]] = [(m.end, c) for c in people for m in c.mentions]
+        after += [(i + 1, c) for i, c in assigned if toks[i].lower in {"he", "she", "they"}]
+        for end, c in sorted(after, key=lambda ec: ec[0]):
+            if c.clothes is None and end - 1 not in quoted:
+                c.clothes = _stated_clothes(toks, end)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
@@ -1812,7 +1886,11 @@ class CorefIdentity(IdentityResolver):
             return Cast()
         found = [(c, self._found(c, a.keys[id(c)])) for c in a.people]
         ordered = sorted(found, key=lambda cf: min(cf[0].shots, default=0))
-        _dress_apart([f.descriptors for _c, f in ordered], [f.key for _c, f in ordered])
+        _dress_apart(
+            [f.descriptors for _c, f in ordered],
+            [f.key for _c, f in ordered],
+            frozenset(n for n, (c, _f) in enumerate(ordered) if c.clothes),
+        )
         # Two different keys may slug to one id (e.g. "Ana" and "the ana"): make ids unique.
         seen: dict[str, int] = {}
         for _c, ident in found:
