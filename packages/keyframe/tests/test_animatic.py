@@ -562,11 +562,13 @@ def test_a_figure_is_drawn_in_the_colour_it_wears():
     assert g > r + 30 and b > r + 30  # a dark teal
     bare = CharacterRef(id="kofi", name="Kofi", descriptors=("man",))
     assert figure_color(bare, DAY) != figure_color(KOFI, DAY)  # else its identity hue
-    # a cream coat has no hue to draw: the identity hue stays (drawn nearly grey, the
-    # lighthouse's Tomas all but vanished into the lamp-lit room)
+    # a cream coat has no hue to draw: under dim and dark light the identity hue stays
+    # (drawn nearly grey, the lighthouse's Tomas all but vanished into the lamp-lit room);
+    # in daylight it is drawn cream, a light figure (test_light_figures.py)
     cream = CharacterRef(id="kofi", name="Kofi", descriptors=("man", "wearing a cream coat"))
-    for view in (DAY, View("night", "clear", True), View("dusk", "clear", False)):
+    for view in (View("night", "clear", True), View("dusk", "clear", False)):
         assert figure_color(cream, view) == figure_color(bare, view)
+    assert figure_color(cream, DAY) == (255, 253, 208)
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,9 @@ class Animal:
 #: How high a unicorn's horn reaches, in units of the figure's height.
 HORN_TOP = 1.16
 #: Birds that walk the ground or swim: a flock of them stays on the ground.
-_GROUND_BIRDS = frozenset({"duck", "duckling", "goose", "hen", "rooster", "chicken", "peacock"})
+_GROUND_BIRDS = frozenset(
+    {"duck", "duckling", "goose", "swan", "hen", "rooster", "chicken", "peacock"}
+)
 
 
 def _table() -> dict[str, Animal]:
@@ -85,6 +87,7 @@ def _table() -> dict[str, Animal]:
         "duck": ("bird", 0.4, (150, 120, 60)),
         "duckling": ("bird", 0.28, (230, 200, 60)),
         "goose": ("bird", 0.5, (200, 200, 190)),
+        "swan": ("bird", 0.55, (245, 245, 240)),
         "hen": ("bird", 0.4, (170, 100, 50)),
         "rooster": ("bird", 0.46, (180, 60, 40)),
         "chicken": ("bird", 0.38, (196, 150, 96)),

@@ -9,13 +9,16 @@ What is drawn, back to front:
    edge only blends figure and backdrop), in one flat colour that depends only on the
    character (the hue of the clothing its descriptors name, "wearing a teal jacket", else
    its identity hue) and the shot's lighting (:func:`figure_color`), never on
-   where it stands, so a character looks the same in every shot under the same light;
+   where it stands, so a character looks the same in every shot under the same light; in
+   full daylight a light colour the words say ("a white horse", "wearing a cream shawl") is
+   drawn light, with a dark outline (:func:`figure_outline`);
    placement and size come from the seed, the character's seed and id (a child, by its
    descriptors, is drawn smaller: :func:`figure_scale`; hair a descriptor names is drawn
    on the top of the head in that colour: :func:`hair_color`); each head is
    returned as a ``face`` region and each whole figure as a ``body`` region (label =
    character id); an animal character (descriptors naming one, ``animals.py``) is drawn as
-   a bird or a four-legged beast in profile instead, up-stage of the caption band.
+   a bird or a four-legged beast in profile instead, up-stage of the caption band (a dragon
+   alone in a room is framed to fit the middle of the frame: :func:`_frame_dragon`).
 
 No text by default: captions, the setting and names are the compositor's (drawn at output
 resolution after camera moves and transitions). Storyboard mode (``labels=True``,
@@ -84,6 +87,8 @@ class Figure:
     animal: Animal | None = None
     #: which way an animal faces: 1 right, -1 left (towards the frame's middle)
     facing: int = 1
+    #: a dark outline round a light figure in daylight (:func:`figure_outline`), or None
+    outline: tuple[int, int, int] | None = None
 
     def _head(self) -> tuple[float, float, float]:
         assert self.animal is not None
@@ -124,6 +129,25 @@ ANIMAL_FACE_LINE = 0.58
 FIGURE_HALF_WIDTH = 0.18
 #: half the width of a figure's body region (arms out), as a fraction of its height
 BODY_HALF_WIDTH = 0.2
+#: Where a dragon alone in a room is kept whole: the middle of the frame's width that a
+#: camera pan of up to 0.25 travel (ttv-motion's ``max_travel``) shows in every frame,
+#: ``t / (1 + t)`` = 0.2 of the width in from either side. Drawn like any beast, a lone
+#: dragon was up to 0.62 of the height tall and 0.69 of the width long (640x360, 40 seeds:
+#: from x = 13 to 631), and a camera move at that travel cut off its wing or tail at the
+#: side in 5-11 of 12 clips per move (pans 11, zooms and tilts 6); framed so, in none.
+DRAGON_SAFE_X = 0.2
+
+
+def _frame_dragon(cx: float, height: float, w: int) -> tuple[float, float]:
+    """(cx, height) of a dragon standing alone in a room: made smaller where needed and
+    moved in, so that the whole of it (snout, wing, tail) lies within :data:`DRAGON_SAFE_X`
+    of the middle and its wing and tail stay in frame while the camera moves (the wing's
+    top stays 0.31 of the height or more below the frame's top, clear of the rows a zoom
+    cuts). Nothing else is framed this way: a dragon outdoors or with company as before."""
+    reach = animals.half_width("dragon")
+    height = min(height, (1 - 2 * DRAGON_SAFE_X) * w / (2 * reach))
+    lo, hi = DRAGON_SAFE_X * w + reach * height, (1 - DRAGON_SAFE_X) * w - reach * height
+    return float(np.clip(cx, lo, max(lo, hi))), height
 
 
 class AnimaticKeyframe(KeyframeRenderer):
@@ -289,6 +313,8 @@ class AnimaticKeyframe(KeyframeRenderer):
             height = min(height, lane * 0.85 / (2 * half))  # the body fits its lane
             feet = feet_base - float(crng.uniform(0.0, 0.05)) * h
             if animal is not None:
+                if animal.form == "dragon" and view.indoor and n == 1:
+                    cx, height = _frame_dragon(cx, height, w)
                 # up-stage, so that its face is above the caption band, as a person's is
                 # (a fable's crow stood where the caption covered it whole)
                 feet = min(feet, h * ANIMAL_FACE_LINE + animals.face_drop(animal.form) * height)
@@ -302,6 +328,7 @@ class AnimaticKeyframe(KeyframeRenderer):
                     hair=None if animal else hair_color(ref, view),
                     animal=animal,
                     facing=1 if cx <= w / 2 else -1,
+                    outline=figure_outline(ref, view),
                 )
             )
         return figures
@@ -312,11 +339,16 @@ class AnimaticKeyframe(KeyframeRenderer):
         laid over the frame as one flat colour with that coverage as its alpha: an edge pixel
         is a blend of the figure and the backdrop behind it, never lighter or darker than
         both (no rim, halo or fringe). The figure stays readable by its tone instead, chosen
-        per lighting (:func:`figure_color`), never from the pixels around it."""
+        per lighting (:func:`figure_color`), never from the pixels around it. A light figure
+        in daylight (a white horse, a cream coat) is the one exception: a dark outline
+        (:func:`figure_outline`, never a light rim) is laid under its body and its hair, so
+        that white on snow or a bright sky stays apart."""
         s = self.supersample
         base = image.convert("RGBA")
         for fig in figures:
             pad = 2 * s
+            if fig.outline is not None:  # room for the outline round the silhouette
+                pad += int(np.ceil(outline_width(fig) * s))
             bx0, by0, bx1, _ = fig.box()
             x0 = int(bx0 * s - fig.height * s * 0.1) - pad
             y0 = int(by0 * s) - pad
@@ -331,6 +363,14 @@ class AnimaticKeyframe(KeyframeRenderer):
             for shape, color in shapes:  # the body, then the hair over its head
                 mask = Image.new("L", (pw * s, ph * s), 0)
                 shape(ImageDraw.Draw(mask), fig, s, -ox, -oy)
+                if fig.outline is not None and shape in (_silhouette, _hair):
+                    # the outline under the body, and a hairline under the hair (white hair
+                    # on a cream figure: luma 235 on 247, else all but unseen)
+                    ring = _dilate(mask, outline_width(fig) * s)
+                    cover = ring.resize((pw, ph), Image.Resampling.BOX)
+                    layer = Image.new("RGBA", cover.size, (*fig.outline, 255))
+                    layer.putalpha(cover)
+                    _composite_at(base, layer, ox // s, oy // s)
                 cover = mask.resize((pw, ph), Image.Resampling.BOX)
                 layer = Image.new("RGBA", cover.size, (*color, 255))
                 layer.putalpha(cover)
@@ -545,6 +585,15 @@ def _hair(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) 
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
     fy, fry, frx = cy + 0.3 * r, (1.3 - HAIR_DEPTH) * r, 0.82 * r
     draw.ellipse((cx - frx, fy - fry, cx + frx, fy + fry), fill=0)
+
+
+def _dilate(mask: Image.Image, radius: float) -> Image.Image:
+    """``mask`` grown by ``radius`` pixels all round (a round pen): the outline's shape."""
+    import cv2
+
+    k = 2 * max(1, round(radius)) + 1
+    pen = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    return Image.fromarray(cv2.dilate(np.asarray(mask), pen))
 
 
 def _composite_at(base: Image.Image, layer: Image.Image, x: int, y: int) -> None:
@@ -764,6 +813,110 @@ def _animal_hue(ref: CharacterRef, animal: Animal) -> tuple[float, float]:
     return hue, min(4.0 / 3.0, max(_ANIMAL_MIN_FACTOR, sat / _CLOTHING_SAT))
 
 
+#: Light colours a descriptor may say besides the clothing colours ("an ivory gown", "a
+#: snowy owl"), as RGB: looked up only to find a light figure (:func:`light_colour`), so a
+#: figure that says them keeps its hue under dim and dark light as before.
+LIGHT_WORDS: dict[str, tuple[int, int, int]] = {
+    "ivory": (255, 255, 240),
+    "silver": (200, 202, 206),
+    "snowy": (248, 248, 250),
+    "snow-white": (248, 248, 250),
+    "pearl": (236, 234, 228),
+    "off-white": (242, 240, 232),
+    "beige": (236, 226, 204),
+}
+#: "pale" or "light" before a colour ("a pale blue dress", "a light-green coat"): the colour
+#: mixed this far towards white.
+_PALE_MIX = 0.6
+_PALE = ("pale", "light")
+#: A colour at least this light (luma) and at most this saturated (HSV) is a light colour:
+#: white, cream, ivory, silver, pale blue, a unicorn's or a sheep's white. Saturated light
+#: colours (yellow, sky-blue, pink: saturation 0.43 and over) keep the daylight tone.
+LIGHT_LUMA = 170.0
+LIGHT_MAX_SAT = 0.3
+_COLOUR_WORDS = {**_ANIMAL_COLOURS, **LIGHT_WORDS}
+_WEARING_WORDS = re.compile(r"\bwearing\s+(?:an?\s+|the\s+|his\s+|her\s+|their\s+)?([a-z -]+)")
+
+
+def is_light(rgb: tuple[int, int, int]) -> bool:
+    """Whether ``rgb`` is a light colour (:data:`LIGHT_LUMA`, :data:`LIGHT_MAX_SAT`)."""
+    _hue, sat, _value = colorsys.rgb_to_hsv(*(v / 255.0 for v in rgb))
+    return float(np.asarray(rgb, np.float32) @ _LUMA) >= LIGHT_LUMA and sat <= LIGHT_MAX_SAT
+
+
+def _said_colour(words: list[str], first: bool = False) -> tuple[int, int, int] | None:
+    """The first colour ``words`` say (``first``: only as the first word), "pale" or "light"
+    before a colour mixing it towards white ("pale blue", "light-green"); not a hair colour
+    (an older identity store gave a fox "white hair": not a white fox)."""
+    for i, word in enumerate(words[:1] if first else words):
+        pale, _, name = word.partition("-")
+        said = 1
+        if word in _PALE and i + 1 < len(words):
+            pale, name, said = word, words[i + 1], 2
+        if pale not in _PALE or name not in _COLOUR_WORDS:
+            pale, name, said = "", word, 1
+        if name not in _COLOUR_WORDS or words[i + said : i + said + 1] in (["hair"], ["haired"]):
+            continue
+        rgb = np.asarray(_COLOUR_WORDS[name], np.float32)
+        if pale:
+            rgb = rgb + (255.0 - rgb) * _PALE_MIX
+        return tuple(int(v) for v in np.rint(rgb))  # type: ignore[return-value]
+    return None
+
+
+def light_colour(ref: CharacterRef) -> tuple[int, int, int] | None:
+    """The character's colour when it is light (:func:`is_light`), else None: for a person,
+    what it wears (the first descriptor naming a colour: "wearing a cream shawl", "wearing a
+    pale blue dress"); for an animal, the first colour or coat word said ("a white horse",
+    "a snowy owl"), else its usual colour (a unicorn's, a sheep's, a cow's white). From the
+    descriptors alone, so the same in every shot."""
+    rgb = None
+    animal = animal_of(ref.descriptors)
+    if animal is not None:
+        words = [w for d in ref.descriptors for w in re.findall(r"[a-z]+(?:-[a-z]+)*", d.lower())]
+        rgb = _said_colour(words) or animal.rgb
+    else:
+        for d in ref.descriptors:
+            match = _WEARING_WORDS.search(d.lower())
+            rgb = _said_colour(match.group(1).split(), first=True) if match else None
+            if rgb is not None:
+                break
+    return rgb if rgb is not None and is_light(rgb) else None
+
+
+#: A light figure's outline in daylight: the figure's colour darkened to this luma (about
+#: the old daylight tone's) and this wide, as a fraction of the figure's height (at least
+#: one pixel). Measured at 640x360 (3 seeds; a white horse, a white unicorn, a sheep, a
+#: cream shawl, a white dress) on 13 day backdrops (meadow, beach, snow field, snowing
+#: village, snowy mountain, desert, fog, the Moon, kitchen, classroom, hospital ward,
+#: bakery, space station), over the backdrop 1-4 px round the figure (luma 87 on a dark
+#: classroom floor to 214 on snow): drawn at value 0.3 (luma 61-75) only 19-58 % of it
+#: stood 40 luma apart on a day meadow (grass ~104) and 57-76 % on a beach; drawn light
+#: (luma 224-248) the fill alone is 0-47 % apart on snow (luma ~200-214: a white horse
+#: vanishes), the outline alone 100 % there (median 153-174 luma apart) and 62-100 %
+#: elsewhere; the fill or the outline is 40 luma apart from 100 % of it in every case.
+OUTLINE_LUMA = 40.0
+OUTLINE_WIDTH = 0.012
+
+
+def figure_outline(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
+    """The dark outline drawn round a light figure (:func:`light_colour`) in full daylight,
+    where it is drawn light: its own colour at :data:`OUTLINE_LUMA`, so that it does not
+    vanish into a bright sky, snow, sand or a white wall. None for every other figure and
+    under every other light."""
+    rgb = light_colour(ref) if ambient(view) >= DAYLIGHT else None
+    if rgb is None:
+        return None
+    c = np.asarray(rgb, np.float32)
+    out = c * (OUTLINE_LUMA / max(float(c @ _LUMA), 1.0))
+    return tuple(int(v) for v in np.clip(np.rint(out), 0, 255))  # type: ignore[return-value]
+
+
+def outline_width(fig: Figure) -> float:
+    """The width of a figure's outline, in output pixels (:data:`OUTLINE_WIDTH`)."""
+    return max(1.0, OUTLINE_WIDTH * fig.height)
+
+
 def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
     """A figure's flat colour: the character's hue (its clothing's, else its identity hue:
     :func:`figure_hue`) at the tone its lighting calls for, and nothing else (not the
@@ -773,13 +926,23 @@ def figure_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
     from that lighting's backdrops in general:
 
     - daylight: the hue itself (saturation 0.45 times the clothing's factor, value 0.3);
+      but a light colour the words say (:func:`light_colour`: "a white horse", "wearing a
+      cream shawl", a unicorn's white) is drawn as itself, light, and ringed by a dark
+      outline (:func:`figure_outline`): at value 0.3 the white horse was a dark grey one;
     - dim (dawn, dusk, overcast): a deep tone of the same hue, a silhouette against the sky;
     - dark (night, storm, a room at night): lifted to a pale tone of the same hue under a
       moonlit (outside) or lamplit (inside) cast, off the dark backdrop.
 
-    Different characters keep different hues at every tone."""
+    Dim and dark light treat light figures as every other (measured at 640x360: a white
+    horse, unicorn, sheep, cream shawl or white dress at dusk or on a rainy day, deep tone,
+    stood 40 luma apart from 38-100 % of the backdrop round it, a rust-red coat 59-100 %; at
+    night, lifted tone, 67-100 %, the rust-red coat 77-100 %). Different characters keep
+    different hues at every tone."""
     hue, factor = figure_hue(ref)
     level = ambient(view)
+    light = light_colour(ref) if level >= DAYLIGHT else None
+    if light is not None:  # a light colour the words say: drawn light, outlined dark
+        return light
     if level >= DAYLIGHT:
         rgb = np.array(colorsys.hsv_to_rgb(hue, 0.45 * factor, 0.3), np.float32) * 255
     else:
