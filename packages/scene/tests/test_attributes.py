@@ -221,3 +221,19 @@ def test_what_a_map_or_a_picture_shows_is_not_where_the_shot_is():
     assert [c.indoor_outdoor for c in book.shots[:4]] == ["indoor"] * 4
     assert book.shots[2].objects == () and "beach" not in book.shots[3].objects
     assert book.shots[4].location_id == "garden"  # a person showing the way moves the shot
+
+
+def test_a_season_the_story_moves_on_to_is_not_the_opening_season():
+    """ "On a sunny morning, Mia rode her white horse ... In winter the horse walked through
+    deep snow" drew the sunny morning in snow; 'that winter' still names the opening's."""
+    moved_on = book_of(
+        "On a sunny morning, Mia rode her white horse across the green meadow.",
+        "At noon they reached the beach.",
+        "In winter the horse walked through deep snow.",
+    )
+    assert [c.season for c in moved_on.shots] == ["unknown", "unknown", "winter"]
+    already = book_of(
+        "Mia rode her white horse across the frozen meadow.",
+        "That winter the snow was deep.",
+    )
+    assert [c.season for c in already.shots] == ["winter", "winter"]

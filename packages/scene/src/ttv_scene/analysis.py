@@ -212,6 +212,7 @@ class ShotAnalysis:
     sky: bool = False  # sky or weather named (outdoor when nothing says indoor)
     objects: list[str] = field(default_factory=list)
     season: str | None = None  # the first season named ("a winter morning": winter)
+    season_shift: bool = False  # ...as one the story moves on to ("In winter, ...")
     dark: bool = False  # the time is night only because the text says "in the dark"
 
 
@@ -249,20 +250,43 @@ _THING_BEFORE = {"a", "an", "the", "its", "his", "her", "their", "my", "our", "y
                  "water", "mountain", "box", "metal", "coiled", "bed"}  # fmt: skip
 
 
-def _season(words: list[str], skip: list[bool]) -> str | None:
+#: "In winter", "by autumn", "when spring came": the story moves on to a season (rather than
+#: saying which season it already is: "that winter", "a summer morning", "it was summer")
+_SHIFT_BEFORE = {"in", "by", "when", "until", "till", "then"}
+_SHIFT_AFTER = {"came", "comes", "arrived", "arrives", "returned", "returns"}
+
+
+def _season_at(words: list[str], skip: list[bool]) -> tuple[str, int] | None:
+    """The first season the words name, and where."""
     for i, w in enumerate(words):
         if skip[i]:
             continue
         if w in SEASON_WORDS:
-            return SEASON_WORDS[w]
+            return SEASON_WORDS[w], i
         if w == "spring":
             prev = words[i - 1] if i else ""
             nxt = words[i + 1] if i + 1 < len(words) else ""
             if prev in _SPRING_BEFORE or nxt in _SEASON_AFTER:
-                return "spring"
+                return "spring", i
             if nxt in _SPRING_VERBS and prev not in _THING_BEFORE:
-                return "spring"
+                return "spring", i
     return None
+
+
+def _season(words: list[str], skip: list[bool]) -> str | None:
+    found = _season_at(words, skip)
+    return found[0] if found else None
+
+
+def _season_shift(words: list[str], skip: list[bool]) -> bool:
+    """Whether the first season the words name is one the story moves on to."""
+    found = _season_at(words, skip)
+    if found is None:
+        return False
+    i = found[1]
+    prev = [w for w in words[max(0, i - 2) : i] if w != "the"]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    return (bool(prev) and prev[-1] in _SHIFT_BEFORE) or nxt in _SHIFT_AFTER
 
 
 def _phrases(sentences: list[list[tuple[str, str]]]) -> tuple[list[Phrase], list[list[bool]]]:
@@ -668,6 +692,7 @@ def analyze(
                 result.time, result.dark = "night", True
         if result.season is None:
             result.season = _season(words, masks[si])
+            result.season_shift = _season_shift(words, masks[si])
         c, gone = _weather(words, tags, masks[si])
         cats |= c
         gone_all |= {(si, g) for g in gone}

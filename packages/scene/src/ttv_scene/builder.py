@@ -129,6 +129,7 @@ class _ShotInfo:
     indoor_outdoor: str | None = None
     sky: bool = False
     season: str | None = None
+    season_shift: bool = False  # the story moves on to the season here ("In winter, ...")
     untitled: bool = False  # no shot names a place: the lesson's title stands in for one
     dark: bool = False  # the narration's only time cue is "in the dark"
     weak_io: bool = False  # inside/outside only from a bare building setting ("a mountain hut")
@@ -255,6 +256,7 @@ class GraphScene(SceneBuilder):
             time, weather, io = said.time, said.weather, said.indoor_outdoor
             weak_io = False
             sky, season = said.sky, said.season
+            shift = said.season_shift
             if shot.setting and shot.setting.strip():
                 # a setting is a noun phrase: its first place phrase is the place, and that
                 # phrase's head decides inside/outside ("the lamp room at the top of the
@@ -263,7 +265,8 @@ class GraphScene(SceneBuilder):
                 place = self.setting_place(shot.setting)
                 head = analysis.place_in_setting(shot.setting)
                 time = given.time or time
-                season = given.season or season
+                if given.season:
+                    season, shift = given.season, given.season_shift
                 weather = given.weather or weather
                 if given.explicit_io:
                     io = given.explicit_io  # "a cold playground outside the school"
@@ -286,6 +289,7 @@ class GraphScene(SceneBuilder):
             info = _ShotInfo(place, shot.setting, time, objects[: self.max_objects])
             info.weather, info.indoor_outdoor, info.sky = weather, io, sky
             info.season = season
+            info.season_shift = shift
             info.dark = said.dark and time == "night" and said.time == "night"
             info.weak_io = weak_io
             infos.append(info)
@@ -311,8 +315,11 @@ class GraphScene(SceneBuilder):
         place_season = named[first_at] if first_at is not None else None
         opening_season: str | None = None
         # a season holds for the whole lesson until another is named (the opening shots take
-        # the first one named: "that winter" in shot 3 was winter in shot 1 too)
-        season = next((i.season for i in infos if i.season), None)
+        # the first one named: "that winter" in shot 3 was winter in shot 1 too), unless the
+        # story moves on to it ("On a sunny morning ... In winter, the horse walked through
+        # deep snow": the sunny morning was no winter)
+        opening = next((i for i in infos if i.season), None)
+        season = opening.season if opening is not None and not opening.season_shift else None
         setting: str | None = None
         # where each character was last seen: a shot that names no place and whose people
         # were all last somewhere else, together, cuts back to them there ("Collins stayed in
