@@ -699,3 +699,17 @@ def test_stated_clothes_keep_their_colour_and_the_others_keep_away_from_it():
     assert looks[1] == ["wearing a plum dress"]  # stated: never moved
     purple = next(g for g in CLOTH_GROUPS if "plum" in g)
     assert looks[0][0].split()[2] not in purple and looks[2][0].split()[2] not in purple
+
+
+def test_an_animal_is_in_the_shots_whose_it_points_to_it():
+    """ "She wrapped it in her coat and carried it to the police station" left the puppy
+    out of the shot, and the next shot with it cut back to the park."""
+    plan = plan_of(
+        "A small brown puppy shivered under a bench in the park.",
+        "A police officer named Officer Diaz saw the puppy and knelt beside it.",
+        "She wrapped it in her coat and carried it to the police station.",
+        "It was raining hard.",  # the weather, not the puppy
+        "Tom found an old map. It showed the town.",  # a thing named since: the map
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["the small brown puppy"].shots == (0, 1, 2)

@@ -427,6 +427,53 @@ def _absent(toks: list[Token], people: list[Cluster], assigned: list[tuple[int, 
                 c.shots.discard(shot)
 
 
+#: "It was raining", "It is late": a sentence's "it" before these says nothing of an animal
+_IT_DUMMY_AFTER = frozenset({"was", "is", "seemed", "looked", "felt", "'s", "had", "has"})
+
+
+def _it_animals(toks: list[Token], people: list[Cluster], quoted: set[int]) -> None:
+    """ "Officer Diaz saw the puppy and knelt beside it. She wrapped it in her coat and
+    carried it to the police station": an animal is in the shots whose "it" or "its" points
+    to it. "It" goes to the animal named last, in its own sentence or the one before, when no
+    other thing (a common noun) has been named since; a second "it" in the sentence of one
+    that went to the animal goes there too. A sentence's first "It" before "was", "is"... is
+    the weather or the hour, not the animal. Only the shots are given: the mention links
+    (and the evaluation) do not count "it"."""
+    animal_at: dict[int, Cluster] = {}
+    person_at: set[int] = set()
+    for c in people:
+        is_animal = any(m.key in ANIMAL_NOUNS for m in c.roles())
+        for m in c.mentions:
+            for k in range(m.start, m.end):
+                person_at.add(k)
+                if is_animal:
+                    animal_at[k] = c
+    rank = {sent: n for n, sent in enumerate(sorted({t.sent for t in toks}))}
+    last: tuple[Cluster, int, int] | None = None  # (animal, sentence rank, position)
+    it_sentence: dict[int, Cluster] = {}  # sentence -> the animal an "it" in it went to
+    thing_at = -1
+    for t in toks:
+        if t.pos in animal_at:
+            last, thing_at = (animal_at[t.pos], rank[t.sent], t.pos), -1
+            continue
+        if t.pos in person_at or t.pos in quoted:
+            continue
+        if t.lower in {"it", "its"}:
+            nxt = toks[t.pos + 1].lower if t.pos + 1 < len(toks) else ""
+            if t.sent_start and nxt in _IT_DUMMY_AFTER:
+                continue
+            if t.sent in it_sentence:
+                it_sentence[t.sent].shots.add(t.shot)
+                continue
+            if last is not None and rank[t.sent] - last[1] <= 1 and thing_at < last[2]:
+                last[0].shots.add(t.shot)
+                it_sentence[t.sent] = last[0]
+                last = (last[0], rank[t.sent], t.pos)
+            continue
+        if t.text.isalpha() and t.text.islower() and t.lower in common_nouns():
+            thing_at = t.pos
+
+
 def _quoted(toks: list[Token]) -> set[int]:
     """Positions of the tokens inside quotation marks (each shot starts outside)."""
     out: set[int] = set()
@@ -1797,6 +1844,7 @@ class CorefIdentity(IdentityResolver):
         narrator, narrated = _narrator(toks, people, quoted)
         _ages(toks, people, assigned, narrator, narrated)
         _everyone(toks, people, quoted)
+        _it_animals(toks, people, quoted)
         _absent(toks, people, assigned)
         # "Mia wore a cream dress", "She was wearing her dark blue coat": the first clothes
         # the story states for a person, after one of its mentions or pronouns
