@@ -713,3 +713,16 @@ def test_an_animal_is_in_the_shots_whose_it_points_to_it():
     )
     people = by_name(CorefIdentity().resolve(plan))
     assert people["the small brown puppy"].shots == (0, 1, 2)
+
+
+def test_swans_eagles_calves_and_lambs_are_animals():
+    plan = plan_of(
+        "A white swan glided across the lake.",
+        "High above, an eagle circled.",
+        "The farmer fed the calf and the lamb.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["the white swan"].descriptors == ("white swan",)
+    assert people["the eagle"].descriptors == ("eagle",)
+    assert people["the calf"].descriptors == ("calf",)
+    assert people["the lamb"].descriptors == ("lamb",)
