@@ -726,3 +726,19 @@ def test_swans_eagles_calves_and_lambs_are_animals():
     assert people["the eagle"].descriptors == ("eagle",)
     assert people["the calf"].descriptors == ("calf",)
     assert people["the lamb"].descriptors == ("lamb",)
+
+
+def test_whose_homework_or_teacher_it_is_is_a_child():
+    """ "Tom stayed late at the town library to finish his homework" drew Tom as a man."""
+    plan = plan_of(
+        "Tom stayed late at the town library to finish his homework.",
+        "Mia's classmates waved at her.",
+        "The teacher, Ms. Lee, marked the homework.",  # a role says grown-up
+        "Ravi was seventy years old.",
+        "He mended his toys for his grandson.",  # an age says more than toys
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["Tom"].descriptors[0] == "boy"
+    assert people["Mia"].descriptors[0] == "girl"
+    assert "woman" in people["Ms. Lee"].descriptors
+    assert people["Ravi"].descriptors[0] == "elderly man"

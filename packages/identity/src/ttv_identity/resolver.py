@@ -553,6 +553,29 @@ def _ages(
             by_id[next(iter(who))].years = years
 
 
+#: What belongs to a schoolchild: "his homework", "her teacher", "Tom's classmates"
+SCHOOL_THINGS = frozenset({"homework", "teacher", "classmates", "classmate", "toys", "toy",
+                           "schoolbag", "satchel", "crayons", "lunchbox", "playmates"})  # fmt: skip
+
+
+def _schoolchildren(
+    toks: list[Token], people: list[Cluster], assigned: list[tuple[int, Cluster]]
+) -> None:
+    """ "Tom stayed late at the library to finish his homework": whose homework, teacher,
+    classmates or toys they are is a child (drawn as one), unless a role or an age says
+    otherwise."""
+    owners = [(i, c) for i, c in assigned if toks[i].lower in {"his", "her", "their"}]
+    owners += [
+        (m.end, c)
+        for c in people
+        for m in c.mentions
+        if m.end + 1 < len(toks) and toks[m.end].text in {"'s", "’s"}
+    ]
+    for i, c in owners:
+        if i + 1 < len(toks) and toks[i + 1].lower in SCHOOL_THINGS:
+            c.schoolchild = True
+
+
 def _absorb(keep: Cluster, other: Cluster, merged: dict[int, Cluster]) -> None:
     """Fold ``other``'s mentions and shots into ``keep`` and note it in ``merged``."""
     keep.mentions = sorted(keep.mentions + other.mentions, key=lambda m: m.start)
@@ -686,6 +709,7 @@ class Cluster:
     assigned: dict[str, int] = field(default_factory=lambda: {"he": 0, "she": 0, "they": 0})
     years: int | None = None  # an age the story gives ("I am nine years old")
     clothes: str | None = None  # what the story dresses them in ("cream dress")
+    schoolchild: bool = False  # "his homework", "her teacher": a child
 
     @property
     def first(self) -> Mention:
@@ -1750,6 +1774,8 @@ class CorefIdentity(IdentityResolver):
         young = bool(set(role_nouns) & CHILD_ROLES) or (
             bool(set(adjs) & CHILD_ADJECTIVES) and not old
         )
+        if c.schoolchild and not old and not set(role_nouns) - CHILD_ROLES - PLAIN_PERSON_NOUNS:
+            young = True  # "his homework": no role says grown-up (a teacher's own homework?)
         if c.years is not None:
             young = c.years < ADULT_YEARS
         if c.pronouns == "he":
@@ -1843,6 +1869,7 @@ class CorefIdentity(IdentityResolver):
         people = _merge_kin_names(people, assigned, groups)
         narrator, narrated = _narrator(toks, people, quoted)
         _ages(toks, people, assigned, narrator, narrated)
+        _schoolchildren(toks, people, assigned)
         _everyone(toks, people, quoted)
         _it_animals(toks, people, quoted)
         _absent(toks, people, assigned)
