@@ -116,7 +116,24 @@ SHAPES: dict[str, str] = {
     "kitchen": "kitchen kitchens bakery stove oven",
     "kettle": "kettle kettles teapot",
     "board": "blackboard chalkboard board classroom",
-    "house": "house houses cottage hut home village cabin farmhouse barn town",
+    "house": "house houses cottage hut home cabin farmhouse barn",
+    # several houses and roofs (a single "house" or "cottage" is one house)
+    "town": "town towns village villages hamlet hamlets",
+    # a street of buildings with windows, a pavement, a road and street lamps; a "square"
+    # only as a town's ("the town square", "the village square"): _nouns
+    "street": "street streets city cities avenue avenues downtown sidewalk sidewalks pavement "
+    "pavements alley alleys plaza piazza",
+    # stalls with striped awnings and piles of goods on a paved square; "stall" and a "fair"
+    # only as nouns ("a fair", not "fair hair" or "it wasn't fair"): _nouns
+    "market": "market markets marketplace bazaar bazaars stall stalls",
+    # grass, a path, trees, a bench and a lamp post (not a "car park"): _nouns
+    "park": "park parks",
+    # a long crenellated stone wall over the hills with watchtowers; a bare "wall" only
+    # outdoors ("the wall" of a room is none), "the Great Wall" in any words: interpret
+    "wall": "rampart ramparts battlement battlements fortress fortresses",
+    # party things: balloons on strings, a cake with candles on a table
+    "balloon": "balloon balloons",
+    "cake": "cake cakes",
     "mountain": "mountain mountains peak peaks summit alps",
     "volcano": "volcano volcanoes volcanic crater",  # a cone; erupting with lava, magma, ash
     "lava": "lava magma eruption erupt erupts erupted erupting",
@@ -158,6 +175,7 @@ _EXPANDS = {
     "forest": ("tree",),
     "kitchen": ("kettle",),
     "pyramid": ("desert",),
+    "park": ("tree", "path"),
 }
 #: Words that make sand a desert's, not a beach's ("across the desert sand"): word list.
 _DESERT_WORDS = _wordset("desert deserts dune dunes pyramid pyramids oasis camel camels sahara")
@@ -186,6 +204,13 @@ WATER = ((118, 198, 224), (34, 112, 160))
 UNDERWATER_LIGHT = (0.74, 0.9, 1.0)
 #: canvas of a tent, in daylight (seen from inside, lit through)
 CANVAS = (222, 184, 122)
+#: a town's walls, roofs and stall awnings (daylight colours; lit by the scene's light)
+FACADES = ((214, 196, 170), (196, 124, 100), (228, 220, 204), (176, 186, 198), (212, 174, 124),
+           (190, 152, 134), (164, 180, 164))  # fmt: skip
+ROOFS = ((150, 62, 48), (112, 70, 56), (96, 100, 112), (176, 96, 60))
+AWNINGS = ((206, 52, 48), (46, 110, 190), (60, 150, 80), (236, 176, 40))
+#: a market's goods where the words name none: mixed fruit and vegetables
+GOODS_MIX = ((214, 50, 44), (246, 150, 40), (240, 210, 70), (110, 170, 60), (140, 70, 150))
 
 
 def _words(text: str) -> list[str]:
@@ -211,14 +236,49 @@ _NOT_RAILWAY = _wordset(
 )
 
 
+#: Before these, "stall", "store", "park" and "fair" are verbs or adjectives ("to stall",
+#: "they store", "fair hair"), and "park" is a car park; a "square" is a town's only after
+#: one of :data:`_SQUARE_BEFORE` (word lists).
+_VERB_BEFORE = _wordset(
+    """to will would can could may might must shall should did does do not never i you we
+    they he she it who which that don t car"""
+)
+_SQUARE_BEFORE = _wordset("town village city market main public central old")
+#: After "fair", a noun it describes ("fair hair", "a fair price"): no fair (a market) then,
+#: only at a phrase's end or before one of these.
+_FAIR_AFTER = _wordset(
+    "and or in on at with was were is had day days ground grounds stalls stall with near by"
+)
+#: A "hot air balloon" is no party balloon (word list).
+_NOT_PARTY_BALLOON = _wordset("air")
+
+
 def _nouns(words: list[str], head: bool = False) -> list[str]:
     """``words`` without the shape words that are something else here: "rose" as a verb,
-    "fire" in a compound, a "station" that is no railway's. ``head``: the first word is a
-    noun (an object's name), so a "rose" there is the flower."""
+    "fire" in a compound, a "station" that is no railway's, "stall", "park" or "fair" that
+    are no market's or park ("the engine stalled", "fair hair", "a car park", "to park"), a
+    "town" or "city" in "town hall" (the hall is drawn); a town's "square" becomes "plaza"
+    and a "fair" (a noun) "market". ``head``: the first word is a noun (an object's name),
+    so a "rose" there is the flower."""
     out = []
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
         nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w in ("stall", "stalls", "park", "parks") and prev in _VERB_BEFORE:
+            continue
+        if w in ("town", "city") and nxt == "hall":
+            continue
+        if w in ("balloon", "balloons") and prev in _NOT_PARTY_BALLOON:
+            continue
+        if w == "square":
+            if prev in _SQUARE_BEFORE:
+                out.append("plaza")
+            continue
+        if w in ("fair", "fairs"):
+            noun = (head and i == 0) or prev in _DETERMINERS or prev in _SQUARE_BEFORE
+            if noun and (not nxt or nxt in _FAIR_AFTER) and prev not in _VERB_BEFORE:
+                out.append("market")
+            continue
         if w == "rose" and not ((head and i == 0) or prev in _ROSE_BEFORE or nxt in _ROSE_AFTER):
             continue
         if w in ("fire", "fires") and nxt in _FIRE_COMPOUND:
@@ -423,6 +483,16 @@ class View:
     #: SEASONS but winter (that is ``winter``): "spring" and "autumn" colour the trees and the
     #: grass outdoors; "" (unknown) and "summer" are the default green
     season: str = ""
+    #: CIVIC styles: a town's building seen from outside ("police station", "school",
+    #: "museum" ...), only outdoors; "" none
+    civic: str = ""
+    #: the colours of the goods on a market's stalls (tomatoes red, mangoes orange), from
+    #: the shot's words; () draws mixed fruit
+    goods: tuple[RGB, ...] = ()
+    #: how many candles a cake has ("eight candles"; 0 none said) and whether it is a
+    #: chocolate cake
+    candles: int = 0
+    chocolate: bool = False
 
     @property
     def earth(self) -> bool:
@@ -497,15 +567,19 @@ def interpret(spec) -> View:
         weather = "clear"  # no air on the Moon or in space: no clouds, rain, fog or wind
         if not kind and inout == "indoor":
             kind = "spacecraft"  # a room on the Moon or in orbit is a spacecraft's module
+    if "indoor_outdoor" in inferred and inout == "indoor" and _APPROACHED.search(text.lower()):
+        inout = "outdoor"  # "carried it to the police station": the building from outside
     no_attributes = len(inferred) == 3 and not objects
     named = [w for o in objects for w in _nouns(_words(o), head=True)] + _nouns(setting)
     if no_attributes:
         named += _nouns(prompt)
+    outdoor = inout == "outdoor" and world == "earth"
     shapes: set[str] = set()
     for w in named:
         if w in _WORD_SHAPE:
             shapes.add(_WORD_SHAPE[w])
-        shapes.update(_EXPANDS.get(w, ()))
+        if not (outdoor and w in _CIVIC_WORDS):  # outside a library: no books on the grass
+            shapes.update(_EXPANDS.get(w, ()))
     for shape in list(shapes):
         shapes.update(_EXPANDS.get(shape, ()))
     raw = (
@@ -521,6 +595,30 @@ def interpret(spec) -> View:
         shapes.discard("railway")
     if not indoor_fire_ok(inout, named):
         shapes.discard("campfire")
+    said_words = {*setting, *_words(text)}
+    party = {"birthday", "birthdays"} & said_words or any(
+        w in ("party", "parties") and (i == 0 or ws[i - 1] not in _NOT_A_PARTY)
+        for ws in (setting, _words(text))
+        for i, w in enumerate(ws)
+    )
+    if party and inout == "indoor" and world == "earth":  # a party room: balloons ...
+        shapes.add("balloon")
+        if {"candle", "candles"} & {*named, *said_words}:  # ... and the candles' cake
+            shapes.add("cake")
+    if "cake" in shapes and not {"lamp", "lamps", "lantern", "lanterns"} & set(named):
+        shapes.discard("lamp")  # the candles are the cake's
+    civic = ""
+    if outdoor:
+        said = " ".join(
+            [" ".join(_words(o)) for o in objects] + [" ".join(setting)]
+            + ([" ".join(prompt)] if no_attributes else [])
+        )  # fmt: skip
+        civic = _civic(said)
+        walls = [i for i, w in enumerate(named) if w in ("wall", "walls")]
+        if any(i == 0 or named[i - 1] not in _NOT_A_GREAT_WALL for i in walls):
+            shapes.add("wall")
+        if _GREAT_WALL.search(f"{spec.setting} {text}".lower()):
+            shapes.add("wall")
     # Sand is a desert's when the shot says desert (or pyramid) anywhere, not a beach's.
     if _DESERT_WORDS.intersection((*named, *setting, *prompt)):
         shapes.add("desert")
@@ -545,7 +643,119 @@ def interpret(spec) -> View:
         _herd(prompt, spec),
         tuple(_COLOURS[w] for w in dict.fromkeys(_words(text)) if w in _COLOURS),
         season if world == "earth" and not winter else "",
+        civic=civic,
+        goods=_goods([w for o in objects for w in _words(o)] + setting + _words(text))
+        if "market" in shapes
+        else (),
+        candles=_candles(_words(text)) if "cake" in shapes else 0,
+        chocolate="cake" in shapes and "chocolate" in (*_words(text), *setting, *named),
     )
+
+
+#: A town's buildings seen from outside, as phrases (regular expressions) and the style each
+#: is drawn in: columns and a pediment (a museum, library, town hall), a brick school, a
+#: white hospital with a cross, a police station with a blue lamp, a post office with a
+#: postbox, a fire station's red doors, a shopfront with an awning. A bare "station" stays
+#: a railway's; "store" only as a noun ("the store", not "they store grain").
+CIVIC = ("columns", "school", "hospital", "police", "post", "fire", "shop")
+_CIVIC_PHRASES = (
+    ("police", r"\bpolice (?:station|stations|headquarters)\b"),
+    ("fire", r"\bfire ?(?:station|stations|house)\b"),
+    ("post", r"\bpost ?offices?\b"),
+    ("columns", r"\b(?:town|city) ?halls?\b|\bmuseums?\b|\blibrar(?:y|ies)\b|\bcourt ?house\b"),
+    ("hospital", r"\bhospitals?\b|\bclinic\b"),
+    ("school", r"\bschools?\b|\bschoolhouse\b"),
+    (
+        "shop",
+        r"\b(?<!to )(?<!will )(?<!they )(?<!we )(?<!i )(?:shop|shops|store|stores|shopfront"
+        r"|storefront|bakery|bookshop|toyshop|grocer|grocery)\b(?! (?:it|them|the|their|his|her))",
+    ),
+)
+_CIVIC_RES = tuple((style, re.compile(rx)) for style, rx in _CIVIC_PHRASES)
+_CIVIC_WORDS = _wordset(
+    "library libraries museum museums hospital hospitals school schools bakery bakeries"
+)
+#: "walked to the library", "carried it to the police station": the building approached,
+#: seen from outside (where the spec does not say inside or out).
+_APPROACHED = re.compile(
+    r"\b(?:to|towards?|outside|reached|approached|past|front of)(?: the| a| an| our| his| her"
+    r"| their)?(?: [a-z]+)? (?:police station|fire station|school|library|hospital|museum"
+    r"|town hall|post office|shop|store)\b"
+)
+#: A "wall" after one of these is a room's, a garden's or a house's, not a long wall over the
+#: hills (word list); "the Great Wall" is always one.
+_NOT_A_GREAT_WALL = _wordset(
+    """garden brick kitchen bedroom classroom room house cottage barn cave tent bathroom
+    living back front stone low wooden sea harbour harbor"""
+)
+#: A "party" after one of these is no birthday's (word list).
+_NOT_A_PARTY = _wordset("search rescue political hunting working war landing boarding")
+_GREAT_WALL = re.compile(r"\bgreat wall\b")
+
+
+def _civic(said: str) -> str:
+    """The CIVIC style of the first building the words name ("" none)."""
+    hits = [(m.start(), style) for style, rx in _CIVIC_RES for m in [rx.search(said)] if m]
+    return min(hits)[1] if hits else ""
+
+
+#: Goods on a market's stalls and their colours (word list); "cloth" and "fabric" are bolts
+#: of bright cloth.
+_GOODS: dict[str, tuple[RGB, ...]] = {
+    "tomato": ((206, 46, 40),),
+    "apple": ((196, 40, 44), (130, 180, 60)),
+    "mango": ((246, 160, 40), (236, 200, 60)),
+    "orange": ((244, 140, 40),),
+    "banana": ((244, 214, 70),),
+    "lemon": ((246, 226, 80),),
+    "lime": ((120, 190, 60),),
+    "grape": ((120, 60, 140),),
+    "plum": ((110, 40, 90),),
+    "melon": ((140, 190, 80),),
+    "watermelon": ((60, 140, 60),),
+    "pepper": ((220, 50, 40), (60, 150, 60)),
+    "carrot": ((236, 120, 40),),
+    "cabbage": ((120, 180, 90),),
+    "potato": ((190, 150, 100),),
+    "onion": ((200, 140, 90),),
+    "egg": ((244, 236, 214),),
+    "bread": ((196, 140, 76),),
+    "honey": ((226, 156, 40),),
+    "cloth": ((214, 60, 120), (60, 110, 200), (240, 190, 40)),
+    "fabric": ((214, 60, 120), (60, 110, 200), (240, 190, 40)),
+    "spice": ((200, 90, 40), (230, 180, 60)),
+    "fish": ((170, 180, 190),),
+}
+_GOODS_PLURAL = {"tomatoes": "tomato", "mangoes": "mango", "potatoes": "potato"}
+
+
+def _goods(words: list[str]) -> tuple[RGB, ...]:
+    """The colours of the goods the words name, first named first (at most six), then
+    mixed fruit to make up three."""
+    out: list[RGB] = []
+    for w in words:
+        w = _GOODS_PLURAL.get(w, w[:-1] if w.endswith("s") and w[:-1] in _GOODS else w)
+        for c in _GOODS.get(w, ()):
+            if c not in out:
+                out.append(c)
+    out = out[:6]
+    return tuple(out + [c for c in GOODS_MIX if c not in out][: max(0, 3 - len(out))])
+
+
+_NUMBERS = {
+    w: k
+    for k, w in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1
+    )
+}
+
+
+def _candles(words: list[str]) -> int:
+    """How many candles the words count ("eight candles"), 0 when they say no number."""
+    for i, w in enumerate(words[1:], 1):
+        if w in ("candle", "candles") and (words[i - 1] in _NUMBERS or words[i - 1].isdigit()):
+            return _NUMBERS.get(words[i - 1]) or int(words[i - 1])
+    return 0
 
 
 #: the seasons a View draws; a spec's "fall" is autumn
@@ -795,6 +1005,7 @@ class Painter:
         self.perches: list[tuple[float, float, float]] = []
         self.stands = 0.0  # the lowest base row of an upright object (house, tree, lighthouse)
         self.front: Image.Image | None = None  # RGBA layer drawn over the figures
+        self.grass = np.array((92, 140, 70), np.float32)  # the ground's colour (land())
 
     # ------------------------------------------------------------ helpers
 
@@ -900,11 +1111,14 @@ class Painter:
             self.railway(x0, x1, hz, y1)
         if "pyramid" in v.shapes:
             self.pyramids(x0, x1, hz, h)
+        full = w == self.W  # the whole frame, not the view through a window
+        town = {"town", "street", "market", "park", "wall"} & v.shapes and not v.sea
+        if town:  # the town's things, back to front (each only where the words name it)
+            self.townscape(x0, x1, hz, y1, h, full)
         # Objects, back to front; where the upright ones stand (the ground plane starts below
         # them: a camera move must not shear a house whose base is below the horizon).
-        full = w == self.W  # the whole frame, not the view through a window
         stands: list[float] = []
-        if "house" in v.shapes:
+        if "house" in v.shapes and not ({"town", "street"} & v.shapes and not v.sea):
             size, base = h * 0.2, hz + h * 0.06
             fx = self.lay.uniform(0.62, 0.8)
             if full:  # the roof's half width, house(): 0.6 * 1.2 * size
@@ -930,6 +1144,10 @@ class Painter:
             self.tent(x0 + w * fx, base, size)
             stands.append(base)
             self.taken.append((fx - 0.8 * size / w, fx + 1.1 * size / w))
+        if "park" in v.shapes and not v.sea:
+            self.park(x0, x1, hz, y1, h, full)
+        if v.civic and not v.sea:
+            self.civic_building(x0, x1, hz, y1, h, full)
         if "flower" in v.shapes and not v.sea:
             self.flowers(x0, x1, y1, h)
         if "cave" in v.shapes:
@@ -976,17 +1194,539 @@ class Painter:
             self.campfire(x0 + w * fx, hz + (y1 - hz) * 0.3, size)
         props = [
             p
-            for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel", "kettle")
+            for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel", "kettle", "cake")
             if p in v.shapes
         ]
         for k, p in enumerate(props):
             self.prop(p, x0 + w * (0.12 + 0.16 * k), y1 - h * 0.06, h)
+        if "balloon" in v.shapes:  # a bunch tied to a post, up-stage at the left
+            post = x0 + w * 0.07
+            self.rect((post - self.u * 0.4, hz, post + self.u * 0.4, hz + (y1 - hz) * 0.3),
+                      fill=self.lit((120, 96, 70)))  # fmt: skip
+            self.balloons(post, hz - h * 0.2, hz, h * 0.07)
         if v.weather in ("rain", "storm") or "rain" in v.shapes:
             self.rain((x0, y0, x1, y1), heavy=v.weather == "storm")
         if v.weather == "snow":
             self.snow((x0, y0, x1, y1))
         if v.weather == "wind":
             self.wind((x0, y0, x1, hz))
+
+    # ------------------------------------------------------------ towns and cities
+
+    def townscape(self, x0, x1, hz, y1, h, full: bool) -> None:
+        """A wall over the hills, a street (a town's or a city's), several houses, a market:
+        whichever the shot names, back to front. A park keeps its grass: a city's skyline
+        stands far behind it."""
+        v = self.v
+        if "wall" in v.shapes:
+            self.great_wall(x0, x1, hz, y1, h)
+        street = "street" in v.shapes
+        base = hz + (y1 - hz) * 0.07
+        if street and "park" in v.shapes:
+            self.buildings(x0, x1, base, h, far=True, village="town" in v.shapes)
+        elif street:
+            self.street(x0, x1, hz, y1, h, village="town" in v.shapes)
+        elif "town" in v.shapes:
+            self.houses(x0, x1, hz, y1, h, full)
+        if "market" in v.shapes:
+            self.market(x0, x1, hz, y1, h, on_street=street and "park" not in v.shapes)
+        if full and (street or "market" in v.shapes) and "park" not in v.shapes:
+            self.stands = max(self.stands, base)
+
+    def _windows_lit(self) -> bool:
+        v = self.v
+        return v.time in ("night", "dusk") or v.weather in ("storm", "rain")
+
+    def facade(self, bx0, top, bx1, base, color, rng, door: bool = True) -> None:
+        """A building's front: a wall with a grid of windows (some lit at dusk and night) and
+        a door on the ground floor."""
+        u = self.u
+        self.rect((bx0, top, bx1, base), fill=self.lit(color))
+        bw, bh = bx1 - bx0, base - top
+        cols = max(1, int(bw / (u * 4.2)))
+        rows = max(0, int((bh - u * 6) / (u * 5.2)))
+        lit_win = self._windows_lit()
+        glass = self.lit((132, 160, 184))
+        sill = self.lit(np.asarray(color, np.float32) * 0.72)
+        pitch = bw / cols
+        for r in range(rows):
+            wy = top + u * 2.2 + r * u * 5.2
+            for c in range(cols):
+                wx = bx0 + pitch * (c + 0.5)
+                on = lit_win and rng.random() < 0.62
+                self.rect((wx - u * 1.1, wy, wx + u * 1.1, wy + u * 3.0),
+                          fill=WARM_LIGHT if on else glass)  # fmt: skip
+                self.rect((wx - u * 1.3, wy + u * 3.0, wx + u * 1.3, wy + u * 3.5), fill=sill)
+        if door:
+            dx = bx0 + pitch * (int(rng.integers(cols)) + 0.5)
+            self.rect((dx - u * 1.3, base - u * 4.2, dx + u * 1.3, base),
+                      fill=self.lit(np.asarray(color, np.float32) * 0.42))  # fmt: skip
+
+    def buildings(self, x0, x1, base, h, far: bool, village: bool) -> list:
+        """A row of buildings standing on ``base`` across the width, of varied heights and
+        colours: a city's (tall, flat roofs; a hazier, taller row behind with ``far``) or a
+        village's (lower, pitched roofs). Returns the front row's (x0, x1, colour)."""
+        rng = np.random.default_rng([int(self.lay.integers(1 << 30)), 0x7A1])
+        w = x1 - x0
+        rows = [(True, 1.0)] if far else [(True, 1.0), (False, 1.0)]
+        front = []
+        for back, _ in rows:
+            if back and village:
+                continue  # a village has no skyline behind its street
+            x = x0 - w * rng.uniform(0.0, 0.06)
+            while x < x1:
+                bw = w * (rng.uniform(0.07, 0.12) if back else rng.uniform(0.1, 0.17))
+                if village:
+                    bh = h * rng.uniform(0.13, 0.2)
+                elif back:
+                    bh = h * rng.uniform(0.34, 0.52)
+                else:
+                    bh = h * rng.uniform(0.2, 0.4)
+                col = np.asarray(FACADES[int(rng.integers(len(FACADES)))], np.float32)
+                if back:  # far off: hazy, toward the sky's colour
+                    hazy = _mix(
+                        col, np.asarray(self.sky_hor, np.float32) / self.light.clip(0.3), 0.45
+                    )
+                    self.rect((x, base - bh, x + bw, base), fill=self.lit(hazy, 0.95))
+                    for r in range(int(bh / (self.u * 5))):  # faint rows of windows
+                        y = base - bh + self.u * (2 + 5 * r)
+                        lit = self._windows_lit() and r % 2 == 0
+                        c = (*WARM_LIGHT, 120) if lit else (*self.lit(hazy, 0.8), 255)
+                        self.rect((x + self.u, y, x + bw - self.u, y + self.u * 1.2), fill=c)
+                else:
+                    self.facade(x, base - bh, x + bw - self.u * 0.3, base, col, rng)
+                    if village:  # a pitched roof over the eaves
+                        roof = (
+                            (238, 240, 246)
+                            if self.v.snow_cover
+                            else ROOFS[int(rng.integers(len(ROOFS)))]
+                        )
+                        self.d.polygon([(x - self.u, base - bh), (x + bw * 0.5, base - bh - h * 0.08),
+                                        (x + bw + self.u * 0.7, base - bh)], fill=self.lit(roof))  # fmt: skip
+                    else:  # a flat roof's parapet
+                        self.rect((x - self.u * 0.3, base - bh - self.u, x + bw, base - bh),
+                                  fill=self.lit(col * 0.8))  # fmt: skip
+                    front.append((x, x + bw, col))
+                x += bw + (self.u * rng.uniform(0, 2) if back else 0)
+        return front
+
+    def street(self, x0, x1, hz, y1, h, village: bool) -> None:
+        """A street seen from its pavement: buildings across the far side, their pavement,
+        the road (wet in rain: the buildings and lamps mirrored as streaks), street lamps
+        (lit at dusk and night) and the near pavement where the characters stand."""
+        v, u = self.v, self.u
+        w, gh = x1 - x0, y1 - hz
+        base = hz + gh * 0.07
+        road0, road1 = hz + gh * 0.14, hz + gh * 0.43
+        front = self.buildings(x0, x1, base, h, far=False, village=village)
+        stone = np.asarray((236, 234, 240) if v.snow_cover else (198, 192, 182), np.float32)
+        self.rect((x0, base, x1, road0), fill=self.lit(stone, 0.92))
+        tar = np.asarray((150, 140, 124) if village else (124, 124, 130), np.float32)
+        wet = v.weather in ("rain", "storm")
+        if wet:
+            tar = _mix(tar, np.asarray(self.sky_hor) / self.light.clip(0.3), 0.15)
+        self.gradient((x0, road0, x1, road1), self.lit(tar, 0.9), self.lit(tar))
+        if wet:  # reflections: each building's colour streaks down the wet road
+            for bx0, bx1, col in front:
+                c = (*self.lit(col, 0.9), 70)
+                self.rect(
+                    (bx0 + (bx1 - bx0) * 0.25, road0, bx1 - (bx1 - bx0) * 0.25, road1), fill=c
+                )
+        if not village:  # a dashed centre line
+            y = (road0 + road1) / 2
+            for k in range(12):
+                xa = x0 + w * (k + 0.2) / 12
+                self.rect(
+                    (xa, y - u * 0.3, xa + w * 0.04, y + u * 0.3),
+                    fill=(*self.lit((236, 232, 220)), 200),
+                )
+        self.rect((x0, road1, x1, road1 + gh * 0.035), fill=self.lit(stone * 0.8))  # the kerb
+        self.gradient((x0, road1 + gh * 0.035, x1, y1), self.lit(stone), self.lit(stone, 0.84))
+        for k in range(1, 7):  # paving joints
+            y = road1 + (y1 - road1) * (k / 7) ** 1.3
+            self.d.line(
+                [(x0, y), (x1, y)], fill=(*self.lit(stone * 0.82), 120), width=max(1, int(u * 0.25))
+            )
+        lit = self._windows_lit()
+        off = self.lay.uniform(0.05, 0.2)
+        for k in range(4):  # street lamps along the far pavement
+            lx = x0 + w * (off + 0.27 * k)
+            self.street_lamp(lx, road0 - gh * 0.01, h * 0.26, lit)
+            if wet and lit:
+                self.rect((lx - u * 0.8, road0 + u, lx + u * 0.8, road1), fill=(*WARM_LIGHT, 60))
+
+    def street_lamp(self, cx, base, height, lit: bool) -> None:
+        """A lamp post: a dark pole, a short arm and a lantern (glowing when lit)."""
+        u = self.u
+        iron = self.lit((52, 56, 60), 1.6 if lit else 1.0)
+        self.rect((cx - u * 0.35, base - height, cx + u * 0.35, base), fill=iron)
+        self.rect((cx - u * 0.8, base - u * 1.2, cx + u * 0.8, base), fill=iron)
+        head = base - height
+        self.d.polygon(
+            [(cx - u * 1.4, head), (cx, head - u * 1.4), (cx + u * 1.4, head)], fill=iron
+        )
+        glass = WARM_LIGHT if lit else self.lit((200, 210, 214))
+        self.rect((cx - u * 1.0, head, cx + u * 1.0, head + u * 2.2), fill=glass)
+        if lit:
+            self.glow(cx, head + u, height * 0.28, WARM_LIGHT, 0.45)
+
+    def houses(self, x0, x1, hz, y1, h, full: bool) -> None:
+        """A town or village: a far row of small houses with roofs of several colours along
+        the horizon, and two nearer houses at the sides, clear of the figures."""
+        rng = np.random.default_rng([int(self.lay.integers(1 << 30)), 0x70E])
+        w = x1 - x0
+        n = 7
+        for k in range(n):
+            fx = (k + 0.5) / n + rng.uniform(-0.03, 0.03)
+            size = h * rng.uniform(0.08, 0.12)
+            self.house(x0 + w * fx, hz + h * 0.015, size, ROOFS[int(rng.integers(len(ROOFS)))],
+                       FACADES[int(rng.integers(len(FACADES)))])  # fmt: skip
+        for fx in (rng.uniform(0.08, 0.2), rng.uniform(0.8, 0.92)):
+            size = h * rng.uniform(0.15, 0.19)
+            if full:
+                fx = self.clear_spot(fx, 0.72 * size / w)
+            self.house(x0 + w * fx, hz + h * 0.06, size, ROOFS[int(rng.integers(len(ROOFS)))])
+            self.taken.append((fx - 0.72 * size / w, fx + 0.72 * size / w))
+        if full:
+            self.stands = max(self.stands, hz + h * 0.06)
+
+    def market(self, x0, x1, hz, y1, h, on_street: bool) -> None:
+        """Market stalls in a row: striped awnings on posts over counters piled with goods
+        (the colours the words name: red tomatoes, orange mangoes), on a paved square."""
+        v = self.v
+        w, gh = x1 - x0, y1 - hz
+        rng = np.random.default_rng([int(self.lay.integers(1 << 30)), 0x3A2])
+        if on_street:
+            base = hz + gh * 0.43
+        else:  # the square's paving over the grass
+            base = hz + gh * 0.22
+            stone = np.asarray((236, 234, 240) if v.snow_cover else (206, 190, 160), np.float32)
+            self.gradient((x0, hz + gh * 0.05, x1, y1), self.lit(stone, 0.9), self.lit(stone, 0.8))
+            for k in range(1, 8):
+                y = hz + gh * 0.05 + (y1 - hz - gh * 0.05) * (k / 8) ** 1.3
+                self.d.line([(x0, y), (x1, y)], fill=(*self.lit(stone * 0.78), 110),
+                            width=max(1, int(self.u * 0.25)))  # fmt: skip
+        goods = v.goods or GOODS_MIX
+        if not on_street:  # the town round the square, low and far behind the stalls
+            self.buildings(x0, x1, hz + gh * 0.05, h * 0.5, far=True, village=False)
+        n = 4
+        for k in range(n):
+            cx = x0 + w * ((k + 0.5) / n + rng.uniform(-0.02, 0.02))
+            self.stall(cx, base, w * 0.21, h * 0.27, AWNINGS[(k + int(rng.integers(4))) % 4],
+                       [goods[(k * 2 + j) % len(goods)] for j in range(3)])  # fmt: skip
+
+    def stall(self, cx, base, sw, sh, awning, goods) -> None:
+        """One stall: two posts, a counter with piles of round goods, a striped awning."""
+        u = self.u
+        wood, dark = self.lit((150, 104, 64)), self.lit((96, 64, 40))
+        top = base - sh
+        for px in (cx - sw * 0.46, cx + sw * 0.43):
+            self.rect((px, top, px + u * 0.7, base), fill=dark)
+        ctop = base - sh * 0.36
+        self.rect((cx - sw * 0.48, ctop, cx + sw * 0.48, base), fill=wood)
+        self.rect((cx - sw * 0.5, ctop - u * 0.6, cx + sw * 0.5, ctop + u * 0.4), fill=dark)
+        r = sw * 0.045
+        for j, col in enumerate(goods):  # three piles: rows of 3, 2 and 1
+            px = cx + sw * (-0.3 + 0.3 * j)
+            c, shade = self.lit(col), self.lit(np.asarray(col, np.float32) * 0.75)
+            for row, m in enumerate((3, 2, 1)):
+                for i in range(m):
+                    bx = px + (i - (m - 1) / 2) * r * 2
+                    by = ctop - u * 0.6 - r - row * r * 1.7
+                    self.d.ellipse((bx - r, by - r, bx + r, by + r), fill=c, outline=shade)
+        stripes = 7
+        a0, a1 = top, top + sh * 0.2
+        cream = self.lit((246, 240, 226))
+        for i in range(stripes):  # the awning widens a little toward its front edge
+            t0, t1 = i / stripes, (i + 1) / stripes
+            xa0, xa1 = cx - sw * 0.52 + sw * 1.04 * t0, cx - sw * 0.52 + sw * 1.04 * t1
+            xb0, xb1 = cx - sw * 0.6 + sw * 1.2 * t0, cx - sw * 0.6 + sw * 1.2 * t1
+            col = self.lit(awning) if i % 2 == 0 else cream
+            self.d.polygon([(xa0, a0), (xa1, a0), (xb1, a1), (xb0, a1)], fill=col)
+            rr = (xb1 - xb0) / 2  # a scalloped edge
+            self.d.pieslice((xb0, a1 - rr, xb1, a1 + rr), 0, 180, fill=col)
+
+    def civic_building(self, x0, x1, hz, y1, h, full: bool) -> None:
+        """A town's building seen from outside (View.civic): a broad facade on a paved
+        forecourt, in its style; no lettering."""
+        v, u = self.v, self.u
+        style = v.civic
+        w, gh = x1 - x0, y1 - hz
+        base = hz + gh * 0.12
+        shop = style == "shop"
+        bw = min(w * (0.46 if shop else 0.62), h * (1.0 if shop else 1.3))
+        bh = h * (0.3 if shop else 0.38)
+        cx = x0 + w * self.lay.uniform(0.42, 0.58)
+        if "street" not in v.shapes:  # a paved walk from its door, widening toward us
+            stone = np.asarray((236, 234, 240) if v.snow_cover else (204, 198, 186), np.float32)
+            self.rect(
+                (cx - bw * 0.55, base - u, cx + bw * 0.55, base + u), fill=self.lit(stone, 0.9)
+            )
+            self.d.polygon([(cx - bw * 0.12, base), (cx + bw * 0.12, base), (cx + w * 0.2, y1),
+                            (cx - w * 0.2, y1)], fill=self.lit(stone, 0.9))  # fmt: skip
+        bx0, bx1, top = cx - bw / 2, cx + bw / 2, base - bh
+        rng = np.random.default_rng([int(self.lay.integers(1 << 30)), 0xC1C])
+        lit_win = self._windows_lit()
+        glass = self.lit((132, 160, 184))
+        if style == "columns":
+            stone = np.asarray((228, 222, 206), np.float32)
+            self.rect((bx0, top, bx1, base), fill=self.lit(stone, 0.86))
+            for k in range(3):  # steps
+                sy = base - u * 1.2 * (k + 1)
+                self.rect((bx0 - u * (3 - k), sy, bx1 + u * (3 - k), sy + u * 1.2),
+                          fill=self.lit(stone, 1.0 - 0.05 * k))  # fmt: skip
+            ctop, cbot = top + bh * 0.2, base - u * 3.6
+            self.rect((bx0 - u, ctop - bh * 0.08, bx1 + u, ctop), fill=self.lit(stone, 0.95))
+            door = (cx - bw * 0.07, cbot - (cbot - ctop) * 0.55, cx + bw * 0.07, cbot)
+            self.rect(door, fill=WARM_LIGHT if lit_win else self.lit((80, 62, 46)))
+            n = 6
+            for k in range(n):
+                px = bx0 + bw * (k + 0.5) / n
+                cw = bw * 0.045
+                self.rect((px - cw, ctop, px + cw, cbot), fill=self.lit(stone, 1.05))
+                self.rect((px + cw * 0.4, ctop, px + cw, cbot), fill=self.lit(stone, 0.8))
+                self.rect(
+                    (px - cw * 1.4, cbot - u * 0.8, px + cw * 1.4, cbot), fill=self.lit(stone)
+                )
+            self.d.polygon([(bx0 - u * 2, ctop - bh * 0.08), (cx, top - bh * 0.12),
+                            (bx1 + u * 2, ctop - bh * 0.08)], fill=self.lit(stone, 0.98),
+                           outline=self.lit(stone, 0.7))  # fmt: skip
+            return
+        walls = {
+            "school": (190, 104, 78),
+            "hospital": (236, 236, 230),
+            "police": (178, 188, 206),
+            "post": (226, 214, 190),
+            "fire": (176, 90, 70),
+            "shop": FACADES[int(rng.integers(len(FACADES)))],
+        }
+        col = np.asarray(walls[style], np.float32)
+        self.rect((bx0, top, bx1, base), fill=self.lit(col))
+        self.rect((bx0 - u * 0.8, top - u * 1.4, bx1 + u * 0.8, top), fill=self.lit(col, 0.75))
+        floors = 1 if shop else 2
+        rows = [top + bh * (0.12 + 0.3 * r) for r in range(floors)]
+        cols = 3 if shop else 8
+        for wy in rows:  # upper windows, white-framed
+            for c in range(cols):
+                wx = bx0 + bw * (c + 0.5) / cols
+                if abs(wx - cx) < bw * 0.06 and style in ("hospital", "police", "school"):
+                    continue  # the emblem or clock sits above the door
+                on = lit_win and rng.random() < 0.7
+                self.rect((wx - bw * 0.025 - u * 0.4, wy - u * 0.4, wx + bw * 0.025 + u * 0.4,
+                           wy + bh * 0.16 + u * 0.4), fill=self.lit((240, 238, 232)))  # fmt: skip
+                self.rect((wx - bw * 0.025, wy, wx + bw * 0.025, wy + bh * 0.16),
+                          fill=WARM_LIGHT if on else glass)  # fmt: skip
+        dark = self.lit(col, 0.4)
+        if style == "fire":  # two tall red doors
+            for dx in (-0.22, 0.22):
+                ex = cx + bw * dx
+                self.rect(
+                    (ex - bw * 0.15, base - bh * 0.4, ex + bw * 0.15, base),
+                    fill=self.lit((200, 40, 36)),
+                )
+                for j in range(1, 4):
+                    y = base - bh * 0.4 * j / 4
+                    self.d.line(
+                        [(ex - bw * 0.15, y), (ex + bw * 0.15, y)],
+                        fill=dark,
+                        width=max(1, int(u * 0.3)),
+                    )
+        elif shop:  # display windows either side of the door, an awning over them
+            for side in (-1, 1):
+                wx0 = cx + side * bw * 0.1
+                wx1 = cx + side * bw * 0.46
+                self.rect((min(wx0, wx1), base - bh * 0.45, max(wx0, wx1), base - u * 1.5),
+                          fill=WARM_LIGHT if lit_win else glass)  # fmt: skip
+                for j in range(3):  # things on show
+                    gx = wx0 + (wx1 - wx0) * (0.25 + 0.25 * j)
+                    gc = self.lit(GOODS_MIX[(j + (side > 0) * 2) % len(GOODS_MIX)])
+                    self.d.ellipse(
+                        (gx - u * 1.3, base - u * 4.6, gx + u * 1.3, base - u * 2), fill=gc
+                    )
+            self.rect((cx - bw * 0.08, base - bh * 0.5, cx + bw * 0.08, base), fill=dark)
+            stripes, a0, a1 = 10, base - bh * 0.6, base - bh * 0.46
+            awning = AWNINGS[int(rng.integers(len(AWNINGS)))]
+            for i in range(stripes):
+                xa = bx0 + bw * i / stripes
+                xb = bx0 + bw * (i + 1) / stripes
+                c = self.lit(awning) if i % 2 == 0 else self.lit((246, 240, 226))
+                self.d.polygon([(xa, a0), (xb, a0), (xb + u * 0.4, a1), (xa - u * 0.4, a1)], fill=c)
+        else:
+            self.rect((cx - bw * 0.07, base - bh * 0.36, cx + bw * 0.07, base),
+                      fill=WARM_LIGHT if lit_win else dark)  # fmt: skip
+            self.rect((cx - bw * 0.11, base - bh * 0.4, cx + bw * 0.11, base - bh * 0.36),
+                      fill=self.lit(col, 0.7))  # fmt: skip
+        emblem_y = top + bh * 0.27
+        if style == "hospital":  # a red cross on a white square
+            r = bh * 0.09
+            self.rect((cx - r, emblem_y - r, cx + r, emblem_y + r), fill=self.lit((250, 250, 250)))
+            self.rect(
+                (cx - r * 0.25, emblem_y - r * 0.8, cx + r * 0.25, emblem_y + r * 0.8),
+                fill=self.lit((210, 40, 40)),
+            )
+            self.rect(
+                (cx - r * 0.8, emblem_y - r * 0.25, cx + r * 0.8, emblem_y + r * 0.25),
+                fill=self.lit((210, 40, 40)),
+            )
+        elif style == "school":  # a clock (two hands, no numbers)
+            r = bh * 0.08
+            self.d.ellipse((cx - r, emblem_y - r, cx + r, emblem_y + r), fill=self.lit((248, 246, 236)),
+                           outline=self.lit((60, 50, 44)), width=max(1, int(u * 0.4)))  # fmt: skip
+            hand = self.lit((40, 36, 34))
+            self.d.line(
+                [(cx, emblem_y), (cx, emblem_y - r * 0.7)], fill=hand, width=max(1, int(u * 0.4))
+            )
+            self.d.line(
+                [(cx, emblem_y), (cx + r * 0.5, emblem_y)], fill=hand, width=max(1, int(u * 0.4))
+            )
+        elif style == "police":  # a blue lamp over the door
+            ly = base - bh * 0.46
+            on = lit_win or v.time == "dusk"
+            self.rect(
+                (cx - u * 1.2, ly - u * 2.4, cx + u * 1.2, ly),
+                fill=(70, 120, 240) if on else self.lit((70, 100, 190)),
+            )
+            if on:
+                self.glow(cx, ly - u * 1.2, bh * 0.12, (80, 130, 255), 0.5)
+        elif style == "post":  # a red band and a red postbox beside the door
+            self.rect((bx0, top + bh * 0.06, bx1, top + bh * 0.1), fill=self.lit((196, 40, 36)))
+            px = cx + bw * 0.2
+            self.rect(
+                (px - u * 1.4, base - bh * 0.2, px + u * 1.4, base), fill=self.lit((206, 36, 32))
+            )
+            self.d.ellipse((px - u * 1.4, base - bh * 0.2 - u * 1.4, px + u * 1.4, base - bh * 0.2 + u * 1.4),
+                           fill=self.lit((206, 36, 32)))  # fmt: skip
+        if full:
+            self.stands = max(self.stands, base)
+
+    def park(self, x0, x1, hz, y1, h, full: bool) -> None:
+        """A park (the trees and the path come with it): a bench on the grass and a lamp
+        post beside it, up-stage in a gap between the figures."""
+        w, gh = x1 - x0, y1 - hz
+        size = h * 0.09
+        fx = self.lay.uniform(0.55, 0.72)
+        if full:
+            fx = self.clear_spot(fx, 1.3 * size / w)
+        cx, base = x0 + w * fx, hz + gh * 0.2
+        wood, iron = self.lit((150, 100, 60)), self.lit((54, 60, 58))
+        for lx in (cx - size * 0.9, cx + size * 0.82):  # legs, the seat, two back slats
+            self.rect((lx, base - size * 0.45, lx + size * 0.1, base), fill=iron)
+        self.rect((cx - size, base - size * 0.5, cx + size, base - size * 0.4), fill=wood)
+        for k in range(2):
+            y = base - size * (0.72 + 0.16 * k)
+            self.rect((cx - size, y, cx + size, y + size * 0.09), fill=wood)
+        self.rect(
+            (cx - size * 0.95, base - size * 0.9, cx - size * 0.87, base - size * 0.45), fill=iron
+        )
+        self.rect(
+            (cx + size * 0.87, base - size * 0.9, cx + size * 0.95, base - size * 0.45), fill=iron
+        )
+        self.street_lamp(cx + size * 1.6, base + gh * 0.01, h * 0.24, self._windows_lit())
+        if full:
+            self.stands = max(self.stands, base + gh * 0.01)
+            self.taken.append((fx - 1.3 * size / w, fx + 1.9 * size / w))
+
+    def great_wall(self, x0, x1, hz, y1, h) -> None:
+        """A long stone wall snaking along a ridge of hills from far (thin, high) to near,
+        crenellated, with square watchtowers; the ridge's grassy slope below it."""
+        w = x1 - x0
+        rng = np.random.default_rng([int(self.lay.integers(1 << 30)), 0x3A11])
+        xs = np.linspace(x0 - w * 0.02, x1 + w * 0.02, 72)
+        t = (xs - x0) / max(w, 1)
+        near = t if rng.random() < 0.5 else 1 - t  # 0 far .. 1 near
+        ph = rng.uniform(0, 2 * np.pi, 2)
+        ridge = 0.6 * np.sin(2 * np.pi * 1.1 * t + ph[0]) + 0.4 * np.sin(
+            2 * np.pi * 2.3 * t + ph[1]
+        )
+        ground = hz - h * (0.1 + 0.07 * ridge) + h * 0.06 * near
+        thick = h * (0.025 + 0.045 * near)
+        grass = self.grass
+        slope = _mix(self.lit(grass, 0.85), self.sky_hor, 0.2)
+        self.d.polygon(
+            [*zip(xs, ground + thick * 0.3, strict=True), (x1, y1), (x0, y1)], fill=_rgb(slope)
+        )
+        stone = np.asarray((178, 164, 136), np.float32)
+        face, topc = self.lit(stone, 0.82), self.lit(stone, 1.02)
+        tops = ground - thick
+        self.d.polygon(
+            [
+                *zip(xs, tops, strict=True),
+                *zip(xs[::-1], ground[::-1] + thick[::-1] * 0.3, strict=True),
+            ],
+            fill=face,
+        )
+        self.d.line(list(zip(xs, tops, strict=True)), fill=topc, width=max(1, int(self.u * 0.6)))
+        for k in range(0, len(xs) - 1):  # merlons on the parapet
+            if k % 2:
+                continue
+            m = thick[k] * 0.35
+            self.rect((xs[k], tops[k] - m, xs[k] + (xs[1] - xs[0]) * 0.9, tops[k]), fill=face)
+        for f in (0.12, 0.45, 0.8):  # square watchtowers
+            k = int(f * (len(xs) - 1) + rng.uniform(-3, 3))
+            k = min(max(k, 1), len(xs) - 2)
+            tw, th = thick[k] * 1.8, thick[k] * 2.4
+            cx, gy = xs[k], ground[k] + thick[k] * 0.3
+            self.rect((cx - tw / 2, gy - th, cx + tw / 2, gy), fill=self.lit(stone, 0.9))
+            self.rect((cx + tw * 0.2, gy - th, cx + tw / 2, gy), fill=self.lit(stone, 0.72))
+            for j in range(3):
+                mx = cx - tw / 2 + tw * j / 2.5
+                self.rect(
+                    (mx, gy - th - tw * 0.2, mx + tw * 0.22, gy - th), fill=self.lit(stone, 0.9)
+                )
+            self.rect((cx - tw * 0.08, gy - th * 0.7, cx + tw * 0.08, gy - th * 0.45),
+                      fill=self.lit((60, 50, 44)))  # fmt: skip
+        near_top = max(float(ground.max() + thick.max()), hz + h * 0.06)
+        self.gradient((x0, near_top, x1, y1), self.lit(grass), self.lit(grass, 0.7))
+
+    # ------------------------------------------------------------ a party
+
+    def balloons(self, cx, cy, anchor, size) -> None:
+        """A bunch of balloons on strings tied at (cx, anchor): in the colours the words name
+        (red and yellow balloons), else in party colours."""
+        colors = list(self.v.colors) or [(214, 64, 60), (240, 208, 70), (70, 120, 220)]
+        n = max(3, min(5, len(colors) + 1))
+        for k in range(n):
+            bx = cx + size * (-1.1 + 2.2 * k / max(n - 1, 1))
+            by = cy + size * (0.5 if k % 2 else 0.0)
+            col = colors[k % len(colors)]
+            self.d.line([(bx, by + size * 0.6), (bx * 0.6 + cx * 0.4, (by + anchor) / 2), (cx, anchor)],
+                        fill=self.lit((230, 230, 230)), width=max(1, int(self.u * 0.2)))  # fmt: skip
+            self.d.ellipse((bx - size * 0.5, by - size * 0.62, bx + size * 0.5, by + size * 0.62),
+                           fill=self.lit(col))  # fmt: skip
+            self.d.polygon([(bx, by + size * 0.58), (bx - size * 0.1, by + size * 0.72),
+                            (bx + size * 0.1, by + size * 0.72)], fill=self.lit(col, 0.8))  # fmt: skip
+            self.d.ellipse((bx - size * 0.28, by - size * 0.42, bx - size * 0.12, by - size * 0.18),
+                           fill=(255, 255, 255, 150))  # fmt: skip
+
+    def cake(self, cx, top, size) -> None:
+        """A round layer cake on a plate, with candles lit (as many as the words count, up to
+        eight shown)."""
+        v = self.v
+        plate = self.lit((240, 240, 236))
+        self.d.ellipse(
+            (cx - size * 0.75, top - size * 0.1, cx + size * 0.75, top + size * 0.08), fill=plate
+        )
+        sponge = (116, 70, 44) if v.chocolate else (244, 214, 226)
+        cream = (246, 238, 220) if v.chocolate else (236, 120, 160)
+        ch = size * 0.55
+        self.rect(
+            (cx - size * 0.6, top - ch, cx + size * 0.6, top - size * 0.02), fill=self.lit(sponge)
+        )
+        self.rect(
+            (cx - size * 0.6, top - ch * 0.55, cx + size * 0.6, top - ch * 0.45),
+            fill=self.lit(cream),
+        )
+        self.d.ellipse((cx - size * 0.6, top - ch - size * 0.12, cx + size * 0.6, top - ch + size * 0.12),
+                       fill=self.lit(np.asarray(sponge, np.float32) * 1.15))  # fmt: skip
+        n = min(8, v.candles or 5)
+        for k in range(n):
+            x = cx + size * 0.5 * (-1 + 2 * (k + 0.5) / n)
+            y = top - ch - size * 0.02
+            self.rect((x - size * 0.025, y - size * 0.24, x + size * 0.025, y),
+                      fill=self.lit(((240, 90, 110), (80, 140, 230), (250, 220, 80))[k % 3]))  # fmt: skip
+            self.d.ellipse((x - size * 0.04, y - size * 0.36, x + size * 0.04, y - size * 0.24),
+                           fill=(255, 200, 80))  # fmt: skip
+        self.glow(cx, top - ch - size * 0.3, size * 0.7, WARM_LIGHT, 0.3)
 
     def stars(self, box, even: bool = False) -> None:
         """Stars, thinning toward the horizon; ``even``: spread evenly and sparser (space)."""
@@ -1097,6 +1837,7 @@ class Painter:
             top = hz - (y1 - hz) * amp * 2.2 * (0.55 + 0.45 * ridge / 1.84) + depth * self.u * 2
             poly = [*zip(xs, top, strict=True), (x1, y1), (x0, y1)]
             self.d.polygon(poly, fill=_rgb(col))
+        self.grass = grass  # the ground's colour, for what stands on it (a wall's hill)
         self.gradient((x0, hz + self.u * 3, x1, y1), self.lit(grass), self.lit(grass, 0.7))
         if v.season in ("autumn", "spring") and "desert" not in v.shapes:
             self.season_ground(x0, hz, x1, y1)
@@ -1405,16 +2146,18 @@ class Painter:
         spots = np.linspace(half, 1.0 - half, 97)
         return float(min(spots, key=lambda c: (hidden(c), abs(c - fx))))
 
-    def house(self, cx, ground, size) -> None:
+    def house(self, cx, ground, size, roof_color=None, wall_color=None) -> None:
         v = self.v
         w = size * 1.2
         wall = self.lit(
             _mix(
-                (226, 206, 170), self.palette[1] if len(self.palette) > 1 else (200, 180, 150), 0.2
+                wall_color or (226, 206, 170),
+                self.palette[1] if len(self.palette) > 1 else (200, 180, 150),
+                0.2,
             )
         )
         self.rect((cx - w / 2, ground - size * 0.7, cx + w / 2, ground), fill=wall)
-        roof = self.lit((238, 240, 246) if v.snow_cover else (150, 62, 48))
+        roof = self.lit((238, 240, 246) if v.snow_cover else (roof_color or (150, 62, 48)))
         self.d.polygon([(cx - w * 0.6, ground - size * 0.68), (cx, ground - size * 1.15),
                         (cx + w * 0.6, ground - size * 0.68)], fill=roof)  # fmt: skip
         self.rect(
@@ -1522,6 +2265,9 @@ class Painter:
             self.wheel(cx, ground, s * 0.8)
         elif kind == "kettle":
             self.kettle(cx, ground, s * 0.5)
+        elif kind == "cake":  # on a little table
+            self.prop("table", cx, ground, h)
+            self.cake(cx, ground - s * 0.75, s * 0.55)
 
     def rain(self, box, heavy: bool) -> None:
         x0, y0, x1, y1 = box
@@ -2540,6 +3286,15 @@ class Painter:
                 self.kettle(W * 0.36, top, H * 0.09)
         elif "kettle" in v.shapes and "kitchen" not in v.shapes:
             self.kettle(W * 0.3, floor_y + H * 0.2, H * 0.1)
+        if "cake" in v.shapes:  # on the table (a table of its own, clear of the figures)
+            fx = 0.3 if "table" in v.shapes else self.clear_spot(0.3, 0.12)
+            if "table" not in v.shapes:
+                self.prop("table", W * fx, floor_y + H * 0.2, H * 1.4)
+            top = floor_y + H * 0.2 - H * 1.4 * 0.16 * 0.75
+            self.cake(W * (fx + (0.05 if "table" in v.shapes else 0.0)), top, H * 0.1)
+        if "balloon" in v.shapes:  # two bunches tied low by the walls
+            self.balloons(W * 0.1, H * 0.2, floor_y + H * 0.06, H * 0.08)
+            self.balloons(W * 0.92, H * 0.3, floor_y + H * 0.06, H * 0.08)
         lamp = "lamp" in v.shapes or night or v.time == "dusk"
         if lamp and not v.lamp_room:
             lx = W * (0.2 if "bench" not in v.shapes else 0.46)
@@ -2614,7 +3369,8 @@ class Painter:
 
     def _outside_shapes(self) -> frozenset[str]:
         keep = {"sea", "boat", "tree", "forest", "house", "mountain", "river", "sun", "moon", "star",
-                "cloud", "rain", "island", "harbour", "beach", "rock", "path", "flower"}  # fmt: skip
+                "cloud", "rain", "island", "harbour", "beach", "rock", "path", "flower", "town",
+                "street", "park"}  # fmt: skip
         shapes = set(self.v.shapes) & keep
         if self.v.lamp_room:
             shapes.add("sea")
