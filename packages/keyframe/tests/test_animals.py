@@ -50,7 +50,8 @@ def regions(kf, kind):
         (("woman", "wearing a fox-fur coat"), None, None),  # a person who wears a fox
         (("crow", "woman", "dark brown hair"), None, None),  # a person word wins
         (("old potter", "elderly man"), None, None),
-        (("snake",), None, None),  # not in the list: drawn as a person
+        (("octopus",), None, None),  # not in the list: drawn as a person
+        (("green snake",), "snake", "snake"),
         (("green dragon",), "dragon", "beast"),  # a fairy tale's, as the identity slot says
         (("dragon",), "dragon", "beast"),
         (("white unicorn",), "unicorn", "beast"),

@@ -358,7 +358,7 @@ class AnimaticKeyframe(KeyframeRenderer):
             ox, oy = x0 - x0 % s, y0 - y0 % s
             pw, ph = (x1 - ox) // s + 1, (y1 - oy) // s + 1
             shapes = [(_silhouette, fig.color)] + ([(_hair, fig.hair)] if fig.hair else [])
-            if fig.animal is not None and "patches" in fig.animal.features:
+            if fig.animal is not None and fig.animal.marked:
                 shapes.append((_patches, patch_color(fig.color)))
             for shape, color in shapes:  # the body, then the hair over its head
                 mask = Image.new("L", (pw * s, ph * s), 0)

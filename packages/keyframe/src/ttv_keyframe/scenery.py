@@ -2482,7 +2482,7 @@ class Painter:
             lift = min(2.2, 0.7 / max(float(self.light @ _LUMA), 0.1))
             self.img.paste(self.lit(color, max(1.0, lift)), (0, 0, self.W, self.H), mask)
             mask.paste(0, (0, 0, self.W, self.H))
-            if "patches" in animal.features:  # a cow's: dark patches on a light coat
+            if animal.marked:  # a cow's: dark patches on a light coat (a zebra's stripes)
                 for where in drawn:
                     zoo.draw_patches(md, animal.form, *where, 1, 0, 0, animal.features)
                 patch = (40, 36, 34) if sum(color) > 384 else (230, 226, 216)
