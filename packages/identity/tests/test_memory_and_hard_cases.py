@@ -742,3 +742,15 @@ def test_whose_homework_or_teacher_it_is_is_a_child():
     assert people["Mia"].descriptors[0] == "girl"
     assert "woman" in people["Ms. Lee"].descriptors
     assert people["Ravi"].descriptors[0] == "elderly man"
+
+
+def test_herons_giraffes_and_other_drawn_animals_are_animals():
+    """ "A grey heron stood on one leg near the reeds" had no one in it."""
+    plan = plan_of(
+        "A grey heron stood on one leg near the reeds.",
+        "At the zoo, a tall giraffe ate leaves and a zebra drank.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["the grey heron"].descriptors == ("grey heron",)
+    assert people["the tall giraffe"].descriptors == ("tall giraffe",)
+    assert people["the zebra"].descriptors == ("zebra",)

@@ -265,7 +265,7 @@ ANIMAL_NOUNS = set(
     grasshopper monkey crocodile elephant bear panther tiger leopard spider duck duckling
     goose hen rooster frog toad owl bird robin sparrow donkey horse goat pig piglet squirrel
     deer camel bee butterfly snake python parrot peacock jackal dragon unicorn eagle swan calf
-    lamb""".split()  # noqa: SIM905
+    lamb heron stork dolphin giraffe zebra panda kangaroo goldfish serpent""".split()  # noqa: SIM905
 )
 ROLE_NOUNS.update({a: None for a in ANIMAL_NOUNS})
 ROLE_NOUNS.update({"lioness": "she", "hen": "she", "rooster": "he"})
