@@ -193,13 +193,11 @@ def _stated_clothes(toks: list[Token], at: int) -> str | None:
     words = [t.lower for t in toks[k : k + 4]]
     for n, w in enumerate(words):
         if w in BODY_GARMENTS:
-            colours = [x for x in words[:n] if x in STATED_COLOURS]
-            if not colours:
+            at = next((j for j in range(n - 1, -1, -1) if words[j] in STATED_COLOURS), None)
+            if at is None:
                 return None
-            colour = colours[-1]
-            before = words[words.index(colour) - 1] if words.index(colour) > 0 else ""
-            colour = _DARK_LIGHT.get((before, colour), colour)
-            return f"{colour} {w}"
+            before = words[at - 1] if at else ""
+            return f"{_DARK_LIGHT.get((before, words[at]), words[at])} {w}"
         if not w.isalpha() and "-" not in w:
             return None
     return None
@@ -230,14 +228,12 @@ def _dress_apart(
     free group (or at least a free colour). Works on the ``wearing a <colour> <garment>``
     descriptor; looks without one (animals) are left alone, and so are the ``fixed`` looks
     (clothes the story states), whose colours the others keep away from."""
+    wearing = [next((k for k, d in enumerate(look) if d.startswith("wearing ")), None)
+               for look in looks]  # fmt: skip
     taken: list[str] = [
-        looks[n][at].split()[2]
-        for n in sorted(fixed)
-        for at in [next((k for k, d in enumerate(looks[n]) if d.startswith("wearing ")), None)]
-        if at is not None
+        looks[n][at].split()[2] for n in sorted(fixed) if (at := wearing[n]) is not None
     ]
-    for n, (look, key) in enumerate(zip(looks, keys, strict=True)):
-        at = next((k for k, d in enumerate(look) if d.startswith("wearing ")), None)
+    for n, (look, key, at) in enumerate(zip(looks, keys, wearing, strict=True)):
         if at is None or n in fixed:
             continue
         words = look[at].split()
@@ -533,14 +529,19 @@ def _ages(
     if narrator is not None:
         for i in narrated:
             in_sentence[toks[i].sent].add(id(narrator))
+
+    def give(k: int, years: int | None) -> None:
+        """The age to the one person of token ``k``'s sentence, if it has exactly one."""
+        who = in_sentence.get(toks[k].sent, set())
+        if years is not None and len(who) == 1:
+            by_id[next(iter(who))].years = years
+
     for k in range(len(toks) - 2):
         if toks[k + 1].lower not in {"years", "year"} or toks[k + 2].lower != "old":
             continue
         n = toks[k].lower
         years = int(n) if n.isdigit() else _NUMBER_WORDS.get(n)
-        who = in_sentence.get(toks[k].sent, set())
-        if years is not None and len(who) == 1:
-            by_id[next(iter(who))].years = years
+        give(k, years)
     # "it was her eighth birthday", "on his 10th birthday"
     for k in range(1, len(toks) - 1):
         if toks[k + 1].lower != "birthday" or toks[k - 1].lower not in POSSESSIVES:
@@ -548,9 +549,7 @@ def _ages(
         years = _ORDINALS.get(toks[k].lower)
         if years is None and re.fullmatch(r"\d{1,3}(st|nd|rd|th)", toks[k].lower):
             years = int(toks[k].lower[:-2])
-        who = in_sentence.get(toks[k].sent, set())
-        if years is not None and len(who) == 1:
-            by_id[next(iter(who))].years = years
+        give(k, years)
 
 
 #: What belongs to a schoolchild: "his homework", "her teacher", "Tom's classmates"
