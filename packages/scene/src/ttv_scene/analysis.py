@@ -273,17 +273,8 @@ def _season_at(words: list[str], skip: list[bool]) -> tuple[str, int] | None:
     return None
 
 
-def _season(words: list[str], skip: list[bool]) -> str | None:
-    found = _season_at(words, skip)
-    return found[0] if found else None
-
-
-def _season_shift(words: list[str], skip: list[bool]) -> bool:
-    """Whether the first season the words name is one the story moves on to."""
-    found = _season_at(words, skip)
-    if found is None:
-        return False
-    i = found[1]
+def _season_shift(words: list[str], i: int) -> bool:
+    """Whether the season named at ``words[i]`` is one the story moves on to."""
     prev = [w for w in words[max(0, i - 2) : i] if w != "the"]
     nxt = words[i + 1] if i + 1 < len(words) else ""
     return (bool(prev) and prev[-1] in _SHIFT_BEFORE) or nxt in _SHIFT_AFTER
@@ -691,8 +682,9 @@ def analyze(
             if result.time == DARK:
                 result.time, result.dark = "night", True
         if result.season is None:
-            result.season = _season(words, masks[si])
-            result.season_shift = _season_shift(words, masks[si])
+            found = _season_at(words, masks[si])
+            if found is not None:
+                result.season, result.season_shift = found[0], _season_shift(words, found[1])
         c, gone = _weather(words, tags, masks[si])
         cats |= c
         gone_all |= {(si, g) for g in gone}
