@@ -140,3 +140,60 @@ def test_fallback_keeps_a_moving_object_where_both_warps_agree() -> None:
     inside = np.s_[22:42, 36:54]  # the square at t = 0.5 (x 34..58), away from its edges
     assert np.abs(guarded[inside] - square[2:22, 2:20].astype(int)).mean() < 3
     assert np.abs(guarded - follow).mean() < 1.0
+
+
+def _doubted_pair(a, b, f01, f10, doubted):
+    """A forged pair whose flows are doubted both ways (consistency 0.02) at ``doubted``."""
+    from ttv_flow import PairFlow
+
+    vis = np.ones(a.shape[:2], np.float32)
+    vis[doubted] = 0.02
+    ga, gb = (cv2.cvtColor(x, cv2.COLOR_RGB2GRAY) for x in (a, b))
+    return PairFlow(f01, f10, vis, vis.copy(), True, ga, gb)
+
+
+def test_a_doubted_flow_on_flat_wall_in_a_dissolve_drags_nothing_in() -> None:
+    """Kettle race, frame 781 again: after the smudge was gone, a pale outline of the window
+    frame and the sky stayed on the wall beside it. The flows there disagreed both ways
+    (neither frame sure), and the edge pulled in was too faint (25 grey levels) for the
+    warps to disagree by more than the frames do. Where neither side is sure and the two
+    frames agree, the output is the plain blend."""
+    a = np.full((48, 64, 3), 150, np.uint8)
+    a[:, 20:26] = 175  # a pale edge: sky beside the wall
+    b = cv2.add(a, np.full_like(a, 4))  # a dissolve's slow change
+    f01 = np.zeros((48, 64, 2), np.float32)
+    f01[:, 18:44, 0] = 8.0  # noise: the edge and the wall right of it "move" right...
+    f10 = np.zeros_like(f01)  # ...while nothing moves the other way
+    pair = _doubted_pair(a, b, f01, f10, np.s_[:, 18:48])
+    blend = cross_fade(a, b, 0.5).astype(int)
+    follow = BidirectionalFlow(fallback=False).synthesize(a, b, 0.5, pair).astype(int)
+    guarded = BidirectionalFlow().synthesize(a, b, 0.5, pair).astype(int)
+    wall = np.s_[:, 27:40]
+    assert np.abs(follow[wall] - blend[wall]).max() >= 8  # the outline of the edge
+    assert np.abs(guarded - blend).max() <= 1
+
+
+def test_a_doubted_flow_keeps_a_moving_object_where_the_frames_differ(monkeypatch) -> None:
+    """Neither side sure at a moving object's edges too; there the frames differ, so the
+    object keeps its warp: the same frame as without the rule, wherever the square is."""
+    h, w = 64, 96
+    bg = np.dstack([_grain(h, w, 4) // 2] * 3)  # dark ground, a light card
+    square = np.dstack([_grain(24, 24, 5) // 2 + 128] * 3)
+    a, b = bg.copy(), bg.copy()
+    a[20:44, 30:54] = square
+    b[20:44, 38:62] = square
+    f01 = np.zeros((h, w, 2), np.float32)
+    f01[20:44, 30:54, 0] = 8.0
+    f10 = np.zeros_like(f01)
+    f10[20:44, 38:62, 0] = -8.0
+    doubted = np.zeros((h, w), bool)
+    doubted[16:48, 26:34] = doubted[16:48, 52:66] = True  # its edges: covered, uncovered
+    pair = _doubted_pair(a, b, f01, f10, doubted)
+    guarded = BidirectionalFlow().synthesize(a, b, 0.5, pair).astype(int)
+    monkeypatch.setattr(
+        BidirectionalFlow, "_still_where_unsure", lambda self, ft0, ft1, k, *_: (ft0, ft1, k)
+    )
+    without = BidirectionalFlow().synthesize(a, b, 0.5, pair).astype(int)
+    inside = np.s_[22:42, 36:54]  # the square at t = 0.5, away from its edges
+    assert np.abs(guarded[inside] - square[2:22, 2:20].astype(int)).mean() < 3
+    assert np.array_equal(guarded, without)
