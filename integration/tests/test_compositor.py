@@ -313,6 +313,52 @@ def test_a_tag_moves_nearer_only_once_the_nearer_place_stays_free():
     assert placed[-1] == placed[-2]  # and stays
 
 
+def _kettle_kitchen() -> tuple[list[Figure], Box]:
+    """kettle_race at 640x360, frame 97: three friends whose heads sit a label's height
+    under the title-safe top, and a caption under them."""
+    boxes = {
+        "amara": ((81, 112, 142, 172), (66, 112, 157, 335)),
+        "kofi": ((242, 112, 308, 176), (226, 112, 323, 349)),
+        "lucia": ((457, 139, 516, 196), (442, 139, 530, 354)),
+    }
+    figures = [Figure(k, k.title(), Box(*face), Box(*body)) for k, (face, body) in boxes.items()]
+    return figures, Box(76, 246, 564, 324)
+
+
+KITCHEN_TAGS = {"amara": (64, 35), "kofi": (43, 35), "lucia": (53, 35)}
+
+
+def test_the_label_makes_room_for_a_name_tag():
+    """kettle_race, frames 97-135: the setting's label ("A busy school kitchen on a winter
+    morning", 384 px) took the top left, over Amara's and Kofi's heads; Kofi's tag went
+    beside his body, and Amara's had no place left (Kofi's body beside her): her name was
+    missing for 36 frames. The label goes to its next place that leaves every tag one."""
+    safe = safe_area(640, 360, 0.1)
+    figures, caption = _kettle_kitchen()
+    placer = Placer(safe, gap=2.88)
+    layout = placer.place(figures, caption, (384, 36), KITCHEN_TAGS, step=26.5)
+    assert layout.dropped == [] and set(layout.tags) == {"amara", "kofi", "lucia"}
+    assert layout.label is not None and layout.label.inside(safe)
+    assert not overlapping_pairs(layout.text_boxes())
+    assert not any(box.overlaps(f.body) for _, box in layout.text_boxes()[1:] for f in figures)
+    # and it stays there: the next frames do not move it back over Amara's tag (sticky)
+    label = layout.label
+    for _ in range(3 * Placer.SETTLE_FRAMES):
+        again = placer.place(figures, caption, (384, 36), KITCHEN_TAGS, step=26.5)
+        assert again.label == label and again.dropped == []
+
+
+def test_the_label_keeps_its_first_place_when_every_tag_fits():
+    """Only a tag left out moves the label: with the same heads lower down, it stays at the
+    top left, where it always went."""
+    safe = safe_area(640, 360, 0.1)
+    figures, caption = _kettle_kitchen()
+    lower = [Figure(f.key, f.name, f.face.moved(0, 40), f.body.moved(0, 40)) for f in figures]
+    layout = Placer(safe, gap=2.88).place(lower, caption, (384, 36), KITCHEN_TAGS, step=26.5)
+    assert layout.dropped == []
+    assert (layout.label.x0, layout.label.y0) == (safe.x0, safe.y0)
+
+
 # ---------------------------------------------------------------------------- render
 
 

@@ -217,14 +217,57 @@ class Placer:
         tag_sizes: dict[str, tuple[float, float]],
         step: float,
     ) -> Layout:
+        """The label first, then each figure's tag. Where the label's place leaves a tag
+        nowhere to go (a long setting across the top, right where the heads' tags sit), the
+        label's other places are tried in order and the first that leaves fewer tags out is
+        kept: a label can go anywhere along the top, a name tag only near its face."""
+        state = self._state()
+        out = self._place(figures, caption, label_size, tag_sizes, step, None)
+        if not out.dropped or label_size is None or out.label is None:
+            return out
+        best, best_state = out, self._state()
+        cands = label_candidates(label_size, self.safe, step)
+        bodies = [f.body for f in figures] + ([caption] if caption is not None else [])
+        for i, cand in enumerate(cands):
+            if cand == out.label or not _free(cand, self.safe, bodies, self.gap):
+                continue
+            self._restore(state)
+            trial = self._place(figures, caption, label_size, tag_sizes, step, i)
+            if len(trial.dropped) < len(best.dropped):
+                best, best_state = trial, self._state()
+                if not best.dropped:
+                    break
+        self._restore(best_state)
+        return best
+
+    def _state(self) -> tuple[dict[str, int], dict[str, int]]:
+        return dict(self._last), dict(self._nearer)
+
+    def _restore(self, state: tuple[dict[str, int], dict[str, int]]) -> None:
+        self._last, self._nearer = dict(state[0]), dict(state[1])
+
+    def _place(
+        self,
+        figures: list[Figure],
+        caption: Box | None,
+        label_size: tuple[float, float] | None,
+        tag_sizes: dict[str, tuple[float, float]],
+        step: float,
+        label_at: int | None,
+    ) -> Layout:
+        """One placement; ``label_at`` puts the label at that candidate (known free)."""
         out = Layout(caption=caption)
         obstacles = [f.body for f in figures]
         if caption is not None:
             obstacles.append(caption)
         if label_size is not None:
-            out.label = self._pick(
-                "label", label_candidates(label_size, self.safe, step), obstacles
-            )
+            cands = label_candidates(label_size, self.safe, step)
+            if label_at is None:
+                out.label = self._pick("label", cands, obstacles)
+            else:
+                out.label = cands[label_at]
+                self._last["label"] = label_at
+                self._nearer.pop("label", None)
             if out.label is not None:
                 obstacles.append(out.label)
         # Tags: figures nearest the top first (they have the least room above them).
