@@ -359,6 +359,47 @@ def test_the_label_keeps_its_first_place_when_every_tag_fits():
     assert (layout.label.x0, layout.label.y0) == (safe.x0, safe.y0)
 
 
+def test_a_label_planned_for_the_shot_never_hops():
+    """The kettle kitchen again, as a shot: the friends stand lower at first (every tag fits
+    under a top-left label), then the camera brings their heads up. Placed frame by frame,
+    the label starts top left and has to jump across the frame mid-shot; planned from frames
+    sampled over the shot, it starts where it can stay."""
+    safe = safe_area(640, 360, 0.1)
+    figures, caption = _kettle_kitchen()
+    lower = [Figure(f.key, f.name, f.face.moved(0, 40), f.body.moved(0, 40)) for f in figures]
+    shot = [(lower, caption)] * 3 + [(figures, caption)] * 3
+
+    def labels(placer: Placer) -> list[Box]:
+        out = []
+        for figs, cap in shot:
+            layout = placer.place(figs, cap, (384, 36), KITCHEN_TAGS, step=26.5)
+            assert layout.dropped == []
+            out.append(layout.label)
+        return out
+
+    unplanned = labels(Placer(safe, gap=2.88))
+    assert len(set(unplanned)) == 2  # the hop this avoids
+    planner = Placer(safe, gap=2.88)
+    planner.plan_label(shot, (384, 36), KITCHEN_TAGS, step=26.5)
+    planned = labels(planner)
+    assert len(set(planned)) == 1 and planned[0] == unplanned[-1]
+
+
+def test_a_planned_label_still_gives_way_to_a_figure():
+    """A pin is kept only while its place is free: a figure walking into the planned place
+    moves the label (text never covers a body)."""
+    safe = safe_area(640, 360, 0.1)
+    figures, caption = _kettle_kitchen()
+    placer = Placer(safe, gap=2.88)
+    placer.plan_label([(figures, caption)], (384, 36), KITCHEN_TAGS, step=26.5)
+    pinned = placer.place(figures, caption, (384, 36), KITCHEN_TAGS, step=26.5).label
+    face = Box(pinned.x1 - 36, pinned.y0 + 4, pinned.x1 - 6, pinned.y0 + 34)  # its right end
+    walker = Figure("kid", "Kid", face, figure_box(face, Box(0, 0, 640, 360)))
+    layout = placer.place([*figures, walker], caption, (384, 36), KITCHEN_TAGS, step=26.5)
+    assert layout.label is not None and layout.label != pinned
+    assert not layout.label.overlaps(walker.body)
+
+
 # ---------------------------------------------------------------------------- render
 
 

@@ -167,6 +167,8 @@ class RegionFeed:
 
 #: entries kept by each of the compositor's sprite caches
 CACHE_ENTRIES = 16
+#: source frames between the samples of a shot from which its label's place is chosen
+PLAN_STEP = 2
 
 
 def _keep(cache: OrderedDict, key: Any, value: Any) -> None:
@@ -344,6 +346,7 @@ class Compositor:
         if shot != self._placed_shot:  # a cut: nothing on screen to keep in place
             self.placer.reset()
             self._placed_shot = shot
+            self._plan_label(shot)
         between = pos - src  # 0 on a source frame, else a blend of src and src + 1
         frac = between if local + 1 < self.feed.counts[shot] else 0.0
         straddles = between > 1e-9 and local + 1 >= self.feed.counts[shot]
@@ -351,16 +354,7 @@ class Compositor:
         cue_pos = self.cue_at(t) if self.captions else None
         caption = self._caption(cue_pos) if cue_pos is not None else None
         figures = self._figures(shot, local + frac)
-        label_sprite, tag_sprites = None, {}
-        if self.labels and shot < len(self.shots):
-            setting = self.shots[shot].setting.strip()
-            if setting:
-                text = setting[0].upper() + setting[1:]
-                label_sprite = self._block(text, self.style.label_size, "label", self.safe.w)
-            for fig in figures:
-                tag_sprites[fig.key] = self._block(
-                    fig.name, self.style.tag_size, "tag", self.safe.w / 2
-                )
+        label_sprite, tag_sprites = self._texts(shot, figures)
         step = self._px(self.style.label_size) * 1.6
         layout = self.placer.place(
             figures,
@@ -393,6 +387,45 @@ class Compositor:
             "dropped": list(layout.dropped),
         }
         return draws, record
+
+    def _texts(
+        self, shot: int, figures: list[Figure]
+    ) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
+        """The shot's label sprite (None without a setting) and each figure's tag sprite."""
+        label_sprite, tag_sprites = None, {}
+        if self.labels and shot < len(self.shots):
+            setting = self.shots[shot].setting.strip()
+            if setting:
+                text = setting[0].upper() + setting[1:]
+                label_sprite = self._block(text, self.style.label_size, "label", self.safe.w)
+            for fig in figures:
+                tag_sprites[fig.key] = self._block(
+                    fig.name, self.style.tag_size, "tag", self.safe.w / 2
+                )
+        return label_sprite, tag_sprites
+
+    def _plan_label(self, shot: int) -> None:
+        """At a cut, choose where the shot's label goes from its figures and captions sampled
+        over the whole shot (:meth:`Placer.plan_label`): every ``PLAN_STEP``-th source frame
+        of the shot, each with the caption shown then."""
+        if not self.labels or not self.feed.has(shot) or shot >= len(self.shots):
+            return
+        samples, sizes = [], {}
+        label_size = None
+        start, count = self.feed.starts[shot], self.feed.counts[shot]
+        for local in range(0, count, PLAN_STEP):
+            figures = self._figures(shot, local)
+            label_sprite, tags = self._texts(shot, figures)
+            if label_sprite is None:
+                return
+            label_size = (label_sprite.shape[1], label_sprite.shape[0])
+            sizes.update({key: (t.shape[1], t.shape[0]) for key, t in tags.items()})
+            cue_pos = self.cue_at((start + local) / self.fps_in) if self.captions else None
+            caption = self._caption(cue_pos) if cue_pos is not None else None
+            samples.append((figures, caption[1] if caption else None))
+        if label_size is not None:
+            step = self._px(self.style.label_size) * 1.6
+            self.placer.plan_label(samples, label_size, sizes, step)
 
     def _faces(self, shot: int, local: int, frac: float) -> dict[str, list[int]]:
         """Every face box of the frame (named or not): for a frame between two source frames,

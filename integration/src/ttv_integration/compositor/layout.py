@@ -180,13 +180,57 @@ class Placer:
         self.gap = gap
         self._last: dict[str, int] = {}
         self._nearer: dict[str, int] = {}  # frames a nearer candidate has been free
+        #: places chosen for a whole shot (:meth:`plan_label`): kept while free, never left
+        #: for a nearer one
+        self._pinned: dict[str, int] = {}
 
     def reset(self) -> None:
         """A new shot: a new picture, so every place is chosen afresh (nothing to stick to)."""
         self._last.clear()
         self._nearer.clear()
+        self._pinned.clear()
+
+    def plan_label(
+        self,
+        samples: Sequence[tuple[list[Figure], Box | None]],
+        label_size: tuple[float, float],
+        tag_sizes: dict[str, tuple[float, float]],
+        step: float,
+    ) -> int:
+        """Choose the label's place for a whole shot from frames sampled over it (each one's
+        figures and caption): the first place, in the usual order, that the fewest sampled
+        frames would see move (blocked by a figure or the caption) or leave a name tag out.
+        The label is then pinned there while it stays free, so it neither hops mid-shot to
+        make room for a tag nor drifts back to a nearer place that would leave one out later.
+        """
+        cands = label_candidates(label_size, self.safe, step)
+        best, best_cost = 0, None
+        for i, cand in enumerate(cands):
+            cost = 0
+            for figures, caption in samples:
+                bodies = [f.body for f in figures] + ([caption] if caption is not None else [])
+                if not _free(cand, self.safe, bodies, self.gap):
+                    cost += 1
+                    continue
+                trial = Placer(self.safe, self.gap)
+                cost += len(trial._place(figures, caption, label_size, tag_sizes, step, i).dropped)
+                if best_cost is not None and cost >= best_cost:
+                    break
+            if best_cost is None or cost < best_cost:
+                best, best_cost = i, cost
+                if cost == 0:
+                    break
+        self._pinned["label"] = best
+        self._last["label"] = best
+        return best
 
     def _pick(self, key: str, cands: Sequence[Box], obstacles: list[Box]) -> Box | None:
+        pinned = self._pinned.get(key)
+        if pinned is not None:
+            if pinned < len(cands) and _free(cands[pinned], self.safe, obstacles, self.gap):
+                self._last[key] = pinned
+                return cands[pinned]
+            del self._pinned[key]  # blocked: placed as usual from here on
         best = next(
             (i for i, c in enumerate(cands) if _free(c, self.safe, obstacles, self.gap)), None
         )
@@ -228,7 +272,12 @@ class Placer:
         best, best_state = out, self._state()
         cands = label_candidates(label_size, self.safe, step)
         bodies = [f.body for f in figures] + ([caption] if caption is not None else [])
-        for i, cand in enumerate(cands):
+        last = state[0].get("label")
+        order = ([last] if last is not None and last < len(cands) else []) + list(
+            range(len(cands))
+        )  # where it was first: a label that need not move does not
+        for i in dict.fromkeys(order):
+            cand = cands[i]
             if cand == out.label or not _free(cand, self.safe, bodies, self.gap):
                 continue
             self._restore(state)
@@ -240,11 +289,11 @@ class Placer:
         self._restore(best_state)
         return best
 
-    def _state(self) -> tuple[dict[str, int], dict[str, int]]:
-        return dict(self._last), dict(self._nearer)
+    def _state(self) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+        return dict(self._last), dict(self._nearer), dict(self._pinned)
 
-    def _restore(self, state: tuple[dict[str, int], dict[str, int]]) -> None:
-        self._last, self._nearer = dict(state[0]), dict(state[1])
+    def _restore(self, state: tuple[dict[str, int], dict[str, int], dict[str, int]]) -> None:
+        self._last, self._nearer, self._pinned = dict(state[0]), dict(state[1]), dict(state[2])
 
     def _place(
         self,
@@ -268,6 +317,8 @@ class Placer:
                 out.label = cands[label_at]
                 self._last["label"] = label_at
                 self._nearer.pop("label", None)
+                if "label" in self._pinned:
+                    self._pinned["label"] = label_at
             if out.label is not None:
                 obstacles.append(out.label)
         # Tags: figures nearest the top first (they have the least room above them).
