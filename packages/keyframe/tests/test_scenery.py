@@ -235,8 +235,13 @@ INDOOR = sorted(INSIDE_ONLY | {"lamp", "kettle"})
 
 @pytest.mark.parametrize("shape", OUTDOOR)
 def test_each_outdoor_object_changes_the_picture(shape):
-    # Sun and stars show where they would otherwise be hidden: sun in rain, stars in fog.
-    extra = {"sun": {"weather": "rain"}, "star": {"time_of_day": "night", "weather": "fog"}}
+    # Sun and stars show where they would otherwise be hidden: sun in rain, stars in fog; a
+    # bare wall is a long wall only out in the hills.
+    extra = {
+        "sun": {"weather": "rain"},
+        "star": {"time_of_day": "night", "weather": "fog"},
+        "wall": {"setting": "the hills"},
+    }
     base = extra.get(shape, {})
     assert not np.array_equal(render(**base), render(objects=(shape,), **base)), shape
 

@@ -275,6 +275,34 @@ def test_a_rooms_wall_is_no_great_wall(attrs):
     assert "wall" not in interpret(spec(**attrs)).shapes
 
 
+@pytest.mark.parametrize(
+    "attrs",
+    [  # "Break Time": a boy kicks a ball against the playground's wall
+        {"setting": "playground", "objects": ("ball", "wall"),
+         "prompt": "A boy called Jun kicked a ball against the wall."},
+        {"setting": "city, day", "objects": ("wall",),
+         "prompt": "In the city, the children painted a bright mural on the school wall."},
+        {"setting": "sunny field, day", "objects": ("wall",),
+         "prompt": "Humpty Dumpty sat on a wall in the sunny field."},
+    ],
+)  # fmt: skip
+def test_a_bare_wall_in_a_playground_a_city_or_a_field_is_no_great_wall(attrs):
+    assert "wall" not in interpret(spec(**attrs)).shapes
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"setting": "tower", "objects": ("wall",),
+         "prompt": "Today, visitors from all over the world walk along the wall."},
+        {"setting": "city, day", "objects": ("wall", "castle"),
+         "prompt": "Long ago, soldiers guarded the stone wall of the old castle."},
+    ],
+)  # fmt: skip
+def test_a_bare_wall_with_towers_or_soldiers_is_a_long_wall(attrs):
+    assert "wall" in interpret(spec(**attrs)).shapes
+
+
 # ---------------------------------------------------------------- a party
 
 

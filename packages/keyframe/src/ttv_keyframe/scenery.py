@@ -615,7 +615,11 @@ def interpret(spec) -> View:
         )  # fmt: skip
         civic = _civic(said)
         walls = [i for i, w in enumerate(named) if w in ("wall", "walls")]
-        if any(i == 0 or named[i - 1] not in _NOT_A_GREAT_WALL for i in walls):
+        # a bare wall is a long wall over the hills only out in the hills (or with the
+        # towers and soldiers of one): in a playground, a city or a field it is that place's
+        # wall ("kicked a ball against the wall" had drawn the Great Wall of China)
+        country = _WALL_COUNTRY.intersection(setting) or _WALL_FORT.intersection(said_words)
+        if country and any(i == 0 or named[i - 1] not in _NOT_A_GREAT_WALL for i in walls):
             shapes.add("wall")
         if _GREAT_WALL.search(f"{spec.setting} {text}".lower()):
             shapes.add("wall")
@@ -691,6 +695,16 @@ _NOT_A_GREAT_WALL = _wordset(
 #: A "party" after one of these is no birthday's (word list).
 _NOT_A_PARTY = _wordset("search rescue political hunting working war landing boarding")
 _GREAT_WALL = re.compile(r"\bgreat wall\b")
+#: A bare "wall" is a long wall over the hills only with one of these in the setting (open,
+#: hilly country) ...
+_WALL_COUNTRY = _wordset(
+    "hill hills hillside mountain mountains ridge ridges valley desert steppe pass frontier"
+)
+#: ... or one of these in the shot's words (a fortification's towers, guards and foes).
+_WALL_FORT = _wordset(
+    """tower towers watchtower watchtowers soldier soldiers guard guards guarded raiders
+    invaders enemies enemy army armies emperor emperors fort fortress castle ancient"""
+)
 
 
 def _civic(said: str) -> str:
