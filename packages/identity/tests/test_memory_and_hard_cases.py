@@ -408,6 +408,19 @@ def test_a_first_word_before_a_preposition_is_an_adverb_not_a_name():
     assert deep["Deep"].shots == (0, 1)  # a name where a verb follows it
 
 
+def test_a_first_word_before_ago_or_later_is_a_time_not_a_name():
+    """ "Long ago, soldiers guarded the stone wall of the old castle" made a man called Long
+    (a name in the gender dictionary), drawn on the castle's wall."""
+    cast = CorefIdentity().resolve(plan_of("Long ago, soldiers guarded the stone wall."))
+    assert cast.characters == ()
+    years = by_name(CorefIdentity().resolve(plan_of("Years later, Tom came home.")))
+    assert set(years) == {"Tom"}
+    long_ = by_name(CorefIdentity().resolve(plan_of("Long walked to the river.", "He sat.")))
+    assert long_["Long"].shots == (0, 1)  # a name where a verb follows it
+    marie = by_name(CorefIdentity().resolve(plan_of("Marie later won a second prize.")))
+    assert set(marie) == {"Marie"}  # a name, then an adverb of time
+
+
 HOPE_AND_RIVER = (
     "Hope and her friend River lived in a town called Summer.",
     "Every morning Hope walked to school along the river.",

@@ -81,6 +81,8 @@ from .text import (
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
     THING_NOUNS,
+    TIME_PHRASE_ENDS,
+    TIME_PHRASE_STARTS,
     TITLE_CANON,
     TITLE_ROLES,
     TITLES,
@@ -883,6 +885,8 @@ class CorefIdentity(IdentityResolver):
                 nxt = toks[t.pos + 1].lower if t.pos + 1 < n else ""
                 if nxt in ADVERBIAL_PREPOSITIONS:
                     return False  # "Deep under the ground, rock melts": not a person Deep
+                if t.lower in TIME_PHRASE_STARTS and nxt in TIME_PHRASE_ENDS:
+                    return False  # "Long ago, soldiers guarded the wall": not a man Long
                 known = dictionary_gender(t.text) != "they"
                 if t.lower in name_parts:
                     return True

@@ -344,6 +344,13 @@ ADVERBIAL_PREPOSITIONS = {
     *("under", "below", "beneath", "above", "over", "across", "beyond", "inside", "within"),
     *("behind", "among", "along", "through", "into", "down", "up", "out", "away"),
 }
+#: A sentence's first word from the first set followed by one from the second is a time
+#: phrase, not a name: "Long ago", "Years later", "Long since" (but "Marie later won").
+TIME_PHRASE_STARTS = {
+    *("long", "years", "months", "weeks", "days", "hours", "minutes", "moments", "seconds"),
+    *("decades", "centuries", "ages", "much", "shortly", "soon", "not"),
+}
+TIME_PHRASE_ENDS = {"ago", "later", "afterwards", "afterward", "since", "earlier", "after"}
 # Titles that also name a role, so "Dr. Lee" is later "the doctor".
 TITLE_ROLES = {
     "dr": "doctor",
