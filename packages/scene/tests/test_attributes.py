@@ -237,3 +237,26 @@ def test_a_season_the_story_moves_on_to_is_not_the_opening_season():
         "That winter the snow was deep.",
     )
     assert [c.season for c in already.shots] == ["winter", "winter"]
+
+
+def test_going_inside_from_an_outdoor_place_leaves_it():
+    """'Break Time': after the playground, "the teacher called everyone back inside" was still
+    set in the playground: a room drawn under the label "Playground". Inside somewhere
+    unnamed is "indoors"; going out again returns to the place they came in from. A building
+    one goes inside stays the building."""
+    book = book_of(
+        "The children ran out to the playground.",
+        "Jun kicked a ball against the wall.",
+        "When it started to rain, the teacher called everyone back inside.",
+        "They read quietly.",
+        "When the sun came out, they ran back outside.",
+    )
+    assert [c.location_id for c in book.shots] == [
+        "playground", "playground", "indoors", "indoors", "playground",
+    ]  # fmt: skip
+    assert [c.indoor_outdoor for c in book.shots] == [
+        "outdoor", "outdoor", "indoor", "indoor", "outdoor",
+    ]  # fmt: skip
+    cottage = book_of("Mia walked to the old cottage.", "Then she went inside.")
+    assert [c.location_id for c in cottage.shots] == ["old-cottage", "old-cottage"]
+    assert [c.indoor_outdoor for c in cottage.shots] == ["outdoor", "indoor"]

@@ -45,7 +45,7 @@ from ttv_contracts.v1 import (
 
 from . import analysis
 from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, PACKAGE
-from .lexicon import BUILDINGS
+from .lexicon import BUILDINGS, INDOOR_PLACES
 from .store import LocationStore, StoredLocation
 from .words import COLOURS, PLACES, TIME_LIGHT
 
@@ -133,6 +133,20 @@ class _ShotInfo:
     untitled: bool = False  # no shot names a place: the lesson's title stands in for one
     dark: bool = False  # the narration's only time cue is "in the dark"
     weak_io: bool = False  # inside/outside only from a bare building setting ("a mountain hut")
+    #: the narration alone says inside or outside, naming no place ("called everyone back
+    #: inside"): "indoor" or "outdoor"
+    goes: str | None = None
+
+
+#: The place of a shot the narration puts inside without naming where ("went back inside"
+#: from a playground): its setting, and the label a viewer reads.
+INDOORS = "indoors"
+
+
+def _outdoor_only(key: str) -> bool:
+    """A place that has no inside of its own (a playground, a field, a beach): not a room,
+    a building, a vehicle or home."""
+    return key not in INDOOR_PLACES and key not in BUILDINGS and key not in {"home", INDOORS}
 
 
 #: Words that put a lesson naming no place in a room it implies (a word list, not a
@@ -292,6 +306,8 @@ class GraphScene(SceneBuilder):
             info.season_shift = shift
             info.dark = said.dark and time == "night" and said.time == "night"
             info.weak_io = weak_io
+            if said.place is None and not (shot.setting and shot.setting.strip()):
+                info.goes = said.explicit_io
             infos.append(info)
         # carry places, times, weather and inside/outside forward; opening shots take the
         # first place named
@@ -327,6 +343,7 @@ class GraphScene(SceneBuilder):
         where: dict[str, str] = {}
         known: dict[str, _Place] = {}
         vehicle: str | None = None  # the last vehicle the narration named
+        outside = first  # the outdoor place left for an unnamed inside
         for k, (shot, info) in enumerate(zip(plan.shots, infos, strict=True)):
             words = {w.lower() for w in _TOKEN.findall(shot.narration)}
             vehicle = next((v for v in _CABIN_VEHICLES if v in words), vehicle)
@@ -375,6 +392,17 @@ class GraphScene(SceneBuilder):
                 io = None  # "a blizzard on the ridge" after the hut is not inside the hut
             if info.setting and info.setting.strip():
                 setting = info.setting
+            if (
+                info.place is None
+                and info.goes == "indoor"
+                and io == "outdoor"
+                and (_outdoor_only(place.key))
+            ):
+                # "the teacher called everyone back inside" after the playground: inside
+                # somewhere the story does not name, not in the playground
+                outside, info.place = place, _Place(INDOORS, INDOORS)
+            elif info.place is None and info.goes == "outdoor" and place.key == INDOORS:
+                info.place = outside  # out again, where they came in from
             place = info.place or place
             info.place = place
             known[place.key] = place
