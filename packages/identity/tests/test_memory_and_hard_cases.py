@@ -421,6 +421,22 @@ def test_a_first_word_before_ago_or_later_is_a_time_not_a_name():
     assert set(marie) == {"Marie"}  # a name, then an adverb of time
 
 
+
+def test_arms_and_hands_are_a_persons_not_an_animals():
+    """The lost puppy: "The puppy jumped into his arms and licked his face." The boy Sam, not
+    the puppy, has the arms: he is in the shot (he had been left out of it). A possessive
+    before a part only people have skips the animal; its tail is still its own."""
+    plan = plan_of(
+        "A boy named Sam rushed into the station.",
+        "The puppy jumped into his arms and licked his face.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert 1 in people["Sam"].shots
+    tail = plan_of("A boy named Sam watched the dog.", "The dog wagged his tail.")
+    cast = CorefIdentity().resolve(tail)
+    assert 1 not in by_name(cast)["Sam"].shots
+
+
 HOPE_AND_RIVER = (
     "Hope and her friend River lived in a town called Summer.",
     "Every morning Hope walked to school along the river.",

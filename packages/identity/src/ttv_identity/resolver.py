@@ -64,6 +64,7 @@ from .text import (
     CONTRASTIVE,
     DETERMINERS,
     FEMALE_PRONOUNS,
+    HUMAN_BODY_PARTS,
     INDEFINITE,
     KIN_NAMES,
     LOCATIVE,
@@ -1530,6 +1531,13 @@ class CorefIdentity(IdentityResolver):
                     cands += [c for c in self._ranked(sent_mentions.get(s, []), clause, None)
                               if c not in cands and c not in barred]  # fmt: skip
                     s -= 1
+            if (
+                t.lower in {"his", "her"}
+                and i + 1 < len(toks)
+                and toks[i + 1].lower in HUMAN_BODY_PARTS
+            ):
+                # "The puppy jumped into his arms": a puppy has no arms; the boy does
+                cands = [c for c in cands if not any(m.key in ANIMAL_NOUNS for m in c.roles())]
             match = next((c for c in cands if compatible(c, g)), None)
             if match is not None:
                 if t.lower == "his" or kind == "possessive":

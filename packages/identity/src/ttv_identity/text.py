@@ -344,6 +344,12 @@ ADVERBIAL_PREPOSITIONS = {
     *("under", "below", "beneath", "above", "over", "across", "beyond", "inside", "within"),
     *("behind", "among", "along", "through", "into", "down", "up", "out", "away"),
 }
+#: Body parts only people have: a possessive before one ("his arms", "her lap") is a
+#: person's, never an animal's (an animal has paws, a tail, a snout).
+HUMAN_BODY_PARTS = {
+    *("arm", "arms", "hand", "hands", "lap", "finger", "fingers", "palm", "palms"),
+    *("shoulder", "shoulders", "thumb", "thumbs", "fist", "fists", "knee", "knees"),
+}
 #: A sentence's first word from the first set followed by one from the second is a time
 #: phrase, not a name: "Long ago", "Years later", "Long since" (but "Marie later won").
 TIME_PHRASE_STARTS = {
