@@ -421,7 +421,6 @@ def test_a_first_word_before_ago_or_later_is_a_time_not_a_name():
     assert set(marie) == {"Marie"}  # a name, then an adverb of time
 
 
-
 def test_arms_and_hands_are_a_persons_not_an_animals():
     """The lost puppy: "The puppy jumped into his arms and licked his face." The boy Sam, not
     the puppy, has the arms: he is in the shot (he had been left out of it). A possessive
@@ -484,8 +483,27 @@ def test_a_bare_quotation_is_spoken_by_the_last_speaker():
         "The rain stopped.",
     )
     people = by_name(CorefIdentity().resolve(plan))
-    assert people["Dr. Mensah"].shots == (0, 1, 2)
-    assert people["Lena"].shots == (0, 3)  # "Thank you" names its speaker; no one after it
+    # the conversation keeps both in the office (the one spoken to listens); "The rain
+    # stopped" holds no quotation and no one
+    assert people["Dr. Mensah"].shots == (0, 1, 2, 3)
+    assert people["Lena"].shots == (0, 1, 2, 3)
+
+
+def test_a_line_of_dialogue_keeps_the_one_spoken_to():
+    """'"It is only a cold," he said.' after "Dr. Mensah listened to Lena's chest" showed the
+    doctor alone: Lena, whom he speaks to, stays in the picture. Not when the speaker was not
+    in the shot before (a new scene's first line), nor without a quotation."""
+    people = by_name(CorefIdentity().resolve(plan_of(
+        "Dr. Mensah listened to Lena's chest and smiled.",
+        '"It is only a cold," he said.',
+    )))  # fmt: skip
+    assert people["Lena"].shots == (0, 1)
+    other = by_name(CorefIdentity().resolve(plan_of(
+        "Dr. Mensah listened to Lena's chest and smiled.",
+        '"Time for lunch," said Tom.',
+        "Tom ate an apple.",
+    )))  # fmt: skip
+    assert other["Lena"].shots == (0,) and other["Tom"].shots == (1, 2)
 
 
 def test_a_kind_of_person_after_for_like_or_as_is_no_one_in_the_story():

@@ -290,19 +290,31 @@ _QUOTE_MARKS = '"\u201c\u201d\u00ab\u00bb'
 _BARE_QUOTE = re.compile(rf"^\s*[{_QUOTE_MARKS}][^{_QUOTE_MARKS}]+[{_QUOTE_MARKS}]\s*$")
 
 
-def _continue_speakers(plan: StoryPlan, shots_of: list[set[int]]) -> None:
-    """A shot that is one bare quotation ("Rest and drink water.") with nobody in it is
-    spoken by whoever spoke in the shot before ("'It is only a cold,' he said."): the line
-    goes on, and the speaker stays in the picture (the doctor's office was left empty).
-    Only when the shot before holds a quotation and one or two people."""
+def _conversation(plan: StoryPlan, shots_of: list[set[int]]) -> None:
+    """Who stays in the picture while people talk, shot by shot in order:
+
+    * a shot that is one bare quotation ("Rest and drink water.") with nobody in it is
+      spoken by whoever spoke in the shot before ("'It is only a cold,' he said."): the line
+      goes on, and the speaker stays in the picture (the doctor's office was left empty).
+      Only when the shot before holds a quotation and one or two people;
+    * a line of dialogue from someone who was in the shot before keeps that shot's other
+      people in the picture: they are who is spoken to. "Dr. Mensah listened to Lena's
+      chest" then '"It is only a cold," he said.' had left Lena out of the office. Only for
+      a shot holding a quotation whose people were all in the shot before, where at most
+      three people were."""
     narration = {shot.index: shot.narration for shot in plan.shots}
     for shot in plan.shots:
-        if not _BARE_QUOTE.match(shot.narration) or any(shot.index in s for s in shots_of):
+        if shot.index == 0 or not any(q in shot.narration for q in _QUOTE_MARKS):
             continue
-        before = narration.get(shot.index - 1, "")
-        speakers = [s for s in shots_of if shot.index - 1 in s]
-        if any(q in before for q in _QUOTE_MARKS) and 1 <= len(speakers) <= 2:
-            for s in speakers:
+        here = [s for s in shots_of if shot.index in s]
+        before = [s for s in shots_of if shot.index - 1 in s]
+        if not here:
+            spoken_before = any(q in narration.get(shot.index - 1, "") for q in _QUOTE_MARKS)
+            if _BARE_QUOTE.match(shot.narration) and spoken_before and 1 <= len(before) <= 2:
+                for s in before:
+                    s.add(shot.index)
+        elif len(before) <= 3 and all(shot.index - 1 in s for s in here):
+            for s in before:
                 s.add(shot.index)
 
 
@@ -2004,7 +2016,7 @@ class CorefIdentity(IdentityResolver):
                 merged[ident.id][2].update(c.shots)
             else:
                 merged[ident.id] = (ident, pronouns, set(c.shots))
-        _continue_speakers(plan, [shots for _i, _p, shots in merged.values()])
+        _conversation(plan, [shots for _i, _p, shots in merged.values()])
         characters = [
             Character(
                 id=ident.id,
