@@ -182,6 +182,8 @@ def test_a_place_named_with_a_season_stays_in_that_season():
     )
     assert [c.location_id for c in book.shots] == ["lesson", "beach", "lesson", "lesson", "lesson"]
     assert [c.season for c in book.shots] == ["spring", "summer", "autumn", "winter", "spring"]
+    # where no place is named the season is the setting (its label), not the lesson's title
+    assert [c.setting for c in book.shots] == ["spring", "beach", "autumn", "winter", "spring"]
     assert [c.weather for c in book.shots] == ["unknown", "unknown", "unknown", "snow", "unknown"]
     assert book.shots[2].objects == ("leaf", "tree")  # "turn orange" is a colour
     assert book.shots[4].objects == ()  # spring the season is no object

@@ -468,12 +468,17 @@ class GraphScene(SceneBuilder):
             assert info.place is not None
             look = looks[info.place.key]
             time = info.time or "unknown"
-            # a place named by the title alone is no place: no time of day is put to it
-            setting = info.setting or (
-                f"{info.place.name}, {time}"
-                if time != "unknown" and not info.untitled
-                else info.place.name
-            )
+            # a place named by the title alone is no place: no time of day is put to it, and
+            # where the shot names a season that is what its setting (and label) says: "The
+            # Four Seasons" over the autumn leaves read as a place; "autumn" is when it is
+            if info.setting:
+                setting = info.setting
+            elif info.untitled and info.season:
+                setting = info.season if time == "unknown" else f"{info.season}, {time}"
+            elif time != "unknown" and not info.untitled:
+                setting = f"{info.place.name}, {time}"
+            else:
+                setting = info.place.name
             node = f"shot:{shot.index}"
             chars = tuple(c.id for c in cast.in_shot(shot.index))
             g.add_node(
