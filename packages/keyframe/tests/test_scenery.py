@@ -109,7 +109,12 @@ def test_every_time_of_day_changes_the_day(time):
 @pytest.mark.parametrize(
     ("setting", "prompt", "other"),
     [
-        ("a cold playground outside the school", "they ran across the icy playground", None),
+        # (a summer playground's sand is light already: winter is measured against grass)
+        (
+            "a cold playground outside the school",
+            "they ran across the icy playground",
+            "a field outside the school",
+        ),
         ("a meadow on a winter morning", "they walked to school", "a meadow on a spring morning"),
     ],
 )

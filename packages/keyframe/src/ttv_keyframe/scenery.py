@@ -96,7 +96,7 @@ _INDOOR_WORDS = _wordset(
 _OUTDOOR_WORDS = _wordset(
     """outside outdoors outdoor garden field meadow forest woods street beach shore sea ocean
     harbour harbor island mountain mountains hill hills river valley sky yard park desert
-    village road path lake coast bay"""
+    village road path lake coast bay playground playgrounds schoolyard schoolyards"""
 )
 
 #: shape -> words that name it (singular and plural forms are listed, no stemming).
@@ -166,6 +166,19 @@ SHAPES: dict[str, str] = {
     # a platform, the track and a train at it (on Earth; a "station" in space is a space
     # station, a "fire station" none): _nouns
     "railway": "railway railways platform platforms station stations",
+    # a play area of sand before a low fence, with a swing set, a slide and a climbing
+    # frame; also "play area", "school yard" and "recess" ("at recess", not "a recess in the
+    # wall"): _nouns. Playground things are drawn outdoors on the Earth only: interpret
+    "playground": "playground playgrounds schoolyard schoolyards recess",
+    # each playground thing, drawn alone where no playground is named; "swing" and "slide"
+    # only as nouns ("swing the bat", "began to slide" are verbs, "a slide show" or a
+    # microscope's slide no slide), "see saw", "sand pit", "climbing frame", "jungle gym"
+    # and "monkey bars" as one word each: _nouns
+    "swing": "swing swings",
+    "slide": "slide slides",
+    "seesaw": "seesaw seesaws teetertotter",
+    "sandpit": "sandpit sandpits sandbox sandboxes",
+    "climbingframe": "climbingframe junglegym",
 }
 _WORD_SHAPE = {w: shape for shape, words in SHAPES.items() for w in words.split()}
 _EXPANDS = {
@@ -197,6 +210,11 @@ _VEHICLE_LOOK = {
     "plane": ((234, 234, 238), (104, 136, 192)),
 }
 _SEA_SHAPES = {"sea", "boat", "lighthouse", "harbour", "island", "beach"}
+#: a playground and the things in one (drawn outdoors on the Earth only); "playwall" is a
+#: low brick wall at the back of a playground whose shot names a wall
+PLAY_SHAPES = frozenset(
+    {"playground", "swing", "slide", "seesaw", "sandpit", "climbingframe", "playwall"}
+)
 #: under water: (at the surface, at the sea floor) in daylight; light blue enough that a
 #: figure's deep tone (luma ~24) stands apart from it
 WATER = ((118, 198, 224), (34, 112, 160))
@@ -211,6 +229,12 @@ ROOFS = ((150, 62, 48), (112, 70, 56), (96, 100, 112), (176, 96, 60))
 AWNINGS = ((206, 52, 48), (46, 110, 190), (60, 150, 80), (236, 176, 40))
 #: a market's goods where the words name none: mixed fruit and vegetables
 GOODS_MIX = ((214, 50, 44), (246, 150, 40), (240, 210, 70), (110, 170, 60), (140, 70, 150))
+#: a playground's sandy play surface and its timber edging, and the paint of its swing set,
+#: slide and climbing frame (red, blue, yellow, green), in daylight: all light enough (luma
+#: 110-200) that a daylight figure (luma ~45-70) stands apart from them
+PLAY_SAND = (226, 200, 152)
+PLAY_EDGE = (164, 120, 80)
+PLAY_PAINT = ((226, 82, 62), (70, 138, 220), (246, 198, 56), (84, 178, 104))
 
 
 def _words(text: str) -> list[str]:
@@ -251,6 +275,58 @@ _FAIR_AFTER = _wordset(
 )
 #: A "hot air balloon" is no party balloon (word list).
 _NOT_PARTY_BALLOON = _wordset("air")
+#: Two words that name one playground thing, and the shape word they become.
+_PLAY_PAIRS = {
+    ("play", "area"): "playground",
+    ("play", "areas"): "playground",
+    ("play", "park"): "playground",
+    ("school", "yard"): "playground",
+    ("school", "yards"): "playground",
+    ("climbing", "frame"): "climbingframe",
+    ("climbing", "frames"): "climbingframe",
+    ("jungle", "gym"): "junglegym",
+    ("jungle", "gyms"): "junglegym",
+    ("monkey", "bars"): "junglegym",
+    ("sand", "pit"): "sandpit",
+    ("sand", "pits"): "sandpit",
+    ("sand", "box"): "sandpit",
+    ("teeter", "totter"): "seesaw",
+    ("see", "saw"): "seesaw",  # only as a noun (after "a", "the", "on"): _nouns
+}
+#: A "swing" or "slide" is a playground's only as a noun: after one of these (a determiner,
+#: a number, a word that describes it: "on the swings", "a rope swing", "two slides"), at
+#: the head of an object's name or a setting, or in a list of them ("swings and slides")
+#: (word lists) ...
+_PLAY_BEFORE = _wordset(
+    """the a an his her their its our my your this that these those every on two three four
+    some many both old new big little small tall long high wooden metal rusty creaky squeaky
+    empty rope tyre tire tree garden playground park porch baby water red blue yellow green
+    orange shiny plastic swinging"""
+)
+_PLAY_THINGS = _wordset("swing swings slide slides seesaw seesaws climbingframe junglegym")
+#: ... not before one of these: an object or a particle of the verb ("swing the bat",
+#: "slide down the river", "slid it"), or another noun ("a swing door", "a slide show") ...
+_PLAY_NOT_AFTER = _wordset(
+    """the a an his her their its my your our this that these those it them him me us you
+    down up into onto off away across along back out over around round open shut closed
+    past through from towards toward forward forwards backward backwards wildly gently
+    slowly quickly door doors bridge bridges dance dancing music band vote voter voters
+    state states shift shifts show shows rule rules projector projectors deck decks
+    presentation lock locks guitar trombone"""
+)
+#: ... and a "slide" after one of these is none ("a microscope slide", "a mud slide"); a
+#: shot that names one of :data:`_NOT_A_SLIDE_SHOT` (a microscope) draws no slide, and one
+#: that names a bat or a club no swing (word lists).
+_NOT_A_SLIDE_BEFORE = _wordset(
+    "microscope glass photo lantern hair mud rock land snow colour color"
+)
+_NOT_A_SLIDE_SHOT = _wordset(
+    """microscope microscopes specimen specimens projector projectors presentation
+    presentations lecture lens lenses"""
+)
+_NOT_A_SWING_SHOT = _wordset(
+    "bat bats golf club clubs racket rackets racquet racquets baseball cricket punch sword axe"
+)
 
 
 def _nouns(words: list[str], head: bool = False) -> list[str]:
@@ -258,12 +334,26 @@ def _nouns(words: list[str], head: bool = False) -> list[str]:
     "fire" in a compound, a "station" that is no railway's, "stall", "park" or "fair" that
     are no market's or park ("the engine stalled", "fair hair", "a car park", "to park"), a
     "town" or "city" in "town hall" (the hall is drawn); a town's "square" becomes "plaza"
-    and a "fair" (a noun) "market". ``head``: the first word is a noun (an object's name),
-    so a "rose" there is the flower."""
+    and a "fair" (a noun) "market"; two words that name one playground thing become one
+    ("climbing frame", "school yard"), and a "swing" or "slide" that is a verb goes (or a
+    "recess" in a wall). ``head``: the first word is a noun (an object's name), so a "rose"
+    there is the flower."""
     out = []
+    skip = -1
     for i, w in enumerate(words):
+        if i == skip:
+            continue
         prev = words[i - 1] if i else ""
         nxt = words[i + 1] if i + 1 < len(words) else ""
+        pair = _PLAY_PAIRS.get((w, nxt))
+        if pair and (w != "see" or (head and i == 0) or prev in _PLAY_BEFORE):
+            out.append(pair)
+            skip = i + 1
+            continue
+        if w in ("swing", "swings", "slide", "slides") and not _play_noun(words, i, head):
+            continue
+        if w == "recess" and (nxt in _RECESS_AFTER or (i and prev not in _RECESS_BEFORE)):
+            continue
         if w in ("stall", "stalls", "park", "parks") and prev in _VERB_BEFORE:
             continue
         if w in ("town", "city") and nxt == "hall":
@@ -287,6 +377,26 @@ def _nouns(words: list[str], head: bool = False) -> list[str]:
             continue
         out.append(w)
     return out
+
+
+def _play_noun(words: list[str], i: int, head: bool) -> bool:
+    """Whether the "swing" or "slide" at ``words[i]`` is the playground thing, a noun."""
+    w, prev = words[i], words[i - 1] if i else ""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if nxt in _PLAY_NOT_AFTER or (nxt == "at" and prev in ("a", "an")):  # "a swing at it"
+        return False
+    if w.startswith("slide") and prev in _NOT_A_SLIDE_BEFORE:
+        return False
+    if i == 0 or prev in _PLAY_BEFORE:
+        return True
+    return prev in ("and", "or") and i > 1 and words[i - 2] in _PLAY_THINGS
+
+
+#: A "recess" is a school's break (its playground) at the head of a setting or after one of
+#: these ("at recess", "during morning recess"); before one of these or after any other
+#: word it is a nook ("a recess in the wall", "hid in a dark recess"): word lists.
+_RECESS_BEFORE = _wordset("at during after before until till for morning afternoon lunch school")
+_RECESS_AFTER = _wordset("in of between behind under within beneath into")
 
 
 # --------------------------------------------------------------------------- place kinds
@@ -393,6 +503,8 @@ def _place_words(text: str) -> list[str]:
                     continue
         if tok in _WORD_KIND and nxt in _NOT_IN_VEHICLE:
             continue
+        if tok in ("gym", "gyms") and i and tokens[i - 1] == "jungle":
+            continue  # a jungle gym: a climbing frame, outdoors
         if _WORD_KIND.get(tok) == "tent" and not _after_in(tokens, i):
             continue  # a tent seen ("pitched their tent in a clearing"), not its inside
         out.append(tok)
@@ -595,6 +707,16 @@ def interpret(spec) -> View:
         shapes.discard("railway")
     if not indoor_fire_ok(inout, named):
         shapes.discard("campfire")
+    if PLAY_SHAPES & shapes:  # outdoors on the Earth only; not a microscope's slide
+        said_all = {*(w for o in objects for w in _words(o)), *setting, *_words(text)}
+        if not outdoor:
+            shapes -= PLAY_SHAPES
+        if _NOT_A_SLIDE_SHOT & said_all:
+            shapes.discard("slide")
+        if _NOT_A_SWING_SHOT & said_all:
+            shapes.discard("swing")
+        if "playground" in shapes and {"wall", "walls"} & set(named):
+            shapes.add("playwall")  # the playground's own wall ("kicked a ball against it")
     said_words = {*setting, *_words(text)}
     party = {"birthday", "birthdays"} & said_words or any(
         w in ("party", "parties") and (i == 0 or ws[i - 1] not in _NOT_A_PARTY)
@@ -1020,6 +1142,8 @@ class Painter:
         self.stands = 0.0  # the lowest base row of an upright object (house, tree, lighthouse)
         self.front: Image.Image | None = None  # RGBA layer drawn over the figures
         self.grass = np.array((92, 140, 70), np.float32)  # the ground's colour (land())
+        self.door: tuple[float, float] | None = None  # a civic building's door (fractions)
+        self.trees: list[tuple[float, float]] = []  # the trees' spans (fractions)
 
     # ------------------------------------------------------------ helpers
 
@@ -1129,6 +1253,9 @@ class Painter:
         town = {"town", "street", "market", "park", "wall"} & v.shapes and not v.sea
         if town:  # the town's things, back to front (each only where the words name it)
             self.townscape(x0, x1, hz, y1, h, full)
+        play = bool(PLAY_SHAPES & v.shapes) and not v.sea
+        if play and "playground" in v.shapes:  # its sand and fence, under all that stands
+            self.play_ground(x0, x1, hz, y1, h)
         # Objects, back to front; where the upright ones stand (the ground plane starts below
         # them: a camera move must not shear a house whose base is below the horizon).
         stands: list[float] = []
@@ -1148,8 +1275,11 @@ class Painter:
         if "tree" in v.shapes:
             for k, fx in enumerate((0.1, 0.9, 0.33)):
                 base = hz + h * (0.08 + 0.04 * k)
-                self.tree(x0 + w * (fx + self.lay.uniform(-0.04, 0.04)), base, h * (0.3 - 0.05 * k))
+                tx = fx + self.lay.uniform(-0.04, 0.04)
+                self.tree(x0 + w * tx, base, h * (0.3 - 0.05 * k))
                 stands.append(base)
+                crown = 0.3 * h * (0.3 - 0.05 * k) / w  # (a playground thing stands clear)
+                self.trees.append((tx - crown, tx + crown))
         if "tent" in v.shapes and not v.sea:
             size, base = h * 0.22, hz + h * 0.07
             fx = self.lay.uniform(0.2, 0.4)
@@ -1162,6 +1292,8 @@ class Painter:
             self.park(x0, x1, hz, y1, h, full)
         if v.civic and not v.sea:
             self.civic_building(x0, x1, hz, y1, h, full)
+        if play:
+            self.playground(x0, x1, hz, y1, h, full)
         if "flower" in v.shapes and not v.sea:
             self.flowers(x0, x1, y1, h)
         if "cave" in v.shapes:
@@ -1471,7 +1603,8 @@ class Painter:
         bw = min(w * (0.46 if shop else 0.62), h * (1.0 if shop else 1.3))
         bh = h * (0.3 if shop else 0.38)
         cx = x0 + w * self.lay.uniform(0.42, 0.58)
-        if "street" not in v.shapes:  # a paved walk from its door, widening toward us
+        self.door = ((cx - x0 - bw * 0.14) / w, (cx - x0 + bw * 0.14) / w)
+        if not {"street", "playground"} & v.shapes:  # a paved walk from its door
             stone = np.asarray((236, 234, 240) if v.snow_cover else (204, 198, 186), np.float32)
             self.rect(
                 (cx - bw * 0.55, base - u, cx + bw * 0.55, base + u), fill=self.lit(stone, 0.9)
@@ -1691,6 +1824,271 @@ class Painter:
                       fill=self.lit((60, 50, 44)))  # fmt: skip
         near_top = max(float(ground.max() + thick.max()), hz + h * 0.06)
         self.gradient((x0, near_top, x1, y1), self.lit(grass), self.lit(grass, 0.7))
+
+    # ------------------------------------------------------------ a playground
+
+    def plit(self, c, extra: float = 1.0) -> RGB:
+        """A playground's colour at the scene's light; in dark light (where a figure takes
+        its lifted tone, luma ~130) not so dim as night's (a storm by day, rain at dusk)
+        darker still, so that the palest of it (the fence, luma ~230 by day) stays at luma
+        75 or under, well below the figure's tone (at night it is that dark already)."""
+        from .animatic import DARK
+
+        level = ambient(self.v)
+        dim = min(1.0, 75.0 / (230.0 * level)) if level < DARK else 1.0
+        return self.lit(c, extra * dim)
+
+    def play_ground(self, x0, x1, hz, y1, h) -> None:
+        """A playground's ground: a sandy play area from a little below the horizon to the
+        front edge, edged with timber, the grass left at its back corners, and a low picket
+        fence along its back (a brick wall where the shot names a wall)."""
+        v, u = self.v, self.u
+        w, gh = x1 - x0, y1 - hz
+        back = hz + gh * 0.09
+        sand = np.asarray((238, 238, 244) if v.snow_cover else PLAY_SAND, np.float32)
+        if not v.snow_cover:
+            fence = self.plit((236, 232, 216))
+            base, top = hz + gh * 0.07, hz + gh * 0.07 - h * 0.045
+            step = max(u * 1.7, 2.0)
+            for k in range(int(w / step) + 1):
+                px = x0 + k * step
+                self.rect((px, top, px + step * 0.45, base), fill=fence)
+            for y in (top + (base - top) * 0.25, top + (base - top) * 0.7):
+                self.rect((x0, y, x1, y + max(1.0, u * 0.4)), fill=fence)
+        poly = [
+            (x0 + w * 0.1, back),
+            (x1 - w * 0.1, back),
+            (x1 + w * 0.12, y1),
+            (x0 - w * 0.12, y1),
+        ]
+        bx0, by0, bx1, by1 = int(x0), int(back), math.ceil(x1), math.ceil(y1)
+        if bx1 > bx0 and by1 > by0:
+            t = np.linspace(0, 1, by1 - by0, dtype=np.float32)[:, None, None]
+            top_c, bot_c = (
+                np.asarray(self.plit(sand), np.float32),
+                np.asarray(self.plit(sand, 0.86)),
+            )
+            col = np.clip(bot_c * t + top_c * (1 - t) + 0.5, 0, 255).astype(np.uint8)
+            layer = Image.fromarray(col).resize((bx1 - bx0, by1 - by0), Image.Resampling.NEAREST)
+            mask = Image.new("L", (bx1 - bx0, by1 - by0), 0)
+            ImageDraw.Draw(mask).polygon([(x - bx0, y - by0) for x, y in poly], fill=255)
+            self.img.paste(layer, (bx0, by0), mask)
+        edge = self.plit((236, 236, 242) if v.snow_cover else PLAY_EDGE)
+        self.d.line([*poly[3:], *poly[:3]], fill=edge, width=max(1, int(u * 0.7)))
+        if not v.snow_cover:  # a few darker grains and footprints in the sand
+            rng = np.random.default_rng([round(x0), round(hz), round(x1), round(y1), 0x5A9D])
+            n = max(6, int(w * (y1 - back) / (u * u * 90)))
+            ts = rng.uniform(0.05, 1.0, n) ** 0.8
+            xs = rng.uniform(x0 + w * 0.05, x1 - w * 0.05, n)
+            grain = (*self.plit(sand, 0.9), 160)
+            for x, t in zip(xs, ts, strict=True):
+                y, r = back + (y1 - back) * t, u * (0.3 + 0.7 * t)
+                self.d.ellipse((x - r * 1.6, y - r * 0.5, x + r * 1.6, y + r * 0.5), fill=grain)
+        if "playwall" in v.shapes:
+            self.play_wall(x0 + w * 0.18, x1 - w * 0.18, hz + gh * 0.1, h * 0.085)
+
+    def playground(self, x0, x1, hz, y1, h, full: bool) -> None:
+        """A playground's things, back to front: a climbing frame far back, a swing set and a
+        slide at the sides, a seesaw and a sandpit nearer; in a named playground all of the
+        first three, else only what the shot names. Each stands where it hides the fewest
+        figures (and not on another); figures stand in front of them all."""
+        v = self.v
+        w, gh = x1 - x0, y1 - hz
+        rng = np.random.default_rng([int(self.lay.integers(1 << 30)), 0x91A])
+        named = ("swing", "slide", "climbingframe", "seesaw", "sandpit")
+        items = [k for k in named if k in v.shapes]
+        if "playground" in v.shapes:
+            items = ["swing", "slide", "climbingframe", *[k for k in items if k not in named[:3]]]
+        left = rng.random() < 0.5
+        # (depth of its base below the horizon, height, half width: fractions of gh, h, h)
+        look = {
+            "climbingframe": (0.14, 0.14, 0.16, 0.5),
+            "swing": (0.18, 0.27, 0.28, 0.2 if left else 0.8),
+            "slide": (0.22, 0.3, 0.28, 0.8 if left else 0.2),
+            "seesaw": (0.34, 0.09, 0.2, 0.35 if left else 0.65),
+            "sandpit": (0.5, 0.1, 0.3, 0.65 if left else 0.35),
+        }
+        placed: list[tuple[float, float]] = []
+        spots = []
+        # clear of a school's door, the trees, a house, a tent and a park's bench too
+        avoid = [*([self.door] if self.door else []), *self.trees, *self.taken]
+        for kind in items:
+            depth, size, half, fx = look[kind]
+            hw = min(0.45, half * h / w)
+            fx = self._play_spot(fx, hw, [*avoid, *placed]) if full else fx
+            placed.append((fx - hw, fx + hw))
+            spots.append((kind, x0 + w * fx, hz + gh * depth, h * size))
+        for kind, cx, base, size in spots:  # back to front
+            if kind == "swing":
+                self.swing_set(cx, base, size)
+            elif kind == "slide":
+                self.slide(cx, base, size, 1 if cx < x0 + w / 2 else -1)
+            elif kind == "climbingframe":
+                self.climbing_frame(cx, base, size)
+            elif kind == "seesaw":
+                self.seesaw(cx, base, size)
+            else:
+                self.sandpit(cx, base, size)
+        if full and spots:
+            self.taken.extend(placed)
+            self.stands = max(self.stands, *(b for k, _, b, _ in spots if k != "sandpit"), hz)
+
+    def _play_spot(self, fx: float, half: float, placed: list[tuple[float, float]]) -> float:
+        """Where a playground thing ``2 * half`` wide stands: near ``fx``, hiding the fewest
+        figures and overlapping the things already placed least."""
+
+        def cost(c: float) -> float:
+            def over(spans):
+                return sum(max(0.0, min(c + half, b) - max(c - half, a)) for a, b in spans)
+
+            return over(self.keep_clear) + 1.5 * over(placed)
+
+        spots = np.linspace(half, 1.0 - half, 61) if half < 0.5 else np.array([0.5])
+        return float(min((*spots, fx), key=lambda c: (round(cost(c), 3), abs(c - fx))))
+
+    def play_mat(self, cx, base, half, depth) -> None:
+        """A rubber safety mat on the ground under a swing or a slide: a flat rounded patch
+        ``2 * half`` wide, ``depth`` deep, centred on its ``base`` row."""
+        if self.v.snow_cover:
+            return
+        mat = self.plit((214, 132, 104))
+        self.d.rounded_rectangle((cx - half, base - depth * 0.45, cx + half, base + depth * 0.55),
+                                 radius=depth * 0.45, fill=mat)  # fmt: skip
+
+    def swing_set(self, cx, base, s) -> None:
+        """A swing set: an A-frame of posts at each end of a top bar, three seats hanging on
+        pairs of chains (the left one swung forward), a rubber mat under them."""
+        u, v = self.u, self.v
+        if "playground" in v.shapes:
+            self.play_mat(cx, base, s, s * 0.16)
+        frame = self.plit(PLAY_PAINT[0])
+        half, top = s * 0.78, base - s
+        lw = max(1, int(u * 0.8))
+        for ex in (cx - half, cx + half):
+            for d in (-1, 1):
+                self.d.line([(ex, top), (ex + d * s * 0.2, base)], fill=frame, width=lw)
+            yb = top + s * 0.6
+            self.d.line([(ex - s * 0.12, yb), (ex + s * 0.12, yb)], fill=frame,
+                        width=max(1, int(u * 0.5)))  # fmt: skip
+        self.d.line([(cx - half - u * 0.8, top), (cx + half + u * 0.8, top)], fill=frame,
+                    width=max(1, int(u * 1.1)))  # fmt: skip
+        if v.snow_cover:
+            self.d.line([(cx - half, top - u * 0.8), (cx + half, top - u * 0.8)],
+                        fill=self.plit((246, 246, 250)), width=max(1, int(u * 0.4)))  # fmt: skip
+        chain = self.plit((186, 188, 194))
+        seats = (PLAY_PAINT[1], PLAY_PAINT[2], PLAY_PAINT[1])
+        for k, col in enumerate(seats):
+            sx = cx + half * 0.62 * (k - 1)
+            sy = base - s * 0.3
+            swing = s * 0.22 if k == 0 else 0.0  # swung forward: up and to one side
+            lift = s * 0.1 if k == 0 else 0.0
+            for dx in (-s * 0.09, s * 0.09):
+                self.d.line([(sx + dx, top), (sx + dx + swing, sy - lift)], fill=chain,
+                            width=max(1, int(u * 0.3)))  # fmt: skip
+            self.rect((sx + swing - s * 0.12, sy - lift, sx + swing + s * 0.12,
+                       sy - lift + max(u * 0.8, s * 0.04)), fill=self.plit(col))  # fmt: skip
+
+    def slide(self, cx, base, s, f: int) -> None:
+        """A slide: a ladder up to a small platform under a pointed roof, and the chute
+        sloping from it down to the ground (toward ``f``: +1 right, -1 left)."""
+        u, v = self.u, self.v
+        frame, chute = self.plit(PLAY_PAINT[1]), self.plit(PLAY_PAINT[2])
+        lx, deck = cx - f * s * 0.34, base - s * 0.6
+        if "playground" in v.shapes:
+            self.play_mat(cx + f * s * 0.15, base, s * 0.7, s * 0.14)
+        lw = max(1, int(u * 0.7))
+        rail = s * 0.08
+        for dx in (-rail, rail):  # the ladder's rails (and the tower's corner posts)
+            self.d.line([(lx + dx, base), (lx + dx, deck - s * 0.22)], fill=frame, width=lw)
+        for j in range(1, 6):
+            y = base - (base - deck) * j / 5.6
+            self.d.line([(lx - rail, y), (lx + rail, y)], fill=frame, width=max(1, int(u * 0.45)))
+        self.rect((lx - rail * 1.4, deck - u * 0.5, lx + rail * 1.4, deck + u * 0.6), fill=frame)
+        roof = (238, 240, 246) if v.snow_cover else PLAY_PAINT[0]
+        self.d.polygon([(lx - rail * 1.8, deck - s * 0.2), (lx, deck - s * 0.36),
+                        (lx + rail * 1.8, deck - s * 0.2)], fill=self.plit(roof))  # fmt: skip
+        xs, xe = lx + f * rail * 1.2, cx + f * s * 0.62
+        lip = xe + f * s * 0.14
+        th = s * 0.045
+        mid = ((xs + xe) / 2, (deck + base - s * 0.08) / 2)
+        self.d.line([mid, (mid[0], base)], fill=frame, width=lw)  # a post under the chute
+        top = [(xs, deck - th), (xe, base - s * 0.1 - th), (lip, base - s * 0.08 - th)]
+        bottom = [(lip, base - s * 0.08 + th * 0.6), (xe, base - s * 0.1 + th), (xs, deck + th)]
+        self.d.polygon(top + bottom, fill=chute)
+        self.d.line(top, fill=self.plit(np.asarray(PLAY_PAINT[2], np.float32) * 0.8),
+                    width=max(1, int(u * 0.5)))  # fmt: skip
+
+    def climbing_frame(self, cx, base, s) -> None:
+        """A climbing frame: a box of bars, its back face a little up and to the side."""
+        u = self.u
+        bar = self.plit(PLAY_PAINT[3])
+        back = self.plit(np.asarray(PLAY_PAINT[3], np.float32) * 0.8)
+        half, lw = s * 0.8, max(1, int(u * 0.55))
+        ox, oy = s * 0.25, -s * 0.18
+        for dx, dy, col in ((ox, oy, back), (0.0, 0.0, bar)):
+            for k in range(4):  # uprights
+                x = cx - half + 2 * half * k / 3 + dx
+                self.d.line([(x, base + dy), (x, base - s + dy)], fill=col, width=lw)
+            for j in range(1, 3):  # rungs
+                y = base - s * j / 2 + dy
+                self.d.line([(cx - half + dx, y), (cx + half + dx, y)], fill=col, width=lw)
+        for x in (cx - half, cx + half):
+            self.d.line([(x, base - s), (x + ox, base - s + oy)], fill=back, width=lw)
+
+    def seesaw(self, cx, base, s) -> None:
+        """A seesaw: a plank tilted on a pivot, a handle at each seat."""
+        u = self.u
+        self.d.polygon([(cx - s * 0.35, base), (cx + s * 0.35, base), (cx, base - s * 0.6)],
+                       fill=self.plit(PLAY_PAINT[0]))  # fmt: skip
+        a = (cx - s * 2.0, base - s * 0.1)
+        b = (cx + s * 2.0, base - s * 1.1)
+        self.d.line([a, b], fill=self.plit(PLAY_PAINT[2]), width=max(1, int(s * 0.2)))
+        handle = self.plit(PLAY_PAINT[1])
+        for t in (0.12, 0.88):
+            hx, hy = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+            self.d.line([(hx, hy), (hx, hy - s * 0.45)], fill=handle, width=max(1, int(u * 0.5)))
+            self.d.line([(hx - s * 0.12, hy - s * 0.45), (hx + s * 0.12, hy - s * 0.45)],
+                        fill=handle, width=max(1, int(u * 0.5)))  # fmt: skip
+
+    def sandpit(self, cx, base, s) -> None:
+        """A sandpit: a low timber frame of pale sand seen from a little above, a red bucket
+        in it."""
+        v, u = self.v, self.u
+        pale = (244, 244, 248) if v.snow_cover else (242, 222, 170)
+        half = s * 3.0
+        top = base - s * 1.2
+        poly = [
+            (cx - half * 0.8, top),
+            (cx + half * 0.8, top),
+            (cx + half, base),
+            (cx - half, base),
+        ]
+        self.d.polygon(poly, fill=self.plit(pale), outline=self.plit(PLAY_EDGE))
+        self.d.line([*poly, poly[0]], fill=self.plit(PLAY_EDGE), width=max(1, int(u * 0.9)))
+        bx, by = cx + half * 0.3, base - s * 0.45
+        bucket = [(bx - s * 0.3, by - s * 0.5), (bx + s * 0.3, by - s * 0.5),
+                  (bx + s * 0.22, by), (bx - s * 0.22, by)]  # fmt: skip
+        self.d.polygon(bucket, fill=self.plit(PLAY_PAINT[0]))
+
+    def play_wall(self, xa, xb, base, hh) -> None:
+        """A low brick wall at the back of a playground, with a stone coping."""
+        u = self.u
+        brick = np.asarray((196, 104, 80), np.float32)
+        self.rect((xa, base - hh, xb, base), fill=self.plit(brick))
+        mortar = (*self.plit((226, 214, 196)), 200)
+        rows = 4
+        bw = hh * 0.9
+        for r in range(rows):
+            y = base - hh * r / rows
+            self.d.line([(xa, y), (xb, y)], fill=mortar, width=max(1, int(u * 0.25)))
+            x = xa + (bw / 2 if r % 2 else 0.0)
+            while x < xb:
+                self.d.line([(x, y), (x, y - hh / rows)], fill=mortar, width=max(1, int(u * 0.25)))
+                x += bw
+        stone = (240, 240, 246) if self.v.snow_cover else (214, 206, 190)
+        self.rect(
+            (xa - u * 0.5, base - hh - u * 0.9, xb + u * 0.5, base - hh), fill=self.plit(stone)
+        )
 
     # ------------------------------------------------------------ a party
 
