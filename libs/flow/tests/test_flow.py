@@ -121,19 +121,24 @@ def test_fallback_blends_where_a_noisy_flow_drags_a_still_edge() -> None:
     assert np.abs(guarded - blend).max() <= 6  # everywhere (the ramp leaves the edge a few levels)
 
 
-def test_fallback_keeps_a_moving_object_where_both_warps_agree() -> None:
-    """A textured square moving 8 px over a textured still background, with its true flows:
-    the two warps agree, so the fallback changes nothing of the motion-compensated frame."""
-    h, w = 64, 96
-    bg = np.dstack([_grain(h, w, 4)] * 3)
-    square = np.dstack([_grain(24, 24, 5)] * 3)
+def _moving_card(ground: np.ndarray, card: np.ndarray):
+    """A 24 px grey ``card`` moving 8 px right over a still grey ``ground`` (64x96), with its
+    true flows: (a, b, the card as RGB, F01, F10)."""
+    bg, square = np.dstack([ground] * 3), np.dstack([card] * 3)
     a, b = bg.copy(), bg.copy()
     a[20:44, 30:54] = square
     b[20:44, 38:62] = square
-    f01 = np.zeros((h, w, 2), np.float32)
+    f01 = np.zeros((*ground.shape, 2), np.float32)
     f01[20:44, 30:54, 0] = 8.0
     f10 = np.zeros_like(f01)
     f10[20:44, 38:62, 0] = -8.0
+    return a, b, square, f01, f10
+
+
+def test_fallback_keeps_a_moving_object_where_both_warps_agree() -> None:
+    """A textured square moving 8 px over a textured still background, with its true flows:
+    the two warps agree, so the fallback changes nothing of the motion-compensated frame."""
+    a, b, square, f01, f10 = _moving_card(_grain(64, 96, 4), _grain(24, 24, 5))
     pair = _forged_pair(a, b, f01, f10)
     follow = BidirectionalFlow(fallback=False).synthesize(a, b, 0.5, pair).astype(int)
     guarded = BidirectionalFlow().synthesize(a, b, 0.5, pair).astype(int)
@@ -176,17 +181,9 @@ def test_a_doubted_flow_on_flat_wall_in_a_dissolve_drags_nothing_in() -> None:
 def test_a_doubted_flow_keeps_a_moving_object_where_the_frames_differ(monkeypatch) -> None:
     """Neither side sure at a moving object's edges too; there the frames differ, so the
     object keeps its warp: the same frame as without the rule, wherever the square is."""
-    h, w = 64, 96
-    bg = np.dstack([_grain(h, w, 4) // 2] * 3)  # dark ground, a light card
-    square = np.dstack([_grain(24, 24, 5) // 2 + 128] * 3)
-    a, b = bg.copy(), bg.copy()
-    a[20:44, 30:54] = square
-    b[20:44, 38:62] = square
-    f01 = np.zeros((h, w, 2), np.float32)
-    f01[20:44, 30:54, 0] = 8.0
-    f10 = np.zeros_like(f01)
-    f10[20:44, 38:62, 0] = -8.0
-    doubted = np.zeros((h, w), bool)
+    # a dark ground, a light card
+    a, b, square, f01, f10 = _moving_card(_grain(64, 96, 4) // 2, _grain(24, 24, 5) // 2 + 128)
+    doubted = np.zeros((64, 96), bool)
     doubted[16:48, 26:34] = doubted[16:48, 52:66] = True  # its edges: covered, uncovered
     pair = _doubted_pair(a, b, f01, f10, doubted)
     guarded = BidirectionalFlow().synthesize(a, b, 0.5, pair).astype(int)

@@ -352,13 +352,7 @@ class BidirectionalFlow:
             ),
             1.0,
         )
-        drop = cv2.multiply(unsure, agree)
-        keep = cv2.subtract(1.0, drop)
-        keep2 = cv2.merge([keep, keep])
-        ft0 = cv2.multiply(ft0, keep2)
-        ft1 = cv2.multiply(ft1, keep2)
-        k = cv2.add(cv2.multiply(k, keep), cv2.multiply(drop, t))
-        return ft0, ft1, k
+        return _toward_blend(ft0, ft1, k, cv2.multiply(unsure, agree), t)
 
     def _fall_back(
         self,
@@ -390,12 +384,7 @@ class BidirectionalFlow:
         unsure = cv2.min(
             cv2.multiply(excess, 1.0 / (_FALLBACK_HI - _FALLBACK_LO), dtype=cv2.CV_32F), 1.0
         )
-        keep = cv2.subtract(1.0, unsure)
-        keep2 = cv2.merge([keep, keep])
-        ft0 = cv2.multiply(ft0, keep2)
-        ft1 = cv2.multiply(ft1, keep2)
-        k = cv2.add(cv2.multiply(k, keep), cv2.multiply(unsure, t))
-        return ft0, ft1, k
+        return _toward_blend(ft0, ft1, k, unsure, t)
 
     def synthesize(self, a: np.ndarray, b: np.ndarray, t: float, pf: PairFlow) -> np.ndarray:
         """The frame at time ``t`` in (0, 1) between ``a`` and ``b``; uint8 RGB."""
@@ -451,6 +440,19 @@ _UNSURE_LO = 0.2
 _UNSURE_HI = 0.6
 _AGREE_LO = 6.0
 _AGREE_HI = 16.0
+
+
+def _toward_blend(
+    ft0: np.ndarray, ft1: np.ndarray, k: np.ndarray, drop: np.ndarray, t: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Both flows shrunk by ``1 - drop`` per pixel and the weight of ``b`` moved ``drop`` of
+    the way to ``t``: at ``drop`` 1 the plain cross-fade of the two frames at that pixel."""
+    keep = cv2.subtract(1.0, drop)
+    keep2 = cv2.merge([keep, keep])
+    ft0 = cv2.multiply(ft0, keep2)
+    ft1 = cv2.multiply(ft1, keep2)
+    k = cv2.add(cv2.multiply(k, keep), cv2.multiply(drop, t))
+    return ft0, ft1, k
 
 
 def _median(f: np.ndarray) -> np.ndarray:
