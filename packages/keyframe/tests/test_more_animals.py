@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from kf_helpers import meadow_spec
 from PIL import Image, ImageDraw
-from ttv_contracts.testing import sample_spec
 from ttv_contracts.v1 import CharacterRef
 from ttv_keyframe import AnimaticKeyframe, animals
 from ttv_keyframe.animals import animal_of
@@ -19,18 +19,7 @@ NEW = ("snake", "butterfly", "heron", "stork", "crane", "fish", "penguin", "whal
 
 
 def spec(cast, width=480, height=270, **kw):
-    base = sample_spec(width=width, height=height, seed=5)
-    fields = {
-        "caption": "",
-        "setting": "a meadow",
-        "time_of_day": "day",
-        "weather": "clear",
-        "indoor_outdoor": "outdoor",
-        "objects": (),
-        "characters": cast,
-        **kw,
-    }
-    return base.model_copy(update=fields)
+    return meadow_spec(width, height, seed=5, characters=cast, **kw)
 
 
 def ref(descriptor: str, seed: int = 1) -> CharacterRef:

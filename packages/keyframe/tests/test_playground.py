@@ -15,6 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from kf_helpers import meadow_spec
 from ttv_contracts.testing import sample_spec
 from ttv_contracts.v1 import CharacterRef
 from ttv_keyframe import AnimaticKeyframe
@@ -27,17 +28,7 @@ PLAY = {"playground", "swing", "slide", "seesaw", "sandpit", "climbingframe", "p
 
 
 def spec(**kw):
-    base = sample_spec(width=kw.pop("width", W), height=kw.pop("height", H), seed=3)
-    fields = {
-        "caption": "",
-        "setting": "a meadow",
-        "time_of_day": "day",
-        "weather": "clear",
-        "indoor_outdoor": "outdoor",
-        "objects": (),
-        "characters": (),
-    }
-    return base.model_copy(update={**fields, **kw})
+    return meadow_spec(kw.pop("width", W), kw.pop("height", H), **{"characters": (), **kw})
 
 
 def bare(prompt: str):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from ttv_contracts.testing import sample_spec
+from kf_helpers import meadow_spec
 from ttv_contracts.v1 import CharacterRef
 from ttv_keyframe import AnimaticKeyframe
 from ttv_keyframe.scenery import SHAPES, interpret
@@ -19,16 +19,7 @@ W, H = 160, 90
 
 
 def spec(**kw):
-    base = sample_spec(width=kw.pop("width", W), height=kw.pop("height", H), seed=3)
-    fields = {
-        "caption": "",
-        "setting": "a meadow",
-        "time_of_day": "day",
-        "weather": "clear",
-        "indoor_outdoor": "outdoor",
-        "objects": (),
-    }
-    return base.model_copy(update={**fields, **kw})
+    return meadow_spec(kw.pop("width", W), kw.pop("height", H), **kw)
 
 
 def render(**kw) -> np.ndarray:
