@@ -738,6 +738,27 @@ def test_the_clothes_a_story_states_are_the_clothes_drawn():
     assert not any("red" in d for d in people["Sam"].descriptors)
 
 
+def test_the_hair_a_story_states_is_the_hair_drawn():
+    """ "Ana, a girl with curly red hair" was drawn sandy blond, "Tom had short blond hair"
+    chestnut brown: the random hair the identity slot gives those it knows nothing of. The
+    colour goes last, where the keyframe slot reads it ("red curly hair" -> "curly red")."""
+    plan = plan_of(
+        "Ana, a girl with curly red hair, ran to the gate.",
+        "Tom had short blond hair.",
+        "Lina smiled. She had long, dark brown hair.",
+        "Omar waved with his hat.",  # no hair said: the usual random one
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert "curly red hair" in people["Ana"].descriptors
+    assert "short blond hair" in people["Tom"].descriptors
+    assert "long dark brown hair" in people["Lina"].descriptors
+    omar = [d for d in people["Omar"].descriptors if d.endswith(" hair")]
+    assert len(omar) == 1
+    from ttv_identity.resolver import HAIR
+
+    assert omar[0].removesuffix(" hair") in HAIR
+
+
 def test_stated_clothes_keep_their_colour_and_the_others_keep_away_from_it():
     from ttv_identity.resolver import CLOTH_GROUPS, _dress_apart
 

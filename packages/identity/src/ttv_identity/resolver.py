@@ -206,6 +206,43 @@ def _stated_clothes(toks: list[Token], at: int) -> str | None:
     return None
 
 
+#: Hair colours a story may state (the words the keyframe slot draws), and words that may
+#: stand between "with" and them ("with long, curly red hair").
+HAIR_COLOURS = frozenset(
+    {"white", "silver", "grey", "gray", "blond", "blonde", "golden", "fair", "ginger", "red",
+     "auburn", "brown", "dark", "black"}
+)  # fmt: skip
+_HAIR_STYLES = frozenset(
+    {"long", "short", "curly", "straight", "wavy", "messy", "thick", "thin", "shiny", "frizzy",
+     "spiky", "neat", "tangled", "braided", "light", "jet", "bright", "soft", ","}
+)  # fmt: skip
+
+
+def _stated_hair(toks: list[Token], at: int) -> str | None:
+    """The hair a story gives someone, read right after the token ``at`` (a mention's end
+    or a pronoun): "with curly red hair", "had short blond hair", "with her long black hair"
+    ("curly red", "short blond", "long black": the colour last, where the keyframe slot
+    reads it)."""
+    k = at
+    while k < len(toks) and toks[k].lower in {"was", "is", "always", "still", "also"}:
+        k += 1
+    if k >= len(toks) or toks[k].lower not in {"with", "had", "has"}:
+        return None
+    k += 1
+    if k < len(toks) and toks[k].lower in {"a", "her", "his", "their", "its"}:
+        k += 1
+    words = []
+    while k < len(toks) and len(words) < 4 and toks[k].lower in HAIR_COLOURS | _HAIR_STYLES:
+        if toks[k].text != ",":
+            words.append(toks[k].lower)
+        k += 1
+    if k >= len(toks) or toks[k].lower != "hair" or not set(words) & HAIR_COLOURS:
+        return None
+    styles = [w for w in words if w not in HAIR_COLOURS]
+    colours = [w for w in words if w in HAIR_COLOURS]
+    return " ".join([*styles, *colours])
+
+
 #: Clothing colours that read alike in a picture: two people of one story are dressed from
 #: different groups while there are groups left ("plum" and "indigo" are both purple).
 CLOTH_GROUPS = (
@@ -723,6 +760,7 @@ class Cluster:
     assigned: dict[str, int] = field(default_factory=lambda: {"he": 0, "she": 0, "they": 0})
     years: int | None = None  # an age the story gives ("I am nine years old")
     clothes: str | None = None  # what the story dresses them in ("cream dress")
+    hair: str | None = None  # the hair the story gives them ("curly red")
     schoolchild: bool = False  # "his homework", "her teacher": a child
 
     @property
@@ -1819,7 +1857,8 @@ class CorefIdentity(IdentityResolver):
         else:
             descriptors.append(" ".join([*(a for a in adjs if not (old and a in AGE_OLD)), person]))
         rng = random.Random(stable_seed(key))
-        descriptors.append(f"{rng.choice(HAIR_OLD if old else HAIR)} hair")
+        hair = rng.choice(HAIR_OLD if old else HAIR)  # drawn even when stated: the same
+        descriptors.append(f"{c.hair or hair} hair")  # clothes follow as before
         colour = rng.choice(CLOTH_COLOURS)
         garment = rng.choice(GARMENTS)
         if c.clothes:  # "Mia wore a cream dress"
@@ -1903,6 +1942,8 @@ class CorefIdentity(IdentityResolver):
         for end, c in sorted(after, key=lambda ec: ec[0]):
             if c.clothes is None and end - 1 not in quoted:
                 c.clothes = _stated_clothes(toks, end)
+            if c.hair is None and end - 1 not in quoted:
+                c.hair = _stated_hair(toks, end)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
