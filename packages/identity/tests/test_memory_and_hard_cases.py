@@ -759,6 +759,20 @@ def test_the_hair_a_story_states_is_the_hair_drawn():
     assert omar[0].removesuffix(" hair") in HAIR
 
 
+def test_a_stated_beard_is_in_the_descriptors():
+    """ "An old man with a white beard sold honey" was drawn clean-shaven: the beard the
+    story states is a descriptor (the keyframe slot draws it), its colour last."""
+    plan = plan_of(
+        "An old man with a long white beard sold honey.",
+        "The fisherman had a bushy grey beard.",
+        "Tom smiled.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert "long white beard" in people["the old man"].descriptors
+    assert "bushy grey beard" in people["the fisherman"].descriptors
+    assert not any("beard" in d for d in people["Tom"].descriptors)
+
+
 def test_stated_clothes_keep_their_colour_and_the_others_keep_away_from_it():
     from ttv_identity.resolver import CLOTH_GROUPS, _dress_apart
 

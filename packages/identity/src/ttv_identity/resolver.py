@@ -243,6 +243,33 @@ def _stated_hair(toks: list[Token], at: int) -> str | None:
     return " ".join([*styles, *colours])
 
 
+def _stated_beard(toks: list[Token], at: int) -> str | None:
+    """The beard a story gives someone, read right after the token ``at``: "with a long
+    white beard", "had a bushy grey beard" ("long white beard", "beard": the colour last,
+    where the keyframe slot reads it)."""
+    k = at
+    while k < len(toks) and toks[k].lower in {"was", "is", "always", "still", "also"}:
+        k += 1
+    if k >= len(toks) or toks[k].lower not in {"with", "had", "has"}:
+        return None
+    k += 1
+    if k < len(toks) and toks[k].lower in {"a", "his", "her", "their", "its"}:
+        k += 1
+    words = []
+    while k < len(toks) and len(words) < 3 and toks[k].lower in HAIR_COLOURS | _BEARD_STYLES:
+        if toks[k].text != ",":
+            words.append(toks[k].lower)
+        k += 1
+    if k >= len(toks) or toks[k].lower != "beard":
+        return None
+    styles = [w for w in words if w not in HAIR_COLOURS]
+    colours = [w for w in words if w in HAIR_COLOURS]
+    return " ".join([*styles, *colours, "beard"])
+
+
+_BEARD_STYLES = _HAIR_STYLES | {"bushy", "scruffy", "pointed", "grizzled", "big", "little"}
+
+
 #: Clothing colours that read alike in a picture: two people of one story are dressed from
 #: different groups while there are groups left ("plum" and "indigo" are both purple).
 CLOTH_GROUPS = (
@@ -761,6 +788,7 @@ class Cluster:
     years: int | None = None  # an age the story gives ("I am nine years old")
     clothes: str | None = None  # what the story dresses them in ("cream dress")
     hair: str | None = None  # the hair the story gives them ("curly red")
+    beard: str | None = None  # the beard the story gives them ("long white beard")
     schoolchild: bool = False  # "his homework", "her teacher": a child
 
     @property
@@ -1865,6 +1893,8 @@ class CorefIdentity(IdentityResolver):
             colour, garment = c.clothes.split(" ", 1)
         article = "an" if colour[0] in "aeiou" else "a"
         descriptors.append(f"wearing {article} {colour} {garment}")
+        if c.beard:  # "an old man with a long white beard"
+            descriptors.append(c.beard)
         return descriptors
 
     @staticmethod
@@ -1944,6 +1974,8 @@ class CorefIdentity(IdentityResolver):
                 c.clothes = _stated_clothes(toks, end)
             if c.hair is None and end - 1 not in quoted:
                 c.hair = _stated_hair(toks, end)
+            if c.beard is None and end - 1 not in quoted:
+                c.beard = _stated_beard(toks, end)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:

@@ -89,6 +89,8 @@ class Figure:
     facing: int = 1
     #: a dark outline round a light figure in daylight (:func:`figure_outline`), or None
     outline: tuple[int, int, int] | None = None
+    #: the beard's colour under the shot's light (:func:`beard_color`), or None: no beard
+    beard: tuple[int, int, int] | None = None
 
     def _head(self) -> tuple[float, float, float]:
         assert self.animal is not None
@@ -326,6 +328,7 @@ class AnimaticKeyframe(KeyframeRenderer):
                     height=max(height, 4.0),
                     color=figure_color(ref, view),
                     hair=None if animal else hair_color(ref, view),
+                    beard=None if animal else beard_color(ref, view),
                     animal=animal,
                     facing=1 if cx <= w / 2 else -1,
                     outline=figure_outline(ref, view),
@@ -358,12 +361,14 @@ class AnimaticKeyframe(KeyframeRenderer):
             ox, oy = x0 - x0 % s, y0 - y0 % s
             pw, ph = (x1 - ox) // s + 1, (y1 - oy) // s + 1
             shapes = [(_silhouette, fig.color)] + ([(_hair, fig.hair)] if fig.hair else [])
+            if fig.beard:
+                shapes.append((_beard, fig.beard))
             if fig.animal is not None and fig.animal.marked:
                 shapes.append((_patches, patch_color(fig.color)))
-            for shape, color in shapes:  # the body, then the hair over its head
+            for shape, color in shapes:  # the body, then the hair (and a beard) on its head
                 mask = Image.new("L", (pw * s, ph * s), 0)
                 shape(ImageDraw.Draw(mask), fig, s, -ox, -oy)
-                if fig.outline is not None and shape in (_silhouette, _hair):
+                if fig.outline is not None and shape in (_silhouette, _hair, _beard):
                     # the outline under the body, and a hairline under the hair (white hair
                     # on a cream figure: luma 235 on 247, else all but unseen)
                     ring = _dilate(mask, outline_width(fig) * s)
@@ -587,6 +592,16 @@ def _hair(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) 
     draw.ellipse((cx - frx, fy - fry, cx + frx, fy + fry), fill=0)
 
 
+def _beard(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """A beard: round the lower half of the face and a little below the chin, open round the
+    mouth (the lipsync draws the mouth there, in the lower third of the face)."""
+    r = fig.head_r * s
+    cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
+    draw.ellipse((cx - 0.92 * r, cy - 0.35 * r, cx + 0.92 * r, cy + 1.45 * r), fill=255)
+    draw.rectangle((cx - r, cy - r, cx + r, cy + 0.12 * r), fill=0)  # the cheeks up: face
+    draw.ellipse((cx - 0.38 * r, cy + 0.36 * r, cx + 0.38 * r, cy + 0.66 * r), fill=0)
+
+
 def _dilate(mask: Image.Image, radius: float) -> Image.Image:
     """``mask`` grown by ``radius`` pixels all round (a round pen): the outline's shape."""
     import cv2
@@ -709,6 +724,24 @@ def hair_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
                     rgb = rgb * _night_cast(view)
             return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
     return None
+
+
+def beard_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
+    """The colour of the character's beard under the shot's light, or None (no descriptor
+    says "beard" or "bearded"): the colour named right before "beard" ("a long white beard"),
+    else the hair's (:func:`hair_color`), else dark."""
+    text = " ".join(d.lower() for d in ref.descriptors)
+    if not re.search(r"\bbeard(?:ed)?\b", text):
+        return None
+    match = re.search(r"([a-z]+)[- ]beard\b", text)
+    colour = match.group(1) if match and match.group(1) in HAIR_COLOURS else None
+    if colour is None:
+        hair = hair_color(ref, view)
+        if hair is not None:
+            return hair
+        colour = "dark"
+    named = CharacterRef(id=ref.id, name=ref.name, descriptors=(f"{colour} hair",), seed=ref.seed)
+    return hair_color(named, view)
 
 
 #: Clothing colours a descriptor may name ("wearing a rust-red coat"): the identity slot's
