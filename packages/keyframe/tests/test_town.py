@@ -338,6 +338,20 @@ def test_a_birthday_indoors_brings_balloons_and_its_candles_a_cake():
     assert "balloon" not in interpret(spec(objects=("hot air balloon",))).shapes
 
 
+def test_candles_blown_out_with_a_wish_are_a_cakes_not_a_lamp():
+    """The birthday: "Noor closed her eyes, made a wish, and blew out all the candles" (no
+    "birthday" in that shot) drew a hanging lamp glowing over an empty room. Candles and a
+    wish are a birthday cake's; a candle blown out at bedtime is still a light."""
+    wish = "Noor closed her eyes, made a wish, and blew out all the candles."
+    v = interpret(spec(setting="living room, day", indoor_outdoor="indoor",
+                       objects=("candle",), prompt=wish))  # fmt: skip
+    assert "cake" in v.shapes and "lamp" not in v.shapes
+    bedtime = "She blew out the candle and went to sleep."
+    v = interpret(spec(setting="a bedroom", indoor_outdoor="indoor",
+                       objects=("candle",), prompt=bedtime))  # fmt: skip
+    assert "cake" not in v.shapes and "lamp" in v.shapes
+
+
 # ---------------------------------------------------------------- word slips
 
 

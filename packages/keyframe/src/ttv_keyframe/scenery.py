@@ -727,6 +727,13 @@ def interpret(spec) -> View:
         shapes.add("balloon")
         if {"candle", "candles"} & {*named, *said_words}:  # ... and the candles' cake
             shapes.add("cake")
+    if (
+        {"candle", "candles"} & {*named, *said_words}
+        and {"wish", "wished", "wishes"} & said_words
+        and inout == "indoor"
+        and world == "earth"
+    ):
+        shapes.add("cake")  # "made a wish, and blew out all the candles": a birthday cake's
     if "cake" in shapes and not {"lamp", "lamps", "lantern", "lanterns"} & set(named):
         shapes.discard("lamp")  # the candles are the cake's
     civic = ""
