@@ -216,13 +216,17 @@ _HAIR_STYLES = frozenset(
     {"long", "short", "curly", "straight", "wavy", "messy", "thick", "thin", "shiny", "frizzy",
      "spiky", "neat", "tangled", "braided", "light", "jet", "bright", "soft", ","}
 )  # fmt: skip
+_BEARD_STYLES = _HAIR_STYLES | {"bushy", "scruffy", "pointed", "grizzled", "big", "little"}
 
 
-def _stated_hair(toks: list[Token], at: int) -> str | None:
-    """The hair a story gives someone, read right after the token ``at`` (a mention's end
-    or a pronoun): "with curly red hair", "had short blond hair", "with her long black hair"
-    ("curly red", "short blond", "long black": the colour last, where the keyframe slot
-    reads it)."""
+def _stated_growth(
+    toks: list[Token], at: int, noun: str, styles: frozenset[str], most: int
+) -> list[str] | None:
+    """The words a story puts before ``noun`` ("hair", "beard") for someone, read right after
+    the token ``at`` (a mention's end or a pronoun): "with curly red hair", "had a bushy grey
+    beard", "with her long black hair". Up to ``most`` style or colour words, styles first
+    and the colour last (where the keyframe slot reads it); None where ``noun`` does not
+    follow."""
     k = at
     while k < len(toks) and toks[k].lower in {"was", "is", "always", "still", "also"}:
         k += 1
@@ -232,42 +236,25 @@ def _stated_hair(toks: list[Token], at: int) -> str | None:
     if k < len(toks) and toks[k].lower in {"a", "her", "his", "their", "its"}:
         k += 1
     words = []
-    while k < len(toks) and len(words) < 4 and toks[k].lower in HAIR_COLOURS | _HAIR_STYLES:
+    while k < len(toks) and len(words) < most and toks[k].lower in HAIR_COLOURS | styles:
         if toks[k].text != ",":
             words.append(toks[k].lower)
         k += 1
-    if k >= len(toks) or toks[k].lower != "hair" or not set(words) & HAIR_COLOURS:
+    if k >= len(toks) or toks[k].lower != noun:
         return None
-    styles = [w for w in words if w not in HAIR_COLOURS]
-    colours = [w for w in words if w in HAIR_COLOURS]
-    return " ".join([*styles, *colours])
+    return [w for w in words if w not in HAIR_COLOURS] + [w for w in words if w in HAIR_COLOURS]
+
+
+def _stated_hair(toks: list[Token], at: int) -> str | None:
+    """The hair a story gives someone ("curly red", "short blond"): a colour must be said."""
+    words = _stated_growth(toks, at, "hair", _HAIR_STYLES, 4)
+    return " ".join(words) if words and set(words) & HAIR_COLOURS else None
 
 
 def _stated_beard(toks: list[Token], at: int) -> str | None:
-    """The beard a story gives someone, read right after the token ``at``: "with a long
-    white beard", "had a bushy grey beard" ("long white beard", "beard": the colour last,
-    where the keyframe slot reads it)."""
-    k = at
-    while k < len(toks) and toks[k].lower in {"was", "is", "always", "still", "also"}:
-        k += 1
-    if k >= len(toks) or toks[k].lower not in {"with", "had", "has"}:
-        return None
-    k += 1
-    if k < len(toks) and toks[k].lower in {"a", "his", "her", "their", "its"}:
-        k += 1
-    words = []
-    while k < len(toks) and len(words) < 3 and toks[k].lower in HAIR_COLOURS | _BEARD_STYLES:
-        if toks[k].text != ",":
-            words.append(toks[k].lower)
-        k += 1
-    if k >= len(toks) or toks[k].lower != "beard":
-        return None
-    styles = [w for w in words if w not in HAIR_COLOURS]
-    colours = [w for w in words if w in HAIR_COLOURS]
-    return " ".join([*styles, *colours, "beard"])
-
-
-_BEARD_STYLES = _HAIR_STYLES | {"bushy", "scruffy", "pointed", "grizzled", "big", "little"}
+    """The beard a story gives someone ("long white beard", or just "beard")."""
+    words = _stated_growth(toks, at, "beard", _BEARD_STYLES, 3)
+    return None if words is None else " ".join([*words, "beard"])
 
 
 #: Clothing colours that read alike in a picture: two people of one story are dressed from
