@@ -716,14 +716,20 @@ def hair_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
             return None
         match = re.search(r"((?:[a-z]+-and-)?[a-z]+)[- ]hair", text)
         if match and match.group(1) in HAIR_COLOURS:
-            rgb = np.array(HAIR_COLOURS[match.group(1)], np.float32)
-            level = ambient(view)
-            if level < DAYLIGHT:
-                rgb = rgb * (_HAIR_DIM if level >= DARK else _HAIR_DARK)
-                if level < DARK:
-                    rgb = rgb * _night_cast(view)
-            return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
+            return _lit_hair(match.group(1), view)
     return None
+
+
+def _lit_hair(colour: str, view: View) -> tuple[int, int, int]:
+    """A :data:`HAIR_COLOURS` colour (hair or beard) under the shot's light: full in
+    daylight, dimmed in dim light, dimmed and cast in the dark."""
+    rgb = np.array(HAIR_COLOURS[colour], np.float32)
+    level = ambient(view)
+    if level < DAYLIGHT:
+        rgb = rgb * (_HAIR_DIM if level >= DARK else _HAIR_DARK)
+        if level < DARK:
+            rgb = rgb * _night_cast(view)
+    return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
 
 
 def beard_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
@@ -736,12 +742,8 @@ def beard_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
     match = re.search(r"([a-z]+)[- ]beard\b", text)
     colour = match.group(1) if match and match.group(1) in HAIR_COLOURS else None
     if colour is None:
-        hair = hair_color(ref, view)
-        if hair is not None:
-            return hair
-        colour = "dark"
-    named = CharacterRef(id=ref.id, name=ref.name, descriptors=(f"{colour} hair",), seed=ref.seed)
-    return hair_color(named, view)
+        return hair_color(ref, view) or _lit_hair("dark", view)
+    return _lit_hair(colour, view)
 
 
 #: Clothing colours a descriptor may name ("wearing a rust-red coat"): the identity slot's
