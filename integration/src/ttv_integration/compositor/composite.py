@@ -355,13 +355,12 @@ class Compositor:
         caption = self._caption(cue_pos) if cue_pos is not None else None
         figures = self._figures(shot, local + frac)
         label_sprite, tag_sprites = self._texts(shot, figures)
-        step = self._px(self.style.label_size) * 1.6
         layout = self.placer.place(
             figures,
             caption[1] if caption else None,
             (label_sprite.shape[1], label_sprite.shape[0]) if label_sprite is not None else None,
             {key: (s.shape[1], s.shape[0]) for key, s in tag_sprites.items()},
-            step,
+            self._label_step(),
         )
         for key in layout.dropped:
             self._dropped[key] = self._dropped.get(key, 0) + 1
@@ -410,22 +409,24 @@ class Compositor:
         of the shot, each with the caption shown then."""
         if not self.labels or not self.feed.has(shot) or shot >= len(self.shots):
             return
-        samples, sizes = [], {}
-        label_size = None
+        label_sprite, _ = self._texts(shot, [])
         start, count = self.feed.starts[shot], self.feed.counts[shot]
+        if label_sprite is None or count == 0:
+            return
+        samples, sizes = [], {}
         for local in range(0, count, PLAN_STEP):
             figures = self._figures(shot, local)
-            label_sprite, tags = self._texts(shot, figures)
-            if label_sprite is None:
-                return
-            label_size = (label_sprite.shape[1], label_sprite.shape[0])
+            _, tags = self._texts(shot, figures)
             sizes.update({key: (t.shape[1], t.shape[0]) for key, t in tags.items()})
             cue_pos = self.cue_at((start + local) / self.fps_in) if self.captions else None
             caption = self._caption(cue_pos) if cue_pos is not None else None
             samples.append((figures, caption[1] if caption else None))
-        if label_size is not None:
-            step = self._px(self.style.label_size) * 1.6
-            self.placer.plan_label(samples, label_size, sizes, step)
+        label_size = (label_sprite.shape[1], label_sprite.shape[0])
+        self.placer.plan_label(samples, label_size, sizes, self._label_step())
+
+    def _label_step(self) -> float:
+        """Rows between the label's candidate places (:func:`label_candidates`)."""
+        return self._px(self.style.label_size) * 1.6
 
     def _faces(self, shot: int, local: int, frac: float) -> dict[str, list[int]]:
         """Every face box of the frame (named or not): for a frame between two source frames,

@@ -119,6 +119,11 @@ class Layout:
         return out
 
 
+def _bodies(figures: list[Figure], caption: Box | None) -> list[Box]:
+    """What text must not cover: every figure's body and the caption."""
+    return [f.body for f in figures] + ([caption] if caption is not None else [])
+
+
 def _free(box: Box, safe: Box, obstacles: list[Box], gap: float) -> bool:
     return box.inside(safe) and not any(box.overlaps(o, gap) for o in obstacles)
 
@@ -208,8 +213,7 @@ class Placer:
         for i, cand in enumerate(cands):
             cost = 0
             for figures, caption in samples:
-                bodies = [f.body for f in figures] + ([caption] if caption is not None else [])
-                if not _free(cand, self.safe, bodies, self.gap):
+                if not _free(cand, self.safe, _bodies(figures, caption), self.gap):
                     cost += 1
                     continue
                 trial = Placer(self.safe, self.gap)
@@ -271,7 +275,7 @@ class Placer:
             return out
         best, best_state = out, self._state()
         cands = label_candidates(label_size, self.safe, step)
-        bodies = [f.body for f in figures] + ([caption] if caption is not None else [])
+        bodies = _bodies(figures, caption)
         last = state[0].get("label")
         order = ([last] if last is not None and last < len(cands) else []) + list(
             range(len(cands))
@@ -306,9 +310,7 @@ class Placer:
     ) -> Layout:
         """One placement; ``label_at`` puts the label at that candidate (known free)."""
         out = Layout(caption=caption)
-        obstacles = [f.body for f in figures]
-        if caption is not None:
-            obstacles.append(caption)
+        obstacles = _bodies(figures, caption)
         if label_size is not None:
             cands = label_candidates(label_size, self.safe, step)
             if label_at is None:

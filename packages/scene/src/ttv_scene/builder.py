@@ -396,7 +396,7 @@ class GraphScene(SceneBuilder):
                 info.place is None
                 and info.goes == "indoor"
                 and io == "outdoor"
-                and (_outdoor_only(place.key))
+                and _outdoor_only(place.key)
             ):
                 # "the teacher called everyone back inside" after the playground: inside
                 # somewhere the story does not name, not in the playground
