@@ -336,22 +336,11 @@ class BidirectionalFlow:
         ``_UNSURE_HI`` (fully under ``_UNSURE_LO``) and the frames' 5x5 mean grey
         difference is under ``_AGREE_HI`` (fully under ``_AGREE_LO``), both flows shrink
         toward zero and the weights toward ``(1 - t, t)``; a moving object keeps its warp."""
-        sure = cv2.max(v0, v1)
-        unsure = cv2.min(
-            cv2.max(
-                cv2.multiply(cv2.subtract(_UNSURE_HI, sure), 1.0 / (_UNSURE_HI - _UNSURE_LO)), 0.0
-            ),
-            1.0,
-        )
+        unsure = _ramp_down(cv2.max(v0, v1), _UNSURE_LO, _UNSURE_HI)
         if not cv2.countNonZero(cv2.compare(unsure, 0.0, cv2.CMP_GT)):
             return ft0, ft1, k
         diff = cv2.blur(cv2.absdiff(pf.grey_a, pf.grey_b).astype(np.float32), (5, 5))
-        agree = cv2.min(
-            cv2.max(
-                cv2.multiply(cv2.subtract(_AGREE_HI, diff), 1.0 / (_AGREE_HI - _AGREE_LO)), 0.0
-            ),
-            1.0,
-        )
+        agree = _ramp_down(diff, _AGREE_LO, _AGREE_HI)
         return _toward_blend(ft0, ft1, k, cv2.multiply(unsure, agree), t)
 
     def _fall_back(
@@ -440,6 +429,11 @@ _UNSURE_LO = 0.2
 _UNSURE_HI = 0.6
 _AGREE_LO = 6.0
 _AGREE_HI = 16.0
+
+
+def _ramp_down(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """1 where ``x`` is at most ``lo``, 0 from ``hi`` on, linear between (float32)."""
+    return cv2.min(cv2.max(cv2.multiply(cv2.subtract(hi, x), 1.0 / (hi - lo)), 0.0), 1.0)
 
 
 def _toward_blend(
