@@ -826,6 +826,28 @@ def test_whose_homework_or_teacher_it_is_is_a_child():
     assert people["Ravi"].descriptors[0] == "elderly man"
 
 
+def test_who_walks_with_their_mother_and_a_childs_friends_are_children():
+    """ "Amara walked to the market with her mother" drew Amara as a woman, and an
+    eight-year-old's best friend as a man."""
+    plan = plan_of(
+        "Amara walked to the market with her mother.",
+        "Noor was eight years old.",
+        "Her best friend Kenji came to the party.",
+        "Mr. Rao visited his mother every Sunday.",  # a title says grown-up
+        "Dr. Lin called her father.",  # and so does a role
+        "Grandma Rosa remembered her mother.",  # old is old
+        "Farmer Jack and his friend Tom mended the fence.",  # a grown-up's friend
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["Amara"].descriptors[0] == "girl"
+    assert people["the mother"].descriptors[:2] == ("mother", "woman")
+    assert people["Kenji"].descriptors[:2] == ("best friend", "boy")
+    assert "man" in people["Mr. Rao"].descriptors
+    assert "woman" in people["Dr. Lin"].descriptors
+    assert "elderly woman" in people["Grandma Rosa"].descriptors
+    assert people["Tom"].descriptors[:2] == ("friend", "man")
+
+
 def test_herons_giraffes_and_other_drawn_animals_are_animals():
     """ "A grey heron stood on one leg near the reeds" had no one in it."""
     plan = plan_of(

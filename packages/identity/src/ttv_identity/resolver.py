@@ -621,24 +621,89 @@ def _ages(
 #: What belongs to a schoolchild: "his homework", "her teacher", "Tom's classmates"
 SCHOOL_THINGS = frozenset({"homework", "teacher", "classmates", "classmate", "toys", "toy",
                            "schoolbag", "satchel", "crayons", "lunchbox", "playmates"})  # fmt: skip
+#: Whom a child is told of with: "Amara walked with her mother", "Noor's mum"
+PARENT_WORDS = frozenset({*_PARENTS, *_GRANDPARENTS, "parents", "grandparents", "mummy",
+                          "mommy", "daddy", "granny", "nana"})  # fmt: skip
+#: Roles a child's companion has and is still a child ("her best friend Kenji")
+PEER_ROLES = frozenset({"friend", "classmate", "playmate", "schoolmate", "pal", "cousin"})
+#: Titles only grown-ups carry ("Mr. Rao visited his mother"; a prince or a Miss may be a child)
+GROWN_TITLES = frozenset({"mr", "mrs", "ms", "mx", "madam", "sir", "lady", "lord", "king",
+                          "queen", "uncle", "aunt", "auntie", "doctor", "professor", "captain",
+                          "teacher", "coach", "officer", "nurse", "judge", "saint"})  # fmt: skip
 
 
-def _schoolchildren(
-    toks: list[Token], people: list[Cluster], assigned: list[tuple[int, Cluster]]
+def _owners(
+    toks: list[Token],
+    people: list[Cluster],
+    assigned: list[tuple[int, Cluster]],
+    narrator: Cluster | None,
+) -> dict[int, Cluster]:
+    """Possessives and whose they are, by token position: "his", "her", "their" (as the
+    pronouns were resolved), "my" (a named narrator's) and a name's "'s" (the token itself)."""
+    out = {i: c for i, c in assigned if toks[i].lower in {"his", "her", "their"}}
+    if narrator is not None:
+        out.update({t.pos: narrator for t in toks if t.lower == "my"})
+    for c in people:
+        for m in c.mentions:
+            if m.end + 1 < len(toks) and toks[m.end].text in {"'s", "’s"}:
+                out[m.end] = c
+    return out
+
+
+def _children(
+    toks: list[Token],
+    people: list[Cluster],
+    assigned: list[tuple[int, Cluster]],
+    narrator: Cluster | None,
 ) -> None:
-    """ "Tom stayed late at the library to finish his homework": whose homework, teacher,
-    classmates or toys they are is a child (drawn as one), unless a role or an age says
-    otherwise."""
-    owners = [(i, c) for i, c in assigned if toks[i].lower in {"his", "her", "their"}]
-    owners += [
-        (m.end, c)
-        for c in people
-        for m in c.mentions
-        if m.end + 1 < len(toks) and toks[m.end].text in {"'s", "’s"}
-    ]
-    for i, c in owners:
-        if i + 1 < len(toks) and toks[i + 1].lower in SCHOOL_THINGS:
-            c.schoolchild = True
+    """Who the story shows as a child without saying so (drawn as one, unless a role or an
+    age says otherwise): the owner of a homework, a teacher, classmates or toys ("Tom stayed
+    late to finish his homework"); of a mother, father or grandparent ("Amara walked with her
+    mother"); and a child's friend, classmate or cousin ("Noor ... her best friend Kenji")."""
+    owners = _owners(toks, people, assigned, narrator)
+    for i, c in owners.items():
+        if i + 1 < len(toks) and toks[i + 1].lower in SCHOOL_THINGS | PARENT_WORDS:
+            c.child_cue = True
+    for c in people:
+        if c.child_cue or _age(c)[0]:
+            continue
+        for m in c.roles():
+            whose = owners.get(m.start)
+            if m.key in PEER_ROLES and whose is not None and whose is not c and _age(whose)[1]:
+                c.child_cue = True
+                break
+
+
+def _age(c: Cluster) -> tuple[bool, bool]:
+    """(old, young) as the story tells it: an age in years, else the role nouns ("his
+    granddaughter": young; "the grandpa": old), the adjectives ("little Maya") and the cues
+    :func:`_children` found, where no grown-up role says otherwise."""
+    adjs = list(dict.fromkeys(a for m in c.mentions for a in m.adjectives))[:2]
+    role_nouns = _role_nouns(c)
+    old = bool(set(adjs) & AGE_OLD) or bool(set(role_nouns) & OLD_ROLES)
+    if c.years is not None:  # "nine years old" says more than any noun
+        old = c.years >= OLD_YEARS
+    # "little Maya", "the tiny boy": little is a child's word ("the little old woman"
+    # is old: old is decided first)
+    young = bool(set(role_nouns) & CHILD_ROLES) or (bool(set(adjs) & CHILD_ADJECTIVES) and not old)
+    grown = {r.split()[-1] for r in role_nouns} - CHILD_ROLES - PLAIN_PERSON_NOUNS - PEER_ROLES
+    grown |= {m.title_word for m in c.mentions if m.title_word in GROWN_TITLES}
+    if c.child_cue and not old and not grown:
+        young = True  # "his homework": no role says grown-up (a teacher's own homework?)
+    if c.years is not None:
+        young = c.years < ADULT_YEARS
+    return old, young
+
+
+def _role_nouns(c: Cluster) -> list[str]:
+    """The role nouns, then the roles names carry: a title's ("Grandpa Joe": grandpa) and a
+    plural apposition's ("his grandsons Leo and Sam": grandson)."""
+    return list(
+        dict.fromkeys(
+            [m.key for m in c.roles()]
+            + [r for m in c.mentions for r in (m.title_role, m.role_hint) if r]
+        )
+    )
 
 
 def _absorb(keep: Cluster, other: Cluster, merged: dict[int, Cluster]) -> None:
@@ -776,7 +841,7 @@ class Cluster:
     clothes: str | None = None  # what the story dresses them in ("cream dress")
     hair: str | None = None  # the hair the story gives them ("curly red")
     beard: str | None = None  # the beard the story gives them ("long white beard")
-    schoolchild: bool = False  # "his homework", "her teacher": a child
+    child_cue: bool = False  # "his homework", "her mother", a child's friend: a child
 
     @property
     def first(self) -> Mention:
@@ -1832,28 +1897,9 @@ class CorefIdentity(IdentityResolver):
 
     @staticmethod
     def _describe(c: Cluster, key: str) -> list[str]:
-        roles = c.roles()
         adjs = list(dict.fromkeys(a for m in c.mentions for a in m.adjectives))[:2]
-        # role nouns, then the roles names carry: a title's ("Grandpa Joe": grandpa) and a
-        # plural apposition's ("his grandsons Leo and Sam": grandson)
-        role_nouns = list(
-            dict.fromkeys(
-                [m.key for m in roles]
-                + [r for m in c.mentions for r in (m.title_role, m.role_hint) if r]
-            )
-        )
-        old = bool(set(adjs) & AGE_OLD) or bool(set(role_nouns) & OLD_ROLES)
-        if c.years is not None:  # "nine years old" says more than any noun
-            old = c.years >= OLD_YEARS
-        # "little Maya", "the tiny boy": little is a child's word ("the little old woman"
-        # is old: old is decided first)
-        young = bool(set(role_nouns) & CHILD_ROLES) or (
-            bool(set(adjs) & CHILD_ADJECTIVES) and not old
-        )
-        if c.schoolchild and not old and not set(role_nouns) - CHILD_ROLES - PLAIN_PERSON_NOUNS:
-            young = True  # "his homework": no role says grown-up (a teacher's own homework?)
-        if c.years is not None:
-            young = c.years < ADULT_YEARS
+        role_nouns = _role_nouns(c)
+        old, young = _age(c)
         if c.pronouns == "he":
             person = "elderly man" if old else "boy" if young else "man"
         elif c.pronouns == "she":
@@ -1948,7 +1994,7 @@ class CorefIdentity(IdentityResolver):
         people = _merge_kin_names(people, assigned, groups)
         narrator, narrated = _narrator(toks, people, quoted)
         _ages(toks, people, assigned, narrator, narrated)
-        _schoolchildren(toks, people, assigned)
+        _children(toks, people, assigned, narrator)
         _everyone(toks, people, quoted)
         _it_animals(toks, people, quoted)
         _absent(toks, people, assigned)
