@@ -48,7 +48,7 @@ def test_before_dawn_is_night_and_sunrise_is_dawn():
     )
     assert [c.time_of_day for c in book.shots] == ["night", "dawn"]
     assert book.shots[0].location_id == "grey-sea"
-    assert book.shots[0].objects == ("boat",)
+    assert book.shots[0].objects == ("fishermen", "boat")  # the fishermen: a crowd
     assert book.shots[0].indoor_outdoor == "outdoor"
 
 
@@ -262,3 +262,44 @@ def test_going_inside_from_an_outdoor_place_leaves_it():
     cottage = book_of("Mia walked to the old cottage.", "Then she went inside.")
     assert [c.location_id for c in cottage.shots] == ["old-cottage", "old-cottage"]
     assert [c.indoor_outdoor for c in cottage.shots] == ["outdoor", "indoor"]
+
+
+def test_unnamed_people_are_a_crowd_that_stays_while_the_place_does():
+    """'Break Time': "When the bell rang, the children ran out to the playground. They played
+    on the swings" drew an empty playground: unnamed people are no character, and nothing
+    told the frame makers they were there."""
+    book = book_of(
+        "When the bell rang, the children ran out to the playground.",
+        "They played on the swings and the slide.",
+        "Two girls, Ama and Sofia, skipped with a long rope.",
+        "When it started to rain, the teacher called everyone back inside.",
+        "When the sun came out, they ran back outside.",
+        "At night the playground was empty.",
+        cast=Cast(
+            characters=(
+                Character(id="ama", name="Ama", shots=(2,)),
+                Character(id="sofia", name="Sofia", shots=(2,)),
+                Character(id="teacher", name="the teacher", shots=(3,)),
+            )
+        ),
+    )
+    crowds = [[o for o in c.objects if o == "children"] for c in book.shots]
+    assert crowds == [["children"]] * 5 + [[]]  # night in the playground: the bell is long over
+    assert "girls" not in book.shots[2].objects  # the named ones are the cast's
+
+
+def test_which_groups_are_crowds():
+    cases = {
+        "The villagers ran up the hill with sticks.": ["villagers", "stick"],
+        "A crowd gathered in the square.": ["crowd"],
+        "Thousands of workers carried stones up the hill.": ["workers", "stone"],
+        "His pupils Ama and Kofi waved.": [],  # named: the cast's
+        "The child slept.": [],  # one person: the cast's
+        "When the lights came up, the audience clapped.": ["audience", "light"],
+    }
+    for text, objects in cases.items():
+        assert list(book_of(text).shots[0].objects) == objects, text
+    moved = book_of("The sailors loaded the boat at the pier.", "Mia walked to the market.")
+    assert moved.shots[1].objects == ()  # another place, and no one said to go along
+    ages = book_of("Soldiers guarded the wall.", "Today, visitors walk along the wall.")
+    assert ages.shots[1].objects == ("visitors", "wall")  # the soldiers' day is over

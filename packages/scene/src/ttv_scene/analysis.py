@@ -24,6 +24,7 @@ from ttv_contracts.v1.models import slugify
 
 from .lexicon import (
     BUILDINGS,
+    CROWDS,
     DAY_NOT_AFTER,
     INDOOR_PLACES,
     INSIDE_PREPOSITIONS,
@@ -710,9 +711,14 @@ def analyze(
         if ph.skipped or (ph.sentence, ph.head) in gone_all:
             continue
         w = ph.lemma
+        toks = sentences[ph.sentence]
+        crowd = _crowd(ph, toks)
+        if crowd is not None:
+            if crowd not in result.objects:
+                result.objects.append(crowd)
+            continue
         if w not in OBJECTS or w == place_key or w in people or w.rstrip("s") in people:
             continue
-        toks = sentences[ph.sentence]
         if w in WEATHER_WORDS and ph.head == ph.start and ph.prep == "to":
             continue  # "began to rain": a verb the tagger called a noun
         if ph.start > 0 and toks[ph.start - 1][1] == "MD":
@@ -728,6 +734,20 @@ def analyze(
         if w not in result.objects:
             result.objects.append(w)
     return result
+
+
+def _crowd(ph: Phrase, toks: list[tuple[str, str]]) -> str | None:
+    """The crowd word (:data:`CROWDS`) of an unnamed group of people: a plural head noun
+    ("the children", "Villagers"), "crowd" or "audience", not capitalised inside a sentence,
+    that no names follow ("Two girls, Ama and Sofia" are the named ones)."""
+    if ph.lemma not in CROWDS or (ph.proper and ph.head > 0):
+        return None
+    if ph.lemma not in {"crowd", "audience"} and toks[ph.head][1] != "NNS":
+        return None
+    nxt = toks[ph.end : ph.end + 2]
+    if nxt and (nxt[0][1] == "NNP" or (nxt[0][0] == "," and len(nxt) > 1 and nxt[1][1] == "NNP")):
+        return None
+    return CROWDS[ph.lemma]
 
 
 def place_in_setting(setting: str) -> Place | None:

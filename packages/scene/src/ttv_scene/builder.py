@@ -45,7 +45,7 @@ from ttv_contracts.v1 import (
 
 from . import analysis
 from .errors import E_SCENE_EXPORT, E_SCENE_OPTION, PACKAGE
-from .lexicon import BUILDINGS, INDOOR_PLACES
+from .lexicon import BUILDINGS, CROWDS, EVERYONE, INDOOR_PLACES
 from .store import LocationStore, StoredLocation
 from .words import COLOURS, PLACES, TIME_LIGHT
 
@@ -300,6 +300,8 @@ class GraphScene(SceneBuilder):
                     io = given.indoor_outdoor
                 sky = sky or given.sky
             objects = [o for o in said.objects if not place or o != place.key]
+            # people before things: a crowd is never cut for a seventh object
+            objects.sort(key=lambda o: o not in CROWD_WORDS)
             info = _ShotInfo(place, shot.setting, time, objects[: self.max_objects])
             info.weather, info.indoor_outdoor, info.sky = weather, io, sky
             info.season = season
@@ -425,6 +427,7 @@ class GraphScene(SceneBuilder):
                 io = "outdoor"  # the sky is named and nothing says we are inside
             info.indoor_outdoor = io
             info.untitled = untitled or place.key == title_place.key
+        _carry_crowds(plan, infos, self.max_objects, cast)
         return infos
 
     def _build(self, plan: StoryPlan, cast: Cast) -> SceneBook:
@@ -580,3 +583,39 @@ class GraphScene(SceneBuilder):
         except OSError as exc:
             raise TTVError(E_SCENE_EXPORT, f"cannot write scene graph to {path}: {exc}") from exc
         return path
+
+
+#: The words :data:`CROWDS` puts into a shot's objects
+CROWD_WORDS = frozenset(CROWDS.values())
+#: "Today, visitors walk along the wall" after the soldiers who guarded it: another age
+_AGES = re.compile(r"\b(today|nowadays|(years|decades|centuries|generations) later)\b", re.I)
+
+
+def _another_age(narration: str) -> bool:
+    return _AGES.search(narration) is not None
+
+
+def _carry_crowds(
+    plan: StoryPlan, infos: list[_ShotInfo], max_objects: int, cast: Cast | None
+) -> None:
+    """The unnamed people a shot shows stay in the shots after it while the story stays in
+    the same place at the same time of day ("When the bell rang, the children ran out to the
+    playground. They played on the swings": children on the swings). They go along to a new
+    place with "everyone" ("the teacher called everyone back inside"), or with "they" or
+    "them" where fewer than two named people could be meant ("Grandma called them inside"),
+    and leave with another age ("Today, visitors walk along the wall")."""
+    crowd: list[str] = []
+    at: tuple[str, str | None] | None = None
+    for shot, info in zip(plan.shots, infos, strict=True):
+        assert info.place is not None
+        here = (info.place.key, info.time)
+        words = {w.lower() for w in _TOKEN.findall(shot.narration)}
+        # "they" is the crowd unless two or more named people are there to be "they"
+        few = cast is None or len(cast.in_shot(shot.index)) < 2
+        along = bool(words & EVERYONE) or (few and bool(words & {"they", "them", "their"}))
+        if (here != at and not along) or _another_age(shot.narration):
+            crowd = []
+        at = here
+        crowd = list(dict.fromkeys([*crowd, *(o for o in info.objects if o in CROWD_WORDS)]))
+        if max_objects:
+            info.objects = list(dict.fromkeys([*crowd, *info.objects]))[:max_objects]

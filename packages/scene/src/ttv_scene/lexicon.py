@@ -59,6 +59,22 @@ LOCATIVE_PREPOSITIONS = _set(
 MOTION_PREPOSITIONS = frozenset({"to", "into", "onto", "toward", "towards"})
 MOTION_VERBS = frozenset({"reached", "reach", "reaches", "reaching", "entered", "enter", "enters"})
 
+# Unnamed people a shot shows as a crowd ("the children ran out to the playground",
+# "Villagers gathered"), by the lemma of a plural head noun (or "crowd"): the plural word goes
+# into the shot's objects, and the frame makers draw it as background people. Named people are
+# the cast's business; a group that is the named ones ("Two girls, Ama and Sofia") is not one.
+CROWDS: dict[str, str] = {
+    "child": "children", "kid": "kids", "pupil": "pupils", "student": "students",
+    "villager": "villagers", "soldier": "soldiers", "guard": "guards", "worker": "workers",
+    "farmer": "farmers", "sailor": "sailors", "fisherman": "fishermen", "person": "people",
+    "crowd": "crowd", "dancer": "dancers", "player": "players", "shopper": "shoppers",
+    "traveller": "travellers", "traveler": "travellers", "passenger": "passengers",
+    "monk": "monks", "visitor": "visitors", "tourist": "tourists", "audience": "audience",
+}  # fmt: skip
+#: Words that take the people of the shot before along to a new place ("the teacher called
+#: everyone back inside")
+EVERYONE = frozenset({"everyone", "everybody"})
+
 # Concrete things a picture can show. People and animals are the cast's business; body parts
 # belong to whoever has them; abstract nouns (way, patience, price) are not here on purpose.
 OBJECTS = _set(
