@@ -848,6 +848,22 @@ def test_who_walks_with_their_mother_and_a_childs_friends_are_children():
     assert people["Tom"].descriptors[:2] == ("friend", "man")
 
 
+def test_a_giant_wave_and_a_ruler_to_measure_with_are_things():
+    """ "Lila measured her plant with a ruler" put a person called "the ruler" beside her,
+    and "A giant wave crashed on the rocks" a giant."""
+    plan = plan_of(
+        "A giant wave crashed on the rocks.",
+        "Lila measured her plant with a ruler.",
+        "A runner bean grew up the pole.",
+        "The ruler of the land was kind.",  # a person: rules a land
+        "Later a giant lived in the castle.",  # a person: lives
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["the ruler"].shots == (3,)
+    assert people["the giant"].shots == (4,)
+    assert "the runner" not in people and set(people) == {"Lila", "the ruler", "the giant"}
+
+
 def test_herons_giraffes_and_other_drawn_animals_are_animals():
     """ "A grey heron stood on one leg near the reeds" had no one in it."""
     plan = plan_of(

@@ -706,6 +706,36 @@ def _role_nouns(c: Cluster) -> list[str]:
     )
 
 
+#: Role nouns that also name a kind of thing before another noun ("a giant wave", "a runner
+#: bean")
+MODIFIER_ROLES = frozenset({"giant", "runner"})
+#: Role nouns that are also tools ("measured it with a ruler")
+TOOL_ROLES = frozenset({"ruler"})
+
+
+def _a_thing(toks: list[Token], det: int, noun: int) -> bool:
+    """Whether the role noun at ``noun`` (its determiner at ``det``) names a thing, not a
+    person: a modifier role before a common noun that is not a person's and reads as no verb
+    ("a giant wave", "the runner beans"; not "the giant laughed", "the giant rules"), or a
+    tool held or measured with ("with a ruler", "Lila measured it with the ruler")."""
+    word = toks[noun].lower
+    if word in MODIFIER_ROLES and noun + 1 < len(toks):
+        nxt = toks[noun + 1]
+        return (
+            nxt.text.isalpha()
+            and nxt.text.islower()
+            and nxt.lower in common_nouns()
+            and nxt.lower not in ROLE_NOUNS
+            and nxt.lower not in PLURAL_NOUNS
+            and not nxt.lower.endswith(("s", "ed"))
+        )
+    if word in TOOL_ROLES:
+        before = toks[det - 1].lower if det > 0 else ""
+        measured = any(t.lower.startswith("measur") for t in toks if t.sent == toks[noun].sent)
+        return before in {"with", "using"} or measured
+    return False
+
+
 def _absorb(keep: Cluster, other: Cluster, merged: dict[int, Cluster]) -> None:
     """Fold ``other``'s mentions and shots into ``keep`` and note it in ``merged``."""
     keep.mentions = sorted(keep.mentions + other.mentions, key=lambda m: m.start)
@@ -1147,6 +1177,8 @@ class CorefIdentity(IdentityResolver):
                             and noun in ROLE_NOUNS
                         ):
                             pass  # "one small step for a man", "as a child", "like a lion"
+                        elif noun in ROLE_NOUNS and _a_thing(toks, i, j):
+                            pass  # "a giant wave", "measured it with a ruler"
                         elif noun in ROLE_NOUNS:
                             out.append(
                                 Mention(
