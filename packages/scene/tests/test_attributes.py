@@ -303,3 +303,14 @@ def test_which_groups_are_crowds():
     assert moved.shots[1].objects == ()  # another place, and no one said to go along
     ages = book_of("Soldiers guarded the wall.", "Today, visitors walk along the wall.")
     assert ages.shots[1].objects == ("visitors", "wall")  # the soldiers' day is over
+    same = book_of(
+        "The villagers gathered by the river.",
+        "The soldiers carried hot stones to the ice.",
+        "The ice melted, and the people cheered.",
+        "The sailors waved from the bridge.",
+    )
+    assert [[o for o in c.objects if not o.endswith(("stone", "ice", "bridge"))]
+            for c in same.shots] == [
+        ["villagers"], ["villagers", "soldiers"], ["villagers", "soldiers"],
+        ["soldiers", "sailors"],
+    ]  # fmt: skip

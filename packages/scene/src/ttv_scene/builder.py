@@ -587,6 +587,8 @@ class GraphScene(SceneBuilder):
 
 #: The words :data:`CROWDS` puts into a shot's objects
 CROWD_WORDS = frozenset(CROWDS.values())
+#: Crowd words that say nothing of who: the people already there, if anyone is
+_ANY_CROWD = frozenset({"people", "crowd"})
 #: "Today, visitors walk along the wall" after the soldiers who guarded it: another age
 _AGES = re.compile(r"\b(today|nowadays|(years|decades|centuries|generations) later)\b", re.I)
 
@@ -616,6 +618,10 @@ def _carry_crowds(
         if (here != at and not along) or _another_age(shot.narration):
             crowd = []
         at = here
-        crowd = list(dict.fromkeys([*crowd, *(o for o in info.objects if o in CROWD_WORDS)]))
+        for word in (o for o in info.objects if o in CROWD_WORDS):
+            if word in crowd or (word in _ANY_CROWD and crowd):
+                continue  # "the people cheered" after the villagers: the same people
+            crowd = [*crowd, word][-2:]  # the two groups named last: a picture, not a census
+        info.objects = [o for o in info.objects if o not in CROWD_WORDS or o in crowd]
         if max_objects:
             info.objects = list(dict.fromkeys([*crowd, *info.objects]))[:max_objects]
