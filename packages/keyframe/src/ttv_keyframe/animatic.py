@@ -4,7 +4,11 @@ What is drawn, back to front:
 
 1. the backdrop (``scenery.py``): the place at its time of day, in its weather, inside or
    out, with the objects the scene names drawn as simple shapes; layout from the setting
-   and palette, details from ``spec.seed``;
+   and palette, details from ``spec.seed``; then the extras: a crowd word the scene slot
+   puts into ``spec.objects`` ("children", "villagers": ``scenery.CROWDS``) adds three
+   or four unnamed people, drawn as the characters are but about 0.7 of their size and
+   further back, clear of them (:meth:`AnimaticKeyframe._extras`): part of the backdrop
+   (``Keyframe.background``), with no regions;
 2. one silhouette per character (head + body, anti-aliased by supersampling; no rim: its
    edge only blends figure and backdrop), in one flat colour that depends only on the
    character (the hue of the clothing its descriptors name, "wearing a teal jacket", else
@@ -36,6 +40,7 @@ from __future__ import annotations
 import colorsys
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,7 +63,7 @@ from ttv_contracts.v1 import (
 from . import __version__, animals
 from .animals import Animal, animal_of
 from .errors import E_FONT_UNREADABLE, E_OPTION_INVALID, PACKAGE
-from .scenery import FLOOR, View, ambient, interpret, paint
+from .scenery import CHILD_CROWDS, FLOOR, View, ambient, interpret, paint
 
 MIN_TEXT_HEIGHT = 48  # below this frame height, labels and caption are dropped
 FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -91,6 +96,10 @@ class Figure:
     outline: tuple[int, int, int] | None = None
     #: the beard's colour under the shot's light (:func:`beard_color`), or None: no beard
     beard: tuple[int, int, int] | None = None
+    #: an extra's headgear (:data:`CROWD_HATS`: "helmet", "cap") and its colour under the
+    #: shot's light; "" none (characters wear none)
+    hat: str = ""
+    hat_color: tuple[int, int, int] | None = None
 
     def _head(self) -> tuple[float, float, float]:
         assert self.animal is not None
@@ -255,6 +264,9 @@ class AnimaticKeyframe(KeyframeRenderer):
             keep_clear=spans,
         )
         image = Image.fromarray(img)
+        extras = self._extras(spec, view, figures, FLOOR * h if view.indoor else ground_row, aboard)
+        if extras:  # the unnamed crowd is scenery: in the backdrop, behind the characters
+            image = self._draw_figures(image, extras)
         plate = image.copy()  # the backdrop alone: what a camera move reveals behind figures
         if figures:
             image = self._draw_figures(image, figures)
@@ -336,6 +348,64 @@ class AnimaticKeyframe(KeyframeRenderer):
             )
         return figures
 
+    def _extras(
+        self, spec: ShotSpec, view: View, figures: list[Figure], ground: float, aboard: bool
+    ) -> list[Figure]:
+        """The unnamed people a crowd word in the spec's objects stands for (``view.crowd``:
+        "children", "villagers"): :data:`CROWD_COUNT` figures drawn like characters (body,
+        head, hair, clothes, the same tone per lighting) but smaller and further back, in
+        the backdrop, with no regions (no name tag, no lip sync). Each is about
+        :data:`EXTRA_SCALE` of a character of its age tall, its feet as far from the ground
+        line (``ground``: the horizon or the lowest house's base, the floor line indoors)
+        towards the characters' feet, as perspective puts a person further back; spread
+        across the free width, clear of the characters (:func:`_extra_spots`). Clothes,
+        hair and places come from ``spec.seed``. None where nothing is there to stand on
+        behind the characters (the open sea, space), and no more than the free width holds
+        (a note says so)."""
+        crowd = view.crowd
+        if not crowd:
+            return []
+        feet_line = _crowd_ground(view, aboard, ground, spec.height)
+        if feet_line is None:
+            self.note(f"{crowd} left out: no ground to stand on behind the characters")
+            return []
+        w, h = spec.width, spec.height
+        rng = np.random.default_rng([spec.seed, _stable_int("extras|" + crowd)])
+        n = CROWD_COUNT.get(crowd, 3)
+        age = CHILD_SCALE if crowd in CHILD_CROWDS else 1.0
+        depth = [EXTRA_SCALE * float(rng.uniform(0.94, 1.04)) for _ in range(n)]
+        tall = [h * MEAN_HEIGHT * d * age for d in depth]
+        quay = view.sea and not view.indoor and not aboard and "harbour" in view.shapes
+        end = QUAY_END if quay else 1.0  # on a quay's stone, not on the water beside it
+        spots = _extra_spots(w, BODY_HALF_WIDTH * max(tall), figures, n, rng, end)
+        if len(spots) < n:
+            self.note(f"drew {len(spots)} of {n} {crowd}: no more room clear of the characters")
+        clothes = rng.permutation(len(EXTRA_CLOTHES))
+        hairs = EXTRA_HAIR if age < 1.0 else EXTRA_HAIR + GREY_HAIR
+        hat = CROWD_HATS.get(crowd)
+        extras = []
+        for k, cx in enumerate(spots):
+            hair = hairs[int(rng.integers(len(hairs)))]
+            ref = CharacterRef(
+                id=f"extra-{crowd}-{k}-{int(rng.integers(1 << 30))}",
+                name=crowd,
+                descriptors=(f"{hair} hair", f"wearing a {EXTRA_CLOTHES[int(clothes[k])]} coat"),
+            )
+            extras.append(
+                Figure(
+                    ref=ref,
+                    cx=cx,
+                    feet=feet_line(depth[k]),
+                    height=max(tall[k], 4.0),
+                    color=figure_color(ref, view),
+                    hair=hair_color(ref, view),
+                    outline=figure_outline(ref, view),
+                    hat=hat[0] if hat else "",
+                    hat_color=_lit_rgb(hat[1], view) if hat else None,
+                )
+            )
+        return sorted(extras, key=lambda f: f.feet)  # the furthest back first
+
     def _draw_figures(self, image: Image.Image, figures: list[Figure]) -> Image.Image:
         """Each silhouette is drawn as a mask at ``supersample`` x resolution and box-filtered
         down onto the frame grid (anti-aliased edges without a font or vector library), then
@@ -363,12 +433,14 @@ class AnimaticKeyframe(KeyframeRenderer):
             shapes = [(_silhouette, fig.color)] + ([(_hair, fig.hair)] if fig.hair else [])
             if fig.beard:
                 shapes.append((_beard, fig.beard))
+            if fig.hat and fig.hat_color:  # an extra's helmet or cap, over its hair
+                shapes.append((_hat, fig.hat_color))
             if fig.animal is not None and fig.animal.marked:
                 shapes.append((_patches, patch_color(fig.color)))
             for shape, color in shapes:  # the body, then the hair (and a beard) on its head
                 mask = Image.new("L", (pw * s, ph * s), 0)
                 shape(ImageDraw.Draw(mask), fig, s, -ox, -oy)
-                if fig.outline is not None and shape in (_silhouette, _hair, _beard):
+                if fig.outline is not None and shape in (_silhouette, _hair, _beard, _hat):
                     # the outline under the body, and a hairline under the hair (white hair
                     # on a cream figure: luma 235 on 247, else all but unseen)
                     ring = _dilate(mask, outline_width(fig) * s)
@@ -602,6 +674,20 @@ def _beard(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float)
     draw.ellipse((cx - 0.38 * r, cy + 0.36 * r, cx + 0.38 * r, cy + 0.66 * r), fill=0)
 
 
+def _hat(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """An extra's headgear on the crown, above the face's middle (the face stays clear): a
+    round helmet a little wider than the head with a rim, or a flat cap with a band."""
+    r = fig.head_r * s
+    cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
+    if fig.hat == "helmet":
+        draw.ellipse((cx - 1.15 * r, cy - 1.2 * r, cx + 1.15 * r, cy + 0.9 * r), fill=255)
+        draw.rectangle((cx - 1.3 * r, cy - 0.1 * r, cx + 1.3 * r, cy + 1.0 * r), fill=0)
+        draw.rectangle((cx - 1.3 * r, cy - 0.25 * r, cx + 1.3 * r, cy - 0.1 * r), fill=255)
+    else:  # a sailor's cap: a flat top over a band
+        draw.ellipse((cx - 1.05 * r, cy - 1.35 * r, cx + 1.05 * r, cy - 0.75 * r), fill=255)
+        draw.rectangle((cx - 0.85 * r, cy - 1.05 * r, cx + 0.85 * r, cy - 0.55 * r), fill=255)
+
+
 def _dilate(mask: Image.Image, radius: float) -> Image.Image:
     """``mask`` grown by ``radius`` pixels all round (a round pen): the outline's shape."""
     import cv2
@@ -678,6 +764,114 @@ def figure_scale(ref: CharacterRef) -> float:
     return CHILD_SCALE if words & _CHILD_WORDS and not words & _ADULT_WORDS else 1.0
 
 
+#: Extras (:meth:`AnimaticKeyframe._extras`): the unnamed people of a crowd word in the
+#: spec's objects. An extra is this much of a character of its age tall (a character is
+#: MEAN_HEIGHT of the frame on average, its feet at FEET_LINE), so that it reads as
+#: standing further back; its feet are that fraction of the way from the ground line to
+#: the characters' feet (perspective: a person's height in the frame grows with the
+#: distance of their feet below the horizon).
+EXTRA_SCALE = 0.7
+MEAN_HEIGHT = 0.52
+FEET_LINE = 0.875
+#: How many extras a crowd word draws: 3, or these.
+CROWD_COUNT = {"crowd": 4, "people": 4}
+#: What extras wear (:data:`CLOTHING_COLOURS`, the identity slot's palette: each extra of a
+#: shot a different one) and their hair (grey and white only on grown-ups), picked from
+#: the shot's seed.
+EXTRA_CLOTHES = (
+    "indigo",
+    "rust-red",
+    "mustard-yellow",
+    "olive-green",
+    "sky-blue",
+    "plum",
+    "charcoal",
+    "cream",
+    "teal",
+    "terracotta",
+)
+EXTRA_HAIR = ("black", "dark", "brown", "blond", "auburn", "ginger")
+GREY_HAIR = ("grey", "white")
+#: Headgear that tells a crowd apart: (shape, daylight colour), drawn on the crown and lit
+#: as hair is.
+CROWD_HATS: dict[str, tuple[str, tuple[int, int, int]]] = {
+    "soldiers": ("helmet", (86, 94, 62)),
+    "guards": ("helmet", (118, 122, 130)),
+    "sailors": ("cap", (236, 236, 230)),
+}
+#: Extras on a beach or a quay stand on its near strip (the sand's top is 0.83-0.86 of the
+#: height, the quay's 0.84; ``scenery.Painter.shore``), those aboard on the deck behind the
+#: hull's top edge (0.8): feet at these fractions of the height.
+SHORE_FEET = 0.885
+DECK_FEET = 0.84
+#: where a quay's stone ends, as a fraction of the width (``scenery.Painter.shore``)
+QUAY_END = 0.45
+
+
+def _crowd_ground(
+    view: View, aboard: bool, ground: float, h: int
+) -> Callable[[float], float] | None:
+    """Where an extra drawn at ``depth`` (its height against a character's) has its feet,
+    in output pixels: from the ground line ``ground`` that far towards the characters'
+    feet (:data:`FEET_LINE`), never below them; at sea on the deck of the characters' boat
+    or on a beach's sand or a quay (:data:`SHORE_FEET`, :data:`DECK_FEET`); None where
+    there is nothing to stand on (the open sea, space outside a spacecraft)."""
+    near = h * FEET_LINE
+    if view.world == "space" and not view.indoor:
+        return None
+    if view.sea and not view.indoor:
+        if aboard:
+            return lambda depth: h * DECK_FEET
+        if view.shapes & {"beach", "harbour"}:
+            return lambda depth: h * SHORE_FEET
+        return None
+    return lambda depth: min(near, ground + depth * max(0.0, near - ground))
+
+
+def _extra_spots(
+    w: int, half: float, figures: list[Figure], n: int, rng: np.random.Generator, end: float = 1.0
+) -> list[float]:
+    """Up to ``n`` centres (output pixels) for extras ``2 * half`` wide: in the frame (up to
+    ``end`` of its width), apart from each other and clear of every character's body (else,
+    where that leaves too little room, of every face: the character is drawn over the
+    extra), spread evenly over the free slots (the sides and the gaps between the
+    characters) from a random start, each moved a little within its slot."""
+    gap = 0.01 * w  # as between a figure and what the backdrop stands behind it
+    step = 2 * half + gap
+    lo, hi = half + gap, end * w - half - gap
+    slots: list[tuple[float, float]] = []  # the range of centres each slot allows
+    for boxes in ([f.box() for f in figures], [f.face_box() for f in figures]):
+        blocked = sorted((x0 - half - gap, x1 + half + gap) for x0, _, x1, _ in boxes)
+        slots = []
+        for a, b in _free(lo, hi, blocked):
+            k = int((b - a) // step) + 1
+            if k == 1:
+                slots.append((a, b))
+                continue
+            pitch = (b - a) / (k - 1)  # >= step: neighbours moved by up to ``slack`` stay apart
+            slack = (pitch - step) / 2
+            centres = (a + pitch * j for j in range(k))
+            slots += [(max(a, c - slack), min(b, c + slack)) for c in centres]
+        if len(slots) >= n:
+            break
+    start = float(rng.uniform(0.0, 1.0))
+    picks = (
+        slots if len(slots) <= n else [slots[int((i + start) * len(slots) / n)] for i in range(n)]
+    )
+    return [float(rng.uniform(a, b)) for a, b in picks]
+
+
+def _free(lo: float, hi: float, blocked: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of [lo, hi] outside the ``blocked`` intervals (sorted by their start)."""
+    out = []
+    for a, b in blocked:
+        if a > lo:
+            out.append((lo, min(a, hi)))
+        lo = max(lo, b)
+    out.append((lo, hi))
+    return [(a, b) for a, b in out if b >= a]
+
+
 #: Hair colours a descriptor may name ("white hair", "auburn-haired"), as drawn in full
 #: daylight. A word list, not a classifier: a colour it does not know draws no hair.
 HAIR_COLOURS: dict[str, tuple[int, int, int]] = {
@@ -723,7 +917,13 @@ def hair_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
 def _lit_hair(colour: str, view: View) -> tuple[int, int, int]:
     """A :data:`HAIR_COLOURS` colour (hair or beard) under the shot's light: full in
     daylight, dimmed in dim light, dimmed and cast in the dark."""
-    rgb = np.array(HAIR_COLOURS[colour], np.float32)
+    return _lit_rgb(HAIR_COLOURS[colour], view)
+
+
+def _lit_rgb(color: tuple[int, int, int], view: View) -> tuple[int, int, int]:
+    """A daylight colour worn on the head (hair, a beard, an extra's helmet or cap) under
+    the shot's light, as :func:`_lit_hair` says."""
+    rgb = np.array(color, np.float32)
     level = ambient(view)
     if level < DAYLIGHT:
         rgb = rgb * (_HAIR_DIM if level >= DARK else _HAIR_DARK)

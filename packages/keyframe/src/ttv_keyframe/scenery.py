@@ -12,7 +12,9 @@ phrase lists also say where the shot is (``View.world``: the Earth, the Moon's s
 space, under the sea; the shot's own sentence first, then the setting), what an inside is
 (``View.kind``: a room, a cave, a bus, train, car or plane, a spacecraft, a tent) and which
 animals the shot names in the plural (``View.herd``: "the cows were waiting"); the spec has
-no field for any of them. All of these are rule-based word lists for a fallback painter, not
+no field for any of them. A crowd word in ``objects`` ("children", "villagers": ``CROWDS``)
+is no shape: it says which unnamed people are there (``View.crowd``), drawn by the animatic
+as extras. All of these are rule-based word lists for a fallback painter, not
 a language model: a word they do not list is not drawn.
 
 ``paint(view, ...)`` draws it with numpy gradients and Pillow shapes on a canvas
@@ -605,6 +607,10 @@ class View:
     #: chocolate cake
     candles: int = 0
     chocolate: bool = False
+    #: CROWDS: the group of unnamed people the scene slot puts into ``objects`` while they
+    #: are in the place ("children"), drawn as a few small figures in the backdrop (the
+    #: animatic's extras); "" none
+    crowd: str = ""
 
     @property
     def earth(self) -> bool:
@@ -681,7 +687,9 @@ def interpret(spec) -> View:
             kind = "spacecraft"  # a room on the Moon or in orbit is a spacecraft's module
     if "indoor_outdoor" in inferred and inout == "indoor" and _APPROACHED.search(text.lower()):
         inout = "outdoor"  # "carried it to the police station": the building from outside
-    no_attributes = len(inferred) == 3 and not objects
+    # a crowd word alone is no scene attribute: the prompt's words still count without one
+    things = [o for o in objects if not _crowd((o,))]
+    no_attributes = len(inferred) == 3 and not things
     named = [w for o in objects for w in _nouns(_words(o), head=True)] + _nouns(setting)
     if no_attributes:
         named += _nouns(prompt)
@@ -782,6 +790,7 @@ def interpret(spec) -> View:
         else (),
         candles=_candles(_words(text)) if "cake" in shapes else 0,
         chocolate="cake" in shapes and "chocolate" in (*_words(text), *setting, *named),
+        crowd=_crowd(objects),
     )
 
 
@@ -989,6 +998,25 @@ def _verb_after_subject(words: list[str], i: int) -> bool:
         return False
     nxt = words[i + 1] if i + 1 < len(words) else ""
     return bool(nxt) and nxt not in _NOT_AN_OBJECT and not nxt.endswith(("ed", "ing"))
+
+
+#: Groups of people with no names, as the scene slot puts them into ``objects`` while they
+#: are in the place ("When the bell rang, the children ran out to the playground"): the
+#: animatic draws a few of them small in the backdrop (its extras), child-sized for
+#: CHILD_CROWDS. Only ``objects`` says so, never the caption or the prompt, so that the
+#: scene slot decides who is present. A word list, not a classifier.
+CHILD_CROWDS = _wordset("children kids pupils")
+CROWDS = CHILD_CROWDS | _wordset(
+    """students villagers soldiers guards workers farmers sailors fishermen people crowd
+    dancers players shoppers travellers travelers passengers monks visitors tourists
+    audience"""
+)
+
+
+def _crowd(objects: Iterable[str]) -> str:
+    """The first crowd word (:data:`CROWDS`) the objects say ("children", "the villagers"),
+    or ""."""
+    return next((w for o in objects for w in _words(o) if w in CROWDS), "")
 
 
 #: At most this many kinds of animal are drawn, each 2-4 times.
