@@ -624,4 +624,5 @@ def _carry_crowds(
             crowd = [*crowd, word][-2:]  # the two groups named last: a picture, not a census
         info.objects = [o for o in info.objects if o not in CROWD_WORDS or o in crowd]
         if max_objects:
-            info.objects = list(dict.fromkeys([*crowd, *info.objects]))[:max_objects]
+            # the group named last first: a frame maker that draws one draws that one
+            info.objects = list(dict.fromkeys([*crowd[::-1], *info.objects]))[:max_objects]
