@@ -1012,3 +1012,24 @@ def test_a_hen_herd_stays_on_the_ground():
     from ttv_keyframe.animals import ANIMALS
 
     assert not ANIMALS["hen"].flies and ANIMALS["owl"].flies and ANIMALS["crow"].flies
+
+
+def test_a_green_field_stays_green_whatever_colour_the_place_draws():
+    """ "On sports day, the whole school gathered on the green field": the place's last
+    palette colour (a hashed magenta) tinted the grass at 30 % and drew a mauve-grey field
+    under the label "Green field". Colours outside grass's hues now tint it lightly; a green
+    or yellow one still tints it as before."""
+    import colorsys
+
+    def ground(palette: tuple[str, ...]) -> tuple[float, float]:
+        spec = meadow_spec(320, 180, setting="the green field", characters=(), palette=palette)
+        kf = AnimaticKeyframe().render(spec)
+        patch = kf.image[int(0.93 * 180) :, :].reshape(-1, 3).mean(axis=0) / 255.0
+        h, s, _ = colorsys.rgb_to_hsv(*patch)
+        return h * 360.0, s
+
+    hue, sat = ground(("#4f8a3b", "#a3b755", "#824351", "#c628c7"))
+    assert 70 <= hue <= 150 and sat >= 0.3, (hue, sat)  # grass, not mauve-grey
+    yellow_hue, _ = ground(("#4f8a3b", "#a3b755", "#824351", "#d8c040"))
+    plain_hue, _ = ground(("#4f8a3b",))
+    assert yellow_hue < plain_hue - 3  # a grassy colour still tints the grass

@@ -26,6 +26,7 @@ stars, the horizon's exact height) from the shot's seed. No text is ever drawn h
 
 from __future__ import annotations
 
+import colorsys
 import math
 import re
 from collections.abc import Iterable
@@ -1123,6 +1124,19 @@ def ambient(view: View) -> float:
 
 def _mix(a, b, t: float) -> np.ndarray:
     return np.asarray(a, np.float32) * (1 - t) + np.asarray(b, np.float32) * t
+
+
+#: Hues (degrees) a place's colour may tint grass with at full weight: yellows, greens and
+#: teals. A magenta or violet at that weight turned a "green field" mauve-grey.
+GRASS_HUES = (20.0, 170.0)
+
+
+def _grassy(color) -> bool:
+    """Whether a place's palette colour can tint grass and leave it grass (its hue within
+    :data:`GRASS_HUES`); other colours tint it lightly."""
+    r, g, b = (float(c) / 255.0 for c in np.asarray(color, np.float32)[:3])
+    hue, sat, _ = colorsys.rgb_to_hsv(r, g, b)
+    return sat < 0.15 or GRASS_HUES[0] <= hue * 360.0 <= GRASS_HUES[1]
 
 
 def _rgb(c) -> RGB:
@@ -2269,7 +2283,9 @@ class Painter:
         elif v.season == "spring":
             grass = _mix(grass, SPRING_GRASS, 0.7)
         if self.palette and not v.snow_cover:  # (sand keeps its colour better: a desert)
-            grass = _mix(grass, self.palette[-1], 0.12 if "desert" in v.shapes else 0.3)
+            tint = self.palette[-1]
+            weight = 0.12 if "desert" in v.shapes or not _grassy(tint) else 0.3
+            grass = _mix(grass, tint, weight)
         w = x1 - x0
         far = _mix(self.lit(grass), self.sky_hor, 0.5)
         for depth, (amp, col) in enumerate(((0.14, far), (0.07, self.lit(grass, 0.92)))):
