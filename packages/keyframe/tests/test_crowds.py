@@ -162,10 +162,18 @@ def test_extras_at_night_take_the_characters_lifted_tone():
     assert np.median(backdrop) < 90  # the night they stand in is dark
 
 
-@pytest.mark.parametrize("crowd", ["soldiers", "sailors", "monks", "students"])
+@pytest.mark.parametrize("crowd", ["soldiers", "sailors", "monks", "students", "parents"])
 def test_every_crowd_word_draws_extras(crowd):
     *_, boxes = extras(crowd, setting="a meadow", prompt="a meadow.")
     assert len(boxes) == 3, (crowd, boxes)
+
+
+def test_girls_and_boys_are_child_sized():
+    """ "Maya lined up for the running race with five other girls": the girls are children."""
+    *_, girls = extras("girls", setting="a meadow", prompt="a meadow.")
+    *_, parents = extras("parents", setting="a meadow", prompt="a meadow.")
+    assert len(girls) == 3
+    assert max(h for *_, h in girls) < 0.85 * min(h for *_, h in parents)
 
 
 def test_only_the_objects_bring_extras():

@@ -296,6 +296,10 @@ def test_which_groups_are_crowds():
         "His pupils Ama and Kofi waved.": [],  # named: the cast's
         "The child slept.": [],  # one person: the cast's
         "When the lights came up, the audience clapped.": ["audience", "light"],
+        "Maya lined up for the race with five other girls.": ["girls"],
+        "Parents sat on benches and cheered.": ["parents", "bench"],
+        "Her parents waved.": [],  # hers: people the story has
+        "Then the two boys ran home.": [],  # "the": the boys the story has
     }
     for text, objects in cases.items():
         assert list(book_of(text).shots[0].objects) == objects, text

@@ -1006,11 +1006,11 @@ def _verb_after_subject(words: list[str], i: int) -> bool:
 #: animatic draws a few of them small in the backdrop (its extras), child-sized for
 #: CHILD_CROWDS. Only ``objects`` says so, never the caption or the prompt, so that the
 #: scene slot decides who is present. A word list, not a classifier.
-CHILD_CROWDS = _wordset("children kids pupils")
+CHILD_CROWDS = _wordset("children kids pupils boys girls")
 CROWDS = CHILD_CROWDS | _wordset(
     """students villagers soldiers guards workers farmers sailors fishermen people crowd
     dancers players shoppers travellers travelers passengers monks visitors tourists
-    audience"""
+    audience parents"""
 )
 
 

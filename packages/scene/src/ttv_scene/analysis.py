@@ -29,6 +29,7 @@ from .lexicon import (
     INDOOR_PLACES,
     INSIDE_PREPOSITIONS,
     IRREGULAR_PLURALS,
+    KNOWN_OFTEN,
     LOCATIVE_PREPOSITIONS,
     MEASURES,
     MODALS,
@@ -742,8 +743,14 @@ def _crowd(ph: Phrase, toks: list[tuple[str, str]]) -> str | None:
     that no names follow ("Two girls, Ama and Sofia" are the named ones)."""
     if ph.lemma not in CROWDS or (ph.proper and ph.head > 0):
         return None
-    if ph.lemma not in {"crowd", "audience"} and toks[ph.head][1] != "NNS":
+    plural = toks[ph.head][1] == "NNS" or (ph.head == 0 and toks[0][1] == "NNPS")  # "Boys and"
+    if ph.lemma not in {"crowd", "audience"} and not plural:
         return None
+    if ph.lemma in KNOWN_OFTEN:
+        first = toks[ph.start]
+        owned = first[1] == "PRP$" or any(t[1] == "POS" for t in toks[ph.start : ph.head])
+        if owned or first[0].lower() in {"the", "these", "those"}:
+            return None  # "her parents", "the two boys": people the story has
     nxt = toks[ph.end : ph.end + 2]
     if nxt and (nxt[0][1] == "NNP" or (nxt[0][0] == "," and len(nxt) > 1 and nxt[1][1] == "NNP")):
         return None

@@ -70,7 +70,12 @@ CROWDS: dict[str, str] = {
     "crowd": "crowd", "dancer": "dancers", "player": "players", "shopper": "shoppers",
     "traveller": "travellers", "traveler": "travellers", "passenger": "passengers",
     "monk": "monks", "visitor": "visitors", "tourist": "tourists", "audience": "audience",
+    "boy": "boys", "girl": "girls", "parent": "parents",
 }  # fmt: skip
+#: Crowd nouns that are often people the story already has ("the two boys" after Leo and Sam,
+#: "her parents"): a crowd only when unowned and not "the" ("five other girls", "Parents sat
+#: on benches")
+KNOWN_OFTEN = frozenset({"boy", "girl", "parent"})
 #: Words that take the people of the shot before along to a new place ("the teacher called
 #: everyone back inside")
 EVERYONE = frozenset({"everyone", "everybody"})
