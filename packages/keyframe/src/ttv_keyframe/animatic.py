@@ -775,21 +775,8 @@ MEAN_HEIGHT = 0.52
 FEET_LINE = 0.875
 #: How many extras a crowd word draws: 3, or these.
 CROWD_COUNT = {"crowd": 4, "people": 4}
-#: What extras wear (:data:`CLOTHING_COLOURS`, the identity slot's palette: each extra of a
-#: shot a different one) and their hair (grey and white only on grown-ups), picked from
-#: the shot's seed.
-EXTRA_CLOTHES = (
-    "indigo",
-    "rust-red",
-    "mustard-yellow",
-    "olive-green",
-    "sky-blue",
-    "plum",
-    "charcoal",
-    "cream",
-    "teal",
-    "terracotta",
-)
+#: The hair extras have (grey and white only on grown-ups), picked from the shot's seed;
+#: their clothes are :data:`EXTRA_CLOTHES`.
 EXTRA_HAIR = ("black", "dark", "brown", "blond", "auburn", "ginger")
 GREY_HAIR = ("grey", "white")
 #: Headgear that tells a crowd apart: (shape, daylight colour), drawn on the crown and lit
@@ -949,8 +936,9 @@ def beard_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
 #: Clothing colours a descriptor may name ("wearing a rust-red coat"): the identity slot's
 #: palette and plain colour words, as RGB. A word list, not a classifier: a colour it does
 #: not know leaves the figure in its identity hue.
-CLOTHING_COLOURS: dict[str, tuple[int, int, int]] = {
-    # the identity slot's palette (ttv-identity: CLOTH_COLOURS)
+#: The identity slot's palette (ttv-identity: CLOTH_COLOURS); extras wear it too, each
+#: extra of a shot a different colour (:data:`EXTRA_CLOTHES`)
+IDENTITY_CLOTHES: dict[str, tuple[int, int, int]] = {
     "indigo": (75, 0, 130),
     "rust-red": (183, 65, 14),
     "mustard-yellow": (225, 173, 1),
@@ -961,6 +949,10 @@ CLOTHING_COLOURS: dict[str, tuple[int, int, int]] = {
     "cream": (255, 253, 208),
     "teal": (0, 128, 128),
     "terracotta": (226, 114, 91),
+}
+EXTRA_CLOTHES = tuple(IDENTITY_CLOTHES)
+CLOTHING_COLOURS: dict[str, tuple[int, int, int]] = {
+    **IDENTITY_CLOTHES,
     # plain colour words
     "red": (200, 30, 30),
     "scarlet": (255, 36, 0),
