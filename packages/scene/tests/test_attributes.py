@@ -300,6 +300,9 @@ def test_which_groups_are_crowds():
         "Parents sat on benches and cheered.": ["parents", "bench"],
         "Her parents waved.": [],  # hers: people the story has
         "Then the two boys ran home.": [],  # "the": the boys the story has
+        "On sports day, the whole school gathered on the field.": ["children"],
+        "The whole class cheered.": ["children"],
+        "The school stood on a hill.": [],  # a building: stands
     }
     for text, objects in cases.items():
         assert list(book_of(text).shots[0].objects) == objects, text

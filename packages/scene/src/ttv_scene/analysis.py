@@ -24,6 +24,7 @@ from ttv_contracts.v1.models import slugify
 
 from .lexicon import (
     BUILDINGS,
+    COLLECTIVES,
     CROWDS,
     DAY_NOT_AFTER,
     INDOOR_PLACES,
@@ -37,6 +38,7 @@ from .lexicon import (
     MOTION_VERBS,
     NEGATIONS,
     OBJECTS,
+    PEOPLE_VERBS,
     PLACE_PARTS,
     REPRESENTATIONS,
     SKY_WORDS,
@@ -740,8 +742,14 @@ def analyze(
 def _crowd(ph: Phrase, toks: list[tuple[str, str]]) -> str | None:
     """The crowd word (:data:`CROWDS`) of an unnamed group of people: a plural head noun
     ("the children", "Villagers"), "crowd" or "audience", not capitalised inside a sentence,
-    that no names follow ("Two girls, Ama and Sofia" are the named ones)."""
-    if ph.lemma not in CROWDS or (ph.proper and ph.head > 0):
+    that no names follow ("Two girls, Ama and Sofia" are the named ones); or a collective
+    noun doing what people do ("the whole school gathered": :data:`COLLECTIVES`)."""
+    if ph.proper and ph.head > 0:
+        return None
+    after = toks[ph.end][0].lower() if ph.end < len(toks) else ""
+    if ph.lemma in COLLECTIVES and ph.head == ph.end - 1 and after in PEOPLE_VERBS:
+        return COLLECTIVES[ph.lemma]
+    if ph.lemma not in CROWDS:
         return None
     plural = toks[ph.head][1] == "NNS" or (ph.head == 0 and toks[0][1] == "NNPS")  # "Boys and"
     if ph.lemma not in {"crowd", "audience"} and not plural:

@@ -76,6 +76,17 @@ CROWDS: dict[str, str] = {
 #: "her parents"): a crowd only when unowned and not "the" ("five other girls", "Parents sat
 #: on benches")
 KNOWN_OFTEN = frozenset({"boy", "girl", "parent"})
+#: Collective nouns that are people when they do what only people do ("the whole school
+#: gathered", "The whole class cheered", "The village celebrated"), as the crowd they are
+COLLECTIVES: dict[str, str] = {"school": "children", "class": "children", "team": "players",
+                               "village": "villagers", "town": "people", "city": "people"}  # fmt: skip
+#: ... and what only people do
+PEOPLE_VERBS = _set(
+    """gathered gather gathers cheered cheer cheers clapped clap claps sang sing sings laughed
+    laugh laughs shouted shout shouts waved wave waves danced dance dances celebrated
+    celebrate celebrates applauded applaud applauds marched march lined queued sat sit sits
+    prayed pray prays"""
+)
 #: Words that take the people of the shot before along to a new place ("the teacher called
 #: everyone back inside")
 EVERYONE = frozenset({"everyone", "everybody"})
