@@ -303,6 +303,9 @@ def test_which_groups_are_crowds():
         "On sports day, the whole school gathered on the field.": ["children"],
         "The whole class cheered.": ["children"],
         "The school stood on a hill.": [],  # a building: stands
+        "Amara walked with her mother to the busy market.": ["people"],
+        "The stadium was full, and rain was falling on the pitch.": ["people", "rain"],
+        "It was a busy day.": [],  # a day is no place
     }
     for text, objects in cases.items():
         assert list(book_of(text).shots[0].objects) == objects, text

@@ -24,6 +24,7 @@ from ttv_contracts.v1.models import slugify
 
 from .lexicon import (
     BUILDINGS,
+    BUSY,
     COLLECTIVES,
     CROWDS,
     DAY_NOT_AFTER,
@@ -715,7 +716,7 @@ def analyze(
             continue
         w = ph.lemma
         toks = sentences[ph.sentence]
-        crowd = _crowd(ph, toks)
+        crowd = _crowd(ph, toks) or _busy(ph, toks)
         if crowd is not None:
             if crowd not in result.objects:
                 result.objects.append(crowd)
@@ -763,6 +764,18 @@ def _crowd(ph: Phrase, toks: list[tuple[str, str]]) -> str | None:
     if nxt and (nxt[0][1] == "NNP" or (nxt[0][0] == "," and len(nxt) > 1 and nxt[1][1] == "NNP")):
         return None
     return CROWDS[ph.lemma]
+
+
+def _busy(ph: Phrase, toks: list[tuple[str, str]]) -> str | None:
+    """ "people" for a place the text calls full of them: "the busy market", "the crowded
+    street", "The stadium was full" (:data:`BUSY`)."""
+    if ph.lemma not in PLACES:
+        return None
+    said = toks[ph.end : ph.end + 2]
+    full = len(said) == 2 and said[0][0].lower() in {"was", "is", "were"}
+    if set(ph.words[:-1]) & BUSY or (full and said[1][0].lower() in BUSY):
+        return "people"
+    return None
 
 
 def place_in_setting(setting: str) -> Place | None:

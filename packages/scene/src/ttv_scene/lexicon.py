@@ -87,6 +87,9 @@ PEOPLE_VERBS = _set(
     celebrate celebrates applauded applaud applauds marched march lined queued sat sit sits
     prayed pray prays"""
 )
+#: A place said to be full of people is crowded ("the busy market", "The stadium was full"):
+#: its crowd is "people"
+BUSY = frozenset({"busy", "crowded", "packed", "full", "bustling", "thronged"})
 #: Words that take the people of the shot before along to a new place ("the teacher called
 #: everyone back inside")
 EVERYONE = frozenset({"everyone", "everybody"})
