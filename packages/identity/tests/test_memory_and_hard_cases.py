@@ -848,6 +848,23 @@ def test_who_walks_with_their_mother_and_a_childs_friends_are_children():
     assert people["Tom"].descriptors[:2] == ("friend", "man")
 
 
+def test_a_named_pupil_among_the_students_is_a_child():
+    """ "In the science class, the students planted bean seeds ... Lila measured her plant"
+    drew Lila as a woman towering over the students."""
+    plan = plan_of(
+        "In the science class, the students planted bean seeds in small pots.",
+        "Mr. Diaz told them to water the pots every morning.",
+        "Lila measured her plant.",
+        "Maria showed them how to draw the shoots.",  # she teaches: a grown-up
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    assert people["Lila"].descriptors[0] == "girl"
+    assert "man" in people["Mr. Diaz"].descriptors
+    assert people["Maria"].descriptors[0] == "woman"
+    grown = plan_of("The students met at the museum.", "Lila read the signs.")  # no school
+    assert by_name(CorefIdentity().resolve(grown))["Lila"].descriptors[0] == "woman"
+
+
 def test_a_giant_wave_and_a_ruler_to_measure_with_are_things():
     """ "Lila measured her plant with a ruler" put a person called "the ruler" beside her,
     and "A giant wave crashed on the rocks" a giant."""

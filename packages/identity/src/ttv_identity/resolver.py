@@ -626,6 +626,13 @@ PARENT_WORDS = frozenset({*_PARENTS, *_GRANDPARENTS, "parents", "grandparents", 
                           "mommy", "daddy", "granny", "nana"})  # fmt: skip
 #: Roles a child's companion has and is still a child ("her best friend Kenji")
 PEER_ROLES = frozenset({"friend", "classmate", "playmate", "schoolmate", "pal", "cousin"})
+#: Groups of children a named person with nothing else said of them is one of ("the students
+#: planted bean seeds ... Lila measured her plant"); students only where school is named
+CHILD_GROUPS = frozenset({"children", "kids", "pupils", "classmates", "students"})
+SCHOOL_WORDS = frozenset({"class", "classroom", "school", "lesson", "teacher", "playground"})
+#: What the grown-up among children does ("Maria showed the children how to paint")
+TEACHING_VERBS = frozenset({"taught", "teaches", "teach", "told", "tells", "showed", "shows",
+                            "explained", "explains", "asked", "called", "led", "leads"})  # fmt: skip
 #: Titles only grown-ups carry ("Mr. Rao visited his mother"; a prince or a Miss may be a child)
 GROWN_TITLES = frozenset({"mr", "mrs", "ms", "mx", "madam", "sir", "lady", "lord", "king",
                           "queen", "uncle", "aunt", "auntie", "doctor", "professor", "captain",
@@ -659,11 +666,22 @@ def _children(
     """Who the story shows as a child without saying so (drawn as one, unless a role or an
     age says otherwise): the owner of a homework, a teacher, classmates or toys ("Tom stayed
     late to finish his homework"); of a mother, father or grandparent ("Amara walked with her
-    mother"); and a child's friend, classmate or cousin ("Noor ... her best friend Kenji")."""
+    mother"); a child's friend, classmate or cousin ("Noor ... her best friend Kenji"); and,
+    in a lesson among children ("the students planted beans"), a named person nothing else
+    is said of who teaches no one ("Lila measured her plant")."""
     owners = _owners(toks, people, assigned, narrator)
     for i, c in owners.items():
         if i + 1 < len(toks) and toks[i + 1].lower in SCHOOL_THINGS | PARENT_WORDS:
             c.child_cue = True
+    if _among_children(toks):
+        for c in people:
+            said = [m for m in c.mentions if m.kind == "name"]
+            plain = not (_role_nouns(c) or c.years is not None or any(
+                m.title_word or m.adjectives for m in c.mentions
+            ))  # fmt: skip
+            teaches = any(m.end < len(toks) and toks[m.end].lower in TEACHING_VERBS for m in said)
+            if said and plain and not teaches:
+                c.child_cue = True  # one of the students the lesson is about
     for c in people:
         if c.child_cue or _age(c)[0]:
             continue
@@ -672,6 +690,18 @@ def _children(
             if m.key in PEER_ROLES and whose is not None and whose is not c and _age(whose)[1]:
                 c.child_cue = True
                 break
+
+
+def _among_children(toks: list[Token]) -> bool:
+    """Whether the lesson is among a group of children: "the children", "the pupils", or
+    "the students" where a class or a school is named."""
+    words = {t.lower for t in toks}
+    groups = {
+        toks[k + 1].lower
+        for k in range(len(toks) - 1)
+        if toks[k].lower in {"the", "all"} and toks[k + 1].lower in CHILD_GROUPS
+    }
+    return bool(groups - {"students"}) or ("students" in groups and bool(words & SCHOOL_WORDS))
 
 
 def _age(c: Cluster) -> tuple[bool, bool]:

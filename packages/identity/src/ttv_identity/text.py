@@ -333,7 +333,8 @@ PERSON_VERBS = set(
     grinned frowned called greeted picked carried gave took found saw met learned taught
     listened agreed promised shook sat stood heard went came woke climbed begged wept
     boasted followed helped visited borrowed lent built fixed rode waited counted saved
-    collected measured planted caught played""".split()  # noqa: SIM905
+    collected measured planted caught played showed shows explained teaches drew wrote
+    painted waved hugged""".split()  # noqa: SIM905
 )
 # Prepositions that put a following name in a place ("in Paris"); "at"/"to"/"from" are
 # left out because people follow them as often ("waved at Alex", "gave it to Mira").
