@@ -327,3 +327,12 @@ def test_which_groups_are_crowds():
         ["soldiers", "villagers"],
         ["sailors", "soldiers"],
     ]  # fmt: skip (the group named last first: a frame maker that draws one draws that one)
+
+
+def test_every_crowd_word_is_one_the_contract_names():
+    """Frame makers know a crowd from a thing by ``ttv_contracts.v1.CROWD_WORDS``: a word the
+    scene puts in for a group of people must be one of them."""
+    from ttv_contracts.v1 import CROWD_WORDS
+    from ttv_scene.lexicon import COLLECTIVES, CROWDS
+
+    assert {*CROWDS.values(), *COLLECTIVES.values(), "people"} <= CROWD_WORDS

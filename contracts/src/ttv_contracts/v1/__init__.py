@@ -6,6 +6,8 @@ A breaking change is a new ``v2`` package beside this one, never an edit of ``v1
 from ..errors import TTVError
 from .media import check_audio, check_frame, check_frames, validated_stream
 from .models import (
+    CHILD_CROWD_WORDS,
+    CROWD_WORDS,
     AudioClip,
     Beat,
     CameraMove,
@@ -86,7 +88,9 @@ from .timeline import (
 )
 
 __all__ = [
+    "CHILD_CROWD_WORDS",
     "CLUSTER_NAMES",
+    "CROWD_WORDS",
     "SLOTS",
     "SLOT_BASES",
     "AudioClip",

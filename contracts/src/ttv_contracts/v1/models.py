@@ -190,6 +190,20 @@ class SceneContext(Model):
     season: Season = "unknown"
 
 
+#: Crowd words (contracts 1.3): the plural nouns a scene builder may put into
+#: ``SceneContext.objects`` (and so ``ShotSpec.objects``) for unnamed people present in a shot
+#: ("When the bell rang, the children ran out to the playground"). They are people, not
+#: things: a frame maker draws them as background figures with no regions (no name tag, no
+#: lip sync), or not at all; a builder puts in no other word for a group of people.
+CROWD_WORDS = frozenset(
+    """children kids pupils boys girls students villagers soldiers guards workers farmers
+    sailors fishermen people crowd audience dancers players shoppers travellers passengers
+    monks visitors tourists parents""".split()  # noqa: SIM905
+)
+#: Of the crowd words, the groups of children (drawn child-sized)
+CHILD_CROWD_WORDS = frozenset({"children", "kids", "pupils", "boys", "girls"})
+
+
 class SceneBook(Model):
     locations: tuple[Location, ...] = ()
     shots: tuple[SceneContext, ...]

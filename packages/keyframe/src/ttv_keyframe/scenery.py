@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
+from ttv_contracts import v1 as _contracts_v1
 
 RGB = tuple[int, int, int]
 
@@ -1003,15 +1004,12 @@ def _verb_after_subject(words: list[str], i: int) -> bool:
 
 #: Groups of people with no names, as the scene slot puts them into ``objects`` while they
 #: are in the place ("When the bell rang, the children ran out to the playground"): the
-#: animatic draws a few of them small in the backdrop (its extras), child-sized for
-#: CHILD_CROWDS. Only ``objects`` says so, never the caption or the prompt, so that the
-#: scene slot decides who is present. A word list, not a classifier.
-CHILD_CROWDS = _wordset("children kids pupils boys girls")
-CROWDS = CHILD_CROWDS | _wordset(
-    """students villagers soldiers guards workers farmers sailors fishermen people crowd
-    dancers players shoppers travellers travelers passengers monks visitors tourists
-    audience parents"""
-)
+#: contract's crowd words (``ttv_contracts.v1.CROWD_WORDS``, contracts 1.3; none with an
+#: older contracts package, whose scene builders put in none). The animatic draws a few of
+#: them small in the backdrop (its extras), child-sized for CHILD_CROWDS. Only ``objects``
+#: says so, never the caption or the prompt, so that the scene slot decides who is present.
+CROWDS: frozenset[str] = getattr(_contracts_v1, "CROWD_WORDS", frozenset())
+CHILD_CROWDS: frozenset[str] = getattr(_contracts_v1, "CHILD_CROWD_WORDS", frozenset())
 
 
 def _crowd(objects: Iterable[str]) -> str:
