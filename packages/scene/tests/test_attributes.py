@@ -311,6 +311,10 @@ def test_which_groups_are_crowds():
         assert list(book_of(text).shots[0].objects) == objects, text
     moved = book_of("The sailors loaded the boat at the pier.", "Mia walked to the market.")
     assert moved.shots[1].objects == ()  # another place, and no one said to go along
+    gone = book_of("The children played in the park.", "Soon the park was empty.")
+    assert gone.shots[1].objects == ()  # they have gone
+    jar = book_of("The children played in the park.", "Mia found an empty jar.")
+    assert jar.shots[1].objects[0] == "children"  # an empty jar empties no park
     ages = book_of("Soldiers guarded the wall.", "Today, visitors walk along the wall.")
     assert ages.shots[1].objects == ("visitors", "wall")  # the soldiers' day is over
     same = book_of(

@@ -587,6 +587,9 @@ class GraphScene(SceneBuilder):
 
 #: The words :data:`CROWDS` puts into a shot's objects
 CROWD_WORDS = frozenset(CROWDS.values())
+#: What says the crowd has gone: "The playground was empty" (not "an empty jar"; "nobody
+#: noticed" says nothing of who is there)
+_NOBODY = re.compile(r"\b(was|were|is|are|lay|stood|looked|seemed|became) (empty|deserted)\b", re.I)
 #: Crowd words that say nothing of who: the people already there, if anyone is
 _ANY_CROWD = frozenset({"people", "crowd"})
 #: "Today, visitors walk along the wall" after the soldiers who guarded it: another age
@@ -615,8 +618,9 @@ def _carry_crowds(
         # "they" is the crowd unless two or more named people are there to be "they"
         few = cast is None or len(cast.in_shot(shot.index)) < 2
         along = bool(words & EVERYONE) or (few and bool(words & {"they", "them", "their"}))
-        if (here != at and not along) or _another_age(shot.narration):
-            crowd = []
+        gone = _NOBODY.search(shot.narration) is not None
+        if (here != at and not along) or _another_age(shot.narration) or gone:
+            crowd = []  # moved on, another age, or "the playground was empty"
         at = here
         for word in (o for o in info.objects if o in CROWD_WORDS):
             if word in crowd or (word in _ANY_CROWD and crowd):
