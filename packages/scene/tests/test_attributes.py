@@ -315,6 +315,10 @@ def test_which_groups_are_crowds():
     assert gone.shots[1].objects == ()  # they have gone
     jar = book_of("The children played in the park.", "Mia found an empty jar.")
     assert jar.shots[1].objects[0] == "children"  # an empty jar empties no park
+    school = book_of("In the science class, the students planted seeds.", "They drew plants.")
+    assert [c.objects[0] for c in school.shots] == ["pupils", "pupils"]  # schoolchildren
+    lab = book_of("In the laboratory, students heated a beaker of water.")
+    assert lab.shots[0].objects[0] == "students"
     ages = book_of("Soldiers guarded the wall.", "Today, visitors walk along the wall.")
     assert ages.shots[1].objects == ("visitors", "wall")  # the soldiers' day is over
     same = book_of(

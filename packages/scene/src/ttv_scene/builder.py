@@ -590,6 +590,9 @@ CROWD_WORDS = frozenset(CROWDS.values())
 #: What says the crowd has gone: "The playground was empty" (not "an empty jar"; "nobody
 #: noticed" says nothing of who is there)
 _NOBODY = re.compile(r"\b(was|were|is|are|lay|stood|looked|seemed|became) (empty|deserted)\b", re.I)
+#: Where students are schoolchildren (drawn child-sized): "In the science class, the
+#: students planted bean seeds"; in a laboratory or a lecture hall they stay students
+_SCHOOL_PLACES = frozenset({"classroom", "school", "playground", "schoolyard"})
 #: Crowd words that say nothing of who: the people already there, if anyone is
 _ANY_CROWD = frozenset({"people", "crowd"})
 #: "Today, visitors walk along the wall" after the soldiers who guarded it: another age
@@ -622,6 +625,8 @@ def _carry_crowds(
         if (here != at and not along) or _another_age(shot.narration) or gone:
             crowd = []  # moved on, another age, or "the playground was empty"
         at = here
+        if info.place.key in _SCHOOL_PLACES:  # "the students" of a classroom are pupils
+            info.objects = ["pupils" if o == "students" else o for o in info.objects]
         for word in (o for o in info.objects if o in CROWD_WORDS):
             if word in crowd or (word in _ANY_CROWD and crowd):
                 continue  # "the people cheered" after the villagers: the same people
