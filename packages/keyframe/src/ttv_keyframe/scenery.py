@@ -733,17 +733,13 @@ def interpret(spec) -> View:
         for ws in (setting, _words(text))
         for i, w in enumerate(ws)
     )
-    if party and inout == "indoor" and world == "earth":  # a party room: balloons ...
+    indoors_on_earth = inout == "indoor" and world == "earth"
+    if party and indoors_on_earth:  # a party room: balloons ...
         shapes.add("balloon")
-        if {"candle", "candles"} & {*named, *said_words}:  # ... and the candles' cake
-            shapes.add("cake")
-    if (
-        {"candle", "candles"} & {*named, *said_words}
-        and {"wish", "wished", "wishes"} & said_words
-        and inout == "indoor"
-        and world == "earth"
-    ):
-        shapes.add("cake")  # "made a wish, and blew out all the candles": a birthday cake's
+    wish = {"wish", "wished", "wishes"} & said_words
+    if indoors_on_earth and {"candle", "candles"} & {*named, *said_words} and (party or wish):
+        # ... and the candles' cake; "made a wish, and blew out all the candles": a cake's too
+        shapes.add("cake")
     if "cake" in shapes and not {"lamp", "lamps", "lantern", "lanterns"} & set(named):
         shapes.discard("lamp")  # the candles are the cake's
     civic = ""
