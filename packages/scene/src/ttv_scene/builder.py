@@ -599,10 +599,6 @@ _ANY_CROWD = frozenset({"people", "crowd"})
 _AGES = re.compile(r"\b(today|nowadays|(years|decades|centuries|generations) later)\b", re.I)
 
 
-def _another_age(narration: str) -> bool:
-    return _AGES.search(narration) is not None
-
-
 def _carry_crowds(
     plan: StoryPlan, infos: list[_ShotInfo], max_objects: int, cast: Cast | None
 ) -> None:
@@ -621,8 +617,8 @@ def _carry_crowds(
         # "they" is the crowd unless two or more named people are there to be "they"
         few = cast is None or len(cast.in_shot(shot.index)) < 2
         along = bool(words & EVERYONE) or (few and bool(words & {"they", "them", "their"}))
-        gone = _NOBODY.search(shot.narration) is not None
-        if (here != at and not along) or _another_age(shot.narration) or gone:
+        ended = _AGES.search(shot.narration) or _NOBODY.search(shot.narration)
+        if (here != at and not along) or ended:
             crowd = []  # moved on, another age, or "the playground was empty"
         at = here
         if info.place.key in _SCHOOL_PLACES:  # "the students" of a classroom are pupils
