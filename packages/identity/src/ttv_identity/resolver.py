@@ -676,9 +676,11 @@ def _children(
     if _among_children(toks):
         for c in people:
             said = [m for m in c.mentions if m.kind == "name"]
-            plain = not (_role_nouns(c) or c.years is not None or any(
-                m.title_word or m.adjectives for m in c.mentions
-            ))  # fmt: skip
+            plain = (  # no role, age, title or adjective says who they are
+                not _role_nouns(c)
+                and c.years is None
+                and not any(m.title_word or m.adjectives for m in c.mentions)
+            )
             teaches = any(m.end < len(toks) and toks[m.end].lower in TEACHING_VERBS for m in said)
             if said and plain and not teaches:
                 c.child_cue = True  # one of the students the lesson is about
