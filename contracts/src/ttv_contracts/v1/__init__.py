@@ -8,6 +8,7 @@ from .media import check_audio, check_frame, check_frames, validated_stream
 from .models import (
     CHILD_CROWD_WORDS,
     CROWD_WORDS,
+    SKIN_TONES,
     AudioClip,
     Beat,
     CameraMove,
@@ -91,6 +92,7 @@ __all__ = [
     "CHILD_CROWD_WORDS",
     "CLUSTER_NAMES",
     "CROWD_WORDS",
+    "SKIN_TONES",
     "SLOTS",
     "SLOT_BASES",
     "AudioClip",

@@ -136,6 +136,13 @@ class Character(Model):
         return ", ".join(self.descriptors) if self.descriptors else self.name
 
 
+#: Skin tone words (contracts 1.3), lightest to deepest: an identity maker may give a person
+#: the descriptor ``"<tone> skin"`` ("light brown skin"), stated by the story ("dark-skinned")
+#: or chosen with the rest of the look; a frame maker draws face and hands in that tone, and
+#: a prompt carries the words as they are. A maker writes no other skin word.
+SKIN_TONES = ("fair", "light", "light brown", "tan", "brown", "dark brown", "deep brown")
+
+
 class Cast(Model):
     characters: tuple[Character, ...] = ()
 
