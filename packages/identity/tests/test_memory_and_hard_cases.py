@@ -891,3 +891,71 @@ def test_herons_giraffes_and_other_drawn_animals_are_animals():
     assert people["the grey heron"].descriptors == ("grey heron",)
     assert people["the tall giraffe"].descriptors == ("tall giraffe",)
     assert people["the zebra"].descriptors == ("zebra",)
+
+
+def _skins(c) -> list[str]:
+    return [d.removesuffix(" skin") for d in c.descriptors if d.endswith(" skin")]
+
+
+def test_every_person_has_one_skin_tone_and_an_animal_none():
+    """Faces were drawn in the clothes' colour (a purple face above a purple coat): a person
+    now has a skin tone, a word of the contract's vocabulary (contracts 1.3), chosen with
+    the rest of the look where the story says none, so the same name gets the same tone in
+    every lesson; an animal has none."""
+    from ttv_contracts.v1 import SKIN_TONES
+
+    plan = plan_of(
+        "Old Tomas had kept the lighthouse for forty years.",
+        "A crow sat on a high branch.",
+        "Lina waved from her boat.",
+    )
+    people = by_name(CorefIdentity().resolve(plan))
+    for name in ("Tomas", "Lina"):
+        (tone,) = _skins(people[name])
+        assert tone in SKIN_TONES
+        assert people[name].descriptors[-1] == f"{tone} skin"  # last: read by nothing else
+    assert _skins(people["the crow"]) == []
+    again = by_name(CorefIdentity().resolve(plan_of("Tomas and Lina met at the harbour.")))
+    assert _skins(again["Tomas"]) == _skins(people["Tomas"])
+    assert _skins(again["Lina"]) == _skins(people["Lina"])
+    # the tones are spread, not one for everyone: 24 names give at least four of them
+    names = "Ada Ben Cai Dev Eva Fay Gus Hal Ivy Jo Kai Lea Max Ned Oda Pia Raj Sol Tia Uma Vic Wen Xia Zoe"
+    crowd = CorefIdentity().resolve(plan_of(*(f"{n} waved." for n in names.split())))
+    assert len({t for c in crowd.characters for t in _skins(c)}) >= 4
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "tone"),
+    [
+        ("Mia, a girl with pale, freckled skin, smiled.", "Mia", "fair"),
+        ("Ravi had brown skin and a kind face.", "Ravi", "brown"),
+        ("Kofi, a dark-skinned boy, ran to the gate.", "Kofi", "dark brown"),
+        ("A tall, dark-skinned woman named Ada smiled.", "Ada", "dark brown"),
+        ("Pale-skinned Lena laughed at the joke.", "Lena", "fair"),
+        ("Omar had olive skin.", "Omar", "light brown"),
+    ],
+)
+def test_the_skin_a_story_states_is_the_skin_drawn(sentence, name, tone):
+    """What the story says of someone's skin wins over the chosen tone: "with pale skin", "had
+    brown skin", "dark-skinned", as the nearest word of the vocabulary."""
+    people = by_name(CorefIdentity().resolve(plan_of(sentence, "Someone else arrived.")))
+    assert _skins(people[name]) == [tone]
+
+
+def test_a_skin_word_for_someone_else_stays_theirs():
+    """The skin of one person is not given to another of the same sentence."""
+    plan = plan_of("Kofi, a dark-skinned boy, ran to Lena.", "Lena had pale skin.")
+    people = by_name(CorefIdentity().resolve(plan))
+    assert _skins(people["Kofi"]) == ["dark brown"]
+    assert _skins(people["Lena"]) == ["fair"]
+
+
+def test_the_skin_tone_leaves_hair_and_clothes_as_they_were():
+    """The tone is drawn from the look's generator after the hair and the clothes, so that
+    what those were before skin tones is what they still are (Tomas of the lighthouse)."""
+    tomas = by_name(CorefIdentity().resolve(plan_of("Old Tomas had kept the lighthouse.")))
+    assert tomas["Tomas"].descriptors[:3] == (
+        "elderly man",
+        "silver-grey hair",
+        "wearing a cream coat",
+    )

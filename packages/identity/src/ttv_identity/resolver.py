@@ -15,8 +15,9 @@
    adds the pronoun's shot to that identity. Plural pronouns go to a group (a plural noun
    phrase, people joined by "and", or the people of the sentence) or, for a person the
    story never calls he or she, to that person (singular "they").
-5. *Look and seed*: descriptors from the story (role, age) plus hair and clothing drawn from
-   a generator seeded by the identity's key; the seed is a hash of the key, so the same
+5. *Look and seed*: descriptors from the story (role, age) plus hair, clothing and skin tone
+   (``"<tone> skin"``, a word of ``ttv_contracts.v1.SKIN_TONES``) stated by the story or else
+   drawn from a generator seeded by the identity's key; the seed is a hash of the key, so the same
    character gets the same seed in every run and lesson. With ``store_dir`` the identity is
    stored (per ``namespace``), and a later lesson reuses its id, seed and descriptors unless
    its name, pronouns or stated age conflict.
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field
+from ttv_contracts import v1 as _contracts_v1
 from ttv_contracts import version_of
 from ttv_contracts.v1 import (
     Cast,
@@ -249,6 +251,52 @@ def _stated_hair(toks: list[Token], at: int) -> str | None:
     """The hair a story gives someone ("curly red", "short blond"): a colour must be said."""
     words = _stated_growth(toks, at, "hair", _HAIR_STYLES, 4)
     return " ".join(words) if words and set(words) & HAIR_COLOURS else None
+
+
+#: The skin tone words a descriptor may use (contracts 1.3; none with 1.2, and then no skin
+#: descriptor is written)
+SKIN_TONES: tuple[str, ...] = getattr(_contracts_v1, "SKIN_TONES", ())
+#: Skin words a story may say ("with dark skin", "a fair-skinned boy"), as the tone words of
+#: ``ttv_contracts.v1.SKIN_TONES`` they stand for.
+SKIN_SAID = {
+    "pale": "fair", "fair": "fair", "light": "light", "olive": "light brown", "tan": "tan",
+    "tanned": "tan", "brown": "brown", "dark": "dark brown", "black": "deep brown",
+    "deep": "deep brown",
+}  # fmt: skip
+_SKIN_STYLES = frozenset({"smooth", "soft", "warm", "freckled", "weathered", "wrinkled", ","})
+
+
+def _stated_skin(toks: list[Token], at: int) -> str | None:
+    """The skin tone a story gives someone, read right after the token ``at`` ("with dark
+    skin", "had pale, freckled skin"), as a :data:`SKIN_TONES` word; None where none is said."""
+    words = _stated_growth(toks, at, "skin", _SKIN_STYLES | frozenset(SKIN_SAID), 3)
+    said = [w for w in words or () if w in SKIN_SAID]
+    return SKIN_SAID[said[-1]] if said else None
+
+
+def _skinned(toks: list[Token], c: Cluster) -> str | None:
+    """The skin tone a "-skinned" adjective gives one of the person's mentions, in its own
+    noun phrase ("dark-skinned Kofi", "the dark-skinned sailor"), in an apposition after it
+    ("Kofi, a dark-skinned boy,") or before a name it introduces ("a tall, dark-skinned woman
+    named Ada"); None where none does."""
+    for m in c.mentions:
+        spans = [(m.start - 3, m.end)]
+        if m.end < len(toks) and toks[m.end].text == ",":
+            stop = next((k for k in range(m.end + 1, min(len(toks), m.end + 9))
+                         if toks[k].text in {",", ".", ";"}), m.end + 9)  # fmt: skip
+            spans.append((m.end + 1, stop))
+        if m.start > 0 and toks[m.start - 1].lower in {"named", "called"}:
+            spans.append((m.start - 9, m.start - 1))
+        for lo, hi in spans:
+            for k in range(max(2, lo + 2), min(hi, len(toks))):
+                if (
+                    toks[k].lower == "skinned"
+                    and toks[k - 1].text == "-"
+                    and toks[k - 2].lower in SKIN_SAID
+                    and toks[k - 2].sent == toks[m.start].sent
+                ):
+                    return SKIN_SAID[toks[k - 2].lower]
+    return None
 
 
 def _stated_beard(toks: list[Token], at: int) -> str | None:
@@ -903,6 +951,7 @@ class Cluster:
     clothes: str | None = None  # what the story dresses them in ("cream dress")
     hair: str | None = None  # the hair the story gives them ("curly red")
     beard: str | None = None  # the beard the story gives them ("long white beard")
+    skin: str | None = None  # the skin tone the story gives them (a SKIN_TONES word)
     child_cue: bool = False  # "his homework", "her mother", a child's friend: a child
 
     @property
@@ -1992,6 +2041,10 @@ class CorefIdentity(IdentityResolver):
         descriptors.append(f"wearing {article} {colour} {garment}")
         if c.beard:  # "an old man with a long white beard"
             descriptors.append(c.beard)
+        # drawn last, so the hair and clothes above are what they were before skin was said
+        if SKIN_TONES:
+            skin = c.skin or rng.choice(SKIN_TONES)
+            descriptors.append(f"{skin} skin")
         return descriptors
 
     @staticmethod
@@ -2073,6 +2126,10 @@ class CorefIdentity(IdentityResolver):
                 c.hair = _stated_hair(toks, end)
             if c.beard is None and end - 1 not in quoted:
                 c.beard = _stated_beard(toks, end)
+            if c.skin is None and end - 1 not in quoted:
+                c.skin = _stated_skin(toks, end)
+        for c in people:
+            c.skin = c.skin or _skinned(toks, c)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
