@@ -8,8 +8,8 @@ import pytest
 from ttv_contracts.errors import TTVError
 from ttv_contracts.testing import KeyframeConformance, sample_spec
 from ttv_contracts.v1 import CharacterRef
-from ttv_keyframe import AnimaticKeyframe
-from ttv_keyframe.animatic import figure_color, hair_color
+from ttv_keyframe import AnimaticKeyframe, animatic
+from ttv_keyframe.animatic import figure_color, hair_color, skin_color
 from ttv_keyframe.scenery import TIMES, WEATHERS, View, interpret
 
 CAST = (
@@ -121,11 +121,20 @@ def _figure_and_backdrop(setting: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
 @pytest.mark.parametrize(
     "setting", ["a forest path at night", "a hillside in a storm at night", "a meadow at noon"]
 )
-def test_figure_edge_has_no_halo(setting):
+@pytest.mark.parametrize("one_tone", ["clothes", "skin"])
+def test_figure_edge_has_no_halo(setting, one_tone, monkeypatch):
     """Issue 12: figures showed a thin white outline (a light rim drawn around the matte,
     sharpened further by the upscaler). An edge pixel must be a blend of the figure and the
     backdrop behind it: nothing in a band around the matte edge is lighter, or darker, than
     both the figure's own tone and the backdrop at that pixel."""
+    # one tone for the whole figure, so that every edge pixel has one fill to be compared
+    # with: the skin (face, neck, hands, eyes) in the clothes' colour, or the reverse (the
+    # skin's edges are the head's and the hands': drawn over the body's, not a halo on it)
+    if one_tone == "clothes":
+        monkeypatch.setattr(animatic, "skin_color", animatic.figure_color)
+    else:
+        monkeypatch.setattr(animatic, "figure_color", animatic.skin_color)
+    monkeypatch.setattr(animatic, "eye_color", lambda skin: skin)
     figure, backdrop, matte = _figure_and_backdrop(setting)
     assert matte.sum() > 200
     k = np.ones((5, 5), np.uint8)
@@ -216,14 +225,23 @@ TOMAS = CharacterRef(id="tomas", name="Tomas", seed=1)
 LINA = CharacterRef(id="lina", name="Lina", seed=2)
 
 
+def _torso(kf, label: str) -> tuple[int, int]:
+    """(row, column) of the middle of a person's torso, from its face and body regions (the
+    head's radius and the figure's height: :func:`ttv_keyframe.animatic._silhouette`)."""
+    face = next(r for r in kf.regions if r.kind == "face" and r.label == label)
+    body = next(r for r in kf.regions if r.kind == "body" and r.label == label)
+    r = face.h / 2
+    return round(face.y + r + 1.3 * r + 0.18 * body.h), face.x + face.w // 2
+
+
 def _fills(kf) -> dict[str, tuple[int, int, int]]:
-    """Each character's fill colour, read from the middle of its head (flat: a 5x5 patch
-    there is one colour)."""
+    """Each character's fill colour (its clothes), read from the middle of its torso (flat:
+    a 5x5 patch there is one colour)."""
     out = {}
     for r in (r for r in kf.regions if r.kind == "face"):
-        cy, cx = r.y + r.h // 2, r.x + r.w // 2
+        cy, cx = _torso(kf, r.label)
         patch = kf.image[cy - 2 : cy + 3, cx - 2 : cx + 3].reshape(-1, 3)
-        assert (patch == patch[0]).all(), f"{r.label}: the head is not one flat colour"
+        assert (patch == patch[0]).all(), f"{r.label}: the torso is not one flat colour"
         out[r.label] = tuple(int(v) for v in patch[0])
     return out
 
@@ -508,7 +526,7 @@ LUMA = np.array([0.299, 0.587, 0.114])
 
 def test_named_hair_is_drawn_on_the_crown_and_clear_of_the_mouth():
     """Ravi's white hair is light on top of his head, the mouth's lower third of the face
-    stays his figure colour; Mira, with no hair named, has one colour over her whole head."""
+    stays his skin; Mira, with no hair named, has her skin over her whole head."""
     cast = (
         CharacterRef(id="ravi", name="Ravi", descriptors=("old potter", "white hair"), seed=1),
         CharacterRef(id="mira", name="Mira", descriptors=("young girl",), seed=2),
@@ -524,7 +542,7 @@ def test_named_hair_is_drawn_on_the_crown_and_clear_of_the_mouth():
             mouth = kf.image[
                 f.y + 2 * f.h // 3 : f.y + f.h - 2, f.x + f.w // 3 : f.x + 2 * f.w // 3
             ]
-            body = np.array(figure_color(ref, view), float)
+            body = np.array(skin_color(ref, view), float)
             assert np.abs(mouth.reshape(-1, 3) - body).max() <= 2, (ref.id, seed)
             crown_luma = float(crown.reshape(-1, 3).mean(axis=0) @ LUMA)
             if ref.id == "ravi":

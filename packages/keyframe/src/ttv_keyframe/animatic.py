@@ -10,10 +10,12 @@ What is drawn, back to front:
    further back, clear of them (:meth:`AnimaticKeyframe._extras`): part of the backdrop
    (``Keyframe.background``), with no regions;
 2. one silhouette per character (head + body, anti-aliased by supersampling; no rim: its
-   edge only blends figure and backdrop), in one flat colour that depends only on the
-   character (the hue of the clothing its descriptors name, "wearing a teal jacket", else
-   its identity hue) and the shot's lighting (:func:`figure_color`), never on
-   where it stands, so a character looks the same in every shot under the same light; in
+   edge only blends figure and backdrop), its clothes in one flat colour that depends only
+   on the character (the hue of the clothing its descriptors name, "wearing a teal jacket",
+   else its identity hue) and the shot's lighting (:func:`figure_color`), never on
+   where it stands, so a character looks the same in every shot under the same light; its
+   face, neck and hands in its skin tone (``"dark brown skin"``, else one picked by its id:
+   :func:`skin_color`) under the same light, with two eye dots above the mouth's third; in
    full daylight a light colour the words say ("a white horse", "wearing a cream shawl") is
    drawn light, with a dark outline (:func:`figure_outline`);
    placement and size come from the seed, the character's seed and id (a child, by its
@@ -100,6 +102,11 @@ class Figure:
     #: shot's light; "" none (characters wear none)
     hat: str = ""
     hat_color: tuple[int, int, int] | None = None
+    #: the face's, neck's and hands' colour under the shot's light (:func:`skin_color`), or
+    #: None (an animal): the whole figure in its one colour
+    skin: tuple[int, int, int] | None = None
+    #: the whites of the eyes under the shot's light (:data:`EYE_WHITE`)
+    eye_white: tuple[int, int, int] | None = None
 
     def _head(self) -> tuple[float, float, float]:
         assert self.animal is not None
@@ -341,6 +348,8 @@ class AnimaticKeyframe(KeyframeRenderer):
                     color=figure_color(ref, view),
                     hair=None if animal else hair_color(ref, view),
                     beard=None if animal else beard_color(ref, view),
+                    skin=None if animal else skin_color(ref, view),
+                    eye_white=lit_skin(EYE_WHITE, view),
                     animal=animal,
                     facing=1 if cx <= w / 2 else -1,
                     outline=figure_outline(ref, view),
@@ -399,6 +408,8 @@ class AnimaticKeyframe(KeyframeRenderer):
                     height=max(tall[k], 4.0),
                     color=figure_color(ref, view),
                     hair=hair_color(ref, view),
+                    skin=skin_color(ref, view),
+                    eye_white=lit_skin(EYE_WHITE, view),
                     outline=figure_outline(ref, view),
                     hat=hat[0] if hat else "",
                     hat_color=_lit_rgb(hat[1], view) if hat else None,
@@ -430,7 +441,14 @@ class AnimaticKeyframe(KeyframeRenderer):
             # Draw on the frame grid (origin snapped to a multiple of s), then area-average.
             ox, oy = x0 - x0 % s, y0 - y0 % s
             pw, ph = (x1 - ox) // s + 1, (y1 - oy) // s + 1
-            shapes = [(_silhouette, fig.color)] + ([(_hair, fig.hair)] if fig.hair else [])
+            shapes = [(_silhouette, fig.color)]
+            if fig.skin:  # face, neck and hands over the body; then the eyes
+                shapes.append((_skin, fig.skin))
+                if fig.head_r * EYE_SIZE >= EYE_WHITES_FROM:
+                    shapes.append((_eye_whites, fig.eye_white or EYE_WHITE))
+                shapes.append((_eyes, eye_color(fig.skin)))
+            if fig.hair:
+                shapes.append((_hair, fig.hair))
             if fig.beard:
                 shapes.append((_beard, fig.beard))
             if fig.hat and fig.hat_color:  # an extra's helmet or cap, over its hair
@@ -634,6 +652,48 @@ def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: f
             ],
             fill=255,
         )
+
+
+def _skin(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """What of a person shows skin: the head (the hair and a beard are drawn over it), the
+    neck down to the shoulders, and a hand at the end of each arm (:func:`_silhouette`'s
+    geometry)."""
+    hh = fig.height * s
+    r = fig.head_r * s
+    cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
+    shoulder = cy + r * 1.3
+    hip = shoulder + hh * 0.36
+    sw = hh * 0.15
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
+    draw.rectangle((cx - r * 0.35, cy + r * 0.6, cx + r * 0.35, shoulder), fill=255)
+    hand = hh * 0.022
+    for side in (-1, 1):  # at the arm's end, a little wider than its tip: inside the body box
+        hx, hy = cx + side * (sw + hh * 0.025), hip + hh * 0.055
+        draw.ellipse((hx - hand, hy - hand, hx + hand, hy + hand * 1.3), fill=255)
+
+
+def _eyes(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """Two dots across the face's middle, above the mouth (the lipsync draws it in the lower
+    third of the face box: from 0.28 of the radius below the head's centre): the pupils,
+    :data:`PUPIL` of the eye where its white is drawn (a head big enough), else the eye."""
+    r = fig.head_r * s
+    size = EYE_SIZE * (PUPIL if fig.head_r * EYE_SIZE >= EYE_WHITES_FROM else 1.0)
+    _eye_dots(draw, fig, s, dx, dy, max(0.6 * s, size * r))
+
+
+def _eye_whites(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
+    """The whites of the eyes, under the pupils: a dark pupil alone vanished on dark skin."""
+    _eye_dots(draw, fig, s, dx, dy, EYE_SIZE * fig.head_r * s)
+
+
+def _eye_dots(
+    draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float, er: float
+) -> None:
+    r = fig.head_r * s
+    cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
+    for side in (-1, 1):
+        ex = cx + side * EYE_APART * r
+        draw.ellipse((ex - er, cy - er * 1.2, ex + er, cy + er * 1.2), fill=255)
 
 
 def _patches(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
@@ -917,6 +977,63 @@ def _lit_rgb(color: tuple[int, int, int], view: View) -> tuple[int, int, int]:
         if level < DARK:
             rgb = rgb * _night_cast(view)
     return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
+
+
+#: Daylight colours of the skin tone words (``ttv_contracts.v1.SKIN_TONES``, contracts 1.3;
+#: the identity slot says one as ``"<tone> skin"``), lightest to deepest: flat storyboard
+#: tones, a little warmer and more saturated than measured skin, as illustration draws it.
+SKIN_RGB: dict[str, tuple[int, int, int]] = {
+    "fair": (243, 214, 190),
+    "light": (232, 190, 156),
+    "light brown": (208, 156, 114),
+    "tan": (186, 132, 90),
+    "brown": (150, 99, 64),
+    "dark brown": (112, 72, 46),
+    "deep brown": (80, 52, 36),
+}
+#: The skin's brightness under dim light (its daylight colour times this) and in the dark
+#: (times this and the night's cast): a face stays a face on the deep silhouette of dusk
+#: and under the lifted tone of night, dimmer than by day.
+_SKIN_DIM = 0.55
+_SKIN_DARK = 0.7
+#: Eye dots: their radius and their distance from the face's middle, in head radii.
+EYE_SIZE = 0.1
+EYE_APART = 0.38
+#: The pupil's size against the eye's, where the eye's white is drawn: from an eye this
+#: many output pixels wide (radius) up; smaller eyes are a dark dot alone.
+PUPIL = 0.6
+EYE_WHITES_FROM = 1.5
+#: The whites' daylight colour (dimmed with the light as the skin is).
+EYE_WHITE = (238, 234, 226)
+_SKIN_WORD = re.compile(r"^([a-z ]+) skin$")
+
+
+def skin_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
+    """The colour of the character's face, neck and hands under the shot's light: the tone
+    its descriptors say (``"dark brown skin"``), else one picked by its id from
+    :data:`SKIN_RGB` (an extra, a stub identity, an identity stored before contracts 1.3):
+    from the descriptors and id alone, so the same in every shot under the same light."""
+    tones = list(SKIN_RGB)
+    said = (_SKIN_WORD.match(d.lower().strip()) for d in ref.descriptors)
+    tone = next((m.group(1) for m in said if m and m.group(1) in SKIN_RGB), None)
+    return lit_skin(SKIN_RGB[tone or tones[_stable_int("skin|" + ref.id) % len(tones)]], view)
+
+
+def lit_skin(color: tuple[int, int, int], view: View) -> tuple[int, int, int]:
+    """A daylight skin colour (or the eyes' white) under the shot's light: itself by day,
+    dimmed (:data:`_SKIN_DIM`) in dim light, dimmed and cast (:data:`_SKIN_DARK`) in the dark."""
+    rgb = np.array(color, np.float32)
+    level = ambient(view)
+    if level < DAYLIGHT:
+        rgb = rgb * (_SKIN_DIM if level >= DARK else _SKIN_DARK)
+        if level < DARK:
+            rgb = rgb * _night_cast(view)
+    return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
+
+
+def eye_color(skin: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The eyes' colour: the skin darkened (a dark dot on every tone)."""
+    return tuple(int(v * 0.22) for v in skin)  # type: ignore[return-value]
 
 
 def beard_color(ref: CharacterRef, view: View) -> tuple[int, int, int] | None:
