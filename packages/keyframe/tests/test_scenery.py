@@ -1033,3 +1033,33 @@ def test_a_green_field_stays_green_whatever_colour_the_place_draws():
     yellow_hue, _ = ground(("#4f8a3b", "#a3b755", "#824351", "#d8c040"))
     plain_hue, _ = ground(("#4f8a3b",))
     assert yellow_hue < plain_hue - 3  # a grassy colour still tints the grass
+
+
+def test_the_lamp_room_lamp_stands_clear_of_a_lone_figure():
+    """The lighthouse's lamp room: Tomas stood in front of the great lamp (its middle), and
+    "Tomas saw the boat" showed his head on the lens. The lamp moves to the nearest place
+    clear of the figures: its bright lens shows as whole as in the empty room, every seed."""
+    from ttv_contracts.testing import sample_spec
+
+    tomas = CharacterRef(
+        id="tomas", name="Tomas", descriptors=("elderly man", "wearing a cream coat"), seed=38
+    )
+    luma = np.array([0.299, 0.587, 0.114])
+    shown = []
+    for seed in range(20):
+        spec = sample_spec(width=320, height=180, seed=seed).model_copy(
+            update={
+                "setting": "the lamp room at the top of the lighthouse",
+                "prompt": "the lamp room at the top of the lighthouse.",
+                "caption": "",
+                "characters": (tomas,),
+                "time_of_day": "night",
+                "objects": (),
+            }
+        )
+        room = AnimaticKeyframe().render(spec.model_copy(update={"characters": ()})).image
+        kf = AnimaticKeyframe().render(spec).image
+        lens = float(((room.astype(float) @ luma) > 235).sum())
+        assert lens > 300  # the lamp's light is there to see
+        shown.append(float(((kf.astype(float) @ luma) > 235).sum()) / lens)
+    assert min(shown) >= 0.95, shown

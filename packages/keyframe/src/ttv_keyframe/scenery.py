@@ -3711,8 +3711,8 @@ class Painter:
         if v.herd:  # animals the shot names (a barn's cows), on the floor by the wall
             self.herds(0, W, floor_y, H)
         # Furniture and things.
-        if v.lamp_room:
-            self.big_lamp(W * 0.5, floor_y + H * 0.02, H * 0.42)
+        if v.lamp_room:  # the room's subject: in the middle, unless a figure stands there
+            self.big_lamp(W * self.clear_spot(0.5, 0.12 * H / W), floor_y + H * 0.02, H * 0.42)
         if "bench" in v.shapes:
             self.workbench(W * 0.04, W * 0.4, floor_y + H * 0.06, H)
         if "tool" in v.shapes:
