@@ -78,3 +78,37 @@ def test_a_chroma_only_change_is_not_a_mouth(tmp_path):
     video = _write(tmp_path / "video.mkv", [tinted] * N)
     r = check_mouth(video, ref, {"frames": [{"faces": {"ana": list(FACE)}}] * N})
     assert r["frames_with_mouth_motion"] == 0 and r["frames_outside_face"] == 0
+
+
+def _blend_record(n: int) -> dict:
+    """A dissolve's record: every frame blends a second shot's face in; output frames go in
+    pairs of one timeline frame each (the second of a pair made by the interpolator)."""
+    return {
+        "frames": [
+            {"faces": {"ana": list(FACE)}, "blended_faces": {"3:ana": list(FACE)}, "shot": 4,
+             "local": k // 2}
+            for k in range(n)
+        ]
+    }  # fmt: skip
+
+
+def test_an_interpolated_dissolve_frame_is_counted_apart_a_timeline_frame_is_not(tmp_path):
+    """Inside a dissolve a changed mouth moves the interpolator's flow far from the faces
+    (kettle race, frame 781): an off-face blob on a frame the interpolator made from two
+    blended frames is reported apart; the same blob on a timeline frame is a fault."""
+    plain = np.full((H, W, 3), 120, np.uint8)
+    marked = plain.copy()
+    marked[140:145, 200:224] = 20  # beside the face
+    n = 4
+    ref = _write(tmp_path / "ref.mkv", [plain] * n)
+    made = _write(tmp_path / "made.mkv", [plain, marked, plain, plain])  # frame 1: made
+    r = check_mouth(made, ref, _blend_record(n))
+    assert r["ok"] and r["frames_outside_face"] == 0 and r["blend_frames_outside_face"] == 1
+    assert r["blend_examples"][0]["k"] == 1
+    timeline = _write(tmp_path / "timeline.mkv", [plain, plain, marked, plain])  # frame 2
+    r = check_mouth(timeline, ref, _blend_record(n))
+    assert not r["ok"] and r["frames_outside_face"] == 1
+    record = _blend_record(n)
+    record["frames"][2].pop("blended_faces")  # the dissolve ends: frame 1 is made from a
+    r = check_mouth(made, ref, record)  # blend and a plain frame: a fault as before
+    assert not r["ok"] and r["frames_outside_face"] == 1
