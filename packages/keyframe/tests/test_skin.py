@@ -151,3 +151,36 @@ def test_eyes_on_dark_skin_have_whites_round_dark_pupils():
         face.x + face.w * 3 // 10 : face.x + face.w * 7 // 10,
     ]
     assert face.w <= 14 and float((inner.astype(float) @ LUMA).max()) < 150  # no white there
+
+
+def _gold(kf) -> np.ndarray:
+    from ttv_keyframe.animatic import CROWN_GOLD
+
+    return np.all(np.abs(kf.image.astype(int) - np.asarray(CROWN_GOLD)) <= 2, axis=2)
+
+
+@pytest.mark.parametrize(
+    ("name", "descriptors", "crown"),
+    [
+        ("the king", ("king", "man"), True),
+        ("Princess Ada", ("daughter", "girl"), True),  # the title in her name
+        ("Queen Mara", ("queen", "woman"), True),
+        ("Ada", ("daughter", "girl"), False),
+        ("the crow king", ("crow",), False),  # an animal wears none
+    ],
+)
+def test_a_royal_character_wears_a_crown_inside_its_body_region(name, descriptors, crown):
+    """ "The king" and "Princess Ada" were drawn as everyone else: nothing told the viewer
+    which one ruled. A royal word in the descriptors or the name puts a gold crown on the
+    head, and the body region reaches its points (name tags go above it)."""
+    ref = CharacterRef(id="who", name=name, descriptors=descriptors, seed=4)
+    kf, _ = _render(ref)
+    gold = _gold(kf)
+    assert bool(gold.sum() > 30) == crown, name
+    if crown:
+        face = next(r for r in kf.regions if r.kind == "face")
+        body = next(r for r in kf.regions if r.kind == "body")
+        ys, xs = np.nonzero(gold)
+        assert ys.min() < face.y and body.y <= ys.min()  # above the head, inside the body
+        assert face.x <= xs.min() and xs.max() < face.x + face.w
+        assert ys.max() < face.y + face.h * 0.4  # on the crown: clear of the eyes

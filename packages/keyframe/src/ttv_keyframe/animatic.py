@@ -98,8 +98,8 @@ class Figure:
     outline: tuple[int, int, int] | None = None
     #: the beard's colour under the shot's light (:func:`beard_color`), or None: no beard
     beard: tuple[int, int, int] | None = None
-    #: an extra's headgear (:data:`CROWD_HATS`: "helmet", "cap") and its colour under the
-    #: shot's light; "" none (characters wear none)
+    #: headgear and its colour under the shot's light: an extra's (:data:`CROWD_HATS`:
+    #: "helmet", "cap"), a royal character's "crown" (:func:`headgear`); "" none
     hat: str = ""
     hat_color: tuple[int, int, int] | None = None
     #: the face's, neck's and hands' colour under the shot's light (:func:`skin_color`), or
@@ -137,7 +137,8 @@ class Figure:
             a = self.animal
             return animals.extent(a.form, self.facing, self.cx, self.feet, self.height, a.top)
         half = self.height * BODY_HALF_WIDTH
-        return self.cx - half, self.head_cy - self.head_r, self.cx + half, self.feet
+        top = self.head_cy - self.head_r * (CROWN_TOP if self.hat == "crown" else 1.0)
+        return self.cx - half, top, self.cx + half, self.feet
 
 
 #: the lowest an animal's face may come down, as a fraction of the frame's height: above
@@ -350,6 +351,8 @@ class AnimaticKeyframe(KeyframeRenderer):
                     beard=None if animal else beard_color(ref, view),
                     skin=None if animal else skin_color(ref, view),
                     eye_white=lit_skin(EYE_WHITE, view),
+                    hat="" if animal or not crowned(ref) else "crown",
+                    hat_color=None if animal or not crowned(ref) else _lit_rgb(CROWN_GOLD, view),
                     animal=animal,
                     facing=1 if cx <= w / 2 else -1,
                     outline=figure_outline(ref, view),
@@ -739,6 +742,15 @@ def _hat(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -
     round helmet a little wider than the head with a rim, or a flat cap with a band."""
     r = fig.head_r * s
     cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
+    if fig.hat == "crown":  # a gold band on the crown with three points
+        draw.rectangle((cx - 0.62 * r, cy - 1.02 * r, cx + 0.62 * r, cy - 0.72 * r), fill=255)
+        for px in (-0.5, 0.0, 0.5):
+            x = cx + px * r
+            draw.polygon(
+                [(x - 0.2 * r, cy - 1.0 * r), (x, cy - CROWN_TOP * r), (x + 0.2 * r, cy - 1.0 * r)],
+                fill=255,
+            )
+        return
     if fig.hat == "helmet":
         draw.ellipse((cx - 1.15 * r, cy - 1.2 * r, cx + 1.15 * r, cy + 0.9 * r), fill=255)
         draw.rectangle((cx - 1.3 * r, cy - 0.1 * r, cx + 1.3 * r, cy + 1.0 * r), fill=0)
@@ -839,6 +851,25 @@ CROWD_COUNT = {"crowd": 4, "people": 4}
 #: their clothes are :data:`EXTRA_CLOTHES`.
 EXTRA_HAIR = ("black", "dark", "brown", "blond", "auburn", "ginger")
 GREY_HAIR = ("grey", "white")
+#: Words that put a crown on a character's head, in its descriptors or its name ("the
+#: king", "Princess Ada"), and the crown's daylight gold.
+ROYAL_WORDS = frozenset(
+    ["king", "queen", "prince", "princess", "emperor", "empress", "pharaoh", "sultan", "tsar"]
+)
+CROWN_GOLD = (232, 184, 48)
+#: The crown's points above the head's centre, in head radii (the body region reaches them,
+#: so that name tags stand clear of the crown).
+CROWN_TOP = 1.42
+
+
+def crowned(ref: CharacterRef) -> bool:
+    """Whether the character wears a crown: a :data:`ROYAL_WORDS` word in its descriptors or
+    its name (a word list, not a reading of the story: "the king's daughter" is crowned
+    only when she is called a princess)."""
+    words = {w for d in (*ref.descriptors, ref.name) for w in re.findall(r"[a-z]+", d.lower())}
+    return bool(words & ROYAL_WORDS)
+
+
 #: Headgear that tells a crowd apart: (shape, daylight colour), drawn on the crown and lit
 #: as hair is.
 CROWD_HATS: dict[str, tuple[str, tuple[int, int, int]]] = {
