@@ -276,6 +276,20 @@ def test_tag_sits_near_its_face():
     assert tag.y1 <= face.y0 and abs(tag.cx - face.cx) < 1  # straight above the head
 
 
+def test_tag_sits_above_a_crown_not_beside_the_head():
+    """A crowned king's body region starts at his crown's points, above his face: the tag
+    stood beside his head (over the villager next to him) when "above" was measured from
+    the face. It is measured from the top of the whole figure."""
+    safe = safe_area(640, 360, 0.1)
+    face = Box(300, 150, 340, 190)
+    body = Box(292, 141, 348, 330)  # the crown: 9 px over the head
+    fig = Figure("k", "the king", face, body)
+    layout = Placer(safe, gap=3).place([fig], None, None, {"k": (60, 18)}, step=28)
+    tag = layout.tags["k"]
+    assert tag.y1 <= body.y0 and abs(tag.cx - face.cx) < 1  # straight above the crown
+    assert body.y0 - 12 <= tag.y1  # not a ring further out
+
+
 def test_tag_of_a_face_at_the_frame_edge_stays_just_above_it():
     """kettle_race, frame 600: Lucía's face at the right edge (1128-1250 of 1280). Centred
     above it the tag leaves the title-safe area, and the next candidates (beside her own

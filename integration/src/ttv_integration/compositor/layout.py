@@ -146,13 +146,17 @@ def tag_candidates(
 ) -> list[Box]:
     """Positions around the face, nearest first: above (slid sideways into the safe area for
     a face near its edge), above-left/right, beside the head, then the same ring further
-    out."""
+    out. "Above" is above the whole figure: its body region's top where that is higher than
+    the face (a king's crown), else the face's."""
     w, h = size
     f = fig.face
+    # "above" is above the whole figure: a crown or ears over the head are the figure's too
+    # (a person's body region starts at the top of the head, so this is the face's top)
+    top = min(f.y0, fig.body.y0)
     out = []
     for k in range(4):
         d = gap + k * (h + gap)
-        above = Box(f.cx - w / 2, f.y0 - d - h, f.cx + w / 2, f.y0 - d)
+        above = Box(f.cx - w / 2, top - d - h, f.cx + w / 2, top - d)
         out.append(above)
         if safe is not None:
             # a face at the frame's edge: still straight above, as far in as the edge allows
@@ -162,8 +166,8 @@ def tag_candidates(
             inward = x0 < f.x1 + w / 2 and x0 + w > f.x0 - w / 2  # over, or next to, the head
             out.append(Box(x0, above.y0, x0 + w, above.y1) if inward else above)
         out += [
-            Box(f.x0 - w - d, f.y0 - d - h, f.x0 - d, f.y0 - d),  # above left
-            Box(f.x1 + d, f.y0 - d - h, f.x1 + d + w, f.y0 - d),  # above right
+            Box(f.x0 - w - d, top - d - h, f.x0 - d, top - d),  # above left
+            Box(f.x1 + d, top - d - h, f.x1 + d + w, top - d),  # above right
         ]
         for y in (f.y0, f.y0 - h - gap, f.y1 + gap):  # beside the body: head, above, below
             out += [
