@@ -1063,3 +1063,24 @@ def test_the_lamp_room_lamp_stands_clear_of_a_lone_figure():
         assert lens > 300  # the lamp's light is there to see
         shown.append(float(((kf.astype(float) @ luma) > 235).sum()) / lens)
     assert min(shown) >= 0.95, shown
+
+
+@pytest.mark.parametrize("objects", [("pot",), ("kettle", "book", "pot"), ("table", "cake")])
+def test_outdoor_props_stand_up_stage_above_the_caption_band_clear_of_the_figures(objects):
+    """The potter's pot stood at the frame's bottom edge, by the figures' feet: under the
+    burned-in caption in most of his shots and behind his legs. Outdoors (not at sea) a prop
+    stands up-stage, above the caption band (the bottom quarter), in the free width."""
+    luma = np.array([0.299, 0.587, 0.114])
+    ravi = CharacterRef(id="ravi", name="Ravi", descriptors=("man", "tan skin"), seed=1)
+    mira = CharacterRef(id="mira", name="Mira", descriptors=("girl", "fair skin"), seed=2)
+    for seed in range(6):
+        base = meadow_spec(320, 180, seed=seed, characters=(ravi, mira))
+        with_props = AnimaticKeyframe().render(base.model_copy(update={"objects": objects}))
+        without = AnimaticKeyframe().render(base)
+        changed = np.abs(with_props.image.astype(float) @ luma - without.image @ luma) > 12
+        ys, xs = np.nonzero(changed)
+        assert len(ys) >= 12, (objects, seed)  # the props are drawn
+        assert ys.max() < 0.75 * 180, (objects, seed)  # above the caption band
+        for r in (r for r in with_props.regions if r.kind == "body"):
+            inside = changed[r.y : r.y + r.h, r.x : r.x + r.w]
+            assert inside.sum() <= 0.02 * changed.sum(), (objects, seed, r.label)

@@ -1156,6 +1156,15 @@ def sky_colors(time: str, weather: str) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- painter
 
 
+#: Outdoor props (``Painter.prop``: a pot, a table, a kettle ...) stand this far from the
+#: horizon towards the frame's bottom (as the campfire, 0.3), drawn at this scale of their
+#: indoor size: above the caption band, further back than the figures. Their half widths
+#: (fractions of the height at full size) for spacing them apart.
+PROP_DEPTH = 0.32
+PROP_SCALE = 0.9
+PROP_HALF = {"table": 0.13, "bench": 0.16, "cake": 0.13, "wheel": 0.13, "lamp": 0.04}
+
+
 class Painter:
     """Draws one View on a canvas of ``W`` x ``H`` (already supersampled) pixels."""
 
@@ -1386,8 +1395,20 @@ class Painter:
             for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel", "kettle", "cake")
             if p in v.shapes
         ]
-        for k, p in enumerate(props):
-            self.prop(p, x0 + w * (0.12 + 0.16 * k), y1 - h * 0.06, h)
+        if props and full and not v.sea:
+            # up-stage, clear of the figures and of each other: above the band where captions
+            # are burned in (by the figures' feet a pot stood under the caption, and behind
+            # the characters' legs), as far back as the campfire and as much smaller
+            ground = hz + (y1 - hz) * PROP_DEPTH
+            placed: list[tuple[float, float]] = []
+            for k, p in enumerate(props):
+                half = PROP_HALF.get(p, 0.05) * PROP_SCALE * h / w
+                fx = self._prop_spot(0.12 + 0.16 * k, half, placed)
+                placed.append((fx - half, fx + half))
+                self.prop(p, x0 + w * fx, ground, h * PROP_SCALE)
+        else:
+            for k, p in enumerate(props):
+                self.prop(p, x0 + w * (0.12 + 0.16 * k), y1 - h * 0.06, h)
         if "balloon" in v.shapes:  # a bunch tied to a post, up-stage at the left
             post = x0 + w * 0.07
             self.rect((post - self.u * 0.4, hz, post + self.u * 0.4, hz + (y1 - hz) * 0.3),
@@ -2589,6 +2610,19 @@ class Painter:
                 [*zip(xs, top, strict=True), (x1, y1), (x0, y1)],
                 fill=self.lit((222, 200, 150)),
             )
+
+    def _prop_spot(self, fx: float, half: float, placed: list[tuple[float, float]]) -> float:
+        """Where a prop ``2 * half`` wide stands outdoors: nearest ``fx`` among the places
+        that hide the fewest figures and overlap the props already placed least."""
+
+        def cost(c: float) -> float:
+            def over(spans):
+                return sum(max(0.0, min(c + half, b) - max(c - half, a)) for a, b in spans)
+
+            return over(self.keep_clear) + over(placed)
+
+        spots = np.linspace(half + 0.02, 0.98 - half, 97)
+        return float(min((*spots, fx), key=lambda c: (round(cost(c), 3), abs(c - fx))))
 
     def clear_spot(self, fx: float, half: float) -> float:
         """Where an object ``2 * half`` wide (fractions of the width) stands: at ``fx`` when
