@@ -1078,7 +1078,7 @@ def test_outdoor_props_stand_up_stage_above_the_caption_band_clear_of_the_figure
         with_props = AnimaticKeyframe().render(base.model_copy(update={"objects": objects}))
         without = AnimaticKeyframe().render(base)
         changed = np.abs(with_props.image.astype(float) @ luma - without.image @ luma) > 12
-        ys, xs = np.nonzero(changed)
+        ys, _xs = np.nonzero(changed)
         assert len(ys) >= 12, (objects, seed)  # the props are drawn
         assert ys.max() < 0.75 * 180, (objects, seed)  # above the caption band
         for r in (r for r in with_props.regions if r.kind == "body"):
