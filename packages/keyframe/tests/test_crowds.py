@@ -215,3 +215,32 @@ def test_tiny_frames_and_storyboard_mode_still_render():
     spec = meadow_spec(W, H, objects=("children",), **PLAYGROUND, characters=(RAVI, MIRA))
     kf = AnimaticKeyframe(labels=True, caption=True).render(spec)
     assert len(faces(kf)) == 2
+
+
+def test_two_crowd_words_draw_both_groups():
+    """ "She asked the soldiers to carry hot stones ... the villagers cheered": the scene
+    slot puts both groups in the shot's objects; only the first was drawn. Two groups
+    draw two of each, in turn across the free width: the soldiers in helmets, and the
+    children child-sized beside grown-up villagers."""
+    from ttv_keyframe.animatic import CROWD_HATS
+
+    helmet = np.asarray(CROWD_HATS["soldiers"][1])
+    kw = {"setting": "a meadow", "prompt": "a meadow.", "characters": (MIRA,)}
+    both = render(("soldiers", "villagers"), **kw)
+    plain = render((), **kw)
+    boxes = blobs(changed(both.image, plain.image))
+    assert len(boxes) == 4, boxes
+    helmeted = [
+        b
+        for b in boxes
+        if np.any(np.all(np.abs(both.image[b[1] : b[1] + b[3], b[0] : b[0] + b[2]].astype(int) - helmet) <= 2, axis=2))
+    ]  # fmt: skip
+    assert len(helmeted) == 2, boxes
+    # in turn, left to right: a soldier, a villager, ... (never both soldiers side by side)
+    order = [b in helmeted for b in boxes]
+    assert order in ([True, False, True, False], [False, True, False, True]), order
+    kids = blobs(changed(render(("children", "villagers"), **kw).image, plain.image))
+    heights = sorted(h for *_, h in kids)
+    assert len(kids) == 4 and heights[1] < 0.85 * heights[2]  # two small, two grown
+    # one word: as before, three of it
+    assert len(blobs(changed(render(("soldiers",), **kw).image, plain.image))) == 3

@@ -374,33 +374,40 @@ class AnimaticKeyframe(KeyframeRenderer):
         hair and places come from ``spec.seed``. None where nothing is there to stand on
         behind the characters (the open sea, space), and no more than the free width holds
         (a note says so)."""
-        crowd = view.crowd
-        if not crowd:
+        crowds = view.crowds or ((view.crowd,) if view.crowd else ())
+        if not crowds:
             return []
+        crowd = " and ".join(crowds)
         feet_line = _crowd_ground(view, aboard, ground, spec.height)
         if feet_line is None:
             self.note(f"{crowd} left out: no ground to stand on behind the characters")
             return []
         w, h = spec.width, spec.height
-        rng = np.random.default_rng([spec.seed, _stable_int("extras|" + crowd)])
-        n = CROWD_COUNT.get(crowd, 3)
-        age = CHILD_SCALE if crowd in CHILD_CROWDS else 1.0
+        rng = np.random.default_rng([spec.seed, _stable_int("extras|" + "|".join(crowds))])
+        # one group: CROWD_COUNT of it; two: one fewer of each, side by side in turn
+        counts = [CROWD_COUNT.get(c, 3) - (len(crowds) > 1) for c in crowds]
+        members = [
+            c for k in range(max(counts)) for c, m in zip(crowds, counts, strict=True) if k < m
+        ]
+        n = len(members)
+        ages = [CHILD_SCALE if c in CHILD_CROWDS else 1.0 for c in members]
         depth = [EXTRA_SCALE * float(rng.uniform(0.94, 1.04)) for _ in range(n)]
-        tall = [h * MEAN_HEIGHT * d * age for d in depth]
+        tall = [h * MEAN_HEIGHT * d * a for d, a in zip(depth, ages, strict=True)]
         quay = view.sea and not view.indoor and not aboard and "harbour" in view.shapes
         end = QUAY_END if quay else 1.0  # on a quay's stone, not on the water beside it
         spots = _extra_spots(w, BODY_HALF_WIDTH * max(tall), figures, n, rng, end)
         if len(spots) < n:
             self.note(f"drew {len(spots)} of {n} {crowd}: no more room clear of the characters")
         clothes = rng.permutation(len(EXTRA_CLOTHES))
-        hairs = EXTRA_HAIR if age < 1.0 else EXTRA_HAIR + GREY_HAIR
-        hat = CROWD_HATS.get(crowd)
         extras = []
         for k, cx in enumerate(spots):
+            who = members[k]
+            hairs = EXTRA_HAIR if ages[k] < 1.0 else EXTRA_HAIR + GREY_HAIR
+            hat = CROWD_HATS.get(who)
             hair = hairs[int(rng.integers(len(hairs)))]
             ref = CharacterRef(
-                id=f"extra-{crowd}-{k}-{int(rng.integers(1 << 30))}",
-                name=crowd,
+                id=f"extra-{who}-{k}-{int(rng.integers(1 << 30))}",
+                name=who,
                 descriptors=(f"{hair} hair", f"wearing a {EXTRA_CLOTHES[int(clothes[k])]} coat"),
             )
             extras.append(

@@ -613,6 +613,9 @@ class View:
     #: are in the place ("children"), drawn as a few small figures in the backdrop (the
     #: animatic's extras); "" none
     crowd: str = ""
+    #: every crowd word the objects say, first said first, at most :data:`MAX_CROWDS`
+    #: ("soldiers" and "villagers"); ``crowd`` is the first
+    crowds: tuple[str, ...] = ()
 
     @property
     def earth(self) -> bool:
@@ -789,6 +792,7 @@ def interpret(spec) -> View:
         candles=_candles(_words(text)) if "cake" in shapes else 0,
         chocolate="cake" in shapes and "chocolate" in (*_words(text), *setting, *named),
         crowd=_crowd(objects),
+        crowds=_crowds(objects),
     )
 
 
@@ -1012,6 +1016,17 @@ def _crowd(objects: Iterable[str]) -> str:
     """The first crowd word (:data:`CROWDS`) the objects say ("children", "the villagers"),
     or ""."""
     return next((w for o in objects for w in _words(o) if w in CROWDS), "")
+
+
+#: At most this many groups of unnamed people are drawn (the scene slot puts in at most two).
+MAX_CROWDS = 2
+
+
+def _crowds(objects: Iterable[str]) -> tuple[str, ...]:
+    """Every crowd word the objects say, first said first, once each, at most
+    :data:`MAX_CROWDS`."""
+    said = dict.fromkeys(w for o in objects for w in _words(o) if w in CROWDS)
+    return tuple(said)[:MAX_CROWDS]
 
 
 #: At most this many kinds of animal are drawn, each 2-4 times.
