@@ -1005,13 +1005,16 @@ def _lit_hair(colour: str, view: View) -> tuple[int, int, int]:
     return _lit_rgb(HAIR_COLOURS[colour], view)
 
 
-def _lit_rgb(color: tuple[int, int, int], view: View) -> tuple[int, int, int]:
-    """A daylight colour worn on the head (hair, a beard, an extra's helmet or cap) under
-    the shot's light, as :func:`_lit_hair` says."""
+def _lit_rgb(
+    color: tuple[int, int, int], view: View, dim: float = _HAIR_DIM, dark: float = _HAIR_DARK
+) -> tuple[int, int, int]:
+    """A daylight colour under the shot's light: itself by day, times ``dim`` in dim light,
+    times ``dark`` and the night's cast in the dark. By default as :func:`_lit_hair` says:
+    what is worn on the head (hair, a beard, a crown, an extra's helmet or cap)."""
     rgb = np.array(color, np.float32)
     level = ambient(view)
     if level < DAYLIGHT:
-        rgb = rgb * (_HAIR_DIM if level >= DARK else _HAIR_DARK)
+        rgb = rgb * (dim if level >= DARK else dark)
         if level < DARK:
             rgb = rgb * _night_cast(view)
     return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
@@ -1060,13 +1063,7 @@ def skin_color(ref: CharacterRef, view: View) -> tuple[int, int, int]:
 def lit_skin(color: tuple[int, int, int], view: View) -> tuple[int, int, int]:
     """A daylight skin colour (or the eyes' white) under the shot's light: itself by day,
     dimmed (:data:`_SKIN_DIM`) in dim light, dimmed and cast (:data:`_SKIN_DARK`) in the dark."""
-    rgb = np.array(color, np.float32)
-    level = ambient(view)
-    if level < DAYLIGHT:
-        rgb = rgb * (_SKIN_DIM if level >= DARK else _SKIN_DARK)
-        if level < DARK:
-            rgb = rgb * _night_cast(view)
-    return tuple(int(v) for v in np.clip(np.rint(rgb), 0, 255))  # type: ignore[return-value]
+    return _lit_rgb(color, view, _SKIN_DIM, _SKIN_DARK)
 
 
 def eye_color(skin: tuple[int, int, int]) -> tuple[int, int, int]:
