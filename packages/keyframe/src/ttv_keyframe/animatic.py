@@ -99,7 +99,7 @@ class Figure:
     #: the beard's colour under the shot's light (:func:`beard_color`), or None: no beard
     beard: tuple[int, int, int] | None = None
     #: headgear and its colour under the shot's light: an extra's (:data:`CROWD_HATS`:
-    #: "helmet", "cap"), a royal character's "crown" (:func:`headgear`); "" none
+    #: "helmet", "cap"), a royal character's "crown" (:func:`crowned`); "" none
     hat: str = ""
     hat_color: tuple[int, int, int] | None = None
     #: the face's, neck's and hands' colour under the shot's light (:func:`skin_color`), or
@@ -107,6 +107,12 @@ class Figure:
     skin: tuple[int, int, int] | None = None
     #: the whites of the eyes under the shot's light (:data:`EYE_WHITE`)
     eye_white: tuple[int, int, int] | None = None
+
+    @property
+    def eye_whites(self) -> bool:
+        """Whether the eyes are drawn with whites round their pupils: an eye of at least
+        :data:`EYE_WHITES_FROM` output pixels (radius)."""
+        return self.head_r * EYE_SIZE >= EYE_WHITES_FROM
 
     def _head(self) -> tuple[float, float, float]:
         assert self.animal is not None
@@ -330,6 +336,7 @@ class AnimaticKeyframe(KeyframeRenderer):
             cx = w * 0.08 + lane * (i + 0.5) + float(crng.uniform(-0.18, 0.18)) * lane
             animal = animal_of(ref.descriptors)
             scale = animal.size if animal else figure_scale(ref)
+            crown = animal is None and crowned(ref)
             half = animals.half_width(animal.form) if animal else FIGURE_HALF_WIDTH
             height = h * float(crng.uniform(0.48, 0.56)) * scale
             height = min(height, lane * 0.85 / (2 * half))  # the body fits its lane
@@ -351,8 +358,8 @@ class AnimaticKeyframe(KeyframeRenderer):
                     beard=None if animal else beard_color(ref, view),
                     skin=None if animal else skin_color(ref, view),
                     eye_white=lit_skin(EYE_WHITE, view),
-                    hat="" if animal or not crowned(ref) else "crown",
-                    hat_color=None if animal or not crowned(ref) else _lit_rgb(CROWN_GOLD, view),
+                    hat="crown" if crown else "",
+                    hat_color=_lit_rgb(CROWN_GOLD, view) if crown else None,
                     animal=animal,
                     facing=1 if cx <= w / 2 else -1,
                     outline=figure_outline(ref, view),
@@ -363,7 +370,7 @@ class AnimaticKeyframe(KeyframeRenderer):
     def _extras(
         self, spec: ShotSpec, view: View, figures: list[Figure], ground: float, aboard: bool
     ) -> list[Figure]:
-        """The unnamed people a crowd word in the spec's objects stands for (``view.crowd``:
+        """The unnamed people a crowd word in the spec's objects stands for (``view.crowds``:
         "children", "villagers"): :data:`CROWD_COUNT` figures drawn like characters (body,
         head, hair, clothes, the same tone per lighting) but smaller and further back, in
         the backdrop, with no regions (no name tag, no lip sync). Each is about
@@ -374,7 +381,7 @@ class AnimaticKeyframe(KeyframeRenderer):
         hair and places come from ``spec.seed``. None where nothing is there to stand on
         behind the characters (the open sea, space), and no more than the free width holds
         (a note says so)."""
-        crowds = view.crowds or ((view.crowd,) if view.crowd else ())
+        crowds = view.crowds
         if not crowds:
             return []
         crowd = " and ".join(crowds)
@@ -454,7 +461,7 @@ class AnimaticKeyframe(KeyframeRenderer):
             shapes = [(_silhouette, fig.color)]
             if fig.skin:  # face, neck and hands over the body; then the eyes
                 shapes.append((_skin, fig.skin))
-                if fig.head_r * EYE_SIZE >= EYE_WHITES_FROM:
+                if fig.eye_whites:
                     shapes.append((_eye_whites, fig.eye_white or EYE_WHITE))
                 shapes.append((_eyes, eye_color(fig.skin)))
             if fig.hair:
@@ -614,6 +621,18 @@ def _region(fig: Figure, kind: str, w: int, h: int) -> Region | None:
     return Region(x=xi0, y=yi0, w=xi1 - xi0, h=yi1 - yi0, label=fig.ref.id, kind=kind)
 
 
+def _body_lines(
+    fig: Figure, s: int, dx: float, dy: float
+) -> tuple[float, float, float, float, float, float, float]:
+    """A person's lines at scale ``s`` and offset (``dx``, ``dy``): (height, head radius,
+    head centre x and y, shoulder row, hip row, torso half width), shared by the silhouette
+    and the skin drawn on it."""
+    hh, r = fig.height * s, fig.head_r * s
+    cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
+    shoulder = cy + r * 1.3
+    return hh, r, cx, cy, shoulder, shoulder + hh * 0.36, hh * 0.15
+
+
 def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -> None:
     """Head, neck, torso, arms and legs of one figure, into a mask (scale ``s``, offset); an
     animal's body plan instead (:func:`ttv_keyframe.animals.draw`)."""
@@ -623,12 +642,8 @@ def _silhouette(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: f
             draw, a.form, fig.facing, fig.cx, fig.feet, fig.height, s, dx, dy, a.ears, a.features
         )
         return
-    hh = fig.height * s
-    r = fig.head_r * s
-    cx, cy, feet = fig.cx * s + dx, fig.head_cy * s + dy, fig.feet * s + dy
-    shoulder = cy + r * 1.3
-    hip = shoulder + hh * 0.36
-    sw, hw = hh * 0.15, hh * 0.11
+    hh, r, cx, cy, shoulder, hip, sw = _body_lines(fig, s, dx, dy)
+    feet, hw = fig.feet * s + dy, hh * 0.11
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
     draw.rectangle((cx - r * 0.35, cy + r * 0.6, cx + r * 0.35, shoulder + r * 0.2), fill=255)
     draw.rounded_rectangle((cx - sw, shoulder, cx + sw, hip), radius=sw * 0.45, fill=255)
@@ -668,12 +683,7 @@ def _skin(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) 
     """What of a person shows skin: the head (the hair and a beard are drawn over it), the
     neck down to the shoulders, and a hand at the end of each arm (:func:`_silhouette`'s
     geometry)."""
-    hh = fig.height * s
-    r = fig.head_r * s
-    cx, cy = fig.cx * s + dx, fig.head_cy * s + dy
-    shoulder = cy + r * 1.3
-    hip = shoulder + hh * 0.36
-    sw = hh * 0.15
+    hh, r, cx, cy, shoulder, hip, sw = _body_lines(fig, s, dx, dy)
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
     draw.rectangle((cx - r * 0.35, cy + r * 0.6, cx + r * 0.35, shoulder), fill=255)
     hand = hh * 0.022
@@ -687,7 +697,7 @@ def _eyes(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) 
     third of the face box: from 0.28 of the radius below the head's centre): the pupils,
     :data:`PUPIL` of the eye where its white is drawn (a head big enough), else the eye."""
     r = fig.head_r * s
-    size = EYE_SIZE * (PUPIL if fig.head_r * EYE_SIZE >= EYE_WHITES_FROM else 1.0)
+    size = EYE_SIZE * (PUPIL if fig.eye_whites else 1.0)
     _eye_dots(draw, fig, s, dx, dy, max(0.6 * s, size * r))
 
 

@@ -13,7 +13,7 @@ space, under the sea; the shot's own sentence first, then the setting), what an 
 (``View.kind``: a room, a cave, a bus, train, car or plane, a spacecraft, a tent) and which
 animals the shot names in the plural (``View.herd``: "the cows were waiting"); the spec has
 no field for any of them. A crowd word in ``objects`` ("children", "villagers": ``CROWDS``)
-is no shape: it says which unnamed people are there (``View.crowd``), drawn by the animatic
+is no shape: it says which unnamed people are there (``View.crowds``), drawn by the animatic
 as extras. All of these are rule-based word lists for a fallback painter, not
 a language model: a word they do not list is not drawn.
 
@@ -609,13 +609,16 @@ class View:
     #: chocolate cake
     candles: int = 0
     chocolate: bool = False
-    #: CROWDS: the group of unnamed people the scene slot puts into ``objects`` while they
-    #: are in the place ("children"), drawn as a few small figures in the backdrop (the
-    #: animatic's extras); "" none
-    crowd: str = ""
-    #: every crowd word the objects say, first said first, at most :data:`MAX_CROWDS`
-    #: ("soldiers" and "villagers"); ``crowd`` is the first
+    #: CROWDS: the groups of unnamed people the scene slot puts into ``objects`` while they
+    #: are in the place ("children"; "soldiers" and "villagers"), first said first, at most
+    #: :data:`MAX_CROWDS`, drawn as a few small figures in the backdrop (the animatic's
+    #: extras); () none
     crowds: tuple[str, ...] = ()
+
+    @property
+    def crowd(self) -> str:
+        """The first crowd word (:attr:`crowds`), or ""."""
+        return self.crowds[0] if self.crowds else ""
 
     @property
     def earth(self) -> bool:
@@ -693,7 +696,7 @@ def interpret(spec) -> View:
     if "indoor_outdoor" in inferred and inout == "indoor" and _APPROACHED.search(text.lower()):
         inout = "outdoor"  # "carried it to the police station": the building from outside
     # a crowd word alone is no scene attribute: the prompt's words still count without one
-    things = [o for o in objects if not _crowd((o,))]
+    things = [o for o in objects if not _crowds((o,))]
     no_attributes = len(inferred) == 3 and not things
     named = [w for o in objects for w in _nouns(_words(o), head=True)] + _nouns(setting)
     if no_attributes:
@@ -791,7 +794,6 @@ def interpret(spec) -> View:
         else (),
         candles=_candles(_words(text)) if "cake" in shapes else 0,
         chocolate="cake" in shapes and "chocolate" in (*_words(text), *setting, *named),
-        crowd=_crowd(objects),
         crowds=_crowds(objects),
     )
 
@@ -1010,12 +1012,6 @@ def _verb_after_subject(words: list[str], i: int) -> bool:
 #: says so, never the caption or the prompt, so that the scene slot decides who is present.
 CROWDS: frozenset[str] = getattr(_contracts_v1, "CROWD_WORDS", frozenset())
 CHILD_CROWDS: frozenset[str] = getattr(_contracts_v1, "CHILD_CROWD_WORDS", frozenset())
-
-
-def _crowd(objects: Iterable[str]) -> str:
-    """The first crowd word (:data:`CROWDS`) the objects say ("children", "the villagers"),
-    or ""."""
-    return next((w for o in objects for w in _words(o) if w in CROWDS), "")
 
 
 #: At most this many groups of unnamed people are drawn (the scene slot puts in at most two).
@@ -2012,18 +2008,31 @@ class Painter:
             self.taken.extend(placed)
             self.stands = max(self.stands, *(b for k, _, b, _ in spots if k != "sandpit"), hz)
 
-    def _play_spot(self, fx: float, half: float, placed: list[tuple[float, float]]) -> float:
-        """Where a playground thing ``2 * half`` wide stands: near ``fx``, hiding the fewest
-        figures and overlapping the things already placed least."""
+    def _spot_among(
+        self,
+        fx: float,
+        half: float,
+        placed: list[tuple[float, float]],
+        spots: np.ndarray,
+        weight: float = 1.0,
+    ) -> float:
+        """Where a thing ``2 * half`` wide stands: among ``spots`` (and ``fx`` itself), the
+        place hiding the fewest figures and overlapping the things already ``placed`` least
+        (that overlap counted ``weight`` times), nearest ``fx`` among equals."""
 
         def cost(c: float) -> float:
             def over(spans):
                 return sum(max(0.0, min(c + half, b) - max(c - half, a)) for a, b in spans)
 
-            return over(self.keep_clear) + 1.5 * over(placed)
+            return over(self.keep_clear) + weight * over(placed)
 
-        spots = np.linspace(half, 1.0 - half, 61) if half < 0.5 else np.array([0.5])
         return float(min((*spots, fx), key=lambda c: (round(cost(c), 3), abs(c - fx))))
+
+    def _play_spot(self, fx: float, half: float, placed: list[tuple[float, float]]) -> float:
+        """Where a playground thing ``2 * half`` wide stands: near ``fx``, hiding the fewest
+        figures and overlapping the things already placed least."""
+        spots = np.linspace(half, 1.0 - half, 61) if half < 0.5 else np.array([0.5])
+        return self._spot_among(fx, half, placed, spots, weight=1.5)
 
     def play_mat(self, cx, base, half, depth) -> None:
         """A rubber safety mat on the ground under a swing or a slide: a flat rounded patch
@@ -2629,15 +2638,7 @@ class Painter:
     def _prop_spot(self, fx: float, half: float, placed: list[tuple[float, float]]) -> float:
         """Where a prop ``2 * half`` wide stands outdoors: nearest ``fx`` among the places
         that hide the fewest figures and overlap the props already placed least."""
-
-        def cost(c: float) -> float:
-            def over(spans):
-                return sum(max(0.0, min(c + half, b) - max(c - half, a)) for a, b in spans)
-
-            return over(self.keep_clear) + over(placed)
-
-        spots = np.linspace(half + 0.02, 0.98 - half, 97)
-        return float(min((*spots, fx), key=lambda c: (round(cost(c), 3), abs(c - fx))))
+        return self._spot_among(fx, half, placed, np.linspace(half + 0.02, 0.98 - half, 97))
 
     def clear_spot(self, fx: float, half: float) -> float:
         """Where an object ``2 * half`` wide (fractions of the width) stands: at ``fx`` when
