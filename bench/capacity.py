@@ -71,7 +71,7 @@ def read_inputs(bench_path: Path, runs_dir: Path | None) -> Inputs:
         except (OSError, ValueError) as exc:
             inp.notes.append(f"`{bench_path.name}` is unreadable ({exc}); bench figures missing")
     else:
-        inp.notes.append(f"no `{bench_path.name}`: run `nox -s bench` to measure")
+        inp.notes.append(f"no `{bench_path.name}`: run `nox -s bench -- --full` to measure")
     inp.bench_meta = bench.get("meta", {})
     rows = _bench_rows(bench)
 

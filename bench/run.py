@@ -2,6 +2,9 @@
 
     python bench/run.py --out reports/bench.json --md reports/bench.md [--quick]
 
+`nox -s bench` runs it with `--quick` and writes `reports/bench-quick.*` (not committed);
+`nox -s bench -- --full` writes the committed `reports/bench.*` the site is built from.
+
 Benchmarks (each a function below):
 
 * orchestration   all-stub Pipeline run vs the same stub implementations called in a plain loop
