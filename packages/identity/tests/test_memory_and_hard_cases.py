@@ -959,3 +959,89 @@ def test_the_skin_tone_leaves_hair_and_clothes_as_they_were():
         "silver-grey hair",
         "wearing a cream coat",
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "first"),
+    [
+        # the apposition's role is linked: Kofi was drawn as a man
+        ("Kofi, a dark-skinned boy, ran to the gate.", "Kofi", "boy"),
+        ("A ten-year-old boy named Sam ran home.", "Sam", "ten-year-old boy"),
+        ("The well-known potter, Ravi, made a pot.", "Ravi", "well-known potter"),
+        # people with a hyphenated adjective and no name were nobody
+        ("The red-haired sailor waved.", "the red-haired sailor", "sailor"),
+        ("A grey-haired woman sold bread.", "the grey-haired woman", "elderly woman"),
+        (
+            "Mina met a kind-hearted old man.",
+            "the kind-hearted old man",
+            "kind-hearted elderly man",
+        ),
+    ],
+)
+def test_a_hyphenated_adjective_keeps_its_role(sentence, name, first):
+    """A role noun phrase with an adjective written with hyphens ("a dark-skinned boy", "the
+    red-haired sailor", "the well-known potter") is a mention of a person: its role is linked
+    to the name beside it and an unnamed one is a character. The scan of the noun phrase
+    stopped at the hyphen, so Kofi and Sam were drawn as men and the sailor not at all."""
+    people = by_name(CorefIdentity().resolve(plan_of(sentence)))
+    assert people[name].descriptors[0] == first
+
+
+def test_a_hyphenated_hair_or_skin_adjective_is_the_look_drawn():
+    """ "red-haired" and "dark-skinned" say the hair and the skin: they are those descriptors,
+    not words of the role ("sailor", not "red-haired sailor" beside "black hair")."""
+    people = by_name(
+        CorefIdentity().resolve(
+            plan_of("The red-haired sailor waved to Kofi, a dark-skinned boy.", "They smiled.")
+        )
+    )
+    sailor, kofi = people["the red-haired sailor"], people["Kofi"]
+    assert "red hair" in sailor.descriptors
+    assert not any("haired" in d for d in sailor.descriptors)
+    assert kofi.descriptors[0] == "boy"
+    assert _skins(kofi) == ["dark brown"]
+
+
+def test_a_stated_look_wins_over_a_stored_random_one(tmp_path: Path):
+    """A stored identity kept the look drawn at random when a later lesson stated another:
+    "Kofi ran" stored some hair and skin, and "Kofi had curly red hair. He had dark skin." still
+    got them back. What a story states now replaces the stored descriptor of its kind, and
+    is stored for the lessons after it; what it does not state stays as stored."""
+    store = tmp_path / "store"
+
+    def kofi(*story: str):
+        return by_name(CorefIdentity(store_dir=store).resolve(plan_of(*story)))["Kofi"]
+
+    first = kofi("Kofi ran to the river.", "He jumped in.")
+    hair = next(d for d in first.descriptors if d.endswith(" hair"))
+    assume = "curly red hair"
+    assert hair != assume and _skins(first) != ["dark brown"]
+    said = kofi("Kofi had curly red hair.", "He had dark skin.")
+    assert assume in said.descriptors and _skins(said) == ["dark brown"]
+    assert said.seed == first.seed  # the same person, not a second Kofi
+    # the clothes were not stated: still the stored ones
+    assert [d for d in said.descriptors if d.startswith("wearing ")] == [
+        d for d in first.descriptors if d.startswith("wearing ")
+    ]
+    later = kofi("Kofi walked home.", "He was tired.")
+    assert later.descriptors == said.descriptors
+    assert len(IdentityStore(store).all()) == 1
+
+
+def test_restated_puts_a_new_kind_of_look_in_its_place():
+    """A stored list without a kind (a beard, or skin stored before contracts 1.3) gets the
+    stated one where the descriptor order puts it: hair, clothes, beard, skin."""
+    from ttv_identity.store import restated
+
+    stored = ["elderly man", "white hair", "wearing a cream coat"]
+    assert restated(stored, {"skin": "tan skin", "beard": "long white beard"}) == [
+        "elderly man",
+        "white hair",
+        "wearing a cream coat",
+        "long white beard",
+        "tan skin",
+    ]
+    with_skin = [*stored, "tan skin"]
+    assert restated(with_skin, {"beard": "beard"}) == [*stored, "beard", "tan skin"]
+    assert restated(with_skin, {"hair": "grey hair"})[1] == "grey hair"
+    assert restated(with_skin, {}) == with_skin

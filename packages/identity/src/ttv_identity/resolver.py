@@ -51,7 +51,15 @@ from ttv_contracts.v1 import (
 from ttv_contracts.v1.models import slugify
 
 from .errors import E_IDENTITY_OPTION, PACKAGE
-from .store import DEFAULT_NAMESPACE, NAMESPACE, IdentityStore, StoredIdentity, age_of
+from .store import (
+    DEFAULT_NAMESPACE,
+    LOOK_KINDS,
+    NAMESPACE,
+    IdentityStore,
+    StoredIdentity,
+    age_of,
+    look_kind,
+)
 from .text import (
     ADVERBIAL_PREPOSITIONS,
     AGE_OLD,
@@ -297,6 +305,50 @@ def _skinned(toks: list[Token], c: Cluster) -> str | None:
                 ):
                     return SKIN_SAID[toks[k - 2].lower]
     return None
+
+
+def _haired(c: Cluster) -> str | None:
+    """The hair colour a "-haired" adjective of one of the person's role mentions states
+    ("the red-haired sailor", "a grey-haired woman"); None where none does."""
+    for m in c.mentions:
+        for adj in m.adjectives:
+            colour, _, rest = adj.partition("-")
+            if rest == "haired" and colour in HAIR_COLOURS:
+                return colour
+    return None
+
+
+#: Adjectives that a person's own descriptors already say (skin, hair): left out of the role
+#: descriptor ("dark-skinned boy" is the descriptors "boy" and "dark brown skin")
+_SAID_APART = ("-skinned", "-haired")
+
+
+def _glued_hyphen(toks: list[Token], k: int) -> bool:
+    """Token ``k`` is a hyphen written inside a word ("dark-skinned", "ten-year-old")."""
+    return (
+        0 < k < len(toks) - 1
+        and toks[k].text == "-"
+        and toks[k].start == toks[k - 1].end
+        and toks[k + 1].start == toks[k].end
+        and toks[k - 1].text.isalpha()
+        and toks[k + 1].text.isalpha()
+    )
+
+
+def _joined(span: list[Token]) -> tuple[str, ...]:
+    """The lower-case words of ``span``, a word written with hyphens as one ("dark-skinned")."""
+    words: list[str] = []
+    glue = False
+    for k, t in enumerate(span):
+        if t.text == "-" and 0 < k < len(span) - 1 and t.start == span[k - 1].end:
+            glue = True
+            continue
+        if glue and words:
+            words[-1] += "-" + t.lower
+        else:
+            words.append(t.lower)
+        glue = False
+    return tuple(words)
 
 
 def _stated_beard(toks: list[Token], at: int) -> str | None:
@@ -1228,7 +1280,11 @@ class CorefIdentity(IdentityResolver):
             # determiner + adjectives + role noun ("the old potter", "his granddaughter")
             if t.lower in DETERMINERS or t.text in POSSESSIVE or t.lower in PLURAL_DETERMINERS:
                 j = i + 1
-                while j < n and j - i <= 4:
+                joins = 0  # hyphens inside an adjective ("a dark-skinned boy") are not words
+                while j < n and j - i - 2 * joins <= 4:
+                    if _glued_hyphen(toks, j) and toks[j + 1].text.islower():
+                        j, joins = j + 1, joins + 1
+                        continue
                     noun = toks[j].lower
                     if (noun in ROLE_NOUNS or noun in PLURAL_NOUNS) and not toks[j].is_cap:
                         # compounds name their last noun: "a shepherd boy", "match girl"
@@ -1241,7 +1297,7 @@ class CorefIdentity(IdentityResolver):
                         ):
                             j += 1
                         noun = toks[j].lower
-                        adjs = tuple(x.lower for x in toks[i + 1 : j])
+                        adjs = _joined(toks[i + 1 : j])
                         if (  # "a man-cub": the mention ends where the word does
                             j + 2 < n
                             and toks[j + 1].text == "-"
@@ -1284,7 +1340,8 @@ class CorefIdentity(IdentityResolver):
                         i = j + 1
                         break
                     if not (toks[j].text.isalpha() and toks[j].text.islower()) or (
-                        noun in CLOSED_CLASS or noun in PERSON_VERBS or noun in APPOSITION_VERBS
+                        (noun in CLOSED_CLASS or noun in PERSON_VERBS or noun in APPOSITION_VERBS)
+                        and not _glued_hyphen(toks, j + 1)  # "the well-known potter"
                     ):
                         i += 1
                         break
@@ -2010,7 +2067,8 @@ class CorefIdentity(IdentityResolver):
 
     @staticmethod
     def _describe(c: Cluster, key: str) -> list[str]:
-        adjs = list(dict.fromkeys(a for m in c.mentions for a in m.adjectives))[:2]
+        adjs = list(dict.fromkeys(a for m in c.mentions for a in m.adjectives
+                                  if not a.endswith(_SAID_APART)))[:2]  # fmt: skip
         role_nouns = _role_nouns(c)
         old, young = _age(c)
         if c.pronouns == "he":
@@ -2130,6 +2188,7 @@ class CorefIdentity(IdentityResolver):
                 c.skin = _stated_skin(toks, end)
         for c in people:
             c.skin = c.skin or _skinned(toks, c)
+            c.hair = c.hair or _haired(c)
         # A group's pronouns put its known members in those shots ("Ravi and Mira ... They"),
         # and so do its noun phrases ("Ravi and Mira ... the two friends").
         for g in groups:
@@ -2193,6 +2252,8 @@ class CorefIdentity(IdentityResolver):
     def _found(self, c: Cluster, key: str) -> StoredIdentity:
         _key, display, aliases = self._identity_key(c)
         descriptors = self._describe(c, key)
+        looks = (c.hair, c.clothes, c.beard, c.skin)
+        said = {k for k, v in zip(LOOK_KINDS, looks, strict=True) if v}
         return StoredIdentity(
             key=key,
             id=slugify(display.removeprefix("the ")),
@@ -2203,6 +2264,7 @@ class CorefIdentity(IdentityResolver):
             seed=stable_seed(key),
             evidence_pronouns=self._story_pronouns(c),
             age=age_of(descriptors[:2]),
+            stated={kind: d for d in descriptors if (kind := look_kind(d)) in said},
         )
 
     def _resolve(self, plan: StoryPlan) -> Cast:

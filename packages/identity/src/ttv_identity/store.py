@@ -56,6 +56,42 @@ class StoredIdentity:
     # when the story states an age.
     evidence_pronouns: str | None = field(default=None, compare=False)
     age: str | None = field(default=None, compare=False)
+    # The look this story states ("red hair", "wearing a cream dress"), by kind (see
+    # :func:`look_kind`): it replaces the stored descriptor of that kind.
+    stated: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+#: The kinds of look a story can state, in the order a person's descriptors hold them (after
+#: the role and the person, which no story restates without changing who they are)
+LOOK_KINDS = ("hair", "clothes", "beard", "skin")
+
+
+def look_kind(descriptor: str) -> str | None:
+    """Which :data:`LOOK_KINDS` a descriptor is ("dark brown hair" -> "hair"), or None."""
+    if descriptor.startswith("wearing "):
+        return "clothes"
+    for kind in ("hair", "beard", "skin"):
+        if descriptor == kind or descriptor.endswith(" " + kind):
+            return kind
+    return None
+
+
+def restated(descriptors: list[str], stated: dict[str, str]) -> list[str]:
+    """``descriptors`` with each stated kind of look in place of the one they hold (or, where
+    they hold none, before the kinds that follow it): what a story says of someone wins over
+    what was drawn at random for them earlier."""
+    out = list(descriptors)
+    for n, kind in enumerate(LOOK_KINDS):
+        said = stated.get(kind)
+        if said is None:
+            continue
+        at = next((k for k, d in enumerate(out) if look_kind(d) == kind), None)
+        if at is not None:
+            out[at] = said
+            continue
+        later = LOOK_KINDS[n + 1 :]
+        out.insert(next((k for k, d in enumerate(out) if look_kind(d) in later), len(out)), said)
+    return out
 
 
 def base_key(key: str) -> str:
@@ -208,8 +244,11 @@ class IdentityStore:
         ``rekey(found, new_key)`` gives its seed and look for that key.
 
         Returns the stored version of each found identity, in the same order. Stored id,
-        seed and descriptors always win; pronouns found in this story win over stored ones
-        unless this story has no pronoun evidence (``pronouns == "they"``).
+        seed and descriptors win, except the look this story states (``found.stated``: hair,
+        clothes, beard, skin), which replaces the stored descriptor of its kind and is stored
+        ("Kofi ran" drew Kofi's hair at random; a later "Kofi had curly red hair" makes it
+        red, then and after). Pronouns found in this story win over stored ones unless this
+        story has no pronoun evidence (``pronouns == "they"``).
         """
         found = list(found)
         with closing(self._connect()) as conn:
@@ -270,12 +309,18 @@ class IdentityStore:
             aliases = list(dict.fromkeys([*stored.aliases, *(a for a in [f.name, *f.aliases])]))
             aliases = [a for a in aliases if a != stored.name]
             pronouns = f.evidence_pronouns or stored.pronouns
-            if aliases != stored.aliases or pronouns != stored.pronouns:
+            descriptors = restated(stored.descriptors, f.stated)
+            if (aliases, pronouns, descriptors) != (
+                stored.aliases,
+                stored.pronouns,
+                stored.descriptors,
+            ):
                 conn.execute(
-                    "UPDATE identities SET aliases = ?, pronouns = ? WHERE key = ?",
-                    (json.dumps(aliases), pronouns, stored.key),
+                    "UPDATE identities SET aliases = ?, pronouns = ?, descriptors = ? "
+                    "WHERE key = ?",
+                    (json.dumps(aliases), pronouns, json.dumps(descriptors), stored.key),
                 )
-            stored.aliases, stored.pronouns = aliases, pronouns
+            stored.aliases, stored.pronouns, stored.descriptors = aliases, pronouns, descriptors
             return stored
         taken_keys = {s.key for s in same_key}
         key, n = base, 2
