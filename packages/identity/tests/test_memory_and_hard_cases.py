@@ -1045,3 +1045,24 @@ def test_restated_puts_a_new_kind_of_look_in_its_place():
     assert restated(with_skin, {"beard": "beard"}) == [*stored, "beard", "tan skin"]
     assert restated(with_skin, {"hair": "grey hair"})[1] == "grey hair"
     assert restated(with_skin, {}) == with_skin
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "look"),
+    [
+        ("Kofi had curly red hair and dark skin.", "Kofi", {"curly red hair", "dark brown skin"}),
+        (
+            "Ravi had dark skin and short black hair.",
+            "Ravi",
+            {"short black hair", "dark brown skin"},
+        ),
+        ("Tomas had kind eyes and a long white beard.", "Tomas", {"long white beard"}),
+        ("Mia had a kind face, green eyes and red hair.", "Mia", {"red hair"}),
+    ],
+)
+def test_each_feature_of_a_listed_description_is_read(sentence, name, look):
+    """A description that lists features ("had curly red hair and dark skin", "a kind face,
+    green eyes and red hair") gives each of them: only the first was read, so Kofi's skin and
+    Mia's hair were drawn at random."""
+    people = by_name(CorefIdentity().resolve(plan_of(sentence, "Someone else arrived.")))
+    assert look <= set(people[name].descriptors)

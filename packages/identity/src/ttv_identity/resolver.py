@@ -243,16 +243,36 @@ def _stated_growth(
     if k >= len(toks) or toks[k].lower not in {"with", "had", "has"}:
         return None
     k += 1
-    if k < len(toks) and toks[k].lower in {"a", "her", "his", "their", "its"}:
+    for _ in range(4):  # a list of features: "with curly red hair and dark skin"
+        if k < len(toks) and toks[k].lower in {"a", "her", "his", "their", "its"}:
+            k += 1
+        start, words = k, []
+        while k < len(toks) and len(words) < most and toks[k].lower in HAIR_COLOURS | styles:
+            if toks[k].text != ",":
+                words.append(toks[k].lower)
+            k += 1
+        if k < len(toks) and toks[k].lower == noun:
+            return [w for w in words if w not in HAIR_COLOURS] + [
+                w for w in words if w in HAIR_COLOURS
+            ]
+        # another feature first ("had kind eyes and a long beard"): step over it
+        k = next((q for q in range(start, min(start + 4, len(toks)))
+                  if toks[q].lower in _FEATURES), None)  # fmt: skip
+        if k is None or not all(toks[q].text.isalpha() for q in range(start, k)):
+            return None
         k += 1
-    words = []
-    while k < len(toks) and len(words) < most and toks[k].lower in HAIR_COLOURS | styles:
-        if toks[k].text != ",":
-            words.append(toks[k].lower)
-        k += 1
-    if k >= len(toks) or toks[k].lower != noun:
-        return None
-    return [w for w in words if w not in HAIR_COLOURS] + [w for w in words if w in HAIR_COLOURS]
+        comma = k < len(toks) and toks[k].text == ","
+        k += comma
+        if k < len(toks) and toks[k].lower == "and":
+            k += 1
+        elif not comma:
+            return None
+    return None
+
+
+#: What a description lists beside hair, beard and skin ("with kind eyes and a long beard")
+_FEATURES = frozenset({"hair", "beard", "skin", "eyes", "face", "smile", "nose", "moustache",
+                       "mustache", "freckles", "cheeks", "hands", "voice"})  # fmt: skip
 
 
 def _stated_hair(toks: list[Token], at: int) -> str | None:
