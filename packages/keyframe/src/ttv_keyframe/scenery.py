@@ -614,6 +614,13 @@ class View:
     #: :data:`MAX_CROWDS`, drawn as a few small figures in the backdrop (the animatic's
     #: extras); () none
     crowds: tuple[str, ...] = ()
+    #: how many of a shape the shot's own words count where more than one ("three kettles"),
+    #: as (shape, count) pairs of :data:`COUNTABLE` shapes; () every shape drawn once
+    counts: tuple[tuple[str, int], ...] = ()
+
+    def count(self, shape: str) -> int:
+        """How many of ``shape`` to draw: the shot's count, else 1."""
+        return dict(self.counts).get(shape, 1)
 
     @property
     def crowd(self) -> str:
@@ -795,6 +802,7 @@ def interpret(spec) -> View:
         candles=_candles(_words(text)) if "cake" in shapes else 0,
         chocolate="cake" in shapes and "chocolate" in (*_words(text), *setting, *named),
         crowds=_crowds(objects),
+        counts=tuple((k, n) for k, n in _counts(_words(text)) if k in shapes),
     )
 
 
@@ -904,6 +912,39 @@ _NUMBERS = {
         ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1
     )
 }
+
+
+#: Counting words that are no numeral ("several pots", "a couple of kettles")
+_SOME = {"both": 2, "couple": 2, "pair": 2, "several": 3, "few": 3}
+#: Things drawn once per shot unless the shot counts them ("three kettles"): how many at most
+COUNTABLE = {"kettle": 4, "pot": 4, "cake": 2, "book": 3, "lamp": 3, "bench": 2, "table": 2}
+MAX_COUNT = 4
+
+
+def _counts(words: list[str]) -> tuple[tuple[str, int], ...]:
+    """How many of each :data:`COUNTABLE` thing the words count, where more than one: a
+    number or a counting word, then up to two adjectives, then the thing's plural ("three
+    kettles", "two large pots", "several jars"). A shape the words count twice keeps its
+    first count."""
+    out: dict[str, int] = {}
+    for i, w in enumerate(words):
+        n = _NUMBERS.get(w) or _SOME.get(w) or (int(w) if w.isdigit() and len(w) < 3 else 0)
+        if n < 2:
+            continue
+        for j in range(i + 1, min(i + 5, len(words))):
+            if words[j] in ("of", "the", "large", "small", "big", "little", "old", "new"):
+                continue  # "a couple of the big kettles"
+            word = words[j]
+            # a plural: "kettles", "jars" (the table may list only "jar"), "benches"
+            shape = word.endswith("s") and next(
+                (_WORD_SHAPE[x] for x in (word, word[:-1], word[:-2]) if x in _WORD_SHAPE), None
+            )
+            if shape in COUNTABLE:
+                out.setdefault(shape, min(n, COUNTABLE[shape]))
+                break
+            if j - i >= 3 or words[j] in _NUMBERS or words[j] in _SOME:
+                break
+    return tuple(out.items())
 
 
 def _candles(words: list[str]) -> int:
@@ -1414,9 +1455,13 @@ class Painter:
             placed: list[tuple[float, float]] = []
             for k, p in enumerate(props):
                 half = PROP_HALF.get(p, 0.05) * PROP_SCALE * h / w
-                fx = self._prop_spot(0.12 + 0.16 * k, half, placed)
-                placed.append((fx - half, fx + half))
-                self.prop(p, x0 + w * fx, ground, h * PROP_SCALE)
+                n = v.count(p)  # "two large pots": side by side, as one group
+                group = half * (1.0 + 1.2 * (n - 1))
+                fx = self._prop_spot(0.12 + 0.16 * k, group, placed)
+                placed.append((fx - group, fx + group))
+                for c in range(n):
+                    cx = fx - group + half + 2.4 * half * c
+                    self.prop(p, x0 + w * cx, ground, h * PROP_SCALE)
         else:
             for k, p in enumerate(props):
                 self.prop(p, x0 + w * (0.12 + 0.16 * k), y1 - h * 0.06, h)
@@ -3790,9 +3835,11 @@ class Painter:
             if "book" in v.shapes:
                 self.book(W * 0.28, top, H * 0.1)
             if "kettle" in v.shapes and "kitchen" not in v.shapes:
-                self.kettle(W * 0.36, top, H * 0.09)
+                for c in range(v.count("kettle")):  # along the table top
+                    self.kettle(W * (0.36 - 0.05 * c), top, H * 0.09)
         elif "kettle" in v.shapes and "kitchen" not in v.shapes:
-            self.kettle(W * 0.3, floor_y + H * 0.2, H * 0.1)
+            for c in range(v.count("kettle")):
+                self.kettle(W * 0.3 + H * 0.14 * c, floor_y + H * 0.2, H * 0.1)
         if "cake" in v.shapes:  # on the table (a table of its own, clear of the figures)
             fx = 0.3 if "table" in v.shapes else self.clear_spot(0.3, 0.12)
             if "table" not in v.shapes:
@@ -3858,6 +3905,8 @@ class Painter:
             fill=self.lit((40, 40, 44)),
         )
         self.kettle(stove, top - H * 0.23, H * 0.1)
+        for c in range(1, self.v.count("kettle")):  # "three kettles": the others on the counter
+            self.kettle(stove - H * 0.15 * (c + 0.4), top - H * 0.2, H * 0.1)
 
     def kettle(self, cx, base, size) -> None:
         body = self.lit((170, 176, 186))
