@@ -302,7 +302,9 @@ def test_which_groups_are_crowds():
         "Then the two boys ran home.": [],  # "the": the boys the story has
         "On sports day, the whole school gathered on the field.": ["children"],
         "The whole class cheered.": ["children"],
-        "The school stood on a hill.": [],  # a building: stands
+        "The school stood on a hill.": [
+            "school"
+        ],  # a building that stands: no crowd; the thing on the hill
         "Amara walked with her mother to the busy market.": ["people"],
         "The stadium was full, and rain was falling on the pitch.": ["people", "rain"],
         "It was a busy day.": [],  # a day is no place
@@ -344,3 +346,23 @@ def test_every_crowd_word_is_one_the_contract_names():
     from ttv_scene.lexicon import COLLECTIVES, CROWDS
 
     assert {*CROWDS.values(), *COLLECTIVES.values(), "people"} <= CROWD_WORDS
+
+
+def test_a_place_noun_a_sentence_is_about_is_an_object_in_the_shot():
+    """ "Rivers carry the water back to the sea" drew the sea alone: the shot's place is the
+    sea, and the rivers, a place noun that was not the place, were in no field. A place noun
+    that is the subject of the sentence, other than the shot's place, is an object now; one
+    in a prepositional phrase ("along the river") stays out, and so does the place itself."""
+    book = book_of(
+        "Rivers carry the water back to the sea.",
+        "The mountains rose above the town.",
+        "He walked along the river to the sea.",
+        "The forest was quiet.",
+    )
+    assert book.shots[0].location_id == "sea"
+    assert book.shots[0].objects == ("river", "water")
+    assert book.shots[1].location_id == "town"
+    assert "mountain" in book.shots[1].objects
+    assert "river" not in book.shots[2].objects
+    assert book.shots[3].location_id == "forest"
+    assert "forest" not in book.shots[3].objects

@@ -721,6 +721,13 @@ def analyze(
             if crowd not in result.objects:
                 result.objects.append(crowd)
             continue
+        if w in PLACES and w not in OBJECTS and w != place_key and _acting_place(ph):
+            # "Rivers carry the water back to the sea": the shot is at the sea, and the
+            # rivers it is about are in it (they were in no field: a place noun that is not
+            # the shot's place was dropped)
+            if w not in people and w not in result.objects:
+                result.objects.append(w)
+            continue
         if w not in OBJECTS or w == place_key or w in people or w.rstrip("s") in people:
             continue
         if w in WEATHER_WORDS and ph.head == ph.start and ph.prep == "to":
@@ -738,6 +745,12 @@ def analyze(
         if w not in result.objects:
             result.objects.append(w)
     return result
+
+
+def _acting_place(ph: Phrase) -> bool:
+    """An outdoor place noun that a sentence is about, as its subject without a preposition
+    ("Rivers carry the water", "The mountains rose above the town"): a thing in the shot."""
+    return ph.subject and ph.prep is None and ph.lemma not in INDOOR_PLACES
 
 
 def _crowd(ph: Phrase, toks: list[tuple[str, str]]) -> str | None:
