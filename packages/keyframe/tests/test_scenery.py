@@ -1084,3 +1084,28 @@ def test_outdoor_props_stand_up_stage_above_the_caption_band_clear_of_the_figure
         for r in (r for r in with_props.regions if r.kind == "body"):
             inside = changed[r.y : r.y + r.h, r.x : r.x + r.w]
             assert inside.sum() <= 0.02 * changed.sum(), (objects, seed, r.label)
+
+
+def test_a_river_runs_into_the_sea_the_setting_names():
+    """ "Rivers carry the water back to the sea" (the sea, with a river among the objects)
+    drew a snowy field with a river and no sea: a river turned the sea off. The sea now
+    lies along the horizon, the river runs into it across the land, and no hills stand
+    behind the sea."""
+    sea = dict(setting="sea, day", characters=(), width=320, height=180)
+    v = interpret(spec(objects=("river", "water"), **sea))
+    assert v.estuary and not v.sea
+    assert not interpret(spec(objects=("water",), **sea)).estuary  # the open sea as before
+    assert not interpret(spec(objects=("river",), setting="a meadow")).estuary
+    img = render(objects=("river", "water"), **sea).astype(int)
+    blue = (img[..., 2] > img[..., 0] + 40) & (img[..., 2] > img[..., 1])
+    green = (img[..., 1] > img[..., 2]) & (img[..., 1] > img[..., 0])
+    light = img @ np.array([0.299, 0.587, 0.114])
+    shore = int(np.argmax(green[:, :40].mean(axis=1) > 0.9))  # where the land begins
+    assert 90 < shore < 150
+    band = slice(shore - 8, shore - 1)
+    assert blue[band].mean() > 0.8  # the sea (and its white crests), the whole width ...
+    assert light[band].mean() < light[20].mean() - 30  # ... darker than the sky
+    assert green[: shore - 1].mean() < 0.01  # no hills behind the sea
+    bottom = img.shape[0] - 5
+    assert green[bottom, :40].mean() > 0.9 and green[bottom, -40:].mean() > 0.9  # land
+    assert blue[bottom, 100:220].mean() > 0.3  # the river, in the middle

@@ -641,6 +641,12 @@ class View:
         return self.earth and bool(self.shapes & _SEA_SHAPES) and "river" not in self.shapes
 
     @property
+    def estuary(self) -> bool:
+        """A river running into the sea the setting names ("Rivers carry the water back to
+        the sea"): land with the river in front, the sea along the horizon."""
+        return self.earth and "river" in self.shapes and bool(self.place & _SEA_SHAPES)
+
+    @property
     def overcast(self) -> bool:
         return self.weather in {"cloudy", "rain", "storm", "snow", "fog"}
 
@@ -1212,6 +1218,8 @@ def sky_colors(time: str, weather: str) -> tuple[np.ndarray, np.ndarray]:
 #: horizon towards the frame's bottom (as the campfire, 0.3), drawn at this scale of their
 #: indoor size: above the caption band, further back than the figures. Their half widths
 #: (fractions of the height at full size) for spacing them apart.
+#: How far down from the horizon the sea reaches where a river runs into it (View.estuary)
+ESTUARY_SEA = 0.2
 PROP_DEPTH = 0.32
 PROP_SCALE = 0.9
 PROP_HALF = {"table": 0.13, "bench": 0.16, "cake": 0.13, "wheel": 0.13, "lamp": 0.04}
@@ -1344,8 +1352,12 @@ class Painter:
         if v.sea:
             self.sea(x0, hz, x1, y1)
         else:
-            self.land(x0, hz, x1, y1)
-        if "river" in v.shapes and not v.sea:
+            self.land(x0, hz, x1, y1, hills=not v.estuary)
+        if v.estuary:  # the sea along the horizon, the river running into it
+            shore = hz + (y1 - hz) * ESTUARY_SEA
+            self.sea(x0, hz, x1, shore)
+            self.river(x0, shore - self.u * 3, x1, y1)
+        elif "river" in v.shapes and not v.sea:
             self.river(x0, hz, x1, y1)
         if "path" in v.shapes and not v.sea:
             self.river(x0, hz, x1, y1, path=True)
@@ -2357,7 +2369,9 @@ class Painter:
         self.d.line(pts, fill=(200, 200, 255, 120), width=int(self.u * 2.2))
         self.d.line(pts, fill=(255, 255, 240, 255), width=max(1, int(self.u * 0.8)))
 
-    def land(self, x0, hz, x1, y1) -> None:
+    def land(self, x0, hz, x1, y1, hills: bool = True) -> None:
+        """The ground from the horizon down, with two ranges of hills behind it (none where
+        the sea is the horizon)."""
         v = self.v
         grass = np.array((236, 240, 248) if v.snow_cover else (92, 140, 70), np.float32)
         if "desert" in v.shapes and not v.snow_cover:
@@ -2372,7 +2386,8 @@ class Painter:
             grass = _mix(grass, tint, weight)
         w = x1 - x0
         far = _mix(self.lit(grass), self.sky_hor, 0.5)
-        for depth, (amp, col) in enumerate(((0.14, far), (0.07, self.lit(grass, 0.92)))):
+        ranges = ((0.14, far), (0.07, self.lit(grass, 0.92))) if hills else ()
+        for depth, (amp, col) in enumerate(ranges):
             ph = self.lay.uniform(0, 2 * np.pi, 3)
             fr = np.array([1.0, 2.3, 4.1]) * self.lay.uniform(0.8)
             xs = np.linspace(x0, x1, 48)
