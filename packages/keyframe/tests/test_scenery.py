@@ -1109,3 +1109,52 @@ def test_a_river_runs_into_the_sea_the_setting_names():
     bottom = img.shape[0] - 5
     assert green[bottom, :40].mean() > 0.9 and green[bottom, -40:].mean() > 0.9  # land
     assert blue[bottom, 100:220].mean() > 0.3  # the river, in the middle
+
+
+def _under_feet(kf, rows: int = 4) -> list[np.ndarray]:
+    """The pixels just below each character's feet, across the middle of its body."""
+    out = []
+    for r in kf.regions:
+        if r.kind != "body":
+            continue
+        feet = r.y + r.h
+        out.append(kf.image[feet + 1 : feet + 1 + rows, r.x + r.w // 4 : r.x + 3 * r.w // 4])
+    return out
+
+
+def _watery(px: np.ndarray) -> bool:
+    """Mostly water: blue over red (the sea at any hour; rock, sand and stone are not)."""
+    px = px.reshape(-1, 3).astype(int)
+    return bool((px[:, 2] > px[:, 0] + 8).mean() > 0.5)
+
+
+@pytest.mark.parametrize("time_of_day", ["dusk", "day", "night"])
+def test_at_sea_a_figure_stands_on_rock_not_on_the_water(time_of_day):
+    """ "Old Tomas had kept the lighthouse" on "a lighthouse on a rocky island at dusk"
+    stood in the open sea: a rocky ledge now lies under the figures where there is no quay,
+    sand or deck."""
+    kw = dict(setting="a lighthouse on a rocky island", time_of_day=time_of_day, width=320,
+              height=180, characters=(CharacterRef(id="t", name="Tomas", seed=4),))  # fmt: skip
+    kf = AnimaticKeyframe().render(spec(**kw))
+    assert interpret(spec(**kw)).sea
+    (px,) = _under_feet(kf)
+    assert not _watery(px)
+    assert _watery(kf.image[-8:, :20]) or _watery(kf.image[-8:, -20:])  # the sea beside it
+
+
+def test_the_quay_reaches_past_every_figure_in_the_harbour():
+    """Lina stood in the water beyond the quay's end ("the island harbour at sunrise")."""
+    two = (CharacterRef(id="t", name="Tomas", seed=4), CharacterRef(id="l", name="Lina", seed=5))
+    kf = AnimaticKeyframe().render(
+        spec(setting="the island harbour at sunrise", characters=two, width=320, height=180)
+    )
+    feet = _under_feet(kf)
+    assert len(feet) == 2
+    assert not any(_watery(px) for px in feet)
+
+
+def test_a_lighthouse_lamp_is_no_street_lamp_in_the_sea():
+    """ "Each evening he climbed the hundred steps and lit the great lamp": a lamp post stood
+    in the water beside the lighthouse. Outdoors a lighthouse's lamp is the one at its top."""
+    kw = dict(setting="a lighthouse on a rocky island", time_of_day="dusk", width=320, height=180)
+    assert np.array_equal(render(objects=("lamp",), **kw), render(**kw))

@@ -1218,6 +1218,10 @@ def sky_colors(time: str, weather: str) -> tuple[np.ndarray, np.ndarray]:
 #: horizon towards the frame's bottom (as the campfire, 0.3), drawn at this scale of their
 #: indoor size: above the caption band, further back than the figures. Their half widths
 #: (fractions of the height at full size) for spacing them apart.
+#: A rocky ledge at sea (``Painter.ledge``): its top above the frame's bottom (fraction of the
+#: height; the figures' feet are 0.1-0.15 above it) and how far it reaches past the figures
+LEDGE_TOP = 0.19
+LEDGE_MARGIN = 0.07
 #: How far down from the horizon the sea reaches where a river runs into it (View.estuary)
 ESTUARY_SEA = 0.2
 PROP_DEPTH = 0.32
@@ -1433,11 +1437,16 @@ class Painter:
                 stands.append(hz + h * 0.03)
         if full and stands:
             self.stands = max(self.stands, *stands)
+        # at sea the figures stand on something: the quay or the sand, else a rocky ledge
+        # (Tomas stood in the open sea below his lighthouse, and Lina beyond the quay's end)
+        standing = v.sea and full and bool(self.keep_clear) and not self.aboard
         if "harbour" in v.shapes or "beach" in v.shapes:
-            self.shore(x0, x1, y1, h, quay="harbour" in v.shapes)
+            self.shore(x0, x1, y1, h, quay="harbour" in v.shapes, reach=standing)
         rough = v.sea and v.weather in ("storm", "wind", "rain")
         if v.sea:
             self.foreground_waves(x0, hz, x1, y1)
+        if standing and not {"harbour", "beach"} & v.shapes:
+            self.ledge(x0, x1, y1, h)
         if "boat" in v.shapes and v.sea and self.aboard and (w, h) == (self.W, self.H):
             self.deck(x0, y0, x1, y1)
         elif "boat" in v.shapes:
@@ -1458,6 +1467,8 @@ class Painter:
             p
             for p in ("table", "bench", "pot", "book", "lamp", "tool", "wheel", "kettle", "cake")
             if p in v.shapes
+            # a lighthouse's lamp is the one at its top (a street lamp stood in the sea)
+            and not (p == "lamp" and "lighthouse" in v.shapes and not v.indoor)
         ]
         if props and full and not v.sea:
             # up-stage, clear of the figures and of each other: above the band where captions
@@ -2675,13 +2686,17 @@ class Painter:
                    width=max(1, int(self.u * 0.5)))  # fmt: skip
         d.line(hull[:2], fill=(*self.lit((236, 226, 200)), 255), width=max(1, int(self.u * 1.6)))
 
-    def shore(self, x0, x1, y1, h, quay: bool) -> None:
+    def shore(self, x0, x1, y1, h, quay: bool, reach: bool = False) -> None:
+        """The near shore along the bottom: a stone quay at the left, or sand. ``reach``: the
+        quay reaches past every figure (:attr:`keep_clear`), so that nobody stands in the
+        water beyond its end."""
         w = x1 - x0
         if quay:  # a stone quay with bollards along the bottom left
             top = y1 - h * 0.16
-            self.d.polygon([(x0, top), (x0 + w * 0.55, top), (x0 + w * 0.5, y1), (x0, y1)],
+            end = max(0.55, min(1.0, max(b for _a, b in self.keep_clear) + 0.06)) if reach else 0.55
+            self.d.polygon([(x0, top), (x0 + w * end, top), (x0 + w * (end - 0.05), y1), (x0, y1)],
                            fill=self.lit((128, 118, 104)))  # fmt: skip
-            self.d.line([(x0, top), (x0 + w * 0.55, top)], fill=self.lit((170, 160, 140)),
+            self.d.line([(x0, top), (x0 + w * end, top)], fill=self.lit((170, 160, 140)),
                         width=max(1, int(self.u)))  # fmt: skip
             for k in range(3):
                 bx = x0 + w * (0.1 + 0.16 * k)
@@ -2694,6 +2709,21 @@ class Painter:
                 [*zip(xs, top, strict=True), (x1, y1), (x0, y1)],
                 fill=self.lit((222, 200, 150)),
             )
+
+    def ledge(self, x0, x1, y1, h) -> None:
+        """A low rocky ledge along the bottom under the figures (:attr:`keep_clear`), where at
+        sea there is no quay, sand or deck to stand on: the island's rock, near."""
+        w = x1 - x0
+        lo = max(0.0, min(a for a, _b in self.keep_clear) - LEDGE_MARGIN)
+        hi = min(1.0, max(b for _a, b in self.keep_clear) + LEDGE_MARGIN)
+        xs = np.linspace(lo, hi, 40)
+        t = (xs - lo) / max(hi - lo, 1e-6)
+        # flat where the figures stand, falling into the water at both ends, a little rough
+        lift = np.clip(np.minimum(t, 1 - t) * 8, 0, 1) ** 0.6 * (1 + 0.08 * np.sin(xs * 37))
+        top = y1 - h * LEDGE_TOP * lift
+        pts = [(x0 + w * x, y) for x, y in zip(xs, top, strict=True)]
+        self.d.polygon([*pts, (x0 + w * hi, y1), (x0 + w * lo, y1)], fill=self.lit((72, 68, 64)))
+        self.d.line(pts, fill=self.lit((112, 106, 98)), width=max(1, int(self.u)))
 
     def _prop_spot(self, fx: float, half: float, placed: list[tuple[float, float]]) -> float:
         """Where a prop ``2 * half`` wide stands outdoors: nearest ``fx`` among the places
