@@ -1090,7 +1090,7 @@ def test_a_river_runs_into_the_sea_the_setting_names():
     """ "Rivers carry the water back to the sea" (the sea, with a river among the objects)
     drew a snowy field with a river and no sea: a river turned the sea off. The sea now
     lies along the horizon, the river runs into it across the land, and no hills stand
-    behind the sea."""
+    behind the sea; the river runs to a bottom corner, clear of where a caption goes."""
     sea = dict(setting="sea, day", characters=(), width=320, height=180)
     v = interpret(spec(objects=("river", "water"), **sea))
     assert v.estuary and not v.sea
@@ -1106,9 +1106,12 @@ def test_a_river_runs_into_the_sea_the_setting_names():
     assert blue[band].mean() > 0.8  # the sea (and its white crests), the whole width ...
     assert light[band].mean() < light[20].mean() - 30  # ... darker than the sky
     assert green[: shore - 1].mean() < 0.01  # no hills behind the sea
+    # the river comes in from a bottom corner (a caption over the bottom middle hid it) ...
     bottom = img.shape[0] - 5
-    assert green[bottom, :40].mean() > 0.9 and green[bottom, -40:].mean() > 0.9  # land
-    assert blue[bottom, 100:220].mean() > 0.3  # the river, in the middle
+    left, right = blue[bottom, :64].mean(), blue[bottom, -64:].mean()
+    assert max(left, right) > 0.5
+    assert green[bottom, :64].mean() > 0.9 or green[bottom, -64:].mean() > 0.9  # ... land
+    assert blue[shore + 4, 100:220].any()  # ... from its mouth, in the middle
 
 
 def _under_feet(kf, rows: int = 4) -> list[np.ndarray]:

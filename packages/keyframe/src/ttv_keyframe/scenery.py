@@ -1360,7 +1360,7 @@ class Painter:
         if v.estuary:  # the sea along the horizon, the river running into it
             shore = hz + (y1 - hz) * ESTUARY_SEA
             self.sea(x0, hz, x1, shore)
-            self.river(x0, shore - self.u * 3, x1, y1)
+            self.river(x0, shore - self.u * 3, x1, y1, corner=True)
         elif "river" in v.shapes and not v.sea:
             self.river(x0, hz, x1, y1)
         if "path" in v.shapes and not v.sea:
@@ -2526,15 +2526,21 @@ class Painter:
         self.d.line(list(zip(xs, top, strict=True)), fill=(*self.lit((230, 236, 240), 1.3), 200),
                     width=max(1, int(self.u * 0.9)))  # fmt: skip
 
-    def river(self, x0, hz, x1, y1, path: bool = False) -> None:
-        """A river (or, with ``path``, a sandy path) winding from the horizon to the viewer."""
+    def river(self, x0, hz, x1, y1, path: bool = False, corner: bool = False) -> None:
+        """A river (or, with ``path``, a sandy path) winding from the horizon to the viewer.
+        ``corner``: it comes in from a bottom corner, across the frame, so that a burned-in
+        caption over the bottom middle does not hide it (a river running into the sea)."""
         w = x1 - x0
         c = x0 + w * (self.lay.uniform(0.15, 0.35) if path else self.lay.uniform(0.35, 0.65))
+        end = c
+        if corner:  # the mouth towards the middle, the near end at a corner
+            end = x0 + w * (0.06 if c < x0 + w / 2 else 0.94)
         pts_l, pts_r = [], []
         for k in range(13):
             t = k / 12
             y = hz + self.u * 3 + (y1 - hz) * t
-            cx = c + math.sin(t * 4 + self.lay.uniform(0, 0.01)) * w * 0.08 * t
+            cx = c + (end - c) * t**0.8
+            cx += math.sin(t * 4 + self.lay.uniform(0, 0.01)) * w * 0.08 * t
             half = w * (0.01 + 0.2 * t)
             pts_l.append((cx - half, y))
             pts_r.append((cx + half, y))
