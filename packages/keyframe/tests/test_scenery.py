@@ -1161,3 +1161,33 @@ def test_a_lighthouse_lamp_is_no_street_lamp_in_the_sea():
     in the water beside the lighthouse. Outdoors a lighthouse's lamp is the one at its top."""
     kw = dict(setting="a lighthouse on a rocky island", time_of_day="dusk", width=320, height=180)
     assert np.array_equal(render(objects=("lamp",), **kw), render(**kw))
+
+
+@pytest.mark.parametrize(("setting", "tall"), [("a tall stone tower", True), ("the castle", False),
+                                               ("the king's palace", False)])  # fmt: skip
+def test_a_tower_or_a_castle_outside_is_drawn(setting, tall, monkeypatch):
+    """ "The knight stayed for tea" at "tall stone tower, day", outdoors, drew an empty
+    meadow: no building of a fairy tale had a shape. A tower is one tall round tower, a
+    castle or palace a keep with a gate between two towers, up-stage and clear of the
+    figures."""
+    from ttv_contracts.v1 import CharacterRef
+
+    elena = (CharacterRef(id="e", name="Elena", descriptors=("girl",), seed=3),)
+    kw = dict(indoor_outdoor="outdoor", characters=elena, width=320, height=180)
+    assert {"castle", "tower"} & interpret(spec(setting=setting, **kw)).shapes
+    kf = AnimaticKeyframe().render(spec(setting=setting, **kw))
+    from ttv_keyframe import scenery
+
+    monkeypatch.setattr(scenery.Painter, "castle", lambda *a, **k: None)
+    plain = AnimaticKeyframe().render(spec(setting=setting, **kw))
+    # the building: the pixels it adds to the same shot
+    new = np.abs(kf.image.astype(int) - plain.image.astype(int)).sum(axis=2) > 0
+    for r in kf.regions:  # (the figure is drawn over whatever stands behind it)
+        new[r.y : r.y + r.h, r.x : r.x + r.w] = False
+    ys, xs = np.nonzero(new)
+    assert len(xs) > 150
+    width, height = xs.max() - xs.min(), ys.max() - ys.min()
+    assert (height > 2 * width) if tall else (width > height), (width, height)
+    assert ys.max() < kf.ground * 180 + 20  # it stands on the far ground, up-stage
+    body = next(r for r in kf.regions if r.kind == "body")
+    assert xs.max() < body.x or xs.min() > body.x + body.w  # beside the figure, not behind

@@ -121,6 +121,10 @@ SHAPES: dict[str, str] = {
     "kettle": "kettle kettles teapot",
     "board": "blackboard chalkboard board classroom",
     "house": "house houses cottage hut home cabin farmhouse barn",
+    # seen from outside: a stone castle (a keep between two round towers with pointed roofs,
+    # a gate); "tower" alone is one tall round tower with a window near its top
+    "castle": "castle castles palace palaces fort forts citadel",
+    "tower": "tower towers",
     # several houses and roofs (a single "house" or "cottage" is one house)
     "town": "town towns village villages hamlet hamlets",
     # a street of buildings with windows, a pavement, a road and street lamps; a "square"
@@ -1387,6 +1391,16 @@ class Painter:
             self.house(x0 + w * fx, base, size)
             stands.append(base)
             self.taken.append((fx - 0.72 * size / w, fx + 0.72 * size / w))
+        if {"castle", "tower"} & v.shapes and not v.sea:  # up-stage, clear of the figures
+            lone = "castle" not in v.shapes
+            size, base = h * (0.34 if lone else 0.3), hz + h * 0.05
+            half = (0.16 if lone else 0.62) * size / w
+            fx = 0.3 if "house" in v.shapes else 0.72
+            if full:
+                fx = self.clear_spot(fx, half)
+            self.castle(x0 + w * fx, base, size, lone)
+            stands.append(base)
+            self.taken.append((fx - half, fx + half))
         if "forest" in v.shapes:  # a far row of trees first
             for k in range(9):
                 fx = (k + 0.5) / 9 + self.lay.uniform(-0.03, 0.03)
@@ -2748,6 +2762,40 @@ class Painter:
             return fx
         spots = np.linspace(half, 1.0 - half, 97)
         return float(min(spots, key=lambda c: (hidden(c), abs(c - fx))))
+
+    def castle(self, cx, ground, size, lone: bool) -> None:
+        """A stone castle standing on ``ground``: a crenellated keep with an arched gate
+        between two taller round towers with pointed roofs; ``lone``, one tall tower with a
+        pointed roof and a lit window near the top (a princess's tower)."""
+        stone, dark = self.lit((156, 150, 140)), self.lit((104, 98, 92))
+        roof = self.lit((84, 60, 120))
+        u = size / 20
+
+        def tower(x, width, height) -> None:
+            top = ground - height
+            self.rect((x - width / 2, top, x + width / 2, ground), fill=stone)
+            self.rect(
+                (x + width / 6, top, x + width / 2, ground), fill=_rgb(_mix(stone, dark, 0.35))
+            )
+            self.d.polygon([(x - width * 0.62, top), (x, top - width * 1.1),
+                            (x + width * 0.62, top)], fill=roof)  # fmt: skip
+            wy = top + height * 0.14  # an arched window near the top, lit
+            glass = (250, 214, 130) if self.v.time in ("dusk", "night") else dark  # lit inside
+            self.d.rounded_rectangle((x - width * 0.14, wy, x + width * 0.14, wy + width * 0.4),
+                                     radius=width * 0.14, fill=glass)  # fmt: skip
+
+        if lone:
+            tower(cx, size * 0.3, size)
+            return
+        kw, kh = size * 1.0, size * 0.55  # the keep: battlements and a gate
+        self.rect((cx - kw / 2, ground - kh, cx + kw / 2, ground), fill=stone)
+        for k in range(7):
+            mx = cx - kw / 2 + kw * k / 6.5
+            self.rect((mx, ground - kh - u * 1.6, mx + kw / 13, ground - kh), fill=stone)
+        self.d.rounded_rectangle((cx - kw * 0.1, ground - kh * 0.5, cx + kw * 0.1, ground),
+                                 radius=kw * 0.1, fill=self.lit((52, 44, 40)))  # fmt: skip
+        for side in (-1, 1):
+            tower(cx + side * kw / 2, size * 0.26, size * 0.85)
 
     def house(self, cx, ground, size, roof_color=None, wall_color=None) -> None:
         v = self.v
