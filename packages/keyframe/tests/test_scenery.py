@@ -1191,3 +1191,29 @@ def test_a_tower_or_a_castle_outside_is_drawn(setting, tall, monkeypatch):
     assert ys.max() < kf.ground * 180 + 20  # it stands on the far ground, up-stage
     body = next(r for r in kf.regions if r.kind == "body")
     assert xs.max() < body.x or xs.min() > body.x + body.w  # beside the figure, not behind
+
+
+def test_a_rooms_table_stands_where_no_figure_hides_it():
+    """ "Soon the pancakes were golden, and everyone sat down at the table": the kitchen's
+    table stood at a fixed place, behind two of the four figures (it still does where four
+    leave no gap as wide as a table). It stands where no figure is in front of it now, and
+    what is on it goes with it."""
+    from ttv_contracts.v1 import CharacterRef
+
+    family = tuple(
+        CharacterRef(id=f"c{i}", name=n, descriptors=(d,), seed=i)
+        for i, (n, d) in enumerate(
+            [("Dad", "man"), ("Mia", "girl"), ("Leo", "boy"), ("Mum", "woman")]
+        )
+    )
+    kw = dict(setting="the kitchen", indoor_outdoor="indoor", width=480, height=270)
+
+    def table_pixels(characters) -> int:
+        with_table = render(objects=("table",), characters=characters, **kw).astype(int)
+        without = render(objects=(), characters=characters, **kw).astype(int)
+        return int((np.abs(with_table - without).sum(axis=2) > 0).sum())
+
+    alone = table_pixels(())
+    assert alone > 500
+    for cast in (family[:1], family[:2], family[1:3]):  # where the room has space for it
+        assert table_pixels(cast) > 0.9 * alone, [c.name for c in cast]

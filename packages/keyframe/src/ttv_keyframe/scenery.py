@@ -1222,6 +1222,8 @@ def sky_colors(time: str, weather: str) -> tuple[np.ndarray, np.ndarray]:
 #: horizon towards the frame's bottom (as the campfire, 0.3), drawn at this scale of their
 #: indoor size: above the caption band, further back than the figures. Their half widths
 #: (fractions of the height at full size) for spacing them apart.
+#: Half the width of a room's table (``prop("table")`` at 1.4 x the height), in heights
+TABLE_HALF = 0.18
 #: A rocky ledge at sea (``Painter.ledge``): its top above the frame's bottom (fraction of the
 #: height; the figures' feet are 0.1-0.15 above it) and how far it reaches past the figures
 LEDGE_TOP = 0.19
@@ -3928,19 +3930,22 @@ class Painter:
             self.bookshelf(
                 W * 0.04 if "bench" not in v.shapes else W * 0.42, H * 0.12, W * 0.18, floor_y
             )
+        # the table where no figure stands in front of it ("everyone sat down at the table":
+        # four figures hid it); what stands on it goes with it
+        tx = self.clear_spot(0.3, TABLE_HALF * H / W) if "table" in v.shapes else 0.3
         if "table" in v.shapes:
-            self.prop("table", W * 0.3, floor_y + H * 0.2, H * 1.4)
+            self.prop("table", W * tx, floor_y + H * 0.2, H * 1.4)
             top = floor_y + H * 0.2 - H * 1.4 * 0.16 * 0.75
             if "book" in v.shapes:
-                self.book(W * 0.28, top, H * 0.1)
+                self.book(W * (tx - 0.02), top, H * 0.1)
             if "kettle" in v.shapes and "kitchen" not in v.shapes:
                 for c in range(v.count("kettle")):  # along the table top
-                    self.kettle(W * (0.36 - 0.05 * c), top, H * 0.09)
+                    self.kettle(W * (tx + 0.06 - 0.05 * c), top, H * 0.09)
         elif "kettle" in v.shapes and "kitchen" not in v.shapes:
             for c in range(v.count("kettle")):
                 self.kettle(W * 0.3 + H * 0.14 * c, floor_y + H * 0.2, H * 0.1)
         if "cake" in v.shapes:  # on the table (a table of its own, clear of the figures)
-            fx = 0.3 if "table" in v.shapes else self.clear_spot(0.3, 0.12)
+            fx = tx if "table" in v.shapes else self.clear_spot(0.3, 0.12)
             if "table" not in v.shapes:
                 self.prop("table", W * fx, floor_y + H * 0.2, H * 1.4)
             top = floor_y + H * 0.2 - H * 1.4 * 0.16 * 0.75
