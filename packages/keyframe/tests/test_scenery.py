@@ -1217,3 +1217,9 @@ def test_a_rooms_table_stands_where_no_figure_hides_it():
     assert alone > 500
     for cast in (family[:1], family[:2], family[1:3]):  # where the room has space for it
         assert table_pixels(cast) > 0.9 * alone, [c.name for c in cast]
+
+
+def test_a_clearing_is_in_a_forest():
+    """ "The clearing at dawn" drew open grass: a clearing or a glade is in a forest."""
+    for setting in ("the clearing at dawn", "a quiet glade"):
+        assert "forest" in interpret(spec(setting=setting)).shapes

@@ -116,7 +116,7 @@ SHAPES: dict[str, str] = {
     "pot": "pot pots vase jar jug bowl",
     "wheel": "wheel",
     "tree": "tree trees oak pine orchard leaf leaves",  # a leaf: on its tree
-    "forest": "forest forests wood woods jungle",
+    "forest": "forest forests wood woods jungle clearing clearings glade glades",  # a clearing: in one
     "kitchen": "kitchen kitchens bakery stove oven",
     "kettle": "kettle kettles teapot",
     "board": "blackboard chalkboard board classroom",
