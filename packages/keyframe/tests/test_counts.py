@@ -44,10 +44,10 @@ def test_the_count_is_read_from_the_words(text, counts):
 
 
 def test_every_countable_thing_is_a_shape_and_capped():
-    from ttv_keyframe.scenery import MAX_COUNT, SHAPES
+    from ttv_keyframe.scenery import SHAPES
 
     assert set(COUNTABLE) <= set(SHAPES)
-    assert all(2 <= n <= MAX_COUNT for n in COUNTABLE.values())
+    assert all(2 <= n <= 4 for n in COUNTABLE.values())
 
 
 def things(prompt_with: str, prompt_without: str, **kw) -> int:

@@ -981,9 +981,9 @@ def test_a_ships_cabin_has_a_round_window_onto_the_sea():
 
 def _owls(prompt: str, objects=()) -> tuple[np.ndarray, np.ndarray]:
     """The backdrop with the owls and without, at night, and where they differ."""
-    night = dict(setting="a clearing", time_of_day="night", width=320, height=180)
-    owls = render(prompt=f"a clearing, {prompt}", objects=objects, **night)
-    plain = render(prompt="a clearing, They listened.", objects=objects, **night)
+    night = dict(setting="a meadow", time_of_day="night", width=320, height=180)
+    owls = render(prompt=f"a meadow, {prompt}", objects=objects, **night)
+    plain = render(prompt="a meadow, They listened.", objects=objects, **night)
     return np.abs(owls.astype(int) - plain.astype(int)).sum(axis=2) > 30, owls
 
 

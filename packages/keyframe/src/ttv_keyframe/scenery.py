@@ -928,7 +928,6 @@ _NUMBERS = {
 _SOME = {"both": 2, "couple": 2, "pair": 2, "several": 3, "few": 3}
 #: Things drawn once per shot unless the shot counts them ("three kettles"): how many at most
 COUNTABLE = {"kettle": 4, "pot": 4, "cake": 2, "book": 3, "lamp": 3, "bench": 2, "table": 2}
-MAX_COUNT = 4
 
 
 def _counts(words: list[str]) -> tuple[tuple[str, int], ...]:
@@ -1218,10 +1217,6 @@ def sky_colors(time: str, weather: str) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- painter
 
 
-#: Outdoor props (``Painter.prop``: a pot, a table, a kettle ...) stand this far from the
-#: horizon towards the frame's bottom (as the campfire, 0.3), drawn at this scale of their
-#: indoor size: above the caption band, further back than the figures. Their half widths
-#: (fractions of the height at full size) for spacing them apart.
 #: Half the width of a room's table (``prop("table")`` at 1.4 x the height), in heights
 TABLE_HALF = 0.18
 #: A rocky ledge at sea (``Painter.ledge``): its top above the frame's bottom (fraction of the
@@ -1230,6 +1225,11 @@ LEDGE_TOP = 0.19
 LEDGE_MARGIN = 0.07
 #: How far down from the horizon the sea reaches where a river runs into it (View.estuary)
 ESTUARY_SEA = 0.2
+
+#: Outdoor props (``Painter.prop``: a pot, a table, a kettle ...) stand this far from the
+#: horizon towards the frame's bottom (as the campfire, 0.3), drawn at this scale of their
+#: indoor size: above the caption band, further back than the figures. Their half widths
+#: (fractions of the height at full size) for spacing them apart.
 PROP_DEPTH = 0.32
 PROP_SCALE = 0.9
 PROP_HALF = {"table": 0.13, "bench": 0.16, "cake": 0.13, "wheel": 0.13, "lamp": 0.04}
