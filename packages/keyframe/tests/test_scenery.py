@@ -1223,3 +1223,52 @@ def test_a_clearing_is_in_a_forest():
     """ "The clearing at dawn" drew open grass: a clearing or a glade is in a forest."""
     for setting in ("the clearing at dawn", "a quiet glade"):
         assert "forest" in interpret(spec(setting=setting)).shapes
+
+
+def _added(monkeypatch, method: str, **kw) -> np.ndarray:
+    """Where the painter's ``method`` draws in the shot ``kw`` (the pixels it changes)."""
+    from ttv_keyframe import scenery
+
+    with_it = render(**kw).astype(int)
+    monkeypatch.setattr(scenery.Painter, method, lambda *a, **k: None)
+    without = render(**kw).astype(int)
+    monkeypatch.undo()
+    return np.abs(with_it - without).sum(axis=2) > 0
+
+
+@pytest.mark.parametrize(("prompt", "rgb"), [("Kofi's kite flew over the garden.", (214, 64, 60)),
+                                             ("He flew his blue kite.", (70, 120, 220))])  # fmt: skip
+def test_a_kite_flies_in_the_sky_in_the_colour_said(prompt, rgb, monkeypatch):
+    """ "The Lost Kite" drew no kite in any shot: a kite flies high in the sky, red unless
+    the words give it a colour."""
+    kw = dict(setting="the garden", prompt=prompt, objects=("kite",), width=320, height=180)
+    assert "kite" in interpret(spec(**kw)).shapes
+    kf = AnimaticKeyframe().render(spec(**kw))
+    mask = _added(monkeypatch, "kite", **kw)
+    ys, _xs = np.nonzero(mask)
+    assert mask.sum() > 100
+    assert ys.max() < kf.ground * 180  # all of it above the horizon
+    px = kf.image[mask].astype(int)
+    near = np.abs(px - np.array(rgb)).max(axis=1) < 40
+    assert near.mean() > 0.4  # most of it is the kite's colour (the rest spars, tail, string)
+
+
+def test_a_fence_runs_across_the_ground_behind_the_figures(monkeypatch):
+    """ "Kofi's kite flew over the fence": no fence was drawn."""
+    kw = dict(setting="the garden", objects=("fence",), width=320, height=180)
+    kf = AnimaticKeyframe().render(spec(**kw))
+    mask = _added(monkeypatch, "fence", **kw)
+    ys, xs = np.nonzero(mask)
+    assert xs.min() < 10 and xs.max() > 310  # across the whole width
+    assert kf.ground * 180 < ys.min() and ys.max() < 180 * 0.8  # low, on the far ground
+    playground = dict(kw, setting="the playground")
+    assert "fence" in interpret(spec(**playground)).shapes
+    assert not _added(monkeypatch, "fence", **playground).any()  # it has its own fence
+
+
+def test_a_door_outdoors_is_a_houses():
+    """ "He knocked on her door" in her garden drew no house: a door outdoors is a house's;
+    a door in a room draws none."""
+    assert "house" in interpret(spec(setting="the garden", objects=("door",))).shapes
+    room = spec(setting="the kitchen", indoor_outdoor="indoor", objects=("door",))
+    assert "house" not in interpret(room).shapes

@@ -124,6 +124,10 @@ SHAPES: dict[str, str] = {
     # seen from outside: a stone castle (a keep between two round towers with pointed roofs,
     # a gate); "tower" alone is one tall round tower with a window near its top
     "castle": "castle castles palace palaces fort forts citadel",
+    # a diamond kite high in the sky on its string (the colour the words say, else red)
+    "kite": "kite kites",
+    # a low wooden picket fence across the ground behind the figures (a playground has its own)
+    "fence": "fence fences railing railings",
     "tower": "tower towers",
     # several houses and roofs (a single "house" or "cottage" is one house)
     "town": "town towns village villages hamlet hamlets",
@@ -786,6 +790,8 @@ def interpret(spec) -> View:
         shapes.add("desert")
         if {w for w in named if _WORD_SHAPE.get(w) == "beach"} <= {"sand"}:
             shapes.discard("beach")
+    if outdoor and {"door", "doors", "doorstep", "porch"} & set(named):
+        shapes.add("house")  # "knocked on her door" in her garden: the door is a house's
     place = frozenset(_WORD_SHAPE[w] for w in _nouns(setting) if w in _WORD_SHAPE)
     # the scene's season (contracts 1.3) carries winter to shots that do not say it
     winter = getattr(spec, "season", "unknown") == "winter" or any(
@@ -1223,6 +1229,8 @@ TABLE_HALF = 0.18
 #: height; the figures' feet are 0.1-0.15 above it) and how far it reaches past the figures
 LEDGE_TOP = 0.19
 LEDGE_MARGIN = 0.07
+#: Where a kite flies, across the width (clear of the shot's label at the top left)
+KITE_X = 0.62
 #: How far down from the horizon the sea reaches where a river runs into it (View.estuary)
 ESTUARY_SEA = 0.2
 
@@ -1355,6 +1363,8 @@ class Painter:
             self.clouds(sky_box, few=True)
         if v.weather == "storm":
             self.lightning(sky_box)
+        if "kite" in v.shapes and v.earth and v.weather != "storm":
+            self.kite(x0 + (x1 - x0) * KITE_X, y0 + (hz - y0) * 0.3, hz - y0)
         if "mountain" in v.shapes:
             self.mountains(x0, x1, hz)
         if "volcano" in v.shapes or "lava" in v.shapes:
@@ -1393,6 +1403,8 @@ class Painter:
             self.house(x0 + w * fx, base, size)
             stands.append(base)
             self.taken.append((fx - 0.72 * size / w, fx + 0.72 * size / w))
+        if "fence" in v.shapes and not v.sea and "playground" not in v.shapes:
+            self.fence(x0, x1, hz + (y1 - hz) * 0.22, h * 0.07)
         if {"castle", "tower"} & v.shapes and not v.sea:  # up-stage, clear of the figures
             lone = "castle" not in v.shapes
             size, base = h * (0.34 if lone else 0.3), hz + h * 0.05
@@ -2764,6 +2776,41 @@ class Painter:
             return fx
         spots = np.linspace(half, 1.0 - half, 97)
         return float(min(spots, key=lambda c: (hidden(c), abs(c - fx))))
+
+    def kite(self, cx, cy, sky_h) -> None:
+        """A diamond kite with a cross spar and a bowed tail, its string falling away to the
+        lower left; the first colour the words say ("the red kite"), else red."""
+        size = sky_h * 0.16
+        color = self.lit(self.v.colors[0] if self.v.colors else (214, 64, 60))
+        pts = [(cx, cy - size), (cx + size * 0.62, cy - size * 0.1), (cx, cy + size),
+               (cx - size * 0.62, cy - size * 0.1)]  # fmt: skip
+        self.d.polygon(pts, fill=color)
+        spar = self.lit((60, 50, 40))
+        lw = max(1, int(self.u * 0.3))
+        self.d.line([pts[0], pts[2]], fill=spar, width=lw)
+        self.d.line([pts[1], pts[3]], fill=spar, width=lw)
+        tail = [(cx + math.sin(k * 1.3) * size * 0.18, cy + size + k * size * 0.28)
+                for k in range(6)]  # fmt: skip
+        self.d.line([pts[2], *tail], fill=spar, width=lw)
+        for tx, ty in tail[1::2]:  # bows on the tail
+            self.d.polygon([(tx - size * 0.12, ty - size * 0.06), (tx + size * 0.12, ty + size * 0.06),
+                            (tx + size * 0.12, ty - size * 0.06), (tx - size * 0.12, ty + size * 0.06)],
+                           fill=color)  # fmt: skip
+        string = [(cx - k * size * 0.9, cy + size + k * k * size * 0.22) for k in range(8)]
+        self.d.line(string, fill=(*self.lit((240, 240, 236)), 170), width=lw)
+
+    def fence(self, x0, x1, base, height) -> None:
+        """A low picket fence across the ground: pointed pales on two rails."""
+        wood, shade = self.lit((206, 184, 150)), self.lit((150, 128, 98))
+        pale = max(2.0, height * 0.22)
+        for rail in (0.3, 0.7):
+            y = base - height * rail
+            self.rect((x0, y - height * 0.06, x1, y + height * 0.06), fill=shade)
+        x = x0 + pale * 0.5
+        while x < x1:
+            self.d.polygon([(x, base), (x, base - height * 0.85), (x + pale / 2, base - height),
+                            (x + pale, base - height * 0.85), (x + pale, base)], fill=wood)  # fmt: skip
+            x += pale * 2.2
 
     def castle(self, cx, ground, size, lone: bool) -> None:
         """A stone castle standing on ``ground``: a crenellated keep with an arched gate
