@@ -224,7 +224,8 @@ def test_night_sky_is_dark_and_day_sky_is_blue():
     assert luma(sky_night) < 60 and luma(sky_night) < luma(sky_day) / 2
 
 
-INSIDE_ONLY = {"bench", "tool", "pot", "wheel", "table", "book", "workshop", "kitchen", "board"}
+INSIDE_ONLY = {"bench", "tool", "pot", "wheel", "table", "book", "workshop", "kitchen", "board",
+               "hearth"}  # fmt: skip
 OUTDOOR = sorted(set(SHAPES) - INSIDE_ONLY)
 INDOOR = sorted(INSIDE_ONLY | {"lamp", "kettle"})
 
@@ -1272,3 +1273,29 @@ def test_a_door_outdoors_is_a_houses():
     assert "house" in interpret(spec(setting="the garden", objects=("door",))).shapes
     room = spec(setting="the kitchen", indoor_outdoor="indoor", objects=("door",))
     assert "house" not in interpret(room).shapes
+
+
+def test_a_fire_in_a_room_burns_in_its_hearth(monkeypatch):
+    """ "Inside the wooden hut, Erik lit a small fire" drew a bare room: a room's fire is not
+    a campfire, and nothing else drew it. It burns in a stone fireplace on the back wall now
+    (a "fireplace" or "hearth" too), clear of the figures; a kitchen's fire is its stove."""
+    from ttv_contracts.v1 import CharacterRef
+
+    erik = (CharacterRef(id="e", name="Erik", descriptors=("man",), seed=3),)
+    hut = dict(setting="a mountain hut", indoor_outdoor="indoor", objects=("fire",),
+               characters=erik, time_of_day="dusk", width=320, height=180)  # fmt: skip
+    v = interpret(spec(**hut))
+    assert "hearth" in v.shapes and "campfire" not in v.shapes
+    assert "hearth" in interpret(spec(**dict(hut, objects=("fireplace",)))).shapes
+    kf = AnimaticKeyframe().render(spec(**hut))
+    mask = _added(monkeypatch, "hearth", **hut)
+    assert mask.sum() > 500
+    px = kf.image.astype(int)
+    flame = mask & (px[..., 0] > 200) & (px[..., 1] > 120) & (px[..., 2] < 120)
+    assert flame.sum() > 60
+    ys, xs = np.nonzero(flame)
+    assert ys.max() < kf.ground * 180 + 12  # on the back wall, at the floor's edge
+    body = next(r for r in kf.regions if r.kind == "body")
+    assert xs.max() < body.x or xs.min() > body.x + body.w  # beside the figure
+    kitchen = dict(hut, setting="the kitchen")
+    assert not _added(monkeypatch, "hearth", **kitchen).any()

@@ -126,6 +126,8 @@ SHAPES: dict[str, str] = {
     "castle": "castle castles palace palaces fort forts citadel",
     # a diamond kite high in the sky on its string (the colour the words say, else red)
     "kite": "kite kites",
+    # a stone fireplace with a fire on a room's back wall (and a room's bare "fire": interpret)
+    "hearth": "fireplace fireplaces hearth hearths",
     # a low wooden picket fence across the ground behind the figures (a playground has its own)
     "fence": "fence fences railing railings",
     "tower": "tower towers",
@@ -743,6 +745,8 @@ def interpret(spec) -> View:
     if world != "earth":
         shapes.discard("railway")
     if not indoor_fire_ok(inout, named):
+        if "campfire" in shapes:  # "Inside the wooden hut, Erik lit a small fire": its hearth
+            shapes.add("hearth")
         shapes.discard("campfire")
     if PLAY_SHAPES & shapes:  # outdoors on the Earth only; not a microscope's slide
         said_all = {*(w for o in objects for w in _words(o)), *setting, *_words(text)}
@@ -1229,6 +1233,8 @@ TABLE_HALF = 0.18
 #: height; the figures' feet are 0.1-0.15 above it) and how far it reaches past the figures
 LEDGE_TOP = 0.19
 LEDGE_MARGIN = 0.07
+#: Half the width of a room's fireplace (``Painter.hearth`` at 0.3 x the height), in heights
+HEARTH_HALF = 0.18
 #: Where a kite flies, across the width (clear of the shot's label at the top left)
 KITE_X = 0.62
 #: How far down from the horizon the sea reaches where a river runs into it (View.estuary)
@@ -2777,6 +2783,31 @@ class Painter:
         spots = np.linspace(half, 1.0 - half, 97)
         return float(min(spots, key=lambda c: (hidden(c), abs(c - fx))))
 
+    def hearth(self, cx, base, size) -> None:
+        """A stone fireplace on the back wall: a surround with a mantel, a dark opening with
+        logs and flames, a warm glow on the wall and the floor."""
+        stone, mortar = self.lit((150, 138, 124)), self.lit((112, 102, 92))
+        hw = size * 0.5
+        self.rect((cx - hw, base - size, cx + hw, base), fill=stone)
+        for k in range(1, 6):  # courses of stone
+            y = base - size * k / 6
+            self.d.line([(cx - hw, y), (cx + hw, y)], fill=mortar, width=max(1, int(self.u * 0.3)))
+        self.rect((cx - hw * 1.15, base - size * 1.06, cx + hw * 1.15, base - size * 0.98),
+                  fill=self.lit((110, 74, 46)))  # the mantel  # fmt: skip
+        ow, oh = hw * 0.62, size * 0.62
+        self.d.rounded_rectangle((cx - ow, base - oh, cx + ow, base), radius=ow * 0.5,
+                                 fill=(30, 22, 18))  # fmt: skip
+        wood, lw = (96, 62, 36), max(1, int(size * 0.05))
+        self.d.line([(cx - ow * 0.7, base - size * 0.03), (cx + ow * 0.5, base - size * 0.1)],
+                    fill=wood, width=lw)  # fmt: skip
+        self.d.line([(cx + ow * 0.7, base - size * 0.03), (cx - ow * 0.5, base - size * 0.1)],
+                    fill=wood, width=lw)  # fmt: skip
+        for color, f in (((236, 84, 28), 1.0), ((252, 160, 40), 0.7), ((255, 232, 140), 0.4)):
+            fw, fh, y0 = ow * 0.7 * f, oh * 0.75 * f, base - size * 0.06
+            self.d.polygon([(cx - fw, y0), (cx - fw * 0.5, y0 - fh * 0.6), (cx, y0 - fh),
+                            (cx + fw * 0.4, y0 - fh * 0.55), (cx + fw, y0)], fill=color)  # fmt: skip
+        self.glow(cx, base - oh * 0.4, size * 0.9, (255, 150, 60), 0.35)
+
     def kite(self, cx, cy, sky_h) -> None:
         """A diamond kite with a cross spar and a bowed tail, its string falling away to the
         lower left; the first colour the words say ("the red kite"), else red."""
@@ -3956,6 +3987,10 @@ class Painter:
         # Furniture and things.
         if v.lamp_room:  # the room's subject: in the middle, unless a figure stands there
             self.big_lamp(W * self.clear_spot(0.5, 0.12 * H / W), floor_y + H * 0.02, H * 0.42)
+        # on the back wall, clear of the figures; a kitchen's fire is its stove's
+        if "hearth" in v.shapes and not v.kind and "kitchen" not in v.shapes:
+            fx = self.clear_spot(0.2, HEARTH_HALF * H / W)
+            self.hearth(W * fx, floor_y + H * 0.01, H * 0.3)
         if "bench" in v.shapes:
             self.workbench(W * 0.04, W * 0.4, floor_y + H * 0.06, H)
         if "tool" in v.shapes:
