@@ -1299,3 +1299,35 @@ def test_a_fire_in_a_room_burns_in_its_hearth(monkeypatch):
     assert xs.max() < body.x or xs.min() > body.x + body.w  # beside the figure
     kitchen = dict(hut, setting="the kitchen")
     assert not _added(monkeypatch, "hearth", **kitchen).any()
+
+
+def test_people_on_the_moon_wear_spacesuits():
+    """ "Neil Armstrong and Buzz Aldrin landed on the Moon" drew them on the dust in their
+    coats. Outside on the Moon or in space a person wears a white spacesuit, gloved, with a
+    round glass helmet whose rim rings the head; inside a spacecraft, and an animal
+    anywhere, as before."""
+    from ttv_contracts.v1 import CharacterRef
+    from ttv_keyframe.animatic import SUIT_WHITE
+
+    neil = CharacterRef(id="n", name="Neil", descriptors=("man", "wearing a teal coat"), seed=2)
+    dog = CharacterRef(id="d", name="Laika", descriptors=("dog",), seed=4)
+    moon = dict(setting="the Moon", characters=(neil, dog), width=320, height=180)
+    kf = AnimaticKeyframe().render(spec(**moon))
+    assert interpret(spec(**moon)).world == "moon"
+    body = next(r for r in kf.regions if r.kind == "body" and r.label == "n")
+    face = next(r for r in kf.regions if r.kind == "face" and r.label == "n")
+    suit = kf.image[body.y + body.h // 2, body.x + body.w // 2].astype(int)
+    assert np.abs(suit - np.array(SUIT_WHITE)).max() < 50  # white, not the teal coat
+    cy, r = face.y + face.h // 2, face.w / 2
+    for side in (-1, 1):  # the helmet's rim beside the face, light against the black sky
+        x = int(face.x + face.w / 2 + side * 1.4 * r)
+        assert kf.image[cy, x].astype(int).mean() > 150, (side, kf.image[cy, x])
+    figures = {
+        f.ref.id: f for f in AnimaticKeyframe()._layout(spec(**moon), interpret(spec(**moon)))
+    }
+    assert figures["n"].hat == "spacesuit" and figures["d"].hat == ""
+    cabin = dict(moon, setting="inside the lunar module", indoor_outdoor="indoor")
+    inside = AnimaticKeyframe()._layout(spec(**cabin), interpret(spec(**cabin)))
+    assert all(f.hat == "" for f in inside)
+    meadow = AnimaticKeyframe()._layout(spec(characters=(neil,)), interpret(spec()))
+    assert meadow[0].hat == ""

@@ -337,6 +337,9 @@ class AnimaticKeyframe(KeyframeRenderer):
             animal = animal_of(ref.descriptors)
             scale = animal.size if animal else figure_scale(ref)
             crown = animal is None and crowned(ref)
+            # on the Moon or out in space a person wears a spacesuit and a bubble helmet (the
+            # astronauts of "landed on the Moon" stood on the dust in their coats)
+            suited = animal is None and spacesuited(view)
             half = animals.half_width(animal.form) if animal else FIGURE_HALF_WIDTH
             height = h * float(crng.uniform(0.48, 0.56)) * scale
             height = min(height, lane * 0.85 / (2 * half))  # the body fits its lane
@@ -353,16 +356,20 @@ class AnimaticKeyframe(KeyframeRenderer):
                     cx=cx,
                     feet=feet,
                     height=max(height, 4.0),
-                    color=figure_color(ref, view),
+                    color=lit_skin(SUIT_WHITE, view) if suited else figure_color(ref, view),
                     hair=None if animal else hair_color(ref, view),
                     beard=None if animal else beard_color(ref, view),
                     skin=None if animal else skin_color(ref, view),
                     eye_white=lit_skin(EYE_WHITE, view),
-                    hat="crown" if crown else "",
-                    hat_color=_lit_rgb(CROWN_GOLD, view) if crown else None,
+                    hat="crown" if crown else "spacesuit" if suited else "",
+                    hat_color=_lit_rgb(CROWN_GOLD, view)
+                    if crown
+                    else lit_skin(HELMET_RIM, view)
+                    if suited
+                    else None,
                     animal=animal,
                     facing=1 if cx <= w / 2 else -1,
-                    outline=figure_outline(ref, view),
+                    outline=SUIT_OUTLINE if suited else figure_outline(ref, view),
                 )
             )
         return figures
@@ -686,6 +693,8 @@ def _skin(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) 
     hh, r, cx, cy, shoulder, hip, sw = _body_lines(fig, s, dx, dy)
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
     draw.rectangle((cx - r * 0.35, cy + r * 0.6, cx + r * 0.35, shoulder), fill=255)
+    if fig.hat == "spacesuit":
+        return  # gloved: the hands are the suit's
     hand = hh * 0.022
     for side in (-1, 1):  # at the arm's end, a little wider than its tip: inside the body box
         hx, hy = cx + side * (sw + hh * 0.025), hip + hh * 0.055
@@ -767,6 +776,10 @@ def _hat(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -
                 [(x - 0.2 * r, cy - 1.0 * r), (x, cy - CROWN_TOP * r), (x + 0.2 * r, cy - 1.0 * r)],
                 fill=255,
             )
+        return
+    if fig.hat == "spacesuit":  # a round glass helmet: its rim round the whole head
+        draw.ellipse((cx - 1.5 * r, cy - 1.55 * r, cx + 1.5 * r, cy + 1.3 * r), fill=255)
+        draw.ellipse((cx - 1.3 * r, cy - 1.35 * r, cx + 1.3 * r, cy + 1.1 * r), fill=0)
         return
     if fig.hat == "helmet":
         draw.ellipse((cx - 1.15 * r, cy - 1.2 * r, cx + 1.15 * r, cy + 0.9 * r), fill=255)
@@ -877,6 +890,18 @@ CROWN_GOLD = (232, 184, 48)
 #: The crown's points above the head's centre, in head radii (the body region reaches them,
 #: so that name tags stand clear of the crown).
 CROWN_TOP = 1.42
+
+
+#: A spacesuit's white, a helmet's rim and the dark outline round both (:func:`spacesuited`)
+SUIT_WHITE = (232, 232, 226)
+HELMET_RIM = (196, 202, 210)
+SUIT_OUTLINE = (52, 52, 58)
+
+
+def spacesuited(view: View) -> bool:
+    """Whether people in the shot wear spacesuits: outside on the Moon or out in space (not
+    in a spacecraft's cabin, where they are in their clothes)."""
+    return view.world in ("moon", "space") and not view.indoor
 
 
 def crowned(ref: CharacterRef) -> bool:
