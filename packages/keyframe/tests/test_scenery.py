@@ -1331,3 +1331,19 @@ def test_people_on_the_moon_wear_spacesuits():
     assert all(f.hat == "" for f in inside)
     meadow = AnimaticKeyframe()._layout(spec(characters=(neil,)), interpret(spec()))
     assert meadow[0].hat == ""
+
+
+def test_a_helmet_is_inside_its_wearers_body_region():
+    """Name tags stand above the body region: it reaches the helmet's dome as a crown's
+    points, so that no tag covers it."""
+    from ttv_contracts.v1 import CharacterRef
+
+    neil = CharacterRef(id="n", name="Neil", descriptors=("man",), seed=2)
+    moon = dict(setting="the Moon", characters=(neil,), width=320, height=180)
+    (fig,) = AnimaticKeyframe()._layout(spec(**moon), interpret(spec(**moon)))
+    kf = AnimaticKeyframe().render(spec(**moon))
+    body = next(r for r in kf.regions if r.kind == "body")
+    rim = kf.image[: body.y, body.x : body.x + body.w].astype(int)
+    sky = kf.image[: body.y, :20].astype(int)
+    assert rim.mean() < sky.mean() + 12  # nothing of the helmet above the region's top
+    assert fig.box()[1] < fig.head_cy - 1.5 * fig.head_r

@@ -143,7 +143,8 @@ class Figure:
             a = self.animal
             return animals.extent(a.form, self.facing, self.cx, self.feet, self.height, a.top)
         half = self.height * BODY_HALF_WIDTH
-        top = self.head_cy - self.head_r * (CROWN_TOP if self.hat == "crown" else 1.0)
+        reach = {"crown": CROWN_TOP, "spacesuit": HELMET_TOP}.get(self.hat, 1.0)
+        top = self.head_cy - self.head_r * reach  # the crown's points, the helmet's dome
         return self.cx - half, top, self.cx + half, self.feet
 
 
@@ -778,7 +779,7 @@ def _hat(draw: ImageDraw.ImageDraw, fig: Figure, s: int, dx: float, dy: float) -
             )
         return
     if fig.hat == "spacesuit":  # a round glass helmet: its rim round the whole head
-        draw.ellipse((cx - 1.5 * r, cy - 1.55 * r, cx + 1.5 * r, cy + 1.3 * r), fill=255)
+        draw.ellipse((cx - 1.5 * r, cy - HELMET_TOP * r, cx + 1.5 * r, cy + 1.3 * r), fill=255)
         draw.ellipse((cx - 1.3 * r, cy - 1.35 * r, cx + 1.3 * r, cy + 1.1 * r), fill=0)
         return
     if fig.hat == "helmet":
@@ -896,6 +897,8 @@ CROWN_TOP = 1.42
 SUIT_WHITE = (232, 232, 226)
 HELMET_RIM = (196, 202, 210)
 SUIT_OUTLINE = (52, 52, 58)
+#: how far above the head's centre the helmet's dome reaches (head radii)
+HELMET_TOP = 1.55
 
 
 def spacesuited(view: View) -> bool:
