@@ -366,3 +366,22 @@ def test_a_place_noun_a_sentence_is_about_is_an_object_in_the_shot():
     assert "river" not in book.shots[2].objects
     assert book.shots[3].location_id == "forest"
     assert "forest" not in book.shots[3].objects
+
+
+def test_back_on_earth_is_a_place():
+    """ "Back on Earth, millions of people watched on television" kept the Moon's setting
+    (the label said "Moon" over a crowd at home): the capitalised Earth after "on" or "to"
+    is the place; the Earth as a subject ("The Earth is tilted") and lower-case earth
+    ("Life on earth") are not."""
+    book = book_of(
+        "Armstrong stepped onto the Moon.",
+        "Back on Earth, millions of people watched on television.",
+        "The astronauts returned to Earth.",
+        "The Earth is tilted as it travels around the sun.",
+    )
+    assert [s.location_id for s in book.shots[:3]] == ["moon", "earth", "earth"]
+    assert book.shots[1].setting == "Earth"
+    assert book_of("Life on earth began in the sea.").shots[0].location_id == "sea"
+    assert (
+        book_of("The Earth is tilted as it travels around the sun.").shots[0].location_id != "earth"
+    )
