@@ -1066,3 +1066,13 @@ def test_each_feature_of_a_listed_description_is_read(sentence, name, look):
     Mia's hair were drawn at random."""
     people = by_name(CorefIdentity().resolve(plan_of(sentence, "Someone else arrived.")))
     assert look <= set(people[name].descriptors)
+
+
+def test_a_name_unknown_to_the_dictionary_that_has_a_look_is_a_person():
+    """ "Ama had dark skin and short black hair" drew no one: a capitalised word the name
+    dictionary does not know was a person only as the subject of a person's verb ("Ama
+    smiled"). Having hair, skin, eyes or a beard makes it one too; "Paris had wide streets"
+    gains nothing by this rule."""
+    people = by_name(CorefIdentity().resolve(plan_of("Ama had dark skin and short black hair.")))
+    assert {"short black hair", "dark brown skin"} <= set(people["Ama"].descriptors)
+    assert "the dog" in by_name(CorefIdentity().resolve(plan_of("Ama had a dog. It barked.")))

@@ -1135,6 +1135,15 @@ class CorefIdentity(IdentityResolver):
             and toks[k + 2].lower in DETERMINERS
             and any(x.lower in ROLE_NOUNS for x in toks[k + 3 : k + 7])
         }  # ... or of an appositive: "Baloo, the sleepy brown bear,"
+        # "Ama had dark skin": the subject of "had"/"has" and a body's feature
+        subject_of_person_verb |= {
+            t.lower
+            for k, t in enumerate(toks[:-2])
+            if t.is_cap
+            and toks[k + 1].lower in {"had", "has"}
+            and any(x.lower in _FEATURES for x in toks[k + 2 : k + 7])
+            and not any(x.text in {".", ";", "!", "?"} for x in toks[k + 2 : k + 7])
+        }
         cap_words = {t.lower for t in toks if t.is_cap}
         # "her friend River", "a boy named River": a capitalised word right after a role noun
         # (or "named"/"called" after one) is a name even where the story also uses it as an
