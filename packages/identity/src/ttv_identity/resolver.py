@@ -344,13 +344,13 @@ _SAID_APART = ("-skinned", "-haired")
 
 
 def _glued_hyphen(toks: list[Token], k: int) -> bool:
-    """Token ``k`` is a hyphen written inside a word ("dark-skinned", "ten-year-old")."""
+    """Token ``k`` is a hyphen written inside a word, between the token before it and a
+    word after it ("dark-skinned", "ten-year-old", "Mary-Jane", "a man-cub")."""
     return (
         0 < k < len(toks) - 1
         and toks[k].text == "-"
         and toks[k].start == toks[k - 1].end
         and toks[k + 1].start == toks[k].end
-        and toks[k - 1].text.isalpha()
         and toks[k + 1].text.isalpha()
     )
 
@@ -1290,13 +1290,7 @@ class CorefIdentity(IdentityResolver):
                 while k < n and k - i < 3 and toks[k].is_cap and name_word(toks[k]):
                     k += 1
                 # "Jemima Puddle-duck", "Mary-Jane": a hyphen inside a word joins it
-                while (
-                    k + 1 < n
-                    and toks[k].text == "-"
-                    and toks[k].start == toks[k - 1].end
-                    and toks[k + 1].start == toks[k].end
-                    and toks[k + 1].text.isalpha()
-                ):
+                while _glued_hyphen(toks, k):
                     k += 2
                 name = " ".join(x.text for x in toks[i:k]).replace(" - ", "-")
                 prev = toks[i - 1].lower if i > 0 else ""
@@ -1327,13 +1321,7 @@ class CorefIdentity(IdentityResolver):
                             j += 1
                         noun = toks[j].lower
                         adjs = _joined(toks[i + 1 : j])
-                        if (  # "a man-cub": the mention ends where the word does
-                            j + 2 < n
-                            and toks[j + 1].text == "-"
-                            and toks[j + 1].start == toks[j].end
-                            and toks[j + 2].start == toks[j + 1].end
-                            and toks[j + 2].text.isalpha()
-                        ):
+                        if _glued_hyphen(toks, j + 1):  # "a man-cub": to the word's end
                             j += 2
                         phrase = " ".join([*adjs, noun])
                         if (
