@@ -477,16 +477,11 @@ def _place_of(phrases: list[Phrase]) -> Place | None:
         if key in PLACE_PARTS and len(ph.words) >= 2 and lemma(ph.words[-2]) in PLACES:
             key = lemma(ph.words[-2])  # "the barn roof"
             name = " ".join([*ph.words[-3:-2], key])
+        elif ph.proper and key == "earth" and prep in EARTH_PREPS:
+            # "Back on Earth, millions watched": the planet is a place like the word lists'
+            # (the Moon's setting was carried onto the crowd at home)
+            name = "Earth"
         elif key not in PLACES:
-            if ph.proper and key == "earth" and prep in EARTH_PREPS:
-                # "Back on Earth, millions watched": the planet is the place (the Moon's
-                # setting was carried onto the crowd at home)
-                role = "motion" if prep in MOTION_PREPOSITIONS else "locative"
-                (motion if role == "motion" else locative).append(
-                    Place("earth", "Earth", prep, role)
-                )
-                prev = ph
-                continue
             if ph.proper and prep in _NAMED_PLACE_PREPS and ph.verb in NAMED_PLACE_VERBS:
                 # "born in Warsaw", "moved to Paris": a named place the word lists do not
                 # know; it names the shot (drawn as the default landscape)
