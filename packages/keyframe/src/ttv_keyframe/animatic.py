@@ -341,6 +341,7 @@ class AnimaticKeyframe(KeyframeRenderer):
             # on the Moon or out in space a person wears a spacesuit and a bubble helmet (the
             # astronauts of "landed on the Moon" stood on the dust in their coats)
             suited = animal is None and spacesuited(view)
+            hat = "crown" if crown else "spacesuit" if suited else ""
             half = animals.half_width(animal.form) if animal else FIGURE_HALF_WIDTH
             height = h * float(crng.uniform(0.48, 0.56)) * scale
             height = min(height, lane * 0.85 / (2 * half))  # the body fits its lane
@@ -362,12 +363,8 @@ class AnimaticKeyframe(KeyframeRenderer):
                     beard=None if animal else beard_color(ref, view),
                     skin=None if animal else skin_color(ref, view),
                     eye_white=lit_skin(EYE_WHITE, view),
-                    hat="crown" if crown else "spacesuit" if suited else "",
-                    hat_color=_lit_rgb(CROWN_GOLD, view)
-                    if crown
-                    else lit_skin(HELMET_RIM, view)
-                    if suited
-                    else None,
+                    hat=hat,
+                    hat_color=_headgear_color(hat, view),
                     animal=animal,
                     facing=1 if cx <= w / 2 else -1,
                     outline=SUIT_OUTLINE if suited else figure_outline(ref, view),
@@ -899,6 +896,16 @@ HELMET_RIM = (196, 202, 210)
 SUIT_OUTLINE = (52, 52, 58)
 #: how far above the head's centre the helmet's dome reaches (head radii)
 HELMET_TOP = 1.55
+
+
+def _headgear_color(hat: str, view: View) -> tuple[int, int, int] | None:
+    """A character's headgear colour under the shot's light: a crown's gold (lit as hair
+    is), a spacesuit helmet's rim (lit as the suit is); None for no headgear."""
+    if hat == "crown":
+        return _lit_rgb(CROWN_GOLD, view)
+    if hat == "spacesuit":
+        return lit_skin(HELMET_RIM, view)
+    return None
 
 
 def spacesuited(view: View) -> bool:
